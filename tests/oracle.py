@@ -219,6 +219,10 @@ def main(argv):
     if len(argv) != 2:
         sys.stderr.write("usage: python3 tests/oracle.py FILE\n")
         return 2
+    if sys.version_info[:2] != (3, 11):
+        sys.stderr.write("oracle: the reference is CPython 3.11, this is "
+                         f"{sys.version.split()[0]}\n")
+        return 2
     path = argv[1]
     if not os.path.isfile(path):
         sys.stderr.write(f"oracle: no such file: {path}\n")
