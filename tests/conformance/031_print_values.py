@@ -1,0 +1,16 @@
+# How values print, alone and inside containers.
+print(None, True, False, 0, -0, 1.0, -0.0, 1e16, 1.5e-7, float("inf"))
+print([None, True, 1.0, "s", 's"q', "it's"], (None,), {"k": (1, 2.0)})
+print([1e16, 0.1 + 0.2, -1.0, 100.0, 2.5e-5, 1e300 * 1e10])
+print({"a": [1, {"b": (2, [3])}]}, [[], {}, ()], ((), [()]))
+print([True + True, True * 3, False - True, 10 / 4, 10 // 4, -10 // 4])
+print(str([1, "2"]), repr("2"), str("2"), repr(['a"b']))
+x = [1, 2]
+x.append(x[:])
+print(x)
+print("multi", "args", 3, "end", sep="")
+print("line1\nline2\ttabbed")
+print("unicode: caf\xe9 \u03c0 \u2603")
+print([0.1, 0.25, 1 / 3], (2 / 3,), {1 / 7: 7})
+print(1 / 3 * 3, 0.1 * 0.1, 3.0 - 2.9, 1.15 * 100, 9.95 * 10)
+print(10 ** 15 + 0.5, 10 ** 16 + 0.0, 2.0 ** 60, 1e15 + 0.3)
