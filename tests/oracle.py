@@ -227,10 +227,12 @@ def main(argv):
     if not os.path.isfile(path):
         sys.stderr.write(f"oracle: no such file: {path}\n")
         return 2
+    # Like `python3 FILE` since 3.9: the script runs under its absolute path.
+    path = os.path.abspath(path)
     _patch_time()
     asyncio.set_event_loop_policy(VirtualPolicy())
-    sys.argv = [path]
-    sys.path[0] = os.path.dirname(os.path.abspath(path))
+    sys.argv = [argv[1]]
+    sys.path[0] = os.path.dirname(path)
     random.seed(0)
     try:
         runpy.run_path(path, run_name="__main__")
