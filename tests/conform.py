@@ -3,6 +3,7 @@
 Usage:
     python3 tests/conform.py LOOPVIZ FILE [FILE...]
     python3 tests/conform.py --oracle-only [--show] FILE [FILE...]
+    python3 tests/conform.py --self-test
 
 For each FILE it runs `python3 tests/oracle.py FILE` (CPython 3.11 on the
 virtual clock) and `LOOPVIZ run FILE`, each with a 60 s timeout (environment
@@ -43,6 +44,11 @@ on the order of a set of strings). With FILE.expected, the oracle's stdout
 must equal the expected stdout and, unless the oracle reports a deadlock,
 its status and stderr must satisfy the expected file too. --show also prints
 what the oracle wrote.
+
+--self-test checks this runner itself: it runs fake loopviz programs (shell
+scripts around the oracle, or printing wrong output, hanging, crashing)
+through the match, mismatch and broken paths and exits 0 when each path
+reports what it should.
 """
 
 import difflib
@@ -317,8 +323,146 @@ def check_oracle_only(path, show):
     return MATCH
 
 
+# --- self-test of this runner (python3 tests/conform.py --self-test) -------
+
+SELF_TEST_SCENARIOS = {
+    "ok.py": 'import asyncio\n'
+             'async def main():\n'
+             '    await asyncio.sleep(5)\n'
+             '    print("hello", asyncio.get_running_loop().time())\n'
+             'asyncio.run(main())\n',
+    "fails.py": 'def f():\n'
+                '    raise KeyError("k")\n'
+                'print("before")\n'
+                'f()\n',
+    "hangs.py": 'import asyncio\n'
+                'async def main():\n'
+                '    print("waiting forever")\n'
+                '    await asyncio.Event().wait()\n'
+                'asyncio.run(main())\n',
+    "hashorder.py": 'print({"alpha", "beta", "gamma", "delta", "epsilon"})\n',
+}
+
+SELF_TEST_EXPECTED = (
+    "# a deadlock\n"
+    "--- status\n1\n"
+    "--- stdout\nwaiting forever\n"
+    "--- stderr-last-line\nRuntimeError: deadlock\n"
+    "--- stderr-contains\nwaits on Event.wait()\n")
+
+# Fake loopviz programs: (name, shell body). "$2" is the scenario.
+SELF_TEST_FAKES = {
+    "same": f'exec "{sys.executable}" "{ORACLE}" "$2"',
+    "stdout": f'"{sys.executable}" "{ORACLE}" "$2" | sed s/hello/HELLO/',
+    "status": f'"{sys.executable}" "{ORACLE}" "$2"; exit 7',
+    "lastline": f'"{sys.executable}" "{ORACLE}" "$2"; s=$?; '
+                'echo "TypeError: other" >&2; exit $s',
+    "othertb": 'echo before; echo "Traceback (different frames)" >&2; '
+               'echo "KeyError: \'k\'" >&2; exit 1',
+    "deadlock": 'echo "waiting forever"; '
+                'echo "Task-1 main() waits on Event.wait() at x.py:4" >&2; '
+                'echo "RuntimeError: deadlock" >&2; exit 1',
+    "sleepy": 'echo "waiting forever"; sleep 30',
+    "segv": 'echo "waiting forever"; kill -SEGV $$',
+}
+
+
+def self_test():
+    """Exercise the match, mismatch and broken paths with fake programs."""
+    import contextlib
+    import io
+    import shutil
+    import tempfile
+
+    global TIMEOUT
+    failures = []
+    tmp = tempfile.mkdtemp(prefix="conform-self-test-")
+    try:
+        for name, text in SELF_TEST_SCENARIOS.items():
+            with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        fakes = {}
+        for name, body in SELF_TEST_FAKES.items():
+            path = os.path.join(tmp, "fake-" + name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("#!/bin/sh\n" + body + "\n")
+            os.chmod(path, 0o755)
+            fakes[name] = path
+
+        def check(label, want, must_print, func, *args):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                got = func(*args)
+            text = out.getvalue()
+            missing = [m for m in must_print if m not in text]
+            if got != want or missing:
+                failures.append(f"{label}: status {got} (want {want}), "
+                                f"missing {missing!r} in:\n{text}")
+            else:
+                print(f"self-test ok: {label}")
+
+        ok = os.path.join(tmp, "ok.py")
+        fails = os.path.join(tmp, "fails.py")
+        hangs = os.path.join(tmp, "hangs.py")
+        check("identical output matches", MATCH, ["conform: ok"],
+              check_against_loopviz, fakes["same"], ok)
+        check("different stdout is a mismatch", MISMATCH,
+              ["-hello 5.0", "+HELLO 5.0", "stdout (oracle)"],
+              check_against_loopviz, fakes["stdout"], ok)
+        check("different status is a mismatch", MISMATCH,
+              ["exit status differs: oracle 0, loopviz exit status 7"],
+              check_against_loopviz, fakes["status"], ok)
+        check("error scenario, same run, matches", MATCH, ["conform: ok"],
+              check_against_loopviz, fakes["same"], fails)
+        check("error scenario, other last line, mismatch", MISMATCH,
+              ["-KeyError: 'k'", "+TypeError: other"],
+              check_against_loopviz, fakes["lastline"], fails)
+        check("error scenario, only last line compared", MATCH,
+              ["conform: ok"], check_against_loopviz, fakes["othertb"],
+              fails)
+        check("deadlock without expected file is broken", BROKEN,
+              ["deadlock", "hangs.py.expected"],
+              check_against_loopviz, fakes["deadlock"], hangs)
+        with open(hangs + ".expected", "w", encoding="utf-8") as f:
+            f.write(SELF_TEST_EXPECTED)
+        check("expected file satisfied", MATCH, ["conform: ok"],
+              check_against_loopviz, fakes["deadlock"], hangs)
+        check("expected file not satisfied", MISMATCH,
+              ["stderr lacks the line: waits on Event.wait()",
+               "exit status differs"],
+              check_against_loopviz, fakes["same"], hangs)
+        check("oracle-only accepts a deadlock with expected file", MATCH,
+              ["conform: ok"], check_oracle_only, hangs, False)
+        check("crash by signal is a mismatch", MISMATCH,
+              ["killed by SIGSEGV"],
+              check_against_loopviz, fakes["segv"], hangs)
+        saved, TIMEOUT = TIMEOUT, 1.0
+        try:
+            check("hang is a mismatch", MISMATCH, ["timed out after 1 s"],
+                  check_against_loopviz, fakes["sleepy"], hangs)
+        finally:
+            TIMEOUT = saved
+        with open(hangs + ".expected", "w", encoding="utf-8") as f:
+            f.write("--- stdout\nx\n")
+        check("malformed expected file is broken", BROKEN,
+              ["missing section 'status'"],
+              check_against_loopviz, fakes["deadlock"], hangs)
+        check("oracle-only passes a good scenario", MATCH, ["conform: ok"],
+              check_oracle_only, ok, False)
+        check("oracle-only catches hash-order output", BROKEN,
+              ["depends on the hash seed"],
+              check_oracle_only, os.path.join(tmp, "hashorder.py"), False)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for failure in failures:
+        print("self-test FAILED:", failure)
+    return MISMATCH if failures else MATCH
+
+
 def main(argv):
     args = argv[1:]
+    if args == ["--self-test"]:
+        return self_test()
     oracle_only = "--oracle-only" in args
     show = "--show" in args
     args = [a for a in args if a not in ("--oracle-only", "--show")]
@@ -333,7 +477,8 @@ def main(argv):
         sys.stderr.write(
             "usage: python3 tests/conform.py LOOPVIZ FILE [FILE...]\n"
             "       python3 tests/conform.py --oracle-only [--show] "
-            "FILE [FILE...]\n")
+            "FILE [FILE...]\n"
+            "       python3 tests/conform.py --self-test\n")
         return BROKEN
     worst = MATCH
     for path in files:

@@ -3,8 +3,9 @@
 # Included by the top-level CMakeLists.txt, which defines the `loopviz` target
 # and finds Python3 (Python3_EXECUTABLE).
 #
-# One test per file, named conform/<file name without .py>. The batch in
-# tests/conformance/asyncio/ is not globbed here yet.
+# One test per file, named conform/<file name without .py>, plus
+# conform/self-test, which checks the runner itself with fake programs. The
+# batch in tests/conformance/asyncio/ is not globbed here yet.
 
 set(LOOPVIZ_SOURCE_ROOT "${CMAKE_CURRENT_LIST_DIR}/..")
 
@@ -23,3 +24,9 @@ foreach(scenario IN LISTS LOOPVIZ_CONFORMANCE_SCENARIOS)
                        LABELS conformance
                        TIMEOUT 150)
 endforeach()
+
+add_test(NAME conform/self-test
+         COMMAND "${Python3_EXECUTABLE}"
+                 "${LOOPVIZ_SOURCE_ROOT}/tests/conform.py" --self-test)
+set_tests_properties(conform/self-test PROPERTIES LABELS conformance
+                     TIMEOUT 150)

@@ -12,4 +12,4 @@ try:
 except RecursionError as e:
     print(type(e).__name__, e)
 print("still running")
-print(depth(900))
+print(depth(200))
