@@ -1,0 +1,1696 @@
+/* loop: asyncio's event loop, futures and tasks on a virtual clock. See loop.h.
+ *
+ * The functions here follow CPython 3.11's asyncio (base_events.py,
+ * futures.py, tasks.py, runners.py) step by step where the order of
+ * callbacks is visible to a program: which handle is scheduled when, and in
+ * which order callbacks run, decides the order of prints. */
+#include "loop.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "code.h"
+
+#define LOOP_CLOCK_RESOLUTION 1e-9 /* CPython's monotonic clock resolution on Linux */
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers                                                            */
+/* ------------------------------------------------------------------------ */
+
+static loop_future *as_fut(value x) { return (loop_future *)x.as.o; }
+static loop_handle *as_handle(value x) { return (loop_handle *)x.as.o; }
+
+bool loop_is_future(value x) { return val_is(x, OBJ_FUTURE); }
+
+static bool no_args(vm *v, const char *name, int nargs, obj_tuple *kw) {
+  if (nargs == 0 && (!kw || kw->count == 0)) return true;
+  vm_raisef(v, CLS_TYPE_ERROR, "%s() takes no arguments (%d given)", name, nargs);
+  return false;
+}
+
+/* Finds keyword argument name in a native call; returns its index or -1. */
+static int kwarg(obj_tuple *kw, int nargs, const char *name) {
+  if (!kw) return -1;
+  for (size_t i = 0; i < kw->count; i++)
+    if (strcmp(AS_STR(kw->items[i])->data, name) == 0) return nargs + (int)i;
+  return -1;
+}
+
+static bool check_kwargs(vm *v, const char *fname, obj_tuple *kw, const char *const *allowed) {
+  if (!kw) return true;
+  for (size_t i = 0; i < kw->count; i++) {
+    const char *n = AS_STR(kw->items[i])->data;
+    bool ok = false;
+    for (const char *const *a = allowed; a && *a; a++)
+      if (strcmp(*a, n) == 0) ok = true;
+    if (!ok) {
+      vm_raisef(v, CLS_TYPE_ERROR, "%s() got an unexpected keyword argument '%s'", fname, n);
+      return false;
+    }
+  }
+  return true;
+}
+
+static loop *running_loop(vm *v) {
+  if (!v->loop || !v->loop->running) {
+    vm_raise_msg(v, CLS_RUNTIME_ERROR, "no running event loop");
+    return NULL;
+  }
+  return v->loop;
+}
+
+static bool is_coroutine(value x) {
+  return val_is(x, OBJ_CORO) && ((obj_coro *)x.as.o)->ck == CORO_COROUTINE;
+}
+
+double loop_clock(vm *v) { return v->clock; }
+
+static bool check_time_limit(vm *v) {
+  if (v->opts.limits.max_virtual_time > 0 && v->clock > v->opts.limits.max_virtual_time) {
+    v->limit_hit = true;
+    vm_raisef(v, CLS_LIMIT_ERROR,
+              "virtual time limit of %g seconds exceeded (raise it with --max-time)",
+              v->opts.limits.max_virtual_time);
+    return false;
+  }
+  return true;
+}
+
+bool loop_block(vm *v, double seconds) {
+  if (isnan(seconds)) {
+    vm_raise_msg(v, CLS_VALUE_ERROR, "Invalid value NaN (not a number)");
+    return false;
+  }
+  if (seconds < 0) {
+    vm_raise_msg(v, CLS_VALUE_ERROR, "sleep length must be non-negative");
+    return false;
+  }
+  v->clock += seconds;
+  return check_time_limit(v);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Handles, the ready deque and the timer heap                              */
+/* ------------------------------------------------------------------------ */
+
+static bool ready_push(vm *v, loop *l, loop_handle *h) {
+  if (l->ready_count == l->ready_cap) {
+    size_t n = l->ready_cap ? l->ready_cap * 2 : 64;
+    loop_handle **q = malloc(n * sizeof *q);
+    if (!q) {
+      vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+      return false;
+    }
+    for (size_t i = 0; i < l->ready_count; i++)
+      q[i] = l->ready[(l->ready_head + i) % l->ready_cap];
+    free(l->ready);
+    l->ready = q;
+    l->ready_head = 0;
+    l->ready_cap = n;
+  }
+  l->ready[(l->ready_head + l->ready_count) % l->ready_cap] = h;
+  l->ready_count++;
+  return true;
+}
+
+static loop_handle *ready_pop(loop *l) {
+  loop_handle *h = l->ready[l->ready_head];
+  l->ready_head = (l->ready_head + 1) % l->ready_cap;
+  l->ready_count--;
+  return h;
+}
+
+static bool timer_less(const loop_handle *a, const loop_handle *b) {
+  if (a->when != b->when) return a->when < b->when;
+  return a->seq < b->seq;
+}
+
+static void heap_up(loop *l, size_t i) {
+  loop_handle *h = l->timers[i];
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!timer_less(h, l->timers[p])) break;
+    l->timers[i] = l->timers[p];
+    i = p;
+  }
+  l->timers[i] = h;
+}
+
+static void heap_down(loop *l, size_t i) {
+  loop_handle *h = l->timers[i];
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= l->ntimers) break;
+    if (c + 1 < l->ntimers && timer_less(l->timers[c + 1], l->timers[c])) c++;
+    if (!timer_less(l->timers[c], h)) break;
+    l->timers[i] = l->timers[c];
+    i = c;
+  }
+  l->timers[i] = h;
+}
+
+static bool heap_push(vm *v, loop *l, loop_handle *h) {
+  if (l->ntimers == l->timers_cap) {
+    size_t n = l->timers_cap ? l->timers_cap * 2 : 64;
+    loop_handle **q = realloc(l->timers, n * sizeof *q);
+    if (!q) {
+      vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+      return false;
+    }
+    l->timers = q;
+    l->timers_cap = n;
+  }
+  l->timers[l->ntimers++] = h;
+  heap_up(l, l->ntimers - 1);
+  return true;
+}
+
+static loop_handle *heap_pop(loop *l) {
+  loop_handle *top = l->timers[0];
+  l->ntimers--;
+  if (l->ntimers) {
+    l->timers[0] = l->timers[l->ntimers];
+    heap_down(l, 0);
+  }
+  return top;
+}
+
+static loop_handle *handle_new(vm *v, loop *l, value cb, const value *args, int nargs) {
+  loop_handle *h = vm_alloc(v, OBJ_HANDLE, sizeof *h);
+  if (!h) return NULL;
+  h->callback = cb;
+  if (nargs) {
+    h->args = obj_tuple_new(v, (size_t)nargs);
+    if (!h->args) return NULL;
+    memcpy(h->args->items, args, (size_t)nargs * sizeof *args);
+  }
+  h->seq = l->seq++;
+  return h;
+}
+
+static loop_handle *call_soon(vm *v, loop *l, value cb, const value *args, int nargs) {
+  loop_handle *h = handle_new(v, l, cb, args, nargs);
+  if (!h || !ready_push(v, l, h)) return NULL;
+  return h;
+}
+
+static loop_handle *call_at(vm *v, loop *l, double when, value cb, const value *args, int nargs) {
+  loop_handle *h = handle_new(v, l, cb, args, nargs);
+  if (!h) return NULL;
+  h->is_timer = true;
+  h->when = when;
+  h->scheduled = true;
+  if (!heap_push(v, l, h)) return NULL;
+  return h;
+}
+
+static void handle_cancel(loop *l, loop_handle *h) {
+  if (h->cancelled) return;
+  h->cancelled = true;
+  if (h->is_timer && h->scheduled) l->cancelled_timers++;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Futures                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static loop_future *future_new(vm *v, loop *l, obj_class *cls) {
+  loop_future *f = vm_alloc(v, OBJ_FUTURE, sizeof *f);
+  if (!f) return NULL;
+  f->cls = cls;
+  f->state = FUT_PENDING;
+  f->result = val_none();
+  f->exception = val_undef();
+  f->cancel_msg = val_none();
+  f->fut_waiter = val_none();
+  f->coro = val_none();
+  f->context = val_none();
+  f->id = l ? l->next_future_id++ : 0;
+  return f;
+}
+
+static const char *state_name(fut_state s) {
+  return s == FUT_PENDING ? "PENDING" : s == FUT_CANCELLED ? "CANCELLED" : "FINISHED";
+}
+
+static bool schedule_callbacks(vm *v, loop_future *f) {
+  if (!f->callbacks || f->callbacks->count == 0) return true;
+  obj_list *cbs = f->callbacks;
+  f->callbacks = NULL;
+  value self = val_obj(f);
+  for (size_t i = 0; i < cbs->count; i++)
+    if (!call_soon(v, v->loop, cbs->items[i], &self, 1)) return false;
+  return true;
+}
+
+static bool future_set_result(vm *v, loop_future *f, value r) {
+  if (f->state != FUT_PENDING) {
+    vm_raisef(v, CLS_INVALID_STATE_ERROR, "%s: <%s>", state_name(f->state), f->cls->name->data);
+    return false;
+  }
+  f->result = r;
+  f->state = FUT_FINISHED;
+  return schedule_callbacks(v, f);
+}
+
+static bool future_set_exception(vm *v, loop_future *f, value exc) {
+  if (f->state != FUT_PENDING) {
+    vm_raisef(v, CLS_INVALID_STATE_ERROR, "%s: <%s>", state_name(f->state), f->cls->name->data);
+    return false;
+  }
+  if (val_is(exc, OBJ_CLASS)) {
+    if (!vm_call(v, exc, NULL, 0, NULL, &exc)) return false;
+  }
+  if (!val_is(exc, OBJ_EXCEPTION)) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "exception must be an exception instance");
+    return false;
+  }
+  if (obj_isinstance(v, exc, v->cls[CLS_STOP_ITERATION])) {
+    vm_raise_msg(v, CLS_TYPE_ERROR,
+                 "StopIteration interacts badly with generators and cannot be raised into a Future");
+    return false;
+  }
+  f->exception = exc;
+  f->state = FUT_FINISHED;
+  f->log_tb = true;
+  return schedule_callbacks(v, f);
+}
+
+static bool future_cancel(vm *v, loop_future *f, value msg, bool *out) {
+  f->log_tb = false;
+  if (f->state != FUT_PENDING) {
+    *out = false;
+    return true;
+  }
+  f->state = FUT_CANCELLED;
+  f->cancel_msg = msg;
+  *out = true;
+  return schedule_callbacks(v, f);
+}
+
+static value make_cancelled_error(vm *v, loop_future *f) {
+  if (f->cancel_msg.t == VAL_NONE) return vm_new_exception(v, v->cls[CLS_CANCELLED_ERROR], NULL);
+  obj_tuple *args = obj_tuple_new(v, 1);
+  if (!args) return val_undef();
+  args->items[0] = f->cancel_msg;
+  obj_exception *e = obj_exception_new(v, v->cls[CLS_CANCELLED_ERROR], args);
+  return e ? val_obj(e) : val_undef();
+}
+
+/* Future.result(): the value, or raises. */
+static bool future_result(vm *v, loop_future *f, value *out) {
+  if (f->state == FUT_CANCELLED) {
+    value e = make_cancelled_error(v, f);
+    if (e.t != VAL_UNDEF) vm_raise(v, e);
+    return false;
+  }
+  if (f->state == FUT_PENDING) {
+    vm_raise_msg(v, CLS_INVALID_STATE_ERROR, "Result is not ready.");
+    return false;
+  }
+  f->log_tb = false;
+  if (f->exception.t != VAL_UNDEF) {
+    vm_raise(v, f->exception);
+    return false;
+  }
+  *out = f->result;
+  return true;
+}
+
+static bool future_exception(vm *v, loop_future *f, value *out) {
+  if (f->state == FUT_CANCELLED) {
+    value e = make_cancelled_error(v, f);
+    if (e.t != VAL_UNDEF) vm_raise(v, e);
+    return false;
+  }
+  if (f->state == FUT_PENDING) {
+    vm_raise_msg(v, CLS_INVALID_STATE_ERROR, "Exception is not set.");
+    return false;
+  }
+  f->log_tb = false;
+  *out = f->exception.t == VAL_UNDEF ? val_none() : f->exception;
+  return true;
+}
+
+static bool add_done_callback(vm *v, loop_future *f, value cb) {
+  if (f->state != FUT_PENDING) {
+    value self = val_obj(f);
+    return call_soon(v, v->loop, cb, &self, 1) != NULL;
+  }
+  if (!f->callbacks) {
+    f->callbacks = obj_list_new(v, 2);
+    if (!f->callbacks) return false;
+  }
+  return obj_list_append(v, f->callbacks, cb);
+}
+
+static bool callbacks_equal(vm *v, value a, value b) {
+  if (obj_is(a, b)) return true;
+  if (val_is(a, OBJ_BOUND) && val_is(b, OBJ_BOUND)) {
+    obj_bound *x = AS_BOUND(a), *y = AS_BOUND(b);
+    return obj_is(x->self, y->self) && obj_is(x->func, y->func);
+  }
+  if (val_is(a, OBJ_NATIVE) && val_is(b, OBJ_NATIVE)) {
+    obj_native *x = AS_NATIVE(a), *y = AS_NATIVE(b);
+    return x->fn == y->fn && obj_is(x->data, y->data);
+  }
+  (void)v;
+  return false;
+}
+
+static int64_t remove_done_callback(vm *v, loop_future *f, value cb) {
+  if (!f->callbacks) return 0;
+  size_t j = 0;
+  int64_t removed = 0;
+  for (size_t i = 0; i < f->callbacks->count; i++) {
+    if (callbacks_equal(v, f->callbacks->items[i], cb)) {
+      removed++;
+      continue;
+    }
+    f->callbacks->items[j++] = f->callbacks->items[i];
+  }
+  f->callbacks->count = j;
+  return removed;
+}
+
+/* ---- Future.__await__: yields the future once, then returns its result ---- */
+
+static exec_status fut_iter_send(vm *v, obj_awaitable *a, value in, value *out) {
+  (void)in;
+  loop_future *f = as_fut(a->a);
+  if (a->state == 0) {
+    a->state = 1;
+    if (f->state == FUT_PENDING) {
+      f->blocking = true;
+      *out = a->a;
+      return EXEC_YIELD;
+    }
+  } else if (f->state == FUT_PENDING) {
+    vm_raise_msg(v, CLS_RUNTIME_ERROR, "await wasn't used with future");
+    return EXEC_ERROR;
+  }
+  return future_result(v, f, out) ? EXEC_RETURN : EXEC_ERROR;
+}
+
+static exec_status fut_iter_throw(vm *v, obj_awaitable *a, value exc, value *out) {
+  (void)a;
+  (void)out;
+  vm_raise(v, exc);
+  return EXEC_ERROR;
+}
+
+bool loop_future_await(vm *v, loop_future *f, value *out) {
+  obj_awaitable *a = vm_alloc(v, OBJ_AWAITABLE, sizeof *a);
+  if (!a) return false;
+  a->name = "Future.__await__";
+  a->send = fut_iter_send;
+  a->throw_ = fut_iter_throw;
+  a->a = val_obj(f);
+  *out = val_obj(a);
+  return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tasks                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static bool task_step_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out);
+static bool task_wakeup_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                           value *out);
+
+static value native_bound(vm *v, native_fn fn, const char *name, value data) {
+  obj_native *n = obj_native_new(v, fn, name, NULL);
+  if (!n) return val_undef();
+  n->data = data;
+  return val_obj(n);
+}
+
+static bool schedule_step(vm *v, loop_future *t, value exc) {
+  value cb = native_bound(v, task_step_cb, "Task.__step", val_obj(t));
+  if (cb.t == VAL_UNDEF) return false;
+  return call_soon(v, v->loop, cb, &exc, exc.t == VAL_UNDEF ? 0 : 1) != NULL;
+}
+
+static loop_future *task_new(vm *v, loop *l, value coro, value name) {
+  loop_future *t = future_new(v, l, v->cls[CLS_TASK]);
+  if (!t) return NULL;
+  t->is_task = true;
+  t->coro = coro;
+  v->task_counter++;
+  if (name.t == VAL_NONE || name.t == VAL_UNDEF) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "Task-%llu", (unsigned long long)v->task_counter);
+    t->name = obj_str_cstr(v, buf);
+  } else {
+    t->name = vm_str_str(v, name);
+  }
+  if (!t->name) return NULL;
+  if (!schedule_step(v, t, val_undef())) return NULL;
+  if (!obj_list_append(v, l->tasks, val_obj(t))) return NULL;
+  return t;
+}
+
+static bool task_cancel(vm *v, loop_future *t, value msg, bool *out);
+
+/* Task.__step: one send (or throw) into the coroutine. Returns false only
+ * when the run must stop (a hard limit); ordinary exceptions become the
+ * task's exception. */
+static bool task_step(vm *v, loop_future *t, value exc) {
+  loop *l = v->loop;
+  if (t->state != FUT_PENDING) {
+    vm_raisef(v, CLS_INVALID_STATE_ERROR, "_step(): already done: %s", t->name->data);
+    return false;
+  }
+  if (t->must_cancel) {
+    if (exc.t == VAL_UNDEF || !obj_isinstance(v, exc, v->cls[CLS_CANCELLED_ERROR])) {
+      exc = make_cancelled_error(v, t);
+      if (exc.t == VAL_UNDEF) return false;
+    }
+    t->must_cancel = false;
+  }
+  t->fut_waiter = val_none();
+  loop_future *prev = l->current;
+  l->current = t;
+  value result;
+  exec_status st;
+  if (val_is(t->coro, OBJ_CORO)) {
+    st = vm_coro_resume(v, (obj_coro *)t->coro.as.o, exc.t == VAL_UNDEF ? val_none() : val_undef(),
+                        exc, &result);
+  } else {
+    obj_awaitable *a = (obj_awaitable *)t->coro.as.o;
+    st = exc.t == VAL_UNDEF ? a->send(v, a, val_none(), &result) : a->throw_(v, a, exc, &result);
+  }
+  l->current = prev;
+  bool ok = true;
+  if (st == EXEC_RETURN) {
+    if (t->must_cancel) {
+      t->must_cancel = false;
+      bool c;
+      ok = future_cancel(v, t, t->cancel_msg, &c);
+    } else {
+      ok = future_set_result(v, t, result);
+    }
+  } else if (st == EXEC_ERROR) {
+    if (v->limit_hit) return false;
+    value e = v->exc;
+    v->exc = val_undef();
+    if (obj_isinstance(v, e, v->cls[CLS_CANCELLED_ERROR])) {
+      bool c;
+      ok = future_cancel(v, t, val_none(), &c);
+      /* keep the message of the CancelledError that ended it */
+      if (val_is(e, OBJ_EXCEPTION) && AS_EXC(e)->args && AS_EXC(e)->args->count)
+        t->cancel_msg = AS_EXC(e)->args->items[0];
+    } else {
+      ok = future_set_exception(v, t, e);
+    }
+  } else {
+    /* the coroutine yielded */
+    if (val_is(result, OBJ_FUTURE)) {
+      loop_future *w = as_fut(result);
+      if (w == t) {
+        value err = vm_new_exception(v, v->cls[CLS_RUNTIME_ERROR], "Task cannot await on itself");
+        ok = err.t != VAL_UNDEF && schedule_step(v, t, err);
+      } else if (w->blocking) {
+        w->blocking = false;
+        value cb = native_bound(v, task_wakeup_cb, "Task.__wakeup", val_obj(t));
+        ok = cb.t != VAL_UNDEF && add_done_callback(v, w, cb);
+        t->fut_waiter = result;
+        if (ok && t->must_cancel) {
+          bool c;
+          if (w->is_task) ok = task_cancel(v, w, t->cancel_msg, &c);
+          else ok = future_cancel(v, w, t->cancel_msg, &c);
+          if (ok && c) t->must_cancel = false;
+        }
+      } else {
+        value err = vm_new_exception(v, v->cls[CLS_RUNTIME_ERROR],
+                                     "yield was used instead of yield from in task");
+        ok = err.t != VAL_UNDEF && schedule_step(v, t, err);
+      }
+    } else if (result.t == VAL_NONE) {
+      ok = schedule_step(v, t, val_undef());
+    } else {
+      fmt_buf b;
+      fmt_buf_init(&b);
+      fmt_buf_appends(&b, "Task got bad yield: ");
+      vm_repr(v, result, &b);
+      value err = vm_new_exception(v, v->cls[CLS_RUNTIME_ERROR], b.data ? b.data : "");
+      fmt_buf_free(&b);
+      ok = err.t != VAL_UNDEF && schedule_step(v, t, err);
+    }
+  }
+  return ok;
+}
+
+static bool task_step_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                         value *out) {
+  (void)self;
+  (void)kw;
+  *out = val_none();
+  return task_step(v, as_fut(v->native_data), nargs ? args[0] : val_undef());
+}
+
+static bool task_wakeup_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                           value *out) {
+  (void)self;
+  (void)kw;
+  (void)nargs;
+  *out = val_none();
+  loop_future *t = as_fut(v->native_data);
+  loop_future *f = as_fut(args[0]);
+  value r;
+  if (future_result(v, f, &r)) return task_step(v, t, val_undef());
+  value e = v->exc;
+  v->exc = val_undef();
+  return task_step(v, t, e);
+}
+
+static bool task_cancel(vm *v, loop_future *t, value msg, bool *out) {
+  t->log_tb = false;
+  if (t->state != FUT_PENDING) {
+    *out = false;
+    return true;
+  }
+  t->cancel_requests++;
+  if (val_is(t->fut_waiter, OBJ_FUTURE)) {
+    loop_future *w = as_fut(t->fut_waiter);
+    bool c;
+    bool ok = w->is_task ? task_cancel(v, w, msg, &c)
+              : w->context.t == VAL_OBJ && val_is(w->context, OBJ_LIST) ? true
+                                                                       : future_cancel(v, w, msg, &c);
+    if (!ok) return false;
+    if (!w->is_task && val_is(w->context, OBJ_LIST)) {
+      /* a gathering future cancels its children */
+      obj_list *kids = AS_LIST(w->context);
+      c = false;
+      if (w->state == FUT_PENDING) {
+        for (size_t i = 0; i < kids->count; i++) {
+          bool k;
+          loop_future *kf = as_fut(kids->items[i]);
+          if (!(kf->is_task ? task_cancel(v, kf, msg, &k) : future_cancel(v, kf, msg, &k)))
+            return false;
+          if (k) c = true;
+        }
+        if (c) w->gather_cancel_requested = true;
+      }
+    }
+    if (c) {
+      *out = true;
+      return true;
+    }
+  }
+  t->must_cancel = true;
+  t->cancel_msg = msg;
+  *out = true;
+  return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Running the loop                                                         */
+/* ------------------------------------------------------------------------ */
+
+static bool deadlock(vm *v, loop *l) {
+  fmt_buf b;
+  fmt_buf_init(&b);
+  fmt_buf_appends(&b, "every task is waiting and no timer is pending; CPython would hang here");
+  for (size_t i = 0; i < l->tasks->count; i++) {
+    loop_future *t = as_fut(l->tasks->items[i]);
+    if (t->state != FUT_PENDING) continue;
+    fmt_buf_appendf(&b, "\n  %s", t->name->data);
+    if (val_is(t->coro, OBJ_CORO)) {
+      obj_coro *c = (obj_coro *)t->coro.as.o;
+      fmt_buf_appendf(&b, " %s", c->label ? c->label->data : c->name->data);
+      if (c->frame.code) fmt_buf_appendf(&b, " waits at %s:%d", v->filename ? v->filename : "?",
+                                         c->frame.code->lines[c->frame.last_ip]);
+    }
+    if (val_is(t->fut_waiter, OBJ_FUTURE)) {
+      loop_future *w = as_fut(t->fut_waiter);
+      if (w->is_task) fmt_buf_appendf(&b, " on task %s", w->name->data);
+      else fmt_buf_appendf(&b, " on a %s that nothing will resolve", w->cls->name->data);
+    }
+  }
+  vm_raise_msg(v, CLS_DEADLOCK_ERROR, b.data ? b.data : "deadlock");
+  fmt_buf_free(&b);
+  v->limit_hit = true;
+  return false;
+}
+
+static void report_callback_error(vm *v, loop_handle *h) {
+  value e = v->exc;
+  v->exc = val_undef();
+  fmt_buf b;
+  fmt_buf_init(&b);
+  fmt_buf_appends(&b, "Exception in callback ");
+  value cb = h->callback;
+  if (val_is(cb, OBJ_FUNCTION)) fmt_buf_appends(&b, AS_FUNCTION(cb)->qualname->data);
+  else if (val_is(cb, OBJ_NATIVE)) fmt_buf_appends(&b, AS_NATIVE(cb)->name);
+  else fmt_buf_appends(&b, obj_type_name(v, cb));
+  fmt_buf_appends(&b, "()\n");
+  vm_write_err(v, b.data, b.len);
+  fmt_buf_free(&b);
+  vm_print_exception(v, e);
+}
+
+/* One iteration of the loop (BaseEventLoop._run_once). */
+static bool run_once(vm *v, loop *l) {
+  if (l->ntimers > 100 && l->cancelled_timers * 2 > l->ntimers) {
+    size_t j = 0;
+    for (size_t i = 0; i < l->ntimers; i++) {
+      loop_handle *h = l->timers[i];
+      if (h->cancelled) h->scheduled = false;
+      else l->timers[j++] = h;
+    }
+    l->ntimers = j;
+    for (size_t i = l->ntimers / 2 + 1; i-- > 0;)
+      if (i < l->ntimers) heap_down(l, i);
+    l->cancelled_timers = 0;
+  } else {
+    while (l->ntimers && l->timers[0]->cancelled) {
+      loop_handle *h = heap_pop(l);
+      h->scheduled = false;
+      l->cancelled_timers--;
+    }
+  }
+  if (l->ready_count == 0 && !l->stopping) {
+    if (l->ntimers == 0) return deadlock(v, l);
+    double when = l->timers[0]->when;
+    if (when > v->clock) {
+      v->clock = when;
+      if (!check_time_limit(v)) return false;
+    }
+  }
+  double end_time = v->clock + LOOP_CLOCK_RESOLUTION;
+  while (l->ntimers) {
+    loop_handle *h = l->timers[0];
+    if (h->when >= end_time) break;
+    heap_pop(l);
+    h->scheduled = false;
+    if (h->cancelled) {
+      l->cancelled_timers--;
+      continue;
+    }
+    if (!ready_push(v, l, h)) return false;
+  }
+  size_t ntodo = l->ready_count;
+  for (size_t i = 0; i < ntodo; i++) {
+    loop_handle *h = ready_pop(l);
+    if (h->cancelled) continue;
+    value out;
+    int n = h->args ? (int)h->args->count : 0;
+    if (!vm_call(v, h->callback, h->args ? h->args->items : NULL, n, NULL, &out)) {
+      if (v->limit_hit) return false;
+      report_callback_error(v, h);
+    }
+  }
+  return true;
+}
+
+static bool run_forever(vm *v, loop *l) {
+  if (l->running) {
+    vm_raise_msg(v, CLS_RUNTIME_ERROR, "This event loop is already running");
+    return false;
+  }
+  l->running = true;
+  l->stopping = false;
+  bool ok = true;
+  for (;;) {
+    if (!run_once(v, l)) {
+      ok = false;
+      break;
+    }
+    if (l->stopping) break;
+  }
+  l->stopping = false;
+  l->running = false;
+  return ok;
+}
+
+static bool stop_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  (void)self;
+  (void)kw;
+  (void)nargs;
+  *out = val_none();
+  loop_future *f = as_fut(args[0]);
+  if (f->state != FUT_CANCELLED) {
+    value e;
+    if (!future_exception(v, f, &e)) return false;
+    if (val_is(e, OBJ_EXCEPTION) &&
+        (obj_isinstance(v, e, v->cls[CLS_SYSTEM_EXIT]) ||
+         obj_isinstance(v, e, v->cls[CLS_KEYBOARD_INTERRUPT])))
+      return true;
+  }
+  v->loop->stopping = true;
+  return true;
+}
+
+/* BaseEventLoop.run_until_complete(future). */
+static bool run_until_complete(vm *v, loop *l, loop_future *f, value *out) {
+  value cb = native_bound(v, stop_cb, "_run_until_complete_cb", val_none());
+  if (cb.t == VAL_UNDEF || !add_done_callback(v, f, cb)) return false;
+  bool ok = run_forever(v, l);
+  remove_done_callback(v, f, cb);
+  if (!ok) return false;
+  if (f->state == FUT_PENDING) {
+    vm_raise_msg(v, CLS_RUNTIME_ERROR, "Event loop stopped before Future completed.");
+    return false;
+  }
+  return future_result(v, f, out);
+}
+
+/* ------------------------------------------------------------------------ */
+/* gather                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static bool gather_child_done(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                              value *out) {
+  (void)self;
+  (void)kw;
+  (void)nargs;
+  *out = val_none();
+  loop_future *outer = as_fut(v->native_data);
+  loop_future *fut = as_fut(args[0]);
+  obj_list *kids = AS_LIST(outer->context);
+  outer->gather_done++;
+  if (outer->state != FUT_PENDING) {
+    if (fut->state != FUT_CANCELLED) fut->log_tb = false;
+    return true;
+  }
+  if (!outer->gather_return_exceptions) {
+    if (fut->state == FUT_CANCELLED) {
+      value e = make_cancelled_error(v, fut);
+      return e.t != VAL_UNDEF && future_set_exception(v, outer, e);
+    }
+    value e;
+    if (!future_exception(v, fut, &e)) return false;
+    if (e.t != VAL_NONE) return future_set_exception(v, outer, e);
+  }
+  /* count distinct children (duplicates share a future) */
+  size_t distinct = 0;
+  for (size_t i = 0; i < kids->count; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < i; j++)
+      if (kids->items[j].as.o == kids->items[i].as.o) seen = true;
+    if (!seen) distinct++;
+  }
+  if ((size_t)outer->gather_done != distinct) return true;
+  obj_list *results = obj_list_new(v, kids->count);
+  if (!results) return false;
+  for (size_t i = 0; i < kids->count; i++) {
+    loop_future *k = as_fut(kids->items[i]);
+    value r;
+    if (k->state == FUT_CANCELLED) {
+      r = vm_new_exception(v, v->cls[CLS_CANCELLED_ERROR],
+                           k->cancel_msg.t == VAL_NONE ? "" : NULL);
+      if (k->cancel_msg.t != VAL_NONE && r.t != VAL_UNDEF) {
+        obj_tuple *a = obj_tuple_new(v, 1);
+        if (!a) return false;
+        a->items[0] = k->cancel_msg;
+        AS_EXC(r)->args = a;
+      }
+      if (r.t == VAL_UNDEF) return false;
+    } else {
+      if (!future_exception(v, k, &r)) return false;
+      if (r.t == VAL_NONE) r = k->result;
+    }
+    if (!obj_list_append(v, results, r)) return false;
+  }
+  if (outer->gather_cancel_requested) {
+    value e = make_cancelled_error(v, fut);
+    return e.t != VAL_UNDEF && future_set_exception(v, outer, e);
+  }
+  return future_set_result(v, outer, val_obj(results));
+}
+
+static bool ensure_future(vm *v, loop *l, value x, loop_future **out) {
+  if (val_is(x, OBJ_FUTURE)) {
+    *out = as_fut(x);
+    return true;
+  }
+  if (is_coroutine(x)) {
+    *out = task_new(v, l, x, val_none());
+    return *out != NULL;
+  }
+  if (bi_is_typed(x)) {
+    value m;
+    bool found = false;
+    if (!vm_getattr_opt(v, x, v->s_await, &m, &found)) return false;
+    if (found) {
+      vm_raise_msg(v, CLS_TYPE_ERROR, "awaitables with __await__ must be wrapped in a coroutine");
+      return false;
+    }
+  }
+  vm_raise_msg(v, CLS_TYPE_ERROR, "An asyncio.Future, a coroutine or an awaitable is required");
+  return false;
+}
+
+static bool aio_gather(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                       value *out) {
+  (void)self;
+  static const char *const allowed[] = {"return_exceptions", NULL};
+  if (!check_kwargs(v, "gather", kw, allowed)) return false;
+  int ri = kwarg(kw, nargs, "return_exceptions");
+  bool ret_exc = false;
+  if (ri >= 0 && !obj_truthy(v, args[ri], &ret_exc)) return false;
+  loop *l = running_loop(v);
+  if (!l) return false;
+  loop_future *outer = future_new(v, l, v->cls[CLS_FUTURE]);
+  if (!outer) return false;
+  if (nargs == 0) {
+    obj_list *empty = obj_list_new(v, 0);
+    if (!empty || !future_set_result(v, outer, val_obj(empty))) return false;
+    *out = val_obj(outer);
+    return true;
+  }
+  outer->gather_return_exceptions = ret_exc;
+  obj_list *kids = obj_list_new(v, (size_t)nargs);
+  if (!kids) return false;
+  outer->context = val_obj(kids);
+  value cb = native_bound(v, gather_child_done, "_done_callback", val_obj(outer));
+  if (cb.t == VAL_UNDEF) return false;
+  for (int i = 0; i < nargs; i++) {
+    loop_future *f = NULL;
+    for (int j = 0; j < i; j++)
+      if (args[j].t == VAL_OBJ && args[j].as.o == args[i].as.o) f = as_fut(kids->items[j]);
+    if (!f) {
+      if (!ensure_future(v, l, args[i], &f)) return false;
+      if (!add_done_callback(v, f, cb)) return false;
+    }
+    if (!obj_list_append(v, kids, val_obj(f))) return false;
+  }
+  *out = val_obj(outer);
+  return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* sleep                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static bool set_result_unless_cancelled(vm *v, value self, const value *args, int nargs,
+                                        obj_tuple *kw, value *out) {
+  (void)self;
+  (void)kw;
+  (void)nargs;
+  *out = val_none();
+  loop_future *f = as_fut(args[0]);
+  if (f->state == FUT_CANCELLED) return true;
+  return future_set_result(v, f, args[1]);
+}
+
+enum { SLEEP_START, SLEEP_YIELDED0, SLEEP_WAITING, SLEEP_DONE };
+
+static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
+  (void)in;
+  loop *l = v->loop;
+  switch (a->state) {
+  case SLEEP_START:
+    if (!l || !l->running) {
+      vm_raise_msg(v, CLS_RUNTIME_ERROR, "no running event loop");
+      return EXEC_ERROR;
+    }
+    if (!(a->when > 0)) {
+      a->state = SLEEP_YIELDED0;
+      *out = val_none();
+      return EXEC_YIELD;
+    } else {
+      loop_future *f = future_new(v, l, v->cls[CLS_FUTURE]);
+      if (!f) return EXEC_ERROR;
+      value cb = native_bound(v, set_result_unless_cancelled, "_set_result_unless_cancelled",
+                              val_none());
+      if (cb.t == VAL_UNDEF) return EXEC_ERROR;
+      value cargs[2] = {val_obj(f), a->b};
+      loop_handle *h = call_at(v, l, v->clock + a->when, cb, cargs, 2);
+      if (!h) return EXEC_ERROR;
+      a->a = val_obj(f);
+      a->c = val_obj(h);
+      a->state = SLEEP_WAITING;
+      f->blocking = true;
+      *out = val_obj(f);
+      return EXEC_YIELD;
+    }
+  case SLEEP_YIELDED0:
+    a->state = SLEEP_DONE;
+    *out = a->b;
+    return EXEC_RETURN;
+  case SLEEP_WAITING: {
+    a->state = SLEEP_DONE;
+    handle_cancel(l, as_handle(a->c));
+    loop_future *f = as_fut(a->a);
+    if (f->state == FUT_PENDING) {
+      vm_raise_msg(v, CLS_RUNTIME_ERROR, "await wasn't used with future");
+      return EXEC_ERROR;
+    }
+    return future_result(v, f, out) ? EXEC_RETURN : EXEC_ERROR;
+  }
+  default:
+    vm_raise_msg(v, CLS_RUNTIME_ERROR, "cannot reuse already awaited coroutine");
+    return EXEC_ERROR;
+  }
+}
+
+static exec_status sleep_throw(vm *v, obj_awaitable *a, value exc, value *out) {
+  (void)out;
+  if (a->state == SLEEP_WAITING && v->loop) handle_cancel(v->loop, as_handle(a->c));
+  a->state = SLEEP_DONE;
+  vm_raise(v, exc);
+  return EXEC_ERROR;
+}
+
+static bool aio_sleep(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                      value *out) {
+  (void)self;
+  static const char *const allowed[] = {"delay", "result", NULL};
+  if (!check_kwargs(v, "sleep", kw, allowed)) return false;
+  int di = nargs >= 1 ? 0 : kwarg(kw, nargs, "delay");
+  int ri = nargs >= 2 ? 1 : kwarg(kw, nargs, "result");
+  if (di < 0) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "sleep() missing 1 required positional argument: 'delay'");
+    return false;
+  }
+  double d;
+  if (!bi_as_double(args[di], &d)) {
+    vm_raisef(v, CLS_TYPE_ERROR, "'<=' not supported between instances of '%s' and 'int'",
+              obj_type_name(v, args[di]));
+    return false;
+  }
+  if (isnan(d)) {
+    vm_raise_msg(v, CLS_VALUE_ERROR, "Invalid delay: NaN (not a number)");
+    return false;
+  }
+  obj_awaitable *a = vm_alloc(v, OBJ_AWAITABLE, sizeof *a);
+  if (!a) return false;
+  a->name = "sleep";
+  a->send = sleep_send;
+  a->throw_ = sleep_throw;
+  a->when = d;
+  a->b = ri >= 0 ? args[ri] : val_none();
+  *out = val_obj(a);
+  return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* asyncio.run and task creation                                            */
+/* ------------------------------------------------------------------------ */
+
+static loop *loop_new(vm *v) {
+  loop *l = calloc(1, sizeof *l);
+  if (!l) {
+    vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+    return NULL;
+  }
+  l->pyobj = val_none();
+  l->tasks = obj_list_new(v, 8);
+  if (!l->tasks) {
+    free(l);
+    return NULL;
+  }
+  return l;
+}
+
+void loop_free(vm *v, loop *l) {
+  (void)v;
+  if (!l) return;
+  free(l->ready);
+  free(l->timers);
+  free(l);
+}
+
+/* A finished native coroutine: what shutdown_asyncgens and
+ * shutdown_default_executor amount to when there is nothing to shut down. */
+static exec_status noop_send(vm *v, obj_awaitable *a, value in, value *out) {
+  (void)v;
+  (void)a;
+  (void)in;
+  *out = val_none();
+  return EXEC_RETURN;
+}
+
+static exec_status noop_throw(vm *v, obj_awaitable *a, value exc, value *out) {
+  (void)a;
+  (void)out;
+  vm_raise(v, exc);
+  return EXEC_ERROR;
+}
+
+static bool run_noop_task(vm *v, loop *l, const char *name) {
+  obj_awaitable *a = vm_alloc(v, OBJ_AWAITABLE, sizeof *a);
+  if (!a) return false;
+  a->name = name;
+  a->send = noop_send;
+  a->throw_ = noop_throw;
+  a->awaited = true;
+  loop_future *t = task_new(v, l, val_obj(a), val_none());
+  if (!t) return false;
+  value out;
+  return run_until_complete(v, l, t, &out);
+}
+
+/* runners._cancel_all_tasks */
+static bool cancel_all_tasks(vm *v, loop *l) {
+  obj_list *pending = obj_list_new(v, 0);
+  if (!pending) return false;
+  for (size_t i = 0; i < l->tasks->count; i++)
+    if (as_fut(l->tasks->items[i])->state == FUT_PENDING)
+      if (!obj_list_append(v, pending, l->tasks->items[i])) return false;
+  if (pending->count == 0) return true;
+  for (size_t i = 0; i < pending->count; i++) {
+    bool c;
+    if (!task_cancel(v, as_fut(pending->items[i]), val_none(), &c)) return false;
+  }
+  obj_str *kwname = obj_str_intern(v, "return_exceptions", 17);
+  obj_tuple *kw = obj_tuple_new(v, 1);
+  if (!kwname || !kw) return false;
+  kw->items[0] = val_obj(kwname);
+  value *gargs = malloc((pending->count + 1) * sizeof *gargs);
+  if (!gargs) {
+    vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+    return false;
+  }
+  memcpy(gargs, pending->items, pending->count * sizeof *gargs);
+  gargs[pending->count] = val_bool(true);
+  value g;
+  bool ok = aio_gather(v, val_undef(), gargs, (int)pending->count, kw, &g);
+  free(gargs);
+  if (!ok) return false;
+  value out;
+  if (!run_until_complete(v, l, as_fut(g), &out)) return false;
+  for (size_t i = 0; i < pending->count; i++) {
+    loop_future *t = as_fut(pending->items[i]);
+    if (t->state == FUT_CANCELLED) continue;
+    if (t->exception.t != VAL_UNDEF) {
+      static const char msg[] = "unhandled exception during asyncio.run() shutdown\ntask: ";
+      vm_write_err(v, msg, sizeof msg - 1);
+      vm_write_err(v, t->name->data, t->name->len);
+      vm_write_err(v, "\n", 1);
+      vm_print_exception(v, t->exception);
+    }
+  }
+  return true;
+}
+
+static bool aio_run(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  (void)self;
+  static const char *const allowed[] = {"debug", NULL};
+  if (!check_kwargs(v, "run", kw, allowed)) return false;
+  if (nargs != 1) {
+    vm_raisef(v, CLS_TYPE_ERROR, "run() takes 1 positional argument but %d were given", nargs);
+    return false;
+  }
+  if (v->loop && v->loop->running) {
+    vm_raise_msg(v, CLS_RUNTIME_ERROR, "asyncio.run() cannot be called from a running event loop");
+    return false;
+  }
+  if (!is_coroutine(args[0])) {
+    fmt_buf b;
+    fmt_buf_init(&b);
+    fmt_buf_appends(&b, "a coroutine was expected, got ");
+    vm_repr(v, args[0], &b);
+    vm_raise_msg(v, CLS_VALUE_ERROR, b.data ? b.data : "");
+    fmt_buf_free(&b);
+    return false;
+  }
+  if (v->loop) {
+    loop_free(v, v->loop);
+    v->loop = NULL;
+  }
+  loop *l = loop_new(v);
+  if (!l) return false;
+  v->loop = l;
+  loop_future *main_task = task_new(v, l, args[0], val_none());
+  if (!main_task) return false;
+  value result;
+  bool ok = run_until_complete(v, l, main_task, &result);
+  if (v->limit_hit) {
+    l->closed = true;
+    return false;
+  }
+  value exc = ok ? val_undef() : v->exc;
+  v->exc = val_undef();
+  /* finally: cancel what is left, shut down async generators and the executor */
+  bool clean = cancel_all_tasks(v, l) && run_noop_task(v, l, "shutdown_asyncgens") &&
+               run_noop_task(v, l, "shutdown_default_executor");
+  l->closed = true;
+  if (!clean) return false;
+  if (!ok) {
+    v->exc = exc;
+    return false;
+  }
+  *out = result;
+  return true;
+}
+
+static bool aio_create_task(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                            value *out) {
+  (void)self;
+  static const char *const allowed[] = {"name", "context", NULL};
+  if (!check_kwargs(v, "create_task", kw, allowed)) return false;
+  if (nargs != 1) {
+    vm_raisef(v, CLS_TYPE_ERROR, "create_task() takes 1 positional argument but %d were given",
+              nargs);
+    return false;
+  }
+  loop *l = running_loop(v);
+  if (!l) return false;
+  if (!is_coroutine(args[0])) {
+    fmt_buf b;
+    fmt_buf_init(&b);
+    fmt_buf_appends(&b, "a coroutine was expected, got ");
+    vm_repr(v, args[0], &b);
+    vm_raise_msg(v, CLS_TYPE_ERROR, b.data ? b.data : "");
+    fmt_buf_free(&b);
+    return false;
+  }
+  int ni = kwarg(kw, nargs, "name");
+  loop_future *t = task_new(v, l, args[0], ni >= 0 ? args[ni] : val_none());
+  if (!t) return false;
+  *out = val_obj(t);
+  return true;
+}
+
+static bool aio_ensure_future(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                              value *out) {
+  (void)self;
+  static const char *const allowed[] = {"loop", NULL};
+  if (!check_kwargs(v, "ensure_future", kw, allowed)) return false;
+  if (nargs != 1) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "ensure_future() takes 1 positional argument");
+    return false;
+  }
+  loop *l = running_loop(v);
+  if (!l) return false;
+  loop_future *f;
+  if (!ensure_future(v, l, args[0], &f)) return false;
+  *out = val_obj(f);
+  return true;
+}
+
+static bool aio_current_task(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                             value *out) {
+  (void)self;
+  (void)args;
+  (void)kw;
+  (void)nargs;
+  loop *l = running_loop(v);
+  if (!l) return false;
+  *out = l->current ? val_obj(l->current) : val_none();
+  return true;
+}
+
+static bool aio_all_tasks(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                          value *out) {
+  (void)self;
+  (void)args;
+  (void)kw;
+  (void)nargs;
+  loop *l = running_loop(v);
+  if (!l) return false;
+  obj_dict *s = obj_set_new(v);
+  if (!s) return false;
+  for (size_t i = 0; i < l->tasks->count; i++)
+    if (as_fut(l->tasks->items[i])->state == FUT_PENDING)
+      if (!obj_set_add(v, s, l->tasks->items[i])) return false;
+  *out = val_obj(s);
+  return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The loop object (get_running_loop())                                     */
+/* ------------------------------------------------------------------------ */
+
+static bool aio_get_running_loop(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                                 value *out);
+
+static bool lo_time(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  (void)self;
+  (void)args;
+  if (!no_args(v, "time", nargs, kw)) return false;
+  *out = val_float(v->clock);
+  return true;
+}
+
+static bool lo_call_soon(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                         value *out) {
+  (void)self;
+  static const char *const allowed[] = {"context", NULL};
+  if (!check_kwargs(v, "call_soon", kw, allowed)) return false;
+  if (nargs < 1) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "call_soon() missing 1 required positional argument: 'callback'");
+    return false;
+  }
+  loop_handle *h = call_soon(v, v->loop, args[0], args + 1, nargs - 1);
+  if (!h) return false;
+  *out = val_obj(h);
+  return true;
+}
+
+static bool lo_call_later_at(vm *v, const value *args, int nargs, obj_tuple *kw, value *out,
+                             bool absolute) {
+  static const char *const allowed[] = {"context", NULL};
+  if (!check_kwargs(v, absolute ? "call_at" : "call_later", kw, allowed)) return false;
+  if (nargs < 2) {
+    vm_raisef(v, CLS_TYPE_ERROR, "%s() missing required positional arguments",
+              absolute ? "call_at" : "call_later");
+    return false;
+  }
+  double d;
+  if (!bi_as_double(args[0], &d)) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "delay must be a number");
+    return false;
+  }
+  loop_handle *h = call_at(v, v->loop, absolute ? d : v->clock + d, args[1], args + 2, nargs - 2);
+  if (!h) return false;
+  *out = val_obj(h);
+  return true;
+}
+
+static bool lo_call_later(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                          value *out) {
+  (void)self;
+  return lo_call_later_at(v, args, nargs, kw, out, false);
+}
+
+static bool lo_call_at(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                       value *out) {
+  (void)self;
+  return lo_call_later_at(v, args, nargs, kw, out, true);
+}
+
+static bool lo_create_future(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                             value *out) {
+  (void)self;
+  (void)args;
+  if (!no_args(v, "create_future", nargs, kw)) return false;
+  loop_future *f = future_new(v, v->loop, v->cls[CLS_FUTURE]);
+  if (!f) return false;
+  *out = val_obj(f);
+  return true;
+}
+
+static bool lo_is_running(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                          value *out) {
+  (void)self;
+  (void)args;
+  if (!no_args(v, "is_running", nargs, kw)) return false;
+  *out = val_bool(v->loop && v->loop->running);
+  return true;
+}
+
+static obj_class *loop_class(vm *v) {
+  obj_str *name = obj_str_intern(v, "_UnixSelectorEventLoop", 22);
+  if (!name) return NULL;
+  obj_class *c = obj_class_new(v, name, v->cls[CLS_OBJECT]);
+  if (!c) return NULL;
+  c->module = obj_str_intern(v, "asyncio.unix_events", 19);
+  if (!vm_def_method(v, c, "time", lo_time) || !vm_def_method(v, c, "call_soon", lo_call_soon) ||
+      !vm_def_method(v, c, "call_later", lo_call_later) ||
+      !vm_def_method(v, c, "call_at", lo_call_at) ||
+      !vm_def_method(v, c, "create_future", lo_create_future) ||
+      !vm_def_method(v, c, "create_task", aio_create_task) ||
+      !vm_def_method(v, c, "is_running", lo_is_running))
+    return NULL;
+  return c;
+}
+
+static bool aio_get_running_loop(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                                 value *out) {
+  (void)self;
+  (void)args;
+  if (!no_args(v, "get_running_loop", nargs, kw)) return false;
+  loop *l = running_loop(v);
+  if (!l) return false;
+  if (l->pyobj.t != VAL_OBJ) {
+    if (!v->loop_class && !(v->loop_class = loop_class(v))) return false;
+    obj_instance *inst = obj_instance_new(v, v->loop_class);
+    if (!inst) return false;
+    l->pyobj = val_obj(inst);
+  }
+  *out = l->pyobj;
+  return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Future and Task methods                                                  */
+/* ------------------------------------------------------------------------ */
+
+static bool self_future(vm *v, value self, loop_future **out) {
+  if (!val_is(self, OBJ_FUTURE)) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "descriptor requires a 'Future' object");
+    return false;
+  }
+  *out = as_fut(self);
+  return true;
+}
+
+static bool fm_result(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  (void)args;
+  loop_future *f;
+  return no_args(v, "result", nargs, kw) && self_future(v, self, &f) && future_result(v, f, out);
+}
+
+static bool fm_exception(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                         value *out) {
+  (void)args;
+  loop_future *f;
+  return no_args(v, "exception", nargs, kw) && self_future(v, self, &f) &&
+         future_exception(v, f, out);
+}
+
+static bool fm_done(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  (void)args;
+  loop_future *f;
+  if (!no_args(v, "done", nargs, kw) || !self_future(v, self, &f)) return false;
+  *out = val_bool(f->state != FUT_PENDING);
+  return true;
+}
+
+static bool fm_cancelled(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                         value *out) {
+  (void)args;
+  loop_future *f;
+  if (!no_args(v, "cancelled", nargs, kw) || !self_future(v, self, &f)) return false;
+  *out = val_bool(f->state == FUT_CANCELLED);
+  return true;
+}
+
+static bool fm_cancel(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  static const char *const allowed[] = {"msg", NULL};
+  loop_future *f;
+  if (!check_kwargs(v, "cancel", kw, allowed) || !self_future(v, self, &f)) return false;
+  int mi = nargs >= 1 ? 0 : kwarg(kw, nargs, "msg");
+  value msg = mi >= 0 ? args[mi] : val_none();
+  bool c;
+  bool ok;
+  if (f->is_task) {
+    ok = task_cancel(v, f, msg, &c);
+  } else if (val_is(f->context, OBJ_LIST)) {
+    /* a gathering future: cancel the children */
+    c = false;
+    ok = true;
+    if (f->state == FUT_PENDING) {
+      obj_list *kids = AS_LIST(f->context);
+      for (size_t i = 0; i < kids->count && ok; i++) {
+        bool k;
+        loop_future *kf = as_fut(kids->items[i]);
+        ok = kf->is_task ? task_cancel(v, kf, msg, &k) : future_cancel(v, kf, msg, &k);
+        if (k) c = true;
+      }
+      if (c) f->gather_cancel_requested = true;
+    }
+  } else {
+    ok = future_cancel(v, f, msg, &c);
+  }
+  if (!ok) return false;
+  *out = val_bool(c);
+  return true;
+}
+
+static bool fm_set_result(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                          value *out) {
+  (void)kw;
+  loop_future *f;
+  if (!self_future(v, self, &f)) return false;
+  if (nargs != 1) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "set_result() takes exactly one argument");
+    return false;
+  }
+  if (f->is_task) {
+    vm_raise_msg(v, CLS_RUNTIME_ERROR, "Task does not support set_result operation");
+    return false;
+  }
+  *out = val_none();
+  return future_set_result(v, f, args[0]);
+}
+
+static bool fm_set_exception(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                             value *out) {
+  (void)kw;
+  loop_future *f;
+  if (!self_future(v, self, &f)) return false;
+  if (nargs != 1) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "set_exception() takes exactly one argument");
+    return false;
+  }
+  if (f->is_task) {
+    vm_raise_msg(v, CLS_RUNTIME_ERROR, "Task does not support set_exception operation");
+    return false;
+  }
+  *out = val_none();
+  return future_set_exception(v, f, args[0]);
+}
+
+static bool fm_add_done_callback(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                                 value *out) {
+  static const char *const allowed[] = {"context", NULL};
+  loop_future *f;
+  if (!check_kwargs(v, "add_done_callback", kw, allowed) || !self_future(v, self, &f)) return false;
+  if (nargs != 1) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "add_done_callback() takes exactly one argument");
+    return false;
+  }
+  *out = val_none();
+  return add_done_callback(v, f, args[0]);
+}
+
+static bool fm_remove_done_callback(vm *v, value self, const value *args, int nargs,
+                                    obj_tuple *kw, value *out) {
+  (void)kw;
+  loop_future *f;
+  if (!self_future(v, self, &f)) return false;
+  if (nargs != 1) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "remove_done_callback() takes exactly one argument");
+    return false;
+  }
+  *out = val_int(remove_done_callback(v, f, args[0]));
+  return true;
+}
+
+static bool fm_get_loop(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                        value *out) {
+  (void)self;
+  return aio_get_running_loop(v, self, args, nargs, kw, out);
+}
+
+static bool tm_get_name(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                        value *out) {
+  (void)args;
+  loop_future *f;
+  if (!no_args(v, "get_name", nargs, kw) || !self_future(v, self, &f)) return false;
+  *out = f->name ? val_obj(f->name) : val_none();
+  return true;
+}
+
+static bool tm_set_name(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                        value *out) {
+  (void)kw;
+  loop_future *f;
+  if (!self_future(v, self, &f)) return false;
+  if (nargs != 1) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "set_name() takes exactly one argument");
+    return false;
+  }
+  obj_str *s = vm_str_str(v, args[0]);
+  if (!s) return false;
+  f->name = s;
+  *out = val_none();
+  return true;
+}
+
+static bool tm_get_coro(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                        value *out) {
+  (void)args;
+  loop_future *f;
+  if (!no_args(v, "get_coro", nargs, kw) || !self_future(v, self, &f)) return false;
+  *out = f->coro;
+  return true;
+}
+
+static bool tm_cancelling(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                          value *out) {
+  (void)args;
+  loop_future *f;
+  if (!no_args(v, "cancelling", nargs, kw) || !self_future(v, self, &f)) return false;
+  *out = val_int(f->cancel_requests);
+  return true;
+}
+
+static bool tm_uncancel(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                        value *out) {
+  (void)args;
+  loop_future *f;
+  if (!no_args(v, "uncancel", nargs, kw) || !self_future(v, self, &f)) return false;
+  if (f->cancel_requests > 0) f->cancel_requests--;
+  *out = val_int(f->cancel_requests);
+  return true;
+}
+
+static bool fm_repr(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  (void)args;
+  loop_future *f;
+  if (!no_args(v, "__repr__", nargs, kw) || !self_future(v, self, &f)) return false;
+  fmt_buf b;
+  fmt_buf_init(&b);
+  const char *st = f->state == FUT_PENDING ? "pending" : f->state == FUT_CANCELLED ? "cancelled" : "finished";
+  fmt_buf_appendf(&b, "<%s %s", f->cls->name->data, st);
+  if (f->is_task) {
+    fmt_buf_appendf(&b, " name='%s' coro=<", f->name->data);
+    if (val_is(f->coro, OBJ_CORO)) {
+      obj_coro *c = (obj_coro *)f->coro.as.o;
+      fmt_buf_appendf(&b, "%s() ", c->qualname->data);
+      if (c->state == CORO_CLOSED) fmt_buf_appendf(&b, "done, defined at %s:%d>", v->filename, c->frame.code->firstline);
+      else fmt_buf_appendf(&b, "running at %s:%d>", v->filename,
+                           c->state == CORO_CREATED ? c->frame.code->firstline
+                                                    : c->frame.code->lines[c->frame.last_ip]);
+    } else {
+      fmt_buf_appends(&b, "native>");
+    }
+  }
+  if (f->state == FUT_FINISHED) {
+    if (f->exception.t != VAL_UNDEF) {
+      fmt_buf_appends(&b, " exception=");
+      vm_repr(v, f->exception, &b);
+    } else {
+      fmt_buf_appends(&b, " result=");
+      vm_repr(v, f->result, &b);
+    }
+  }
+  fmt_buf_appendc(&b, '>');
+  obj_str *s = bi_str_from_buf(v, &b);
+  if (!s) return false;
+  *out = val_obj(s);
+  return true;
+}
+
+static bool fm_await(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  (void)args;
+  loop_future *f;
+  if (!no_args(v, "__await__", nargs, kw) || !self_future(v, self, &f)) return false;
+  return loop_future_await(v, f, out);
+}
+
+static bool hm_cancel(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  (void)args;
+  if (!no_args(v, "cancel", nargs, kw)) return false;
+  if (!val_is(self, OBJ_HANDLE)) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "descriptor requires a 'Handle' object");
+    return false;
+  }
+  if (v->loop) handle_cancel(v->loop, as_handle(self));
+  else as_handle(self)->cancelled = true;
+  *out = val_none();
+  return true;
+}
+
+static bool hm_cancelled(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                         value *out) {
+  (void)args;
+  if (!no_args(v, "cancelled", nargs, kw)) return false;
+  *out = val_bool(val_is(self, OBJ_HANDLE) && as_handle(self)->cancelled);
+  return true;
+}
+
+static bool hm_when(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  (void)args;
+  if (!no_args(v, "when", nargs, kw)) return false;
+  *out = val_float(val_is(self, OBJ_HANDLE) ? as_handle(self)->when : 0.0);
+  return true;
+}
+
+static bool fut_new(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+  (void)self;
+  (void)args;
+  static const char *const allowed[] = {"loop", NULL};
+  if (!check_kwargs(v, "Future", kw, allowed)) return false;
+  if (nargs) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "Future() takes no positional arguments");
+    return false;
+  }
+  loop *l = running_loop(v);
+  if (!l) return false;
+  loop_future *f = future_new(v, l, v->cls[CLS_FUTURE]);
+  if (!f) return false;
+  *out = val_obj(f);
+  return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The module                                                               */
+/* ------------------------------------------------------------------------ */
+
+static bool def_methods(vm *v) {
+  obj_class *fc = v->cls[CLS_FUTURE], *tc = v->cls[CLS_TASK];
+  obj_class *hc = v->cls[CLS_HANDLE], *thc = v->cls[CLS_TIMER_HANDLE];
+  struct {
+    obj_class *c;
+    const char *name;
+    native_fn fn;
+  } defs[] = {
+      {fc, "result", fm_result},
+      {fc, "exception", fm_exception},
+      {fc, "done", fm_done},
+      {fc, "cancelled", fm_cancelled},
+      {fc, "cancel", fm_cancel},
+      {fc, "set_result", fm_set_result},
+      {fc, "set_exception", fm_set_exception},
+      {fc, "add_done_callback", fm_add_done_callback},
+      {fc, "remove_done_callback", fm_remove_done_callback},
+      {fc, "get_loop", fm_get_loop},
+      {fc, "__repr__", fm_repr},
+      {fc, "__await__", fm_await},
+      {fc, "__new__", fut_new},
+      {tc, "get_name", tm_get_name},
+      {tc, "set_name", tm_set_name},
+      {tc, "get_coro", tm_get_coro},
+      {tc, "cancelling", tm_cancelling},
+      {tc, "uncancel", tm_uncancel},
+      {hc, "cancel", hm_cancel},
+      {hc, "cancelled", hm_cancelled},
+      {thc, "cancel", hm_cancel},
+      {thc, "cancelled", hm_cancelled},
+      {thc, "when", hm_when},
+  };
+  for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
+    if (!vm_def_method(v, defs[i].c, defs[i].name, defs[i].fn)) return false;
+  /* Task() cannot be built directly in scenarios: create_task is the way */
+  return true;
+}
+
+obj_module *loop_module_asyncio(vm *v) {
+  obj_module *m = obj_module_new(v, "asyncio");
+  if (!m) return NULL;
+  if (!def_methods(v)) return NULL;
+  obj_dict *d = m->dict;
+  struct {
+    const char *name;
+    native_fn fn;
+  } fns[] = {
+      {"run", aio_run},
+      {"sleep", aio_sleep},
+      {"gather", aio_gather},
+      {"create_task", aio_create_task},
+      {"ensure_future", aio_ensure_future},
+      {"get_running_loop", aio_get_running_loop},
+      {"get_event_loop", aio_get_running_loop},
+      {"current_task", aio_current_task},
+      {"all_tasks", aio_all_tasks},
+  };
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+    if (!vm_def_native(v, d, fns[i].name, fns[i].fn)) return NULL;
+  struct {
+    const char *name;
+    obj_type_slot slot;
+  } classes[] = {
+      {"Future", CLS_FUTURE},
+      {"Task", CLS_TASK},
+      {"Handle", CLS_HANDLE},
+      {"TimerHandle", CLS_TIMER_HANDLE},
+      {"CancelledError", CLS_CANCELLED_ERROR},
+      {"TimeoutError", CLS_TIMEOUT_ERROR},
+      {"InvalidStateError", CLS_INVALID_STATE_ERROR},
+      {"QueueEmpty", CLS_QUEUE_EMPTY},
+      {"QueueFull", CLS_QUEUE_FULL},
+  };
+  for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+    if (!obj_dict_set_cstr(v, d, classes[i].name, val_obj(v->cls[classes[i].slot]))) return NULL;
+  return m;
+}

@@ -1,0 +1,94 @@
+/* loop: asyncio's event loop, futures and tasks on a virtual clock.
+ *
+ * The loop mirrors CPython's base_events: a FIFO deque of ready handles and
+ * a heap of timer handles ordered by (deadline, order of scheduling). One
+ * iteration (loop_run_once) moves every expired timer to the ready deque and
+ * then runs exactly the handles that were ready when it began. The loop
+ * never waits: when nothing is ready its clock jumps to the earliest
+ * deadline. A Task drives its coroutine one step per handle (task_step, as
+ * Task.__step); awaiting a future registers the task's wakeup as a done
+ * callback, and resolving a future schedules its callbacks with call_soon. */
+#ifndef LOOPVIZ_LOOP_H
+#define LOOPVIZ_LOOP_H
+
+#include "vm.h"
+
+typedef enum fut_state { FUT_PENDING, FUT_CANCELLED, FUT_FINISHED } fut_state;
+
+typedef struct loop_future loop_future;
+struct loop_future {
+  obj hdr;             /* kind OBJ_FUTURE */
+  obj_class *cls;      /* Future, Task or a _GatheringFuture-like class */
+  obj_dict *dict;      /* attributes set by scenarios (created lazily) */
+  fut_state state;     /* pending, cancelled or finished */
+  value result;        /* the result once finished */
+  value exception;     /* the exception once finished with one, else VAL_UNDEF */
+  obj_list *callbacks; /* done callbacks (callables), NULL when none */
+  value cancel_msg;    /* message given to cancel(), None when none */
+  bool blocking;       /* _asyncio_future_blocking: yielded to a task */
+  bool log_tb;         /* the exception was never retrieved */
+  uint32_t id;         /* creation order, for stable ordering and traces */
+  /* task part (is_task) */
+  bool is_task;        /* a Task */
+  value coro;          /* the coroutine the task drives */
+  value fut_waiter;    /* the future the task waits on, None when none */
+  bool must_cancel;    /* cancel at the next step */
+  int cancel_requests; /* cancel() calls not yet uncancelled */
+  obj_str *name;       /* task name, "Task-N" by default */
+  value context;       /* gather: child futures list; other use: None */
+  int64_t gather_done; /* gather: children finished */
+  bool gather_return_exceptions; /* gather: return_exceptions=True */
+  bool gather_cancel_requested;  /* gather: cancel() was called on the outer future */
+};
+
+typedef struct loop_handle loop_handle;
+struct loop_handle {
+  obj hdr;         /* kind OBJ_HANDLE */
+  value callback;  /* callable */
+  obj_tuple *args; /* positional arguments, NULL when none */
+  double when;     /* deadline (timers) */
+  uint64_t seq;    /* scheduling order: tie-break of equal deadlines */
+  bool is_timer;   /* a TimerHandle */
+  bool cancelled;  /* cancel() was called */
+  bool scheduled;  /* a timer still in the heap */
+};
+
+struct loop {
+  loop_handle **ready;      /* ring buffer of ready handles */
+  size_t ready_head;        /* index of the first ready handle */
+  size_t ready_count;       /* handles in the ring */
+  size_t ready_cap;         /* ring size */
+  loop_handle **timers;     /* binary min-heap of timer handles */
+  size_t ntimers;           /* handles in the heap */
+  size_t timers_cap;        /* heap size */
+  size_t cancelled_timers;  /* cancelled handles still in the heap */
+  uint64_t seq;             /* next scheduling number */
+  bool stopping;            /* stop() was called: finish this iteration */
+  bool running;             /* run_forever is active */
+  bool closed;              /* the loop was closed */
+  loop_future *current;     /* the task whose step is running, NULL if none */
+  obj_list *tasks;          /* every task created, in order */
+  uint32_t next_future_id;  /* ids for futures */
+  obj_list *asyncgens;      /* async generators first iterated (for shutdown) */
+  value pyobj;              /* the loop object scenarios see, created on demand */
+};
+
+/* ---- used by the VM ---- */
+/* The asyncio module. */
+obj_module *loop_module_asyncio(vm *v);
+/* An awaitable iterator over a future (Future.__await__). */
+bool loop_future_await(vm *v, loop_future *f, value *out);
+/* Whether x is a Future or Task. */
+bool loop_is_future(value x);
+
+/* ---- used by the time module ---- */
+/* The virtual clock: seconds since the run started (one clock per run, as
+ * in the oracle; a second asyncio.run continues it). */
+double loop_clock(vm *v);
+/* time.sleep(seconds): blocks the whole loop, advancing the clock. */
+bool loop_block(vm *v, double seconds);
+
+/* ---- used by sim.c at the end of a run ---- */
+void loop_free(vm *v, loop *l);
+
+#endif

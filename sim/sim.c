@@ -1,0 +1,171 @@
+/* sim: parse, compile and run one scenario. See sim.h. */
+#include "sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "parse.h"
+#include "vm.h"
+
+void sim_options_init(sim_options *o) {
+  memset(o, 0, sizeof *o);
+  o->limits.max_instructions = 2000000000ull;
+  o->limits.max_memory = 2048ull << 20;
+  o->limits.max_recursion = 1000;
+  o->limits.max_virtual_time = 1e9;
+  o->limits.max_source = 1u << 20;
+}
+
+typedef struct diag_ctx {
+  const sim_options *o; /* where to write */
+  const char *src;      /* the source, for the offending line */
+  size_t len;           /* its length */
+} diag_ctx;
+
+static void err_write(const sim_options *o, const char *s, size_t n) {
+  if (o->err) o->err(o->user, s, n);
+}
+
+static void err_puts(const sim_options *o, const char *s) { err_write(o, s, strlen(s)); }
+
+/* Prints a diagnostic as python3 prints a SyntaxError, or as a loopviz
+ * refusal (file:line:col: message) for unsupported constructs and limits. */
+static void on_diag(void *user, const diag *d) {
+  diag_ctx *c = user;
+  char head[1200];
+  const char *line = c->src;
+  const char *end = c->src + c->len;
+  for (int i = 1; i < d->line && line < end; i++) {
+    const char *nl = memchr(line, '\n', (size_t)(end - line));
+    line = nl ? nl + 1 : end;
+  }
+  const char *le = line;
+  while (le < end && *le != '\n' && *le != '\r') le++;
+  if (d->kind == DIAG_UNSUPPORTED || d->kind == DIAG_LIMIT) {
+    snprintf(head, sizeof head, "%s:%d:%d: %s\n", d->file, d->line, d->col, d->message);
+    err_puts(c->o, head);
+    return;
+  }
+  snprintf(head, sizeof head, "  File \"%s\", line %d\n", d->file, d->line);
+  err_puts(c->o, head);
+  /* the line, without its indentation, and a caret under the column */
+  const char *s = line;
+  while (s < le && (*s == ' ' || *s == '\t' || *s == '\f')) s++;
+  int skipped = (int)(s - line);
+  if (s < le) {
+    err_puts(c->o, "    ");
+    err_write(c->o, s, (size_t)(le - s));
+    err_puts(c->o, "\n    ");
+    int col = d->col - 1 - skipped;
+    /* columns count characters: step over UTF-8 continuation bytes */
+    int pad = 0;
+    for (const char *p = s; p < le && col > 0; p++) {
+      if (((unsigned char)*p & 0xC0) != 0x80) {
+        col--;
+        pad++;
+      }
+    }
+    for (int i = 0; i < pad; i++) err_puts(c->o, " ");
+    int width = 1;
+    if (d->end_col > d->col) width = d->end_col - d->col;
+    for (int i = 0; i < width; i++) err_puts(c->o, "^");
+    err_puts(c->o, "\n");
+  }
+  const char *cls = d->kind == DIAG_INDENTATION ? "IndentationError"
+                    : d->kind == DIAG_TAB       ? "TabError"
+                                                : "SyntaxError";
+  snprintf(head, sizeof head, "%s: %s\n", cls, d->message);
+  err_puts(c->o, head);
+}
+
+sim_status sim_run_source(const sim_options *o, const char *filename, const char *src,
+                          size_t len) {
+  diag_ctx dc = {o, src, len};
+  parse_config pc;
+  parse_config_init(&pc);
+  if (o->limits.max_source) pc.max_source = o->limits.max_source;
+  ast_tree *tree = NULL;
+  parse_result pr = parse_module(filename, src, len, &pc, on_diag, &dc, &tree);
+  if (pr != PARSE_OK) {
+    if (pr == PARSE_NOMEM) err_puts(o, "MemoryError: out of memory while parsing\n");
+    return SIM_ERROR;
+  }
+  vm *v = vm_new(o);
+  if (!v) {
+    ast_tree_free(tree);
+    err_puts(o, "MemoryError: cannot create the interpreter\n");
+    return SIM_ERROR;
+  }
+  v->filename = filename;
+  v->source = src;
+  v->source_len = len;
+  code *k = NULL;
+  comp_result cr = comp_module(v, ast_tree_root(tree), filename, on_diag, &dc, &k);
+  ast_tree_free(tree);
+  if (cr != COMP_OK) {
+    if (cr == COMP_NOMEM) err_puts(o, "MemoryError: out of memory while compiling\n");
+    vm_free(v);
+    return SIM_ERROR;
+  }
+  value out;
+  sim_status st = SIM_OK;
+  if (!vm_run_module(v, k, v->globals, &out)) {
+    value exc = v->exc;
+    v->exc = val_undef();
+    if (val_is(exc, OBJ_EXCEPTION) && obj_isinstance(v, exc, v->cls[CLS_SYSTEM_EXIT])) {
+      obj_exception *e = AS_EXC(exc);
+      value code_v = e->args && e->args->count ? e->args->items[0] : val_none();
+      st = code_v.t == VAL_INT ? (code_v.as.i == 0 ? SIM_OK : SIM_ERROR)
+           : code_v.t == VAL_NONE ? SIM_OK
+                                  : SIM_ERROR;
+    } else {
+      vm_print_exception(v, exc);
+      st = SIM_ERROR;
+    }
+  }
+  vm_free(v);
+  return st;
+}
+
+sim_status sim_run_file(const sim_options *o, const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    char msg[1200];
+    snprintf(msg, sizeof msg, "loopviz: cannot open '%s'\n", path);
+    err_puts(o, msg);
+    return SIM_IO_ERROR;
+  }
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  size_t limit = o->limits.max_source ? o->limits.max_source : (size_t)1 << 20;
+  while (buf) {
+    if (len == cap) {
+      cap *= 2;
+      char *nb = realloc(buf, cap);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+    }
+    size_t n = fread(buf + len, 1, cap - len, f);
+    len += n;
+    if (n == 0) break;
+    if (len > limit + 1) break;
+  }
+  bool failed = ferror(f) != 0;
+  fclose(f);
+  if (!buf || failed) {
+    free(buf);
+    char msg[1200];
+    snprintf(msg, sizeof msg, "loopviz: cannot read '%s'\n", path);
+    err_puts(o, msg);
+    return SIM_IO_ERROR;
+  }
+  sim_status st = sim_run_source(o, path, buf, len);
+  free(buf);
+  return st;
+}
