@@ -151,6 +151,7 @@ struct code {
   code_handler *handlers; /* exception table, innermost first */
   uint32_t nhandlers;    /* entries */
   int firstline;         /* line of the def */
+  obj_str *filename;     /* source file (the scenario, or <asyncio> for the prelude) */
 };
 
 /* Name of an opcode, for the disassembler and the execution trace. */

@@ -2259,6 +2259,7 @@ static code *finish_unit(comp *c, unit *u, const char *name) {
   k->name = intern(c, name);
   k->qualname = intern(c, u->qualname ? u->qualname : name);
   k->firstline = u->firstline;
+  k->filename = intern(c, c->file ? c->file : "<scenario>");
   k->nops = u->nops;
   k->ops = vm_realloc(c->v, NULL, 0, (size_t)u->nops * sizeof *k->ops);
   k->lines = vm_realloc(c->v, NULL, 0, (size_t)u->nops * sizeof *k->lines);

@@ -13,6 +13,9 @@
 
 #include "builtins.h"
 #include "code.h"
+#include "compile.h"
+#include "parse.h"
+#include "prelude.h"
 
 #define LOOP_CLOCK_RESOLUTION 1e-9 /* CPython's monotonic clock resolution on Linux */
 
@@ -1655,6 +1658,36 @@ static bool def_methods(vm *v) {
   return true;
 }
 
+static void prelude_diag(void *user, const diag *d) {
+  vm *v = user;
+  vm_raisef(v, CLS_RUNTIME_ERROR, "asyncio prelude: %s:%d:%d: %s", d->file, d->line, d->col,
+            d->message);
+}
+
+/* Compiles and runs the prelude in the module's namespace. */
+static bool run_prelude(vm *v, obj_module *m) {
+  size_t len;
+  const char *src = prelude_asyncio(&len);
+  parse_config pc;
+  parse_config_init(&pc);
+  ast_tree *tree = NULL;
+  if (parse_module(PRELUDE_FILENAME, src, len, &pc, prelude_diag, v, &tree) != PARSE_OK) {
+    if (v->exc.t == VAL_UNDEF) vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+    return false;
+  }
+  code *k = NULL;
+  comp_result cr = comp_module(v, ast_tree_root(tree), PRELUDE_FILENAME, prelude_diag, v, &k);
+  ast_tree_free(tree);
+  if (cr != COMP_OK) {
+    if (v->exc.t == VAL_UNDEF) vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+    return false;
+  }
+  if (!obj_dict_set_cstr(v, m->dict, "__name__", val_obj(obj_str_cstr(v, "asyncio"))))
+    return false;
+  value out;
+  return vm_run_module(v, k, m->dict, &out);
+}
+
 obj_module *loop_module_asyncio(vm *v) {
   obj_module *m = obj_module_new(v, "asyncio");
   if (!m) return NULL;
@@ -1692,5 +1725,6 @@ obj_module *loop_module_asyncio(vm *v) {
   };
   for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
     if (!obj_dict_set_cstr(v, d, classes[i].name, val_obj(v->cls[classes[i].slot]))) return NULL;
+  if (!run_prelude(v, m)) return NULL;
   return m;
 }

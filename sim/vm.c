@@ -346,6 +346,9 @@ static void print_tb(vm *v, obj_exception *e) {
   err_str(v, "Traceback (most recent call last):\n");
   for (size_t i = e->tb_count; i-- > 0;) {
     tb_entry *t = &e->tb[i];
+    /* frames of loopviz's own asyncio prelude are library code: not shown */
+    if (t->code->filename && v->filename && strcmp(t->code->filename->data, v->filename) != 0)
+      continue;
     fmt_buf b;
     fmt_buf_init(&b);
     fmt_buf_appendf(&b, "  File \"%s\", line %d, in %s\n", v->filename ? v->filename : "<scenario>",
@@ -1389,7 +1392,9 @@ static bool make_class(vm *v, value body, value name, value base, value *out) {
   obj_function *fn = AS_FUNCTION(body);
   obj_dict *ns = obj_dict_new(v);
   if (!ns) return false;
-  if (!obj_dict_set_str(v, ns, v->s_module, val_obj(v->s_main))) return false;
+  value modname = obj_dict_get_str(fn->globals, v->s_name);
+  if (!val_is(modname, OBJ_STR)) modname = val_obj(v->s_main);
+  if (!obj_dict_set_str(v, ns, v->s_module, modname)) return false;
   if (!obj_dict_set_str(v, ns, v->s_qualname, val_obj(fn->qualname))) return false;
   frame *f = push_frame(v, fn->code);
   if (!f) return false;
@@ -1409,7 +1414,7 @@ static bool make_class(vm *v, value body, value name, value base, value *out) {
   c->dict = ns;
   value q = obj_dict_get_str(ns, v->s_qualname);
   if (val_is(q, OBJ_STR)) c->qualname = AS_STR(q);
-  c->module = v->s_main;
+  c->module = AS_STR(modname);
   if (val_is(cell, OBJ_CELL)) ((obj_cell *)cell.as.o)->value = val_obj(c);
   *out = val_obj(c);
   return true;
