@@ -1,0 +1,333 @@
+/* cli: the option and subcommand tables, the parser over them, and the handlers. */
+#include "cli.h"
+
+#include "app.h"
+#include "paths.h"
+#include "sim.h"
+
+#include <errno.h>
+#include <string.h>
+
+#ifndef LOOPVIZ_VERSION
+#define LOOPVIZ_VERSION "unknown"
+#endif
+
+/* The bundled scenario the window opens when given no operand. */
+static const char default_scenario[] = "gather";
+
+typedef enum cli_option_id {
+  OPT_HELP = 1u << 0,    /* -h, --help */
+  OPT_VERSION = 1u << 1, /* -V, --version */
+  OPT_FONT = 1u << 2,    /* --font PATH */
+} cli_option_id;
+
+typedef struct cli_option {
+  cli_option_id id;       /* which option */
+  const char *long_name;  /* "--font" */
+  const char *short_name; /* "-h", or NULL */
+  const char *value;      /* name of its value for help ("PATH"), or NULL if it takes none */
+  const char *summary;    /* one line for --help */
+} cli_option;
+
+static const cli_option options[] = {
+    {OPT_FONT, "--font", NULL, "PATH",
+     "draw all text with this font file instead of DejaVu found through fontconfig"},
+    {OPT_HELP, "--help", "-h", NULL, "show this help and exit"},
+    {OPT_VERSION, "--version", "-V", NULL, "show the version and exit"},
+};
+
+typedef int (*cli_handler)(const cli_args *args, FILE *out, FILE *err);
+
+struct cli_command {
+  const char *name;     /* the word on the command line */
+  const char *synopsis; /* its operands, for help and usage ("FILE") */
+  const char *summary;  /* one line for --help */
+  int min_operands;     /* operands it needs */
+  int max_operands;     /* operands it accepts */
+  unsigned options;     /* cli_option_id bits it accepts besides --help and --version */
+  cli_handler run;      /* carries it out; returns the exit status */
+};
+
+static int run_command(const cli_args *args, FILE *out, FILE *err);
+
+static const cli_command commands[] = {
+    {"run", "FILE", "run a scenario on the virtual clock and print its output as python3 would", 1,
+     1, 0, run_command},
+};
+
+/* The window is no table row (it has no word of its own), but it is described like one. */
+static const char window_synopsis[] = "[FILE|NAME]";
+static const char window_summary[] =
+    "open the window on a scenario file or a bundled scenario NAME (default: gather)";
+static const unsigned window_options = OPT_FONT;
+
+enum { N_OPTIONS = sizeof options / sizeof options[0] };
+enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
+
+const char *cli_command_name(const cli_command *c) { return c->name; }
+
+/* ---- parsing ----------------------------------------------------------------------------- */
+
+static cli_action usage_error(cli_args *args, const char *fmt, const char *what) {
+  snprintf(args->error, sizeof args->error, fmt, what);
+  args->action = CLI_USAGE;
+  return CLI_USAGE;
+}
+
+static const cli_command *find_command(const char *word) {
+  for (size_t i = 0; i < N_COMMANDS; i++)
+    if (strcmp(commands[i].name, word) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+/* Matches word against the option table. "--font=PATH" matches with *inline_value = "PATH". */
+static const cli_option *find_option(const char *word, const char **inline_value) {
+  *inline_value = NULL;
+  for (size_t i = 0; i < N_OPTIONS; i++) {
+    const cli_option *o = &options[i];
+    size_t n = strlen(o->long_name);
+    if (strncmp(word, o->long_name, n) == 0) {
+      if (word[n] == '\0')
+        return o;
+      if (word[n] == '=' && o->value != NULL) {
+        *inline_value = word + n + 1;
+        return o;
+      }
+    }
+    if (o->short_name != NULL && strcmp(word, o->short_name) == 0)
+      return o;
+  }
+  return NULL;
+}
+
+static const char *option_name(cli_option_id id) {
+  for (size_t i = 0; i < N_OPTIONS; i++)
+    if (options[i].id == id)
+      return options[i].long_name;
+  return "?";
+}
+
+cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
+  memset(args, 0, sizeof *args);
+  unsigned seen = 0;
+  bool options_done = false;
+  bool first_operand = true;
+  for (int i = 1; i < argc; i++) {
+    const char *word = argv[i];
+    if (!options_done && strcmp(word, "--") == 0) {
+      options_done = true;
+      continue;
+    }
+    if (!options_done && word[0] == '-' && word[1] != '\0') {
+      const char *value = NULL;
+      const cli_option *o = find_option(word, &value);
+      if (o == NULL)
+        return usage_error(args, "unknown option '%s'", word);
+      if (o->value != NULL && value == NULL) {
+        if (i + 1 >= argc)
+          return usage_error(args, "option %s needs a value", o->long_name);
+        value = argv[++i];
+      }
+      seen |= o->id;
+      if (o->id == OPT_FONT)
+        args->font = value;
+      continue;
+    }
+    if (first_operand && !options_done && (args->command = find_command(word)) != NULL) {
+      first_operand = false;
+      continue;
+    }
+    first_operand = false;
+    if (args->noperands == (int)(sizeof args->operands / sizeof args->operands[0])) {
+      if (args->command == NULL && paths_is_name(args->operands[0]))
+        return usage_error(args, "unknown command '%s'", args->operands[0]);
+      return usage_error(args, "too many arguments at '%s'", word);
+    }
+    args->operands[args->noperands++] = word;
+  }
+
+  if (seen & OPT_HELP)
+    return args->action = CLI_HELP;
+  if (seen & OPT_VERSION)
+    return args->action = CLI_VERSION;
+
+  const cli_command *c = args->command;
+  unsigned accepted = c != NULL ? c->options : window_options;
+  unsigned stray = seen & ~accepted;
+  if (stray != 0) {
+    if (c != NULL) {
+      snprintf(args->error, sizeof args->error, "option %s does not apply to '%s'",
+               option_name((cli_option_id)(stray & -stray)), c->name);
+      return args->action = CLI_USAGE;
+    }
+    return usage_error(args, "option %s does not apply to the window",
+                       option_name((cli_option_id)(stray & -stray)));
+  }
+  if (c != NULL) {
+    if (args->noperands < c->min_operands)
+      return usage_error(args, "'%s' needs more arguments", c->name);
+    if (args->noperands > c->max_operands)
+      return usage_error(args, "too many arguments for '%s'", c->name);
+    return args->action = CLI_COMMAND;
+  }
+  if (args->noperands > 1) {
+    /* "loopviz trace x": the first word was meant as a subcommand. */
+    if (paths_is_name(args->operands[0]))
+      return usage_error(args, "unknown command '%s'", args->operands[0]);
+    return usage_error(args, "too many arguments at '%s'", args->operands[1]);
+  }
+  args->target = args->noperands == 1 ? args->operands[0] : NULL;
+  args->target_is_name = args->target != NULL && paths_is_name(args->target);
+  return args->action = CLI_WINDOW;
+}
+
+/* ---- help ------------------------------------------------------------------------------------ */
+
+static void print_usage(FILE *f) {
+  fprintf(f, "usage: loopviz [--font PATH] %s\n", window_synopsis);
+  for (size_t i = 0; i < N_COMMANDS; i++)
+    fprintf(f, "       loopviz %s %s\n", commands[i].name, commands[i].synopsis);
+  fprintf(f, "       loopviz --help | --version\n");
+}
+
+static void print_help(FILE *f) {
+  fprintf(f, "loopviz %s: a visual simulator of Python's asyncio event loop\n\n", LOOPVIZ_VERSION);
+  fprintf(f, "commands:\n");
+  char left[64];
+  snprintf(left, sizeof left, "loopviz %s", window_synopsis);
+  fprintf(f, "  %-22s %s\n", left, window_summary);
+  for (size_t i = 0; i < N_COMMANDS; i++) {
+    snprintf(left, sizeof left, "loopviz %s %s", commands[i].name, commands[i].synopsis);
+    fprintf(f, "  %-22s %s\n", left, commands[i].summary);
+  }
+  fprintf(f, "\noptions:\n");
+  for (size_t i = 0; i < N_OPTIONS; i++) {
+    const cli_option *o = &options[i];
+    if (o->short_name != NULL)
+      snprintf(left, sizeof left, "%s, %s", o->short_name, o->long_name);
+    else
+      snprintf(left, sizeof left, "%s %s", o->long_name, o->value != NULL ? o->value : "");
+    fprintf(f, "  %-22s %s\n", left, o->summary);
+  }
+}
+
+/* ---- run --------------------------------------------------------------------------------- */
+
+typedef struct run_io {
+  FILE *out;        /* the program's output goes here */
+  FILE *err;        /* tracebacks and diagnostics go here */
+  bool err_written; /* the simulator already explained itself on err */
+} run_io;
+
+static void write_out(void *user, const char *text, size_t len) {
+  run_io *io = user;
+  fwrite(text, 1, len, io->out);
+}
+
+static void write_err(void *user, const char *text, size_t len) {
+  run_io *io = user;
+  fflush(io->out); /* keep the order python3 shows on a terminal */
+  fwrite(text, 1, len, io->err);
+  io->err_written = true;
+}
+
+static int run_command(const cli_args *args, FILE *out, FILE *err) {
+  run_io io = {out, err, false};
+  sim_options o;
+  sim_options_init(&o);
+  o.out = write_out;
+  o.err = write_err;
+  o.user = &io;
+  errno = 0;
+  sim_status st = sim_run_file(&o, args->operands[0]);
+  int saved_errno = errno;
+  fflush(out);
+  if (st == SIM_IO_ERROR && !io.err_written)
+    fprintf(err, "loopviz: cannot read %s: %s\n", args->operands[0],
+            saved_errno != 0 ? strerror(saved_errno) : "read error");
+  return (int)st;
+}
+
+/* ---- window ------------------------------------------------------------------------------ */
+
+/* Resolves the window's scenario and icon paths. A bare NAME must be a bundled scenario, else
+ * the word was most likely a mistyped subcommand: that is a usage error. Returns -1 when fine. */
+static int window_paths(const cli_args *args, char *scenario, char *icon, FILE *err) {
+  char data[PATHS_MAX];
+  bool have_data = paths_data_dir(data, sizeof data) == PATHS_OK;
+  icon[0] = '\0';
+  if (have_data)
+    paths_join(icon, PATHS_MAX, data, "assets/icon.png");
+  if (args->target != NULL && !args->target_is_name) {
+    snprintf(scenario, PATHS_MAX, "%s", args->target);
+    return -1;
+  }
+  const char *name = args->target != NULL ? args->target : default_scenario;
+  if (have_data && paths_scenario(data, name, scenario, PATHS_MAX) == PATHS_OK)
+    return -1;
+  if (args->target != NULL) {
+    fprintf(err, "loopviz: unknown command or scenario '%s'\n", name);
+    print_usage(err);
+    return CLI_EXIT_USAGE;
+  }
+  /* The default scenario is missing: open anyway and let the window say where it looked. */
+  if (!have_data) {
+    char exe[PATHS_MAX];
+    if (paths_exe_dir(exe, sizeof exe) != PATHS_OK)
+      snprintf(exe, sizeof exe, ".");
+    snprintf(data, sizeof data, "%.4000s/../share/loopviz", exe);
+  }
+  snprintf(scenario, PATHS_MAX, "%.4000s/scenarios/%s.py", data, name);
+  return -1;
+}
+
+static int run_window(const cli_args *args, FILE *err) {
+  char scenario[PATHS_MAX], icon[PATHS_MAX];
+  int status = window_paths(args, scenario, icon, err);
+  if (status >= 0)
+    return status;
+  app_config cfg = {scenario, args->font, icon[0] != '\0' ? icon : NULL};
+  app *a = NULL;
+  char msg[512];
+  switch (app_open(&cfg, &a, msg, sizeof msg)) {
+  case APP_OK:
+    app_run(a);
+    app_close(a);
+    return CLI_EXIT_OK;
+  case APP_NO_DISPLAY:
+    /* `loopviz export` is the planned headless backend; until it lands, `run` is the only
+     * headless command. */
+    fprintf(err,
+            "loopviz: cannot open a window: %s; headless use is `loopviz run FILE` now and "
+            "`loopviz export` once it lands\n",
+            msg);
+    return CLI_EXIT_FAILURE;
+  default:
+    fprintf(err, "loopviz: %s\n", msg);
+    return CLI_EXIT_FAILURE;
+  }
+}
+
+/* ---- dispatch ---------------------------------------------------------------------------- */
+
+int cli_main(int argc, char *const argv[], FILE *out, FILE *err) {
+  cli_args args;
+  switch (cli_parse(argc, argv, &args)) {
+  case CLI_HELP:
+    print_help(out);
+    return CLI_EXIT_OK;
+  case CLI_VERSION:
+    fprintf(out, "loopviz %s\n", LOOPVIZ_VERSION);
+    return CLI_EXIT_OK;
+  case CLI_USAGE:
+    fprintf(err, "loopviz: %s\n", args.error);
+    print_usage(err);
+    return CLI_EXIT_USAGE;
+  case CLI_COMMAND:
+    return args.command->run(&args, out, err);
+  case CLI_WINDOW:
+    return run_window(&args, err);
+  }
+  return CLI_EXIT_USAGE;
+}
