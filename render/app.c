@@ -423,18 +423,21 @@ static void set_icon(app *a, const char *icon) {
 
 /* Left to itself, SDL falls back to its offscreen driver when there is no display, which would
  * run a window nobody can see, and probing Wayland without a session prints to stderr. So unless
- * the user chose drivers (SDL_VIDEODRIVER), offer SDL only those that can show a window and
- * whose session is there. */
-static void choose_video_drivers(void) {
+ * the user chose drivers (SDL_VIDEODRIVER, which may also name KMSDRM for a bare console), offer
+ * SDL only X11 and Wayland, and only when their session variables are set. Returns false when
+ * there is nothing to offer: no display. */
+static bool choose_video_drivers(void) {
   if (SDL_GetHint(SDL_HINT_VIDEODRIVER) != NULL)
-    return;
-  char list[64] = "";
-  if (getenv("DISPLAY") != NULL)
-    strcat(list, "x11,");
-  if (getenv("WAYLAND_DISPLAY") != NULL)
-    strcat(list, "wayland,");
-  strcat(list, "KMSDRM");
-  SDL_SetHint(SDL_HINT_VIDEODRIVER, list);
+    return true;
+  const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+  bool has_x11 = x11 != NULL && x11[0] != '\0';
+  bool has_wayland = wayland != NULL && wayland[0] != '\0';
+  if (!has_x11 && !has_wayland)
+    return false;
+  SDL_SetHint(SDL_HINT_VIDEODRIVER, has_x11 && has_wayland ? "x11,wayland"
+                                    : has_x11              ? "x11"
+                                                           : "wayland");
+  return true;
 }
 
 static char *base_name(const char *path) {
@@ -459,12 +462,13 @@ app_status app_open(const app_config *cfg, app **out, char *err, size_t cap) {
     free(a);
     return st;
   }
-  choose_video_drivers();
+  if (!choose_video_drivers()) {
+    snprintf(err, cap, "no display available (neither DISPLAY nor WAYLAND_DISPLAY is set)");
+    free(a);
+    return APP_NO_DISPLAY;
+  }
   if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-    if (getenv("DISPLAY") == NULL && getenv("WAYLAND_DISPLAY") == NULL)
-      snprintf(err, cap, "no display available (neither DISPLAY nor WAYLAND_DISPLAY is set)");
-    else
-      snprintf(err, cap, "no display available (SDL: %s)", SDL_GetError());
+    snprintf(err, cap, "no display available (SDL: %s)", SDL_GetError());
     free(a);
     return APP_NO_DISPLAY;
   }
