@@ -1,0 +1,530 @@
+/* attr: attribute lookup, assignment and deletion (vm_getattr & co) and the
+ * super() proxy.
+ *
+ * Lookup order for objects with a dict: the special read-only attributes of
+ * their kind, the instance dict, then the class chain, where functions and
+ * native methods come back bound to the object. Messages are CPython
+ * 3.11's; an AttributeError carries .name and .obj as CPython's does (the
+ * traceback printer may use them for "Did you mean" hints). */
+#include <string.h>
+
+#include "bi_private.h"
+#include "vm.h"
+
+static obj_str *intern(vm *v, const char *s) { return obj_str_intern(v, s, strlen(s)); }
+
+static bool name_is(const obj_str *name, const char *s) {
+  size_t n = strlen(s);
+  return name->len == n && memcmp(name->data, s, n) == 0;
+}
+
+static bool attr_error(vm *v, value o, obj_str *name) {
+  if (val_is(o, OBJ_MODULE))
+    vm_raisef(v, CLS_ATTRIBUTE_ERROR, "module '%s' has no attribute '%s'",
+              AS_MODULE(o)->name->data, name->data);
+  else if (val_is(o, OBJ_CLASS))
+    vm_raisef(v, CLS_ATTRIBUTE_ERROR, "type object '%s' has no attribute '%s'",
+              AS_CLASS(o)->name->data, name->data);
+  else
+    vm_raisef(v, CLS_ATTRIBUTE_ERROR, "'%s' object has no attribute '%s'", obj_type_name(v, o),
+              name->data);
+  if (val_is(v->exc, OBJ_EXCEPTION)) {
+    obj_exception *e = AS_EXC(v->exc);
+    if (!e->dict) e->dict = obj_dict_new(v);
+    if (e->dict) {
+      obj_dict_set_cstr(v, e->dict, "name", val_obj(name));
+      obj_dict_set_cstr(v, e->dict, "obj", o);
+    }
+  }
+  return false;
+}
+
+/* Binds what a class lookup found to the instance it was looked up on. */
+static bool bind(vm *v, value self, value found, value *out) {
+  if (val_is(found, OBJ_FUNCTION) || (val_is(found, OBJ_NATIVE) && AS_NATIVE(found)->owner)) {
+    obj_bound *b = obj_bound_new(v, self, found);
+    if (!b) return false;
+    *out = val_obj(b);
+    return true;
+  }
+  *out = found;
+  return true;
+}
+
+static bool tuple_of_bases(vm *v, obj_class *c, bool mro, value *out) {
+  size_t n = 0;
+  for (obj_class *k = mro ? c : c->base; k; k = k->base) {
+    n++;
+    if (!mro) break;
+  }
+  obj_tuple *t = obj_tuple_new(v, n);
+  if (!t) return false;
+  size_t i = 0;
+  for (obj_class *k = mro ? c : c->base; k && i < n; k = k->base) t->items[i++] = val_obj(k);
+  *out = val_obj(t);
+  return true;
+}
+
+static obj_str *module_name_of(vm *v, obj_dict *globals) {
+  value n = globals ? obj_dict_get_str(globals, v->s_name) : val_undef();
+  if (val_is(n, OBJ_STR)) return AS_STR(n);
+  return v->s_main;
+}
+
+/* Special attributes that every kind answers before any dict. */
+static bool special_attr(vm *v, value o, obj_str *name, value *out, bool *found) {
+  *found = true;
+  if (name == v->s_class || name_is(name, "__class__")) {
+    *out = val_obj(obj_class_of(v, o));
+    return true;
+  }
+  if (o.t != VAL_OBJ) {
+    *found = false;
+    return true;
+  }
+  switch (o.as.o->kind) {
+  case OBJ_CLASS: {
+    obj_class *c = AS_CLASS(o);
+    if (name_is(name, "__name__")) *out = val_obj(c->name);
+    else if (name_is(name, "__qualname__")) *out = val_obj(c->qualname);
+    else if (name_is(name, "__module__")) *out = val_obj(c->module);
+    else if (name_is(name, "__base__")) *out = c->base ? val_obj(c->base) : val_none();
+    else if (name_is(name, "__bases__")) return tuple_of_bases(v, c, false, out);
+    else if (name_is(name, "__mro__")) return tuple_of_bases(v, c, true, out);
+    else if (name_is(name, "__dict__")) *out = val_obj(c->dict);
+    else if (name_is(name, "__doc__")) {
+      value d = obj_dict_get_str(c->dict, name);
+      *out = d.t == VAL_UNDEF ? val_none() : d;
+    } else *found = false;
+    return true;
+  }
+  case OBJ_FUNCTION: {
+    obj_function *f = AS_FUNCTION(o);
+    if (name_is(name, "__name__")) *out = val_obj(f->name);
+    else if (name_is(name, "__qualname__")) *out = val_obj(f->qualname);
+    else if (name_is(name, "__module__")) *out = val_obj(module_name_of(v, f->globals));
+    else if (name_is(name, "__defaults__")) *out = f->defaults ? val_obj(f->defaults) : val_none();
+    else if (name_is(name, "__kwdefaults__"))
+      *out = f->kwdefaults ? val_obj(f->kwdefaults) : val_none();
+    else if (name_is(name, "__globals__")) *out = val_obj(f->globals);
+    else if (name_is(name, "__dict__")) {
+      if (!f->attrs && !(f->attrs = obj_dict_new(v))) return false;
+      *out = val_obj(f->attrs);
+    } else if (name_is(name, "__doc__")) {
+      value d = f->attrs ? obj_dict_get_str(f->attrs, name) : val_undef();
+      *out = d.t == VAL_UNDEF ? val_none() : d;
+    } else {
+      value d = f->attrs ? obj_dict_get_str(f->attrs, name) : val_undef();
+      if (d.t == VAL_UNDEF) *found = false;
+      else *out = d;
+    }
+    return true;
+  }
+  case OBJ_NATIVE: {
+    obj_native *n = AS_NATIVE(o);
+    if (name_is(name, "__name__")) {
+      obj_str *s = intern(v, n->name);
+      if (!s) return false;
+      *out = val_obj(s);
+    } else if (name_is(name, "__qualname__")) {
+      fmt_buf b;
+      fmt_buf_init(&b);
+      if (n->owner) fmt_buf_appendf(&b, "%s.", n->owner->name->data);
+      fmt_buf_appends(&b, n->name);
+      obj_str *s = bi_str_from_buf(v, &b);
+      if (!s) return false;
+      *out = val_obj(s);
+    } else if (name_is(name, "__module__")) {
+      *out = n->owner ? val_none() : val_obj(intern(v, "builtins"));
+    } else if (name_is(name, "__doc__")) {
+      *out = val_none();
+    } else if (name_is(name, "__self__") && !n->owner) {
+      *out = val_none();
+    } else *found = false;
+    return true;
+  }
+  case OBJ_BOUND: {
+    obj_bound *b = AS_BOUND(o);
+    if (name_is(name, "__self__")) *out = b->self;
+    else if (name_is(name, "__func__") && val_is(b->func, OBJ_FUNCTION)) *out = b->func;
+    else {
+      /* everything else comes from the function */
+      bool f2;
+      if (!vm_getattr_opt(v, b->func, name, out, &f2)) return false;
+      *found = f2;
+    }
+    return true;
+  }
+  case OBJ_CORO: {
+    obj_coro *c = (obj_coro *)o.as.o;
+    if (name_is(name, "__name__")) *out = c->name ? val_obj(c->name) : val_none();
+    else if (name_is(name, "__qualname__")) *out = c->qualname ? val_obj(c->qualname) : val_none();
+    else if (name_is(name, "cr_running") || name_is(name, "gi_running") ||
+             name_is(name, "ag_running"))
+      *out = val_bool(c->state == CORO_RUNNING);
+    else *found = false;
+    return true;
+  }
+  case OBJ_MODULE:
+    if (name_is(name, "__dict__")) *out = val_obj(AS_MODULE(o)->dict);
+    else *found = false;
+    return true;
+  case OBJ_RANGE: {
+    obj_range *r = (obj_range *)o.as.o;
+    if (name_is(name, "start")) *out = val_int(r->start);
+    else if (name_is(name, "stop")) *out = val_int(r->stop);
+    else if (name_is(name, "step")) *out = val_int(r->step);
+    else *found = false;
+    return true;
+  }
+  case OBJ_SLICE: {
+    obj_slice *s = (obj_slice *)o.as.o;
+    if (name_is(name, "start")) *out = s->start;
+    else if (name_is(name, "stop")) *out = s->stop;
+    else if (name_is(name, "step")) *out = s->step;
+    else *found = false;
+    return true;
+  }
+  case OBJ_EXCEPTION: {
+    obj_exception *e = AS_EXC(o);
+    if (name == v->s_args || name_is(name, "args")) *out = val_obj(e->args);
+    else if (name_is(name, "__cause__")) *out = e->cause;
+    else if (name_is(name, "__context__")) *out = e->context;
+    else if (name_is(name, "__suppress_context__")) *out = val_bool(e->suppress_context);
+    else if (name_is(name, "__traceback__")) *out = val_none();
+    else if (name_is(name, "value") && obj_class_is_sub(e->cls, v->cls[CLS_STOP_ITERATION]) &&
+             !(e->dict && obj_dict_get_str(e->dict, name).t != VAL_UNDEF))
+      *out = e->args->count ? e->args->items[0] : val_none();
+    else if (e->group && name_is(name, "exceptions")) *out = val_obj(e->group);
+    else if (e->group && name_is(name, "message"))
+      *out = e->args->count ? e->args->items[0] : val_none();
+    else if (name_is(name, "__dict__")) {
+      if (!e->dict && !(e->dict = obj_dict_new(v))) return false;
+      *out = val_obj(e->dict);
+    } else *found = false;
+    return true;
+  }
+  case OBJ_INSTANCE:
+    if (name_is(name, "__dict__")) {
+      obj_instance *in = AS_INSTANCE(o);
+      if (!in->dict && !(in->dict = obj_dict_new(v))) return false;
+      *out = val_obj(in->dict);
+    } else *found = false;
+    return true;
+  default: *found = false; return true;
+  }
+}
+
+bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found) {
+  *found = false;
+  if (!special_attr(v, o, name, out, found)) return false;
+  if (*found) return true;
+  if (val_is(o, OBJ_MODULE)) {
+    value x = obj_dict_get_str(AS_MODULE(o)->dict, name);
+    if (x.t != VAL_UNDEF) {
+      *out = x;
+      *found = true;
+    }
+    return true;
+  }
+  if (val_is(o, OBJ_CLASS)) {
+    value x = obj_class_lookup(AS_CLASS(o), name);
+    if (x.t != VAL_UNDEF) {
+      *out = x;
+      *found = true;
+      return true;
+    }
+    /* methods of type itself (metaclass), bound to the class */
+    x = obj_dict_get_str(v->cls[CLS_TYPE]->dict, name);
+    if (x.t != VAL_UNDEF) {
+      *found = true;
+      return bind(v, o, x, out);
+    }
+    return true;
+  }
+  if (val_is(o, OBJ_NATIVE_OBJ) && ((obj_typed *)o.as.o)->cls == v->cls[CLS_SUPER])
+    return bi_super_getattr(v, o, name, out, found);
+  obj_dict **slot = obj_dict_slot(o);
+  if (slot && *slot) {
+    value x = obj_dict_get_str(*slot, name);
+    if (x.t != VAL_UNDEF) {
+      *out = x;
+      *found = true;
+      return true;
+    }
+  }
+  obj_class *c = obj_class_of(v, o);
+  value x = obj_class_lookup(c, name);
+  if (x.t != VAL_UNDEF) {
+    *found = true;
+    return bind(v, o, x, out);
+  }
+  if (bi_is_typed(o)) {
+    obj_str *ga = intern(v, "__getattr__");
+    if (!ga) return false;
+    value g = obj_class_lookup(c, ga);
+    if (g.t != VAL_UNDEF) {
+      value arg = val_obj(name);
+      bool f2;
+      if (!bi_call_dunder(v, o, ga, &arg, 1, out, &f2)) {
+        if (vm_exc_matches(v, CLS_ATTRIBUTE_ERROR)) {
+          v->exc = val_undef();
+          return true;
+        }
+        return false;
+      }
+      *found = f2;
+    }
+  }
+  return true;
+}
+
+bool vm_getattr(vm *v, value o, obj_str *name, value *out) {
+  bool found;
+  if (!vm_getattr_opt(v, o, name, out, &found)) return false;
+  if (found) return true;
+  return attr_error(v, o, name);
+}
+
+static bool exception_setattr(vm *v, obj_exception *e, obj_str *name, value x, bool *handled) {
+  *handled = true;
+  if (name_is(name, "args")) {
+    obj_list *l = vm_to_list(v, x);
+    if (!l) return false;
+    obj_tuple *t = obj_tuple_new(v, l->count);
+    if (!t) return false;
+    memcpy(t->items, l->items, l->count * sizeof(value));
+    e->args = t;
+    return true;
+  }
+  if (name_is(name, "__cause__") || name_is(name, "__context__")) {
+    if (x.t != VAL_NONE && !val_is(x, OBJ_EXCEPTION)) {
+      vm_raisef(v, CLS_TYPE_ERROR, "exception %s must be None or derive from BaseException",
+                name_is(name, "__cause__") ? "cause" : "context");
+      return false;
+    }
+    if (name_is(name, "__cause__")) {
+      e->cause = x;
+      e->suppress_context = true;
+    } else {
+      e->context = x;
+    }
+    return true;
+  }
+  if (name_is(name, "__suppress_context__")) {
+    bool t;
+    if (!obj_truthy(v, x, &t)) return false;
+    e->suppress_context = t;
+    return true;
+  }
+  if (name_is(name, "__traceback__")) return true;
+  *handled = false;
+  return true;
+}
+
+/* The user __setattr__ / __delattr__ of x's class, if any (not object's). */
+static value user_hook(vm *v, value o, const char *hook) {
+  if (!val_is(o, OBJ_INSTANCE) && !val_is(o, OBJ_EXCEPTION)) return val_undef();
+  obj_str *n = intern(v, hook);
+  if (!n) return val_undef();
+  value m = obj_class_lookup(obj_class_of(v, o), n);
+  return val_is(m, OBJ_FUNCTION) ? m : val_undef();
+}
+
+/* object.__setattr__ without hooks. */
+static bool generic_setattr(vm *v, value o, obj_str *name, value x) {
+  if (val_is(o, OBJ_EXCEPTION)) {
+    bool handled;
+    if (!exception_setattr(v, AS_EXC(o), name, x, &handled)) return false;
+    if (handled) return true;
+  }
+  if (val_is(o, OBJ_INSTANCE) || val_is(o, OBJ_EXCEPTION) || val_is(o, OBJ_NATIVE_OBJ)) {
+    obj_dict **slot = obj_dict_slot(o);
+    if (!*slot && !(*slot = obj_dict_new(v))) return false;
+    return obj_dict_set_str(v, *slot, name, x);
+  }
+  return attr_error(v, o, name);
+}
+
+bool vm_setattr(vm *v, value o, obj_str *name, value x) {
+  if (o.t == VAL_OBJ) {
+    switch (o.as.o->kind) {
+    case OBJ_CLASS: {
+      obj_class *c = AS_CLASS(o);
+      if (c->flavor == FLAVOR_BUILTIN || c == v->cls[CLS_OBJECT] ||
+          strcmp(c->module->data, "builtins") == 0) {
+        vm_raisef(v, CLS_TYPE_ERROR, "cannot set '%s' attribute of immutable type '%s'",
+                  name->data, c->name->data);
+        return false;
+      }
+      if (name_is(name, "__name__") || name_is(name, "__qualname__") ||
+          name_is(name, "__module__")) {
+        if (!val_is(x, OBJ_STR)) {
+          vm_raisef(v, CLS_TYPE_ERROR, "can only assign string to %s.%s, not '%s'",
+                    c->name->data, name->data, obj_type_name(v, x));
+          return false;
+        }
+        if (name_is(name, "__name__")) c->name = AS_STR(x);
+        else if (name_is(name, "__qualname__")) c->qualname = AS_STR(x);
+        else c->module = AS_STR(x);
+        return true;
+      }
+      return obj_dict_set_str(v, c->dict, name, x);
+    }
+    case OBJ_FUNCTION: {
+      obj_function *f = AS_FUNCTION(o);
+      if (name_is(name, "__name__") || name_is(name, "__qualname__")) {
+        if (!val_is(x, OBJ_STR)) {
+          vm_raisef(v, CLS_TYPE_ERROR, "%s must be set to a string object", name->data);
+          return false;
+        }
+        if (name_is(name, "__name__")) f->name = AS_STR(x);
+        else f->qualname = AS_STR(x);
+        return true;
+      }
+      if (!f->attrs && !(f->attrs = obj_dict_new(v))) return false;
+      return obj_dict_set_str(v, f->attrs, name, x);
+    }
+    case OBJ_MODULE: return obj_dict_set_str(v, AS_MODULE(o)->dict, name, x);
+    default: break;
+    }
+  }
+  value hook = user_hook(v, o, "__setattr__");
+  if (hook.t != VAL_UNDEF) {
+    value args[3] = {o, val_obj(name), x}, r;
+    return vm_call(v, hook, args, 3, NULL, &r);
+  }
+  return generic_setattr(v, o, name, x);
+}
+
+static bool generic_delattr(vm *v, value o, obj_str *name) {
+  obj_dict **slot = obj_dict_slot(o);
+  if (slot && (val_is(o, OBJ_INSTANCE) || val_is(o, OBJ_EXCEPTION) || val_is(o, OBJ_NATIVE_OBJ))) {
+    bool found = false;
+    if (*slot && !obj_dict_del(v, *slot, val_obj(name), &found)) return false;
+    if (found) return true;
+  }
+  return attr_error(v, o, name);
+}
+
+bool vm_delattr(vm *v, value o, obj_str *name) {
+  if (val_is(o, OBJ_CLASS)) {
+    obj_class *c = AS_CLASS(o);
+    if (c->flavor == FLAVOR_BUILTIN || strcmp(c->module->data, "builtins") == 0) {
+      vm_raisef(v, CLS_TYPE_ERROR, "cannot delete '%s' attribute of immutable type '%s'",
+                name->data, c->name->data);
+      return false;
+    }
+    bool found;
+    if (!obj_dict_del(v, c->dict, val_obj(name), &found)) return false;
+    if (!found) return attr_error(v, o, name);
+    return true;
+  }
+  if (val_is(o, OBJ_MODULE)) {
+    bool found;
+    if (!obj_dict_del(v, AS_MODULE(o)->dict, val_obj(name), &found)) return false;
+    if (!found) return attr_error(v, o, name);
+    return true;
+  }
+  if (val_is(o, OBJ_FUNCTION)) {
+    obj_function *f = AS_FUNCTION(o);
+    bool found = false;
+    if (f->attrs && !obj_dict_del(v, f->attrs, val_obj(name), &found)) return false;
+    if (!found) return attr_error(v, o, name);
+    return true;
+  }
+  value hook = user_hook(v, o, "__delattr__");
+  if (hook.t != VAL_UNDEF) {
+    value args[2] = {o, val_obj(name)}, r;
+    return vm_call(v, hook, args, 2, NULL, &r);
+  }
+  return generic_delattr(v, o, name);
+}
+
+/* object.__setattr__(self, name, value) and object.__delattr__(self, name):
+ * what a user hook calls to do the real work. */
+bool bi_object_setattr(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                       value *out) {
+  if (self.t == VAL_UNDEF && nargs > 0) {
+    self = args[0];
+    args++;
+    nargs--;
+  }
+  if (kw || nargs != 2 || !val_is(args[0], OBJ_STR)) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "__setattr__ expected 2 arguments: a str name and a value");
+    return false;
+  }
+  obj_str *name = obj_str_intern(v, AS_STR(args[0])->data, AS_STR(args[0])->len);
+  if (!name || !generic_setattr(v, self, name, args[1])) return false;
+  *out = val_none();
+  return true;
+}
+
+bool bi_object_delattr(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                       value *out) {
+  if (self.t == VAL_UNDEF && nargs > 0) {
+    self = args[0];
+    args++;
+    nargs--;
+  }
+  if (kw || nargs != 1 || !val_is(args[0], OBJ_STR)) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "__delattr__ expected 1 argument: a str name");
+    return false;
+  }
+  obj_str *name = obj_str_intern(v, AS_STR(args[0])->data, AS_STR(args[0])->len);
+  if (!name || !generic_delattr(v, self, name)) return false;
+  *out = val_none();
+  return true;
+}
+
+/* ------------------------------------------------------------ super */
+
+bool bi_super_new(vm *v, obj_class *cls, value self, value *out) {
+  obj_class *sc = val_is(self, OBJ_CLASS) ? AS_CLASS(self) : obj_class_of(v, self);
+  if (!obj_class_is_sub(sc, cls)) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "super(type, obj): obj must be an instance or subtype of type");
+    return false;
+  }
+  obj_native_obj *p = vm_alloc(v, OBJ_NATIVE_OBJ, sizeof(obj_native_obj));
+  if (!p) return false;
+  p->cls = v->cls[CLS_SUPER];
+  p->dict = obj_dict_new(v);
+  if (!p->dict) return false;
+  if (!obj_dict_set_cstr(v, p->dict, "__thisclass__", val_obj(cls)) ||
+      !obj_dict_set_str(v, p->dict, v->s_self, self))
+    return false;
+  *out = val_obj(p);
+  return true;
+}
+
+bool bi_super_getattr(vm *v, value proxy, obj_str *name, value *out, bool *found) {
+  obj_native_obj *p = (obj_native_obj *)proxy.as.o;
+  obj_str *tcn = intern(v, "__thisclass__");
+  if (!tcn) return false;
+  value tc = obj_dict_get_str(p->dict, tcn);
+  value self = obj_dict_get_str(p->dict, v->s_self);
+  *found = false;
+  if (name == tcn) {
+    *out = tc;
+    *found = true;
+    return true;
+  }
+  if (name_is(name, "__self__")) {
+    *out = self;
+    *found = true;
+    return true;
+  }
+  if (!val_is(tc, OBJ_CLASS)) return true;
+  for (obj_class *c = AS_CLASS(tc)->base; c; c = c->base) {
+    value x = obj_dict_get_str(c->dict, name);
+    if (x.t != VAL_UNDEF) {
+      *found = true;
+      if (val_is(self, OBJ_CLASS)) {
+        *out = x;
+        return true;
+      }
+      return bind(v, self, x, out);
+    }
+  }
+  return true;
+}
