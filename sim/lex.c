@@ -120,8 +120,7 @@ static int check_line(lex_state *lx, const char *p) {
   while (q < lx->end && *q != '\n') {
     unsigned char c = (unsigned char)*q;
     if (c == 0) {
-      set_error_at(lx, DIAG_SYNTAX, 1, line, (int)(col_of(lx, q, p)), 0,
-                   "source code cannot contain null bytes");
+      set_error_at(lx, DIAG_SYNTAX, 1, line, 1, 0, "source code cannot contain null bytes");
       return 0;
     }
     if (c >= 0x80) {
@@ -714,9 +713,9 @@ lex_result lex_next(lex_state *lx, lex_token *tok) {
   if (lx->done) {
     tok->kind = LEX_ENDMARKER;
     tok->line = lx->eof_line;
-    tok->col = 1;
+    tok->col = lx->eof_col;
     tok->end_line = lx->eof_line;
-    tok->end_col = 1;
+    tok->end_col = lx->eof_col;
     tok->start = lx->end;
     tok->line_start = lx->end;
     return LEX_OK;
@@ -769,7 +768,7 @@ nextline:
           /* CPython points just past the end of the line */
           const char *eol = lx->cur;
           while (eol < lx->end && *eol != '\n') eol++;
-          set_error_at(lx, DIAG_INDENTATION, 0, lx->line, col_of(lx, eol, lx->line_start) + 1, 0,
+          set_error_at(lx, DIAG_INDENTATION, 0, lx->line, col_of(lx, eol, lx->line_start), 0,
                        "unindent does not match any outer indentation level");
           return LEX_ERROR;
         }
@@ -822,6 +821,7 @@ again:
     lx->done = 1;
     lx->eof_line = lx->end > lx->src && !lx->expr_mode ? lx->line - 1 : lx->line;
     if (lx->eof_line < 1) lx->eof_line = 1;
+    lx->eof_col = lx->expr_mode ? col_of(lx, lx->end, lx->line_start) : 1;
     return lex_next(lx, tok);
   }
 
@@ -921,7 +921,7 @@ again:
         set_error_at(lx, DIAG_SYNTAX, 0, b->line, b->col, 0, "'%c' was never closed", b->ch);
         lx->error.unclosed = 1;
       } else {
-        int col = col_of(lx, lx->cur - 1, lx->prev_line_start) + 1;
+        int col = col_of(lx, lx->cur - 1, lx->prev_line_start);
         set_error_at(lx, DIAG_SYNTAX, 0, lx->line - 1, col, 0, "unexpected EOF while parsing");
       }
       return LEX_ERROR;

@@ -116,6 +116,7 @@ typedef struct lex_state {
   int colcache_col;            /* its column */
   int line;                    /* line of cur */
   int eof_line;                /* line reported for ENDMARKER (the last line) */
+  int eof_col;                 /* its column */
   int max_line_length;         /* bytes, 0 for no check */
   int max_nesting;             /* brackets and indentation levels */
   int expr_mode;               /* 1: lexing an f-string expression (newlines are spaces) */

@@ -61,7 +61,7 @@ typedef struct parser {
   int furthest_line;  /* line of the furthest token fetched */
   int lex_failed;     /* the lexer reported an error (already in ctx->err) */
   int in_fstring;     /* parsing an f-string replacement field */
-  int fstring_spec;   /* nesting of format specs (for "nested too deeply") */
+  const ast_node *last_group; /* the last expression returned from inside ( ) */
 } parser;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -367,6 +367,7 @@ static int spec_end(parser *p, const spec_state *s) {
 
 static ast_node *parse_expression(parser *p);
 static ast_node *parse_named_expression(parser *p);
+static ast_node *parse_named_expression_ex(parser *p, int check_equal);
 static ast_node *parse_star_named_expression(parser *p);
 static ast_node *parse_star_expressions(parser *p);
 static ast_node *parse_disjunction(parser *p);
@@ -409,7 +410,7 @@ static const char *expr_name(const ast_node *e) {
     case AST_DICT: return "dict literal";
     case AST_SET: return "set display";
     case AST_FSTRING: case AST_FORMATTED: return "f-string expression";
-    case AST_NONE: return "None";
+    case AST_NONE: return e->u.name ? "ellipsis" : "None";
     case AST_TRUE: return "True";
     case AST_FALSE: return "False";
     case AST_COMPARE: return "comparison";
@@ -462,7 +463,9 @@ static int check_target(parser *p, const ast_node *e, target_kind tk) {
   return 0;
 }
 
-static int is_bitwise_or_level(const ast_node *e) {
+/* Would CPython's bitwise_or rule match e? (A parenthesised expression is an atom.) */
+static int is_bitwise_or_level(const parser *p, const ast_node *e) {
+  if (e == p->last_group) return 1;
   switch (e->kind) {
     case AST_BOOLOP: case AST_COMPARE: case AST_IFEXP: case AST_LAMBDA: case AST_YIELD:
     case AST_STARRED:
@@ -567,6 +570,7 @@ static ast_node *parse_paren(parser *p) {
   } else if (cur_kind(p) == LEX_KW_YIELD) {
     r = parse_yield_expr(p);
     if (r && !expect(p, LEX_RPAR)) r = NULL;
+    p->last_group = r;
   } else {
     ast_node *first = parse_star_named_expression(p);
     if (!first) goto out;
@@ -599,6 +603,7 @@ static ast_node *parse_paren(parser *p) {
         goto out;
       }
       r = first;
+      p->last_group = first;
     }
   }
 out:
@@ -781,6 +786,7 @@ static ast_node *parse_atom(parser *p) {
       defer_at(p, DIAG_UNSUPPORTED, t.line, t.col, t.end_col,
                "the Ellipsis literal (...) is not supported in scenarios");
       n = node_tok(p, AST_NONE, &t);
+      if (n) n->u.name = "..."; /* marks the stand-in, for "cannot assign to ellipsis" */
       return n;
     default:
       syntax_error_here(p);
@@ -854,6 +860,7 @@ out:
 static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
   int seen_keyword = 0;  /* name=value seen */
   int seen_kwunpack = 0; /* **x seen */
+  const char *late = NULL; /* an error to report once all arguments are read */
   ast_node *last = NULL;
   int count = 0;
   while (cur_kind(p) != LEX_RPAR) {
@@ -896,7 +903,7 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
       seen_keyword = 1;
       last = v;
     } else {
-      ast_node *e = parse_named_expression(p);
+      ast_node *e = parse_named_expression_ex(p, 0);
       if (!e) return 0;
       if (cur_kind(p) == LEX_EQUAL) {
         lex_token eq = tok_at(p, 0);
@@ -921,18 +928,21 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
         }
         e = g;
       }
-      if (seen_kwunpack) {
-        fail_node(p, e, "%s", "positional argument follows keyword argument unpacking");
-        return 0;
-      }
-      if (seen_keyword) {
-        fail_node(p, e, "%s", "positional argument follows keyword argument");
-        return 0;
+      /* CPython reads all the arguments first and reports at the token after them */
+      if (seen_kwunpack && !late) {
+        late = "positional argument follows keyword argument unpacking";
+      } else if (seen_keyword && !late) {
+        late = "positional argument follows keyword argument";
       }
       if (!push(p, args, e)) return 0;
       last = e;
     }
     if (!accept(p, LEX_COMMA)) break;
+  }
+  if (late && !failed(p)) {
+    lex_token t = tok_at(p, 0);
+    fail_at(p, DIAG_SYNTAX, t.line, t.col, t.end_col, "%s", late);
+    return 0;
   }
   return expect_close(p, LEX_RPAR, last);
 }
@@ -1217,7 +1227,7 @@ static ast_node *parse_expression(parser *p) {
 
 /* named_expression: a walrus (refused) or an expression. Where CPython parses a
  * named expression, a stray '=' gets its "Maybe you meant '=='" messages. */
-static ast_node *parse_named_expression(parser *p) {
+static ast_node *parse_named_expression_ex(parser *p, int check_equal) {
   lex_token t = tok_at(p, 0);
   if (t.kind == LEX_NAME && kind_at(p, 1) == LEX_COLONEQUAL) {
     lex_token op = tok_at(p, 1);
@@ -1234,7 +1244,7 @@ static ast_node *parse_named_expression(parser *p) {
     fail_node(p, e, "cannot use assignment expressions with %s", expr_name(e));
     return NULL;
   }
-  if (k == LEX_EQUAL && (e->kind == AST_NAME || is_bitwise_or_level(e))) {
+  if (check_equal && k == LEX_EQUAL && (e->kind == AST_NAME || is_bitwise_or_level(p, e))) {
     /* only when a plain operand follows the '=' and no other '=' comes after */
     spec_state s;
     spec_begin(p, &s);
@@ -1252,7 +1262,7 @@ static ast_node *parse_named_expression(parser *p) {
         return NULL;
       }
       if (e->kind != AST_LIST && e->kind != AST_TUPLE && e->kind != AST_GENEXP &&
-          e->kind != AST_TRUE && e->kind != AST_FALSE && e->kind != AST_NONE) {
+          e->kind != AST_TRUE && e->kind != AST_FALSE && !(e->kind == AST_NONE && !e->u.name)) {
         fail_node(p, e, "cannot assign to %s here. Maybe you meant '==' instead of '='?",
                   expr_name(e));
         return NULL;
@@ -1261,6 +1271,8 @@ static ast_node *parse_named_expression(parser *p) {
   }
   return e;
 }
+
+static ast_node *parse_named_expression(parser *p) { return parse_named_expression_ex(p, 1); }
 
 static ast_node *parse_starred(parser *p) {
   lex_token t = advance(p); /* * */
@@ -1427,6 +1439,7 @@ typedef struct strlit {
   lex_token tok;    /* the STRING token */
   const char *body; /* first byte after the opening quote */
   const char *end;  /* the closing quote */
+  const char *piece; /* start of the literal piece being decoded (offsets in messages) */
   int raw;          /* r prefix: no escapes */
   int line;         /* line of the byte being read */
   const char *line_start; /* start of that line in the lexer's buffer */
@@ -1459,7 +1472,7 @@ static int hexval(int c) {
 static int decode_escape(parser *p, strlit *sl, const char **sp, sbuf *b) {
   const char *s = *sp;
   const char *end = sl->end;
-  size_t at = (size_t)(s - sl->body);
+  size_t at = (size_t)(s - sl->piece);
   s++;
   if (s >= end) { /* cannot happen: the lexer never ends a literal on a backslash */
     *sp = s;
@@ -1499,7 +1512,7 @@ static int decode_escape(parser *p, strlit *sl, const char **sp, sbuf *b) {
         fail_strlit(p, sl,
                     "(unicode error) 'unicodeescape' codec can't decode bytes in position %zu-%zu: "
                     "truncated \\%s escape",
-                    at, (size_t)(s - sl->body) - 1,
+                    at, (size_t)(s - sl->piece) - 1,
                     c == 'x' ? "xXX" : c == 'u' ? "uXXXX" : "UXXXXXXXX");
         return 0;
       }
@@ -1507,7 +1520,7 @@ static int decode_escape(parser *p, strlit *sl, const char **sp, sbuf *b) {
         fail_strlit(p, sl,
                     "(unicode error) 'unicodeescape' codec can't decode bytes in position %zu-%zu: "
                     "illegal Unicode character",
-                    at, (size_t)(s - sl->body) - 1);
+                    at, (size_t)(s - sl->piece) - 1);
         return 0;
       }
       if (v >= 0xD800 && v <= 0xDFFF) {
@@ -1527,7 +1540,7 @@ static int decode_escape(parser *p, strlit *sl, const char **sp, sbuf *b) {
         fail_strlit(p, sl,
                     "(unicode error) 'unicodeescape' codec can't decode bytes in position %zu-%zu: "
                     "malformed \\N character escape",
-                    at, (size_t)(q - sl->body) - (q < end ? 0 : 1));
+                    at, (size_t)(q - sl->piece) - (q < end ? 0 : 1));
         return 0;
       }
       defer_at(p, DIAG_UNSUPPORTED, sl->tok.line, sl->tok.col, sl->tok.end_col,
@@ -1546,6 +1559,7 @@ static int decode_escape(parser *p, strlit *sl, const char **sp, sbuf *b) {
 
 /* Copies literal text s..e (no braces inside) into b, decoding escapes. */
 static int decode_text(parser *p, strlit *sl, const char *s, const char *e, sbuf *b) {
+  sl->piece = s;
   while (s < e) {
     const char *q = s;
     while (q < e && *q != '\\' && *q != '\n') q++;
@@ -2230,9 +2244,9 @@ static void fail_first_target(parser *p, ast_node *target, int single, lex_kind 
   }
   int plain_value = value_first != LEX_KW_NOT && value_first != LEX_KW_LAMBDA &&
                     value_first != LEX_KW_YIELD && value_first != LEX_STAR;
-  if (single && plain_value && is_bitwise_or_level(e) && invalid_target(e, TARGET_STORE) == e &&
+  if (single && plain_value && is_bitwise_or_level(p, e) && invalid_target(e, TARGET_STORE) == e &&
       e->kind != AST_LIST && e->kind != AST_TUPLE && e->kind != AST_GENEXP &&
-      e->kind != AST_TRUE && e->kind != AST_FALSE && e->kind != AST_NONE) {
+      e->kind != AST_TRUE && e->kind != AST_FALSE && !(e->kind == AST_NONE && !e->u.name)) {
     fail_node(p, e, "cannot assign to %s here. Maybe you meant '==' instead of '='?", expr_name(e));
     return;
   }
@@ -2309,11 +2323,12 @@ static ast_node *parse_expr_stmt(parser *p) {
     if (!s) return NULL;
     ast_node *value = e;
     int n_targets = 0;
+    int bare_yield = 0; /* value is "yield ..." without parentheses */
     while (accept(p, LEX_EQUAL)) {
       lex_kind vk = cur_kind(p);
       ast_node *next = parse_rhs(p);
       if (!next) return NULL;
-      if (value->kind == AST_YIELD) {
+      if (bare_yield) {
         fail_node(p, value, "%s", "assignment to yield expression not possible");
         return NULL;
       }
@@ -2329,6 +2344,7 @@ static ast_node *parse_expr_stmt(parser *p) {
       if (!push(p, &s->u.assign.targets, value)) return NULL;
       n_targets++;
       value = next;
+      bare_yield = vk == LEX_KW_YIELD;
     }
     if (value->kind == AST_STARRED) {
       defer_at(p, DIAG_SYNTAX, value->line, value->col,
@@ -2409,11 +2425,31 @@ static ast_node *parse_simple_stmt(parser *p) {
   }
 }
 
+/* "print x": Python 2 habits get CPython's hint. */
+static int legacy_print(parser *p, const ast_node *s) {
+  if (s->kind != AST_EXPR || s->u.expr_stmt.value->kind != AST_NAME) return 0;
+  const char *name = s->u.expr_stmt.value->u.name;
+  if (strcmp(name, "print") != 0 && strcmp(name, "exec") != 0) return 0;
+  if (!starts_expression(cur_kind(p))) return 0;
+  spec_state st;
+  spec_begin(p, &st);
+  ast_node *e = parse_star_expressions(p);
+  int end_line = p->prev_end_line, end_col = p->prev_end_col;
+  int ok = spec_end(p, &st) && e;
+  if (failed(p) || !ok) return 0;
+  fail_at(p, DIAG_SYNTAX, s->line, s->col, end_line == s->line ? end_col : 0,
+          "Missing parentheses in call to '%s'. Did you mean %s(...)?", name, name);
+  return 1;
+}
+
 static int parse_simple_stmts(parser *p, ast_list *body) {
   for (;;) {
     ast_node *s = parse_simple_stmt(p);
     if (!s || !push(p, body, s)) return 0;
-    if (!accept(p, LEX_SEMI)) break;
+    if (!accept(p, LEX_SEMI)) {
+      if (cur_kind(p) != LEX_NEWLINE && legacy_print(p, s)) return 0;
+      break;
+    }
     if (cur_kind(p) == LEX_NEWLINE) break;
   }
   return expect(p, LEX_NEWLINE);
@@ -2596,7 +2632,7 @@ static ast_node *parse_try(parser *p) {
       defer_at(p, DIAG_UNSUPPORTED, e.line, e.col, star.end_col,
                "except* is not supported in scenarios");
     }
-    if (cur_kind(p) != LEX_COLON) {
+    if (cur_kind(p) != LEX_COLON && cur_kind(p) != LEX_NEWLINE) {
       h->u.handler.type = parse_expression(p);
       if (!h->u.handler.type) return NULL;
       if (cur_kind(p) == LEX_COMMA) {
