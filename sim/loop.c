@@ -66,6 +66,7 @@ static loop *running_loop(vm *v) {
 }
 
 static bool is_coroutine(value x) {
+  if (val_is(x, OBJ_AWAITABLE)) return ((obj_awaitable *)x.as.o)->coroutine;
   return val_is(x, OBJ_CORO) && ((obj_coro *)x.as.o)->ck == CORO_COROUTINE;
 }
 
@@ -457,6 +458,7 @@ static loop_future *task_new(vm *v, loop *l, value coro, value name) {
 }
 
 static bool task_cancel(vm *v, loop_future *t, value msg, bool *out);
+static bool fm_repr(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out);
 
 /* Task.__step: one send (or throw) into the coroutine. Returns false only
  * when the run must stop (a hard limit); ordinary exceptions become the
@@ -484,6 +486,7 @@ static bool task_step(vm *v, loop_future *t, value exc) {
                         exc, &result);
   } else {
     obj_awaitable *a = (obj_awaitable *)t->coro.as.o;
+    a->awaited = true;
     st = exc.t == VAL_UNDEF ? a->send(v, a, val_none(), &result) : a->throw_(v, a, exc, &result);
   }
   l->current = prev;
@@ -848,16 +851,8 @@ static bool ensure_future(vm *v, loop *l, value x, loop_future **out) {
   return false;
 }
 
-static bool aio_gather(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
-                       value *out) {
-  (void)self;
-  static const char *const allowed[] = {"return_exceptions", NULL};
-  if (!check_kwargs(v, "gather", kw, allowed)) return false;
-  int ri = kwarg(kw, nargs, "return_exceptions");
-  bool ret_exc = false;
-  if (ri >= 0 && !obj_truthy(v, args[ri], &ret_exc)) return false;
-  loop *l = running_loop(v);
-  if (!l) return false;
+/* tasks.gather on loop l. */
+static bool gather_on(vm *v, loop *l, const value *args, int nargs, bool ret_exc, value *out) {
   loop_future *outer = future_new(v, l, v->cls[CLS_FUTURE]);
   if (!outer) return false;
   if (nargs == 0) {
@@ -884,6 +879,19 @@ static bool aio_gather(vm *v, value self, const value *args, int nargs, obj_tupl
   }
   *out = val_obj(outer);
   return true;
+}
+
+static bool aio_gather(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                       value *out) {
+  (void)self;
+  static const char *const allowed[] = {"return_exceptions", NULL};
+  if (!check_kwargs(v, "gather", kw, allowed)) return false;
+  int ri = kwarg(kw, nargs, "return_exceptions");
+  bool ret_exc = false;
+  if (ri >= 0 && !obj_truthy(v, args[ri], &ret_exc)) return false;
+  loop *l = running_loop(v);
+  if (!l) return false;
+  return gather_on(v, l, args, nargs, ret_exc, out);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -984,6 +992,7 @@ static bool aio_sleep(vm *v, value self, const value *args, int nargs, obj_tuple
   obj_awaitable *a = vm_alloc(v, OBJ_AWAITABLE, sizeof *a);
   if (!a) return false;
   a->name = "sleep";
+  a->coroutine = true;
   a->send = sleep_send;
   a->throw_ = sleep_throw;
   a->when = d;
@@ -1061,21 +1070,8 @@ static bool cancel_all_tasks(vm *v, loop *l) {
     bool c;
     if (!task_cancel(v, as_fut(pending->items[i]), val_none(), &c)) return false;
   }
-  obj_str *kwname = obj_str_intern(v, "return_exceptions", 17);
-  obj_tuple *kw = obj_tuple_new(v, 1);
-  if (!kwname || !kw) return false;
-  kw->items[0] = val_obj(kwname);
-  value *gargs = malloc((pending->count + 1) * sizeof *gargs);
-  if (!gargs) {
-    vm_raise_msg(v, CLS_MEMORY_ERROR, "");
-    return false;
-  }
-  memcpy(gargs, pending->items, pending->count * sizeof *gargs);
-  gargs[pending->count] = val_bool(true);
   value g;
-  bool ok = aio_gather(v, val_undef(), gargs, (int)pending->count, kw, &g);
-  free(gargs);
-  if (!ok) return false;
+  if (!gather_on(v, l, pending->items, (int)pending->count, true, &g)) return false;
   value out;
   if (!run_until_complete(v, l, as_fut(g), &out)) return false;
   for (size_t i = 0; i < pending->count; i++) {
@@ -1090,6 +1086,24 @@ static bool cancel_all_tasks(vm *v, loop *l) {
     }
   }
   return true;
+}
+
+/* "Task exception was never retrieved": CPython logs it when such a task is
+ * garbage collected; here, when its asyncio.run ends. */
+static void report_unretrieved(vm *v, loop *l) {
+  for (size_t i = 0; i < l->tasks->count; i++) {
+    loop_future *t = as_fut(l->tasks->items[i]);
+    if (!t->log_tb || t->exception.t == VAL_UNDEF) continue;
+    t->log_tb = false;
+    static const char head[] = "Task exception was never retrieved\nfuture: ";
+    vm_write_err(v, head, sizeof head - 1);
+    value r;
+    if (fm_repr(v, val_obj(t), NULL, 0, NULL, &r) && val_is(r, OBJ_STR))
+      vm_write_err(v, AS_STR(r)->data, AS_STR(r)->len);
+    v->exc = val_undef();
+    vm_write_err(v, "\n", 1);
+    vm_print_exception(v, t->exception);
+  }
 }
 
 static bool aio_run(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
@@ -1135,6 +1149,7 @@ static bool aio_run(vm *v, value self, const value *args, int nargs, obj_tuple *
                run_noop_task(v, l, "shutdown_default_executor");
   l->closed = true;
   if (!clean) return false;
+  report_unretrieved(v, l);
   if (!ok) {
     v->exc = exc;
     return false;

@@ -109,6 +109,13 @@ sim_status sim_run_source(const sim_options *o, const char *filename, const char
     vm_free(v);
     return SIM_ERROR;
   }
+  if (o->disassemble) {
+    fmt_buf b;
+    fmt_buf_init(&b);
+    code_disassemble(v, k, &b);
+    err_write(o, fmt_buf_str(&b), b.len);
+    fmt_buf_free(&b);
+  }
   value out;
   sim_status st = SIM_OK;
   if (!vm_run_module(v, k, v->globals, &out)) {
@@ -125,6 +132,7 @@ sim_status sim_run_source(const sim_options *o, const char *filename, const char
       st = SIM_ERROR;
     }
   }
+  vm_report_never_awaited(v);
   vm_free(v);
   return st;
 }

@@ -7,6 +7,7 @@
 #ifndef LOOPVIZ_SIM_H
 #define LOOPVIZ_SIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,7 @@ typedef struct sim_options {
   sim_write_fn err;  /* tracebacks, warnings, diagnostics; may be NULL */
   void *user;        /* passed back to out and err */
   sim_limits limits; /* hard limits, see sim_options_init for defaults */
+  bool disassemble;  /* write the compiled bytecode on err before running */
 } sim_options;
 
 /* Fills *o with NULL callbacks and the default limits. */

@@ -1730,9 +1730,11 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       if (val_is(it, OBJ_ITER)) {
         obj_iter *r = AS_ITER(it);
         if (r->ik == ITER_RANGE) {
-          if ((r->step > 0 && r->pos < r->end) || (r->step < 0 && r->pos > r->end)) {
-            PUSH(val_int(r->pos));
-            r->pos += r->step;
+          /* pos counts items produced, end is the length (proto.c) */
+          if (r->pos < r->end) {
+            obj_range *rg = (obj_range *)r->src.as.o;
+            PUSH(val_int((int64_t)((uint64_t)rg->start + (uint64_t)r->pos * (uint64_t)rg->step)));
+            r->pos++;
           } else {
             sp--;
             ip = arg;
@@ -2286,4 +2288,48 @@ bool vm_run_module(vm *v, code *k, obj_dict *globals, value *out) {
   exec_status st = vm_exec(v, f, out);
   pop_frame(v, f);
   return st == EXEC_RETURN;
+}
+
+static bool never_awaited(obj *o) {
+  if (o->kind == OBJ_CORO)
+    return ((obj_coro *)o)->ck == CORO_COROUTINE && !((obj_coro *)o)->awaited;
+  return false;
+}
+
+void vm_report_never_awaited(vm *v) {
+  /* the object list is newest first: collect, then report in creation order */
+  size_t n = 0;
+  for (obj *o = v->objects; o; o = o->next)
+    if (never_awaited(o)) n++;
+  if (!n) return;
+  obj **list = malloc(n * sizeof *list);
+  if (!list) return;
+  size_t i = n;
+  for (obj *o = v->objects; o; o = o->next)
+    if (never_awaited(o)) list[--i] = o;
+  for (i = 0; i < n; i++) {
+    int line = list[i]->kind == OBJ_CORO ? ((obj_coro *)list[i])->created_line
+                                         : (int)((obj_awaitable *)list[i])->state;
+    const char *name = list[i]->kind == OBJ_CORO ? ((obj_coro *)list[i])->qualname->data
+                                                 : ((obj_awaitable *)list[i])->name;
+    fmt_buf b;
+    fmt_buf_init(&b);
+    fmt_buf_appendf(&b, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n",
+                    v->filename ? v->filename : "<scenario>", line, name);
+    size_t len;
+    const char *src = vm_source_line(v, line, &len);
+    while (len && (*src == ' ' || *src == '\t')) {
+      src++;
+      len--;
+    }
+    if (len) {
+      fmt_buf_appends(&b, "  ");
+      fmt_buf_append(&b, src, len);
+      fmt_buf_appendc(&b, '\n');
+    }
+    fmt_buf_appends(&b, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    vm_write_err(v, b.data, b.len);
+    fmt_buf_free(&b);
+  }
+  free(list);
 }

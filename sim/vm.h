@@ -77,6 +77,7 @@ struct obj_awaitable {
   awaitable_throw_fn throw_; /* resume by raising exc inside */
   int state;                /* the implementation's own state */
   bool awaited;             /* was ever sent into */
+  bool coroutine;           /* stands for a coroutine object (asyncio.sleep()) */
   value a, b, c;            /* the implementation's own values */
   double when;              /* the implementation's own number */
 };
@@ -200,6 +201,9 @@ void vm_write_out(vm *v, const char *text, size_t len);
 void vm_write_err(vm *v, const char *text, size_t len);
 /* Prints the current exception as a Python traceback on err, clears it. */
 void vm_print_exception(vm *v, value exc);
+/* Warns about every coroutine that was created and never awaited, as
+ * CPython does when it collects them (RuntimeWarning on err). */
+void vm_report_never_awaited(vm *v);
 /* Source line n (1-based) of the scenario, without its newline. */
 const char *vm_source_line(vm *v, int n, size_t *len);
 
