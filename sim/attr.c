@@ -78,6 +78,16 @@ static bool special_attr(vm *v, value o, obj_str *name, value *out, bool *found)
     *out = val_obj(obj_class_of(v, o));
     return true;
   }
+  if (o.t == VAL_INT || o.t == VAL_BOOL || o.t == VAL_FLOAT) {
+    /* the numbers' data attributes */
+    value self = o.t == VAL_BOOL ? val_int(o.as.b) : o;
+    if (name_is(name, "real")) *out = self;
+    else if (name_is(name, "imag")) *out = o.t == VAL_FLOAT ? val_float(0.0) : val_int(0);
+    else if (name_is(name, "numerator") && o.t != VAL_FLOAT) *out = self;
+    else if (name_is(name, "denominator") && o.t != VAL_FLOAT) *out = val_int(1);
+    else *found = false;
+    return true;
+  }
   if (o.t != VAL_OBJ) {
     *found = false;
     return true;

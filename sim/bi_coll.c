@@ -371,23 +371,7 @@ static bool set_self(vm *v, value *self, const value **args, int *nargs, bool mu
 /* Any iterable as a set (sets themselves are used as they are). */
 static obj_dict *as_set(vm *v, value x) {
   if (val_is(x, OBJ_SET) || val_is(x, OBJ_FROZENSET)) return AS_DICT(x);
-  obj_list *l = vm_to_list(v, x);
-  obj_dict *s = obj_set_new(v);
-  if (!l || !s) return NULL;
-  for (size_t i = 0; i < l->count; i++)
-    if (!obj_set_add(v, s, l->items[i])) return NULL;
-  return s;
-}
-
-static obj_dict *set_clone(vm *v, obj_dict *src, obj_kind kind) {
-  obj_dict *r = obj_set_new(v);
-  if (!r) return NULL;
-  r->hdr.kind = kind;
-  obj_tuple *t = obj_set_ordered(v, src);
-  if (!t) return NULL;
-  for (size_t i = 0; i < t->count; i++)
-    if (!obj_set_add(v, r, t->items[i])) return NULL;
-  return r;
+  return obj_set_from(v, OBJ_SET, x);
 }
 
 NATIVE(s_add) {
@@ -420,17 +404,12 @@ NATIVE(s_discard) {
 NATIVE(s_pop) {
   SSELF("pop", true);
   ARGS("set.pop", 0, 0);
-  obj_dict *s = AS_DICT(self);
-  if (s->count == 0) {
-    value msg = val_obj(obj_str_cstr(v, "pop from an empty set"));
-    if (msg.as.o == NULL) return false;
-    return bi_raise_key_error(v, msg);
-  }
-  obj_tuple *t = obj_set_ordered(v, s);
   bool found;
-  if (!t || !obj_dict_del(v, s, t->items[0], &found)) return false;
-  *out = t->items[0];
-  return true;
+  if (!obj_set_pop(v, AS_DICT(self), out, &found)) return false;
+  if (found) return true;
+  value msg = val_obj(obj_str_cstr(v, "pop from an empty set"));
+  if (msg.as.o == NULL) return false;
+  return bi_raise_key_error(v, msg);
 }
 
 NATIVE(s_clear) {
@@ -448,61 +427,102 @@ NATIVE(s_copy) {
     *out = self;
     return true;
   }
-  obj_dict *r = set_clone(v, AS_DICT(self), OBJ_SET);
+  obj_dict *r = obj_set_copy(v, AS_DICT(self));
   if (!r) return false;
   *out = val_obj(r);
   return true;
 }
 
-/* union / intersection / difference / symmetric_difference with any
- * number of iterables; into_self updates self in place (the _update forms). */
-static bool set_multi(vm *v, value self, const value *args, int nargs, obj_tuple *kw, ops_binop op,
-                      bool into_self, const char *fname, value *out) {
-  if (!bi_no_kwargs(v, fname, kw)) return false;
-  value acc = self;
-  if (!into_self) {
-    obj_dict *c = set_clone(v, AS_DICT(self), self.as.o->kind);
-    if (!c) return false;
-    acc = val_obj(c);
-  }
+NATIVE(s_union) {
+  SSELF("union", false);
+  if (!bi_no_kwargs(v, "union", kw)) return false;
+  obj_dict *r = obj_set_copy(v, AS_DICT(self));
+  if (!r) return false;
   for (int i = 0; i < nargs; i++) {
-    obj_dict *other = as_set(v, args[i]);
-    if (!other) return false;
-    value r;
-    obj_kind k = acc.as.o->kind;
-    /* in-place ops on a frozenset copy: treat it as a set, restore the kind */
-    acc.as.o->kind = OBJ_SET;
-    bool ok = ops_binary(v, op, acc, val_obj(other), true, &r);
-    acc.as.o->kind = k;
-    if (!ok) return false;
+    if (val_is(args[i], OBJ_SET) && AS_DICT(args[i]) == AS_DICT(self)) continue;
+    if (!obj_set_update(v, r, args[i])) return false;
   }
-  *out = into_self ? val_none() : acc;
+  *out = val_obj(r);
   return true;
 }
 
-#define SET_MULTI(fn, mname, op, inplace, mut)                                                     \
-  NATIVE(fn) {                                                                                     \
-    SSELF(mname, mut);                                                                             \
-    return set_multi(v, self, args, nargs, kw, op, inplace, mname, out);                           \
-  }
+/* set_intersection_multi */
+static obj_dict *intersection_multi(vm *v, value self, const value *args, int nargs) {
+  if (nargs == 0) return obj_set_copy(v, AS_DICT(self));
+  obj_dict *r = AS_DICT(self);
+  for (int i = 0; i < nargs; i++)
+    if (!(r = obj_set_intersection(v, r, args[i]))) return NULL;
+  return r;
+}
 
-SET_MULTI(s_union, "union", OPS_OR, false, false)
-SET_MULTI(s_intersection, "intersection", OPS_AND, false, false)
-SET_MULTI(s_difference, "difference", OPS_SUB, false, false)
-SET_MULTI(s_update, "update", OPS_OR, true, true)
-SET_MULTI(s_intersection_update, "intersection_update", OPS_AND, true, true)
-SET_MULTI(s_difference_update, "difference_update", OPS_SUB, true, true)
+NATIVE(s_intersection) {
+  SSELF("intersection", false);
+  if (!bi_no_kwargs(v, "intersection", kw)) return false;
+  obj_dict *r = intersection_multi(v, self, args, nargs);
+  if (!r) return false;
+  *out = val_obj(r);
+  return true;
+}
+
+NATIVE(s_intersection_update) {
+  SSELF("intersection_update", true);
+  if (!bi_no_kwargs(v, "intersection_update", kw)) return false;
+  obj_dict *r = intersection_multi(v, self, args, nargs);
+  if (!r) return false;
+  if (r != AS_DICT(self)) obj_set_take(AS_DICT(self), r);
+  *out = val_none();
+  return true;
+}
+
+NATIVE(s_difference) {
+  SSELF("difference", false);
+  if (!bi_no_kwargs(v, "difference", kw)) return false;
+  obj_dict *r;
+  if (nargs == 0) r = obj_set_copy(v, AS_DICT(self));
+  else if (nargs == 1) r = obj_set_difference(v, AS_DICT(self), args[0]);
+  else {
+    r = obj_set_copy(v, AS_DICT(self));
+    for (int i = 0; r && i < nargs; i++)
+      if (!obj_set_difference_update(v, r, args[i])) r = NULL;
+  }
+  if (!r) return false;
+  *out = val_obj(r);
+  return true;
+}
+
+NATIVE(s_update) {
+  SSELF("update", true);
+  if (!bi_no_kwargs(v, "update", kw)) return false;
+  for (int i = 0; i < nargs; i++)
+    if (!obj_set_update(v, AS_DICT(self), args[i])) return false;
+  *out = val_none();
+  return true;
+}
+
+NATIVE(s_difference_update) {
+  SSELF("difference_update", true);
+  if (!bi_no_kwargs(v, "difference_update", kw)) return false;
+  for (int i = 0; i < nargs; i++)
+    if (!obj_set_difference_update(v, AS_DICT(self), args[i])) return false;
+  *out = val_none();
+  return true;
+}
 
 NATIVE(s_symmetric_difference) {
   SSELF("symmetric_difference", false);
   ARGS("symmetric_difference", 1, 1);
-  return set_multi(v, self, args, nargs, kw, OPS_XOR, false, "symmetric_difference", out);
+  obj_dict *r = obj_set_symmetric_difference(v, AS_DICT(self), args[0]);
+  if (!r) return false;
+  *out = val_obj(r);
+  return true;
 }
 
 NATIVE(s_symmetric_difference_update) {
   SSELF("symmetric_difference_update", true);
   ARGS("symmetric_difference_update", 1, 1);
-  return set_multi(v, self, args, nargs, kw, OPS_XOR, true, "symmetric_difference_update", out);
+  if (!obj_set_symmetric_difference_update(v, AS_DICT(self), args[0])) return false;
+  *out = val_none();
+  return true;
 }
 
 static bool subset_of(vm *v, obj_dict *a, obj_dict *b, bool *out) {

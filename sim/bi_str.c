@@ -486,15 +486,7 @@ static bool do_split(vm *v, value self, const value *args, int nargs, obj_tuple 
         }
         if (i >= s->len) break;
         if (splits >= maxsplit) {
-          size_t end = s->len;
-          while (end > i) {
-            size_t b = end - 1;
-            while (b > i && ((unsigned char)s->data[b] & 0xC0) == 0x80) b--;
-            size_t j = b;
-            if (!cp_isspace(next_cp(s->data, s->len, &j))) break;
-            end = b;
-          }
-          if (!push_piece(v, l, s->data + i, end - i)) return false;
+          if (!push_piece(v, l, s->data + i, s->len - i)) return false;
           break;
         }
         size_t start = i;
@@ -519,13 +511,7 @@ static bool do_split(vm *v, value self, const value *args, int nargs, obj_tuple 
         }
         if (end == 0) break;
         if (splits >= maxsplit) {
-          size_t st = 0;
-          while (st < end) {
-            size_t j = st;
-            if (!cp_isspace(next_cp(s->data, s->len, &j))) break;
-            st = j;
-          }
-          if (!push_piece(v, l, s->data + st, end - st)) return false;
+          if (!push_piece(v, l, s->data, end)) return false;
           break;
         }
         size_t b = end;

@@ -384,21 +384,6 @@ bool bi_sort_values(vm *v, value *items, value *keys, size_t n, bool reverse) {
   return ok;
 }
 
-/* Set displays of constants: CPython folds them into a frozenset built in
- * source order, and the code object's constant is rebuilt from that
- * frozenset's table order; adding in that order reproduces it. */
-bool bi_set_display_order(vm *v, value *items, size_t n) {
-  obj_dict *s = obj_set_new(v);
-  if (!s) return false;
-  for (size_t i = 0; i < n; i++)
-    if (!obj_set_add(v, s, items[i])) return false;
-  obj_tuple *t = obj_set_ordered(v, s);
-  if (!t) return false;
-  /* duplicates collapse; keep the first n' slots, then the rest unchanged */
-  if (t->count == n) memcpy(items, t->items, n * sizeof(value));
-  return true;
-}
-
 /* ================================================================ builtin functions */
 
 #define NATIVE(name) static bool name(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out)
@@ -1507,22 +1492,8 @@ static bool new_setlike(vm *v, const char *fname, obj_kind kind, const value *ar
     *out = args[0];
     return true;
   }
-  obj_dict *s = obj_set_new(v);
+  obj_dict *s = obj_set_from(v, kind, nargs ? args[0] : val_undef());
   if (!s) return false;
-  s->hdr.kind = kind;
-  if (nargs) {
-    value src = args[0];
-    if (val_is(src, OBJ_SET) || val_is(src, OBJ_FROZENSET)) {
-      /* CPython copies a set in its own table order */
-      obj_tuple *t = obj_set_ordered(v, AS_DICT(src));
-      if (!t) return false;
-      src = val_obj(t);
-    }
-    obj_list *l = vm_to_list(v, src);
-    if (!l) return false;
-    for (size_t i = 0; i < l->count; i++)
-      if (!obj_set_add(v, s, l->items[i])) return false;
-  }
   *out = val_obj(s);
   return true;
 }

@@ -74,9 +74,4 @@ bool bi_sort_values(vm *v, value *items, value *keys, size_t n, bool reverse);
 /* str.format(*args, **kwargs) with args/kwnames as natives receive them. */
 bool bi_str_format(vm *v, obj_str *fmt, const value *args, int nargs, obj_tuple *kwnames,
                    value *out);
-/* Set displays of constants: the order in which to add items (given in
- * source order) so the set iterates as CPython's constant-folded literal
- * does (CPython rebuilds a constant frozenset in its own table order). */
-bool bi_set_display_order(vm *v, value *items, size_t n);
-
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtins.h"
 #include "loop.h"
 #include "vm.h"
 
@@ -65,7 +66,37 @@ static bool str_eq_bytes(const obj_str *a, const char *s, size_t len) {
 
 /* ------------------------------------------------------------- dict core */
 
-static bool dict_grow_index(vm *v, obj_dict *d, size_t want);
+#define CT_EMPTY (-1) /* emulated CPython set table: never used slot */
+#define CT_DUMMY (-2) /* emulated CPython set table: slot of a removed key */
+
+static bool is_set(const obj_dict *d) { return d->hdr.kind != OBJ_DICT; }
+static int32_t *ctab(obj_dict *d) { return d->index + d->index_size; }
+static size_t ct_size(const obj_dict *d) { return d->cmask ? d->cmask + 1 : 0; }
+
+/* Replaces the index + set-table allocation: isize index slots (copied
+ * when keep_index, else left for the caller to fill) and csize set-table
+ * slots (copied from ct when given, else from the current table when it
+ * has the same size, else empty). */
+static bool set_buffers(vm *v, obj_dict *d, size_t isize, size_t csize, bool keep_index,
+                        const int32_t *ct) {
+  int32_t *buf = vm_realloc(v, NULL, 0, (isize + csize) * sizeof(int32_t));
+  if (!buf) return false;
+  if (keep_index && isize == d->index_size && isize)
+    memcpy(buf, d->index, isize * sizeof(int32_t));
+  else
+    for (size_t i = 0; i < isize; i++) buf[i] = IX_EMPTY;
+  if (ct)
+    memcpy(buf + isize, ct, csize * sizeof(int32_t));
+  else if (csize && csize == ct_size(d))
+    memcpy(buf + isize, ctab(d), csize * sizeof(int32_t));
+  else
+    for (size_t i = 0; i < csize; i++) buf[isize + i] = CT_EMPTY;
+  if (d->index) vm_realloc(v, d->index, (d->index_size + ct_size(d)) * sizeof(int32_t), 0);
+  d->index = buf;
+  d->index_size = isize;
+  d->cmask = csize ? csize - 1 : 0;
+  return true;
+}
 
 static int32_t *ix_slot(obj_dict *d, uint64_t hash, int32_t pos) {
   size_t mask = d->index_size - 1;
@@ -78,7 +109,7 @@ static int32_t *ix_slot(obj_dict *d, uint64_t hash, int32_t pos) {
   }
 }
 
-/* Finds a free index slot for a new entry (no dummy reuse: keeps it simple). */
+/* Puts an entry position in the first empty index slot of its probe. */
 static void ix_insert(obj_dict *d, uint64_t hash, int32_t pos) {
   size_t mask = d->index_size - 1;
   size_t i = (size_t)hash & mask;
@@ -90,32 +121,36 @@ static void ix_insert(obj_dict *d, uint64_t hash, int32_t pos) {
   d->index[i] = pos;
 }
 
-/* Rebuilds the index with at least `want` usable slots, compacting deleted
- * entries away. */
+/* Rebuilds the index with room for `want` entries, compacting deleted
+ * entries away (and renumbering the set table's entry positions). */
 static bool dict_grow_index(vm *v, obj_dict *d, size_t want) {
   size_t size = DICT_MIN_INDEX;
   while (size * 2 < want * 3) size <<= 1;
   if (d->used != d->count) {
+    int32_t *map = NULL;
+    if (is_set(d) && d->cmask) {
+      map = malloc(d->used * sizeof(int32_t));
+      if (!map) return bi_nomem(v);
+    }
     size_t w = 0;
-    for (size_t r = 0; r < d->used; r++)
+    for (size_t r = 0; r < d->used; r++) {
+      if (map) map[r] = d->entries[r].key.t != VAL_UNDEF ? (int32_t)w : CT_EMPTY;
       if (d->entries[r].key.t != VAL_UNDEF) d->entries[w++] = d->entries[r];
+    }
     d->used = w;
+    if (map) {
+      int32_t *t = ctab(d);
+      for (size_t i = 0; i <= d->cmask; i++)
+        if (t[i] >= 0) t[i] = map[t[i]];
+      free(map);
+    }
   }
-  if (size != d->index_size) {
-    int32_t *ix = vm_realloc(v, d->index, d->index_size * sizeof(int32_t), size * sizeof(int32_t));
-    if (!ix) return false;
-    d->index = ix;
-    d->index_size = size;
-  }
-  for (size_t i = 0; i < size; i++) d->index[i] = IX_EMPTY;
+  if (!set_buffers(v, d, size, ct_size(d), false, NULL)) return false;
   for (size_t r = 0; r < d->used; r++) ix_insert(d, d->entries[r].hash, (int32_t)r);
   return true;
 }
 
-static obj_dict *dict_alloc(vm *v, obj_kind kind) {
-  obj_dict *d = vm_alloc(v, kind, sizeof(obj_dict));
-  return d;
-}
+static obj_dict *dict_alloc(vm *v, obj_kind kind) { return vm_alloc(v, kind, sizeof(obj_dict)); }
 
 obj_dict *obj_dict_new(vm *v) { return dict_alloc(v, OBJ_DICT); }
 obj_dict *obj_set_new(vm *v) { return dict_alloc(v, OBJ_SET); }
@@ -155,7 +190,11 @@ restart:;
   }
 }
 
-static bool dict_insert_new(vm *v, obj_dict *d, value key, uint64_t hash, value val) {
+static bool ct_add(vm *v, obj_dict *d, int32_t pos);
+
+/* Appends a new entry (the key is known to be absent). Sets also place it
+ * in their CPython table unless shadow is false (the caller does). */
+static bool dict_insert_new(vm *v, obj_dict *d, value key, uint64_t hash, value val, bool shadow) {
   if (d->used >= d->cap) {
     size_t ncap = d->cap ? d->cap * 2 : 8;
     dict_entry *ne = vm_realloc(v, d->entries, d->cap * sizeof(dict_entry), ncap * sizeof(dict_entry));
@@ -173,7 +212,22 @@ static bool dict_insert_new(vm *v, obj_dict *d, value key, uint64_t hash, value 
   ix_insert(d, hash, (int32_t)pos);
   d->count++;
   d->version++;
+  if (shadow && is_set(d)) return ct_add(v, d, (int32_t)pos);
   return true;
+}
+
+static void ct_discard(obj_dict *d, int32_t pos);
+
+/* Removes entry pos from the entries and the index (and from the set
+ * table when shadow). */
+static void dict_remove_pos(obj_dict *d, int64_t pos, bool shadow) {
+  if (shadow && is_set(d) && d->cmask) ct_discard(d, (int32_t)pos);
+  int32_t *slot = ix_slot(d, d->entries[pos].hash, (int32_t)pos);
+  *slot = IX_DUMMY;
+  d->entries[pos].key = val_undef();
+  d->entries[pos].val = val_undef();
+  d->count--;
+  d->version++;
 }
 
 bool obj_dict_get(vm *v, obj_dict *d, value key, value *out, bool *found) {
@@ -195,7 +249,7 @@ bool obj_dict_set(vm *v, obj_dict *d, value key, value val) {
     d->entries[pos].val = val;
     return true;
   }
-  return dict_insert_new(v, d, key, h, val);
+  return dict_insert_new(v, d, key, h, val, true);
 }
 
 bool obj_dict_del(vm *v, obj_dict *d, value key, bool *found) {
@@ -204,13 +258,7 @@ bool obj_dict_del(vm *v, obj_dict *d, value key, bool *found) {
   int64_t pos;
   if (!dict_lookup(v, d, key, h, &pos)) return false;
   *found = pos >= 0;
-  if (pos < 0) return true;
-  int32_t *slot = ix_slot(d, h, (int32_t)pos);
-  *slot = IX_DUMMY;
-  d->entries[pos].key = val_undef();
-  d->entries[pos].val = val_undef();
-  d->count--;
-  d->version++;
+  if (pos >= 0) dict_remove_pos(d, pos, true);
   return true;
 }
 
@@ -260,7 +308,7 @@ bool obj_dict_set_str(vm *v, obj_dict *d, obj_str *key, value val) {
     d->entries[pos].val = val;
     return true;
   }
-  return dict_insert_new(v, d, val_obj(key), h, val);
+  return dict_insert_new(v, d, val_obj(key), h, val, true);
 }
 
 bool obj_dict_set_cstr(vm *v, obj_dict *d, const char *key, value val) {
@@ -280,7 +328,7 @@ obj_str *obj_str_intern(vm *v, const char *s, size_t len) {
   obj_str *o = obj_str_new(v, s, len);
   if (!o) return NULL;
   o->hash = h;
-  if (!dict_insert_new(v, v->interned, val_obj(o), h, val_obj(o))) return NULL;
+  if (!dict_insert_new(v, v->interned, val_obj(o), h, val_obj(o), false)) return NULL;
   return o;
 }
 
@@ -290,7 +338,7 @@ bool obj_set_add(vm *v, obj_dict *s, value key) {
   int64_t pos;
   if (!dict_lookup(v, s, key, h, &pos)) return false;
   if (pos >= 0) return true;
-  return dict_insert_new(v, s, key, h, val_none());
+  return dict_insert_new(v, s, key, h, val_none(), true);
 }
 
 bool obj_set_contains(vm *v, obj_dict *s, value key, bool *found) {
@@ -303,11 +351,16 @@ bool obj_set_contains(vm *v, obj_dict *s, value key, bool *found) {
 }
 
 void obj_dict_clear(vm *v, obj_dict *d) {
-  (void)v;
   d->count = 0;
   d->used = 0;
   for (size_t i = 0; i < d->index_size; i++) d->index[i] = IX_EMPTY;
   d->version++;
+  if (is_set(d) && d->cmask) {
+    /* set_clear_internal: back to an empty table of the minimum size */
+    if (d->cmask + 1 == SET_MINSIZE || set_buffers(v, d, d->index_size, SET_MINSIZE, true, NULL))
+      for (size_t i = 0; i <= d->cmask; i++) ctab(d)[i] = CT_EMPTY;
+    d->cfill = 0;
+  }
 }
 
 bool obj_dict_next(const obj_dict *d, size_t *pos, dict_entry **e) {
@@ -321,7 +374,13 @@ bool obj_dict_next(const obj_dict *d, size_t *pos, dict_entry **e) {
   return false;
 }
 
-/* ------------------------------------------------------------ set order */
+/* ------------------------------------------------------------ CPython set table
+ *
+ * Every set keeps, beside its insertion-ordered entries, the table CPython's
+ * setobject.c would have built from the same operations: same size, same
+ * probing (LINEAR_PROBES slots, then perturbation), dummies for removed
+ * keys reused by later insertions, resizes at the same moments, and the
+ * merges of set_update_internal. Its slots hold entry positions. */
 
 static bool hash_is_stable(const value x) {
   switch (x.t) {
@@ -348,76 +407,416 @@ static bool hash_is_stable(const value x) {
   }
 }
 
-typedef struct set_slot {
-  uint64_t hash; /* entry hash */
-  int64_t entry; /* position in the obj_dict's entries, -1 when empty */
-} set_slot;
+static bool set_is_stable(const obj_dict *s) {
+  size_t p = 0;
+  dict_entry *e;
+  while (obj_dict_next(s, &p, &e))
+    if (!hash_is_stable(e->key)) return false;
+  return true;
+}
 
-/* CPython setobject.c set_insert_clean: linear probes, then perturbation. */
-static void sim_insert_clean(set_slot *t, size_t mask, uint64_t hash, int64_t entry) {
+/* set_insert_clean: first empty slot of the probe sequence. */
+static void ct_insert_clean(int32_t *t, size_t mask, uint64_t hash, int32_t pos) {
   uint64_t perturb = hash;
   size_t i = (size_t)hash & mask;
   for (;;) {
-    if (t[i].entry < 0) goto found;
+    if (t[i] == CT_EMPTY) break;
     if (i + SET_LINEAR_PROBES <= mask) {
-      for (size_t j = 1; j <= SET_LINEAR_PROBES; j++)
-        if (t[i + j].entry < 0) {
-          i += j;
-          goto found;
-        }
+      size_t j;
+      for (j = 1; j <= SET_LINEAR_PROBES; j++)
+        if (t[i + j] == CT_EMPTY) break;
+      if (j <= SET_LINEAR_PROBES) {
+        i += j;
+        break;
+      }
+    }
+    perturb >>= PERTURB_SHIFT;
+    i = (i * 5 + 1 + (size_t)perturb) & mask;
+  }
+  t[i] = pos;
+}
+
+static bool ct_ensure(vm *v, obj_dict *d) {
+  if (d->cmask) return true;
+  d->cfill = 0;
+  return set_buffers(v, d, d->index_size, SET_MINSIZE, true, NULL);
+}
+
+/* set_table_resize(minused). */
+static bool ct_resize(vm *v, obj_dict *d, size_t minused) {
+  size_t nsize = SET_MINSIZE;
+  while (nsize <= minused) nsize <<= 1;
+  int32_t *nt = malloc(nsize * sizeof(int32_t));
+  if (!nt) return bi_nomem(v);
+  for (size_t i = 0; i < nsize; i++) nt[i] = CT_EMPTY;
+  int32_t *t = ctab(d);
+  for (size_t i = 0; i < ct_size(d); i++)
+    if (t[i] >= 0) ct_insert_clean(nt, nsize - 1, d->entries[t[i]].hash, t[i]);
+  bool ok = set_buffers(v, d, d->index_size, nsize, true, nt);
+  free(nt);
+  d->cfill = d->count;
+  return ok;
+}
+
+/* set_add_entry for a key known to be new (entry pos, already counted). */
+static bool ct_add(vm *v, obj_dict *d, int32_t pos) {
+  if (!ct_ensure(v, d)) return false;
+  uint64_t h = d->entries[pos].hash;
+  int32_t *t = ctab(d);
+  size_t mask = d->cmask, i = (size_t)h & mask, slot;
+  uint64_t perturb = h;
+  int64_t freeslot = -1;
+  for (;;) {
+    size_t probes = i + SET_LINEAR_PROBES <= mask ? SET_LINEAR_PROBES : 0;
+    for (size_t k = 0; k <= probes; k++) {
+      size_t j = i + k;
+      if (t[j] == CT_EMPTY) {
+        slot = j;
+        goto found;
+      }
+      if (t[j] == CT_DUMMY && freeslot < 0) freeslot = (int64_t)j;
     }
     perturb >>= PERTURB_SHIFT;
     i = (i * 5 + 1 + (size_t)perturb) & mask;
   }
 found:
-  t[i].hash = hash;
-  t[i].entry = entry;
+  if (freeslot >= 0) {
+    t[freeslot] = pos;
+    return true;
+  }
+  t[slot] = pos;
+  d->cfill++;
+  if (d->cfill * 5 < mask * 3) return true;
+  return ct_resize(v, d, d->count > 50000 ? d->count * 2 : d->count * 4);
+}
+
+/* The slot holding entry pos (on its probe sequence). */
+static size_t ct_find(obj_dict *d, int32_t pos) {
+  uint64_t h = d->entries[pos].hash;
+  int32_t *t = ctab(d);
+  size_t mask = d->cmask, i = (size_t)h & mask;
+  uint64_t perturb = h;
+  for (size_t rounds = 0; rounds <= 4 * (mask + 1); rounds++) {
+    size_t probes = i + SET_LINEAR_PROBES <= mask ? SET_LINEAR_PROBES : 0;
+    for (size_t k = 0; k <= probes; k++)
+      if (t[i + k] == pos) return i + k;
+    perturb >>= PERTURB_SHIFT;
+    i = (i * 5 + 1 + (size_t)perturb) & mask;
+  }
+  for (size_t j = 0; j <= mask; j++) /* unreachable for a consistent table */
+    if (t[j] == pos) return j;
+  return 0;
+}
+
+static void ct_discard(obj_dict *d, int32_t pos) { ctab(d)[ct_find(d, pos)] = CT_DUMMY; }
+
+/* Entry positions in iteration order: table slots when the hashes are
+ * CPython's, else insertion order. Caller frees; NULL when out of memory. */
+static int32_t *set_positions(const obj_dict *s, size_t *n) {
+  int32_t *order = malloc((s->count + 1) * sizeof(int32_t));
+  if (!order) return NULL;
+  size_t k = 0;
+  if (s->cmask && set_is_stable(s)) {
+    const int32_t *t = s->index + s->index_size;
+    for (size_t i = 0; i <= s->cmask; i++)
+      if (t[i] >= 0) order[k++] = t[i];
+  } else {
+    for (size_t i = 0; i < s->used; i++)
+      if (s->entries[i].key.t != VAL_UNDEF) order[k++] = (int32_t)i;
+  }
+  *n = k;
+  return order;
 }
 
 obj_tuple *obj_set_ordered(vm *v, obj_dict *s) {
-  obj_tuple *out = obj_tuple_new(v, s->count);
-  if (!out) return NULL;
-  bool stable = true;
-  size_t p = 0, n = 0;
-  dict_entry *e;
-  while (obj_dict_next(s, &p, &e)) {
-    if (!hash_is_stable(e->key)) stable = false;
-    out->items[n++] = e->key;
+  size_t n;
+  int32_t *order = set_positions(s, &n);
+  if (!order) {
+    bi_nomem(v);
+    return NULL;
   }
-  if (!stable || n < 2) return out;
-  /* Replay CPython: table of 8 slots; after each new key, when
-   * fill*5 >= mask*3, resize to the smallest power of two above used*4
-   * (used*2 past 50000), reinserting in old slot order. */
-  size_t size = SET_MINSIZE, fill = 0;
-  set_slot *t = malloc(size * sizeof(set_slot));
-  if (!t) return out;
-  for (size_t i = 0; i < size; i++) t[i].entry = -1;
-  p = 0;
-  while (obj_dict_next(s, &p, &e)) {
-    sim_insert_clean(t, size - 1, e->hash, (int64_t)(e - s->entries));
-    fill++;
-    if (fill * 5 >= (size - 1) * 3) {
-      size_t minused = fill > 50000 ? fill * 2 : fill * 4;
-      size_t nsize = SET_MINSIZE;
-      while (nsize <= minused) nsize <<= 1;
-      set_slot *nt = malloc(nsize * sizeof(set_slot));
-      if (!nt) {
-        free(t);
-        return out;
+  obj_tuple *out = obj_tuple_new(v, n);
+  if (out)
+    for (size_t i = 0; i < n; i++) out->items[i] = s->entries[order[i]].key;
+  free(order);
+  return out;
+}
+
+static bool any_set(value x) { return val_is(x, OBJ_SET) || val_is(x, OBJ_FROZENSET); }
+
+static obj_dict *set_of_kind(vm *v, obj_kind kind) {
+  obj_dict *s = obj_set_new(v);
+  if (s) s->hdr.kind = kind;
+  return s;
+}
+
+/* set_merge(so, other). */
+static bool set_merge(vm *v, obj_dict *so, obj_dict *other) {
+  if (so == other || other->count == 0) return true;
+  if (!ct_ensure(v, so)) return false;
+  if ((so->cfill + other->count) * 5 >= so->cmask * 3 &&
+      !ct_resize(v, so, (so->count + other->count) * 2))
+    return false;
+  size_t n;
+  int32_t *order = set_positions(other, &n);
+  if (!order) return bi_nomem(v);
+  bool ok = true;
+  if (so->cfill == 0 && so->cmask == other->cmask && other->cfill == other->count &&
+      set_is_stable(other)) {
+    /* same table size, nothing to clean: CPython copies the table */
+    int32_t *map = malloc((other->used + 1) * sizeof(int32_t));
+    if (!map) {
+      free(order);
+      return bi_nomem(v);
+    }
+    for (size_t i = 0; ok && i < other->used; i++) {
+      dict_entry *e = &other->entries[i];
+      if (e->key.t == VAL_UNDEF) continue;
+      map[i] = (int32_t)so->used;
+      ok = dict_insert_new(v, so, e->key, e->hash, val_none(), false);
+    }
+    if (ok) {
+      const int32_t *ot = other->index + other->index_size;
+      int32_t *t = ctab(so);
+      for (size_t i = 0; i <= so->cmask; i++) t[i] = ot[i] >= 0 ? map[ot[i]] : ot[i];
+      so->cfill = other->cfill;
+    }
+    free(map);
+  } else if (so->cfill == 0) {
+    /* empty target: set_insert_clean in other's slot order */
+    for (size_t i = 0; ok && i < n; i++) {
+      dict_entry *e = &other->entries[order[i]];
+      int32_t pos = (int32_t)so->used;
+      ok = dict_insert_new(v, so, e->key, e->hash, val_none(), false);
+      if (ok) ct_insert_clean(ctab(so), so->cmask, e->hash, pos);
+    }
+    so->cfill = so->count;
+  } else {
+    for (size_t i = 0; ok && i < n; i++) ok = obj_set_add(v, so, other->entries[order[i]].key);
+  }
+  free(order);
+  return ok;
+}
+
+bool obj_set_update(vm *v, obj_dict *s, value x) {
+  if (any_set(x)) return set_merge(v, s, AS_DICT(x));
+  if (!ct_ensure(v, s)) return false;
+  if (val_is(x, OBJ_DICT)) {
+    obj_dict *d = AS_DICT(x);
+    if ((s->cfill + d->count) * 5 >= s->cmask * 3 && !ct_resize(v, s, (s->count + d->count) * 2))
+      return false;
+    for (size_t i = 0; i < d->used; i++) {
+      if (d->entries[i].key.t == VAL_UNDEF) continue;
+      if (!obj_set_add(v, s, d->entries[i].key)) return false;
+    }
+    return true;
+  }
+  obj_list *l = vm_to_list(v, x);
+  if (!l) return false;
+  for (size_t i = 0; i < l->count; i++)
+    if (!obj_set_add(v, s, l->items[i])) return false;
+  return true;
+}
+
+obj_dict *obj_set_from(vm *v, obj_kind kind, value x) {
+  obj_dict *s = set_of_kind(v, kind);
+  if (!s || !ct_ensure(v, s)) return NULL;
+  if (x.t != VAL_UNDEF && !obj_set_update(v, s, x)) return NULL;
+  return s;
+}
+
+obj_dict *obj_set_copy(vm *v, obj_dict *s) { return obj_set_from(v, s->hdr.kind, val_obj(s)); }
+
+void obj_set_take(obj_dict *s, obj_dict *from) {
+  obj hdr = s->hdr, fhdr = from->hdr;
+  obj_dict tmp = *s;
+  *s = *from;
+  *from = tmp;
+  s->hdr = hdr;
+  from->hdr = fhdr;
+  s->version++;
+  from->version++;
+}
+
+obj_dict *obj_set_intersection(vm *v, obj_dict *so, value other) {
+  if (val_is(other, OBJ_SET) || val_is(other, OBJ_FROZENSET)) {
+    if (AS_DICT(other) == so) return obj_set_copy(v, so);
+  }
+  obj_dict *r = obj_set_from(v, so->hdr.kind, val_undef());
+  if (!r) return NULL;
+  if (any_set(other)) {
+    obj_dict *a = so, *b = AS_DICT(other);
+    if (b->count > a->count) {
+      obj_dict *t = a;
+      a = b;
+      b = t;
+    }
+    size_t n;
+    int32_t *order = set_positions(b, &n);
+    if (!order) {
+      bi_nomem(v);
+      return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+      value key = b->entries[order[i]].key;
+      bool found;
+      if (!obj_set_contains(v, a, key, &found) || (found && !obj_set_add(v, r, key))) {
+        free(order);
+        return NULL;
       }
-      for (size_t i = 0; i < nsize; i++) nt[i].entry = -1;
-      for (size_t i = 0; i < size; i++)
-        if (t[i].entry >= 0) sim_insert_clean(nt, nsize - 1, t[i].hash, t[i].entry);
-      free(t);
-      t = nt;
-      size = nsize;
+    }
+    free(order);
+    return r;
+  }
+  obj_list *l = vm_to_list(v, other);
+  if (!l) return NULL;
+  for (size_t i = 0; i < l->count; i++) {
+    bool found;
+    if (!obj_set_contains(v, so, l->items[i], &found)) return NULL;
+    if (found && !obj_set_add(v, r, l->items[i])) return NULL;
+  }
+  return r;
+}
+
+bool obj_set_difference_update(vm *v, obj_dict *so, value other) {
+  if (any_set(other) && AS_DICT(other) == so) {
+    obj_dict_clear(v, so);
+    return true;
+  }
+  if (any_set(other)) {
+    obj_dict *o = AS_DICT(other);
+    size_t n;
+    int32_t *order = set_positions(o, &n);
+    if (!order) return bi_nomem(v);
+    for (size_t i = 0; i < n; i++) {
+      bool found;
+      if (!obj_dict_del(v, so, o->entries[order[i]].key, &found)) {
+        free(order);
+        return false;
+      }
+    }
+    free(order);
+  } else {
+    obj_list *l = vm_to_list(v, other);
+    if (!l) return false;
+    for (size_t i = 0; i < l->count; i++) {
+      bool found;
+      if (!obj_dict_del(v, so, l->items[i], &found)) return false;
     }
   }
-  n = 0;
-  for (size_t i = 0; i < size; i++)
-    if (t[i].entry >= 0) out->items[n++] = s->entries[t[i].entry].key;
-  free(t);
-  return out;
+  /* more than a quarter dummies: resize them away */
+  if (!so->cmask || so->cfill - so->count <= so->cmask / 4) return true;
+  return ct_resize(v, so, so->count > 50000 ? so->count * 2 : so->count * 4);
+}
+
+obj_dict *obj_set_difference(vm *v, obj_dict *so, value other) {
+  size_t other_size;
+  if (any_set(other) || val_is(other, OBJ_DICT)) other_size = AS_DICT(other)->count;
+  else other_size = (size_t)-1;
+  if (other_size == (size_t)-1 || (so->count >> 2) > other_size) {
+    obj_dict *r = obj_set_copy(v, so);
+    if (!r || !obj_set_difference_update(v, r, other)) return NULL;
+    return r;
+  }
+  obj_dict *r = obj_set_from(v, so->hdr.kind, val_undef());
+  if (!r) return NULL;
+  size_t n;
+  int32_t *order = set_positions(so, &n);
+  if (!order) {
+    bi_nomem(v);
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++) {
+    value key = so->entries[order[i]].key, dummy;
+    bool found;
+    bool ok = val_is(other, OBJ_DICT) ? obj_dict_get(v, AS_DICT(other), key, &dummy, &found)
+                                      : obj_set_contains(v, AS_DICT(other), key, &found);
+    if (!ok || (!found && !obj_set_add(v, r, key))) {
+      free(order);
+      return NULL;
+    }
+  }
+  free(order);
+  return r;
+}
+
+bool obj_set_symmetric_difference_update(vm *v, obj_dict *so, value other) {
+  if (any_set(other) && AS_DICT(other) == so) {
+    obj_dict_clear(v, so);
+    return true;
+  }
+  obj_dict *o;
+  if (any_set(other)) o = AS_DICT(other);
+  else if (!(o = obj_set_from(v, so->hdr.kind, other))) return false;
+  size_t n;
+  int32_t *order = set_positions(o, &n);
+  if (!order) return bi_nomem(v);
+  bool ok = true;
+  for (size_t i = 0; ok && i < n; i++) {
+    value key = o->entries[order[i]].key;
+    bool found;
+    ok = obj_dict_del(v, so, key, &found) && (found || obj_set_add(v, so, key));
+  }
+  free(order);
+  return ok;
+}
+
+obj_dict *obj_set_symmetric_difference(vm *v, obj_dict *so, value other) {
+  obj_dict *r = obj_set_from(v, so->hdr.kind, other);
+  if (!r || !obj_set_symmetric_difference_update(v, r, val_obj(so))) return NULL;
+  return r;
+}
+
+bool obj_set_pop(vm *v, obj_dict *s, value *out, bool *found) {
+  (void)v;
+  *found = s->count > 0;
+  if (!*found) return true;
+  int64_t pos = -1;
+  if (s->cmask && set_is_stable(s)) {
+    /* set_pop: scan from the finger */
+    int32_t *t = ctab(s);
+    size_t i = s->cfinger & s->cmask;
+    while (t[i] < 0) i = i + 1 > s->cmask ? 0 : i + 1;
+    pos = t[i];
+    t[i] = CT_DUMMY;
+    s->cfinger = i + 1;
+    *out = s->entries[pos].key;
+    dict_remove_pos(s, pos, false);
+    return true;
+  }
+  for (size_t i = 0; i < s->used; i++)
+    if (s->entries[i].key.t != VAL_UNDEF) {
+      pos = (int64_t)i;
+      break;
+    }
+  *out = s->entries[pos].key;
+  dict_remove_pos(s, pos, true);
+  return true;
+}
+
+obj_dict *obj_set_literal(vm *v, const value *items, size_t n, bool frozen) {
+  bool stable = true;
+  for (size_t i = 0; i < n; i++)
+    if (!hash_is_stable(items[i])) stable = false;
+  obj_dict *f1 = obj_set_from(v, OBJ_FROZENSET, val_undef());
+  if (!f1) return NULL;
+  for (size_t i = 0; i < n; i++)
+    if (!obj_set_add(v, f1, items[i])) return NULL;
+  if (!stable) {
+    /* CPython's order is random per process here; keep source order */
+    if (!frozen) f1->hdr.kind = OBJ_SET;
+    return f1;
+  }
+  /* F2: the constant merged into the code object, a frozenset rebuilt from
+   * F1's iteration order */
+  obj_tuple *t = obj_set_ordered(v, f1);
+  obj_dict *f2 = t ? obj_set_from(v, OBJ_FROZENSET, val_undef()) : NULL;
+  if (!f2) return NULL;
+  for (size_t i = 0; i < t->count; i++)
+    if (!obj_set_add(v, f2, t->items[i])) return NULL;
+  if (frozen) return f2;
+  /* BUILD_SET 0; SET_UPDATE: merged into an empty set */
+  return obj_set_from(v, OBJ_SET, val_obj(f2));
 }
 
 /* ------------------------------------------------------------ other objects */

@@ -103,7 +103,11 @@ typedef struct dict_entry {
 
 /* Insertion-ordered hash table (the layout CPython uses since 3.6): entries
  * are appended in order; index is an open-addressing table of entry
- * positions (-1 empty, -2 deleted). Sets use the same table. */
+ * positions (-1 empty, -2 deleted). Sets use the same table, and also keep
+ * an emulation of CPython's own set table (setobject.c: slots, linear
+ * probes, dummies, resizes, merges) so that they iterate in CPython's order;
+ * that table is stored right after the index slots in the same allocation
+ * (index[index_size .. index_size + cmask + 1)). */
 typedef struct obj_dict {
   obj hdr;             /* kind OBJ_DICT, OBJ_SET or OBJ_FROZENSET */
   size_t count;        /* live entries */
@@ -113,6 +117,9 @@ typedef struct obj_dict {
   int32_t *index;      /* hash table of positions in entries */
   size_t index_size;   /* slots in index, a power of two */
   uint64_t version;    /* bumped on every insertion or deletion */
+  size_t cmask;        /* sets: mask of the emulated CPython set table, 0 before it exists */
+  size_t cfill;        /* sets: active and dummy slots of that table */
+  size_t cfinger;      /* sets: where set.pop() resumes its search (CPython's finger) */
 } obj_dict;
 
 typedef struct obj_cell {
@@ -366,12 +373,34 @@ uint64_t obj_id(vm *v, value x);
 /* The fake address printed in default reprs (<Foo object at 0x...>):
  * 0x7f0000000000 + 0x40 * obj_id(x). */
 uint64_t obj_addr(vm *v, value x);
-/* Entries of a set in the order CPython 3.11 would iterate it: when every
- * element is an int, bool, finite float or a tuple/frozenset of those (their
- * CPython hashes are deterministic), the slot order of CPython's set table
- * after inserting the elements in insertion order (setobject.c growth and
- * probing rules); otherwise insertion order. Returns a new tuple of keys. */
+/* Keys of a set in the order CPython 3.11 iterates it: when every element
+ * is an int, bool, finite float or a tuple/frozenset of those (their CPython
+ * hashes are deterministic), the slot order of the emulated CPython table;
+ * otherwise insertion order (CPython's order for str is random per
+ * process). Returns a new tuple. */
 obj_tuple *obj_set_ordered(vm *v, obj_dict *s);
+/* A set display of n >= 3 constants, {5, 13, 21}, built as CPython 3.11
+ * builds it (the compiler folds it into a frozenset constant, rebuilt once
+ * more when constants are merged, then merged into an empty set), so it
+ * iterates in CPython's order. frozen: the frozenset constant itself, which
+ * CPython iterates for `for x in {...}` and `x in {...}`. Items in source
+ * order; duplicates allowed. */
+obj_dict *obj_set_literal(vm *v, const value *items, size_t n, bool frozen);
+/* The set operations, each following CPython's setobject.c step by step so
+ * the results iterate in CPython's order. Results have s's kind (set or
+ * frozenset). */
+obj_dict *obj_set_from(vm *v, obj_kind kind, value iterable); /* set(x); VAL_UNDEF: empty */
+bool obj_set_update(vm *v, obj_dict *s, value iterable);       /* s |= x, s.update(x) */
+obj_dict *obj_set_copy(vm *v, obj_dict *s);
+obj_dict *obj_set_intersection(vm *v, obj_dict *s, value other);
+obj_dict *obj_set_difference(vm *v, obj_dict *s, value other);
+obj_dict *obj_set_symmetric_difference(vm *v, obj_dict *s, value other);
+bool obj_set_difference_update(vm *v, obj_dict *s, value other);
+bool obj_set_symmetric_difference_update(vm *v, obj_dict *s, value other);
+/* Replaces s's contents with those of from (which is left empty). */
+void obj_set_take(obj_dict *s, obj_dict *from);
+/* set.pop(): *found false when empty. */
+bool obj_set_pop(vm *v, obj_dict *s, value *out, bool *found);
 /* The dict/set holding x's attributes for obj_typed kinds, else NULL. */
 obj_dict **obj_dict_slot(value x);
 

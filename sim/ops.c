@@ -405,76 +405,45 @@ static bool is_seq(value x) {
 
 static bool is_setlike(value x) { return val_is(x, OBJ_SET) || val_is(x, OBJ_FROZENSET); }
 
-static obj_dict *set_copy_kind(vm *v, obj_dict *src, obj_kind kind) {
-  obj_dict *r = obj_set_new(v);
-  if (!r) return NULL;
-  r->hdr.kind = kind;
-  size_t p = 0;
-  dict_entry *e;
-  while (obj_dict_next(src, &p, &e))
-    if (!obj_set_add(v, r, e->key)) return NULL;
-  return r;
-}
-
-/* a op b for sets; into (when not NULL) is updated in place instead. */
-static bool set_binop(vm *v, ops_binop op, obj_dict *a, obj_dict *b, obj_dict *into, value *out) {
-  obj_dict *r = into;
-  size_t p = 0;
-  dict_entry *e;
+/* a op b for sets (CPython's set_or, set_and, set_sub, set_xor); with
+ * inplace, a is updated (set_ior, set_iand, set_isub, set_ixor). */
+static bool set_binop(vm *v, ops_binop op, obj_dict *a, obj_dict *b, bool inplace, value *out) {
+  obj_dict *r = NULL;
   switch (op) {
   case OPS_OR:
-    if (!r && !(r = set_copy_kind(v, a, a->hdr.kind))) return false;
-    while (obj_dict_next(b, &p, &e))
-      if (!obj_set_add(v, r, e->key)) return false;
+    if (inplace) {
+      if (!obj_set_update(v, a, val_obj(b))) return false;
+      r = a;
+    } else if (!(r = obj_set_copy(v, a)) || !obj_set_update(v, r, val_obj(b))) {
+      return false;
+    }
     break;
   case OPS_AND:
-  case OPS_SUB: {
-    obj_dict *res = obj_set_new(v);
-    if (!res) return false;
-    res->hdr.kind = a->hdr.kind;
-    while (obj_dict_next(a, &p, &e)) {
-      bool found;
-      if (!obj_set_contains(v, b, e->key, &found)) return false;
-      if (found == (op == OPS_AND) && !obj_set_add(v, res, e->key)) return false;
-    }
-    if (into) {
-      obj_dict_clear(v, into);
-      p = 0;
-      while (obj_dict_next(res, &p, &e))
-        if (!obj_set_add(v, into, e->key)) return false;
-    } else {
-      r = res;
+    if (!(r = obj_set_intersection(v, a, val_obj(b)))) return false;
+    if (inplace) {
+      obj_set_take(a, r);
+      r = a;
     }
     break;
-  }
-  case OPS_XOR: {
-    obj_dict *res = obj_set_new(v);
-    if (!res) return false;
-    res->hdr.kind = a->hdr.kind;
-    while (obj_dict_next(a, &p, &e)) {
-      bool found;
-      if (!obj_set_contains(v, b, e->key, &found)) return false;
-      if (!found && !obj_set_add(v, res, e->key)) return false;
-    }
-    p = 0;
-    while (obj_dict_next(b, &p, &e)) {
-      bool found;
-      if (!obj_set_contains(v, a, e->key, &found)) return false;
-      if (!found && !obj_set_add(v, res, e->key)) return false;
-    }
-    if (into) {
-      obj_dict_clear(v, into);
-      p = 0;
-      while (obj_dict_next(res, &p, &e))
-        if (!obj_set_add(v, into, e->key)) return false;
-    } else {
-      r = res;
+  case OPS_SUB:
+    if (inplace) {
+      if (!obj_set_difference_update(v, a, val_obj(b))) return false;
+      r = a;
+    } else if (!(r = obj_set_difference(v, a, val_obj(b)))) {
+      return false;
     }
     break;
-  }
+  case OPS_XOR:
+    if (inplace) {
+      if (!obj_set_symmetric_difference_update(v, a, val_obj(b))) return false;
+      r = a;
+    } else if (!(r = obj_set_symmetric_difference(v, a, val_obj(b)))) {
+      return false;
+    }
+    break;
   default: return false;
   }
-  *out = val_obj(into ? into : r);
+  *out = val_obj(r);
   return true;
 }
 
@@ -547,7 +516,7 @@ bool ops_binary(vm *v, ops_binop op, value a, value b, bool inplace, value *out)
     }
     if (val_is(a, OBJ_SET) && is_setlike(b) &&
         (op == OPS_OR || op == OPS_AND || op == OPS_SUB || op == OPS_XOR))
-      return set_binop(v, op, AS_DICT(a), AS_DICT(b), AS_DICT(a), out);
+      return set_binop(v, op, AS_DICT(a), AS_DICT(b), true, out);
     if (val_is(a, OBJ_DICT) && op == OPS_OR && val_is(b, OBJ_DICT)) {
       size_t p = 0;
       dict_entry *e;
@@ -624,7 +593,7 @@ bool ops_binary(vm *v, ops_binop op, value a, value b, bool inplace, value *out)
   case OPS_AND:
   case OPS_SUB:
   case OPS_XOR:
-    if (is_setlike(a) && is_setlike(b)) return set_binop(v, op, AS_DICT(a), AS_DICT(b), NULL, out);
+    if (is_setlike(a) && is_setlike(b)) return set_binop(v, op, AS_DICT(a), AS_DICT(b), false, out);
     if (op == OPS_OR && val_is(a, OBJ_DICT) && val_is(b, OBJ_DICT)) {
       obj_dict *r = obj_dict_new(v);
       if (!r) return false;
