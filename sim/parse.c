@@ -23,7 +23,11 @@
 #define PARSE_DEFAULT_NESTING 200
 #define PARSE_DEFAULT_SOURCE ((size_t)1024 * 1024)
 #define PARSE_DEFAULT_LINE 10000
-#define FSTRING_MAX_SPEC_NESTING 2 /* CPython: "f-string: expressions nested too deeply" */
+#if defined(__GNUC__) || defined(__clang__)
+#define PARSE_NOINLINE __attribute__((noinline)) /* keeps big locals out of recursive frames */
+#else
+#define PARSE_NOINLINE
+#endif
 
 typedef struct perr {
   diag_kind kind;    /* class of the error */
@@ -189,8 +193,36 @@ static lex_kind kind_at(parser *p, int k) {
 
 static lex_kind cur_kind(parser *p) { return kind_at(p, 0); }
 
-static lex_token advance(parser *p) {
-  lex_token t = tok_at(p, 0);
+/* Where a token is: all the expression parser keeps of most tokens. Copying a
+ * whole lex_token into every frame of the recursion would cost stack. */
+typedef struct tokpos {
+  lex_kind kind; /* the token kind */
+  int line;      /* start line */
+  int col;       /* start column */
+  int end_line;  /* end line */
+  int end_col;   /* column just past the end */
+} tokpos;
+
+static tokpos pos_at(parser *p, int k) {
+  tokpos r;
+  if (fill(p, k)) {
+    const lex_token *t = &p->toks[p->pos + k];
+    r.kind = t->kind;
+    r.line = t->line;
+    r.col = t->col;
+    r.end_line = t->end_line;
+    r.end_col = t->end_col;
+  } else {
+    r.kind = LEX_ENDMARKER;
+    r.line = r.end_line = p->prev_end_line > 0 ? p->prev_end_line : 1;
+    r.col = r.end_col = p->prev_end_col > 0 ? p->prev_end_col : 1;
+  }
+  return r;
+}
+
+/* Consumes the current token and says where it was. */
+static tokpos advance(parser *p) {
+  tokpos t = pos_at(p, 0);
   if (!failed(p) && p->pos < p->ntoks) {
     p->pos++;
     p->prev_end_line = t.end_line;
@@ -198,6 +230,16 @@ static lex_token advance(parser *p) {
   }
   return t;
 }
+
+/* Consumes the current token and returns all of it. */
+static lex_token take(parser *p) {
+  lex_token t = tok_at(p, 0);
+  advance(p);
+  return t;
+}
+
+/* An arena copy of the current token's text (before consuming it). */
+static const char *cur_text(parser *p);
 
 static int accept(parser *p, lex_kind k) {
   if (cur_kind(p) == k) {
@@ -221,9 +263,9 @@ static int is_name_tok(const lex_token *t, const char *s) {
 }
 
 /* "invalid syntax" at the current token, or what CPython says for it. */
-static void syntax_error_here(parser *p) {
+static PARSE_NOINLINE void syntax_error_here(parser *p) {
   if (failed(p)) return;
-  lex_token t = tok_at(p, 0);
+  tokpos t = pos_at(p, 0);
   if (failed(p)) return;
   if (t.kind == LEX_INDENT) {
     fail_at(p, DIAG_INDENTATION, t.line, t.end_col - 1, 0, "unexpected indent");
@@ -243,16 +285,19 @@ static int expect(parser *p, lex_kind k) {
 /* ------------------------------------------------------------------------------------------ */
 /* nodes */
 
-static ast_node *node_tok(parser *p, ast_kind kind, const lex_token *t) {
-  ast_node *n = ast_node_new(p->ctx->tree, kind, t->line, t->col);
+static ast_node *node_span(parser *p, ast_kind kind, int line, int col, int end_line, int end_col) {
+  ast_node *n = ast_node_new(p->ctx->tree, kind, line, col);
   if (!n) {
     nomem(p);
     return NULL;
   }
-  n->end_line = t->end_line;
-  n->end_col = t->end_col;
+  n->end_line = end_line;
+  n->end_col = end_col;
   return n;
 }
+
+/* A node where token t (a lex_token or a tokpos) is. */
+#define node_tok(p, kind, t) node_span(p, kind, (t)->line, (t)->col, (t)->end_line, (t)->end_col)
 
 static ast_node *node_from(parser *p, ast_kind kind, const ast_node *first) {
   ast_node *n = ast_node_new(p->ctx->tree, kind, first->line, first->col);
@@ -312,14 +357,19 @@ static const char *tok_str(parser *p, const lex_token *t) {
   return s;
 }
 
+static const char *cur_text(parser *p) {
+  if (!fill(p, 0)) return NULL;
+  return tok_str(p, &p->toks[p->pos]);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* nesting */
 
 /* Counts one level of nesting; on failure nothing is counted. */
-static int enter(parser *p) {
+static PARSE_NOINLINE int enter(parser *p) {
   if (++p->ctx->depth > p->ctx->max_nesting) {
     p->ctx->depth--;
-    lex_token t = tok_at(p, 0);
+    tokpos t = pos_at(p, 0);
     fail_at(p, DIAG_LIMIT, t.line, t.col, 0,
             "too many nested expressions (the limit is %d levels, --max-nesting)",
             p->ctx->max_nesting);
@@ -373,7 +423,7 @@ static ast_node *parse_star_expressions(parser *p);
 static ast_node *parse_disjunction(parser *p);
 static ast_node *parse_bitwise_or(parser *p);
 static ast_node *parse_yield_expr(parser *p);
-static ast_node *parse_strings(parser *p);
+static PARSE_NOINLINE ast_node *parse_strings(parser *p);
 static ast_node *parse_arguments(parser *p, int is_lambda);
 static int parse_comp_for(parser *p, ast_list *gens);
 
@@ -478,7 +528,7 @@ static int is_bitwise_or_level(const parser *p, const ast_node *e) {
 }
 
 /* Inside brackets, two expressions side by side: CPython suggests a comma. */
-static void missing_comma_or_syntax_error(parser *p, const ast_node *a) {
+static PARSE_NOINLINE void missing_comma_or_syntax_error(parser *p, const ast_node *a) {
   if (failed(p)) return;
   lex_kind k = cur_kind(p);
   int excluded = !a || a->kind == AST_IFEXP || a->kind == AST_LAMBDA || a->kind == AST_STARRED ||
@@ -513,15 +563,8 @@ static int expect_close(parser *p, lex_kind k, const ast_node *last) {
   return 0;
 }
 
-static ast_node *make_name(parser *p, const lex_token *t) {
-  ast_node *n = node_tok(p, AST_NAME, t);
-  if (!n) return NULL;
-  n->u.name = tok_str(p, t);
-  return n->u.name ? n : NULL;
-}
-
-static ast_node *parse_number(parser *p) {
-  lex_token t = advance(p);
+static PARSE_NOINLINE ast_node *parse_number(parser *p) {
+  lex_token t = take(p);
   if (t.num.kind == LEX_NUM_IMAG) {
     defer_at(p, DIAG_UNSUPPORTED, t.line, t.col, t.end_col,
              "complex numbers (imaginary literals) are not supported in scenarios");
@@ -548,7 +591,7 @@ static int at_comp_for(parser *p) {
   return k == LEX_KW_FOR || (k == LEX_KW_ASYNC && kind_at(p, 1) == LEX_KW_FOR);
 }
 
-static ast_node *make_comp(parser *p, ast_kind kind, const lex_token *open, ast_node *elt,
+static ast_node *make_comp(parser *p, ast_kind kind, const tokpos *open, ast_node *elt,
                            ast_node *key) {
   ast_node *n = node_tok(p, kind, open);
   if (!n) return NULL;
@@ -560,7 +603,7 @@ static ast_node *make_comp(parser *p, ast_kind kind, const lex_token *open, ast_
 
 /* ( ... ): group, tuple, generator expression or parenthesised yield */
 static ast_node *parse_paren(parser *p) {
-  lex_token open = advance(p);
+  tokpos open = advance(p);
   ast_node *r = NULL;
   if (!enter(p)) return NULL;
   if (cur_kind(p) == LEX_RPAR) {
@@ -612,7 +655,7 @@ out:
 }
 
 static ast_node *parse_list(parser *p) {
-  lex_token open = advance(p);
+  tokpos open = advance(p);
   ast_node *r = NULL;
   if (!enter(p)) return NULL;
   if (cur_kind(p) == LEX_RSQB) {
@@ -672,7 +715,7 @@ static int parse_dict_item(parser *p, ast_node *d, ast_node **last) {
 }
 
 static ast_node *parse_brace(parser *p) {
-  lex_token open = advance(p);
+  tokpos open = advance(p);
   ast_node *r = NULL;
   ast_node *last = NULL;
   if (!enter(p)) return NULL;
@@ -683,7 +726,7 @@ static ast_node *parse_brace(parser *p) {
     goto out;
   }
   if (cur_kind(p) == LEX_DOUBLESTAR) {
-    lex_token star = tok_at(p, 0);
+    tokpos star = pos_at(p, 0);
     r = node_tok(p, AST_DICT, &open);
     if (!r || !parse_dict_item(p, r, &last)) {
       r = NULL;
@@ -756,12 +799,15 @@ out:
 }
 
 static ast_node *parse_atom(parser *p) {
-  lex_token t = tok_at(p, 0);
+  tokpos t = pos_at(p, 0);
   ast_node *n;
   switch (t.kind) {
     case LEX_NAME:
+      n = node_tok(p, AST_NAME, &t);
+      if (!n) return NULL;
+      n->u.name = cur_text(p);
       advance(p);
-      return make_name(p, &t);
+      return n->u.name ? n : NULL;
     case LEX_KW_TRUE:
       advance(p);
       return node_tok(p, AST_TRUE, &t);
@@ -796,7 +842,7 @@ static ast_node *parse_atom(parser *p) {
 
 /* one subscript element: a slice or an expression */
 static ast_node *parse_slice(parser *p) {
-  lex_token t = tok_at(p, 0);
+  tokpos t = pos_at(p, 0);
   ast_node *lower = NULL;
   if (t.kind != LEX_COLON) {
     lower = parse_named_expression(p);
@@ -865,7 +911,7 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
   int count = 0;
   while (cur_kind(p) != LEX_RPAR) {
     if (failed(p)) return 0;
-    lex_token t = tok_at(p, 0);
+    tokpos t = pos_at(p, 0);
     count++;
     if (t.kind == LEX_STAR) {
       ast_node *s = parse_star_named_expression(p);
@@ -890,13 +936,14 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
       seen_kwunpack = 1;
       last = v;
     } else if (t.kind == LEX_NAME && kind_at(p, 1) == LEX_EQUAL) {
+      const char *name = cur_text(p);
       advance(p);
       advance(p);
       ast_node *v = parse_expression(p);
       if (!v) return 0;
       ast_node *k = node_tok(p, AST_KEYWORD, &t);
       if (!k) return 0;
-      k->u.keyword.name = tok_str(p, &t);
+      k->u.keyword.name = name;
       k->u.keyword.value = v;
       finish(p, k);
       if (!k->u.keyword.name || !push(p, keywords, k)) return 0;
@@ -906,7 +953,7 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
       ast_node *e = parse_named_expression_ex(p, 0);
       if (!e) return 0;
       if (cur_kind(p) == LEX_EQUAL) {
-        lex_token eq = tok_at(p, 0);
+        tokpos eq = pos_at(p, 0);
         if (e->kind == AST_TRUE || e->kind == AST_FALSE || e->kind == AST_NONE) {
           fail_at(p, DIAG_SYNTAX, e->line, e->col, eq.end_col, "cannot assign to %s",
                   expr_name(e));
@@ -940,7 +987,7 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
     if (!accept(p, LEX_COMMA)) break;
   }
   if (late && !failed(p)) {
-    lex_token t = tok_at(p, 0);
+    tokpos t = pos_at(p, 0);
     fail_at(p, DIAG_SYNTAX, t.line, t.col, t.end_col, "%s", late);
     return 0;
   }
@@ -965,17 +1012,16 @@ static ast_node *parse_primary(parser *p) {
     lex_kind k = cur_kind(p);
     if (k == LEX_DOT) {
       advance(p);
-      lex_token name = tok_at(p, 0);
-      if (name.kind != LEX_NAME) {
+      if (cur_kind(p) != LEX_NAME) {
         syntax_error_here(p);
         return NULL;
       }
+      const char *attr = cur_text(p);
       advance(p);
       ast_node *a = node_from(p, AST_ATTRIBUTE, e);
-      if (!a) return NULL;
+      if (!a || !attr) return NULL;
       a->u.attribute.value = e;
-      a->u.attribute.attr = tok_str(p, &name);
-      if (!a->u.attribute.attr) return NULL;
+      a->u.attribute.attr = attr;
       e = finish(p, a);
     } else if (k == LEX_LPAR) {
       e = parse_call(p, e);
@@ -990,7 +1036,7 @@ static ast_node *parse_primary(parser *p) {
 
 static ast_node *parse_await_primary(parser *p) {
   if (cur_kind(p) != LEX_KW_AWAIT) return parse_primary(p);
-  lex_token t = advance(p);
+  tokpos t = advance(p);
   ast_node *v = parse_primary(p);
   if (!v) return NULL;
   ast_node *a = node_tok(p, AST_AWAIT, &t);
@@ -1018,7 +1064,7 @@ static ast_node *parse_power(parser *p) {
 }
 
 static ast_node *parse_factor(parser *p) {
-  lex_token t = tok_at(p, 0);
+  tokpos t = pos_at(p, 0);
   ast_unaryop op;
   if (t.kind == LEX_MINUS) {
     op = AST_UOP_NEG;
@@ -1152,7 +1198,7 @@ static ast_node *parse_comparison(parser *p) {
 
 static ast_node *parse_inversion(parser *p) {
   if (cur_kind(p) != LEX_KW_NOT) return parse_comparison(p);
-  lex_token t = advance(p);
+  tokpos t = advance(p);
   if (!enter(p)) return NULL;
   ast_node *v = parse_inversion(p);
   leave(p);
@@ -1182,7 +1228,7 @@ static ast_node *parse_boolop(parser *p, int is_or) {
 static ast_node *parse_disjunction(parser *p) { return parse_boolop(p, 1); }
 
 static ast_node *parse_lambda(parser *p) {
-  lex_token t = advance(p);
+  tokpos t = advance(p);
   if (!enter(p)) return NULL;
   ast_node *n = node_tok(p, AST_LAMBDA, &t);
   ast_node *r = NULL;
@@ -1228,9 +1274,8 @@ static ast_node *parse_expression(parser *p) {
 /* named_expression: a walrus (refused) or an expression. Where CPython parses a
  * named expression, a stray '=' gets its "Maybe you meant '=='" messages. */
 static ast_node *parse_named_expression_ex(parser *p, int check_equal) {
-  lex_token t = tok_at(p, 0);
-  if (t.kind == LEX_NAME && kind_at(p, 1) == LEX_COLONEQUAL) {
-    lex_token op = tok_at(p, 1);
+  if (cur_kind(p) == LEX_NAME && kind_at(p, 1) == LEX_COLONEQUAL) {
+    tokpos op = pos_at(p, 1);
     advance(p);
     advance(p);
     defer_at(p, DIAG_UNSUPPORTED, op.line, op.col, op.end_col,
@@ -1275,7 +1320,7 @@ static ast_node *parse_named_expression_ex(parser *p, int check_equal) {
 static ast_node *parse_named_expression(parser *p) { return parse_named_expression_ex(p, 1); }
 
 static ast_node *parse_starred(parser *p) {
-  lex_token t = advance(p); /* * */
+  tokpos t = advance(p); /* * */
   ast_node *v = parse_bitwise_or(p);
   if (!v) return NULL;
   ast_node *n = node_tok(p, AST_STARRED, &t);
@@ -1311,11 +1356,11 @@ static ast_node *parse_star_expressions(parser *p) {
 }
 
 static ast_node *parse_yield_expr(parser *p) {
-  lex_token t = advance(p); /* yield */
+  tokpos t = advance(p); /* yield */
   ast_node *n = node_tok(p, AST_YIELD, &t);
   if (!n) return NULL;
   if (cur_kind(p) == LEX_KW_FROM) {
-    lex_token f = advance(p);
+    tokpos f = advance(p);
     defer_at(p, DIAG_UNSUPPORTED, t.line, t.col, f.end_col,
              "yield from is not supported in scenarios");
     n->u.yield_.value = parse_expression(p);
@@ -1357,7 +1402,7 @@ static ast_node *parse_for_targets(parser *p) {
 
 static int parse_comp_for(parser *p, ast_list *gens) {
   while (at_comp_for(p)) {
-    lex_token t = tok_at(p, 0);
+    tokpos t = pos_at(p, 0);
     int is_async = 0;
     if (t.kind == LEX_KW_ASYNC) {
       advance(p);
@@ -1779,7 +1824,8 @@ static int fstring_body(parser *p, strlit *sl, const char **sp, int spec_level, 
     s = q;
     if (s >= end) break;
     if (*s == '{') {
-      if (s + 1 < end && s[1] == '{') {
+      /* doubled braces are literal text, except inside a format spec (CPython 3.11) */
+      if (spec_level == 0 && s + 1 < end && s[1] == '{') {
         if (!sb_put(p, text, "{", 1)) return 0;
         s += 2;
         continue;
@@ -1802,7 +1848,7 @@ static int fstring_body(parser *p, strlit *sl, const char **sp, int spec_level, 
   return 1;
 }
 
-static ast_node *parse_strings(parser *p) {
+static PARSE_NOINLINE ast_node *parse_strings(parser *p) {
   lex_token first = tok_at(p, 0);
   int any_bytes = 0, any_str = 0, any_f = 0;
   int n = 0;
@@ -1833,7 +1879,7 @@ static ast_node *parse_strings(parser *p) {
   memset(&text, 0, sizeof text);
   strlit sl;
   for (int i = 0; i < n; i++) {
-    lex_token t = advance(p);
+    lex_token t = take(p);
     memset(&sl, 0, sizeof sl);
     sl.tok = t;
     sl.body = t.start + t.str.prefix_len + t.str.quote_len;
@@ -2060,10 +2106,6 @@ static int parse_block(parser *p, ast_list *body, const char *what, int line) {
   return expect(p, LEX_DEDENT);
 }
 
-static ast_node *stmt_node(parser *p, ast_kind kind, const lex_token *t) {
-  return node_tok(p, kind, t);
-}
-
 static int parse_dotted_name(parser *p, sbuf *b) {
   for (;;) {
     lex_token t = tok_at(p, 0);
@@ -2080,8 +2122,8 @@ static int parse_dotted_name(parser *p, sbuf *b) {
 }
 
 static ast_node *parse_import(parser *p) {
-  lex_token t = advance(p);
-  ast_node *n = stmt_node(p, AST_IMPORT, &t);
+  tokpos t = advance(p);
+  ast_node *n = node_tok(p, AST_IMPORT, &t);
   if (!n) return NULL;
   do {
     lex_token first = tok_at(p, 0);
@@ -2108,8 +2150,8 @@ static ast_node *parse_import(parser *p) {
 }
 
 static ast_node *parse_from_import(parser *p) {
-  lex_token t = advance(p);
-  ast_node *n = stmt_node(p, AST_IMPORTFROM, &t);
+  tokpos t = advance(p);
+  ast_node *n = node_tok(p, AST_IMPORTFROM, &t);
   if (!n) return NULL;
   for (;;) {
     if (accept(p, LEX_DOT)) {
@@ -2174,8 +2216,8 @@ static ast_node *parse_from_import(parser *p) {
 }
 
 static ast_node *parse_names_stmt(parser *p, ast_kind kind) {
-  lex_token t = advance(p);
-  ast_node *n = stmt_node(p, kind, &t);
+  tokpos t = advance(p);
+  ast_node *n = node_tok(p, kind, &t);
   if (!n) return NULL;
   do {
     lex_token name = tok_at(p, 0);
@@ -2191,8 +2233,8 @@ static ast_node *parse_names_stmt(parser *p, ast_kind kind) {
 }
 
 static ast_node *parse_del(parser *p) {
-  lex_token t = advance(p);
-  ast_node *n = stmt_node(p, AST_DELETE, &t);
+  tokpos t = advance(p);
+  ast_node *n = node_tok(p, AST_DELETE, &t);
   if (!n) return NULL;
   if (!starts_star_expression(cur_kind(p))) {
     syntax_error_here(p);
@@ -2365,21 +2407,21 @@ static ast_node *parse_expr_stmt(parser *p) {
 }
 
 static ast_node *parse_simple_stmt(parser *p) {
-  lex_token t = tok_at(p, 0);
+  tokpos t = pos_at(p, 0);
   ast_node *n;
   switch (t.kind) {
     case LEX_KW_PASS:
       advance(p);
-      return stmt_node(p, AST_PASS, &t);
+      return node_tok(p, AST_PASS, &t);
     case LEX_KW_BREAK:
       advance(p);
-      return stmt_node(p, AST_BREAK, &t);
+      return node_tok(p, AST_BREAK, &t);
     case LEX_KW_CONTINUE:
       advance(p);
-      return stmt_node(p, AST_CONTINUE, &t);
+      return node_tok(p, AST_CONTINUE, &t);
     case LEX_KW_RETURN:
       advance(p);
-      n = stmt_node(p, AST_RETURN, &t);
+      n = node_tok(p, AST_RETURN, &t);
       if (n && starts_star_expression(cur_kind(p))) {
         n->u.return_.value = parse_star_expressions(p);
         if (!n->u.return_.value) return NULL;
@@ -2387,7 +2429,7 @@ static ast_node *parse_simple_stmt(parser *p) {
       return finish(p, n);
     case LEX_KW_RAISE:
       advance(p);
-      n = stmt_node(p, AST_RAISE, &t);
+      n = node_tok(p, AST_RAISE, &t);
       if (n && starts_expression(cur_kind(p))) {
         n->u.raise_.exc = parse_expression(p);
         if (!n->u.raise_.exc) return NULL;
@@ -2405,7 +2447,7 @@ static ast_node *parse_simple_stmt(parser *p) {
       return parse_del(p);
     case LEX_KW_ASSERT:
       advance(p);
-      n = stmt_node(p, AST_ASSERT, &t);
+      n = node_tok(p, AST_ASSERT, &t);
       if (!n) return NULL;
       n->u.assert_.test = parse_expression(p);
       if (!n->u.assert_.test) return NULL;
@@ -2455,10 +2497,10 @@ static int parse_simple_stmts(parser *p, ast_list *body) {
   return expect(p, LEX_NEWLINE);
 }
 
-static ast_node *parse_funcdef(parser *p, ast_list *decorators, const lex_token *async_tok) {
-  lex_token def = advance(p);
-  const lex_token *first = async_tok ? async_tok : &def;
-  ast_node *n = stmt_node(p, AST_FUNCDEF, first);
+static ast_node *parse_funcdef(parser *p, ast_list *decorators, const tokpos *async_tok) {
+  tokpos def = advance(p);
+  const tokpos *first = async_tok ? async_tok : &def;
+  ast_node *n = node_tok(p, AST_FUNCDEF, first);
   if (!n) return NULL;
   n->u.funcdef.is_async = async_tok != NULL;
   if (decorators) n->u.funcdef.decorators = *decorators;
@@ -2487,8 +2529,8 @@ static ast_node *parse_funcdef(parser *p, ast_list *decorators, const lex_token 
 }
 
 static ast_node *parse_classdef(parser *p, ast_list *decorators) {
-  lex_token t = advance(p);
-  ast_node *n = stmt_node(p, AST_CLASSDEF, &t);
+  tokpos t = advance(p);
+  ast_node *n = node_tok(p, AST_CLASSDEF, &t);
   if (!n) return NULL;
   if (decorators) n->u.classdef.decorators = *decorators;
   lex_token name = tok_at(p, 0);
@@ -2510,8 +2552,8 @@ static ast_node *parse_classdef(parser *p, ast_list *decorators) {
 }
 
 static ast_node *parse_if(parser *p, const char *what) {
-  lex_token t = advance(p); /* if or elif */
-  ast_node *n = stmt_node(p, AST_IF, &t);
+  tokpos t = advance(p); /* if or elif */
+  ast_node *n = node_tok(p, AST_IF, &t);
   if (!n) return NULL;
   n->u.if_.test = parse_named_expression(p);
   if (!n->u.if_.test) return NULL;
@@ -2523,7 +2565,7 @@ static ast_node *parse_if(parser *p, const char *what) {
     return finish(p, n);
   }
   if (cur_kind(p) == LEX_KW_ELSE) {
-    lex_token e = advance(p);
+    tokpos e = advance(p);
     if (!parse_block(p, &n->u.if_.orelse, "'else' statement", e.line)) return NULL;
     return finish(p, n);
   }
@@ -2532,13 +2574,13 @@ static ast_node *parse_if(parser *p, const char *what) {
 
 static int parse_else(parser *p, ast_list *orelse) {
   if (cur_kind(p) != LEX_KW_ELSE) return 1;
-  lex_token e = advance(p);
+  tokpos e = advance(p);
   return parse_block(p, orelse, "'else' statement", e.line);
 }
 
 static ast_node *parse_while(parser *p) {
-  lex_token t = advance(p);
-  ast_node *n = stmt_node(p, AST_WHILE, &t);
+  tokpos t = advance(p);
+  ast_node *n = node_tok(p, AST_WHILE, &t);
   if (!n) return NULL;
   n->u.while_.test = parse_named_expression(p);
   if (!n->u.while_.test) return NULL;
@@ -2548,10 +2590,10 @@ static ast_node *parse_while(parser *p) {
   return finish(p, n);
 }
 
-static ast_node *parse_for(parser *p, const lex_token *async_tok) {
-  lex_token t = advance(p);
-  const lex_token *first = async_tok ? async_tok : &t;
-  ast_node *n = stmt_node(p, AST_FOR, first);
+static ast_node *parse_for(parser *p, const tokpos *async_tok) {
+  tokpos t = advance(p);
+  const tokpos *first = async_tok ? async_tok : &t;
+  ast_node *n = node_tok(p, AST_FOR, first);
   if (!n) return NULL;
   n->u.for_.is_async = async_tok != NULL;
   n->u.for_.target = parse_for_targets(p);
@@ -2580,10 +2622,10 @@ static ast_node *parse_with_item(parser *p) {
   return finish(p, w);
 }
 
-static ast_node *parse_with(parser *p, const lex_token *async_tok) {
-  lex_token t = advance(p);
-  const lex_token *first = async_tok ? async_tok : &t;
-  ast_node *n = stmt_node(p, AST_WITH, first);
+static ast_node *parse_with(parser *p, const tokpos *async_tok) {
+  tokpos t = advance(p);
+  const tokpos *first = async_tok ? async_tok : &t;
+  ast_node *n = node_tok(p, AST_WITH, first);
   if (!n) return NULL;
   n->u.with.is_async = async_tok != NULL;
   int paren = 0;
@@ -2619,16 +2661,16 @@ static ast_node *parse_with(parser *p, const lex_token *async_tok) {
 }
 
 static ast_node *parse_try(parser *p) {
-  lex_token t = advance(p);
-  ast_node *n = stmt_node(p, AST_TRY, &t);
+  tokpos t = advance(p);
+  ast_node *n = node_tok(p, AST_TRY, &t);
   if (!n) return NULL;
   if (!parse_block(p, &n->u.try_.body, "'try' statement", t.line)) return NULL;
   while (cur_kind(p) == LEX_KW_EXCEPT) {
-    lex_token e = advance(p);
-    ast_node *h = stmt_node(p, AST_HANDLER, &e);
+    tokpos e = advance(p);
+    ast_node *h = node_tok(p, AST_HANDLER, &e);
     if (!h) return NULL;
     if (cur_kind(p) == LEX_STAR) {
-      lex_token star = advance(p);
+      tokpos star = advance(p);
       defer_at(p, DIAG_UNSUPPORTED, e.line, e.col, star.end_col,
                "except* is not supported in scenarios");
     }
@@ -2670,7 +2712,7 @@ static ast_node *parse_try(parser *p) {
   }
   if (n->u.try_.handlers.count > 0 && !parse_else(p, &n->u.try_.orelse)) return NULL;
   if (cur_kind(p) == LEX_KW_FINALLY) {
-    lex_token f = advance(p);
+    tokpos f = advance(p);
     if (!parse_block(p, &n->u.try_.finalbody, "'finally' statement", f.line)) return NULL;
   } else if (n->u.try_.handlers.count == 0) {
     lex_token x = tok_at(p, 0);
@@ -2716,7 +2758,7 @@ static int skip_match(parser *p) {
 
 static int parse_statement(parser *p, ast_list *body) {
   statement_start(p);
-  lex_token t = tok_at(p, 0);
+  tokpos t = pos_at(p, 0);
   ast_node *n = NULL;
   ast_list decorators;
   memset(&decorators, 0, sizeof decorators);
@@ -2727,7 +2769,7 @@ static int parse_statement(parser *p, ast_list *body) {
         ast_node *d = parse_named_expression(p);
         if (!d || !push(p, &decorators, d) || !expect(p, LEX_NEWLINE)) return 0;
       }
-      t = tok_at(p, 0);
+      t = pos_at(p, 0);
       if (t.kind == LEX_KW_DEF) {
         n = parse_funcdef(p, &decorators, NULL);
       } else if (t.kind == LEX_KW_CLASS) {
