@@ -23,6 +23,7 @@ set(LOOPVIZ_ASYNCIO_SCENARIOS
     105_cancel_propagation
     106_done_callbacks
     107_shield
+    108_wait_for
     109_wait_for_slow_cancel
     110_timeout_cm
     111_timeout_at
@@ -58,9 +59,22 @@ set(LOOPVIZ_ASYNCIO_SCENARIOS
     145_combo_rate_limiter
     146_combo_taskgroup_crawler
     147_combo_pipeline_queues
+    148_combo_server_sim
     149_all_tasks
     151_never_awaited
     152_exception_never_retrieved
+    153_queue_cancel_waiters
+    154_semaphore_cancel
+    155_condition_more
+    156_timeout_reschedule
+    157_taskgroup_cancel
+    158_wait_for_outer_cancel
+    159_shield_more
+    160_as_completed_more
+    161_wait_more
+    162_lock_fairness
+    163_priority_heap
+    164_event_more
 )
 foreach(name IN LISTS LOOPVIZ_ASYNCIO_SCENARIOS)
   list(APPEND LOOPVIZ_CONFORMANCE_SCENARIOS
