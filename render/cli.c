@@ -4,6 +4,7 @@
 #include "app.h"
 #include "paths.h"
 #include "sim.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <string.h>
@@ -19,6 +20,9 @@ typedef enum cli_option_id {
   OPT_HELP = 1u << 0,    /* -h, --help */
   OPT_VERSION = 1u << 1, /* -V, --version */
   OPT_FONT = 1u << 2,    /* --font PATH */
+  OPT_JSON = 1u << 3,    /* --json */
+  OPT_LINES = 1u << 4,   /* --lines */
+  OPT_DISASM = 1u << 5,  /* --disassemble */
 } cli_option_id;
 
 typedef struct cli_option {
@@ -32,6 +36,9 @@ typedef struct cli_option {
 static const cli_option options[] = {
     {OPT_FONT, "--font", NULL, "PATH",
      "draw all text with this font file instead of DejaVu found through fontconfig"},
+    {OPT_JSON, "--json", NULL, NULL, "trace: one JSON object per event (JSON Lines)"},
+    {OPT_LINES, "--lines", NULL, NULL, "trace: also record the line each task is at, per statement"},
+    {OPT_DISASM, "--disassemble", NULL, NULL, "run: print the compiled bytecode on stderr first"},
     {OPT_HELP, "--help", "-h", NULL, "show this help and exit"},
     {OPT_VERSION, "--version", "-V", NULL, "show the version and exit"},
 };
@@ -49,10 +56,13 @@ struct cli_command {
 };
 
 static int run_command(const cli_args *args, FILE *out, FILE *err);
+static int trace_command(const cli_args *args, FILE *out, FILE *err);
 
 static const cli_command commands[] = {
     {"run", "FILE", "run a scenario on the virtual clock and print its output as python3 would", 1,
-     1, 0, run_command},
+     1, OPT_DISASM, run_command},
+    {"trace", "FILE", "run a scenario and print every scheduling event, one per line", 1, 1,
+     OPT_JSON | OPT_LINES, trace_command},
 };
 
 /* The window is no table row (it has no word of its own), but it is described like one. */
@@ -132,6 +142,9 @@ cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
       seen |= o->id;
       if (o->id == OPT_FONT)
         args->font = value;
+      args->json |= o->id == OPT_JSON;
+      args->lines |= o->id == OPT_LINES;
+      args->disassemble |= o->id == OPT_DISASM;
       continue;
     }
     if (first_operand && !options_done && (args->command = find_command(word)) != NULL) {
@@ -239,6 +252,7 @@ static int run_command(const cli_args *args, FILE *out, FILE *err) {
   o.out = write_out;
   o.err = write_err;
   o.user = &io;
+  o.disassemble = args->disassemble;
   errno = 0;
   sim_status st = sim_run_file(&o, args->operands[0]);
   int saved_errno = errno;
@@ -247,6 +261,50 @@ static int run_command(const cli_args *args, FILE *out, FILE *err) {
     fprintf(err, "loopviz: cannot read %s: %s\n", args->operands[0],
             saved_errno != 0 ? strerror(saved_errno) : "read error");
   return (int)st;
+}
+
+/* ---- trace ------------------------------------------------------------------------------- */
+
+static void discard_out(void *user, const char *text, size_t len) {
+  (void)user;
+  (void)text;
+  (void)len;
+}
+
+static int trace_command(const cli_args *args, FILE *out, FILE *err) {
+  run_io io = {out, err, false};
+  trace *t = trace_new(args->lines);
+  if (t == NULL) {
+    fprintf(err, "loopviz: out of memory\n");
+    return CLI_EXIT_FAILURE;
+  }
+  sim_options o;
+  sim_options_init(&o);
+  o.out = discard_out; /* the program's output is in the trace's print events */
+  o.err = write_err;
+  o.user = &io;
+  o.trace = t;
+  errno = 0;
+  sim_status st = sim_run_file(&o, args->operands[0]);
+  int saved_errno = errno;
+  if (st == SIM_IO_ERROR) {
+    if (!io.err_written)
+      fprintf(err, "loopviz: cannot read %s: %s\n", args->operands[0],
+              saved_errno != 0 ? strerror(saved_errno) : "read error");
+    trace_free(t);
+    return (int)st;
+  }
+  fmt_buf b;
+  fmt_buf_init(&b);
+  bool ok = args->json ? trace_write_jsonl(t, &b) : trace_write_text(t, &b);
+  if (ok)
+    fwrite(fmt_buf_str(&b), 1, b.len, out);
+  fmt_buf_free(&b);
+  fflush(out);
+  if (trace_truncated(t))
+    fprintf(err, "loopviz: the trace was cut short: it outgrew the memory for it\n");
+  trace_free(t);
+  return ok ? (int)st : CLI_EXIT_FAILURE;
 }
 
 /* ---- window ------------------------------------------------------------------------------ */

@@ -33,6 +33,9 @@ typedef struct cli_args {
   const char *target;         /* window: the FILE or NAME operand, or NULL */
   bool target_is_name;        /* window: target has no '/' and no '.', so it may be a NAME */
   const char *font;           /* --font PATH, or NULL */
+  bool json;                  /* --json */
+  bool lines;                 /* --lines */
+  bool disassemble;           /* --disassemble */
   char error[256];            /* for CLI_USAGE: what was wrong, one line */
 } cli_args;
 

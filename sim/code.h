@@ -133,6 +133,7 @@ struct code {
   obj_str *qualname;     /* dotted qualified name */
   uint32_t *ops;         /* instructions */
   int32_t *lines;        /* source line of each instruction */
+  uint8_t *stmt;         /* 1 where a statement begins (for line tracing) */
   uint32_t nops;         /* instruction count */
   value *consts;         /* constants */
   uint32_t nconsts;      /* constant count */

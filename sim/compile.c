@@ -122,6 +122,8 @@ struct unit {
   fblock fb[COMP_MAX_FBLOCKS]; /* open blocks, outermost first */
   int nfb;               /* open blocks */
   int line;              /* line of instructions being emitted */
+  bool stmt_pending;     /* the next instruction begins a statement */
+  uint8_t *stmt;         /* statement-start flags per instruction */
   int nslots;            /* slots assigned */
   const char *qualname;  /* qualified name (malloc'd) */
   int firstline;         /* line of the definition */
@@ -694,8 +696,16 @@ static int emit(comp *c, code_op op, uint32_t arg) {
       return 0;
     }
     u->lines = l;
+    uint8_t *st = realloc(u->stmt, (size_t)n);
+    if (!st) {
+      c->failed = c->nomem = true;
+      return 0;
+    }
+    u->stmt = st;
     u->capops = n;
   }
+  u->stmt[u->nops] = u->stmt_pending;
+  u->stmt_pending = false;
   u->ops[u->nops] = CODE_MAKE(op, arg);
   u->lines[u->nops] = u->line;
   return (int)u->nops++;
@@ -1933,6 +1943,7 @@ static void c_import(comp *c, ast_node *n) {
 static void c_stmt(comp *c, ast_node *n) {
   if (c->failed) return;
   c->u->line = n->line;
+  c->u->stmt_pending = true;
   switch (n->kind) {
   case AST_EXPR:
     c_expr(c, n->u.expr_stmt.value);
@@ -2263,6 +2274,7 @@ static code *finish_unit(comp *c, unit *u, const char *name) {
   k->nops = u->nops;
   k->ops = vm_realloc(c->v, NULL, 0, (size_t)u->nops * sizeof *k->ops);
   k->lines = vm_realloc(c->v, NULL, 0, (size_t)u->nops * sizeof *k->lines);
+  k->stmt = vm_realloc(c->v, NULL, 0, (size_t)u->nops + 1);
   k->nconsts = u->nconsts;
   k->consts = vm_realloc(c->v, NULL, 0, (size_t)(u->nconsts + 1) * sizeof *k->consts);
   k->nnames = u->nnames;
@@ -2271,12 +2283,13 @@ static code *finish_unit(comp *c, unit *u, const char *name) {
   k->slot_names = vm_realloc(c->v, NULL, 0, (size_t)(u->nslots + 1) * sizeof *k->slot_names);
   k->nhandlers = (uint32_t)u->nentries;
   k->handlers = vm_realloc(c->v, NULL, 0, (size_t)(u->nentries + 1) * sizeof *k->handlers);
-  if (!k->ops || !k->lines || !k->consts || !k->names || !k->slot_names || !k->handlers) {
+  if (!k->ops || !k->lines || !k->stmt || !k->consts || !k->names || !k->slot_names || !k->handlers) {
     c->failed = c->nomem = true;
     return NULL;
   }
   memcpy(k->ops, u->ops, (size_t)u->nops * sizeof *k->ops);
   memcpy(k->lines, u->lines, (size_t)u->nops * sizeof *k->lines);
+  if (u->nops) memcpy(k->stmt, u->stmt, (size_t)u->nops);
   if (u->nconsts) memcpy(k->consts, u->consts, (size_t)u->nconsts * sizeof *k->consts);
   if (u->nnames) memcpy(k->names, u->names, (size_t)u->nnames * sizeof *k->names);
   for (int i = 0; i < u->nentries; i++) {
@@ -2332,6 +2345,7 @@ static code *finish_unit(comp *c, unit *u, const char *name) {
 static void unit_free(unit *u) {
   free(u->ops);
   free(u->lines);
+  free(u->stmt);
   free(u->consts);
   free(u->names);
   free(u->regions);

@@ -16,6 +16,7 @@
 #include "compile.h"
 #include "parse.h"
 #include "prelude.h"
+#include "trace.h"
 
 #define LOOP_CLOCK_RESOLUTION 1e-9 /* CPython's monotonic clock resolution on Linux */
 
@@ -83,6 +84,19 @@ static bool check_time_limit(vm *v) {
   return true;
 }
 
+/* The trace id of the running task, or -1. */
+static int32_t current_tid(vm *v) { return v->loop && v->loop->current ? v->loop->current->tid : -1; }
+int32_t loop_current_tid(vm *v) { return current_tid(v); }
+
+static void tr_text(vm *v, trace_kind k, int32_t task, int32_t a, int32_t b, int32_t line,
+                    double num, const char *text) {
+  trace_add(v->trace, k, v->clock, task, a, b, line, num, text, text ? strlen(text) : 0);
+}
+
+static void tr(vm *v, trace_kind k, int32_t task, int32_t a, int32_t b, int32_t line, double num) {
+  trace_add(v->trace, k, v->clock, task, a, b, line, num, NULL, 0);
+}
+
 bool loop_block(vm *v, double seconds) {
   if (isnan(seconds)) {
     vm_raise_msg(v, CLS_VALUE_ERROR, "Invalid value NaN (not a number)");
@@ -92,6 +106,7 @@ bool loop_block(vm *v, double seconds) {
     vm_raise_msg(v, CLS_VALUE_ERROR, "sleep length must be non-negative");
     return false;
   }
+  if (v->trace) tr(v, TR_BLOCK, current_tid(v), 0, 0, vm_current_line(v), seconds);
   v->clock += seconds;
   return check_time_limit(v);
 }
@@ -99,6 +114,35 @@ bool loop_block(vm *v, double seconds) {
 /* ------------------------------------------------------------------------ */
 /* Handles, the ready deque and the timer heap                              */
 /* ------------------------------------------------------------------------ */
+
+static bool task_step_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out);
+static bool task_wakeup_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                           value *out);
+static bool set_result_unless_cancelled(vm *v, value self, const value *args, int nargs,
+                                        obj_tuple *kw, value *out);
+
+static const char *callback_name(vm *v, value cb) {
+  if (val_is(cb, OBJ_NATIVE)) return AS_NATIVE(cb)->name;
+  if (val_is(cb, OBJ_FUNCTION)) return AS_FUNCTION(cb)->qualname->data;
+  if (val_is(cb, OBJ_BOUND)) return callback_name(v, AS_BOUND(cb)->func);
+  return obj_type_name(v, cb);
+}
+
+/* What a handle calls, for the trace. */
+static void classify_handle(loop_handle *h) {
+  h->task = -1;
+  h->cb_kind = CB_USER;
+  if (!val_is(h->callback, OBJ_NATIVE)) return;
+  obj_native *n = AS_NATIVE(h->callback);
+  if (n->fn == task_step_cb || n->fn == task_wakeup_cb) {
+    h->cb_kind = n->fn == task_step_cb ? CB_STEP : CB_WAKEUP;
+    h->task = ((loop_future *)n->data.as.o)->tid;
+  } else if (n->fn == set_result_unless_cancelled) {
+    h->cb_kind = CB_TIMER;
+  } else {
+    h->cb_kind = CB_FUTURE;
+  }
+}
 
 static bool ready_push(vm *v, loop *l, loop_handle *h) {
   if (l->ready_count == l->ready_cap) {
@@ -117,6 +161,7 @@ static bool ready_push(vm *v, loop *l, loop_handle *h) {
   }
   l->ready[(l->ready_head + l->ready_count) % l->ready_cap] = h;
   l->ready_count++;
+  if (v->trace) tr_text(v, TR_READY_PUSH, h->task, h->hid, h->cb_kind, 0, 0, callback_name(v, h->callback));
   return true;
 }
 
@@ -192,6 +237,8 @@ static loop_handle *handle_new(vm *v, loop *l, value cb, const value *args, int 
     memcpy(h->args->items, args, (size_t)nargs * sizeof *args);
   }
   h->seq = l->seq++;
+  h->hid = v->trace ? trace_new_handle_id(v->trace) : -1;
+  classify_handle(h);
   return h;
 }
 
@@ -208,13 +255,17 @@ static loop_handle *call_at(vm *v, loop *l, double when, value cb, const value *
   h->when = when;
   h->scheduled = true;
   if (!heap_push(v, l, h)) return NULL;
+  if (v->trace) tr(v, TR_TIMER_ADD, h->task, h->hid, h->cb_kind, 0, when);
   return h;
 }
 
-static void handle_cancel(loop *l, loop_handle *h) {
+static void handle_cancel(vm *v, loop *l, loop_handle *h) {
   if (h->cancelled) return;
   h->cancelled = true;
-  if (h->is_timer && h->scheduled) l->cancelled_timers++;
+  if (h->is_timer && h->scheduled) {
+    l->cancelled_timers++;
+    if (v->trace) tr(v, TR_TIMER_CANCEL, h->task, h->hid, 0, 0, 0);
+  }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -233,11 +284,36 @@ static loop_future *future_new(vm *v, loop *l, obj_class *cls) {
   f->coro = val_none();
   f->context = val_none();
   f->id = l ? l->next_future_id++ : 0;
+  f->tid = -1;
+  f->fid = v->trace ? trace_new_future_id(v->trace) : -1;
+  f->timer_hid = -1;
   return f;
 }
 
 static const char *state_name(fut_state s) {
   return s == FUT_PENDING ? "PENDING" : s == FUT_CANCELLED ? "CANCELLED" : "FINISHED";
+}
+
+/* repr of x for the trace, cut to a readable length */
+static void short_repr(vm *v, value x, fmt_buf *b) {
+  value saved = v->exc;
+  size_t start = b->len;
+  if (!vm_repr(v, x, b)) {
+    v->exc = saved;
+    fmt_buf_appends(b, "<?>");
+  }
+  if (b->len - start > 200) {
+    b->len = start + 197;
+    fmt_buf_appends(b, "...");
+  }
+}
+
+static void trace_done(vm *v, loop_future *f, int outcome, value x) {
+  fmt_buf b;
+  fmt_buf_init(&b);
+  if (outcome != 2 || x.t != VAL_NONE) short_repr(v, x, &b);
+  tr_text(v, TR_FUTURE_DONE, f->tid, f->fid, outcome, 0, 0, fmt_buf_str(&b));
+  fmt_buf_free(&b);
 }
 
 static bool schedule_callbacks(vm *v, loop_future *f) {
@@ -257,6 +333,7 @@ static bool future_set_result(vm *v, loop_future *f, value r) {
   }
   f->result = r;
   f->state = FUT_FINISHED;
+  if (v->trace) trace_done(v, f, 0, r);
   return schedule_callbacks(v, f);
 }
 
@@ -280,6 +357,7 @@ static bool future_set_exception(vm *v, loop_future *f, value exc) {
   f->exception = exc;
   f->state = FUT_FINISHED;
   f->log_tb = true;
+  if (v->trace) trace_done(v, f, 1, exc);
   return schedule_callbacks(v, f);
 }
 
@@ -292,6 +370,7 @@ static bool future_cancel(vm *v, loop_future *f, value msg, bool *out) {
   f->state = FUT_CANCELLED;
   f->cancel_msg = msg;
   *out = true;
+  if (v->trace) trace_done(v, f, 2, msg);
   return schedule_callbacks(v, f);
 }
 
@@ -421,10 +500,6 @@ bool loop_future_await(vm *v, loop_future *f, value *out) {
 /* Tasks                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static bool task_step_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out);
-static bool task_wakeup_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
-                           value *out);
-
 static value native_bound(vm *v, native_fn fn, const char *name, value data) {
   obj_native *n = obj_native_new(v, fn, name, NULL);
   if (!n) return val_undef();
@@ -452,6 +527,15 @@ static loop_future *task_new(vm *v, loop *l, value coro, value name) {
     t->name = vm_str_str(v, name);
   }
   if (!t->name) return NULL;
+  if (v->trace) {
+    const char *label = t->name->data;
+    if (val_is(coro, OBJ_CORO) && ((obj_coro *)coro.as.o)->label)
+      label = ((obj_coro *)coro.as.o)->label->data;
+    else if (val_is(coro, OBJ_AWAITABLE))
+      label = ((obj_awaitable *)coro.as.o)->name;
+    t->tid = trace_add_task(v->trace, v->clock, t->name->data, label, current_tid(v),
+                            vm_current_line(v));
+  }
   if (!schedule_step(v, t, val_undef())) return NULL;
   if (!obj_list_append(v, l->tasks, val_obj(t))) return NULL;
   return t;
@@ -463,7 +547,58 @@ static bool fm_repr(vm *v, value self, const value *args, int nargs, obj_tuple *
 /* Task.__step: one send (or throw) into the coroutine. Returns false only
  * when the run must stop (a hard limit); ordinary exceptions become the
  * task's exception. */
-static bool task_step(vm *v, loop_future *t, value exc) {
+/* The line where the innermost coroutine of t's await chain is suspended. */
+static int await_line(loop_future *t) {
+  if (!val_is(t->coro, OBJ_CORO)) return 0;
+  obj_coro *c = (obj_coro *)t->coro.as.o;
+  for (int guard = 0; guard < 100000 && c->delegating; guard++) {
+    value top = c->frame.sp[-1];
+    if (!val_is(top, OBJ_CORO)) break;
+    c = (obj_coro *)top.as.o;
+  }
+  if (!c->frame.code || c->state == CORO_CLOSED) return 0;
+  return c->frame.code->lines[c->frame.last_ip];
+}
+
+static void trace_suspend(vm *v, loop_future *t, value result) {
+  int32_t line = await_line(t);
+  if (result.t == VAL_NONE) {
+    tr_text(v, TR_STEP_SUSPEND, t->tid, WAIT_YIELD, -1, line, 0, "asyncio.sleep(0)");
+    return;
+  }
+  if (!val_is(result, OBJ_FUTURE)) return;
+  loop_future *w = as_fut(result);
+  fmt_buf b;
+  fmt_buf_init(&b);
+  int kind = WAIT_FUTURE, ref = w->fid;
+  double num = 0;
+  value what = w->dict ? obj_dict_get_str(w->dict, obj_str_intern(v, "_loopviz_what", 13)) : val_undef();
+  if (w->fkind == FUTK_SLEEP) {
+    kind = WAIT_SLEEP;
+    ref = w->timer_hid;
+    num = w->deadline;
+    fmt_buf_appends(&b, w->what ? w->what->data : "asyncio.sleep()");
+  } else if (w->is_task) {
+    kind = WAIT_TASK;
+    ref = w->tid;
+    fmt_buf_appends(&b, w->name->data);
+    if (val_is(w->coro, OBJ_CORO) && ((obj_coro *)w->coro.as.o)->label)
+      fmt_buf_appendf(&b, " %s", ((obj_coro *)w->coro.as.o)->label->data);
+  } else if (w->fkind == FUTK_GATHER) {
+    kind = WAIT_GATHER;
+    size_t n = val_is(w->context, OBJ_LIST) ? AS_LIST(w->context)->count : 0;
+    fmt_buf_appendf(&b, "asyncio.gather() of %zu", n);
+  } else if (val_is(what, OBJ_STR)) {
+    kind = WAIT_SYNC;
+    fmt_buf_appends(&b, AS_STR(what)->data);
+  } else {
+    fmt_buf_appends(&b, "a Future");
+  }
+  tr_text(v, TR_STEP_SUSPEND, t->tid, kind, ref, line, num, fmt_buf_str(&b));
+  fmt_buf_free(&b);
+}
+
+static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
   loop *l = v->loop;
   if (t->state != FUT_PENDING) {
     vm_raisef(v, CLS_INVALID_STATE_ERROR, "_step(): already done: %s", t->name->data);
@@ -475,7 +610,18 @@ static bool task_step(vm *v, loop_future *t, value exc) {
       if (exc.t == VAL_UNDEF) return false;
     }
     t->must_cancel = false;
+    wake = WAKE_CANCEL;
   }
+  if (v->trace) {
+    fmt_buf b;
+    fmt_buf_init(&b);
+    if (exc.t != VAL_UNDEF) short_repr(v, exc, &b);
+    if (exc.t != VAL_UNDEF && wake != WAKE_CANCEL)
+      wake = obj_isinstance(v, exc, v->cls[CLS_CANCELLED_ERROR]) ? WAKE_CANCEL : WAKE_EXCEPTION;
+    tr_text(v, TR_STEP_BEGIN, t->tid, wake, ref, 0, 0, fmt_buf_str(&b));
+    fmt_buf_free(&b);
+  }
+  t->steps++;
   t->fut_waiter = val_none();
   loop_future *prev = l->current;
   l->current = t;
@@ -491,6 +637,26 @@ static bool task_step(vm *v, loop_future *t, value exc) {
   }
   l->current = prev;
   bool ok = true;
+  if (v->trace && !v->limit_hit) {
+    if (st == EXEC_RETURN) {
+      fmt_buf b;
+      fmt_buf_init(&b);
+      short_repr(v, result, &b);
+      tr_text(v, TR_STEP_RETURN, t->tid, 0, 0, 0, 0, fmt_buf_str(&b));
+      fmt_buf_free(&b);
+    } else if (st == EXEC_ERROR) {
+      fmt_buf b;
+      fmt_buf_init(&b);
+      value e = v->exc;
+      short_repr(v, e, &b);
+      v->exc = e;
+      tr_text(v, TR_STEP_RAISE, t->tid, obj_isinstance(v, e, v->cls[CLS_CANCELLED_ERROR]), 0, 0, 0,
+              fmt_buf_str(&b));
+      fmt_buf_free(&b);
+    } else {
+      trace_suspend(v, t, result);
+    }
+  }
   if (st == EXEC_RETURN) {
     if (t->must_cancel) {
       t->must_cancel = false;
@@ -555,7 +721,8 @@ static bool task_step_cb(vm *v, value self, const value *args, int nargs, obj_tu
   (void)self;
   (void)kw;
   *out = val_none();
-  return task_step(v, as_fut(v->native_data), nargs ? args[0] : val_undef());
+  loop_future *t = as_fut(v->native_data);
+  return task_step(v, t, nargs ? args[0] : val_undef(), t->steps == 0 ? WAKE_START : WAKE_YIELD, -1);
 }
 
 static bool task_wakeup_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
@@ -566,11 +733,22 @@ static bool task_wakeup_cb(vm *v, value self, const value *args, int nargs, obj_
   *out = val_none();
   loop_future *t = as_fut(v->native_data);
   loop_future *f = as_fut(args[0]);
+  int wake = WAKE_FUTURE;
+  int32_t ref = f->fid;
+  if (f->fkind == FUTK_SLEEP) {
+    wake = WAKE_TIMER;
+    ref = f->timer_hid;
+  } else if (f->is_task) {
+    wake = WAKE_TASK;
+    ref = f->tid;
+  } else if (f->fkind == FUTK_GATHER) {
+    wake = WAKE_GATHER;
+  }
   value r;
-  if (future_result(v, f, &r)) return task_step(v, t, val_undef());
+  if (future_result(v, f, &r)) return task_step(v, t, val_undef(), wake, ref);
   value e = v->exc;
   v->exc = val_undef();
-  return task_step(v, t, e);
+  return task_step(v, t, e, WAKE_EXCEPTION, ref);
 }
 
 static bool task_cancel(vm *v, loop_future *t, value msg, bool *out) {
@@ -580,6 +758,13 @@ static bool task_cancel(vm *v, loop_future *t, value msg, bool *out) {
     return true;
   }
   t->cancel_requests++;
+  if (v->trace) {
+    fmt_buf b;
+    fmt_buf_init(&b);
+    if (msg.t != VAL_NONE) short_repr(v, msg, &b);
+    tr_text(v, TR_CANCEL, t->tid, 0, current_tid(v), vm_current_line(v), 0, fmt_buf_str(&b));
+    fmt_buf_free(&b);
+  }
   if (val_is(t->fut_waiter, OBJ_FUTURE)) {
     loop_future *w = as_fut(t->fut_waiter);
     bool c;
@@ -637,6 +822,7 @@ static bool deadlock(vm *v, loop *l) {
       else fmt_buf_appendf(&b, " on a %s that nothing will resolve", w->cls->name->data);
     }
   }
+  if (v->trace) tr_text(v, TR_DEADLOCK, -1, 0, 0, 0, 0, fmt_buf_str(&b));
   vm_raise_msg(v, CLS_DEADLOCK_ERROR, b.data ? b.data : "deadlock");
   fmt_buf_free(&b);
   v->limit_hit = true;
@@ -683,6 +869,7 @@ static bool run_once(vm *v, loop *l) {
     if (l->ntimers == 0) return deadlock(v, l);
     double when = l->timers[0]->when;
     if (when > v->clock) {
+      if (v->trace) trace_add(v->trace, TR_CLOCK_JUMP, when, -1, 0, 0, 0, v->clock, NULL, 0);
       v->clock = when;
       if (!check_time_limit(v)) return false;
     }
@@ -697,11 +884,13 @@ static bool run_once(vm *v, loop *l) {
       l->cancelled_timers--;
       continue;
     }
+    if (v->trace) tr(v, TR_TIMER_FIRE, h->task, h->hid, 0, 0, 0);
     if (!ready_push(v, l, h)) return false;
   }
   size_t ntodo = l->ready_count;
   for (size_t i = 0; i < ntodo; i++) {
     loop_handle *h = ready_pop(l);
+    if (v->trace) tr(v, TR_READY_POP, h->task, h->hid, 0, 0, 0);
     if (h->cancelled) continue;
     value out;
     int n = h->args ? (int)h->args->count : 0;
@@ -862,6 +1051,7 @@ static bool gather_on(vm *v, loop *l, const value *args, int nargs, bool ret_exc
     return true;
   }
   outer->gather_return_exceptions = ret_exc;
+  outer->fkind = FUTK_GATHER;
   obj_list *kids = obj_list_new(v, (size_t)nargs);
   if (!kids) return false;
   outer->context = val_obj(kids);
@@ -931,8 +1121,27 @@ static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
                               val_none());
       if (cb.t == VAL_UNDEF) return EXEC_ERROR;
       value cargs[2] = {val_obj(f), a->b};
-      loop_handle *h = call_at(v, l, v->clock + a->when, cb, cargs, 2);
+      f->fkind = FUTK_SLEEP;
+      f->deadline = v->clock + a->when;
+      if (v->trace) {
+        fmt_buf b;
+        fmt_buf_init(&b);
+        fmt_buf_appends(&b, "asyncio.sleep(");
+        short_repr(v, a->a, &b);
+        fmt_buf_appendc(&b, ')');
+        f->what = obj_str_new(v, fmt_buf_str(&b), b.len);
+        fmt_buf_free(&b);
+        if (!f->what) return EXEC_ERROR;
+      }
+      loop_handle *h = handle_new(v, l, cb, cargs, 2);
       if (!h) return EXEC_ERROR;
+      h->task = current_tid(v);
+      h->is_timer = true;
+      h->when = f->deadline;
+      h->scheduled = true;
+      if (!heap_push(v, l, h)) return EXEC_ERROR;
+      if (v->trace) tr(v, TR_TIMER_ADD, h->task, h->hid, h->cb_kind, 0, h->when);
+      f->timer_hid = h->hid;
       a->a = val_obj(f);
       a->c = val_obj(h);
       a->state = SLEEP_WAITING;
@@ -946,7 +1155,7 @@ static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
     return EXEC_RETURN;
   case SLEEP_WAITING: {
     a->state = SLEEP_DONE;
-    handle_cancel(l, as_handle(a->c));
+    handle_cancel(v, l, as_handle(a->c));
     loop_future *f = as_fut(a->a);
     if (f->state == FUT_PENDING) {
       vm_raise_msg(v, CLS_RUNTIME_ERROR, "await wasn't used with future");
@@ -962,7 +1171,7 @@ static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
 
 static exec_status sleep_throw(vm *v, obj_awaitable *a, value exc, value *out) {
   (void)out;
-  if (a->state == SLEEP_WAITING && v->loop) handle_cancel(v->loop, as_handle(a->c));
+  if (a->state == SLEEP_WAITING && v->loop) handle_cancel(v, v->loop, as_handle(a->c));
   a->state = SLEEP_DONE;
   vm_raise(v, exc);
   return EXEC_ERROR;
@@ -996,6 +1205,7 @@ static bool aio_sleep(vm *v, value self, const value *args, int nargs, obj_tuple
   a->send = sleep_send;
   a->throw_ = sleep_throw;
   a->when = d;
+  a->a = args[di]; /* the delay as given, for the trace; replaced by the future once awaited */
   a->b = ri >= 0 ? args[ri] : val_none();
   *out = val_obj(a);
   return true;
@@ -1052,10 +1262,14 @@ static bool run_noop_task(vm *v, loop *l, const char *name) {
   a->send = noop_send;
   a->throw_ = noop_throw;
   a->awaited = true;
+  /* internal bookkeeping of asyncio.run: not part of what a trace shows */
+  trace *saved = v->trace;
+  v->trace = NULL;
   loop_future *t = task_new(v, l, val_obj(a), val_none());
-  if (!t) return false;
   value out;
-  return run_until_complete(v, l, t, &out);
+  bool ok = t && run_until_complete(v, l, t, &out);
+  v->trace = saved;
+  return ok;
 }
 
 /* runners._cancel_all_tasks */
@@ -1095,6 +1309,7 @@ static void report_unretrieved(vm *v, loop *l) {
     loop_future *t = as_fut(l->tasks->items[i]);
     if (!t->log_tb || t->exception.t == VAL_UNDEF) continue;
     t->log_tb = false;
+    if (v->trace) tr_text(v, TR_WARNING, t->tid, 0, 0, 0, 0, "Task exception was never retrieved");
     static const char head[] = "Task exception was never retrieved\nfuture: ";
     vm_write_err(v, head, sizeof head - 1);
     value r;
@@ -1593,7 +1808,7 @@ static bool hm_cancel(vm *v, value self, const value *args, int nargs, obj_tuple
     vm_raise_msg(v, CLS_TYPE_ERROR, "descriptor requires a 'Handle' object");
     return false;
   }
-  if (v->loop) handle_cancel(v->loop, as_handle(self));
+  if (v->loop) handle_cancel(v, v->loop, as_handle(self));
   else as_handle(self)->cancelled = true;
   *out = val_none();
   return true;

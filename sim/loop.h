@@ -39,7 +39,21 @@ struct loop_future {
   int64_t gather_done; /* gather: children finished */
   bool gather_return_exceptions; /* gather: return_exceptions=True */
   bool gather_cancel_requested;  /* gather: cancel() was called on the outer future */
+  /* what the trace needs */
+  int32_t tid;         /* trace task id, -1 when not a task or not tracing */
+  int32_t fid;         /* trace future id */
+  uint8_t fkind;       /* loop_fkind: what this future stands for */
+  double deadline;     /* FUTK_SLEEP: when the timer fires */
+  int32_t timer_hid;   /* FUTK_SLEEP: trace id of its timer handle */
+  obj_str *what;       /* FUTK_SLEEP: "asyncio.sleep(1)" */
+  uint32_t steps;      /* task: steps run so far */
 };
+
+typedef enum loop_fkind {
+  FUTK_PLAIN,  /* a future of the scenario's or the prelude's */
+  FUTK_SLEEP,  /* the future of asyncio.sleep(d) */
+  FUTK_GATHER  /* the outer future of asyncio.gather */
+} loop_fkind;
 
 typedef struct loop_handle loop_handle;
 struct loop_handle {
@@ -51,6 +65,9 @@ struct loop_handle {
   bool is_timer;   /* a TimerHandle */
   bool cancelled;  /* cancel() was called */
   bool scheduled;  /* a timer still in the heap */
+  int32_t hid;     /* trace handle id */
+  int32_t cb_kind; /* trace_cb: what it calls */
+  int32_t task;    /* trace id of the task it steps, wakes or times, or -1 */
 };
 
 struct loop {
@@ -87,6 +104,9 @@ bool loop_is_future(value x);
 double loop_clock(vm *v);
 /* time.sleep(seconds): blocks the whole loop, advancing the clock. */
 bool loop_block(vm *v, double seconds);
+
+/* Trace id of the task whose step is running, or -1. */
+int32_t loop_current_tid(vm *v);
 
 /* ---- used by sim.c at the end of a run ---- */
 void loop_free(vm *v, loop *l);

@@ -7,6 +7,7 @@
 
 #include "compile.h"
 #include "parse.h"
+#include "trace.h"
 #include "vm.h"
 
 void sim_options_init(sim_options *o) {
@@ -80,8 +81,23 @@ static void on_diag(void *user, const diag *d) {
   err_puts(c->o, head);
 }
 
+static sim_status run_source(const sim_options *o, const char *filename, const char *src,
+                             size_t len, double *clock);
+
 sim_status sim_run_source(const sim_options *o, const char *filename, const char *src,
                           size_t len) {
+  if (o->trace) {
+    trace_set_source(o->trace, filename, src, len);
+    trace_add(o->trace, TR_RUN_START, 0, -1, 0, 0, 0, 0, filename, strlen(filename));
+  }
+  double clock = 0;
+  sim_status st = run_source(o, filename, src, len, &clock);
+  if (o->trace) trace_add(o->trace, TR_RUN_END, clock, -1, (int32_t)st, 0, 0, 0, NULL, 0);
+  return st;
+}
+
+static sim_status run_source(const sim_options *o, const char *filename, const char *src,
+                             size_t len, double *clock) {
   diag_ctx dc = {o, src, len};
   parse_config pc;
   parse_config_init(&pc);
@@ -101,6 +117,10 @@ sim_status sim_run_source(const sim_options *o, const char *filename, const char
   v->filename = filename;
   v->source = src;
   v->source_len = len;
+  if (o->trace) {
+    v->trace = o->trace;
+    v->trace_lines = trace_lines_enabled(o->trace);
+  }
   code *k = NULL;
   comp_result cr = comp_module(v, ast_tree_root(tree), filename, on_diag, &dc, &k);
   ast_tree_free(tree);
@@ -133,6 +153,7 @@ sim_status sim_run_source(const sim_options *o, const char *filename, const char
     }
   }
   vm_report_never_awaited(v);
+  *clock = v->clock;
   vm_free(v);
   return st;
 }

@@ -19,6 +19,8 @@ typedef enum sim_status {
 
 typedef void (*sim_write_fn)(void *user, const char *text, size_t len);
 
+typedef struct trace trace; /* trace.h */
+
 typedef struct sim_limits {
   uint64_t max_instructions; /* bytecode instructions executed in one run */
   uint64_t max_memory;       /* bytes allocated for objects at once */
@@ -33,6 +35,7 @@ typedef struct sim_options {
   void *user;        /* passed back to out and err */
   sim_limits limits; /* hard limits, see sim_options_init for defaults */
   bool disassemble;  /* write the compiled bytecode on err before running */
+  trace *trace;      /* when set, every scheduling event is recorded here (trace.h) */
 } sim_options;
 
 /* Fills *o with NULL callbacks and the default limits. */

@@ -11,6 +11,7 @@
 #include "code.h"
 #include "loop.h"
 #include "ops.h"
+#include "trace.h"
 
 #define VM_STACK_VALUES (1u << 19) /* value slots shared by plain calls */
 
@@ -91,6 +92,7 @@ static void free_object(vm *v, obj *o) {
     code *k = (code *)o;
     free(k->ops);
     free(k->lines);
+    free(k->stmt);
     free(k->consts);
     free(k->names);
     free(k->slot_names);
@@ -196,6 +198,8 @@ void vm_free(vm *v) {
 /* ------------------------------------------------------------------------ */
 
 void vm_write_out(vm *v, const char *text, size_t len) {
+  if (v->trace) trace_add(v->trace, TR_PRINT, v->clock, loop_current_tid(v), 0, 0,
+                          vm_current_line(v), 0, text, len);
   if (v->opts.out) v->opts.out(v->opts.user, text, len);
 }
 
@@ -562,7 +566,7 @@ static void frame_init(frame *f, obj_function *fn, code *k, obj_dict *globals, v
   f->owns_slots = false;
 }
 
-static int current_line(vm *v) {
+int vm_current_line(vm *v) {
   frame *f = v->current;
   if (!f || !f->code || !f->code->nops) return 0;
   return f->code->lines[f->last_ip];
@@ -621,7 +625,7 @@ static bool make_coro(vm *v, obj_function *fn, value self, const value *args, in
   c->state = CORO_CREATED;
   c->name = fn->name;
   c->qualname = fn->qualname;
-  c->created_line = current_line(v);
+  c->created_line = vm_current_line(v);
   frame_init(&c->frame, fn, k, fn->globals, c->slots);
   c->frame.coro = c;
   c->label = coro_label(v, fn, c->slots);
@@ -1424,6 +1428,11 @@ static bool make_class(vm *v, value body, value name, value base, value *out) {
 /* The interpreter loop                                                     */
 /* ------------------------------------------------------------------------ */
 
+static void trace_line(vm *v, int line) {
+  if (!v->trace) return;
+  trace_add(v->trace, TR_LINE, v->clock, loop_current_tid(v), 0, 0, line, 0, NULL, 0);
+}
+
 exec_status vm_exec(vm *v, frame *f, value *result) {
   return exec_frame(v, f, MODE_START, val_undef(), result);
 }
@@ -1503,6 +1512,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     uint32_t word = ops[ip];
     uint32_t arg = CODE_ARG(word);
     f->last_ip = ip++;
+    if (v->trace_lines && k->stmt[f->last_ip]) trace_line(v, k->lines[f->last_ip]);
     if (++v->instructions > v->opts.limits.max_instructions && v->opts.limits.max_instructions) {
       vm_check_limits(v);
       goto error;
@@ -2328,6 +2338,7 @@ void vm_report_never_awaited(vm *v) {
       fmt_buf_appendc(&b, '\n');
     }
     fmt_buf_appends(&b, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    if (v->trace) trace_add(v->trace, TR_WARNING, v->clock, -1, 0, 0, line, 0, b.data, b.len);
     vm_write_err(v, b.data, b.len);
     fmt_buf_free(&b);
   }

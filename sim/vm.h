@@ -120,6 +120,7 @@ struct vm {
   uint64_t task_counter;       /* tasks created (names Task-N), across asyncio.run calls */
   obj_class *loop_class;       /* class of the loop objects get_running_loop returns */
   trace *trace;                /* event recorder, NULL when not tracing */
+  bool trace_lines;            /* record a TR_LINE event at every statement */
   mt_state rng;                /* the random module's generator */
   int status;                  /* final status once the run ended */
   bool limit_hit;              /* a hard limit stopped the run */
@@ -204,6 +205,8 @@ void vm_print_exception(vm *v, value exc);
 /* Warns about every coroutine that was created and never awaited, as
  * CPython does when it collects them (RuntimeWarning on err). */
 void vm_report_never_awaited(vm *v);
+/* Line of the instruction running in the innermost frame (0 if none). */
+int vm_current_line(vm *v);
 /* Source line n (1-based) of the scenario, without its newline. */
 const char *vm_source_line(vm *v, int n, size_t *len);
 
