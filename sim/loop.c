@@ -290,9 +290,6 @@ static loop_future *future_new(vm *v, loop *l, obj_class *cls) {
   return f;
 }
 
-static const char *state_name(fut_state s) {
-  return s == FUT_PENDING ? "PENDING" : s == FUT_CANCELLED ? "CANCELLED" : "FINISHED";
-}
 
 /* repr of x for the trace, cut to a readable length */
 static void short_repr(vm *v, value x, fmt_buf *b) {
@@ -328,7 +325,7 @@ static bool schedule_callbacks(vm *v, loop_future *f) {
 
 static bool future_set_result(vm *v, loop_future *f, value r) {
   if (f->state != FUT_PENDING) {
-    vm_raisef(v, CLS_INVALID_STATE_ERROR, "%s: <%s>", state_name(f->state), f->cls->name->data);
+    vm_raise_msg(v, CLS_INVALID_STATE_ERROR, "invalid state");
     return false;
   }
   f->result = r;
@@ -339,7 +336,7 @@ static bool future_set_result(vm *v, loop_future *f, value r) {
 
 static bool future_set_exception(vm *v, loop_future *f, value exc) {
   if (f->state != FUT_PENDING) {
-    vm_raisef(v, CLS_INVALID_STATE_ERROR, "%s: <%s>", state_name(f->state), f->cls->name->data);
+    vm_raise_msg(v, CLS_INVALID_STATE_ERROR, "invalid state");
     return false;
   }
   if (val_is(exc, OBJ_CLASS)) {
@@ -391,7 +388,7 @@ static bool future_result(vm *v, loop_future *f, value *out) {
     return false;
   }
   if (f->state == FUT_PENDING) {
-    vm_raise_msg(v, CLS_INVALID_STATE_ERROR, "Result is not ready.");
+    vm_raise_msg(v, CLS_INVALID_STATE_ERROR, "Result is not set.");
     return false;
   }
   f->log_tb = false;
@@ -813,12 +810,16 @@ static bool deadlock(vm *v, loop *l) {
     if (val_is(t->coro, OBJ_CORO)) {
       obj_coro *c = (obj_coro *)t->coro.as.o;
       fmt_buf_appendf(&b, " %s", c->label ? c->label->data : c->name->data);
-      if (c->frame.code) fmt_buf_appendf(&b, " waits at %s:%d", v->filename ? v->filename : "?",
-                                         c->frame.code->lines[c->frame.last_ip]);
+      int line = await_line(t);
+      if (line) fmt_buf_appendf(&b, " waits at %s:%d", v->filename ? v->filename : "?", line);
     }
     if (val_is(t->fut_waiter, OBJ_FUTURE)) {
       loop_future *w = as_fut(t->fut_waiter);
+      value what = w->dict ? obj_dict_get_str(w->dict, obj_str_intern(v, "_loopviz_what", 13))
+                           : val_undef();
       if (w->is_task) fmt_buf_appendf(&b, " on task %s", w->name->data);
+      else if (val_is(what, OBJ_STR)) fmt_buf_appendf(&b, " on %s", AS_STR(what)->data);
+      else if (w->fkind == FUTK_GATHER) fmt_buf_appends(&b, " on asyncio.gather()");
       else fmt_buf_appendf(&b, " on a %s that nothing will resolve", w->cls->name->data);
     }
   }
@@ -1520,6 +1521,42 @@ static bool lo_create_future(vm *v, value self, const value *args, int nargs, ob
   return true;
 }
 
+static bool lo_is_closed(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                         value *out) {
+  (void)self;
+  (void)args;
+  if (!no_args(v, "is_closed", nargs, kw)) return false;
+  *out = val_bool(v->loop && v->loop->closed);
+  return true;
+}
+
+/* loop.call_exception_handler(context): the default handler's report. */
+static bool lo_call_exception_handler(vm *v, value self, const value *args, int nargs,
+                                      obj_tuple *kw, value *out) {
+  (void)self;
+  (void)kw;
+  *out = val_none();
+  if (nargs != 1 || !val_is(args[0], OBJ_DICT)) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "call_exception_handler() takes a context dict");
+    return false;
+  }
+  obj_dict *ctx = AS_DICT(args[0]);
+  value msg = obj_dict_get_str(ctx, obj_str_intern(v, "message", 7));
+  value exc = obj_dict_get_str(ctx, obj_str_intern(v, "exception", 9));
+  fmt_buf b;
+  fmt_buf_init(&b);
+  if (msg.t != VAL_UNDEF && !vm_str(v, msg, &b)) {
+    fmt_buf_free(&b);
+    return false;
+  }
+  if (!b.len) fmt_buf_appends(&b, "Unhandled exception in event loop");
+  fmt_buf_appendc(&b, '\n');
+  vm_write_err(v, b.data, b.len);
+  fmt_buf_free(&b);
+  if (val_is(exc, OBJ_EXCEPTION)) vm_print_exception(v, exc);
+  return true;
+}
+
 static bool lo_is_running(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
                           value *out) {
   (void)self;
@@ -1540,7 +1577,9 @@ static obj_class *loop_class(vm *v) {
       !vm_def_method(v, c, "call_at", lo_call_at) ||
       !vm_def_method(v, c, "create_future", lo_create_future) ||
       !vm_def_method(v, c, "create_task", aio_create_task) ||
-      !vm_def_method(v, c, "is_running", lo_is_running))
+      !vm_def_method(v, c, "is_running", lo_is_running) ||
+      !vm_def_method(v, c, "is_closed", lo_is_closed) ||
+      !vm_def_method(v, c, "call_exception_handler", lo_call_exception_handler))
     return NULL;
   return c;
 }

@@ -314,48 +314,68 @@ static void add_tb(vm *v, frame *f) {
 /* Tracebacks                                                               */
 /* ------------------------------------------------------------------------ */
 
-static void err_str(vm *v, const char *s) { vm_write_err(v, s, strlen(s)); }
+/* Printing follows CPython's traceback module: exception groups nest their
+ * members with a margin ("  | ") and numbered separators; chained causes
+ * and contexts come first, each introduced by its sentence. */
+typedef struct tb_ctx {
+  int group_depth; /* nesting of exception groups */
+  bool need_close; /* the last member's closing rule is still owed */
+  fmt_buf *out;    /* where the text goes */
+} tb_ctx;
 
-static void print_exc_line(vm *v, value exc) {
+static void tb_indent(tb_ctx *c) {
+  for (int i = 0; i < c->group_depth; i++) fmt_buf_appends(c->out, "  ");
+}
+
+/* Emits text (one or more lines) with the context's indentation and margin. */
+static void tb_emit(tb_ctx *c, const char *text, char margin) {
+  const char *p = text;
+  while (*p) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+    tb_indent(c);
+    if (c->group_depth) {
+      fmt_buf_appendc(c->out, margin);
+      fmt_buf_appendc(c->out, ' ');
+    }
+    fmt_buf_append(c->out, p, n);
+    if (!nl) fmt_buf_appendc(c->out, '\n');
+    p += n;
+  }
+}
+
+static void exc_only(vm *v, value exc, fmt_buf *b) {
   obj_class *cls = obj_class_of(v, exc);
-  fmt_buf b;
-  fmt_buf_init(&b);
   const char *mod = cls->module ? cls->module->data : "builtins";
   if (strcmp(mod, "builtins") != 0 && strcmp(mod, "__main__") != 0) {
-    fmt_buf_appends(&b, mod);
-    fmt_buf_appendc(&b, '.');
+    fmt_buf_appends(b, mod);
+    fmt_buf_appendc(b, '.');
   }
-  fmt_buf_appends(&b, cls->qualname ? cls->qualname->data : cls->name->data);
+  fmt_buf_appends(b, cls->qualname ? cls->qualname->data : cls->name->data);
   fmt_buf s;
   fmt_buf_init(&s);
   value saved = v->exc;
   v->exc = val_undef();
   if (vm_str(v, exc, &s)) {
     if (s.len) {
-      fmt_buf_appends(&b, ": ");
-      fmt_buf_append(&b, s.data, s.len);
+      fmt_buf_appends(b, ": ");
+      fmt_buf_append(b, s.data, s.len);
     }
   } else {
-    fmt_buf_appends(&b, ": <exception str() failed>");
+    fmt_buf_appends(b, ": <exception str() failed>");
   }
   v->exc = saved;
-  fmt_buf_appendc(&b, '\n');
-  vm_write_err(v, b.data, b.len);
+  fmt_buf_appendc(b, '\n');
   fmt_buf_free(&s);
-  fmt_buf_free(&b);
 }
 
-static void print_tb(vm *v, obj_exception *e) {
-  if (!e->tb_count) return;
-  err_str(v, "Traceback (most recent call last):\n");
+/* The frames of e's traceback, outermost first, library frames left out. */
+static void tb_stack(vm *v, obj_exception *e, fmt_buf *b) {
   for (size_t i = e->tb_count; i-- > 0;) {
     tb_entry *t = &e->tb[i];
-    /* frames of loopviz's own asyncio prelude are library code: not shown */
     if (t->code->filename && v->filename && strcmp(t->code->filename->data, v->filename) != 0)
       continue;
-    fmt_buf b;
-    fmt_buf_init(&b);
-    fmt_buf_appendf(&b, "  File \"%s\", line %d, in %s\n", v->filename ? v->filename : "<scenario>",
+    fmt_buf_appendf(b, "  File \"%s\", line %d, in %s\n", v->filename ? v->filename : "<scenario>",
                     t->line, t->code->name->data);
     size_t len;
     const char *src = vm_source_line(v, t->line, &len);
@@ -365,48 +385,98 @@ static void print_tb(vm *v, obj_exception *e) {
     }
     while (len && (src[len - 1] == ' ' || src[len - 1] == '\t')) len--;
     if (len) {
-      fmt_buf_appends(&b, "    ");
-      fmt_buf_append(&b, src, len);
-      fmt_buf_appendc(&b, '\n');
+      fmt_buf_appends(b, "    ");
+      fmt_buf_append(b, src, len);
+      fmt_buf_appendc(b, '\n');
     }
-    vm_write_err(v, b.data, b.len);
+  }
+}
+
+static void tb_format(vm *v, tb_ctx *c, value exc, int depth);
+
+/* One exception without its chain (a group with its members). */
+static void tb_format_one(vm *v, tb_ctx *c, value exc, int depth) {
+  fmt_buf b;
+  fmt_buf_init(&b);
+  obj_exception *e = val_is(exc, OBJ_EXCEPTION) ? AS_EXC(exc) : NULL;
+  if (!e || !e->group) {
+    if (e && e->tb_count) {
+      tb_emit(c, "Traceback (most recent call last):\n", '|');
+      tb_stack(v, e, &b);
+      if (b.len) tb_emit(c, b.data, '|');
+      fmt_buf_clear(&b);
+    }
+    exc_only(v, exc, &b);
+    tb_emit(c, b.data, '|');
     fmt_buf_free(&b);
-  }
-}
-
-static void print_chain(vm *v, value exc, int depth) {
-  if (!val_is(exc, OBJ_EXCEPTION)) {
-    print_exc_line(v, exc);
     return;
   }
-  obj_exception *e = AS_EXC(exc);
-  if (depth < 20) {
+  bool top = c->group_depth == 0;
+  if (top) c->group_depth++;
+  if (e->tb_count) {
+    tb_emit(c, "Exception Group Traceback (most recent call last):\n", top ? '+' : '|');
+    tb_stack(v, e, &b);
+    if (b.len) tb_emit(c, b.data, '|');
+    fmt_buf_clear(&b);
+  }
+  exc_only(v, exc, &b);
+  tb_emit(c, b.data, '|');
+  fmt_buf_free(&b);
+  size_t n = e->group->count > 15 ? 16 : e->group->count;
+  c->need_close = false;
+  for (size_t i = 0; i < n; i++) {
+    bool last = i == n - 1;
+    if (last) c->need_close = true;
+    bool truncated = i >= 15;
+    tb_indent(c);
+    if (truncated)
+      fmt_buf_appendf(c->out, "%s+---------------- ... ----------------\n", i == 0 ? "+-" : "  ");
+    else
+      fmt_buf_appendf(c->out, "%s+---------------- %zu ----------------\n", i == 0 ? "+-" : "  ",
+                      i + 1);
+    c->group_depth++;
+    if (!truncated) {
+      tb_format(v, c, e->group->items[i], depth + 1);
+    } else {
+      char more[96];
+      snprintf(more, sizeof more, "and %zu more exception%s\n", e->group->count - 15,
+               e->group->count - 15 == 1 ? "" : "s");
+      tb_emit(c, more, '|');
+    }
+    if (last && c->need_close) {
+      tb_indent(c);
+      fmt_buf_appends(c->out, "+------------------------------------\n");
+      c->need_close = false;
+    }
+    c->group_depth--;
+  }
+  if (top) c->group_depth = 0;
+}
+
+/* An exception with its chain: causes and contexts first. */
+static void tb_format(vm *v, tb_ctx *c, value exc, int depth) {
+  if (depth > 40) return;
+  if (val_is(exc, OBJ_EXCEPTION)) {
+    obj_exception *e = AS_EXC(exc);
     if (e->cause.t == VAL_OBJ) {
-      print_chain(v, e->cause, depth + 1);
-      err_str(v, "\nThe above exception was the direct cause of the following exception:\n\n");
+      tb_format(v, c, e->cause, depth + 1);
+      tb_emit(c, "\nThe above exception was the direct cause of the following exception:\n\n", '|');
     } else if (e->context.t == VAL_OBJ && !e->suppress_context) {
-      print_chain(v, e->context, depth + 1);
-      err_str(v, "\nDuring handling of the above exception, another exception occurred:\n\n");
+      tb_format(v, c, e->context, depth + 1);
+      tb_emit(c, "\nDuring handling of the above exception, another exception occurred:\n\n", '|');
     }
   }
-  print_tb(v, e);
-  if (e->group && depth < 20) {
-    print_exc_line(v, exc);
-    for (size_t i = 0; i < e->group->count; i++) {
-      fmt_buf b;
-      fmt_buf_init(&b);
-      fmt_buf_appendf(&b, "+---------------- %zu ----------------\n", i + 1);
-      vm_write_err(v, b.data, b.len);
-      fmt_buf_free(&b);
-      print_chain(v, e->group->items[i], depth + 1);
-    }
-    err_str(v, "+------------------------------------\n");
-    return;
-  }
-  print_exc_line(v, exc);
+  tb_format_one(v, c, exc, depth);
 }
 
-void vm_print_exception(vm *v, value exc) { print_chain(v, exc, 0); }
+void vm_print_exception(vm *v, value exc) {
+  fmt_buf b;
+  fmt_buf_init(&b);
+  tb_ctx c = {0, false, &b};
+  tb_format(v, &c, exc, 0);
+  vm_write_err(v, fmt_buf_str(&b), b.len);
+  fmt_buf_free(&b);
+}
 
 /* ------------------------------------------------------------------------ */
 /* Limits                                                                   */
@@ -592,6 +662,11 @@ static obj_str *coro_label(vm *v, obj_function *fn, value *slots) {
     fmt_buf r;
     fmt_buf_init(&r);
     if (vm_repr(v, x, &r)) {
+      if (r.len && r.data[0] == '<' && strstr(r.data, " object at 0x")) {
+        /* <asyncio.locks.Event object at 0x...> reads better as <Event> */
+        fmt_buf_clear(&r);
+        fmt_buf_appendf(&r, "<%s>", obj_type_name(v, x));
+      }
       if (r.len > 40) {
         fmt_buf_append(&b, r.data, 37);
         fmt_buf_appends(&b, "...");
