@@ -39,8 +39,39 @@ static bool attr_error(vm *v, value o, obj_str *name) {
   return false;
 }
 
+static bool is_native_obj_of(vm *v, value x, obj_type_slot slot) {
+  return val_is(x, OBJ_NATIVE_OBJ) && ((obj_typed *)x.as.o)->cls == v->cls[slot];
+}
+
+static value desc_field(vm *v, value d, const char *field) {
+  obj_dict *dict = ((obj_typed *)d.as.o)->dict;
+  obj_str *n = obj_str_intern(v, field, strlen(field));
+  value x = dict && n ? obj_dict_get_str(dict, n) : val_undef();
+  return x.t == VAL_UNDEF ? val_none() : x;
+}
+
+/* staticmethod and classmethod seen through a class or an instance. */
+static bool bind_wrapper(vm *v, value owner_cls, value found, value *out, bool *handled) {
+  *handled = true;
+  if (is_native_obj_of(v, found, CLS_STATICMETHOD)) {
+    *out = desc_field(v, found, "__func__");
+    return true;
+  }
+  if (is_native_obj_of(v, found, CLS_CLASSMETHOD)) {
+    obj_bound *b = obj_bound_new(v, owner_cls, desc_field(v, found, "__func__"));
+    if (!b) return false;
+    *out = val_obj(b);
+    return true;
+  }
+  *handled = false;
+  return true;
+}
+
 /* Binds what a class lookup found to the instance it was looked up on. */
 static bool bind(vm *v, value self, value found, value *out) {
+  bool handled;
+  if (!bind_wrapper(v, val_obj(obj_class_of(v, self)), found, out, &handled)) return false;
+  if (handled) return true;
   if (val_is(found, OBJ_FUNCTION) || (val_is(found, OBJ_NATIVE) && AS_NATIVE(found)->owner)) {
     obj_bound *b = obj_bound_new(v, self, found);
     if (!b) return false;
@@ -240,8 +271,10 @@ bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found) {
   if (val_is(o, OBJ_CLASS)) {
     value x = obj_class_lookup(AS_CLASS(o), name);
     if (x.t != VAL_UNDEF) {
-      *out = x;
+      bool handled;
       *found = true;
+      if (!bind_wrapper(v, o, x, out, &handled)) return false;
+      if (!handled) *out = x;
       return true;
     }
     /* methods of type itself (metaclass), bound to the class */
@@ -254,17 +287,28 @@ bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found) {
   }
   if (val_is(o, OBJ_NATIVE_OBJ) && ((obj_typed *)o.as.o)->cls == v->cls[CLS_SUPER])
     return bi_super_getattr(v, o, name, out, found);
+  obj_class *c = obj_class_of(v, o);
+  value x = obj_class_lookup(c, name);
+  if (is_native_obj_of(v, x, CLS_PROPERTY)) {
+    /* a data descriptor: it wins over the instance dict */
+    value fget = desc_field(v, x, "fget");
+    if (fget.t == VAL_NONE) {
+      vm_raisef(v, CLS_ATTRIBUTE_ERROR, "property '%s' of '%s' object has no getter", name->data,
+                c->name->data);
+      return false;
+    }
+    *found = true;
+    return vm_call(v, fget, &o, 1, NULL, out);
+  }
   obj_dict **slot = obj_dict_slot(o);
   if (slot && *slot) {
-    value x = obj_dict_get_str(*slot, name);
-    if (x.t != VAL_UNDEF) {
-      *out = x;
+    value y = obj_dict_get_str(*slot, name);
+    if (y.t != VAL_UNDEF) {
+      *out = y;
       *found = true;
       return true;
     }
   }
-  obj_class *c = obj_class_of(v, o);
-  value x = obj_class_lookup(c, name);
   if (x.t != VAL_UNDEF) {
     *found = true;
     return bind(v, o, x, out);
@@ -303,7 +347,7 @@ static bool exception_setattr(vm *v, obj_exception *e, obj_str *name, value x, b
     if (!l) return false;
     obj_tuple *t = obj_tuple_new(v, l->count);
     if (!t) return false;
-    memcpy(t->items, l->items, l->count * sizeof(value));
+    if (l->count) memcpy(t->items, l->items, l->count * sizeof(value));
     e->args = t;
     return true;
   }
@@ -341,8 +385,13 @@ static value user_hook(vm *v, value o, const char *hook) {
   return val_is(m, OBJ_FUNCTION) ? m : val_undef();
 }
 
+static bool property_store(vm *v, value o, obj_str *name, value x, bool del, bool *handled);
+
 /* object.__setattr__ without hooks. */
 static bool generic_setattr(vm *v, value o, obj_str *name, value x) {
+  bool handled;
+  if (!property_store(v, o, name, x, false, &handled)) return false;
+  if (handled) return true;
   if (val_is(o, OBJ_EXCEPTION)) {
     bool handled;
     if (!exception_setattr(v, AS_EXC(o), name, x, &handled)) return false;
@@ -407,7 +456,28 @@ bool vm_setattr(vm *v, value o, obj_str *name, value x) {
   return generic_setattr(v, o, name, x);
 }
 
+/* A property of o's class named name: calls its fset/fdel (*handled). */
+static bool property_store(vm *v, value o, obj_str *name, value x, bool del, bool *handled) {
+  *handled = false;
+  if (!bi_is_typed(o)) return true;
+  obj_class *c = obj_class_of(v, o);
+  value p = obj_class_lookup(c, name);
+  if (!is_native_obj_of(v, p, CLS_PROPERTY)) return true;
+  *handled = true;
+  value f = desc_field(v, p, del ? "fdel" : "fset");
+  if (f.t == VAL_NONE) {
+    vm_raisef(v, CLS_ATTRIBUTE_ERROR, "property '%s' of '%s' object has no %s", name->data,
+              c->name->data, del ? "deleter" : "setter");
+    return false;
+  }
+  value args[2] = {o, x}, r;
+  return vm_call(v, f, args, del ? 1 : 2, NULL, &r);
+}
+
 static bool generic_delattr(vm *v, value o, obj_str *name) {
+  bool handled;
+  if (!property_store(v, o, name, val_none(), true, &handled)) return false;
+  if (handled) return true;
   obj_dict **slot = obj_dict_slot(o);
   if (slot && (val_is(o, OBJ_INSTANCE) || val_is(o, OBJ_EXCEPTION) || val_is(o, OBJ_NATIVE_OBJ))) {
     bool found = false;

@@ -35,8 +35,6 @@ bool bi_object_delattr(vm *v, value self, const value *args, int nargs, obj_tupl
 bool bi_install_str_methods(vm *v);
 bool bi_install_coll_methods(vm *v);
 
-/* New exception object cls(*args) (not raised). */
-obj_exception *bi_new_exc(vm *v, obj_class *cls, const value *args, size_t n);
 
 /* list.sort(key=, reverse=) on l (key/reverse VAL_UNDEF when not given). */
 bool bi_list_sort(vm *v, obj_list *l, value key, value reverse);

@@ -710,10 +710,10 @@ static bool sort_list(vm *v, obj_list *l, value key, value reverse) {
   /* sort a private copy so a failing comparison leaves l whole */
   obj_list *work = obj_list_new(v, n);
   if (!work) return false;
-  memcpy(work->items, l->items, n * sizeof(value));
+  if (n) memcpy(work->items, l->items, n * sizeof(value));
   work->count = n;
   bool ok = bi_sort_values(v, work->items, keys, n, rev);
-  if (l->count == n) memcpy(l->items, work->items, n * sizeof(value));
+  if (n && l->count == n) memcpy(l->items, work->items, n * sizeof(value));
   if (!ok) return false;
   if (l->count != n) {
     vm_raise_msg(v, CLS_VALUE_ERROR, "list modified during sort");
@@ -734,7 +734,7 @@ NATIVE(f_sorted) {
     vm_raisef(v, CLS_TYPE_ERROR, "sorted expected 1 argument, got %d", nargs);
     return false;
   }
-  if (!bi_parse(v, "sorted", args, nargs, kw, names, 3, 1, 0, a)) return false;
+  if (!bi_parse(v, "sort", args, nargs, kw, names, 3, 1, 0, a)) return false;
   if (a[0].t == VAL_UNDEF) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "sorted expected 1 argument, got 0");
     return false;
@@ -1062,7 +1062,8 @@ NATIVE(f_callable) {
 
 static bool attr_name(vm *v, const char *fname, value n, obj_str **out) {
   if (!val_is(n, OBJ_STR)) {
-    vm_raisef(v, CLS_TYPE_ERROR, "%s(): attribute name must be string", fname);
+    (void)fname;
+    vm_raisef(v, CLS_TYPE_ERROR, "attribute name must be string, not '%s'", obj_type_name(v, n));
     return false;
   }
   *out = obj_str_intern(v, AS_STR(n)->data, AS_STR(n)->len);
@@ -1264,6 +1265,13 @@ NATIVE(new_int) {
   (void)self;
   static const char *const names[] = {"x", "base"};
   value a[2];
+  /* x is positional-only */
+  for (size_t k = 0; kw && k < kw->count; k++)
+    if (strcmp(AS_STR(kw->items[k])->data, "base") != 0) {
+      vm_raisef(v, CLS_TYPE_ERROR, "'%s' is an invalid keyword argument for int()",
+                AS_STR(kw->items[k])->data);
+      return false;
+    }
   if (!bi_parse(v, "int", args, nargs, kw, names, 2, 2, 0, a)) return false;
   value x = a[0];
   if (a[1].t != VAL_UNDEF) {
@@ -1703,6 +1711,72 @@ NATIVE(new_super) {
   return bi_super_new(v, AS_CLASS(args[0]), args[1], out);
 }
 
+/* ---------------------------------------------------------------- descriptors */
+
+/* A property/staticmethod/classmethod object holding the given fields. */
+static bool new_descriptor(vm *v, obj_type_slot slot, const char *const *names, const value *vals,
+                           int n, value *out) {
+  obj_native_obj *o = vm_alloc(v, OBJ_NATIVE_OBJ, sizeof(obj_native_obj));
+  if (!o) return false;
+  o->cls = v->cls[slot];
+  o->dict = obj_dict_new(v);
+  if (!o->dict) return false;
+  for (int i = 0; i < n; i++)
+    if (!obj_dict_set_cstr(v, o->dict, names[i], vals[i].t == VAL_UNDEF ? val_none() : vals[i]))
+      return false;
+  *out = val_obj(o);
+  return true;
+}
+
+static const char *const property_fields[] = {"fget", "fset", "fdel", "__doc__"};
+
+NATIVE(new_property) {
+  (void)self;
+  value a[4];
+  if (!bi_parse(v, "property", args, nargs, kw, property_fields, 4, 4, 0, a)) return false;
+  if (a[3].t == VAL_UNDEF && a[0].t != VAL_UNDEF && a[0].t != VAL_NONE) {
+    bool found;
+    obj_str *doc = obj_str_intern(v, "__doc__", 7);
+    if (!doc || !vm_getattr_opt(v, a[0], doc, &a[3], &found)) return false;
+    if (!found) a[3] = val_none();
+  }
+  return new_descriptor(v, CLS_PROPERTY, property_fields, a, 4, out);
+}
+
+/* property.getter/setter/deleter: a copy with one accessor replaced. */
+static bool property_with(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                          int which, const char *mname, value *out) {
+  if (!bi_take_self(v, &self, &args, &nargs, v->cls[CLS_PROPERTY], mname)) return false;
+  if (!bi_arg_count(v, mname, nargs, kw, 1, 1)) return false;
+  obj_dict *d = ((obj_typed *)self.as.o)->dict;
+  value a[4];
+  for (int i = 0; i < 4; i++) {
+    obj_str *n = obj_str_intern(v, property_fields[i], strlen(property_fields[i]));
+    if (!n) return false;
+    a[i] = obj_dict_get_str(d, n);
+  }
+  a[which] = args[0];
+  return new_descriptor(v, CLS_PROPERTY, property_fields, a, 4, out);
+}
+
+NATIVE(property_getter) { return property_with(v, self, args, nargs, kw, 0, "getter", out); }
+NATIVE(property_setter) { return property_with(v, self, args, nargs, kw, 1, "setter", out); }
+NATIVE(property_deleter) { return property_with(v, self, args, nargs, kw, 2, "deleter", out); }
+
+static const char *const func_field[] = {"__func__"};
+
+NATIVE(new_staticmethod) {
+  (void)self;
+  if (!bi_arg_count(v, "staticmethod", nargs, kw, 1, 1)) return false;
+  return new_descriptor(v, CLS_STATICMETHOD, func_field, args, 1, out);
+}
+
+NATIVE(new_classmethod) {
+  (void)self;
+  if (!bi_arg_count(v, "classmethod", nargs, kw, 1, 1)) return false;
+  return new_descriptor(v, CLS_CLASSMETHOD, func_field, args, 1, out);
+}
+
 /* ---------------------------------------------------------------- exceptions */
 
 static bool is_group(vm *v, obj_class *c) {
@@ -1865,7 +1939,7 @@ bool bi_call_class(vm *v, obj_class *cls, const value *args, int nargs, obj_tupl
     obj_list *buf = obj_list_new(v, (size_t)nargs + nkw + 1);
     if (!buf) return false;
     buf->items[0] = val_obj(cls);
-    memcpy(buf->items + 1, args, ((size_t)nargs + nkw) * sizeof(value));
+    if (nargs + nkw) memcpy(buf->items + 1, args, ((size_t)nargs + nkw) * sizeof(value));
     buf->count = (size_t)nargs + nkw + 1;
     if (!vm_call(v, newf, buf->items, nargs + 1, kwnames, &obj)) return false;
   } else {
@@ -1897,7 +1971,7 @@ bool bi_call_class(vm *v, obj_class *cls, const value *args, int nargs, obj_tupl
     obj_list *buf = obj_list_new(v, (size_t)nargs + nkw + 1);
     if (!buf) return false;
     buf->items[0] = obj;
-    memcpy(buf->items + 1, args, ((size_t)nargs + nkw) * sizeof(value));
+    if (nargs + nkw) memcpy(buf->items + 1, args, ((size_t)nargs + nkw) * sizeof(value));
     buf->count = (size_t)nargs + nkw + 1;
     if (!vm_call(v, initf, buf->items, nargs + 1, kwnames, &r)) return false;
     if (r.t != VAL_NONE) {
@@ -1969,6 +2043,9 @@ static const class_def class_defs[] = {
     {CLS_DICT_VALUES, "dict_values", CLS_OBJECT, B, false},
     {CLS_DICT_ITEMS, "dict_items", CLS_OBJECT, B, false},
     {CLS_SUPER, "super", CLS_OBJECT, B, true},
+    {CLS_PROPERTY, "property", CLS_OBJECT, B, true},
+    {CLS_STATICMETHOD, "staticmethod", CLS_OBJECT, B, true},
+    {CLS_CLASSMETHOD, "classmethod", CLS_OBJECT, B, true},
     /* exceptions, CPython 3.11's hierarchy */
     {CLS_BASE_EXCEPTION, "BaseException", CLS_OBJECT, B, true},
     {CLS_EXCEPTION, "Exception", CLS_BASE_EXCEPTION, B, true},
@@ -2084,6 +2161,8 @@ static const ctor_def ctors[] = {
     {CLS_RANGE, new_range},       {CLS_SLICE, new_slice},       {CLS_ENUMERATE, new_enumerate},
     {CLS_ZIP, new_zip},           {CLS_MAP, new_map},           {CLS_FILTER, new_filter},
     {CLS_REVERSED, new_reversed}, {CLS_SUPER, new_super},
+    {CLS_PROPERTY, new_property}, {CLS_STATICMETHOD, new_staticmethod},
+    {CLS_CLASSMETHOD, new_classmethod},
     {CLS_BASE_EXCEPTION, new_exception},
 };
 
@@ -2136,7 +2215,10 @@ bool bi_install(vm *v) {
       !def_method(v, be, "__init__", init_exception) || !def_method(v, be, "__repr__", exception_repr) ||
       !def_method(v, be, "__str__", exception_str) ||
       !def_method(v, be, "with_traceback", exception_with_traceback) ||
-      !def_method(v, be, "add_note", exception_add_note))
+      !def_method(v, be, "add_note", exception_add_note) ||
+      !def_method(v, v->cls[CLS_PROPERTY], "getter", property_getter) ||
+      !def_method(v, v->cls[CLS_PROPERTY], "setter", property_setter) ||
+      !def_method(v, v->cls[CLS_PROPERTY], "deleter", property_deleter))
     return false;
   for (size_t i = 0; i < sizeof builtin_fns / sizeof builtin_fns[0]; i++)
     if (!vm_def_native(v, v->builtins, builtin_fns[i].name, builtin_fns[i].fn)) return false;

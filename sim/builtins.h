@@ -56,6 +56,8 @@ bool bi_as_double(value x, double *out);
 obj_str *bi_str_char_at(vm *v, obj_str *s, int64_t i);
 /* Byte offset of code point index i in s. */
 size_t bi_str_offset(const obj_str *s, int64_t i);
+/* A new exception object cls(*args), not raised (NULL on MemoryError). */
+obj_exception *bi_new_exc(vm *v, obj_class *cls, const value *args, size_t n);
 /* Raises KeyError(key); returns false. */
 bool bi_raise_key_error(vm *v, value key);
 /* Raises cls(*args) with args given as values; returns false. */

@@ -289,6 +289,9 @@ typedef enum obj_type_slot {
   CLS_SET_ITERATOR, CLS_LIST_REVERSEITERATOR, CLS_CALLABLE_ITERATOR, CLS_ENUMERATE, CLS_ZIP,
   CLS_MAP, CLS_FILTER, CLS_REVERSED, CLS_DICT_KEYS, CLS_DICT_VALUES, CLS_DICT_ITEMS,
   CLS_SUPER, /* super proxies: obj_native_obj, dict holds __self__ and __thisclass__ */
+  CLS_PROPERTY,     /* property: obj_native_obj, dict holds fget, fset, fdel, __doc__ */
+  CLS_STATICMETHOD, /* staticmethod: obj_native_obj, dict holds __func__ */
+  CLS_CLASSMETHOD,  /* classmethod: obj_native_obj, dict holds __func__ */
   CLS__COUNT
 } obj_type_slot;
 

@@ -552,8 +552,8 @@ bool ops_binary(vm *v, ops_binop op, value a, value b, bool inplace, value *out)
       obj_list *x = AS_LIST(a), *y = AS_LIST(b);
       obj_list *r = obj_list_new(v, x->count + y->count);
       if (!r) return false;
-      memcpy(r->items, x->items, x->count * sizeof(value));
-      memcpy(r->items + x->count, y->items, y->count * sizeof(value));
+      if (x->count) memcpy(r->items, x->items, x->count * sizeof(value));
+      if (y->count) memcpy(r->items + x->count, y->items, y->count * sizeof(value));
       r->count = x->count + y->count;
       *out = val_obj(r);
       return true;
@@ -563,8 +563,8 @@ bool ops_binary(vm *v, ops_binop op, value a, value b, bool inplace, value *out)
       obj_tuple *x = AS_TUPLE(a), *y = AS_TUPLE(b);
       obj_tuple *r = obj_tuple_new(v, x->count + y->count);
       if (!r) return false;
-      memcpy(r->items, x->items, x->count * sizeof(value));
-      memcpy(r->items + x->count, y->items, y->count * sizeof(value));
+      if (x->count) memcpy(r->items, x->items, x->count * sizeof(value));
+      if (y->count) memcpy(r->items + x->count, y->items, y->count * sizeof(value));
       *out = val_obj(r);
       return true;
     }

@@ -389,6 +389,15 @@ bool vm_repr(vm *v, value x, fmt_buf *out) {
   value m = special_method(v, x, v->s_repr);
   if (m.t != VAL_UNDEF) return call_text_method(v, x, v->s_repr, "__repr__", out);
   if (o->kind == OBJ_EXCEPTION) return exception_repr(v, AS_EXC(x), out);
+  if (o->kind == OBJ_NATIVE_OBJ && (((obj_typed *)o)->cls == v->cls[CLS_STATICMETHOD] ||
+                                    ((obj_typed *)o)->cls == v->cls[CLS_CLASSMETHOD])) {
+    obj_dict *d = ((obj_typed *)o)->dict;
+    value f = d ? obj_dict_get_str(d, obj_str_intern(v, "__func__", 8)) : val_undef();
+    OK(fmt_buf_appendf(out, "<%s(", ((obj_typed *)o)->cls->name->data));
+    if (!vm_repr(v, f, out)) return false;
+    OK(fmt_buf_appends(out, ")>"));
+    return true;
+  }
   if (o->kind == OBJ_NATIVE_OBJ && ((obj_typed *)o)->cls == v->cls[CLS_SUPER]) {
     obj_dict *d = ((obj_typed *)o)->dict;
     value tc = d ? obj_dict_get_str(d, obj_str_intern(v, "__thisclass__", 13)) : val_undef();
@@ -1118,8 +1127,9 @@ static bool list_set_slice(vm *v, obj_list *l, const slice_ix *ix, value x) {
       l->items = ni;
       l->cap = ncount;
     }
-    memmove(l->items + start + nw, l->items + stop, (l->count - (size_t)stop) * sizeof(value));
-    memcpy(l->items + start, src->items, nw * sizeof(value));
+    if (l->count > (size_t)stop)
+      memmove(l->items + start + nw, l->items + stop, (l->count - (size_t)stop) * sizeof(value));
+    if (nw) memcpy(l->items + start, src->items, nw * sizeof(value));
     l->count = ncount;
     return true;
   }
