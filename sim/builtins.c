@@ -932,7 +932,9 @@ NATIVE(f_next) {
     *out = args[1];
     return true;
   }
-  return bi_raise_args(v, CLS_STOP_ITERATION, NULL, 0);
+  /* a generator's return value travels in StopIteration.value */
+  bool has_value = val_is(it, OBJ_CORO) && out->t != VAL_NONE && out->t != VAL_UNDEF;
+  return bi_raise_args(v, CLS_STOP_ITERATION, out, has_value ? 1 : 0);
 }
 
 NATIVE(f_hash) {

@@ -1229,7 +1229,10 @@ bool obj_equal(vm *v, value a, value b, bool *out) {
       value xa = ka == OBJ_LIST ? AS_LIST(a)->items[i] : AS_TUPLE(a)->items[i];
       value xb = kb == OBJ_LIST ? AS_LIST(b)->items[i] : AS_TUPLE(b)->items[i];
       bool eq;
-      if (obj_is(xa, xb) && !(xa.t == VAL_FLOAT && isnan(xa.as.f))) continue;
+      /* identity first, as CPython's containers do (a NaN held twice by the
+       * same variable is the same object there; floats here have no
+       * identity, so equal bits stand for it) */
+      if (obj_is(xa, xb)) continue;
       if (!obj_equal(v, xa, xb, &eq)) {
         ok = false;
         break;

@@ -749,7 +749,7 @@ bool ops_compare(vm *v, ops_cmpop op, value a, value b, value *out) {
       seq_items(b, &ib, &nb);
       if (i >= na || i >= nb) break;
       value x = ia[i], y = ib[i];
-      if (obj_is(x, y) && !(x.t == VAL_FLOAT && isnan(x.as.f))) continue;
+      if (obj_is(x, y)) continue;
       bool eq;
       if (!obj_equal(v, x, y, &eq)) return false;
       if (!eq) return ops_compare(v, op, x, y, out);

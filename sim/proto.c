@@ -642,9 +642,11 @@ bool vm_next(vm *v, value itv, value *out, bool *done) {
       return false;
     }
     if (c->state == CORO_CLOSED) {
+      *out = val_none();
       *done = true;
       return true;
     }
+    /* on return, *out keeps the generator's return value (StopIteration.value) */
     exec_status st = vm_coro_resume(v, c, val_none(), val_undef(), out);
     if (st == EXEC_ERROR) return false;
     if (st == EXEC_RETURN) *done = true;
@@ -1238,7 +1240,7 @@ static bool str_find(const char *h, size_t hl, const char *n, size_t nl) {
 static bool seq_contains(vm *v, const value *items, size_t n, value x, bool *out) {
   for (size_t i = 0; i < n; i++) {
     bool eq;
-    if (obj_is(items[i], x) && !(x.t == VAL_FLOAT && isnan(x.as.f))) {
+    if (obj_is(items[i], x)) {
       *out = true;
       return true;
     }
@@ -1269,7 +1271,7 @@ bool vm_contains(vm *v, value c, value x, bool *out) {
       for (size_t i = 0; i < l->count; i++) {
         bool eq;
         value it = l->items[i];
-        if (obj_is(it, x) && !(x.t == VAL_FLOAT && isnan(x.as.f))) {
+        if (obj_is(it, x)) {
           *out = true;
           return true;
         }
