@@ -474,7 +474,8 @@ static bool ct_add(vm *v, obj_dict *d, int32_t pos) {
         slot = j;
         goto found;
       }
-      if (t[j] == CT_DUMMY && freeslot < 0) freeslot = (int64_t)j;
+      /* CPython 3.11 keeps the last dummy seen on the probe, not the first */
+      if (t[j] == CT_DUMMY) freeslot = (int64_t)j;
     }
     perturb >>= PERTURB_SHIFT;
     i = (i * 5 + 1 + (size_t)perturb) & mask;
@@ -557,6 +558,11 @@ static bool set_merge(vm *v, obj_dict *so, obj_dict *other) {
   if ((so->cfill + other->count) * 5 >= so->cmask * 3 &&
       !ct_resize(v, so, (so->count + other->count) * 2))
     return false;
+  if (so->count == 0 && so->used) {
+    /* drop the holes of removed entries so positions stay put while copying */
+    so->used = 0;
+    for (size_t i = 0; i < so->index_size; i++) so->index[i] = IX_EMPTY;
+  }
   size_t n;
   int32_t *order = set_positions(other, &n);
   if (!order) return bi_nomem(v);
@@ -572,8 +578,8 @@ static bool set_merge(vm *v, obj_dict *so, obj_dict *other) {
     for (size_t i = 0; ok && i < other->used; i++) {
       dict_entry *e = &other->entries[i];
       if (e->key.t == VAL_UNDEF) continue;
-      map[i] = (int32_t)so->used;
       ok = dict_insert_new(v, so, e->key, e->hash, val_none(), false);
+      map[i] = (int32_t)so->used - 1; /* after the insertion: it may compact entries */
     }
     if (ok) {
       const int32_t *ot = other->index + other->index_size;
@@ -586,9 +592,8 @@ static bool set_merge(vm *v, obj_dict *so, obj_dict *other) {
     /* empty target: set_insert_clean in other's slot order */
     for (size_t i = 0; ok && i < n; i++) {
       dict_entry *e = &other->entries[order[i]];
-      int32_t pos = (int32_t)so->used;
       ok = dict_insert_new(v, so, e->key, e->hash, val_none(), false);
-      if (ok) ct_insert_clean(ctab(so), so->cmask, e->hash, pos);
+      if (ok) ct_insert_clean(ctab(so), so->cmask, e->hash, (int32_t)so->used - 1);
     }
     so->cfill = so->count;
   } else {

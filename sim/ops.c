@@ -414,7 +414,8 @@ static bool set_binop(vm *v, ops_binop op, obj_dict *a, obj_dict *b, bool inplac
     if (inplace) {
       if (!obj_set_update(v, a, val_obj(b))) return false;
       r = a;
-    } else if (!(r = obj_set_copy(v, a)) || !obj_set_update(v, r, val_obj(b))) {
+    } else if (!(r = obj_set_copy(v, a)) || (a != b && !obj_set_update(v, r, val_obj(b)))) {
+      /* set_or: s | s is just the copy */
       return false;
     }
     break;
