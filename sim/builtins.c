@@ -1135,6 +1135,12 @@ NATIVE(f_refused) {
 static obj_class *new_cls(value self) { return AS_CLASS(self); }
 
 NATIVE(new_object) {
+  if (self.t == VAL_UNDEF && nargs > 0) {
+    /* object.__new__(cls) written out */
+    self = args[0];
+    args++;
+    nargs--;
+  }
   if (!val_is(self, OBJ_CLASS)) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "object.__new__(X): X is not a type object");
     return false;
@@ -1161,9 +1167,13 @@ NATIVE(new_object) {
 }
 
 NATIVE(init_object) {
-  (void)self;
+  if (self.t == VAL_UNDEF && nargs > 0) {
+    /* object.__init__(self) written out */
+    self = args[0];
+    args++;
+    nargs--;
+  }
   (void)args;
-  (void)kw;
   if (nargs > 0 || (kw && kw->count)) {
     vm_raise_msg(v, CLS_TYPE_ERROR,
                  "object.__init__() takes exactly one argument (the instance to initialize)");
@@ -2232,5 +2242,14 @@ bool bi_install(vm *v) {
   }
   if (!obj_dict_set_cstr(v, v->builtins, "__name__", val_obj(obj_str_intern(v, "builtins", 8))))
     return false;
+  /* NotImplemented: what a binary dunder returns to let the other side try */
+  obj_class *nic = obj_class_new(v, obj_str_intern(v, "NotImplementedType", 18), v->cls[CLS_OBJECT]);
+  if (!nic) return false;
+  nic->module = obj_str_intern(v, "builtins", 8);
+  nic->flavor = FLAVOR_BUILTIN;
+  obj_instance *ni = obj_instance_new(v, nic);
+  if (!ni) return false;
+  v->notimpl = val_obj(ni);
+  if (!obj_dict_set_cstr(v, v->builtins, "NotImplemented", v->notimpl)) return false;
   return bi_install_str_methods(v) && bi_install_coll_methods(v);
 }

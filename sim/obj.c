@@ -1185,6 +1185,7 @@ static bool user_eq(vm *v, value a, value b, bool *out, bool *handled) {
   if (obj_class_lookup(c, v->s_eq).t == VAL_UNDEF) return true;
   value r;
   if (!vm_call_method(v, a, v->s_eq, &b, 1, &r)) return false;
+  if (obj_is(r, v->notimpl)) return true; /* let the other side (or identity) decide */
   *handled = true;
   return obj_truthy(v, r, out);
 }

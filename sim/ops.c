@@ -480,7 +480,10 @@ static bool try_dunder(vm *v, value self, const char *name, value arg, value *ou
   if (!bi_is_typed(self)) return true;
   obj_str *s = obj_str_intern(v, name, strlen(name));
   if (!s) return false;
-  return bi_call_dunder(v, self, s, &arg, 1, out, found);
+  if (!bi_call_dunder(v, self, s, &arg, 1, out, found)) return false;
+  /* NotImplemented: as if the method were not there */
+  if (*found && obj_is(*out, v->notimpl)) *found = false;
+  return true;
 }
 
 bool ops_binary(vm *v, ops_binop op, value a, value b, bool inplace, value *out) {

@@ -386,6 +386,10 @@ bool vm_repr(vm *v, value x, fmt_buf *out) {
   case OBJ_FUTURE:
   case OBJ_HANDLE: break;
   }
+  if (obj_is(x, v->notimpl)) {
+    OK(fmt_buf_appends(out, "NotImplemented"));
+    return true;
+  }
   value m = special_method(v, x, v->s_repr);
   if (m.t != VAL_UNDEF) return call_text_method(v, x, v->s_repr, "__repr__", out);
   if (o->kind == OBJ_EXCEPTION) return exception_repr(v, AS_EXC(x), out);

@@ -127,6 +127,7 @@ struct vm {
   value native_data;           /* data of the native function being called */
   uint64_t next_serial;        /* last serial handed out by obj_id (starts at 0) */
   obj_list *repr_guard;        /* containers whose repr is in progress ('[...]'), or NULL */
+  value notimpl;               /* the NotImplemented singleton (bi_install) */
   obj_str *s_init, *s_str, *s_repr, *s_eq, *s_ne, *s_lt, *s_le, *s_gt, *s_ge, *s_hash,
       *s_len, *s_bool, *s_iter, *s_next, *s_aiter, *s_anext, *s_aenter, *s_aexit, *s_enter,
       *s_exit, *s_call, *s_getitem, *s_setitem, *s_delitem, *s_contains, *s_name,
