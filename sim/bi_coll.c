@@ -123,12 +123,17 @@ NATIVE(l_index) {
   return not_found_msg(v, args[0], " is not in list");
 }
 
-static bool count_in(vm *v, const value *items, size_t n, value x, value *out) {
+/* list.count / tuple.count; the items are re-read after every comparison,
+ * which may run user code that changes a list. */
+static bool count_in(vm *v, value seq, value x, value *out) {
   int64_t c = 0;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0;; i++) {
+    size_t n = val_is(seq, OBJ_LIST) ? AS_LIST(seq)->count : AS_TUPLE(seq)->count;
+    if (i >= n) break;
+    value item = val_is(seq, OBJ_LIST) ? AS_LIST(seq)->items[i] : AS_TUPLE(seq)->items[i];
     bool eq;
-    if (obj_is(items[i], x)) eq = true;
-    else if (!obj_equal(v, items[i], x, &eq)) return false;
+    if (obj_is(item, x)) eq = true;
+    else if (!obj_equal(v, item, x, &eq)) return false;
     if (eq) c++;
   }
   *out = val_int(c);
@@ -138,7 +143,7 @@ static bool count_in(vm *v, const value *items, size_t n, value x, value *out) {
 NATIVE(l_count) {
   SELF(CLS_LIST, "count");
   ARGS("list.count", 1, 1);
-  return count_in(v, AS_LIST(self)->items, AS_LIST(self)->count, args[0], out);
+  return count_in(v, self, args[0], out);
 }
 
 NATIVE(l_remove) {
@@ -222,7 +227,7 @@ NATIVE(t_index) {
 NATIVE(t_count) {
   SELF(CLS_TUPLE, "count");
   ARGS("tuple.count", 1, 1);
-  return count_in(v, AS_TUPLE(self)->items, AS_TUPLE(self)->count, args[0], out);
+  return count_in(v, self, args[0], out);
 }
 
 /* ================================================================ dict */

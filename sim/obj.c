@@ -382,16 +382,19 @@ bool obj_dict_next(const obj_dict *d, size_t *pos, dict_entry **e) {
  * keys reused by later insertions, resizes at the same moments, and the
  * merges of set_update_internal. Its slots hold entry positions. */
 
-static bool hash_is_stable(const value x) {
+#define STABLE_MAX_DEPTH 64 /* deeper nesting: treated as not CPython-ordered */
+
+static bool hash_is_stable_at(const value x, int depth) {
   switch (x.t) {
   case VAL_INT:
   case VAL_BOOL: return true;
   case VAL_FLOAT: return !isnan(x.as.f);
   case VAL_OBJ:
+    if (depth >= STABLE_MAX_DEPTH) return false;
     if (x.as.o->kind == OBJ_TUPLE) {
       obj_tuple *t = AS_TUPLE(x);
       for (size_t i = 0; i < t->count; i++)
-        if (!hash_is_stable(t->items[i])) return false;
+        if (!hash_is_stable_at(t->items[i], depth + 1)) return false;
       return true;
     }
     if (x.as.o->kind == OBJ_FROZENSET) {
@@ -399,13 +402,17 @@ static bool hash_is_stable(const value x) {
       size_t p = 0;
       dict_entry *e;
       while (obj_dict_next(d, &p, &e))
-        if (!hash_is_stable(e->key)) return false;
+        if (!hash_is_stable_at(e->key, depth + 1)) return false;
       return true;
     }
     return false;
   default: return false;
   }
 }
+
+/* Whether CPython's hash of x is deterministic (numbers and tuples or
+ * frozensets of them), so that CPython's set order can be reproduced. */
+static bool hash_is_stable(const value x) { return hash_is_stable_at(x, 0); }
 
 static bool set_is_stable(const obj_dict *s) {
   size_t p = 0;
@@ -543,6 +550,12 @@ obj_tuple *obj_set_ordered(vm *v, obj_dict *s) {
   return out;
 }
 
+/* Whether a position taken before running user code (__eq__, __hash__)
+ * still names a live entry: such code may have changed the set. */
+static bool live_at(const obj_dict *s, int32_t pos) {
+  return pos >= 0 && (size_t)pos < s->used && s->entries[pos].key.t != VAL_UNDEF;
+}
+
 static bool any_set(value x) { return val_is(x, OBJ_SET) || val_is(x, OBJ_FROZENSET); }
 
 static obj_dict *set_of_kind(vm *v, obj_kind kind) {
@@ -597,7 +610,8 @@ static bool set_merge(vm *v, obj_dict *so, obj_dict *other) {
     }
     so->cfill = so->count;
   } else {
-    for (size_t i = 0; ok && i < n; i++) ok = obj_set_add(v, so, other->entries[order[i]].key);
+    for (size_t i = 0; ok && i < n; i++)
+      if (live_at(other, order[i])) ok = obj_set_add(v, so, other->entries[order[i]].key);
   }
   free(order);
   return ok;
@@ -663,6 +677,7 @@ obj_dict *obj_set_intersection(vm *v, obj_dict *so, value other) {
       return NULL;
     }
     for (size_t i = 0; i < n; i++) {
+      if (!live_at(b, order[i])) continue;
       value key = b->entries[order[i]].key;
       bool found;
       if (!obj_set_contains(v, a, key, &found) || (found && !obj_set_add(v, r, key))) {
@@ -695,6 +710,7 @@ bool obj_set_difference_update(vm *v, obj_dict *so, value other) {
     if (!order) return bi_nomem(v);
     for (size_t i = 0; i < n; i++) {
       bool found;
+      if (!live_at(o, order[i])) continue;
       if (!obj_dict_del(v, so, o->entries[order[i]].key, &found)) {
         free(order);
         return false;
@@ -732,6 +748,7 @@ obj_dict *obj_set_difference(vm *v, obj_dict *so, value other) {
     return NULL;
   }
   for (size_t i = 0; i < n; i++) {
+    if (!live_at(so, order[i])) continue;
     value key = so->entries[order[i]].key, dummy;
     bool found;
     bool ok = val_is(other, OBJ_DICT) ? obj_dict_get(v, AS_DICT(other), key, &dummy, &found)
@@ -758,6 +775,7 @@ bool obj_set_symmetric_difference_update(vm *v, obj_dict *so, value other) {
   if (!order) return bi_nomem(v);
   bool ok = true;
   for (size_t i = 0; ok && i < n; i++) {
+    if (!live_at(o, order[i])) continue;
     value key = o->entries[order[i]].key;
     bool found;
     ok = obj_dict_del(v, so, key, &found) && (found || obj_set_add(v, so, key));

@@ -756,7 +756,18 @@ bool ops_compare(vm *v, ops_cmpop op, value a, value b, value *out) {
       if (obj_is(x, y)) continue;
       bool eq;
       if (!obj_equal(v, x, y, &eq)) return false;
-      if (!eq) return ops_compare(v, op, x, y, out);
+      if (!eq) {
+        /* nested sequences recurse: bounded like CPython's C recursion */
+        int max = v->opts.limits.max_recursion;
+        if (max > 0 && v->depth + 1 > max) {
+          vm_raise_msg(v, CLS_RECURSION_ERROR, "maximum recursion depth exceeded in comparison");
+          return false;
+        }
+        v->depth++;
+        bool ok = ops_compare(v, op, x, y, out);
+        v->depth--;
+        return ok;
+      }
     }
     seq_items(a, &ia, &na);
     seq_items(b, &ib, &nb);

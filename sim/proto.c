@@ -637,6 +637,12 @@ static bool user_next(vm *v, value it, value *out, bool *done) {
   return true;
 }
 
+static bool iter_next_plain(vm *v, value itv, obj_iter *it, value *out, bool *done);
+
+static bool iter_next_wrapped(vm *v, obj_iter *it, value *out, bool *done) {
+  return iter_next_plain(v, val_obj(it), it, out, done);
+}
+
 bool vm_next(vm *v, value itv, value *out, bool *done) {
   *done = false;
   if (val_is(itv, OBJ_CORO)) {
@@ -666,6 +672,18 @@ bool vm_next(vm *v, value itv, value *out, bool *done) {
     *done = true;
     return true;
   }
+  if (it->ik == ITER_ENUMERATE || it->ik == ITER_ZIP || it->ik == ITER_MAP ||
+      it->ik == ITER_FILTER) {
+    /* iterators over iterators recurse: bound the C stack */
+    if (!depth_enter(v, " while iterating")) return false;
+    bool ok = iter_next_wrapped(v, it, out, done);
+    v->depth--;
+    return ok;
+  }
+  return iter_next_plain(v, itv, it, out, done);
+}
+
+static bool iter_next_plain(vm *v, value itv, obj_iter *it, value *out, bool *done) {
   switch (it->ik) {
   case ITER_SEQ: {
     if (val_is(it->src, OBJ_LIST)) {
