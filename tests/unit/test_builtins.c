@@ -240,6 +240,50 @@ static void test_sets_dicts(void **state) {
   expect_run("sets_dicts.py", sets_dicts_src, sets_dicts_out);
 }
 
+/* sets_fuzz.py; expected output from python3 tests/oracle.py */
+static const char sets_fuzz_src[] =
+    "x = 7\n"
+    "def rnd(n):\n"
+    "    global x\n"
+    "    x = (x * 1103515245 + 12345) % 2147483648\n"
+    "    return (x >> 8) % n\n"
+    "sets = [set(), set(), set()]\n"
+    "for step in range(3000):\n"
+    "    i, j = rnd(3), rnd(3)\n"
+    "    s = sets[i]\n"
+    "    op = rnd(14)\n"
+    "    k = rnd(3000) - 500\n"
+    "    if op < 6:\n"
+    "        s.add(k * (1 + rnd(40)))\n"
+    "    elif op < 8:\n"
+    "        s.discard(k)\n"
+    "    elif op == 8 and s:\n"
+    "        s.pop()\n"
+    "    elif op == 9:\n"
+    "        sets[i] = s | sets[j]\n"
+    "    elif op == 10:\n"
+    "        sets[i] = s & sets[j]\n"
+    "    elif op == 11:\n"
+    "        sets[i] = s - sets[j]\n"
+    "    elif op == 12:\n"
+    "        sets[i] = s ^ sets[j]\n"
+    "    elif op == 13:\n"
+    "        s.update([rnd(500) for _ in range(rnd(30))])\n"
+    "    if step % 500 == 499:\n"
+    "        print(step, [list(t)[:12] for t in sets])\n";
+static const char sets_fuzz_out[] =
+    "499 [[6, 265, -10227, 14, 51214, 20, 277, 22, 279, 280, 26650, 53274], [60500], [6, -10227, 14, 51214, 20, 22, 23, 26650, 53274, 36, 37, 47]]\n"
+    "999 [[6331, 25284], [17475, 20196, 43428, 8105, 23352, -17892], [64, 322, 17475, 132, 6, 135, 33801, 75, 140, 204, 207, 17]]\n"
+    "1499 [[-15238, 55170, 6020, 19359], [-6264, 1284, 23877], []]\n"
+    "1999 [[144, 3326, -4706], [1110], []]\n"
+    "2499 [[270, 400, 145, 17, 280, 31, 289, 34, 291, 293, 421, 423], [400, 145, 17, 280, 31, 289, 34, 291, 293, 421, 423, 42], [456, 205, 270, 10704, 339, 280, 34, 293, 421, 423, 42, 367]]\n"
+    "2999 [[1, 40458, 14, -1008, 53280, 17446, 51, 61, -8631, 1610, 75, 76], [-12012, 15396, 3920, 22100, -1448, 3942], [29352, -1056]]\n";
+
+static void test_sets_fuzz(void **state) {
+  (void)state;
+  expect_run("sets_fuzz.py", sets_fuzz_src, sets_fuzz_out);
+}
+
 /* builtins_misc.py; expected output from python3 tests/oracle.py */
 static const char builtins_misc_src[] =
     "print(list(enumerate('ab', 1)), list(zip([1, 2, 3], 'ab')), list(map(str, [1, 2])), list(filter(None, [0, 1, '', 'a'])))\n"
@@ -268,6 +312,75 @@ static const char builtins_misc_out[] =
 static void test_builtins_misc(void **state) {
   (void)state;
   expect_run("builtins_misc.py", builtins_misc_src, builtins_misc_out);
+}
+
+/* classes.py; expected output from python3 tests/oracle.py */
+static const char classes_src[] =
+    "class V:\n"
+    "    def __init__(self, x, y):\n"
+    "        self.x, self.y = x, y\n"
+    "    def __add__(self, o): return V(self.x + o.x, self.y + o.y)\n"
+    "    def __rmul__(self, k): return V(self.x * k, self.y * k)\n"
+    "    def __eq__(self, o): return isinstance(o, V) and (self.x, self.y) == (o.x, o.y)\n"
+    "    def __lt__(self, o): return (self.x, self.y) < (o.x, o.y)\n"
+    "    def __hash__(self): return hash((self.x, self.y))\n"
+    "    def __repr__(self): return f\"V({self.x}, {self.y})\"\n"
+    "a, b = V(1, 2), V(3, 4)\n"
+    "print(a + b, 2 * a, a == V(1, 2), a != b, sorted([b, a]), max(a, b), {a: 1}[V(1, 2)], f\"{a!r}\")\n"
+    "class Temp:\n"
+    "    def __init__(self): self._c = 0\n"
+    "    @property\n"
+    "    def c(self): return self._c\n"
+    "    @c.setter\n"
+    "    def c(self, value): self._c = value * 2\n"
+    "    @staticmethod\n"
+    "    def twice(n): return 2 * n\n"
+    "    @classmethod\n"
+    "    def make(cls): return cls.__name__\n"
+    "t = Temp()\n"
+    "t.c = 5\n"
+    "print(t.c, Temp.twice(4), t.twice(1), Temp.make(), t.make())\n"
+    "try:\n"
+    "    del t.c\n"
+    "except AttributeError as e:\n"
+    "    print(e)\n"
+    "class Base:\n"
+    "    def hello(self): return 'base'\n"
+    "class Child(Base):\n"
+    "    def hello(self): return 'child+' + super().hello()\n"
+    "print(Child().hello(), isinstance(Child(), Base), Child.__bases__)\n"
+    "class MyErr(Exception):\n"
+    "    def __init__(self, msg, code):\n"
+    "        super().__init__(msg)\n"
+    "        self.code = code\n"
+    "e = MyErr('bad', 3)\n"
+    "print(repr(e), str(e), e.args, e.code)\n"
+    "class N:\n"
+    "    def __eq__(self, o): return NotImplemented\n"
+    "    def __add__(self, o): return NotImplemented\n"
+    "n = N()\n"
+    "print(n == n, n == 1, NotImplemented)\n"
+    "try:\n"
+    "    n + 1\n"
+    "except TypeError as err:\n"
+    "    print(err)\n"
+    "try:\n"
+    "    Temp().missing\n"
+    "except AttributeError as err:\n"
+    "    print(err)\n";
+static const char classes_out[] =
+    "V(4, 6) V(2, 4) True True [V(1, 2), V(3, 4)] V(3, 4) 1 V(1, 2)\n"
+    "10 8 2 Temp Temp\n"
+    "property 'c' of 'Temp' object has no deleter\n"
+    "child+base True (<class '__main__.Base'>,)\n"
+    "MyErr('bad') bad ('bad',) 3\n"
+    "True False NotImplemented\n"
+    "unsupported operand type(s) for +: 'N' and 'int'\n"
+    "'Temp' object has no attribute 'missing'\n";
+
+static void test_classes(void **state) {
+  (void)state;
+  expect_run("classes.py", classes_src, classes_out);
 }
 
 /* random_time.py; expected output from python3 tests/oracle.py */
@@ -317,7 +430,9 @@ int main(void) {
       cmocka_unit_test(test_printf),
       cmocka_unit_test(test_arith),
       cmocka_unit_test(test_sets_dicts),
+      cmocka_unit_test(test_sets_fuzz),
       cmocka_unit_test(test_builtins_misc),
+      cmocka_unit_test(test_classes),
       cmocka_unit_test(test_random_time),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
