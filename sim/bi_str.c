@@ -123,18 +123,27 @@ static bool map_case(vm *v, obj_str *s, case_mode mode, value *out) {
   bool prev_cased = false, first = true;
   for (size_t i = 0; i < s->len;) {
     uint32_t c = next_cp(s->data, s->len, &i), r = c;
+    bool starts_word = first;
     switch (mode) {
     case CASE_UPPER: r = cp_upper(c); break;
     case CASE_LOWER: r = cp_lower(c); break;
     case CASE_SWAP: r = cp_isupper(c) ? cp_lower(c) : cp_islower(c) ? cp_upper(c) : c; break;
     case CASE_CAPITALIZE: r = first ? cp_upper(c) : cp_lower(c); break;
     case CASE_TITLE:
+      starts_word = !prev_cased;
       r = prev_cased ? cp_lower(c) : cp_upper(c);
       prev_cased = cased(c);
       break;
     }
     first = false;
-    if (fmt_buf_append_cp(&b, r) != FMT_OK) {
+    fmt_result fr;
+    if (c == 0xDF && (mode == CASE_UPPER || mode == CASE_SWAP))
+      fr = fmt_buf_appends(&b, "SS"); /* the full case mapping of 'ß' */
+    else if (c == 0xDF && (mode == CASE_CAPITALIZE || mode == CASE_TITLE) && starts_word)
+      fr = fmt_buf_appends(&b, "Ss");
+    else
+      fr = fmt_buf_append_cp(&b, r);
+    if (fr != FMT_OK) {
       fmt_buf_free(&b);
       return bi_nomem(v);
     }

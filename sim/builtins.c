@@ -1665,7 +1665,11 @@ NATIVE(new_reversed) {
     if (!nr) return false;
     return vm_iter(v, val_obj(nr), out);
   }
-  if (val_is(x, OBJ_DICT)) {
+  if (val_is(x, OBJ_DICT) ||
+      (val_is(x, OBJ_ITER) && (AS_ITER(x)->ik == ITER_VIEW_KEYS ||
+                               AS_ITER(x)->ik == ITER_VIEW_VALUES ||
+                               AS_ITER(x)->ik == ITER_VIEW_ITEMS))) {
+    /* dicts and their views iterate backwards over a snapshot */
     obj_list *l = vm_to_list(v, x);
     if (!l) return false;
     x = val_obj(l);
