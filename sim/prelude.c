@@ -9,7 +9,7 @@
  * no padding slipped in between them. */
 #include "prelude.h"
 
-/* part 1: isfuture, iscoroutine */
+/* part 1: BrokenBarrierError, isfuture, iscoroutine */
 #define PRELUDE_PART_1 \
   "# The asyncio prelude: queues, locks, timeouts, task groups and the waiting\n" \
   "# helpers, written over the native Future, Task and loop, following the\n" \
@@ -21,6 +21,13 @@
   "FIRST_COMPLETED = 'FIRST_COMPLETED'\n" \
   "FIRST_EXCEPTION = 'FIRST_EXCEPTION'\n" \
   "ALL_COMPLETED = 'ALL_COMPLETED'\n" \
+  "\n" \
+  "\n" \
+  "class BrokenBarrierError(RuntimeError):\n" \
+  "    pass\n" \
+  "\n" \
+  "\n" \
+  "BrokenBarrierError.__module__ = 'asyncio.exceptions'\n" \
   "\n" \
   "\n" \
   "def isfuture(obj):\n" \
@@ -153,7 +160,10 @@
   "\n" \
   "\n" \
   "# ---------------------------------------------------------------- locks\n" \
-  "\n" \
+  "\n"
+
+/* part 2: Lock, Event */
+#define PRELUDE_PART_2 \
   "class _LoopBoundMixin:\n" \
   "    _loop = None\n" \
   "\n" \
@@ -165,10 +175,7 @@
   "            raise RuntimeError(f'{self!r} is bound to a different event loop')\n" \
   "        return loop\n" \
   "\n" \
-  "\n"
-
-/* part 2: Lock, Event */
-#define PRELUDE_PART_2 \
+  "\n" \
   "class _ContextManagerMixin(_LoopBoundMixin):\n" \
   "\n" \
   "    async def __aenter__(self):\n" \
@@ -401,17 +408,107 @@
   "            raise ValueError('BoundedSemaphore released too many times')\n" \
   "        super().release()\n" \
   "\n" \
+  "\n"
+
+/* part 4: Barrier */
+#define PRELUDE_PART_4 \
+  "class Barrier(_LoopBoundMixin):\n" \
+  "    # states: 'filling', 'draining', 'resetting', 'broken'\n" \
+  "\n" \
+  "    def __init__(self, parties):\n" \
+  "        if parties < 1:\n" \
+  "            raise ValueError('parties must be > 0')\n" \
+  "        self._cond = Condition()\n" \
+  "        self._parties = parties\n" \
+  "        self._state = 'filling'\n" \
+  "        self._count = 0\n" \
+  "\n" \
+  "    def __repr__(self):\n" \
+  "        extra = self._state\n" \
+  "        if not self.broken:\n" \
+  "            extra += f', waiters:{self.n_waiting}/{self.parties}'\n" \
+  "        return _obj_repr(self, extra)\n" \
+  "\n" \
+  "    async def __aenter__(self):\n" \
+  "        return await self.wait()\n" \
+  "\n" \
+  "    async def __aexit__(self, *args):\n" \
+  "        pass\n" \
+  "\n" \
+  "    async def wait(self):\n" \
+  "        async with self._cond:\n" \
+  "            await self._block()\n" \
+  "            try:\n" \
+  "                index = self._count\n" \
+  "                self._count += 1\n" \
+  "                if index + 1 == self._parties:\n" \
+  "                    await self._release()\n" \
+  "                else:\n" \
+  "                    await self._wait()\n" \
+  "                return index\n" \
+  "            finally:\n" \
+  "                self._count -= 1\n" \
+  "                self._exit()\n" \
+  "\n" \
+  "    async def _block(self):\n" \
+  "        # wait while the barrier drains or resets\n" \
+  "        await self._cond.wait_for(lambda: self._state not in ('draining', 'resetting'))\n" \
+  "        if self._state == 'broken':\n" \
+  "            raise BrokenBarrierError('Barrier aborted')\n" \
+  "\n" \
+  "    async def _release(self):\n" \
+  "        self._state = 'draining'\n" \
+  "        self._cond.notify_all()\n" \
+  "\n" \
+  "    async def _wait(self):\n" \
+  "        await self._cond.wait_for(lambda: self._state != 'filling')\n" \
+  "        if self._state in ('broken', 'resetting'):\n" \
+  "            raise BrokenBarrierError('Abort or reset of barrier')\n" \
+  "\n" \
+  "    def _exit(self):\n" \
+  "        if self._count == 0:\n" \
+  "            if self._state in ('resetting', 'draining'):\n" \
+  "                self._state = 'filling'\n" \
+  "            self._cond.notify_all()\n" \
+  "\n" \
+  "    async def reset(self):\n" \
+  "        async with self._cond:\n" \
+  "            if self._count > 0:\n" \
+  "                if self._state != 'resetting':\n" \
+  "                    self._state = 'resetting'\n" \
+  "            else:\n" \
+  "                self._state = 'filling'\n" \
+  "            self._cond.notify_all()\n" \
+  "\n" \
+  "    async def abort(self):\n" \
+  "        async with self._cond:\n" \
+  "            self._state = 'broken'\n" \
+  "            self._cond.notify_all()\n" \
+  "\n" \
+  "    @property\n" \
+  "    def parties(self):\n" \
+  "        return self._parties\n" \
+  "\n" \
+  "    @property\n" \
+  "    def n_waiting(self):\n" \
+  "        if self._state == 'filling':\n" \
+  "            return self._count\n" \
+  "        return 0\n" \
+  "\n" \
+  "    @property\n" \
+  "    def broken(self):\n" \
+  "        return self._state == 'broken'\n" \
+  "\n" \
   "\n" \
   "# ---------------------------------------------------------------- queues\n" \
   "\n"
 
-/* part 4: Queue, PriorityQueue, LifoQueue */
-#define PRELUDE_PART_4 \
+/* part 5: Queue, PriorityQueue, LifoQueue */
+#define PRELUDE_PART_5 \
   "class Queue(_LoopBoundMixin):\n" \
   "\n" \
   "    def __init__(self, maxsize=0):\n" \
   "        self._maxsize = maxsize\n" \
-  "        self.maxsize = maxsize\n" \
   "        self._getters = _Deque()\n" \
   "        self._putters = _Deque()\n" \
   "        self._unfinished_tasks = 0\n" \
@@ -455,6 +552,10 @@
   "\n" \
   "    def qsize(self):\n" \
   "        return len(self._queue)\n" \
+  "\n" \
+  "    @property\n" \
+  "    def maxsize(self):\n" \
+  "        return self._maxsize\n" \
   "\n" \
   "    def empty(self):\n" \
   "        return not self._queue\n" \
@@ -553,8 +654,8 @@
   "\n" \
   "\n"
 
-/* part 5: wait_for, wait */
-#define PRELUDE_PART_5 \
+/* part 6: wait_for, wait */
+#define PRELUDE_PART_6 \
   "# ---------------------------------------------------------------- waiting\n" \
   "\n" \
   "def _release_waiter(waiter, *args):\n" \
@@ -665,8 +766,8 @@
   "\n" \
   "\n"
 
-/* part 6: as_completed, shield */
-#define PRELUDE_PART_6 \
+/* part 7: as_completed, shield */
+#define PRELUDE_PART_7 \
   "def as_completed(fs, *, timeout=None):\n" \
   "    if isfuture(fs) or iscoroutine(fs):\n" \
   "        raise TypeError(f'expect an iterable of futures, not {type(fs).__name__}')\n" \
@@ -738,8 +839,8 @@
   "# ---------------------------------------------------------------- timeouts\n" \
   "\n"
 
-/* part 7: Timeout, timeout, timeout_at, TaskGroup */
-#define PRELUDE_PART_7 \
+/* part 8: Timeout, timeout, timeout_at, TaskGroup */
+#define PRELUDE_PART_8 \
   "class Timeout:\n" \
   "    # states: 'created', 'active', 'expiring', 'expired', 'finished'\n" \
   "\n" \
@@ -859,8 +960,8 @@
   "        return self\n" \
   "\n"
 
-/* part 8: helpers */
-#define PRELUDE_PART_8 \
+/* part 9: helpers */
+#define PRELUDE_PART_9 \
   "    async def __aexit__(self, et, exc, tb):\n" \
   "        self._exiting = True\n" \
   "        if exc is not None and self._is_base_error(exc) and self._base_error is None:\n" \
@@ -949,7 +1050,7 @@
   "\n" \
   "\n" \
   "for _c, _m in ((Lock, 'locks'), (Event, 'locks'), (Condition, 'locks'),\n" \
-  "               (Semaphore, 'locks'), (BoundedSemaphore, 'locks'),\n" \
+  "               (Semaphore, 'locks'), (BoundedSemaphore, 'locks'), (Barrier, 'locks'),\n" \
   "               (Queue, 'queues'), (PriorityQueue, 'queues'), (LifoQueue, 'queues'),\n" \
   "               (Timeout, 'timeouts'), (TaskGroup, 'taskgroups')):\n" \
   "    _c.__module__ = 'asyncio.' + _m\n" \
@@ -964,6 +1065,7 @@ struct prelude_text {
   char part6[sizeof PRELUDE_PART_6 - 1]; /* part 6, no NUL */
   char part7[sizeof PRELUDE_PART_7 - 1]; /* part 7, no NUL */
   char part8[sizeof PRELUDE_PART_8 - 1]; /* part 8, no NUL */
+  char part9[sizeof PRELUDE_PART_9 - 1]; /* part 9, no NUL */
 };
 
 static const struct prelude_text prelude_text = {
@@ -975,6 +1077,7 @@ static const struct prelude_text prelude_text = {
     PRELUDE_PART_6,
     PRELUDE_PART_7,
     PRELUDE_PART_8,
+    PRELUDE_PART_9,
 };
 
 _Static_assert(sizeof prelude_text ==
@@ -985,7 +1088,8 @@ _Static_assert(sizeof prelude_text ==
                    sizeof PRELUDE_PART_5 - 1 +
                    sizeof PRELUDE_PART_6 - 1 +
                    sizeof PRELUDE_PART_7 - 1 +
-                   sizeof PRELUDE_PART_8 - 1,
+                   sizeof PRELUDE_PART_8 - 1 +
+                   sizeof PRELUDE_PART_9 - 1,
                "the parts of the prelude must lie back to back");
 
 const char *prelude_asyncio(size_t *len) {

@@ -30,6 +30,7 @@ set(LOOPVIZ_ASYNCIO_SCENARIOS
     112_timeout_error_class
     113_taskgroup_basic
     114_taskgroup_failure
+    115_taskgroup_uncaught
     116_taskgroup_nested
     117_wait_all_completed
     118_wait_first_completed
@@ -46,13 +47,16 @@ set(LOOPVIZ_ASYNCIO_SCENARIOS
     129_bounded_semaphore
     130_condition
     131_call_soon_later_at
+    132_futures
     133_time_sleep_blocks
     134_random_seeded
     135_random_default_seed
     136_random_as_completed
+    137_get_event_loop
     138_cancel_message
     139_uncaught_timeout
     140_uncaught_cancelled
+    141_task_state
     142_lock_cancel_waiter
     143_queue_get_timeout
     144_combo_timeout_gather
@@ -75,6 +79,7 @@ set(LOOPVIZ_ASYNCIO_SCENARIOS
     162_lock_fairness
     163_priority_heap
     164_event_more
+    167_barrier
 )
 foreach(name IN LISTS LOOPVIZ_ASYNCIO_SCENARIOS)
   list(APPEND LOOPVIZ_CONFORMANCE_SCENARIOS
