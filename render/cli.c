@@ -1,13 +1,19 @@
 /* cli: the option and subcommand tables, the parser over them, and the handlers. */
+#define _POSIX_C_SOURCE 200809L /* open, fsync, getpid for export's atomic writes */
+
 #include "cli.h"
 
 #include "app.h"
 #include "paths.h"
 #include "sim.h"
 #include "trace.h"
+#include "traceout.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef LOOPVIZ_VERSION
 #define LOOPVIZ_VERSION "unknown"
@@ -23,6 +29,8 @@ typedef enum cli_option_id {
   OPT_JSON = 1u << 3,    /* --json */
   OPT_LINES = 1u << 4,   /* --lines */
   OPT_DISASM = 1u << 5,  /* --disassemble */
+  OPT_MERMAID = 1u << 6, /* --mermaid OUT */
+  OPT_CHROME = 1u << 7,  /* --chrome-trace OUT */
 } cli_option_id;
 
 typedef struct cli_option {
@@ -39,6 +47,10 @@ static const cli_option options[] = {
     {OPT_JSON, "--json", NULL, NULL, "trace: one JSON object per event (JSON Lines)"},
     {OPT_LINES, "--lines", NULL, NULL, "trace: also record the line each task is at, per statement"},
     {OPT_DISASM, "--disassemble", NULL, NULL, "run: print the compiled bytecode on stderr first"},
+    {OPT_MERMAID, "--mermaid", NULL, "OUT",
+     "export: a mermaid sequence diagram of the run to OUT ('-': stdout)"},
+    {OPT_CHROME, "--chrome-trace", NULL, "OUT",
+     "export: a Chrome/Perfetto trace (JSON) of the run to OUT ('-': stdout)"},
     {OPT_HELP, "--help", "-h", NULL, "show this help and exit"},
     {OPT_VERSION, "--version", "-V", NULL, "show the version and exit"},
 };
@@ -53,16 +65,23 @@ struct cli_command {
   int max_operands;     /* operands it accepts */
   unsigned options;     /* cli_option_id bits it accepts besides --help and --version */
   cli_handler run;      /* carries it out; returns the exit status */
+  unsigned needs_one;   /* cli_option_id bits of which at least one must be given, or 0 */
 };
 
 static int run_command(const cli_args *args, FILE *out, FILE *err);
 static int trace_command(const cli_args *args, FILE *out, FILE *err);
+static int export_command(const cli_args *args, FILE *out, FILE *err);
+
+/* The outputs of `export`: at least one must be given. */
+static const unsigned export_outputs = OPT_MERMAID | OPT_CHROME;
 
 static const cli_command commands[] = {
     {"run", "FILE", "run a scenario on the virtual clock and print its output as python3 would", 1,
-     1, OPT_DISASM, run_command},
+     1, OPT_DISASM, run_command, 0},
     {"trace", "FILE", "run a scenario and print every scheduling event, one per line", 1, 1,
-     OPT_JSON | OPT_LINES, trace_command},
+     OPT_JSON | OPT_LINES, trace_command, 0},
+    {"export", "FILE", "run a scenario and write its trace as the output options ask", 1, 1,
+     export_outputs, export_command, export_outputs},
 };
 
 /* The window is no table row (it has no word of its own), but it is described like one. */
@@ -118,6 +137,26 @@ static const char *option_name(cli_option_id id) {
   return "?";
 }
 
+/* "'export' needs --mermaid OUT or --chrome-trace OUT", from the tables. */
+static cli_action needs_one_error(cli_args *args, const cli_command *c) {
+  size_t len = (size_t)snprintf(args->error, sizeof args->error, "'%s' needs ", c->name);
+  unsigned left = c->needs_one;
+  bool first = true;
+  for (size_t i = 0; i < N_OPTIONS && len < sizeof args->error; i++) {
+    const cli_option *o = &options[i];
+    if ((left & o->id) == 0)
+      continue;
+    left &= ~(unsigned)o->id;
+    const char *sep = first ? "" : left == 0 ? " or " : ", ";
+    first = false;
+    len += (size_t)snprintf(args->error + len, sizeof args->error - len, "%s%s%s%s", sep,
+                            o->long_name, o->value != NULL ? " " : "",
+                            o->value != NULL ? o->value : "");
+  }
+  args->action = CLI_USAGE;
+  return CLI_USAGE;
+}
+
 cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
   memset(args, 0, sizeof *args);
   unsigned seen = 0;
@@ -142,6 +181,10 @@ cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
       seen |= o->id;
       if (o->id == OPT_FONT)
         args->font = value;
+      if (o->id == OPT_MERMAID)
+        args->mermaid = value;
+      if (o->id == OPT_CHROME)
+        args->chrome_trace = value;
       args->json |= o->id == OPT_JSON;
       args->lines |= o->id == OPT_LINES;
       args->disassemble |= o->id == OPT_DISASM;
@@ -182,6 +225,8 @@ cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
       return usage_error(args, "'%s' needs more arguments", c->name);
     if (args->noperands > c->max_operands)
       return usage_error(args, "too many arguments for '%s'", c->name);
+    if (c->needs_one != 0 && (seen & c->needs_one) == 0)
+      return needs_one_error(args, c);
     return args->action = CLI_COMMAND;
   }
   if (args->noperands > 1) {
@@ -303,6 +348,125 @@ static int trace_command(const cli_args *args, FILE *out, FILE *err) {
   fflush(out);
   if (trace_truncated(t))
     fprintf(err, "loopviz: the trace was cut short: it outgrew the memory for it\n");
+  trace_free(t);
+  return ok ? (int)st : CLI_EXIT_FAILURE;
+}
+
+/* ---- export ------------------------------------------------------------------------------ */
+
+/* Writes len bytes to path through a temporary file in the same directory that is renamed over
+ * path once complete and synced, so path never holds a half-written file. An existing path that
+ * is no regular file (a FIFO, /dev/stdout) is written directly. Returns 0 or an errno value. */
+static int write_file_atomic(const char *path, const char *data, size_t len) {
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+      return errno;
+    size_t done = fwrite(data, 1, len, f);
+    int e = done == len ? 0 : errno != 0 ? errno : EIO;
+    if (fclose(f) != 0 && e == 0)
+      e = errno;
+    return e;
+  }
+  const char *slash = strrchr(path, '/');
+  int dirlen = slash != NULL ? (int)(slash - path) + 1 : 0;
+  char tmp[PATHS_MAX];
+  int fd = -1;
+  for (unsigned attempt = 0; fd < 0; attempt++) {
+    int n = snprintf(tmp, sizeof tmp, "%.*s.%s.%ld.%u.tmp", dirlen, path, path + dirlen,
+                     (long)getpid(), attempt);
+    if (n < 0 || (size_t)n >= sizeof tmp)
+      return ENAMETOOLONG;
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && (errno != EEXIST || attempt == 99))
+      return errno;
+  }
+  int e = 0;
+  for (size_t done = 0; done < len;) {
+    ssize_t n = write(fd, data + done, len - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      e = errno;
+      break;
+    }
+    done += (size_t)n;
+  }
+  if (e == 0 && fsync(fd) != 0)
+    e = errno;
+  if (close(fd) != 0 && e == 0)
+    e = errno;
+  if (e == 0 && rename(tmp, path) != 0)
+    e = errno;
+  if (e != 0)
+    unlink(tmp);
+  return e;
+}
+
+typedef bool (*export_writer)(const trace *t, fmt_buf *out);
+
+/* Writes one export of t to path ("-": out). Returns false after saying why on err. */
+static bool export_one(const trace *t, export_writer write, const char *what, const char *path,
+                       FILE *out, FILE *err) {
+  fmt_buf b;
+  fmt_buf_init(&b);
+  bool ok = write(t, &b);
+  if (!ok) {
+    fprintf(err, "loopviz: out of memory while writing the %s\n", what);
+  } else if (strcmp(path, "-") == 0) {
+    ok = fwrite(fmt_buf_str(&b), 1, b.len, out) == b.len && fflush(out) == 0;
+    if (!ok)
+      fprintf(err, "loopviz: cannot write the %s to stdout: %s\n", what, strerror(errno));
+  } else {
+    int e = write_file_atomic(path, fmt_buf_str(&b), b.len);
+    ok = e == 0;
+    if (!ok)
+      fprintf(err, "loopviz: cannot write the %s to %s: %s\n", what, path, strerror(e));
+  }
+  fmt_buf_free(&b);
+  return ok;
+}
+
+/* Runs the scenario once into a trace, then writes every output the options name. The
+ * program's own output is in the trace (print events), not on stdout, which stays free for an
+ * export written to '-'. */
+static int export_command(const cli_args *args, FILE *out, FILE *err) {
+  if (args->mermaid != NULL && args->chrome_trace != NULL && strcmp(args->mermaid, "-") == 0 &&
+      strcmp(args->chrome_trace, "-") == 0) {
+    fprintf(err, "loopviz: only one export can go to stdout ('-')\n");
+    print_usage(err);
+    return CLI_EXIT_USAGE;
+  }
+  run_io io = {out, err, false};
+  trace *t = trace_new(false);
+  if (t == NULL) {
+    fprintf(err, "loopviz: out of memory\n");
+    return CLI_EXIT_FAILURE;
+  }
+  sim_options o;
+  sim_options_init(&o);
+  o.out = discard_out;
+  o.err = write_err;
+  o.user = &io;
+  o.trace = t;
+  errno = 0;
+  sim_status st = sim_run_file(&o, args->operands[0]);
+  int saved_errno = errno;
+  if (st == SIM_IO_ERROR) {
+    if (!io.err_written)
+      fprintf(err, "loopviz: cannot read %s: %s\n", args->operands[0],
+              saved_errno != 0 ? strerror(saved_errno) : "read error");
+    trace_free(t);
+    return (int)st;
+  }
+  if (trace_truncated(t))
+    fprintf(err, "loopviz: the trace was cut short: it outgrew the memory for it\n");
+  bool ok = true;
+  if (args->mermaid != NULL)
+    ok &= export_one(t, traceout_mermaid, "mermaid diagram", args->mermaid, out, err);
+  if (args->chrome_trace != NULL)
+    ok &= export_one(t, traceout_chrome, "Chrome trace", args->chrome_trace, out, err);
   trace_free(t);
   return ok ? (int)st : CLI_EXIT_FAILURE;
 }

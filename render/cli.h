@@ -36,6 +36,8 @@ typedef struct cli_args {
   bool json;                  /* --json */
   bool lines;                 /* --lines */
   bool disassemble;           /* --disassemble */
+  const char *mermaid;        /* export: --mermaid OUT ("-" for stdout), or NULL */
+  const char *chrome_trace;   /* export: --chrome-trace OUT ("-" for stdout), or NULL */
   char error[256];            /* for CLI_USAGE: what was wrong, one line */
 } cli_args;
 

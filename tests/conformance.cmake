@@ -103,3 +103,22 @@ add_test(NAME conform/self-test
                  "${LOOPVIZ_SOURCE_ROOT}/tests/conform.py" --self-test)
 set_tests_properties(conform/self-test PROPERTIES LABELS conformance
                      TIMEOUT 150)
+
+# trace exports
+# `loopviz export --mermaid` and `--chrome-trace` on the article's five programs, checked by
+# tests/check_mermaid.py and tests/check_chrome_trace.py (grammar subset, tracks, overlaps,
+# agreement with `loopviz trace --json`), plus each checker's self-test on broken input.
+foreach(name async_generator context_manager error_handling gather greet)
+  foreach(format mermaid chrome_trace)
+    add_test(NAME "trace-export/${format}/${name}"
+             COMMAND "${Python3_EXECUTABLE}" "${LOOPVIZ_SOURCE_ROOT}/tests/check_${format}.py"
+                     "$<TARGET_FILE:loopviz>" "${LOOPVIZ_SOURCE_ROOT}/scenarios/${name}.py")
+    set_tests_properties("trace-export/${format}/${name}" PROPERTIES LABELS trace TIMEOUT 120)
+  endforeach()
+endforeach()
+foreach(format mermaid chrome_trace)
+  add_test(NAME "trace-export/${format}/self-test"
+           COMMAND "${Python3_EXECUTABLE}" "${LOOPVIZ_SOURCE_ROOT}/tests/check_${format}.py"
+                   --self-test)
+  set_tests_properties("trace-export/${format}/self-test" PROPERTIES LABELS trace TIMEOUT 60)
+endforeach()
