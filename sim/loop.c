@@ -982,15 +982,7 @@ static bool gather_child_done(vm *v, value self, const value *args, int nargs, o
     if (!future_exception(v, fut, &e)) return false;
     if (e.t != VAL_NONE) return future_set_exception(v, outer, e);
   }
-  /* count distinct children (duplicates share a future) */
-  size_t distinct = 0;
-  for (size_t i = 0; i < kids->count; i++) {
-    bool seen = false;
-    for (size_t j = 0; j < i; j++)
-      if (kids->items[j].as.o == kids->items[i].as.o) seen = true;
-    if (!seen) distinct++;
-  }
-  if ((size_t)outer->gather_done != distinct) return true;
+  if (outer->gather_done != outer->gather_count) return true;
   obj_list *results = obj_list_new(v, kids->count);
   if (!results) return false;
   for (size_t i = 0; i < kids->count; i++) {
@@ -1058,16 +1050,40 @@ static bool gather_on(vm *v, loop *l, const value *args, int nargs, bool ret_exc
   outer->context = val_obj(kids);
   value cb = native_bound(v, gather_child_done, "_done_callback", val_obj(outer));
   if (cb.t == VAL_UNDEF) return false;
-  for (int i = 0; i < nargs; i++) {
-    loop_future *f = NULL;
-    for (int j = 0; j < i; j++)
-      if (args[j].t == VAL_OBJ && args[j].as.o == args[i].as.o) f = as_fut(kids->items[j]);
-    if (!f) {
-      if (!ensure_future(v, l, args[i], &f)) return false;
-      if (!add_done_callback(v, f, cb)) return false;
-    }
-    if (!obj_list_append(v, kids, val_obj(f))) return false;
+  /* the same awaitable given twice shares one future (arg_to_fut in CPython):
+   * an open-addressing table from argument object to its position */
+  size_t size = 16;
+  while (size < (size_t)nargs * 2) size *= 2;
+  int32_t *seen = malloc(size * sizeof *seen);
+  if (!seen) {
+    vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+    return false;
   }
+  memset(seen, 0xff, size * sizeof *seen);
+  bool ok = true;
+  for (int i = 0; i < nargs && ok; i++) {
+    loop_future *f = NULL;
+    size_t slot = 0;
+    if (args[i].t == VAL_OBJ) {
+      slot = ((uintptr_t)args[i].as.o >> 4) * 0x9E3779B97F4A7C15ull & (size - 1);
+      while (seen[slot] >= 0) {
+        if (args[seen[slot]].as.o == args[i].as.o) {
+          f = as_fut(kids->items[seen[slot]]);
+          break;
+        }
+        slot = (slot + 1) & (size - 1);
+      }
+    }
+    if (!f) {
+      ok = ensure_future(v, l, args[i], &f) && add_done_callback(v, f, cb);
+      if (!ok) break;
+      outer->gather_count++;
+      if (args[i].t == VAL_OBJ) seen[slot] = i;
+    }
+    ok = obj_list_append(v, kids, val_obj(f));
+  }
+  free(seen);
+  if (!ok) return false;
   *out = val_obj(outer);
   return true;
 }

@@ -37,6 +37,7 @@ struct loop_future {
   obj_str *name;       /* task name, "Task-N" by default */
   value context;       /* gather: child futures list; other use: None */
   int64_t gather_done; /* gather: children finished */
+  int64_t gather_count; /* gather: distinct children (duplicates share a future) */
   bool gather_return_exceptions; /* gather: return_exceptions=True */
   bool gather_cancel_requested;  /* gather: cancel() was called on the outer future */
   /* what the trace needs */
