@@ -1,177 +1,122 @@
-/* app: the window. Sizes are in window points and multiplied by the renderer's pixel scale, so
- * text stays sharp on high-DPI screens; fonts are reopened when that scale changes. */
+/* app: the window, its playback state and its event loop. See app.h.
+ *
+ * Sizes in the theme are points. The view's scale is the display's pixel density (HiDPI), times
+ * a fit factor that grows the whole picture on windows larger than the theme's design size (and
+ * shrinks it a little on smaller ones), so 1024x640 and 2560x1440 both look composed. */
 #include "app.h"
 
-#include "font.h"
+#include "fmt.h"
+#include "layout.h"
 #include "paths.h"
+#include "sdlr.h"
+#include "sim.h"
+#include "theme.h"
+#include "trace.h"
 
 #include <SDL_image.h>
-#include <SDL_ttf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct app_theme {
-  SDL_Color background;  /* window background */
-  SDL_Color header_bg;   /* band behind the file name */
-  SDL_Color title;       /* file name */
-  SDL_Color hint;        /* key help in the header */
-  SDL_Color text;        /* source text */
-  SDL_Color line_number; /* gutter numbers */
-  SDL_Color error;       /* the message shown when the scenario cannot be read */
-  int title_pt;          /* point size of the sans font */
-  int code_pt;           /* point size of the mono font */
-  int margin;            /* space around everything, in points */
-  int header_pad;        /* space inside the header band, in points */
-  int gutter_gap;        /* space between line numbers and text, in points */
-  int tab_width;         /* columns per tab stop, as Python counts them */
-  int wheel_lines;       /* lines scrolled per mouse-wheel notch */
-  int window_w;          /* initial window width, in points */
-  int window_h;          /* initial window height, in points */
-} app_theme;
-
-static const app_theme theme = {
-    .background = {0x1e, 0x22, 0x2a, 0xff},
-    .header_bg = {0x2a, 0x30, 0x3b, 0xff},
-    .title = {0xe6, 0xe9, 0xef, 0xff},
-    .hint = {0x8a, 0x93, 0xa5, 0xff},
-    .text = {0xd8, 0xde, 0xe9, 0xff},
-    .line_number = {0x61, 0x6e, 0x88, 0xff},
-    .error = {0xf0, 0x8a, 0x8a, 0xff},
-    .title_pt = 18,
-    .code_pt = 14,
-    .margin = 16,
-    .header_pad = 10,
-    .gutter_gap = 12,
-    .tab_width = 8,
-    .wheel_lines = 3,
-    .window_w = 960,
-    .window_h = 720,
-};
-
+/* Playback speeds, slowest first; + and - move through them. */
+static const float speeds[] = {0.25f, 0.5f, 1.0f, 1.5f, 2.0f, 3.0f, 4.0f};
 enum {
-  APP_MAX_SOURCE = 8 << 20, /* bytes of scenario text the window will load */
-  APP_LINE_BYTES = 1024,    /* bytes of one line drawn; the rest is off screen anyway */
-  APP_ERROR_BYTES = 1024,   /* room for the error message */
+  SPEED_COUNT = sizeof speeds / sizeof speeds[0],
+  SPEED_DEFAULT = 2,    /* speeds[2] == 1 */
+  APP_ERROR_BYTES = 1024 /* room for the one-line error */
 };
 
-static const char hint_text[] = "q quit   wheel / arrows scroll";
+static const char default_theme[] = "light";
 
 struct app {
-  SDL_Window *window;          /* the one window */
-  SDL_Renderer *renderer;      /* its renderer */
-  TTF_Font *sans;              /* titles and messages, opened at the current scale */
-  TTF_Font *mono;              /* source text, opened at the current scale */
-  char sans_path[PATHS_MAX];   /* font file for sans, kept to reopen on scale change */
-  char mono_path[PATHS_MAX];   /* font file for mono */
-  float scale;                 /* renderer pixels per window point */
-  char *name;                  /* file name shown in the header (basename of the path) */
-  char *text;                  /* the scenario's bytes, NUL-terminated, or NULL */
-  size_t *line_starts;         /* offset of each line in text */
-  size_t nlines;               /* number of lines */
-  size_t scroll;               /* first line on screen */
-  bool dirty;                  /* an event changed what is shown; redraw before waiting */
-  char error[APP_ERROR_BYTES]; /* why the scenario is not shown; empty when it is */
+  SDL_Window *window;            /* the one window */
+  SDL_Renderer *renderer;        /* its renderer */
+  sdlr *backend;                 /* replays display lists on renderer; measures text */
+  char font_store[FACE__COUNT][4096]; /* font files */
+  sdlr_fonts fonts;              /* pointers into font_store */
+  theme theme;                   /* colours, sizes, durations */
+  trace *trace;                  /* the run */
+  layout_diagram *diagram;       /* the run as a sequence diagram */
+  fmt_buf out;                   /* what the program printed */
+  fmt_buf err;                   /* tracebacks and warnings */
+  char error[APP_ERROR_BYTES];   /* why the run is not as it should be; empty when fine */
+  scene_list list;               /* the last frame */
+  size_t stop;                   /* playhead: the stop shown */
+  float fraction;                /* playhead: how much of its animation is shown */
+  bool animating;                /* fraction is still growing */
+  uint64_t anim_start;           /* when the animation of stop began, ms */
+  uint64_t hold_start;           /* when that animation ended, ms (playback dwells after it) */
+  bool playing;                  /* playback steps on by itself */
+  int speed;                     /* index in speeds */
+  bool follow;                   /* the diagram scrolls with the playhead */
+  float scroll_x, scroll_y;      /* diagram scroll, points, when not following */
+  bool panning;                  /* the left button drags the diagram */
+  bool seeking;                  /* the left button drags on the timeline */
+  float pan_x, pan_y;            /* where the drag started, pixels */
+  float pan_sx, pan_sy;          /* the scroll when it started */
+  bool dirty;                    /* something changed: draw before sleeping */
 };
 
-/* ---- loading the scenario ------------------------------------------------------------------ */
+/* ---- running the scenario ---------------------------------------------------------------- */
 
-static void set_error(app *a, const char *fmt, const char *path, const char *why) {
-  snprintf(a->error, sizeof a->error, fmt, path, why);
+static void capture_out(void *user, const char *text, size_t len) {
+  app *a = user;
+  fmt_buf_append(&a->out, text, len);
 }
 
-static void load_scenario(app *a, const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    set_error(a, "cannot read %s: %s", path, strerror(errno));
-    return;
-  }
-  size_t cap = 4096, len = 0;
-  char *buf = malloc(cap);
-  while (buf != NULL) {
-    if (len + 1 >= cap) {
-      if (cap >= APP_MAX_SOURCE) {
-        set_error(a, "cannot show %s: %s", path, "file larger than 8 MiB");
-        break;
-      }
-      char *grown = realloc(buf, cap * 2);
-      if (grown == NULL)
-        break;
-      buf = grown;
-      cap *= 2;
-    }
-    size_t got = fread(buf + len, 1, cap - 1 - len, f);
-    len += got;
-    if (got == 0)
-      break;
-  }
-  int read_failed = ferror(f);
-  int saved_errno = errno;
-  fclose(f);
-  if (buf == NULL || a->error[0] != '\0' || read_failed) {
-    if (a->error[0] == '\0')
-      set_error(a, "cannot read %s: %s", path,
-                buf == NULL ? "out of memory" : strerror(saved_errno));
-    free(buf);
-    return;
-  }
-  buf[len] = '\0';
-
-  size_t n = 1;
-  for (size_t i = 0; i < len; i++)
-    n += buf[i] == '\n' && i + 1 < len;
-  size_t *starts = malloc(n * sizeof *starts);
-  if (starts == NULL) {
-    set_error(a, "cannot show %s: %s", path, "out of memory");
-    free(buf);
-    return;
-  }
-  size_t k = 0;
-  starts[k++] = 0;
-  for (size_t i = 0; i < len; i++)
-    if (buf[i] == '\n' && i + 1 < len)
-      starts[k++] = i + 1;
-  a->text = buf;
-  a->line_starts = starts;
-  a->nlines = len == 0 ? 0 : n;
+static void capture_err(void *user, const char *text, size_t len) {
+  app *a = user;
+  fmt_buf_append(&a->err, text, len);
 }
 
-/* Bytes in the UTF-8 sequence that starts with lead (1 for anything malformed). */
-static size_t utf8_len(unsigned char lead) {
-  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+/* The last non-blank line of the error output: "ValueError: boom", "SyntaxError: ...". */
+static void last_line(const char *s, char *out, size_t cap) {
+  const char *end = s + strlen(s);
+  while (end > s && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\r'))
+    end--;
+  const char *start = end;
+  while (start > s && start[-1] != '\n')
+    start--;
+  while (start < end && *start == ' ')
+    start++;
+  snprintf(out, cap, "%.*s", (int)(end - start), start);
 }
 
-/* One line, tabs expanded, without its line ending, cut before the first character that does
- * not fit in out. */
-static void line_text(const app *a, size_t line, char *out, size_t cap) {
-  const char *p = a->text + a->line_starts[line];
-  size_t col = 0, o = 0;
-  while (*p != '\0' && *p != '\n' && *p != '\r') {
-    if (*p == '\t') {
-      size_t next = (col / (size_t)theme.tab_width + 1) * (size_t)theme.tab_width;
-      for (; col < next && o + 1 < cap; col++)
-        out[o++] = ' ';
-      p++;
-      continue;
-    }
-    size_t n = utf8_len((unsigned char)*p);
-    size_t have = 1;
-    while (have < n && ((unsigned char)p[have] & 0xc0) == 0x80)
-      have++;
-    if (o + have >= cap)
-      break;
-    memcpy(out + o, p, have);
-    o += have;
-    p += have;
-    col++;
+static bool load(app *a, const char *path, char *err, size_t cap) {
+  a->trace = trace_new(true);
+  if (a->trace == NULL) {
+    snprintf(err, cap, "out of memory");
+    return false;
   }
-  out[o] = '\0';
+  sim_options o;
+  sim_options_init(&o);
+  o.out = capture_out;
+  o.err = capture_err;
+  o.user = a;
+  o.trace = a->trace;
+  errno = 0;
+  sim_status st = sim_run_file(&o, path);
+  int saved = errno;
+  char line[APP_ERROR_BYTES / 2];
+  last_line(fmt_buf_str(&a->err), line, sizeof line);
+  if (st == SIM_IO_ERROR)
+    snprintf(a->error, sizeof a->error, "cannot read %.400s: %s", path,
+             line[0] != '\0' ? line : saved != 0 ? strerror(saved) : "read error");
+  else if (st == SIM_ERROR)
+    snprintf(a->error, sizeof a->error, "The program stopped with an error: %s",
+             line[0] != '\0' ? line : "see the console");
+  layout_options lo = {&a->theme, sdlr_measure, a->backend, GRAIN_LOOP};
+  if (layout_build(a->trace, &lo, &a->diagram) != LAYOUT_OK) {
+    snprintf(err, cap, "out of memory");
+    return false;
+  }
+  return true;
 }
 
-/* ---- fonts and scale ----------------------------------------------------------------------- */
+/* ---- the view ----------------------------------------------------------------------------- */
 
-static float pixel_scale(const app *a) {
+static float density(const app *a) {
   int ww = 0, wh = 0, pw = 0, ph = 0;
   SDL_GetWindowSize(a->window, &ww, &wh);
   if (SDL_GetRendererOutputSize(a->renderer, &pw, &ph) != 0 || ww <= 0)
@@ -179,177 +124,245 @@ static float pixel_scale(const app *a) {
   return (float)pw / (float)ww;
 }
 
-static int px(const app *a, int points) { return (int)((float)points * a->scale + 0.5f); }
-
-static app_status open_fonts(app *a, char *err, size_t cap) {
-  TTF_Font *sans = TTF_OpenFont(a->sans_path, px(a, theme.title_pt));
-  TTF_Font *mono = TTF_OpenFont(a->mono_path, px(a, theme.code_pt));
-  if (sans == NULL || mono == NULL) {
-    snprintf(err, cap, "cannot load font %s: %s", sans == NULL ? a->sans_path : a->mono_path,
-             TTF_GetError());
-    if (sans != NULL)
-      TTF_CloseFont(sans);
-    if (mono != NULL)
-      TTF_CloseFont(mono);
-    return APP_FONT_ERROR;
-  }
-  if (a->sans != NULL)
-    TTF_CloseFont(a->sans);
-  if (a->mono != NULL)
-    TTF_CloseFont(a->mono);
-  a->sans = sans;
-  a->mono = mono;
-  return APP_OK;
+static void make_view(const app *a, scene_view *v) {
+  int ww = 0, wh = 0;
+  SDL_GetWindowSize(a->window, &ww, &wh);
+  SDL_GetRendererOutputSize(a->renderer, &v->w, &v->h);
+  const theme *t = &a->theme;
+  float fw = (float)ww / t->design_w, fh = (float)wh / t->design_h;
+  float fit = fw < fh ? fw : fh;
+  float lo = t->fit_min / 100.0f, hi = t->fit_max / 100.0f;
+  fit = fit < lo ? lo : fit > hi ? hi : fit;
+  v->scale = density(a) * fit;
+  v->scroll_x = a->scroll_x;
+  v->scroll_y = a->scroll_y;
+  v->follow = a->follow;
+  v->diagram_only = false;
+  v->playing = a->playing;
+  v->speed = speeds[a->speed];
+  v->error = a->error[0] != '\0' ? a->error : NULL;
+  v->err_text = fmt_buf_str(&a->err);
 }
 
-/* After a resize or a move to another display: reopen the fonts if the pixel scale changed.
- * On failure the old fonts stay, which only costs sharpness. */
-static void update_scale(app *a) {
-  float s = pixel_scale(a);
-  if (s == a->scale)
-    return;
-  float old = a->scale;
-  a->scale = s;
-  char ignored[APP_ERROR_BYTES];
-  if (open_fonts(a, ignored, sizeof ignored) != APP_OK)
-    a->scale = old;
-}
-
-static app_status find_fonts(app *a, const char *override, char *err, size_t cap) {
-  static const font_face faces[] = {FONT_SANS, FONT_MONO};
-  char *paths[] = {a->sans_path, a->mono_path};
-  for (size_t i = 0; i < sizeof faces / sizeof faces[0]; i++) {
-    font_status st = font_resolve(override, faces[i], paths[i], PATHS_MAX);
-    if (st != FONT_OK) {
-      font_describe(st, faces[i], override, err, cap);
-      return APP_FONT_ERROR;
-    }
-  }
-  return APP_OK;
-}
-
-/* ---- drawing --------------------------------------------------------------------------------- */
-
-/* Draws NUL-terminated UTF-8 text with its top-left corner at (x, y) in pixels; returns its width.
- * Empty text draws nothing. */
-static int draw_text(app *a, TTF_Font *font, const char *s, SDL_Color c, int x, int y) {
-  if (s[0] == '\0')
-    return 0;
-  SDL_Surface *surf = TTF_RenderUTF8_Blended(font, s, c);
-  if (surf == NULL)
-    return 0;
-  int w = surf->w;
-  SDL_Texture *tex = SDL_CreateTextureFromSurface(a->renderer, surf);
-  if (tex != NULL) {
-    SDL_Rect dst = {x, y, surf->w, surf->h};
-    SDL_RenderCopy(a->renderer, tex, NULL, &dst);
-    SDL_DestroyTexture(tex);
-  }
-  SDL_FreeSurface(surf);
-  return w;
-}
-
-static void set_color(app *a, SDL_Color c) {
-  SDL_SetRenderDrawColor(a->renderer, c.r, c.g, c.b, c.a);
-}
-
-static int header_height(const app *a) {
-  return TTF_FontLineSkip(a->sans) + 2 * px(a, theme.header_pad);
-}
-
-/* How many source lines fit below the header. */
-static size_t visible_lines(const app *a) {
-  int out_w = 0, out_h = 0;
-  SDL_GetRendererOutputSize(a->renderer, &out_w, &out_h);
-  int room = out_h - header_height(a) - 2 * px(a, theme.margin);
-  int skip = TTF_FontLineSkip(a->mono);
-  return room > 0 && skip > 0 ? (size_t)(room / skip) : 0;
-}
-
-static void draw_header(app *a, int out_w) {
-  int pad = px(a, theme.header_pad), margin = px(a, theme.margin);
-  SDL_Rect band = {0, 0, out_w, header_height(a)};
-  set_color(a, theme.header_bg);
-  SDL_RenderFillRect(a->renderer, &band);
-  draw_text(a, a->sans, a->name, theme.title, margin, pad);
-  int hint_w = 0;
-  if (TTF_SizeUTF8(a->mono, hint_text, &hint_w, NULL) == 0) {
-    int y = pad + (TTF_FontAscent(a->sans) - TTF_FontAscent(a->mono));
-    draw_text(a, a->mono, hint_text, theme.hint, out_w - margin - hint_w, y);
-  }
-}
-
-static void draw_source(app *a, int top) {
-  int margin = px(a, theme.margin), skip = TTF_FontLineSkip(a->mono);
-  char digits[32];
-  snprintf(digits, sizeof digits, "%zu", a->nlines);
-  int gutter_w = 0;
-  TTF_SizeUTF8(a->mono, digits, &gutter_w, NULL);
-  int text_x = margin + gutter_w + px(a, theme.gutter_gap);
-  size_t end = a->scroll + visible_lines(a);
-  char line[APP_LINE_BYTES];
-  for (size_t i = a->scroll, row = 0; i < a->nlines && i < end; i++, row++) {
-    int y = top + (int)row * skip;
-    char num[32];
-    snprintf(num, sizeof num, "%zu", i + 1);
-    int num_w = 0;
-    TTF_SizeUTF8(a->mono, num, &num_w, NULL);
-    draw_text(a, a->mono, num, theme.line_number, margin + gutter_w - num_w, y);
-    line_text(a, i, line, sizeof line);
-    draw_text(a, a->mono, line, theme.text, text_x, y);
-  }
+static void make_input(const app *a, const scene_view *v, scene_input *in) {
+  *in = (scene_input){a->diagram, a->stop,      a->fraction, v, &a->theme, sdlr_measure,
+                      a->backend};
 }
 
 void app_draw(app *a) {
-  int out_w = 0, out_h = 0;
-  SDL_GetRendererOutputSize(a->renderer, &out_w, &out_h);
-  set_color(a, theme.background);
+  scene_view v;
+  scene_input in;
+  make_view(a, &v);
+  make_input(a, &v, &in);
+  scene_build(&in, &a->list);
+  SDL_SetRenderDrawColor(a->renderer, 0, 0, 0, 0xff);
   SDL_RenderClear(a->renderer);
-  draw_header(a, out_w);
-  int top = header_height(a) + px(a, theme.margin);
-  if (a->error[0] != '\0')
-    draw_text(a, a->sans, a->error, theme.error, px(a, theme.margin), top);
-  else
-    draw_source(a, top);
+  sdlr_draw(a->backend, &a->list);
   SDL_RenderPresent(a->renderer);
+  a->dirty = false;
 }
 
-/* ---- events ---------------------------------------------------------------------------------- */
+/* ---- playback ----------------------------------------------------------------------------- */
 
-static void scroll_by(app *a, long delta) {
-  size_t page = visible_lines(a);
-  size_t max = a->nlines > page ? a->nlines - page : 0;
-  long target = (long)a->scroll + delta;
-  size_t next = target < 0 ? 0 : (size_t)target > max ? max : (size_t)target;
-  if (next != a->scroll) {
-    a->scroll = next;
+static void go_to(app *a, size_t stop, bool animate) {
+  size_t last = a->diagram->nstops - 1;
+  a->stop = stop > last ? last : stop;
+  a->fraction = animate ? 0.0f : 1.0f;
+  a->animating = animate;
+  uint64_t now = SDL_GetTicks64();
+  a->anim_start = now;
+  a->hold_start = now;
+  a->follow = true;
+  a->dirty = true;
+}
+
+static void step_forward(app *a) {
+  if (a->stop + 1 < a->diagram->nstops)
+    go_to(a, a->stop + 1, true);
+}
+
+static void step_back(app *a) {
+  if (a->stop > 0)
+    go_to(a, a->stop - 1, false);
+  else
+    go_to(a, 0, false);
+}
+
+static void toggle_play(app *a) {
+  a->playing = !a->playing;
+  if (a->playing && a->stop + 1 >= a->diagram->nstops)
+    go_to(a, 0, false); /* playing from the end starts over */
+  a->hold_start = SDL_GetTicks64();
+  a->dirty = true;
+}
+
+static void change_speed(app *a, int by) {
+  int s = a->speed + by;
+  if (s < 0 || s >= SPEED_COUNT)
+    return;
+  /* keep the animation where it is: restart its clock at the same fraction */
+  uint64_t now = SDL_GetTicks64();
+  float new_ms = scene_stop_ms(a->diagram, &a->theme, a->stop) / speeds[s];
+  if (a->animating)
+    a->anim_start = now - (uint64_t)(a->fraction * new_ms);
+  a->speed = s;
+  a->dirty = true;
+}
+
+bool app_update(app *a, uint64_t now) {
+  float speed = speeds[a->speed];
+  if (a->animating) {
+    float ms = scene_stop_ms(a->diagram, &a->theme, a->stop) / speed;
+    float f = now > a->anim_start ? (float)(now - a->anim_start) / ms : 0.0f;
+    if (f >= 1.0f) {
+      f = 1.0f;
+      a->animating = false;
+      a->hold_start = now;
+    }
+    a->fraction = f;
     a->dirty = true;
+  }
+  if (a->playing && !a->animating) {
+    if (a->stop + 1 >= a->diagram->nstops) {
+      a->playing = false;
+      a->dirty = true;
+    } else if ((float)(now - a->hold_start) >= a->theme.dwell_ms / speed) {
+      step_forward(a);
+      a->anim_start = now;
+    }
+  }
+  return a->animating || a->playing;
+}
+
+/* ---- scrolling and the mouse -------------------------------------------------------------- */
+
+/* The scroll as shown now: when following, what follow computes. */
+static void current_scroll(app *a) {
+  if (!a->follow)
+    return;
+  scene_view v;
+  scene_input in;
+  make_view(a, &v);
+  make_input(a, &v, &in);
+  a->scroll_y = scene_follow_y(&in);
+  a->follow = false;
+}
+
+static void scroll_to(app *a, float x, float y) {
+  scene_view v;
+  scene_input in;
+  make_view(a, &v);
+  make_input(a, &v, &in);
+  float mx = 0, my = 0;
+  scene_scroll_limits(&in, &mx, &my);
+  a->scroll_x = x < 0 ? 0 : x > mx ? mx : x;
+  a->scroll_y = y < 0 ? 0 : y > my ? my : y;
+  a->dirty = true;
+}
+
+static void seek(app *a, float px, float py) {
+  scene_view v;
+  scene_input in;
+  make_view(a, &v);
+  make_input(a, &v, &in);
+  long k = scene_timeline_stop_at(&in, px, py);
+  if (k >= 0 && ((size_t)k != a->stop || a->animating))
+    go_to(a, (size_t)k, false);
+}
+
+static bool in_rect(scene_rect r, float x, float y) {
+  return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+}
+
+static void mouse_down(app *a, const SDL_MouseButtonEvent *b) {
+  if (b->button != SDL_BUTTON_LEFT)
+    return;
+  float d = density(a), x = (float)b->x * d, y = (float)b->y * d;
+  scene_view v;
+  scene_input in;
+  make_view(a, &v);
+  make_input(a, &v, &in);
+  scene_panels p;
+  scene_layout_panels(&in, &p);
+  if (in_rect(p.timeline, x, y)) {
+    a->seeking = true;
+    seek(a, x, y);
+  } else if (in_rect(p.diagram, x, y)) {
+    current_scroll(a);
+    a->panning = true;
+    a->pan_x = x;
+    a->pan_y = y;
+    a->pan_sx = a->scroll_x;
+    a->pan_sy = a->scroll_y;
   }
 }
 
-static bool handle_key(app *a, SDL_Keycode key) {
-  long page = (long)visible_lines(a);
-  switch (key) {
+static void mouse_motion(app *a, const SDL_MouseMotionEvent *m) {
+  float d = density(a), x = (float)m->x * d, y = (float)m->y * d;
+  if (a->seeking) {
+    seek(a, x, y);
+    return;
+  }
+  if (!a->panning)
+    return;
+  scene_view v;
+  scene_input in;
+  make_view(a, &v);
+  make_input(a, &v, &in);
+  scene_panels p;
+  scene_layout_panels(&in, &p);
+  scroll_to(a, a->pan_sx - (x - a->pan_x) / p.dscale, a->pan_sy - (y - a->pan_y) / p.dscale);
+}
+
+static void wheel(app *a, const SDL_MouseWheelEvent *w) {
+  float flip = w->direction == SDL_MOUSEWHEEL_FLIPPED ? -1.0f : 1.0f;
+  float dx = (float)w->x * flip, dy = (float)w->y * flip;
+  if (SDL_GetModState() & KMOD_SHIFT) {
+    dx = dy;
+    dy = 0;
+  }
+  current_scroll(a);
+  float step = a->theme.wheel_step;
+  scroll_to(a, a->scroll_x + dx * step, a->scroll_y - dy * step);
+}
+
+/* ---- events ------------------------------------------------------------------------------- */
+
+static bool handle_key(app *a, const SDL_KeyboardEvent *k) {
+  switch (k->keysym.sym) {
   case SDLK_q:
     return false;
-  case SDLK_UP:
-    scroll_by(a, -1);
-    break;
-  case SDLK_DOWN:
-    scroll_by(a, 1);
-    break;
-  case SDLK_PAGEUP:
-    scroll_by(a, -page);
-    break;
+  case SDLK_RIGHT:
   case SDLK_PAGEDOWN:
+    step_forward(a);
+    break;
+  case SDLK_LEFT:
+  case SDLK_PAGEUP:
+    step_back(a);
+    break;
   case SDLK_SPACE:
-    scroll_by(a, page);
+    toggle_play(a);
     break;
   case SDLK_HOME:
-    scroll_by(a, -(long)a->nlines);
+    go_to(a, 0, false);
     break;
   case SDLK_END:
-    scroll_by(a, (long)a->nlines);
+    go_to(a, a->diagram->nstops - 1, false);
+    break;
+  case SDLK_PLUS:
+  case SDLK_KP_PLUS:
+  case SDLK_EQUALS:
+    change_speed(a, 1);
+    break;
+  case SDLK_MINUS:
+  case SDLK_KP_MINUS:
+    change_speed(a, -1);
+    break;
+  case SDLK_UP:
+  case SDLK_DOWN:
+    current_scroll(a);
+    scroll_to(a, a->scroll_x,
+              a->scroll_y + (k->keysym.sym == SDLK_UP ? -1.0f : 1.0f) * a->theme.wheel_step);
     break;
   default:
     break;
@@ -362,22 +375,26 @@ bool app_handle_event(app *a, const SDL_Event *ev) {
   case SDL_QUIT:
     return false;
   case SDL_KEYDOWN:
-    return handle_key(a, ev->key.keysym.sym);
-  case SDL_MOUSEWHEEL: {
-    long notches = ev->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? ev->wheel.y : -ev->wheel.y;
-    scroll_by(a, notches * theme.wheel_lines);
+    return handle_key(a, &ev->key);
+  case SDL_MOUSEWHEEL:
+    wheel(a, &ev->wheel);
     return true;
-  }
+  case SDL_MOUSEBUTTONDOWN:
+    mouse_down(a, &ev->button);
+    return true;
+  case SDL_MOUSEBUTTONUP:
+    a->panning = false;
+    a->seeking = false;
+    return true;
+  case SDL_MOUSEMOTION:
+    mouse_motion(a, &ev->motion);
+    return true;
   case SDL_WINDOWEVENT:
     switch (ev->window.event) {
     case SDL_WINDOWEVENT_CLOSE:
       return false;
     case SDL_WINDOWEVENT_SIZE_CHANGED:
     case SDL_WINDOWEVENT_DISPLAY_CHANGED:
-      update_scale(a);
-      scroll_by(a, 0);
-      a->dirty = true;
-      break;
     case SDL_WINDOWEVENT_EXPOSED:
     case SDL_WINDOWEVENT_SHOWN:
     case SDL_WINDOWEVENT_RESTORED:
@@ -393,23 +410,37 @@ bool app_handle_event(app *a, const SDL_Event *ev) {
 }
 
 void app_run(app *a) {
+  uint64_t last_frame = SDL_GetTicks64();
+  app_update(a, last_frame);
   app_draw(a);
-  a->dirty = false;
-  SDL_Event ev;
-  while (SDL_WaitEvent(&ev)) {
-    if (!app_handle_event(a, &ev))
-      return;
-    /* Handle everything already queued before drawing, so a burst costs one frame. */
-    if (SDL_PollEvent(NULL))
-      continue;
-    if (a->dirty) {
+  uint64_t frame = (uint64_t)a->theme.frame_ms;
+  for (;;) {
+    SDL_Event ev;
+    bool moving = a->animating || a->playing;
+    int got;
+    if (moving) {
+      uint64_t now = SDL_GetTicks64(), since = now - last_frame;
+      got = SDL_WaitEventTimeout(&ev, since >= frame ? 0 : (int)(frame - since));
+    } else {
+      got = SDL_WaitEvent(&ev);
+    }
+    if (got) {
+      if (!app_handle_event(a, &ev))
+        return;
+      while (SDL_PollEvent(&ev)) /* a burst of events costs one frame */
+        if (!app_handle_event(a, &ev))
+          return;
+    }
+    uint64_t now = SDL_GetTicks64();
+    app_update(a, now);
+    if (a->dirty && (!moving || now - last_frame >= frame || got)) {
       app_draw(a);
-      a->dirty = false;
+      last_frame = now;
     }
   }
 }
 
-/* ---- lifetime -------------------------------------------------------------------------------- */
+/* ---- lifetime ----------------------------------------------------------------------------- */
 
 static void set_icon(app *a, const char *icon) {
   if (icon == NULL)
@@ -440,95 +471,136 @@ static bool choose_video_drivers(void) {
   return true;
 }
 
-static char *base_name(const char *path) {
-  const char *slash = strrchr(path, '/');
-  const char *base = slash != NULL && slash[1] != '\0' ? slash + 1 : path;
-  size_t n = strlen(base);
-  char *copy = malloc(n + 1);
-  if (copy != NULL)
-    memcpy(copy, base, n + 1);
-  return copy;
+static void load_theme(app *a, const char *name) {
+  char data[PATHS_MAX], msg[512];
+  const char *want = name != NULL ? name : default_theme;
+  if (paths_data_dir(data, sizeof data) != PATHS_OK) {
+    theme_defaults(&a->theme);
+    if (name != NULL)
+      fmt_buf_appendf(&a->err, "loopviz: theme %s: no data directory; the built-in theme is used\n",
+                      name);
+    return;
+  }
+  if (theme_load(&a->theme, data, want, msg, sizeof msg) != THEME_OK)
+    fmt_buf_appendf(&a->err, "loopviz: %s; the built-in theme is used\n", msg);
+}
+
+/* The window's size in points: the asked or the theme's, within the display's usable area. */
+static void window_size(const app *a, const app_prefs *cfg, int *w, int *h) {
+  *w = cfg->width > 0 ? cfg->width : (int)a->theme.window_w;
+  *h = cfg->height > 0 ? cfg->height : (int)a->theme.window_h;
+  SDL_Rect usable;
+  if (cfg->width <= 0 && SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 &&
+      usable.h > 0) {
+    if (*w > usable.w)
+      *w = usable.w;
+    if (*h > usable.h)
+      *h = usable.h;
+  }
 }
 
 app_status app_open(const app_config *cfg, app **out, char *err, size_t cap) {
+  return app_open_prefs(cfg, NULL, out, err, cap);
+}
+
+app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **out, char *err,
+                          size_t cap) {
+  static const app_prefs defaults = {NULL, 0, 0};
+  if (prefs == NULL)
+    prefs = &defaults;
   *out = NULL;
   app *a = calloc(1, sizeof *a);
   if (a == NULL) {
     snprintf(err, cap, "out of memory");
     return APP_NO_MEMORY;
   }
-  app_status st = find_fonts(a, cfg->font, err, cap);
-  if (st != APP_OK) {
-    free(a);
-    return st;
+  fmt_buf_init(&a->out);
+  fmt_buf_init(&a->err);
+  scene_list_init(&a->list);
+  a->speed = SPEED_DEFAULT;
+  a->follow = true;
+  a->fraction = 1.0f;
+  if (sdlr_find_fonts(cfg->font, a->font_store, &a->fonts, err, cap) != SDLR_OK) {
+    app_close(a);
+    return APP_FONT_ERROR;
   }
   if (!choose_video_drivers()) {
     snprintf(err, cap, "no display available (neither DISPLAY nor WAYLAND_DISPLAY is set)");
-    free(a);
+    app_close(a);
     return APP_NO_DISPLAY;
   }
   if (SDL_Init(SDL_INIT_VIDEO) != 0) {
     snprintf(err, cap, "no display available (SDL: %s)", SDL_GetError());
+    fmt_buf_free(&a->out);
+    fmt_buf_free(&a->err);
     free(a);
     return APP_NO_DISPLAY;
   }
-  if (TTF_Init() != 0) {
-    snprintf(err, cap, "SDL_ttf: %s", TTF_GetError());
-    SDL_Quit();
-    free(a);
-    return APP_SDL_ERROR;
+  load_theme(a, prefs->theme);
+  int w = 0, h = 0;
+  window_size(a, prefs, &w, &h);
+  a->window = SDL_CreateWindow("loopviz", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, w, h,
+                               SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+  if (a->window != NULL) {
+    a->renderer = SDL_CreateRenderer(a->window, -1, SDL_RENDERER_PRESENTVSYNC);
+    if (a->renderer == NULL) /* no vsync to be had: frames are paced by frame_ms anyway */
+      a->renderer = SDL_CreateRenderer(a->window, -1, 0);
   }
-  a->window =
-      SDL_CreateWindow("loopviz", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, theme.window_w,
-                       theme.window_h, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-  if (a->window != NULL)
-    a->renderer = SDL_CreateRenderer(a->window, -1, 0);
   if (a->renderer == NULL) {
     snprintf(err, cap, "cannot open a window: %s", SDL_GetError());
     app_close(a);
     return APP_SDL_ERROR;
   }
-  a->scale = pixel_scale(a);
-  st = open_fonts(a, err, cap);
-  a->name = base_name(cfg->scenario);
-  if (st == APP_OK && a->name == NULL) {
-    snprintf(err, cap, "out of memory");
-    st = APP_NO_MEMORY;
-  }
-  if (st != APP_OK) {
+  sdlr_status st = sdlr_new(a->renderer, &a->fonts, &a->backend, err, cap);
+  if (st != SDLR_OK) {
     app_close(a);
-    return st;
+    return st == SDLR_FONT_ERROR ? APP_FONT_ERROR : st == SDLR_NO_MEMORY ? APP_NO_MEMORY
+                                                                          : APP_SDL_ERROR;
   }
   set_icon(a, cfg->icon);
-  load_scenario(a, cfg->scenario);
+  const char *slash = strrchr(cfg->scenario, '/');
+  char title[PATHS_MAX];
+  snprintf(title, sizeof title, "loopviz \xe2\x80\x94 %s", slash != NULL ? slash + 1 : cfg->scenario);
+  SDL_SetWindowTitle(a->window, title);
+  if (!load(a, cfg->scenario, err, cap)) {
+    app_close(a);
+    return APP_NO_MEMORY;
+  }
+  a->stop = 0;
+  a->dirty = true;
   *out = a;
   return APP_OK;
 }
 
 const char *app_error(const app *a) { return a->error[0] != '\0' ? a->error : NULL; }
-
-size_t app_line_count(const app *a) { return a->nlines; }
-
-size_t app_scroll(const app *a) { return a->scroll; }
-
+const char *app_output(const app *a) { return fmt_buf_str(&a->out); }
+const char *app_messages(const app *a) { return fmt_buf_str(&a->err); }
+size_t app_stop(const app *a) { return a->stop; }
+size_t app_stop_count(const app *a) { return a->diagram->nstops; }
+float app_fraction(const app *a) { return a->fraction; }
+bool app_playing(const app *a) { return a->playing; }
+float app_speed(const app *a) { return speeds[a->speed]; }
+bool app_following(const app *a) { return a->follow; }
+const layout_diagram *app_diagram(const app *a) { return a->diagram; }
+const scene_list *app_scene(const app *a) { return &a->list; }
 SDL_Renderer *app_renderer(app *a) { return a->renderer; }
 
 void app_close(app *a) {
   if (a == NULL)
     return;
-  if (a->sans != NULL)
-    TTF_CloseFont(a->sans);
-  if (a->mono != NULL)
-    TTF_CloseFont(a->mono);
+  sdlr_free(a->backend);
   if (a->renderer != NULL)
     SDL_DestroyRenderer(a->renderer);
   if (a->window != NULL)
     SDL_DestroyWindow(a->window);
-  IMG_Quit();
-  TTF_Quit();
-  SDL_Quit();
-  free(a->name);
-  free(a->text);
-  free(a->line_starts);
+  if (a->window != NULL || a->renderer != NULL || SDL_WasInit(SDL_INIT_VIDEO)) {
+    IMG_Quit();
+    SDL_Quit();
+  }
+  layout_free(a->diagram);
+  trace_free(a->trace);
+  scene_list_free(&a->list);
+  fmt_buf_free(&a->out);
+  fmt_buf_free(&a->err);
   free(a);
 }

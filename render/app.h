@@ -1,13 +1,25 @@
-/* app: the SDL window. For now it shows one scenario's file name and source text; it redraws
- * only when an event asks for it and quits on window close or the q key.
+/* app: the window. It runs a scenario on the simulator with a trace, lays the trace out as a
+ * sequence diagram and plays it back, step by step, beside the code, the event loop's queues and
+ * the program's output.
  *
- * A scenario that cannot be read is not fatal: the window opens and shows why instead. */
+ * The playhead is a stop of the diagram plus the fraction of that stop's animation shown; the
+ * trace and the diagram never change after loading, so stepping back is moving the playhead.
+ * Every frame is scene_build(diagram, playhead, view, theme) replayed by the SDL backend.
+ *
+ * Keys: Right/Left step, Space play or pause, Home/End, + and - speed, q quit. The mouse wheel
+ * scrolls the diagram (Shift: sideways), dragging pans it, clicking or dragging on the timeline
+ * seeks. The window draws 60 frames a second while something moves and otherwise sleeps in
+ * SDL_WaitEvent. A scenario that cannot be read, does not compile or raises is shown, never
+ * fatal. */
 #ifndef LOOPVIZ_APP_H
 #define LOOPVIZ_APP_H
 
 #include <SDL.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "scene.h"
 
 typedef struct app app; /* opaque; only app.c sees inside */
 
@@ -20,38 +32,68 @@ typedef enum app_status {
 } app_status;
 
 typedef struct app_config {
-  const char *scenario; /* path of the scenario file to show */
+  const char *scenario; /* path of the scenario file to run and show */
   const char *font;     /* --font override for all text, or NULL to ask fontconfig */
   const char *icon;     /* PNG for the window icon, or NULL; a missing file is no error */
 } app_config;
 
-/* Initialises SDL video and SDL_ttf, opens the window and loads the scenario text. On failure
- * *out is NULL, SDL is shut down again and a one-line reason is written to err. */
+/* Choices beyond app_config; all-zero means the defaults. */
+typedef struct app_prefs {
+  const char *theme; /* theme name (assets/themes/NAME.theme), or NULL for "light" */
+  int width;         /* initial window width in points, 0 for the theme's */
+  int height;        /* initial window height in points, 0 for the theme's */
+} app_prefs;
+
+/* Initialises SDL video, opens the window, runs the scenario and lays it out. On failure *out is
+ * NULL, SDL is shut down again and a one-line reason is written to err. A scenario that fails is
+ * no failure here: the window shows why. */
 app_status app_open(const app_config *cfg, app **out, char *err, size_t cap);
+
+/* app_open with preferences (prefs may be NULL). */
+app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **out, char *err,
+                          size_t cap);
 
 /* Feeds one event to the app. Returns false when the app should quit. */
 bool app_handle_event(app *a, const SDL_Event *ev);
 
+/* Moves animation and playback on to time now_ms (SDL_GetTicks64). Returns true while something
+ * is moving (the caller should keep drawing frames). */
+bool app_update(app *a, uint64_t now_ms);
+
 /* Draws one frame and presents it. */
 void app_draw(app *a);
 
-/* Draws, then waits for events and redraws after those that change what is shown, until
- * app_handle_event says to quit. */
+/* Draws, then handles events until app_handle_event says to quit: frames at the theme's frame
+ * rate while animating or playing, otherwise asleep in SDL_WaitEvent. */
 void app_run(app *a);
 
-/* The message shown instead of the source when the scenario could not be read, else NULL. */
+/* The reason the scenario is not shown as it should be (unreadable, syntax error, uncaught
+ * exception), or NULL. */
 const char *app_error(const app *a);
 
-/* Number of source lines loaded (0 when the scenario could not be read). */
-size_t app_line_count(const app *a);
+/* Everything the program wrote to stdout (the console panel shows it step by step). */
+const char *app_output(const app *a);
 
-/* Index of the first source line on screen. */
-size_t app_scroll(const app *a);
+/* Tracebacks, warnings and loopviz's own complaints (an unreadable theme), as the console shows
+ * them at the end. */
+const char *app_messages(const app *a);
+
+/* Playback state, for tests. */
+size_t app_stop(const app *a);        /* the playhead's stop */
+size_t app_stop_count(const app *a);  /* stops in the diagram */
+float app_fraction(const app *a);     /* how much of the stop's animation is shown */
+bool app_playing(const app *a);       /* Space toggled playback on */
+float app_speed(const app *a);        /* the speed factor */
+bool app_following(const app *a);     /* the diagram scrolls with the playhead */
+
+/* The diagram and the last frame's display list. */
+const layout_diagram *app_diagram(const app *a);
+const scene_list *app_scene(const app *a);
 
 /* The renderer, so tests can read pixels back. */
 SDL_Renderer *app_renderer(app *a);
 
-/* Closes the window and shuts SDL_ttf and SDL down. Accepts NULL. */
+/* Closes the window and shuts SDL down. Accepts NULL. */
 void app_close(app *a);
 
 #endif

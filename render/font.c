@@ -14,6 +14,13 @@
 static const char *const family_names[] = {
     [FONT_SANS] = "DejaVu Sans",
     [FONT_MONO] = "DejaVu Sans Mono",
+    [FONT_SANS_BOLD] = "DejaVu Sans",
+};
+
+static const int weights[] = {
+    [FONT_SANS] = FC_WEIGHT_REGULAR,
+    [FONT_MONO] = FC_WEIGHT_REGULAR,
+    [FONT_SANS_BOLD] = FC_WEIGHT_BOLD,
 };
 
 const char *font_family(font_face face) { return family_names[face]; }
@@ -33,12 +40,13 @@ static int readable_file(const char *p) {
 
 /* Asks fontconfig for the best match of the family and accepts it only when the match really is
  * that family (FcFontMatch always answers something) and its file exists. */
-static font_status match_family(FcConfig *cfg, const char *family, char *path, size_t cap) {
+static font_status match_family(FcConfig *cfg, const char *family, int weight, char *path,
+                                size_t cap) {
   FcPattern *pat = FcPatternCreate();
   if (pat == NULL)
     return FONT_NO_FONTCONFIG;
   FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-  FcPatternAddInteger(pat, FC_WEIGHT, FC_WEIGHT_REGULAR);
+  FcPatternAddInteger(pat, FC_WEIGHT, weight);
   FcPatternAddInteger(pat, FC_SLANT, FC_SLANT_ROMAN);
   FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
   FcConfigSubstitute(cfg, pat, FcMatchPattern);
@@ -51,7 +59,10 @@ static font_status match_family(FcConfig *cfg, const char *family, char *path, s
   font_status st = FONT_NOT_FOUND;
   FcChar8 *got_family = NULL;
   FcChar8 *file = NULL;
+  int got_weight = -1;
   if (FcPatternGetString(match, FC_FAMILY, 0, &got_family) == FcResultMatch &&
+      FcPatternGetInteger(match, FC_WEIGHT, 0, &got_weight) == FcResultMatch &&
+      got_weight == weight &&
       FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
       strcasecmp((const char *)got_family, family) == 0 && readable_file((const char *)file))
     st = copy_path(path, cap, (const char *)file);
@@ -63,7 +74,7 @@ font_status font_find(font_face face, char *path, size_t cap) {
   FcConfig *cfg = FcInitLoadConfigAndFonts();
   if (cfg == NULL)
     return FONT_NO_FONTCONFIG;
-  font_status st = match_family(cfg, font_family(face), path, cap);
+  font_status st = match_family(cfg, font_family(face), weights[face], path, cap);
   FcConfigDestroy(cfg);
   return st;
 }

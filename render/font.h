@@ -1,8 +1,8 @@
 /* font: finds the font files loopviz draws with, through fontconfig.
  *
- * loopviz ships no font files. It asks fontconfig for DejaVu Sans (labels) and DejaVu Sans Mono
- * (source code), which Debian's fonts-dejavu-core package provides. The user can override both
- * with one file (--font PATH). */
+ * loopviz ships no font files. It asks fontconfig for DejaVu Sans (labels), DejaVu Sans Bold
+ * (titles) and DejaVu Sans Mono (source code), which Debian's fonts-dejavu-core package provides.
+ * The user can override all of them with one file (--font PATH). */
 #ifndef LOOPVIZ_FONT_H
 #define LOOPVIZ_FONT_H
 
@@ -11,6 +11,7 @@
 typedef enum font_face {
   FONT_SANS = 0, /* proportional text: titles, labels */
   FONT_MONO = 1, /* source code */
+  FONT_SANS_BOLD = 2, /* titles: DejaVu Sans at bold weight */
 } font_face;
 
 typedef enum font_status {

@@ -1,5 +1,6 @@
 /* Smoke tests for render/app on SDL's dummy video driver: the window opens without a display,
- * shows a scenario or the reason it cannot, scrolls, and quits on q and on window close. */
+ * runs a scenario, and the playhead follows injected keys, clicks and time; failures of the
+ * scenario are shown, not fatal. */
 #define _XOPEN_SOURCE 700
 
 #include <setjmp.h>
@@ -18,19 +19,20 @@
 #include <string.h>
 #include <unistd.h>
 
+static const char gather[] = LOOPVIZ_SOURCE_DIR "/scenarios/gather.py";
+
 typedef struct fixture {
-  char path[64]; /* a scenario file written for the test */
+  char path[64]; /* a scenario file written for the test, or "" */
   app *app;      /* the app under test, or NULL */
 } fixture;
 
-static void write_scenario(fixture *f, int lines) {
+static void write_scenario(fixture *f, const char *text) {
   snprintf(f->path, sizeof f->path, "/tmp/loopviz_test_app_XXXXXX");
   int fd = mkstemp(f->path);
   assert_true(fd >= 0);
   FILE *out = fdopen(fd, "w");
   assert_non_null(out);
-  for (int i = 0; i < lines; i++)
-    fprintf(out, i % 2 ? "\tprint('line %d')\n" : "x = %d\n", i);
+  fputs(text, out);
   fclose(out);
 }
 
@@ -71,23 +73,140 @@ static SDL_Event key_event(SDL_Keycode key) {
   return ev;
 }
 
-static void test_shows_scenario_and_quits_on_q(void **state) {
-  fixture *f = *state;
-  write_scenario(f, 3);
-  open_app(f, f->path);
-  assert_null(app_error(f->app));
-  assert_int_equal(app_line_count(f->app), 3);
+static void press(app *a, SDL_Keycode key) {
+  SDL_Event ev = key_event(key);
+  assert_true(app_handle_event(a, &ev));
+}
 
-  SDL_Event q = key_event(SDLK_q);
+/* Lets every animation finish. */
+static void settle(app *a) { app_update(a, SDL_GetTicks64() + 60 * 1000); }
+
+static void test_runs_scenario_and_steps_through_app_run(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  assert_null(app_error(f->app));
+  assert_true(app_stop_count(f->app) > 10);
+  assert_int_equal(app_stop(f->app), 0);
+  assert_false(app_update(f->app, SDL_GetTicks64())); /* idle: nothing to animate */
+
+  SDL_Event right = key_event(SDLK_RIGHT), q = key_event(SDLK_q);
+  assert_int_equal(SDL_PushEvent(&right), 1);
+  assert_int_equal(SDL_PushEvent(&right), 1);
   assert_int_equal(SDL_PushEvent(&q), 1);
   app_run(f->app); /* returns only once q is handled; CTest's timeout catches a hang */
+  assert_int_equal(app_stop(f->app), 2);
   assert_int_equal(SDL_PollEvent(NULL), 0);
+}
+
+static void test_keys_move_the_playhead(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  size_t last = app_stop_count(f->app) - 1;
+  press(f->app, SDLK_RIGHT);
+  assert_int_equal(app_stop(f->app), 1);
+  assert_true(app_fraction(f->app) < 1.0f); /* the step animates */
+  press(f->app, SDLK_RIGHT);                /* stepping on never waits for it */
+  press(f->app, SDLK_RIGHT);
+  assert_int_equal(app_stop(f->app), 3);
+  settle(f->app);
+  assert_true(app_fraction(f->app) == 1.0f);
+  press(f->app, SDLK_LEFT); /* stepping back is exact and instant */
+  assert_int_equal(app_stop(f->app), 2);
+  assert_true(app_fraction(f->app) == 1.0f);
+  press(f->app, SDLK_END);
+  assert_int_equal(app_stop(f->app), last);
+  press(f->app, SDLK_RIGHT);
+  assert_int_equal(app_stop(f->app), last);
+  press(f->app, SDLK_HOME);
+  assert_int_equal(app_stop(f->app), 0);
+  press(f->app, SDLK_LEFT);
+  assert_int_equal(app_stop(f->app), 0);
+  press(f->app, SDLK_PAGEDOWN); /* presenter remotes send these */
+  assert_int_equal(app_stop(f->app), 1);
+  press(f->app, SDLK_PAGEUP);
+  assert_int_equal(app_stop(f->app), 0);
+}
+
+static void test_speed_keys(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  assert_true(app_speed(f->app) == 1.0f);
+  press(f->app, SDLK_PLUS);
+  assert_true(app_speed(f->app) == 1.5f);
+  press(f->app, SDLK_MINUS);
+  press(f->app, SDLK_MINUS);
+  assert_true(app_speed(f->app) == 0.5f);
+  for (int i = 0; i < 10; i++)
+    press(f->app, SDLK_MINUS);
+  assert_true(app_speed(f->app) == 0.25f);
+  for (int i = 0; i < 10; i++)
+    press(f->app, SDLK_EQUALS);
+  assert_true(app_speed(f->app) == 4.0f);
+}
+
+/* Space plays: with time passing, the playhead walks to the end and stops there. */
+static void test_playback_runs_to_the_end(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  size_t n = app_stop_count(f->app);
+  press(f->app, SDLK_SPACE);
+  assert_true(app_playing(f->app));
+  uint64_t now = SDL_GetTicks64();
+  size_t seen = 0;
+  for (int i = 0; i < 10000 && app_playing(f->app); i++) {
+    now += 50;
+    assert_true(app_update(f->app, now) || !app_playing(f->app));
+    if (app_stop(f->app) > seen)
+      seen = app_stop(f->app);
+  }
+  assert_false(app_playing(f->app));
+  assert_int_equal(app_stop(f->app), n - 1);
+  assert_int_equal(seen, n - 1);
+  assert_false(app_update(f->app, now + 1000));
+  press(f->app, SDLK_SPACE); /* playing at the end starts over */
+  assert_true(app_playing(f->app));
+  assert_int_equal(app_stop(f->app), 0);
+  press(f->app, SDLK_SPACE);
+  assert_false(app_playing(f->app));
+}
+
+static SDL_Event mouse_button(Uint32 type, int x, int y) {
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = type;
+  ev.button.button = SDL_BUTTON_LEFT;
+  ev.button.x = x;
+  ev.button.y = y;
+  return ev;
+}
+
+/* A click near the right end of the timeline strip (across the bottom) seeks near the end; the
+ * wheel scrolls the diagram and stops it following the playhead until the next step. */
+static void test_mouse_seeks_and_scrolls(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  int w = 0, h = 0;
+  SDL_GetWindowSize(SDL_RenderGetWindow(app_renderer(f->app)), &w, &h);
+  SDL_Event down = mouse_button(SDL_MOUSEBUTTONDOWN, w - w / 50, h - h / 20);
+  SDL_Event up = mouse_button(SDL_MOUSEBUTTONUP, w - w / 50, h - h / 20);
+  assert_true(app_handle_event(f->app, &down));
+  assert_true(app_handle_event(f->app, &up));
+  assert_true(app_stop(f->app) > app_stop_count(f->app) / 2);
+  assert_true(app_following(f->app));
+  SDL_Event wheel;
+  memset(&wheel, 0, sizeof wheel);
+  wheel.type = SDL_MOUSEWHEEL;
+  wheel.wheel.y = -3;
+  assert_true(app_handle_event(f->app, &wheel));
+  assert_false(app_following(f->app));
+  app_draw(f->app);
+  press(f->app, SDLK_HOME);
+  assert_true(app_following(f->app));
 }
 
 static void test_quits_on_close_and_sdl_quit(void **state) {
   fixture *f = *state;
-  write_scenario(f, 1);
-  open_app(f, f->path);
+  open_app(f, gather);
   SDL_Event ev;
   memset(&ev, 0, sizeof ev);
   ev.type = SDL_WINDOWEVENT;
@@ -105,32 +224,68 @@ static void test_missing_file_shows_error(void **state) {
   const char *e = app_error(f->app);
   assert_non_null(e);
   assert_non_null(strstr(e, "/nonexistent/loopviz/scenario.py"));
-  assert_non_null(strstr(e, "No such file"));
-  assert_int_equal(app_line_count(f->app), 0);
+  assert_int_equal(app_stop_count(f->app), 1);
+  press(f->app, SDLK_RIGHT);
   app_draw(f->app);
 }
 
-static void test_scrolls_within_bounds(void **state) {
+/* True when some text command of the last frame contains needle. */
+static bool frame_has_text(const app *a, const char *needle) {
+  const scene_list *l = app_scene(a);
+  for (size_t i = 0; i < l->n; i++)
+    if (l->cmds[i].op == SC_TEXT && strstr(scene_cmd_text(l, &l->cmds[i]), needle) != NULL)
+      return true;
+  return false;
+}
+
+static void test_syntax_error_is_shown(void **state) {
   fixture *f = *state;
-  write_scenario(f, 500);
+  write_scenario(f, "import asyncio\n\nasync def main(:\n    pass\n");
   open_app(f, f->path);
-  assert_int_equal(app_line_count(f->app), 500);
-  assert_int_equal(app_scroll(f->app), 0);
-  SDL_Event up = key_event(SDLK_UP);
-  app_handle_event(f->app, &up);
-  assert_int_equal(app_scroll(f->app), 0);
-  SDL_Event down = key_event(SDLK_DOWN);
-  app_handle_event(f->app, &down);
-  assert_int_equal(app_scroll(f->app), 1);
-  SDL_Event end = key_event(SDLK_END);
-  app_handle_event(f->app, &end);
-  size_t last = app_scroll(f->app);
-  assert_true(last > 400 && last < 500); /* the last page is full, not one line */
-  app_handle_event(f->app, &down);
-  assert_int_equal(app_scroll(f->app), last);
-  SDL_Event home = key_event(SDLK_HOME);
-  app_handle_event(f->app, &home);
-  assert_int_equal(app_scroll(f->app), 0);
+  assert_non_null(app_error(f->app));
+  assert_non_null(strstr(app_error(f->app), "SyntaxError"));
+  app_draw(f->app); /* no step ran: the error shows from the first stop */
+  assert_true(frame_has_text(f->app, "SyntaxError"));
+  assert_true(frame_has_text(f->app, "async def main(:"));
+}
+
+static void test_runtime_error_is_shown_at_the_end(void **state) {
+  fixture *f = *state;
+  write_scenario(f, "import asyncio\n\nasync def main():\n    await asyncio.sleep(1)\n"
+                    "    raise ValueError('boom')\n\nasyncio.run(main())\n");
+  open_app(f, f->path);
+  assert_non_null(app_error(f->app));
+  assert_non_null(strstr(app_error(f->app), "ValueError: boom"));
+  assert_true(app_stop_count(f->app) > 2);
+  app_draw(f->app);
+  assert_false(frame_has_text(f->app, "ValueError: boom")); /* not yet: it happens at the end */
+  press(f->app, SDLK_END);
+  app_draw(f->app);
+  assert_true(frame_has_text(f->app, "ValueError: boom"));
+  assert_true(frame_has_text(f->app, "Traceback")); /* the console shows the traceback */
+}
+
+/* The console shows, step by step, exactly what the program wrote to stdout. */
+static void test_console_matches_stdout(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  app_draw(f->app);
+  assert_false(frame_has_text(f->app, "Fetching data 1..."));
+  press(f->app, SDLK_END);
+  app_draw(f->app);
+  const char *out = app_output(f->app);
+  assert_non_null(strstr(out, "Total time: 3.00 seconds\n"));
+  char line[256];
+  for (const char *p = out; *p != '\0';) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+    if (n < 40) { /* longer lines are wrapped in the panel */
+      snprintf(line, sizeof line, "%.*s", (int)n, p);
+      if (!frame_has_text(f->app, line))
+        fail_msg("console lacks '%s'", line);
+    }
+    p += n + (nl != NULL);
+  }
 }
 
 /* Counts pixels of a rectangle of the frame that differ from the pixel at its top-left corner. */
@@ -145,28 +300,51 @@ static int differing_pixels(SDL_Renderer *r, SDL_Rect rect) {
   return n;
 }
 
-static void test_draws_text(void **state) {
+static void test_draws_panels(void **state) {
   fixture *f = *state;
-  write_scenario(f, 20);
-  open_app(f, f->path);
+  open_app(f, gather);
+  press(f->app, SDLK_END);
   app_draw(f->app);
   SDL_Renderer *r = app_renderer(f->app);
   int w = 0, h = 0;
   assert_int_equal(SDL_GetRendererOutputSize(r, &w, &h), 0);
-  /* The left half of the top third holds the header and the first source lines: text is drawn
-   * there. The bottom-right corner, below 20 lines, is plain background. */
-  assert_true(differing_pixels(r, (SDL_Rect){0, 0, w / 2, h / 3}) > 100);
-  assert_int_equal(differing_pixels(r, (SDL_Rect){w / 2, h - h / 4, w / 2, h / 4}), 0);
+  /* the caption band, the code panel and the diagram all hold drawings */
+  assert_true(differing_pixels(r, (SDL_Rect){0, 0, w, h / 12}) > 500);
+  assert_true(differing_pixels(r, (SDL_Rect){0, h / 8, w / 4, h / 4}) > 500);
+  assert_true(differing_pixels(r, (SDL_Rect){w / 2, h / 4, w / 2, h / 2}) > 500);
+}
+
+static void test_window_events_redraw(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_WINDOWEVENT;
+  ev.window.event = SDL_WINDOWEVENT_SIZE_CHANGED;
+  assert_true(app_handle_event(f->app, &ev));
+  SDL_Event q = key_event(SDLK_q);
+  assert_int_equal(SDL_PushEvent(&q), 1);
+  app_run(f->app);
 }
 
 static void test_bad_font_override(void **state) {
   fixture *f = *state;
-  write_scenario(f, 1);
-  app_config cfg = {f->path, "/nonexistent/font.ttf", NULL};
+  app_config cfg = {gather, "/nonexistent/font.ttf", NULL};
   char err[512] = "";
   assert_int_equal(app_open(&cfg, &f->app, err, sizeof err), APP_FONT_ERROR);
   assert_null(f->app);
   assert_non_null(strstr(err, "--font /nonexistent/font.ttf"));
+}
+
+static void test_unknown_theme_falls_back(void **state) {
+  fixture *f = *state;
+  app_config cfg = {gather, NULL, NULL};
+  app_prefs prefs = {"no-such-theme", 800, 500};
+  char err[512] = "";
+  assert_int_equal(app_open_prefs(&cfg, &prefs, &f->app, err, sizeof err), APP_OK);
+  assert_non_null(strstr(app_messages(f->app), "no-such-theme")); /* said in the console */
+  press(f->app, SDLK_END);
+  app_draw(f->app);
 }
 
 /* The bundled window icon loads through SDL_image, and the app accepts it. */
@@ -179,20 +357,28 @@ static void test_icon_asset(void **state) {
   assert_int_equal(s->w, 64);
   assert_int_equal(s->h, 64);
   SDL_FreeSurface(s);
-  write_scenario(f, 1);
-  app_config cfg = {f->path, NULL, icon};
+  app_config cfg = {gather, NULL, icon};
   char err[512] = "";
   assert_int_equal(app_open(&cfg, &f->app, err, sizeof err), APP_OK);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_shows_scenario_and_quits_on_q, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_runs_scenario_and_steps_through_app_run, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_keys_move_the_playhead, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_speed_keys, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_playback_runs_to_the_end, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_mouse_seeks_and_scrolls, setup, teardown),
       cmocka_unit_test_setup_teardown(test_quits_on_close_and_sdl_quit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_missing_file_shows_error, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_scrolls_within_bounds, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_draws_text, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_syntax_error_is_shown, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_runtime_error_is_shown_at_the_end, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_console_matches_stdout, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_draws_panels, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_window_events_redraw, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_font_override, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unknown_theme_falls_back, setup, teardown),
       cmocka_unit_test_setup_teardown(test_icon_asset, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,1161 @@
+/* layout: one walk over the trace makes the rows, bars, stops and captions; then the lanes are
+ * spaced so every label fits, and the timeline's runs are compressed. See layout.h. */
+#include "layout.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+  LABEL_BYTES = 512,   /* room for one formatted label */
+  CAPTION_BYTES = 768, /* room for one caption */
+};
+
+static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
+
+typedef struct task_info {
+  uint32_t lane;      /* its lifeline */
+  int32_t bar;        /* index of its open bar, or -1 */
+  bool suspended;     /* waits on an await */
+  trace_wait wait;    /* what it awaits, while suspended */
+  int32_t wait_b;     /* the related id of that wait */
+  uint32_t wait_text; /* pool: what it awaits ("asyncio.sleep(2)") */
+  uint32_t wait_lane; /* the lane its await arrow went to */
+  int32_t line;       /* the line it is at */
+  layout_state state; /* for the timeline */
+  bool ran;           /* it ran during the current step */
+} task_info;
+
+/* What happened since the last stop, for its caption. */
+typedef struct step_acc {
+  int32_t task;    /* the task whose step it was, or -1 */
+  int wake;        /* trace_wake of its step, or -1 when no step began */
+  int32_t wake_b;  /* the wake's related id */
+  size_t created;  /* tasks it created */
+  size_t prints;   /* print calls */
+  double time_from; /* the clock at the previous stop */
+} step_acc;
+
+typedef struct builder {
+  layout_diagram *d;          /* what is built */
+  const layout_options *o;    /* measuring and theme */
+  const theme *th;            /* o->theme */
+  const trace *t;             /* the trace */
+  task_info *tasks;           /* per task id */
+  size_t ntasks;              /* entries */
+  int32_t *timer_task;        /* per handle id: the task whose sleep it ends, or -1 */
+  int32_t *handle_cb;         /* per handle id: its trace_cb, or -1 */
+  uint32_t *handle_text;      /* per handle id: trace pool offset of its description */
+  size_t nhandles;            /* entries of the three */
+  uint32_t *sync_keys;        /* pool: title of each sync lane, in lane order */
+  size_t nsync;               /* entries */
+  uint32_t first_sync;        /* index of the first sync lane */
+  float *row_w;               /* per row: the width its label needs between its lanes */
+  int32_t running;            /* the task whose step is in progress, or -1 */
+  size_t ready;               /* handles in the ready queue */
+  size_t timers;              /* pending timers */
+  float cursor;               /* top of the next row */
+  step_acc acc;               /* the current step, for its caption */
+  uint8_t *states;            /* per stop, per task: layout_state during that step */
+  size_t cap_rows;            /* allocated rows (and row_w) */
+  size_t cap_bars;            /* allocated bars */
+  size_t cap_stops;           /* allocated stops (and states rows) */
+  bool oom;                   /* an allocation failed */
+} builder;
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static bool grow(void **arr, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap)
+    return true;
+  size_t n = *cap ? *cap : 16;
+  while (n < need)
+    n *= 2;
+  void *p = realloc(*arr, n * elem);
+  if (p == NULL)
+    return false;
+  *arr = p;
+  *cap = n;
+  return true;
+}
+
+static uint32_t pool_addn(builder *b, const char *s, size_t len) {
+  layout_diagram *d = b->d;
+  if (b->oom || !grow((void **)&d->pool, &d->pool_cap, d->pool_len + len + 1, 1)) {
+    b->oom = true;
+    return 0; /* offset 0 holds "" */
+  }
+  uint32_t off = (uint32_t)d->pool_len;
+  memcpy(d->pool + off, s, len);
+  d->pool[off + len] = '\0';
+  d->pool_len += len + 1;
+  return off;
+}
+
+static uint32_t pool_add(builder *b, const char *s) { return pool_addn(b, s, strlen(s)); }
+
+static uint32_t pool_addf(builder *b, const char *fmt, ...) {
+  char buf[CAPTION_BYTES];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    n = 0;
+  if ((size_t)n >= sizeof buf)
+    n = (int)sizeof buf - 1;
+  return pool_addn(b, buf, (size_t)n);
+}
+
+const char *layout_text(const layout_diagram *d, uint32_t off) {
+  return off < d->pool_len ? d->pool + off : "";
+}
+
+static const char *btext(const builder *b, uint32_t off) { return layout_text(b->d, off); }
+
+/* Copies s into out, cut after max characters (UTF-8 aware) with an ellipsis. */
+static void elide(const char *s, size_t max, char *out, size_t cap) {
+  size_t chars = 0, i = 0;
+  while (s[i] != '\0') {
+    if (((unsigned char)s[i] & 0xc0) != 0x80) {
+      if (chars == max)
+        break;
+      chars++;
+    }
+    i++;
+  }
+  bool cut = s[i] != '\0';
+  size_t room = cap - 1 - (cut ? sizeof ellipsis - 1 : 0);
+  if (i > room) {
+    i = room;
+    while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
+      i--;
+    cut = true;
+  }
+  memcpy(out, s, i);
+  if (cut)
+    memcpy(out + i, ellipsis, sizeof ellipsis - 1);
+  out[i + (cut ? sizeof ellipsis - 1 : 0)] = '\0';
+}
+
+static void measure(const builder *b, layout_face face, float size, const char *s, float *w,
+                    float *h) {
+  float ww = 0, hh = 0;
+  /* The widest of the text's lines; the height of all of them. */
+  size_t lines = 0;
+  const char *p = s;
+  for (;;) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+    float lw = 0, lh = 0;
+    b->o->measure(b->o->measure_user, face, size, p, n, &lw, &lh);
+    if (lw > ww)
+      ww = lw;
+    hh = lh;
+    lines++;
+    if (nl == NULL)
+      break;
+    p = nl + 1;
+  }
+  *w = ww;
+  *h = hh * (float)lines;
+}
+
+static float line_height(const builder *b, layout_face face, float size) {
+  float w = 0, h = 0;
+  b->o->measure(b->o->measure_user, face, size, "Ag", 2, &w, &h);
+  return h;
+}
+
+const char *layout_task_name(const layout_diagram *d, int32_t task) {
+  const trace_task *k = trace_task_at(d->trace, task);
+  if (k == NULL)
+    return "the program";
+  if (task == 0)
+    return "Main";
+  return trace_text(d->trace, k->name);
+}
+
+static const char *task_label(const builder *b, int32_t task) {
+  const trace_task *k = trace_task_at(b->t, task);
+  return k != NULL ? trace_text(b->t, k->label) : "";
+}
+
+static const char *task_name(const builder *b, int32_t task) {
+  return layout_task_name(b->d, task);
+}
+
+static uint32_t lane_of_task(const builder *b, int32_t task) {
+  if (task < 0 || (size_t)task >= b->ntasks)
+    return b->d->loop_lane;
+  return b->tasks[task].lane;
+}
+
+/* The sync lane a WAIT_SYNC text belongs to: the words before the first '.' or '(' name the
+ * object ("queue.get()" -> "queue"). */
+static void sync_key(const char *text, char *out, size_t cap) {
+  size_t n = strcspn(text, ".(");
+  if (n == 0)
+    n = strlen(text);
+  if (n >= cap)
+    n = cap - 1;
+  memcpy(out, text, n);
+  out[n] = '\0';
+}
+
+static uint32_t sync_lane(const builder *b, const char *text) {
+  char key[LABEL_BYTES];
+  sync_key(text, key, sizeof key);
+  for (size_t i = 0; i < b->nsync; i++)
+    if (strcmp(btext(b, b->sync_keys[i]), key) == 0)
+      return b->first_sync + (uint32_t)i;
+  return b->d->loop_lane;
+}
+
+/* ---- rows and bars ------------------------------------------------------------------------ */
+
+static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32_t event,
+                        uint32_t from, uint32_t to, int32_t task, bool dashed, uint32_t label) {
+  layout_diagram *d = b->d;
+  if (b->oom || !grow((void **)&d->rows, &b->cap_rows, d->nrows + 1, sizeof *d->rows)) {
+    b->oom = true;
+    return 0;
+  }
+  size_t cap = b->cap_rows;
+  float *w = realloc(b->row_w, cap * sizeof *w);
+  if (w == NULL) {
+    b->oom = true;
+    return 0;
+  }
+  b->row_w = w;
+  const theme *th = b->th;
+  const trace_event *e = trace_event_at(b->t, event);
+  layout_row *r = &d->rows[d->nrows];
+  memset(r, 0, sizeof *r);
+  r->kind = kind;
+  r->msg = msg;
+  r->event = event;
+  r->from = from < to || kind != ROW_NOTE ? from : to;
+  r->to = from < to || kind != ROW_NOTE ? to : from;
+  r->task = task;
+  r->dashed = dashed;
+  r->label = label;
+  r->time = e != NULL ? e->time : 0;
+  r->time_to = r->time;
+  r->top = b->cursor;
+  float tw = 0, th_ = 0;
+  switch (kind) {
+  case ROW_MESSAGE:
+    measure(b, FACE_SANS, th->label_pt, btext(b, label), &tw, &th_);
+    r->y = r->top + th_ + th->label_gap + th->head_w / 2;
+    r->h = th_ + th->label_gap + th->head_w + th->row_gap;
+    b->row_w[d->nrows] = tw + th->pad + th->activation_w;
+    break;
+  case ROW_NOTE:
+  case ROW_WARNING:
+    measure(b, FACE_SANS, th->note_pt, btext(b, label), &tw, &th_);
+    r->y = r->top + (th_ + th->pad) / 2;
+    r->h = th_ + th->pad + th->row_gap;
+    b->row_w[d->nrows] = tw + 2 * th->pad;
+    break;
+  case ROW_CLOCK:
+    measure(b, FACE_SANS_BOLD, th->label_pt, btext(b, label), &tw, &th_);
+    r->y = r->top + (th_ + th->pad) / 2;
+    r->h = th_ + th->pad + th->row_gap;
+    b->row_w[d->nrows] = tw + 2 * th->pad;
+    break;
+  case ROW_BLOCK:
+    measure(b, FACE_SANS_BOLD, th->label_pt, btext(b, label), &tw, &th_);
+    r->y = r->top + (th_ + 2 * th->pad) / 2;
+    r->h = th_ + 2 * th->pad + th->row_gap;
+    b->row_w[d->nrows] = tw + 2 * th->pad;
+    break;
+  }
+  b->cursor += r->h;
+  return (uint32_t)d->nrows++;
+}
+
+static void open_bar(builder *b, int32_t task, uint32_t row, bool suspended) {
+  layout_diagram *d = b->d;
+  if (b->oom || !grow((void **)&d->bars, &b->cap_bars, d->nbars + 1, sizeof *d->bars)) {
+    b->oom = true;
+    return;
+  }
+  d->bars[d->nbars] = (layout_bar){b->tasks[task].lane, task, row, UINT32_MAX, suspended};
+  b->tasks[task].bar = (int32_t)d->nbars++;
+}
+
+static void close_bar(builder *b, int32_t task, uint32_t row) {
+  task_info *k = &b->tasks[task];
+  if (k->bar >= 0 && !b->oom)
+    b->d->bars[k->bar].last = row;
+  k->bar = -1;
+}
+
+/* ---- captions ----------------------------------------------------------------------------- */
+
+static void who(const builder *b, int32_t task, char *out, size_t cap) {
+  char label[LABEL_BYTES];
+  elide(task_label(b, task), (size_t)b->th->label_chars, label, sizeof label);
+  const trace_task *k = trace_task_at(b->t, task);
+  snprintf(out, cap, "%.200s (%.100s)", label, k != NULL ? trace_text(b->t, k->name) : "?");
+}
+
+static void began(const builder *b, char *out, size_t cap) {
+  switch (b->acc.wake) {
+  case WAKE_START:
+    snprintf(out, cap, "starts");
+    break;
+  case WAKE_TIMER:
+    snprintf(out, cap, "resumes (its sleep is over)");
+    break;
+  case WAKE_TASK:
+    snprintf(out, cap, "resumes (%s is done)", task_name(b, b->acc.wake_b));
+    break;
+  case WAKE_GATHER:
+    snprintf(out, cap, "resumes (the gather is done)");
+    break;
+  case WAKE_FUTURE:
+    snprintf(out, cap, "resumes (what it awaited is done)");
+    break;
+  case WAKE_YIELD:
+    snprintf(out, cap, "resumes after its yield");
+    break;
+  case WAKE_EXCEPTION:
+    snprintf(out, cap, "resumes with an exception thrown in");
+    break;
+  case WAKE_CANCEL:
+    snprintf(out, cap, "resumes with CancelledError thrown in");
+    break;
+  default:
+    snprintf(out, cap, "runs");
+    break;
+  }
+}
+
+/* ", creates 3 tasks, prints" */
+static void doings(const builder *b, char *out, size_t cap) {
+  out[0] = '\0';
+  size_t n = 0;
+  if (b->acc.created == 1)
+    n += (size_t)snprintf(out + n, cap - n, ", creates a task");
+  else if (b->acc.created > 1)
+    n += (size_t)snprintf(out + n, cap - n, ", creates %zu tasks", b->acc.created);
+  if (n < cap && b->acc.prints > 0)
+    snprintf(out + n, cap - n, ", prints");
+}
+
+/* The source line n without its indentation, elided. */
+static void source_line(const builder *b, int32_t n, char *out, size_t cap) {
+  size_t len = 0;
+  const char *src = trace_source(b->t, &len);
+  out[0] = '\0';
+  int32_t line = 1;
+  size_t i = 0;
+  while (i < len && line < n) {
+    if (src[i] == '\n')
+      line++;
+    i++;
+  }
+  if (line != n || i >= len)
+    return;
+  while (i < len && (src[i] == ' ' || src[i] == '\t'))
+    i++;
+  size_t end = i;
+  while (end < len && src[end] != '\n' && src[end] != '\r')
+    end++;
+  char buf[LABEL_BYTES];
+  size_t m = end - i < sizeof buf - 1 ? end - i : sizeof buf - 1;
+  memcpy(buf, src + i, m);
+  buf[m] = '\0';
+  elide(buf, (size_t)b->th->label_chars * 2, out, cap);
+}
+
+static uint32_t caption(builder *b, const trace_event *e) {
+  char w[LABEL_BYTES], v[LABEL_BYTES], d[LABEL_BYTES], x[LABEL_BYTES];
+  const char *text = e != NULL ? trace_text(b->t, e->text) : "";
+  if (e == NULL) {
+    if (b->ntasks > 0) {
+      who(b, 0, w, sizeof w);
+      return pool_addf(b,
+                       "asyncio.run creates the main task, %s, and puts its first step in the "
+                       "ready queue.",
+                       w);
+    }
+    int status = trace_exit_status(b->t);
+    if (status > 0)
+      return pool_add(b, "The program stopped before its event loop started: see the console.");
+    return pool_add(b, "Nothing has run yet.");
+  }
+  if (e->task >= 0)
+    who(b, e->task, w, sizeof w);
+  else
+    snprintf(w, sizeof w, "The program");
+  began(b, v, sizeof v);
+  doings(b, d, sizeof d);
+  switch (e->kind) {
+  case TR_STEP_SUSPEND: {
+    const char *next = b->ready > 0    ? "the event loop runs the next ready task"
+                       : b->timers > 0 ? "nothing else is ready, so the loop will wait for "
+                                         "the earliest timer"
+                                       : "nothing else is ready";
+    elide(text, (size_t)b->th->label_chars, x, sizeof x);
+    if (e->a == WAIT_YIELD)
+      return pool_addf(b,
+                       "%s %s%s, then yields with %s: it goes to the back of the ready queue, "
+                       "and %s.",
+                       w, v, d, x, b->ready > 1 ? "the event loop runs the next ready task"
+                                                : "it is the only one ready, so it runs again");
+    if (e->a == WAIT_SLEEP)
+      return pool_addf(b, "%s %s%s, then awaits %s: it is suspended until t = %.3f, and %s.", w,
+                       v, d, x, e->num, next);
+    return pool_addf(b, "%s %s%s, then awaits %s: it is suspended, and %s.", w, v, d, x, next);
+  }
+  case TR_STEP_RETURN:
+    elide(text, (size_t)b->th->label_chars, x, sizeof x);
+    return pool_addf(b, "%s %s%s and returns %s: %s", w, v, d, x,
+                     e->task == 0 ? "asyncio.run has its result." : "its task is done.");
+  case TR_STEP_RAISE:
+    elide(text, (size_t)b->th->label_chars, x, sizeof x);
+    if (e->a == 1)
+      return pool_addf(b, "%s %s%s and ends cancelled.", w, v, d);
+    return pool_addf(b, "%s %s%s and raises %s: the task ends with that exception.", w, v, d, x);
+  case TR_CLOCK_JUMP:
+    return pool_addf(b,
+                     "Nothing is ready, so the event loop moves its clock from %.3f to %.3f s, "
+                     "the earliest timer's deadline: no real time passes.",
+                     e->num, e->time);
+  case TR_BLOCK:
+    return pool_addf(b,
+                     "%s calls time.sleep(%g): the whole event loop is blocked for %.3f s, and "
+                     "no other task can run.",
+                     w, e->num, e->num);
+  case TR_RUN_END:
+    if (e->a == 0)
+      return pool_addf(b,
+                       "asyncio.run returns and the program ends, after %.3f s of virtual "
+                       "time.",
+                       e->time);
+    return pool_addf(b, "The program ends with an error (exit status %d): see the console.",
+                     e->a);
+  case TR_DEADLOCK:
+    return pool_add(b, "Deadlock: every task waits for something no one will ever do.");
+  case TR_LINE:
+    source_line(b, e->line, x, sizeof x);
+    if (e->task < 0)
+      return pool_addf(b, "The program runs line %d: %s", e->line, x);
+    return pool_addf(b, "%s runs line %d: %s", w, e->line, x);
+  default:
+    return pool_add(b, "");
+  }
+}
+
+/* ---- stops -------------------------------------------------------------------------------- */
+
+static void add_stop(builder *b, uint32_t event_end, const trace_event *e) {
+  layout_diagram *d = b->d;
+  size_t old_cap = b->cap_stops;
+  if (b->oom || !grow((void **)&d->stops, &b->cap_stops, d->nstops + 1, sizeof *d->stops)) {
+    b->oom = true;
+    return;
+  }
+  if (b->cap_stops != old_cap) {
+    uint8_t *s = realloc(b->states, b->cap_stops * (b->ntasks ? b->ntasks : 1));
+    if (s == NULL) {
+      b->oom = true;
+      return;
+    }
+    b->states = s;
+  }
+  layout_stop *s = &d->stops[d->nstops];
+  const trace_event *last = event_end > 0 ? trace_event_at(b->t, event_end - 1) : NULL;
+  s->event_end = event_end;
+  s->row_end = (uint32_t)d->nrows;
+  s->time = last != NULL ? last->time : 0;
+  s->time_from = d->nstops > 0 ? d->stops[d->nstops - 1].time : s->time;
+  if (e != NULL && e->kind == TR_CLOCK_JUMP)
+    s->time_from = e->num;
+  int32_t task = b->acc.task;
+  if (e != NULL && (e->kind == TR_LINE || e->kind == TR_BLOCK))
+    task = e->task;
+  if (e != NULL && e->kind == TR_CLOCK_JUMP)
+    task = -1;
+  s->task = task;
+  s->line = task >= 0 && (size_t)task < b->ntasks ? b->tasks[task].line : 0;
+  if (e != NULL && e->kind == TR_LINE)
+    s->line = e->line;
+  s->caption = caption(b, e);
+  uint8_t *st = b->states + d->nstops * b->ntasks;
+  for (size_t i = 0; i < b->ntasks; i++) {
+    st[i] = (uint8_t)(b->tasks[i].ran ? STATE_RUNNING : b->tasks[i].state);
+    b->tasks[i].ran = b->tasks[i].state == STATE_RUNNING;
+  }
+  d->nstops++;
+  b->acc = (step_acc){-1, -1, -1, 0, 0, s->time};
+  if (b->running >= 0)
+    b->acc.task = b->running; /* a step cut by a line stop or a block goes on */
+}
+
+static bool ends_stop(const builder *b, trace_kind k) {
+  switch (k) {
+  case TR_STEP_SUSPEND:
+  case TR_STEP_RETURN:
+  case TR_STEP_RAISE:
+  case TR_CLOCK_JUMP:
+  case TR_BLOCK:
+  case TR_RUN_END:
+  case TR_DEADLOCK:
+    return true;
+  case TR_LINE:
+    return b->d->grain == GRAIN_LINE;
+  default:
+    return false;
+  }
+}
+
+/* Events before which stop 0 (the moment before anything runs) is taken. */
+static bool begins_running(const builder *b, trace_kind k) {
+  return k == TR_STEP_BEGIN || (k != TR_STEP_SUSPEND && k != TR_STEP_RETURN &&
+                                k != TR_STEP_RAISE && ends_stop(b, k));
+}
+
+/* ---- the walk ----------------------------------------------------------------------------- */
+
+static const char *wake_reason(const builder *b, const trace_event *e, char *out, size_t cap) {
+  switch (e->a) {
+  case WAKE_TIMER:
+    snprintf(out, cap, "sleep over");
+    break;
+  case WAKE_TASK:
+    snprintf(out, cap, "%s done", task_name(b, e->b));
+    break;
+  case WAKE_GATHER:
+    snprintf(out, cap, "gather done");
+    break;
+  case WAKE_FUTURE: {
+    const task_info *k = &b->tasks[e->task];
+    if (k->wait == WAIT_SYNC)
+      snprintf(out, cap, "%s ready", btext(b, k->wait_text));
+    else
+      snprintf(out, cap, "future done");
+    break;
+  }
+  case WAKE_YIELD:
+    snprintf(out, cap, "after yield");
+    break;
+  case WAKE_EXCEPTION:
+    snprintf(out, cap, "exception thrown in");
+    break;
+  case WAKE_CANCEL:
+    snprintf(out, cap, "CancelledError");
+    break;
+  default:
+    out[0] = '\0';
+    break;
+  }
+  return out;
+}
+
+/* "Task-2: await asyncio.sleep(2)", on two lines ("Task-2: await" and what) when one line would
+ * be wider than label_wrap: a narrower label keeps the lanes closer. */
+static uint32_t verb_label(builder *b, const char *name, const char *verb, const char *what) {
+  char one[LABEL_BYTES];
+  snprintf(one, sizeof one, "%.100s: %s %.300s", name, verb, what);
+  float w = 0, h = 0;
+  measure(b, FACE_SANS, b->th->label_pt, one, &w, &h);
+  if (w <= b->th->label_wrap)
+    return pool_add(b, one);
+  return pool_addf(b, "%s: %s\n%s", name, verb, what);
+}
+
+static void on_step_begin(builder *b, const trace_event *e, uint32_t i) {
+  if (e->task < 0 || (size_t)e->task >= b->ntasks)
+    return;
+  task_info *k = &b->tasks[e->task];
+  char label[LABEL_BYTES], reason[LABEL_BYTES];
+  layout_msg msg = e->a == WAKE_START ? MSG_START : MSG_RESUME;
+  const char *name = task_name(b, e->task);
+  if (msg == MSG_START)
+    snprintf(label, sizeof label, "start %s", name);
+  else
+    snprintf(label, sizeof label, "resume %s (%s)", name, wake_reason(b, e, reason, sizeof reason));
+  uint32_t row = add_row(b, ROW_MESSAGE, msg, i, b->d->loop_lane, k->lane, e->task, false,
+                         pool_add(b, label));
+  close_bar(b, e->task, row);
+  open_bar(b, e->task, row, false);
+  k->suspended = false;
+  k->state = STATE_RUNNING;
+  k->ran = true;
+  b->running = e->task;
+  b->acc.task = e->task;
+  b->acc.wake = e->a;
+  b->acc.wake_b = e->b;
+}
+
+static uint32_t await_target(const builder *b, const trace_event *e) {
+  switch (e->a) {
+  case WAIT_SLEEP:
+    return b->d->io_lane;
+  case WAIT_TASK:
+    return e->b >= 0 && (size_t)e->b < b->ntasks ? b->tasks[e->b].lane : b->d->loop_lane;
+  case WAIT_SYNC:
+    return sync_lane(b, trace_text(b->t, e->text));
+  default:
+    return b->d->loop_lane;
+  }
+}
+
+static void on_suspend(builder *b, const trace_event *e, uint32_t i) {
+  if (e->task < 0 || (size_t)e->task >= b->ntasks)
+    return;
+  task_info *k = &b->tasks[e->task];
+  char what[LABEL_BYTES];
+  elide(trace_text(b->t, e->text), (size_t)b->th->label_chars, what, sizeof what);
+  uint32_t target = await_target(b, e);
+  const char *name = task_name(b, e->task);
+  uint32_t row = add_row(b, ROW_MESSAGE, MSG_AWAIT, i, k->lane, target, e->task, false,
+                         verb_label(b, name, "await", what));
+  close_bar(b, e->task, row);
+  uint32_t note = add_row(b, ROW_NOTE, MSG_NONE, i, k->lane, target, e->task, false,
+                          e->a == WAIT_YIELD ? pool_addf(b, "%s yields to the loop", name)
+                                             : pool_addf(b, "%s suspended", name));
+  open_bar(b, e->task, note, true);
+  k->suspended = true;
+  k->wait = (trace_wait)e->a;
+  k->wait_b = e->b;
+  k->wait_text = pool_add(b, what);
+  k->wait_lane = target;
+  k->state = STATE_WAITING;
+  if (e->line > 0)
+    k->line = e->line;
+  if (b->running == e->task)
+    b->running = -1;
+}
+
+static void on_end(builder *b, const trace_event *e, uint32_t i, bool raised) {
+  if (e->task < 0 || (size_t)e->task >= b->ntasks)
+    return;
+  task_info *k = &b->tasks[e->task];
+  char value[LABEL_BYTES];
+  elide(trace_text(b->t, e->text), (size_t)b->th->label_chars, value, sizeof value);
+  const char *name = task_name(b, e->task);
+  uint32_t label = !raised      ? verb_label(b, name, "return", value)
+                   : e->a == 1 ? pool_addf(b, "%s: cancelled", name)
+                               : verb_label(b, name, "raise", value);
+  uint32_t row = add_row(b, ROW_MESSAGE, raised ? MSG_RAISE : MSG_RETURN, i, k->lane,
+                         b->d->loop_lane, e->task, true, label);
+  if (raised && !b->oom)
+    b->d->rows[row].error = true;
+  close_bar(b, e->task, row);
+  k->suspended = false;
+  k->state = raised ? STATE_FAILED : STATE_DONE;
+  if (!b->oom)
+    b->d->lanes[k->lane].end_row = row;
+  if (b->running == e->task)
+    b->running = -1;
+}
+
+static void on_timer_fire(builder *b, const trace_event *e, uint32_t i) {
+  int32_t h = e->a;
+  int32_t task = h >= 0 && (size_t)h < b->nhandles ? b->timer_task[h] : -1;
+  if (task >= 0 && (size_t)task < b->ntasks && b->tasks[task].suspended) {
+    task_info *k = &b->tasks[task];
+    add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, b->d->io_lane, k->lane, task, true,
+            pool_addf(b, "I/O complete for %s", task_name(b, task)));
+    return;
+  }
+  const char *what = h >= 0 && (size_t)h < b->nhandles ? trace_text(b->t, b->handle_text[h]) : "";
+  char desc[LABEL_BYTES];
+  elide(what, (size_t)b->th->label_chars, desc, sizeof desc);
+  add_row(b, ROW_MESSAGE, MSG_TIMER, i, b->d->io_lane, b->d->loop_lane, -1, true,
+          desc[0] != '\0' ? pool_addf(b, "timer fires: %s", desc) : pool_add(b, "timer fires"));
+}
+
+static void on_future_done(builder *b, const trace_event *e, uint32_t i) {
+  for (size_t t = 0; t < b->ntasks; t++) {
+    task_info *k = &b->tasks[t];
+    if (!k->suspended || k->wait_b != e->a ||
+        (k->wait != WAIT_GATHER && k->wait != WAIT_FUTURE && k->wait != WAIT_SYNC))
+      continue;
+    const char *name = task_name(b, (int32_t)t);
+    if (k->wait == WAIT_GATHER) {
+      uint32_t label = e->b == 0   ? pool_addf(b, "all tasks complete for %s", name)
+                       : e->b == 1 ? pool_addf(b, "gather failed for %s", name)
+                                   : pool_addf(b, "gather cancelled for %s", name);
+      add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, b->d->loop_lane, k->lane, (int32_t)t, true,
+              label);
+      continue;
+    }
+    uint32_t from = k->wait == WAIT_SYNC ? k->wait_lane : b->d->loop_lane;
+    if (b->running >= 0 && (size_t)b->running != t) {
+      /* a running task set it: its put / set / release wakes the waiter */
+      uint32_t via = k->wait == WAIT_SYNC ? k->wait_lane : k->lane;
+      add_row(b, ROW_MESSAGE, MSG_WAKE, i, b->tasks[b->running].lane, via, b->running, false,
+              pool_addf(b, "%s wakes %s", task_name(b, b->running), name));
+      if (via == k->lane)
+        continue;
+      from = via;
+    }
+    add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, from, k->lane, (int32_t)t, true,
+            pool_addf(b, "%s done for %s", btext(b, k->wait_text), name));
+  }
+}
+
+static void on_created(builder *b, const trace_event *e, uint32_t i) {
+  if (e->task < 0 || (size_t)e->task >= b->ntasks)
+    return;
+  task_info *k = &b->tasks[e->task];
+  k->state = STATE_READY;
+  k->line = e->line;
+  if (!b->oom)
+    b->d->lanes[k->lane].first_row = (uint32_t)b->d->nrows;
+  if (e->a < 0 || e->task == 0)
+    return; /* asyncio.run's own task: it is there from the start */
+  uint32_t from = lane_of_task(b, e->a);
+  if (from == b->d->loop_lane)
+    return;
+  add_row(b, ROW_MESSAGE, MSG_CREATE, i, from, b->d->loop_lane, e->a, false,
+          pool_addf(b, "create %s", task_name(b, e->task)));
+  b->acc.created++;
+}
+
+static void on_event(builder *b, const trace_event *e, uint32_t i) {
+  switch (e->kind) {
+  case TR_TASK_CREATED:
+    on_created(b, e, i);
+    break;
+  case TR_STEP_BEGIN:
+    on_step_begin(b, e, i);
+    break;
+  case TR_STEP_SUSPEND:
+    on_suspend(b, e, i);
+    break;
+  case TR_STEP_RETURN:
+    on_end(b, e, i, false);
+    break;
+  case TR_STEP_RAISE:
+    on_end(b, e, i, true);
+    break;
+  case TR_READY_PUSH:
+    b->ready++;
+    if (e->task >= 0 && (size_t)e->task < b->ntasks &&
+        b->tasks[e->task].state == STATE_WAITING)
+      b->tasks[e->task].state = STATE_READY;
+    break;
+  case TR_READY_POP: {
+    if (b->ready > 0)
+      b->ready--;
+    int32_t h = e->a;
+    if (h >= 0 && (size_t)h < b->nhandles && b->handle_cb[h] == CB_USER) {
+      char desc[LABEL_BYTES];
+      elide(trace_text(b->t, b->handle_text[h]), (size_t)b->th->label_chars, desc, sizeof desc);
+      add_row(b, ROW_NOTE, MSG_CALLBACK, i, b->d->loop_lane, b->d->loop_lane, -1, false,
+              pool_addf(b, "callback %s", desc));
+    }
+    break;
+  }
+  case TR_TIMER_ADD:
+    b->timers++;
+    break;
+  case TR_TIMER_CANCEL:
+    if (b->timers > 0)
+      b->timers--;
+    break;
+  case TR_TIMER_FIRE:
+    if (b->timers > 0)
+      b->timers--;
+    on_timer_fire(b, e, i);
+    break;
+  case TR_FUTURE_DONE:
+    on_future_done(b, e, i);
+    break;
+  case TR_CLOCK_JUMP: {
+    uint32_t row = add_row(b, ROW_CLOCK, MSG_NONE, i, 0, (uint32_t)b->d->nlanes - 1, -1, true,
+                           pool_addf(b, "nothing ready: the clock jumps to t = %.3f", e->time));
+    if (!b->oom) {
+      b->d->rows[row].time = e->num;
+      b->d->rows[row].time_to = e->time;
+    }
+    break;
+  }
+  case TR_BLOCK: {
+    uint32_t row =
+        add_row(b, ROW_BLOCK, MSG_NONE, i, 0, (uint32_t)b->d->nlanes - 1, e->task, false,
+                pool_addf(b, "time.sleep(%g) in %s blocks the whole loop for %.3f s", e->num,
+                          task_name(b, e->task), e->num));
+    if (!b->oom)
+      b->d->rows[row].time_to = e->time + e->num;
+    break;
+  }
+  case TR_CANCEL: {
+    if (e->task < 0 || (size_t)e->task >= b->ntasks)
+      break;
+    uint32_t from = e->b >= 0 ? lane_of_task(b, e->b) : b->d->loop_lane;
+    uint32_t to = b->tasks[e->task].lane;
+    if (from == to)
+      from = b->d->loop_lane;
+    add_row(b, ROW_MESSAGE, MSG_CANCEL, i, from, to, e->b >= 0 ? e->b : e->task, false,
+            pool_addf(b, "cancel %s", task_name(b, e->task)));
+    break;
+  }
+  case TR_WARNING:
+  case TR_DEADLOCK: {
+    uint32_t row = add_row(b, ROW_WARNING, MSG_NONE, i, 0, (uint32_t)b->d->nlanes - 1, -1, false,
+                           pool_add(b, trace_text(b->t, e->text)));
+    if (!b->oom && e->kind == TR_DEADLOCK)
+      b->d->rows[row].error = true;
+    break;
+  }
+  case TR_PRINT:
+    b->acc.prints++;
+    break;
+  case TR_LINE:
+    if (e->task >= 0 && (size_t)e->task < b->ntasks)
+      b->tasks[e->task].line = e->line;
+    break;
+  default:
+    break;
+  }
+}
+
+/* ---- lanes -------------------------------------------------------------------------------- */
+
+static bool make_lanes(builder *b) {
+  layout_diagram *d = b->d;
+  const trace *t = b->t;
+  size_t ntasks = trace_task_count(t);
+  /* the sync objects, in order of first wait */
+  size_t cap_sync = 0;
+  for (size_t i = 0; i < trace_count(t); i++) {
+    const trace_event *e = trace_event_at(t, i);
+    if (e->kind != TR_STEP_SUSPEND || e->a != WAIT_SYNC)
+      continue;
+    char key[LABEL_BYTES];
+    sync_key(trace_text(t, e->text), key, sizeof key);
+    bool known = false;
+    for (size_t k = 0; k < b->nsync && !known; k++)
+      known = strcmp(btext(b, b->sync_keys[k]), key) == 0;
+    if (known)
+      continue;
+    if (!grow((void **)&b->sync_keys, &cap_sync, b->nsync + 1, sizeof *b->sync_keys))
+      return false;
+    b->sync_keys[b->nsync++] = pool_add(b, key);
+  }
+  d->nlanes = (ntasks > 0 ? ntasks : 1) + 2 + b->nsync;
+  d->lanes = calloc(d->nlanes, sizeof *d->lanes);
+  b->tasks = calloc(ntasks ? ntasks : 1, sizeof *b->tasks);
+  d->task_lane = calloc(ntasks ? ntasks : 1, sizeof *d->task_lane);
+  if (d->lanes == NULL || b->tasks == NULL || d->task_lane == NULL)
+    return false;
+  b->ntasks = ntasks;
+  d->ntasks = ntasks;
+  size_t n = 0;
+  /* Main */
+  d->lanes[n] = (layout_lane){LANE_MAIN, ntasks > 0 ? 0 : -1, pool_add(b, "Main"),
+                              ntasks > 0 ? pool_addf(b, "%s \xc2\xb7 %s", task_label(b, 0),
+                                                     trace_text(t, trace_task_at(t, 0)->name))
+                                         : pool_add(b, ""),
+                              0, 0, 0, UINT32_MAX, 0, 0};
+  n++;
+  d->loop_lane = (uint32_t)n;
+  d->lanes[n++] = (layout_lane){LANE_LOOP, -1, pool_add(b, "EventLoop"), pool_add(b, ""),
+                                0, 0, 0, UINT32_MAX, 0, 0};
+  for (size_t i = 1; i < ntasks; i++) {
+    char label[LABEL_BYTES];
+    elide(task_label(b, (int32_t)i), (size_t)b->th->label_chars, label, sizeof label);
+    d->lanes[n] = (layout_lane){LANE_TASK, (int32_t)i, pool_add(b, label),
+                                pool_add(b, trace_text(t, trace_task_at(t, (int32_t)i)->name)),
+                                0, 0, UINT32_MAX, UINT32_MAX, 0, 0};
+    b->tasks[i].lane = (uint32_t)n++;
+  }
+  d->io_lane = (uint32_t)n;
+  d->lanes[n++] = (layout_lane){LANE_IO, -1, pool_add(b, "IO"), pool_add(b, "timers, sleeps"),
+                                0, 0, 0, UINT32_MAX, 0, 0};
+  b->first_sync = (uint32_t)n;
+  for (size_t i = 0; i < b->nsync; i++)
+    d->lanes[n++] = (layout_lane){LANE_SYNC, -1, b->sync_keys[i], pool_add(b, "sync object"),
+                                  0, 0, 0, UINT32_MAX, 0, 0};
+  for (size_t i = 0; i < ntasks; i++) {
+    b->tasks[i].bar = -1;
+    b->tasks[i].state = STATE_ABSENT;
+    d->task_lane[i] = b->tasks[i].lane;
+  }
+  /* Sync lanes appear with their first wait. */
+  return !b->oom;
+}
+
+static bool make_handles(builder *b) {
+  int32_t max = -1;
+  for (size_t i = 0; i < trace_count(b->t); i++) {
+    const trace_event *e = trace_event_at(b->t, i);
+    if ((e->kind == TR_READY_PUSH || e->kind == TR_TIMER_ADD) && e->a > max)
+      max = e->a;
+  }
+  size_t n = (size_t)(max + 1);
+  b->nhandles = n;
+  b->timer_task = malloc((n ? n : 1) * sizeof *b->timer_task);
+  b->handle_cb = malloc((n ? n : 1) * sizeof *b->handle_cb);
+  b->handle_text = malloc((n ? n : 1) * sizeof *b->handle_text);
+  if (b->timer_task == NULL || b->handle_cb == NULL || b->handle_text == NULL)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    b->timer_task[i] = -1;
+    b->handle_cb[i] = -1;
+    b->handle_text[i] = TRACE_NO_TEXT;
+  }
+  for (size_t i = 0; i < trace_count(b->t); i++) {
+    const trace_event *e = trace_event_at(b->t, i);
+    if (e->a < 0)
+      continue;
+    if (e->kind == TR_TIMER_ADD) {
+      b->timer_task[e->a] = e->task;
+      b->handle_text[e->a] = e->text;
+    } else if (e->kind == TR_READY_PUSH) {
+      b->handle_cb[e->a] = e->b;
+      if (e->text != TRACE_NO_TEXT)
+        b->handle_text[e->a] = e->text;
+    }
+  }
+  return true;
+}
+
+/* Spaces the lanes: each gap fits both header boxes, then every label, narrowest spans first,
+ * widens the gaps it spans evenly until it fits (the way mermaid spaces its actors). */
+static bool place_lanes(builder *b) {
+  layout_diagram *d = b->d;
+  const theme *th = b->th;
+  size_t n = d->nlanes;
+  float title_h = 0, sub_h = 0;
+  for (size_t i = 0; i < n; i++) {
+    float tw = 0, sw = 0;
+    measure(b, FACE_SANS_BOLD, th->header_pt, btext(b, d->lanes[i].title), &tw, &title_h);
+    char sub[LABEL_BYTES];
+    snprintf(sub, sizeof sub, "%.400s%s", btext(b, d->lanes[i].subtitle),
+             d->lanes[i].kind == LANE_MAIN || d->lanes[i].kind == LANE_TASK ? LAYOUT_FAILED_SUFFIX
+                                                                             : "");
+    measure(b, FACE_SANS, th->sub_pt, sub, &sw, &sub_h);
+    d->lanes[i].w = (tw > sw ? tw : sw) + 2 * th->pad;
+  }
+  d->header_h = line_height(b, FACE_SANS_BOLD, th->header_pt) +
+                line_height(b, FACE_SANS, th->sub_pt) + 2 * th->pad;
+  float *gap = calloc(n > 1 ? n - 1 : 1, sizeof *gap);
+  uint32_t *order = malloc((d->nrows ? d->nrows : 1) * sizeof *order);
+  if (gap == NULL || order == NULL) {
+    free(gap);
+    free(order);
+    return false;
+  }
+  for (size_t i = 0; i + 1 < n; i++)
+    gap[i] = d->lanes[i].w / 2 + d->lanes[i + 1].w / 2 + th->lane_gap;
+  /* rows by span, narrowest first (insertion sort is fine: spans are few distinct values, and
+   * this runs once per trace) */
+  size_t m = 0;
+  for (size_t r = 0; r < d->nrows; r++) {
+    const layout_row *row = &d->rows[r];
+    if (row->kind != ROW_MESSAGE && row->kind != ROW_NOTE)
+      continue;
+    order[m++] = (uint32_t)r;
+  }
+  for (size_t i = 1; i < m; i++) {
+    uint32_t v = order[i];
+    const layout_row *rv = &d->rows[v];
+    uint32_t sv = rv->from > rv->to ? rv->from - rv->to : rv->to - rv->from;
+    size_t j = i;
+    while (j > 0) {
+      const layout_row *ru = &d->rows[order[j - 1]];
+      uint32_t su = ru->from > ru->to ? ru->from - ru->to : ru->to - ru->from;
+      if (su <= sv)
+        break;
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = v;
+  }
+  for (size_t i = 0; i < m; i++) {
+    const layout_row *r = &d->rows[order[i]];
+    uint32_t lo = r->from < r->to ? r->from : r->to, hi = r->from < r->to ? r->to : r->from;
+    float need = b->row_w[order[i]];
+    if (r->kind == ROW_NOTE)
+      need -= 2 * (th->activation_w + th->pad); /* notes reach past their lanes */
+    if (lo == hi)
+      continue;
+    float have = 0;
+    for (uint32_t g = lo; g < hi; g++)
+      have += gap[g];
+    if (have >= need)
+      continue;
+    float extra = (need - have) / (float)(hi - lo);
+    for (uint32_t g = lo; g < hi; g++)
+      gap[g] += extra;
+  }
+  /* Bands across the whole diagram need its whole width. */
+  float total = 0;
+  for (size_t i = 0; i + 1 < n; i++)
+    total += gap[i];
+  float widest = 0;
+  for (size_t r = 0; r < d->nrows; r++)
+    if (d->rows[r].kind != ROW_MESSAGE && d->rows[r].kind != ROW_NOTE && b->row_w[r] > widest)
+      widest = b->row_w[r];
+  float across = total + d->lanes[0].w / 2 + d->lanes[n - 1].w / 2;
+  if (widest > across && n > 1)
+    for (size_t i = 0; i + 1 < n; i++)
+      gap[i] += (widest - across) / (float)(n - 1);
+  float x = th->diagram_margin + d->lanes[0].w / 2;
+  for (size_t i = 0; i < n; i++) {
+    d->lanes[i].x = x;
+    if (i + 1 < n)
+      x += gap[i];
+  }
+  float right = d->lanes[n - 1].x + d->lanes[n - 1].w / 2;
+  if (widest > across)
+    right = d->lanes[0].x - d->lanes[0].w / 2 + widest;
+  d->width = right + th->diagram_margin;
+  free(gap);
+  free(order);
+  return true;
+}
+
+/* Rows were stacked from 0; move them below the header band. */
+static void shift_rows(builder *b) {
+  layout_diagram *d = b->d;
+  float top = d->header_h + b->th->row_gap * 2;
+  for (size_t r = 0; r < d->nrows; r++) {
+    d->rows[r].top += top;
+    d->rows[r].y += top;
+  }
+  d->height = top + b->cursor + b->th->diagram_margin;
+}
+
+static bool make_runs(builder *b) {
+  layout_diagram *d = b->d;
+  size_t cap = 0;
+  for (size_t t = 0; t < b->ntasks; t++) {
+    layout_lane *lane = &d->lanes[b->tasks[t].lane];
+    lane->first_run = (uint32_t)d->nruns;
+    for (size_t k = 0; k < d->nstops; k++) {
+      layout_state s = (layout_state)b->states[k * b->ntasks + t];
+      if (lane->nruns > 0 && d->runs[d->nruns - 1].state == s) {
+        d->runs[d->nruns - 1].end_stop = (uint32_t)k + 1;
+        continue;
+      }
+      if (!grow((void **)&d->runs, &cap, d->nruns + 1, sizeof *d->runs))
+        return false;
+      d->runs[d->nruns++] = (layout_run){b->tasks[t].lane, (uint32_t)k, (uint32_t)k + 1, s};
+      lane->nruns++;
+    }
+  }
+  return true;
+}
+
+static void free_builder(builder *b) {
+  free(b->tasks);
+  free(b->timer_task);
+  free(b->handle_cb);
+  free(b->handle_text);
+  free(b->sync_keys);
+  free(b->row_w);
+  free(b->states);
+}
+
+layout_status layout_build(const trace *t, const layout_options *o, layout_diagram **out) {
+  *out = NULL;
+  layout_diagram *d = calloc(1, sizeof *d);
+  if (d == NULL)
+    return LAYOUT_NO_MEMORY;
+  builder b;
+  memset(&b, 0, sizeof b);
+  b.d = d;
+  b.o = o;
+  b.th = o->theme;
+  b.t = t;
+  b.running = -1;
+  b.acc = (step_acc){-1, -1, -1, 0, 0, 0};
+  d->trace = t;
+  d->grain = o->grain;
+  pool_add(&b, ""); /* offset 0 is the empty string */
+  bool ok = make_handles(&b) && make_lanes(&b);
+  if (ok) {
+    size_t count = trace_count(t);
+    for (size_t i = 0; i < count && !b.oom; i++) {
+      const trace_event *e = trace_event_at(t, i);
+      if (d->nstops == 0 && begins_running(&b, e->kind))
+        add_stop(&b, (uint32_t)i, NULL);
+      on_event(&b, e, (uint32_t)i);
+      if (ends_stop(&b, e->kind) && d->nstops > 0)
+        add_stop(&b, (uint32_t)i + 1, e);
+    }
+    if (d->nstops == 0)
+      add_stop(&b, (uint32_t)count, NULL);
+    else if (d->stops[d->nstops - 1].event_end < count && !b.oom)
+      add_stop(&b, (uint32_t)count, trace_event_at(t, count - 1));
+    ok = !b.oom && place_lanes(&b) && make_runs(&b);
+    if (ok) {
+      shift_rows(&b);
+      d->time_end = d->stops[d->nstops - 1].time;
+      for (size_t s = 0; s < b.nsync; s++) {
+        /* a sync lane appears with the first row that touches it */
+        uint32_t lane = b.first_sync + (uint32_t)s;
+        d->lanes[lane].first_row = UINT32_MAX;
+        for (size_t r = 0; r < d->nrows; r++)
+          if (d->rows[r].kind == ROW_MESSAGE && (d->rows[r].from == lane || d->rows[r].to == lane)) {
+            d->lanes[lane].first_row = (uint32_t)r;
+            break;
+          }
+      }
+    }
+  }
+  free_builder(&b);
+  if (!ok) {
+    layout_free(d);
+    return LAYOUT_NO_MEMORY;
+  }
+  *out = d;
+  return LAYOUT_OK;
+}
+
+void layout_free(layout_diagram *d) {
+  if (d == NULL)
+    return;
+  free(d->lanes);
+  free(d->task_lane);
+  free(d->rows);
+  free(d->bars);
+  free(d->stops);
+  free(d->runs);
+  free(d->pool);
+  free(d);
+}
+
+size_t layout_stop_of_event(const layout_diagram *d, uint32_t e) {
+  size_t lo = 0, hi = d->nstops;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (d->stops[mid].event_end > e)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo < d->nstops ? lo : d->nstops - 1;
+}
+
+uint32_t layout_stop_first_row(const layout_diagram *d, size_t k) {
+  return k == 0 || k >= d->nstops ? 0 : d->stops[k - 1].row_end;
+}
+
+layout_state layout_lane_state(const layout_diagram *d, uint32_t lane, size_t k) {
+  if (lane >= d->nlanes)
+    return STATE_ABSENT;
+  const layout_lane *l = &d->lanes[lane];
+  size_t lo = l->first_run, hi = l->first_run + l->nruns;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (d->runs[mid].end_stop <= k)
+      lo = mid + 1;
+    else if (d->runs[mid].first_stop > k)
+      hi = mid;
+    else
+      return d->runs[mid].state;
+  }
+  return STATE_ABSENT;
+}

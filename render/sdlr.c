@@ -1,0 +1,605 @@
+/* sdlr: display-list replay on SDL_Renderer, fonts, the glyph-run cache, offscreen PNGs.
+ * See sdlr.h. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "sdlr.h"
+
+#include "font.h"
+
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+  FONT_SLOTS = 48,      /* open (face, size) fonts kept; a frame uses about a dozen */
+  RUN_SLOTS = 8192,     /* hash slots of the glyph-run cache (a power of two) */
+  RUN_LIMIT = 4096,     /* cached runs before the ones unused this frame are dropped */
+  CLIP_DEPTH = 32,      /* nested clips */
+  ARC_STEPS_MAX = 12,   /* segments of a quarter circle, at most */
+  ARC_STEP_PX = 3,      /* about one segment per this many pixels of radius */
+  TEXT_MAX = 4096,      /* bytes of one text command drawn */
+};
+
+typedef struct font_slot {
+  TTF_Font *font;    /* open font, or NULL */
+  layout_face face;  /* its face */
+  int size;          /* its size in pixels */
+  uint64_t used;     /* the use counter when last used */
+} font_slot;
+
+typedef struct run {
+  char *key;            /* the text, or NULL for an empty slot; a tombstone is tomb */
+  uint32_t hash;        /* hash of (face, size, text) */
+  layout_face face;     /* font */
+  int size;             /* pixel size */
+  SDL_Texture *texture; /* the text in white; colour and opacity are applied as mods */
+  int w, h;             /* texture size */
+  uint64_t frame;       /* the frame that last drew it */
+} run;
+
+struct sdlr {
+  SDL_Renderer *renderer;         /* where commands go */
+  bool own_renderer;              /* offscreen: the renderer and surface are ours */
+  SDL_Surface *surface;           /* offscreen target, or NULL */
+  char path[FACE__COUNT][4096];   /* font file of each face */
+  font_slot fonts[FONT_SLOTS];    /* open fonts */
+  uint64_t uses;                  /* font use counter */
+  run *runs;                      /* glyph-run hash table, RUN_SLOTS entries */
+  size_t nruns;                   /* live runs */
+  uint64_t frame;                 /* frames drawn */
+  SDL_Rect clips[CLIP_DEPTH];     /* the clip stack */
+  int nclips;                     /* its depth */
+  bool ttf_open;                  /* TTF_Init succeeded (TTF_Quit is owed) */
+};
+
+static char tomb[] = ""; /* marks a deleted run slot; compared by address only */
+
+/* ---- fonts -------------------------------------------------------------------------------- */
+
+sdlr_status sdlr_find_fonts(const char *override, char store[][4096], sdlr_fonts *out, char *err,
+                            size_t cap) {
+  static const font_face faces[FACE__COUNT] = {
+      [FACE_SANS] = FONT_SANS, [FACE_SANS_BOLD] = FONT_SANS_BOLD, [FACE_MONO] = FONT_MONO};
+  for (int i = 0; i < FACE__COUNT; i++) {
+    font_status st = font_resolve(override, faces[i], store[i], 4096);
+    if (st != FONT_OK) {
+      font_describe(st, faces[i], override, err, cap);
+      return SDLR_FONT_ERROR;
+    }
+    out->path[i] = store[i];
+  }
+  return SDLR_OK;
+}
+
+static TTF_Font *font_at(sdlr *r, layout_face face, int size) {
+  if (size < 1)
+    size = 1;
+  font_slot *victim = NULL; /* an empty slot, else the least recently used */
+  r->uses++;
+  for (int i = 0; i < FONT_SLOTS; i++) {
+    font_slot *s = &r->fonts[i];
+    if (s->font != NULL && s->face == face && s->size == size) {
+      s->used = r->uses;
+      return s->font;
+    }
+    if (s->font == NULL) {
+      if (victim == NULL || victim->font != NULL)
+        victim = s;
+    } else if (victim == NULL || (victim->font != NULL && s->used < victim->used)) {
+      victim = s;
+    }
+  }
+  TTF_Font *f = TTF_OpenFont(r->path[face], size);
+  if (f == NULL)
+    return NULL;
+  TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+  if (victim->font != NULL)
+    TTF_CloseFont(victim->font);
+  *victim = (font_slot){f, face, size, r->uses};
+  return f;
+}
+
+void sdlr_measure(void *user, layout_face face, float size, const char *text, size_t len,
+                  float *w, float *h) {
+  sdlr *r = user;
+  TTF_Font *f = font_at(r, face, (int)lroundf(size));
+  *w = 0;
+  *h = 0;
+  if (f == NULL)
+    return;
+  *h = (float)TTF_FontHeight(f);
+  if (len == 0)
+    return;
+  char buf[TEXT_MAX];
+  if (len >= sizeof buf)
+    len = sizeof buf - 1;
+  memcpy(buf, text, len);
+  buf[len] = '\0';
+  int tw = 0;
+  if (TTF_SizeUTF8(f, buf, &tw, NULL) == 0)
+    *w = (float)tw;
+}
+
+/* ---- the glyph-run cache ------------------------------------------------------------------ */
+
+static uint32_t run_hash(layout_face face, int size, const char *s, size_t n) {
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  h = (h ^ (uint32_t)face) * 16777619u;
+  h = (h ^ (uint32_t)size) * 16777619u;
+  return h;
+}
+
+static void run_drop(sdlr *r, run *e) {
+  if (e->texture != NULL)
+    SDL_DestroyTexture(e->texture);
+  free(e->key);
+  memset(e, 0, sizeof *e);
+  e->key = tomb;
+  r->nruns--;
+}
+
+/* Drops every run not drawn in this frame; then the table holds only the frame's runs, and is
+ * rebuilt so tombstones do not pile up. */
+static void runs_trim(sdlr *r) {
+  run *old = r->runs;
+  run *fresh = calloc(RUN_SLOTS, sizeof *fresh);
+  if (fresh == NULL)
+    return;
+  size_t kept = 0;
+  for (size_t i = 0; i < RUN_SLOTS; i++) {
+    run *e = &old[i];
+    if (e->key == NULL || e->key == tomb)
+      continue;
+    if (e->frame != r->frame) {
+      if (e->texture != NULL)
+        SDL_DestroyTexture(e->texture);
+      free(e->key);
+      continue;
+    }
+    size_t j = e->hash & (RUN_SLOTS - 1);
+    while (fresh[j].key != NULL)
+      j = (j + 1) & (RUN_SLOTS - 1);
+    fresh[j] = *e;
+    kept++;
+  }
+  free(old);
+  r->runs = fresh;
+  r->nruns = kept;
+}
+
+static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n) {
+  uint32_t h = run_hash(face, size, s, n);
+  size_t j = h & (RUN_SLOTS - 1);
+  run *free_slot = NULL;
+  for (size_t probes = 0; probes < RUN_SLOTS; probes++, j = (j + 1) & (RUN_SLOTS - 1)) {
+    run *e = &r->runs[j];
+    if (e->key == NULL) {
+      if (free_slot == NULL)
+        free_slot = e;
+      break;
+    }
+    if (e->key == tomb) {
+      if (free_slot == NULL)
+        free_slot = e;
+      continue;
+    }
+    if (e->hash == h && e->face == face && e->size == size && strlen(e->key) == n &&
+        memcmp(e->key, s, n) == 0) {
+      e->frame = r->frame;
+      return e;
+    }
+  }
+  if (free_slot == NULL || r->nruns >= RUN_SLOTS - 1)
+    return NULL;
+  TTF_Font *f = font_at(r, face, size);
+  if (f == NULL)
+    return NULL;
+  char *key = malloc(n + 1);
+  if (key == NULL)
+    return NULL;
+  memcpy(key, s, n);
+  key[n] = '\0';
+  SDL_Surface *surf = TTF_RenderUTF8_Blended(f, key, (SDL_Color){0xff, 0xff, 0xff, 0xff});
+  if (surf == NULL) {
+    free(key);
+    return NULL;
+  }
+  SDL_Texture *tex = SDL_CreateTextureFromSurface(r->renderer, surf);
+  int w = surf->w, hh = surf->h;
+  SDL_FreeSurface(surf);
+  if (tex == NULL) {
+    free(key);
+    return NULL;
+  }
+  SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+  *free_slot = (run){key, h, face, size, tex, w, hh, r->frame};
+  r->nruns++;
+  return free_slot;
+}
+
+size_t sdlr_cached_runs(const sdlr *r) { return r->nruns; }
+
+/* ---- primitives --------------------------------------------------------------------------- */
+
+static SDL_Color sdl_color(theme_color c) { return (SDL_Color){c.r, c.g, c.b, c.a}; }
+
+static void set_color(sdlr *r, theme_color c) {
+  SDL_SetRenderDrawColor(r->renderer, c.r, c.g, c.b, c.a);
+}
+
+static void fill_rect(sdlr *r, float x0, float y0, float x1, float y1, theme_color c) {
+  set_color(r, c);
+  SDL_FRect rect = {x0, y0, x1 - x0, y1 - y0};
+  SDL_RenderFillRectF(r->renderer, &rect);
+}
+
+static void quad(sdlr *r, SDL_FPoint a, SDL_FPoint b, SDL_FPoint c, SDL_FPoint d, theme_color col) {
+  SDL_Color k = sdl_color(col);
+  SDL_Vertex v[4] = {{a, k, {0, 0}}, {b, k, {0, 0}}, {c, k, {0, 0}}, {d, k, {0, 0}}};
+  static const int idx[6] = {0, 1, 2, 0, 2, 3};
+  SDL_RenderGeometry(r->renderer, NULL, v, 4, idx, 6);
+}
+
+/* A line of a width. Axis-aligned lines snap to whole pixels so thin ones stay crisp. */
+static void thick_line(sdlr *r, float x0, float y0, float x1, float y1, float w, theme_color c) {
+  if (w < 1.0f)
+    w = 1.0f;
+  if (x0 == x1 || y0 == y1) {
+    float ww = roundf(w);
+    if (x0 == x1) {
+      float x = floorf(x0 - ww / 2 + 0.5f);
+      fill_rect(r, x, fminf(y0, y1), x + ww, fmaxf(y0, y1), c);
+    } else {
+      float y = floorf(y0 - ww / 2 + 0.5f);
+      fill_rect(r, fminf(x0, x1), y, fmaxf(x0, x1), y + ww, c);
+    }
+    return;
+  }
+  float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+  float nx = -dy / len * w / 2, ny = dx / len * w / 2;
+  quad(r, (SDL_FPoint){x0 + nx, y0 + ny}, (SDL_FPoint){x1 + nx, y1 + ny},
+       (SDL_FPoint){x1 - nx, y1 - ny}, (SDL_FPoint){x0 - nx, y0 - ny}, c);
+}
+
+static void dashed_line(sdlr *r, const scene_cmd *k) {
+  float dx = k->x1 - k->x0, dy = k->y1 - k->y0, len = sqrtf(dx * dx + dy * dy);
+  if (len <= 0)
+    return;
+  float on = k->dash > 1 ? k->dash : 1, off = k->gap > 1 ? k->gap : 1;
+  float ux = dx / len, uy = dy / len;
+  for (float s = 0; s < len; s += on + off) {
+    float e = s + on < len ? s + on : len;
+    thick_line(r, k->x0 + ux * s, k->y0 + uy * s, k->x0 + ux * e, k->y0 + uy * e, k->width,
+               k->color);
+  }
+}
+
+static int arc_steps(float radius) {
+  int n = (int)(radius / ARC_STEP_PX) + 2;
+  return n > ARC_STEPS_MAX ? ARC_STEPS_MAX : n;
+}
+
+/* The outline of a rounded rect, clockwise from the top-left corner's arc: 4 * (steps + 1)
+ * points. */
+static int round_points(float x0, float y0, float x1, float y1, float rad, int steps,
+                        SDL_FPoint *out) {
+  const float quarter = 1.57079632679f; /* a quarter turn, in radians */
+  const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
+  const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
+  int n = 0;
+  for (int corner = 0; corner < 4; corner++) {
+    float start = quarter * (float)(corner + 2); /* the top-left arc starts pointing left */
+    for (int i = 0; i <= steps; i++) {
+      float a = start + quarter * (float)i / (float)steps;
+      out[n++] = (SDL_FPoint){cx[corner] + cosf(a) * rad, cy[corner] + sinf(a) * rad};
+    }
+  }
+  return n;
+}
+
+static void fill_round(sdlr *r, const scene_cmd *k) {
+  if (k->radius < 1) {
+    fill_rect(r, k->x0, k->y0, k->x1, k->y1, k->color);
+    return;
+  }
+  SDL_FPoint pts[4 * (ARC_STEPS_MAX + 1)];
+  int n = round_points(k->x0, k->y0, k->x1, k->y1, k->radius, arc_steps(k->radius), pts);
+  SDL_Vertex v[4 * (ARC_STEPS_MAX + 1) + 1];
+  int idx[3 * 4 * (ARC_STEPS_MAX + 1)];
+  SDL_Color col = sdl_color(k->color);
+  v[0] = (SDL_Vertex){{(k->x0 + k->x1) / 2, (k->y0 + k->y1) / 2}, col, {0, 0}};
+  for (int i = 0; i < n; i++)
+    v[i + 1] = (SDL_Vertex){pts[i], col, {0, 0}};
+  int m = 0;
+  for (int i = 0; i < n; i++) {
+    idx[m++] = 0;
+    idx[m++] = i + 1;
+    idx[m++] = (i + 1) % n + 1;
+  }
+  SDL_RenderGeometry(r->renderer, NULL, v, n + 1, idx, m);
+}
+
+static void stroke_round(sdlr *r, const scene_cmd *k) {
+  float w = k->width < 1 ? 1 : k->width;
+  if (k->radius < 1) {
+    fill_rect(r, k->x0, k->y0, k->x1, k->y0 + w, k->color);
+    fill_rect(r, k->x0, k->y1 - w, k->x1, k->y1, k->color);
+    fill_rect(r, k->x0, k->y0 + w, k->x0 + w, k->y1 - w, k->color);
+    fill_rect(r, k->x1 - w, k->y0 + w, k->x1, k->y1 - w, k->color);
+    return;
+  }
+  int steps = arc_steps(k->radius);
+  SDL_FPoint outer[4 * (ARC_STEPS_MAX + 1)], inner[4 * (ARC_STEPS_MAX + 1)];
+  int n = round_points(k->x0, k->y0, k->x1, k->y1, k->radius, steps, outer);
+  float ir = k->radius - w > 0 ? k->radius - w : 0;
+  round_points(k->x0 + w, k->y0 + w, k->x1 - w, k->y1 - w, ir, steps, inner);
+  SDL_Vertex v[8 * (ARC_STEPS_MAX + 1)];
+  int idx[6 * 4 * (ARC_STEPS_MAX + 1)];
+  SDL_Color col = sdl_color(k->color);
+  for (int i = 0; i < n; i++) {
+    v[2 * i] = (SDL_Vertex){outer[i], col, {0, 0}};
+    v[2 * i + 1] = (SDL_Vertex){inner[i], col, {0, 0}};
+  }
+  int m = 0;
+  for (int i = 0; i < n; i++) {
+    int a = 2 * i, b = 2 * i + 1, c = 2 * ((i + 1) % n), d = 2 * ((i + 1) % n) + 1;
+    idx[m++] = a;
+    idx[m++] = c;
+    idx[m++] = b;
+    idx[m++] = b;
+    idx[m++] = c;
+    idx[m++] = d;
+  }
+  SDL_RenderGeometry(r->renderer, NULL, v, 2 * n, idx, m);
+}
+
+static void triangle(sdlr *r, const scene_cmd *k) {
+  SDL_Color col = sdl_color(k->color);
+  SDL_Vertex v[3] = {{{k->x0, k->y0}, col, {0, 0}},
+                     {{k->x1, k->y1}, col, {0, 0}},
+                     {{k->x2, k->y2}, col, {0, 0}}};
+  SDL_RenderGeometry(r->renderer, NULL, v, 3, NULL, 0);
+}
+
+static bool draw_text(sdlr *r, const scene_list *l, const scene_cmd *k) {
+  run *e = run_get(r, k->face, k->size, scene_cmd_text(l, k), k->len);
+  if (e == NULL)
+    return false;
+  SDL_SetTextureColorMod(e->texture, k->color.r, k->color.g, k->color.b);
+  SDL_SetTextureAlphaMod(e->texture, k->color.a);
+  SDL_FRect dst = {k->x0, k->y0, (float)e->w, (float)e->h};
+  SDL_RenderCopyF(r->renderer, e->texture, NULL, &dst);
+  return true;
+}
+
+static void apply_clip(sdlr *r) {
+  if (r->nclips == 0)
+    SDL_RenderSetClipRect(r->renderer, NULL);
+  else
+    SDL_RenderSetClipRect(r->renderer, &r->clips[r->nclips - 1]);
+}
+
+static void clip_push(sdlr *r, const scene_cmd *k) {
+  SDL_Rect want = {(int)floorf(k->x0), (int)floorf(k->y0), 0, 0};
+  want.w = (int)ceilf(k->x1) - want.x;
+  want.h = (int)ceilf(k->y1) - want.y;
+  if (want.w < 0)
+    want.w = 0;
+  if (want.h < 0)
+    want.h = 0;
+  SDL_Rect got = want;
+  if (r->nclips > 0 && !SDL_IntersectRect(&want, &r->clips[r->nclips - 1], &got))
+    got = (SDL_Rect){want.x, want.y, 0, 0};
+  if (r->nclips < CLIP_DEPTH)
+    r->clips[r->nclips++] = got;
+  apply_clip(r);
+}
+
+static void clip_pop(sdlr *r) {
+  if (r->nclips > 0)
+    r->nclips--;
+  apply_clip(r);
+}
+
+bool sdlr_draw(sdlr *r, const scene_list *list) {
+  bool ok = true;
+  r->frame++;
+  r->nclips = 0;
+  SDL_RenderSetClipRect(r->renderer, NULL);
+  SDL_SetRenderDrawBlendMode(r->renderer, SDL_BLENDMODE_BLEND);
+  for (size_t i = 0; i < list->n; i++) {
+    const scene_cmd *k = &list->cmds[i];
+    switch (k->op) {
+    case SC_FILL_RECT:
+      fill_rect(r, k->x0, k->y0, k->x1, k->y1, k->color);
+      break;
+    case SC_RECT: {
+      scene_cmd square = *k;
+      square.radius = 0;
+      stroke_round(r, &square);
+      break;
+    }
+    case SC_FILL_ROUND:
+      fill_round(r, k);
+      break;
+    case SC_ROUND:
+      stroke_round(r, k);
+      break;
+    case SC_LINE:
+      thick_line(r, k->x0, k->y0, k->x1, k->y1, k->width, k->color);
+      break;
+    case SC_DASH:
+      dashed_line(r, k);
+      break;
+    case SC_TRIANGLE:
+      triangle(r, k);
+      break;
+    case SC_TEXT:
+      ok = draw_text(r, list, k) && ok;
+      break;
+    case SC_CLIP_PUSH:
+      clip_push(r, k);
+      break;
+    case SC_CLIP_POP:
+      clip_pop(r);
+      break;
+    }
+  }
+  r->nclips = 0;
+  SDL_RenderSetClipRect(r->renderer, NULL);
+  if (r->nruns > RUN_LIMIT)
+    runs_trim(r);
+  return ok;
+}
+
+/* ---- lifetime ----------------------------------------------------------------------------- */
+
+static sdlr_status fail(sdlr_status st, char *err, size_t cap, const char *what, const char *why) {
+  snprintf(err, cap, "%s: %s", what, why);
+  return st;
+}
+
+static sdlr_status init_common(sdlr *r, const sdlr_fonts *fonts, char *err, size_t cap) {
+  if (TTF_Init() != 0)
+    return fail(SDLR_SDL_ERROR, err, cap, "SDL_ttf", TTF_GetError());
+  r->ttf_open = true;
+  r->runs = calloc(RUN_SLOTS, sizeof *r->runs);
+  if (r->runs == NULL)
+    return fail(SDLR_NO_MEMORY, err, cap, "glyph cache", "out of memory");
+  for (int i = 0; i < FACE__COUNT; i++) {
+    snprintf(r->path[i], sizeof r->path[i], "%s", fonts->path[i]);
+    TTF_Font *f = TTF_OpenFont(r->path[i], 12);
+    if (f == NULL)
+      return fail(SDLR_FONT_ERROR, err, cap, r->path[i], TTF_GetError());
+    TTF_CloseFont(f);
+  }
+  return SDLR_OK;
+}
+
+sdlr_status sdlr_new(SDL_Renderer *renderer, const sdlr_fonts *fonts, sdlr **out, char *err,
+                     size_t cap) {
+  *out = NULL;
+  sdlr *r = calloc(1, sizeof *r);
+  if (r == NULL)
+    return fail(SDLR_NO_MEMORY, err, cap, "renderer", "out of memory");
+  r->renderer = renderer;
+  sdlr_status st = init_common(r, fonts, err, cap);
+  if (st != SDLR_OK) {
+    sdlr_free(r);
+    return st;
+  }
+  *out = r;
+  return SDLR_OK;
+}
+
+static sdlr_status make_target(sdlr *r, int w, int h, char *err, size_t cap) {
+  SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+  if (s == NULL)
+    return fail(SDLR_SDL_ERROR, err, cap, "offscreen surface", SDL_GetError());
+  SDL_Renderer *ren = SDL_CreateSoftwareRenderer(s);
+  if (ren == NULL) {
+    SDL_FreeSurface(s);
+    return fail(SDLR_SDL_ERROR, err, cap, "software renderer", SDL_GetError());
+  }
+  r->surface = s;
+  r->renderer = ren;
+  return SDLR_OK;
+}
+
+/* Textures belong to a renderer: a new target needs the cache emptied first. */
+static void drop_runs(sdlr *r) {
+  for (size_t i = 0; i < RUN_SLOTS && r->runs != NULL; i++)
+    if (r->runs[i].key != NULL && r->runs[i].key != tomb)
+      run_drop(r, &r->runs[i]);
+  if (r->runs != NULL)
+    memset(r->runs, 0, RUN_SLOTS * sizeof *r->runs);
+  r->nruns = 0;
+}
+
+sdlr_status sdlr_new_offscreen(int w, int h, const sdlr_fonts *fonts, sdlr **out, char *err,
+                               size_t cap) {
+  *out = NULL;
+  if (w <= 0 || h <= 0)
+    return fail(SDLR_SDL_ERROR, err, cap, "offscreen surface", "size must be positive");
+  sdlr *r = calloc(1, sizeof *r);
+  if (r == NULL)
+    return fail(SDLR_NO_MEMORY, err, cap, "renderer", "out of memory");
+  r->own_renderer = true;
+  sdlr_status st = init_common(r, fonts, err, cap);
+  if (st == SDLR_OK)
+    st = make_target(r, w, h, err, cap);
+  if (st != SDLR_OK) {
+    sdlr_free(r);
+    return st;
+  }
+  *out = r;
+  return SDLR_OK;
+}
+
+sdlr_status sdlr_offscreen_resize(sdlr *r, int w, int h, char *err, size_t cap) {
+  if (!r->own_renderer)
+    return fail(SDLR_SDL_ERROR, err, cap, "resize", "not an offscreen renderer");
+  if (r->surface->w == w && r->surface->h == h)
+    return SDLR_OK;
+  if (w <= 0 || h <= 0)
+    return fail(SDLR_SDL_ERROR, err, cap, "offscreen surface", "size must be positive");
+  drop_runs(r);
+  SDL_DestroyRenderer(r->renderer);
+  SDL_FreeSurface(r->surface);
+  r->renderer = NULL;
+  r->surface = NULL;
+  return make_target(r, w, h, err, cap);
+}
+
+SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list) {
+  if (!r->own_renderer)
+    return NULL;
+  SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 0xff);
+  SDL_RenderClear(r->renderer);
+  sdlr_draw(r, list);
+  SDL_RenderPresent(r->renderer); /* the software renderer flushes its queue into the surface */
+  return r->surface;
+}
+
+sdlr_status sdlr_save_png(SDL_Surface *s, const char *path, char *err, size_t cap) {
+  char tmp[4096 + 32];
+  int n = snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+  if (n < 0 || (size_t)n >= sizeof tmp)
+    return fail(SDLR_IO_ERROR, err, cap, path, "path too long");
+  if (IMG_SavePNG(s, tmp) != 0) {
+    unlink(tmp);
+    return fail(SDLR_IO_ERROR, err, cap, path, IMG_GetError());
+  }
+  if (rename(tmp, path) != 0) {
+    int e = errno;
+    unlink(tmp);
+    return fail(SDLR_IO_ERROR, err, cap, path, strerror(e));
+  }
+  return SDLR_OK;
+}
+
+void sdlr_free(sdlr *r) {
+  if (r == NULL)
+    return;
+  drop_runs(r);
+  free(r->runs);
+  for (int i = 0; i < FONT_SLOTS; i++)
+    if (r->fonts[i].font != NULL)
+      TTF_CloseFont(r->fonts[i].font);
+  if (r->own_renderer) {
+    if (r->renderer != NULL)
+      SDL_DestroyRenderer(r->renderer);
+    if (r->surface != NULL)
+      SDL_FreeSurface(r->surface);
+  }
+  if (r->ttf_open)
+    TTF_Quit();
+  free(r);
+}
