@@ -969,7 +969,8 @@ bool traceout_chrome(const trace *t, fmt_buf *out) {
   wr *w = &c.w;
   put(w, "{\"traceEvents\":[");
   ch_meta(&c, "process_name", CH_LOOP_TID, "name");
-  put_js(w, "loopviz ", trace_filename(t), strlen(trace_filename(t)), NULL, SIZE_MAX);
+  const char *file = trace_filename(t);
+  put_js(w, *file ? "loopviz " : "loopviz", file, strlen(file), NULL, SIZE_MAX);
   put(w, "}}");
   ch_meta(&c, "thread_name", CH_LOOP_TID, "name");
   put(w, "\"EventLoop\"}}");
