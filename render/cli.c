@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "paths.h"
+#include "scenarios.h"
 #include "sim.h"
 #include "trace.h"
 #include "traceout.h"
@@ -71,6 +72,7 @@ struct cli_command {
 static int run_command(const cli_args *args, FILE *out, FILE *err);
 static int trace_command(const cli_args *args, FILE *out, FILE *err);
 static int export_command(const cli_args *args, FILE *out, FILE *err);
+static int list_command(const cli_args *args, FILE *out, FILE *err);
 
 /* The outputs of `export`: at least one must be given. */
 static const unsigned export_outputs = OPT_MERMAID | OPT_CHROME;
@@ -82,6 +84,8 @@ static const cli_command commands[] = {
      OPT_JSON | OPT_LINES, trace_command, 0},
     {"export", "FILE", "run a scenario and write its trace as the output options ask", 1, 1,
      export_outputs, export_command, export_outputs},
+    {"list", "", "print the bundled scenarios, each with its one-line lesson", 0, 0, 0,
+     list_command, 0},
 };
 
 /* The window is no table row (it has no word of its own), but it is described like one. */
@@ -469,6 +473,31 @@ static int export_command(const cli_args *args, FILE *out, FILE *err) {
     ok &= export_one(t, traceout_chrome, "Chrome trace", args->chrome_trace, out, err);
   trace_free(t);
   return ok ? (int)st : CLI_EXIT_FAILURE;
+}
+
+/* ---- list -------------------------------------------------------------------------------- */
+
+static int list_command(const cli_args *args, FILE *out, FILE *err) {
+  (void)args;
+  char data[PATHS_MAX];
+  if (paths_data_dir(data, sizeof data) != PATHS_OK) {
+    fprintf(err, "loopviz: cannot find the bundled scenarios: no scenarios/ next to the "
+                 "executable, in its source tree or in ../share/loopviz\n");
+    return CLI_EXIT_FAILURE;
+  }
+  scen_list list;
+  char msg[512];
+  if (scen_list_dir(data, &list, msg, sizeof msg) != SCEN_OK) {
+    fprintf(err, "loopviz: %s\n", msg);
+    return CLI_EXIT_FAILURE;
+  }
+  int written = scen_list_write(&list, out);
+  scen_list_free(&list);
+  if (written != 0 || fflush(out) != 0) {
+    fprintf(err, "loopviz: cannot write the list of scenarios\n");
+    return CLI_EXIT_FAILURE;
+  }
+  return CLI_EXIT_OK;
 }
 
 /* ---- window ------------------------------------------------------------------------------ */
