@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "cli.h"
 #include "scenarios.h"
 #include "sim.h"
 #include "trace.h"
@@ -410,6 +411,48 @@ static void test_bundled_library(void **state) {
   scen_list_free(&l);
 }
 
+/* `loopviz list` prints the bundled library as scen_list_write does: the test binary sits in
+ * the build tree, so its data directory is the source tree, the working directory here. */
+static void test_list_command(void **state) {
+  (void)state;
+  scen_list l;
+  assert_int_equal(scen_list_dir(".", &l, NULL, 0), SCEN_OK);
+  char *want = NULL, *got = NULL, *errs = NULL;
+  size_t want_len = 0, got_len = 0, errs_len = 0;
+  FILE *f = open_memstream(&want, &want_len);
+  assert_non_null(f);
+  assert_int_equal(scen_list_write(&l, f), 0);
+  fclose(f);
+  scen_list_free(&l);
+
+  char *argv[] = {"loopviz", "list", NULL};
+  FILE *out = open_memstream(&got, &got_len), *err = open_memstream(&errs, &errs_len);
+  assert_non_null(out);
+  assert_non_null(err);
+  assert_int_equal(cli_main(2, argv, out, err), CLI_EXIT_OK);
+  fclose(out);
+  fclose(err);
+  assert_string_equal(got, want);
+  assert_string_equal(errs, "");
+  assert_non_null(strstr(got, "\ngreet  "));
+  assert_non_null(strstr(got, "  three awaits in a row take 6 s; gather runs the same work in 3 s\n"));
+  free(want);
+  free(got);
+  free(errs);
+
+  /* list takes no operands. */
+  char *extra[] = {"loopviz", "list", "gather", NULL};
+  out = open_memstream(&got, &got_len);
+  err = open_memstream(&errs, &errs_len);
+  assert_int_equal(cli_main(3, extra, out, err), CLI_EXIT_USAGE);
+  fclose(out);
+  fclose(err);
+  assert_string_equal(got, "");
+  assert_non_null(strstr(errs, "too many arguments for 'list'"));
+  free(got);
+  free(errs);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_header),
@@ -422,6 +465,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_headers_txt, make_scratch, remove_scratch),
       cmocka_unit_test_setup_teardown(test_headers_txt_errors, make_scratch, remove_scratch),
       cmocka_unit_test(test_bundled_library),
+      cmocka_unit_test(test_list_command),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
