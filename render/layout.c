@@ -8,6 +8,7 @@
 #include <string.h>
 
 enum {
+  WAKE_CONTINUED = -2, /* step_acc.wake: the step began before the previous stop */
   LABEL_BYTES = 512,   /* room for one formatted label */
   CAPTION_BYTES = 768, /* room for one caption */
 };
@@ -58,6 +59,7 @@ typedef struct builder {
   float cursor;               /* top of the next row */
   step_acc acc;               /* the current step, for its caption */
   uint8_t *states;            /* per stop, per task: layout_state during that step */
+  int32_t nlines;             /* lines of the scenario's source: others belong to the prelude */
   size_t cap_rows;            /* allocated rows (and row_w) */
   size_t cap_bars;            /* allocated bars */
   size_t cap_stops;           /* allocated stops (and states rows) */
@@ -182,6 +184,21 @@ static const char *task_label(const builder *b, int32_t task) {
   return k != NULL ? trace_text(b->t, k->label) : "";
 }
 
+/* A coroutine label short enough for a lane header: "fetch_data(1, 2)" stays, a long
+ * "producer(<Queue at 0x7f...>)" becomes "producer(…)". */
+static void short_label(const builder *b, int32_t task, char *out, size_t cap) {
+  const char *label = task_label(b, task);
+  size_t max = (size_t)b->th->header_chars, chars = 0;
+  for (const char *p = label; *p; p++)
+    chars += ((unsigned char)*p & 0xc0) != 0x80;
+  const char *paren = strchr(label, '(');
+  if (chars > max && paren != NULL && (size_t)(paren - label) + 3 <= max) {
+    snprintf(out, cap, "%.*s(%s)", (int)(paren - label), label, ellipsis);
+    return;
+  }
+  elide(label, max, out, cap);
+}
+
 static const char *task_name(const builder *b, int32_t task) {
   return layout_task_name(b->d, task);
 }
@@ -297,7 +314,7 @@ static void close_bar(builder *b, int32_t task, uint32_t row) {
 
 static void who(const builder *b, int32_t task, char *out, size_t cap) {
   char label[LABEL_BYTES];
-  elide(task_label(b, task), (size_t)b->th->label_chars, label, sizeof label);
+  short_label(b, task, label, sizeof label);
   const trace_task *k = trace_task_at(b->t, task);
   snprintf(out, cap, "%.200s (%.100s)", label, k != NULL ? trace_text(b->t, k->name) : "?");
 }
@@ -327,6 +344,9 @@ static void began(const builder *b, char *out, size_t cap) {
     break;
   case WAKE_CANCEL:
     snprintf(out, cap, "resumes with CancelledError thrown in");
+    break;
+  case WAKE_CONTINUED:
+    snprintf(out, cap, "goes on");
     break;
   default:
     snprintf(out, cap, "runs");
@@ -405,7 +425,7 @@ static uint32_t caption(builder *b, const trace_event *e) {
       return pool_addf(b,
                        "%s %s%s, then yields with %s: it goes to the back of the ready queue, "
                        "and %s.",
-                       w, v, d, x, b->ready > 1 ? "the event loop runs the next ready task"
+                       w, v, d, x, b->ready > 0 ? "the event loop runs the next ready task"
                                                 : "it is the only one ready, so it runs again");
     if (e->a == WAIT_SLEEP)
       return pool_addf(b, "%s %s%s, then awaits %s: it is suspended until t = %.3f, and %s.", w,
@@ -493,8 +513,10 @@ static void add_stop(builder *b, uint32_t event_end, const trace_event *e) {
   }
   d->nstops++;
   b->acc = (step_acc){-1, -1, -1, 0, 0, s->time};
-  if (b->running >= 0)
-    b->acc.task = b->running; /* a step cut by a line stop or a block goes on */
+  if (b->running >= 0) { /* a step cut by a line stop or a block goes on */
+    b->acc.task = b->running;
+    b->acc.wake = WAKE_CONTINUED;
+  }
 }
 
 static bool ends_stop(const builder *b, trace_kind k) {
@@ -514,9 +536,10 @@ static bool ends_stop(const builder *b, trace_kind k) {
   }
 }
 
-/* Events before which stop 0 (the moment before anything runs) is taken. */
+/* Events before which stop 0 (the moment before anything runs, the main task's first step still
+ * in the ready queue) is taken. */
 static bool begins_running(const builder *b, trace_kind k) {
-  return k == TR_STEP_BEGIN || (k != TR_STEP_SUSPEND && k != TR_STEP_RETURN &&
+  return k == TR_STEP_BEGIN || k == TR_READY_POP || (k != TR_STEP_SUSPEND && k != TR_STEP_RETURN &&
                                 k != TR_STEP_RAISE && ends_stop(b, k));
 }
 
@@ -627,7 +650,7 @@ static void on_suspend(builder *b, const trace_event *e, uint32_t i) {
   k->wait_text = pool_add(b, what);
   k->wait_lane = target;
   k->state = STATE_WAITING;
-  if (e->line > 0)
+  if (e->line > 0 && e->line <= b->nlines)
     k->line = e->line;
   if (b->running == e->task)
     b->running = -1;
@@ -707,7 +730,8 @@ static void on_created(builder *b, const trace_event *e, uint32_t i) {
     return;
   task_info *k = &b->tasks[e->task];
   k->state = STATE_READY;
-  k->line = e->line;
+  if (e->line <= b->nlines)
+    k->line = e->line;
   if (!b->oom)
     b->d->lanes[k->lane].first_row = (uint32_t)b->d->nrows;
   if (e->a < 0 || e->task == 0)
@@ -811,7 +835,7 @@ static void on_event(builder *b, const trace_event *e, uint32_t i) {
     b->acc.prints++;
     break;
   case TR_LINE:
-    if (e->task >= 0 && (size_t)e->task < b->ntasks)
+    if (e->task >= 0 && (size_t)e->task < b->ntasks && e->line <= b->nlines)
       b->tasks[e->task].line = e->line;
     break;
   default:
@@ -852,8 +876,11 @@ static bool make_lanes(builder *b) {
   d->ntasks = ntasks;
   size_t n = 0;
   /* Main */
+  char main_label[LABEL_BYTES];
+  if (ntasks > 0)
+    short_label(b, 0, main_label, sizeof main_label);
   d->lanes[n] = (layout_lane){LANE_MAIN, ntasks > 0 ? 0 : -1, pool_add(b, "Main"),
-                              ntasks > 0 ? pool_addf(b, "%s \xc2\xb7 %s", task_label(b, 0),
+                              ntasks > 0 ? pool_addf(b, "%s \xc2\xb7 %s", main_label,
                                                      trace_text(t, trace_task_at(t, 0)->name))
                                          : pool_add(b, ""),
                               0, 0, 0, UINT32_MAX, 0, 0};
@@ -863,7 +890,7 @@ static bool make_lanes(builder *b) {
                                 0, 0, 0, UINT32_MAX, 0, 0};
   for (size_t i = 1; i < ntasks; i++) {
     char label[LABEL_BYTES];
-    elide(task_label(b, (int32_t)i), (size_t)b->th->label_chars, label, sizeof label);
+    short_label(b, (int32_t)i, label, sizeof label);
     d->lanes[n] = (layout_lane){LANE_TASK, (int32_t)i, pool_add(b, label),
                                 pool_add(b, trace_text(t, trace_task_at(t, (int32_t)i)->name)),
                                 0, 0, UINT32_MAX, UINT32_MAX, 0, 0};
@@ -1073,6 +1100,12 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
   b.acc = (step_acc){-1, -1, -1, 0, 0, 0};
   d->trace = t;
   d->grain = o->grain;
+  size_t src_len = 0;
+  const char *src = trace_source(t, &src_len);
+  for (size_t i = 0; i < src_len; i++)
+    b.nlines += src[i] == '\n';
+  if (src_len > 0 && src[src_len - 1] != '\n')
+    b.nlines++;
   pool_add(&b, ""); /* offset 0 is the empty string */
   bool ok = make_handles(&b) && make_lanes(&b);
   if (ok) {

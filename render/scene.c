@@ -449,7 +449,8 @@ static void lifelines(ctx *c) {
     float y0 = d->header_h;
     if (!fixed_lane(l) && l->first_row < d->nrows)
       y0 = d->rows[l->first_row].top;
-    float y1 = c->reveal;
+    /* a living lane's line runs to the bottom of the panel: the stage is set for what comes */
+    float y1 = c->sy + c->inner.h / c->ds;
     if (lane_ended(c, l))
       y1 = d->rows[l->end_row].y;
     float x = DX(c, l->x);
@@ -768,6 +769,12 @@ static void diagram(ctx *c) {
 
 /* ---- the caption band --------------------------------------------------------------------- */
 
+/* The clock as the playhead shows it: counting up through a jump while it animates. */
+static double clock_now(const ctx *c) {
+  const layout_stop *st = &c->d->stops[c->stop];
+  return st->time_from + (st->time - st->time_from) * (double)ease(c->f);
+}
+
 /* The run's error is shown at the last stop, or all along when the event loop never ran. */
 static bool error_visible(const ctx *c) {
   return c->stop + 1 == c->d->nstops || c->d->ntasks == 0;
@@ -841,7 +848,7 @@ static void caption(ctx *c) {
   float left_w = pt(c, t->ruler_w);
   snprintf(buf, sizeof buf, "STEP %zu / %zu", c->stop, d->nstops - 1);
   text_fit(c, FACE_SANS_BOLD, isize, in.x, in.y, t->panel_title, buf, left_w);
-  snprintf(buf, sizeof buf, "t = %.3f s", st->time);
+  snprintf(buf, sizeof buf, "t = %.3f s", clock_now(c));
   text_fit(c, FACE_SANS, isize, in.x, in.y + ih, t->clock_text, buf, left_w);
   /* right: playback state and keys */
   const char *state = c->v->playing ? "\xe2\x96\xb6 playing" : "\xe2\x9d\x9a\xe2\x9d\x9a paused";
@@ -873,7 +880,7 @@ static void caption(ctx *c) {
 
 /* Where each task stands at event_end: the last line it ran or awaited. Scans back from the
  * playhead; O(events) at worst, which a frame can afford. */
-static void task_lines(const ctx *c, int32_t *lines) {
+static void task_lines(const ctx *c, int32_t *lines, int32_t nlines) {
   const layout_diagram *d = c->d;
   const trace *tr = d->trace;
   size_t missing = d->ntasks;
@@ -881,8 +888,9 @@ static void task_lines(const ctx *c, int32_t *lines) {
     lines[i] = 0;
   for (size_t e = d->stops[c->stop].event_end; e-- > 0 && missing > 0;) {
     const trace_event *ev = trace_event_at(tr, e);
-    if (ev->task < 0 || (size_t)ev->task >= d->ntasks || lines[ev->task] != 0 || ev->line <= 0)
-      continue;
+    if (ev->task < 0 || (size_t)ev->task >= d->ntasks || lines[ev->task] != 0 || ev->line <= 0 ||
+        ev->line > nlines)
+      continue; /* lines past the source are the asyncio prelude's */
     if (ev->kind == TR_LINE || ev->kind == TR_STEP_SUSPEND || ev->kind == TR_TASK_CREATED) {
       lines[ev->task] = ev->line;
       missing--;
@@ -949,7 +957,7 @@ static void code_panel(ctx *c) {
     return;
   }
   size_t n = split_lines(src, len, ls, MAX_LINES);
-  task_lines(c, where);
+  task_lines(c, where, (int32_t)n);
   char buf[TEXT_BYTES];
   /* the font shrinks (down to code_min_pt) until the longest line fits */
   size_t widest = 0;
@@ -1096,10 +1104,8 @@ static void loop_panel(ctx *c) {
   const layout_diagram *d = c->d;
   scene_rect in = panel(c, c->p.loop, "EVENT LOOP");
   const layout_stop *st = &d->stops[c->stop];
-  /* the clock, counting up through a jump */
-  double now = st->time_from + (st->time - st->time_from) * (double)ease(c->f);
   char buf[TEXT_BYTES];
-  snprintf(buf, sizeof buf, "t = %.3f s", now);
+  snprintf(buf, sizeof buf, "t = %.3f s", clock_now(c));
   int csize = font_px(pt(c, t->clock_pt));
   float cw = text_w(c, FACE_SANS_BOLD, csize, buf), chh = line_h(c, FACE_SANS_BOLD, csize);
   float title_h = line_h(c, FACE_SANS_BOLD, font_px(pt(c, t->panel_title_pt))) + pt(c, t->pad) / 2;

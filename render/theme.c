@@ -89,6 +89,7 @@ static const char builtin[] =
     "wheel_step = 48\n"
     "label_chars = 40\n"
     "label_wrap = 150\n"
+    "header_chars = 24\n"
     "diagram_fit_min = 70\n"
     "code_min_pt = 10\n"
     "code_highlight = 16\n"

@@ -107,6 +107,7 @@ enum {
   X(window_h, "initial window height")                                                             \
   X(wheel_step, "points scrolled per mouse-wheel notch")                                           \
   X(label_chars, "most characters of a value (a return value, an exception) shown on an arrow")   \
+  X(header_chars, "most characters of a coroutine label in a lifeline header")                  \
   X(label_wrap, "an arrow label wider than this breaks after its verb onto two lines")          \
   X(diagram_fit_min, "least scale, in percent, the diagram shrinks to when it is wider than its "  \
                      "panel; beyond it, it scrolls")                                              \

@@ -1,0 +1,531 @@
+/* Tests for render/layout: real runs of the article's programs and small traces built by hand
+ * become the sequence diagram the article draws (lanes, rows, bars, stops, captions), with a
+ * fake text measurer, so no font or display is involved. */
+#define _XOPEN_SOURCE 700
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "layout.h"
+#include "sim.h"
+#include "theme.h"
+#include "trace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every character is 0.6 em wide and a line is 1.25 em high. */
+static void fake_measure(void *user, layout_face face, float size, const char *text, size_t len,
+                         float *w, float *h) {
+  (void)user;
+  (void)face;
+  size_t chars = 0;
+  for (size_t i = 0; i < len; i++)
+    chars += ((unsigned char)text[i] & 0xc0) != 0x80;
+  *w = (float)chars * size * 0.6f;
+  *h = size * 1.25f;
+}
+
+static void ignore(void *user, const char *text, size_t len) {
+  (void)user;
+  (void)text;
+  (void)len;
+}
+
+typedef struct run {
+  trace *trace;         /* the recorded run */
+  layout_diagram *d;    /* its diagram */
+  theme theme;          /* the built-in theme */
+} run;
+
+static void build(run *r, layout_grain grain) {
+  theme_defaults(&r->theme);
+  layout_options o = {&r->theme, fake_measure, NULL, grain};
+  assert_int_equal(layout_build(r->trace, &o, &r->d), LAYOUT_OK);
+}
+
+static void run_file(run *r, const char *path, layout_grain grain) {
+  r->trace = trace_new(true);
+  assert_non_null(r->trace);
+  sim_options o;
+  sim_options_init(&o);
+  o.out = ignore;
+  o.err = ignore;
+  o.trace = r->trace;
+  sim_run_file(&o, path);
+  build(r, grain);
+}
+
+static void run_source(run *r, const char *src) {
+  r->trace = trace_new(true);
+  sim_options o;
+  sim_options_init(&o);
+  o.out = ignore;
+  o.err = ignore;
+  o.trace = r->trace;
+  sim_run_source(&o, "test.py", src, strlen(src));
+  build(r, GRAIN_LOOP);
+}
+
+static void done(run *r) {
+  layout_free(r->d);
+  trace_free(r->trace);
+}
+
+static const char *title(const layout_diagram *d, size_t lane) {
+  return layout_text(d, d->lanes[lane].title);
+}
+
+static const char *label(const layout_diagram *d, size_t row) {
+  return layout_text(d, d->rows[row].label);
+}
+
+/* ---- the gather program: the article's diagram --------------------------------------------- */
+
+static void test_gather_lanes(void **state) {
+  (void)state;
+  run r;
+  run_file(&r, LOOPVIZ_SOURCE_DIR "/scenarios/gather.py", GRAIN_LOOP);
+  const layout_diagram *d = r.d;
+  static const char *const titles[] = {"Main", "EventLoop", "fetch_data(1, 2)",
+                                       "fetch_data(2, 1)", "fetch_data(3, 3)", "IO"};
+  static const layout_lane_kind kinds[] = {LANE_MAIN, LANE_LOOP, LANE_TASK,
+                                           LANE_TASK, LANE_TASK, LANE_IO};
+  assert_int_equal(d->nlanes, 6);
+  for (size_t i = 0; i < 6; i++) {
+    assert_string_equal(title(d, i), titles[i]);
+    assert_int_equal(d->lanes[i].kind, kinds[i]);
+    if (i > 0)
+      assert_true(d->lanes[i].x > d->lanes[i - 1].x); /* left to right, in creation order */
+  }
+  assert_string_equal(layout_text(d, d->lanes[2].subtitle), "Task-2");
+  assert_string_equal(layout_text(d, d->lanes[4].subtitle), "Task-4");
+  assert_int_equal(d->loop_lane, 1);
+  assert_int_equal(d->io_lane, 5);
+  assert_int_equal(d->task_lane[0], 0);
+  assert_int_equal(d->task_lane[3], 4);
+  done(&r);
+}
+
+typedef struct want_row {
+  layout_row_kind kind; /* row kind */
+  layout_msg msg;       /* message */
+  uint32_t from, to;    /* lanes */
+  bool dashed;          /* returns and completions */
+  const char *label;    /* the label, or NULL to skip the check */
+} want_row;
+
+/* Lanes: 0 Main, 1 EventLoop, 2..4 the tasks, 5 IO. Compare /work/shared/seed/diagram.mmd. */
+static const want_row gather_rows[] = {
+    {ROW_MESSAGE, MSG_START, 1, 0, false, "start Main"},
+    {ROW_MESSAGE, MSG_CREATE, 0, 1, false, "create Task-2"}, /* Main->>EventLoop: Create tasks */
+    {ROW_MESSAGE, MSG_CREATE, 0, 1, false, "create Task-3"},
+    {ROW_MESSAGE, MSG_CREATE, 0, 1, false, "create Task-4"},
+    {ROW_MESSAGE, MSG_AWAIT, 0, 1, false, NULL},
+    {ROW_NOTE, MSG_NONE, 0, 1, false, "Main suspended"},
+    {ROW_MESSAGE, MSG_START, 1, 2, false, "start Task-2"}, /* EventLoop->>Task1: Start */
+    {ROW_MESSAGE, MSG_AWAIT, 2, 5, false, NULL},           /* Task1->>IO: Await I/O */
+    {ROW_NOTE, MSG_NONE, 2, 5, false, "Task-2 suspended"}, /* Note over Task1,IO */
+    {ROW_MESSAGE, MSG_START, 1, 3, false, "start Task-3"},
+    {ROW_MESSAGE, MSG_AWAIT, 3, 5, false, NULL},
+    {ROW_NOTE, MSG_NONE, 3, 5, false, "Task-3 suspended"},
+    {ROW_MESSAGE, MSG_START, 1, 4, false, "start Task-4"},
+    {ROW_MESSAGE, MSG_AWAIT, 4, 5, false, NULL},
+    {ROW_NOTE, MSG_NONE, 4, 5, false, "Task-4 suspended"},
+    {ROW_CLOCK, MSG_NONE, 0, 5, true, NULL},
+    {ROW_MESSAGE, MSG_COMPLETE, 5, 3, true, "I/O complete for Task-3"}, /* IO-->>Task: complete */
+    {ROW_MESSAGE, MSG_RESUME, 1, 3, false, "resume Task-3 (sleep over)"},
+    {ROW_MESSAGE, MSG_RETURN, 3, 1, true, NULL}, /* Task-->>EventLoop: Return result */
+    {ROW_CLOCK, MSG_NONE, 0, 5, true, NULL},
+    {ROW_MESSAGE, MSG_COMPLETE, 5, 2, true, "I/O complete for Task-2"},
+    {ROW_MESSAGE, MSG_RESUME, 1, 2, false, NULL},
+    {ROW_MESSAGE, MSG_RETURN, 2, 1, true, NULL},
+    {ROW_CLOCK, MSG_NONE, 0, 5, true, NULL},
+    {ROW_MESSAGE, MSG_COMPLETE, 5, 4, true, NULL},
+    {ROW_MESSAGE, MSG_RESUME, 1, 4, false, NULL},
+    {ROW_MESSAGE, MSG_RETURN, 4, 1, true, NULL},
+    {ROW_MESSAGE, MSG_COMPLETE, 1, 0, true, "all tasks complete for Main"}, /* EventLoop-->>Main */
+    {ROW_MESSAGE, MSG_RESUME, 1, 0, false, "resume Main (gather done)"},
+    {ROW_MESSAGE, MSG_RETURN, 0, 1, true, "Main: return None"},
+};
+
+static void test_gather_rows(void **state) {
+  (void)state;
+  run r;
+  run_file(&r, LOOPVIZ_SOURCE_DIR "/scenarios/gather.py", GRAIN_LOOP);
+  const layout_diagram *d = r.d;
+  size_t n = sizeof gather_rows / sizeof gather_rows[0];
+  assert_int_equal(d->nrows, n);
+  for (size_t i = 0; i < n; i++) {
+    const layout_row *row = &d->rows[i];
+    const want_row *w = &gather_rows[i];
+    if (row->kind != w->kind || row->msg != w->msg || row->from != w->from || row->to != w->to ||
+        row->dashed != w->dashed)
+      fail_msg("row %zu: kind %d msg %d %u->%u dashed %d, want kind %d msg %d %u->%u dashed %d",
+               i, row->kind, row->msg, row->from, row->to, row->dashed, w->kind, w->msg, w->from,
+               w->to, w->dashed);
+    if (w->label != NULL)
+      assert_string_equal(label(d, i), w->label);
+    /* every row shows the event it comes from, in trace order */
+    if (i > 0)
+      assert_true(row->event >= d->rows[i - 1].event);
+    if (i > 0)
+      assert_true(row->top >= d->rows[i - 1].top + d->rows[i - 1].h - 0.001f);
+  }
+  /* what is awaited and what is returned is on the arrows */
+  assert_non_null(strstr(label(d, 7), "await"));
+  assert_non_null(strstr(label(d, 7), "asyncio.sleep(2)"));
+  assert_non_null(strstr(label(d, 18), "{'id': 2, 'data': 'Data 2'}"));
+  assert_non_null(strstr(label(d, 15), "1.000"));
+  assert_true(d->rows[15].time == 0.0 && d->rows[15].time_to == 1.0);
+  done(&r);
+}
+
+/* Lanes are spaced so every arrow's label fits between its two lanes. */
+static void test_labels_fit_between_lanes(void **state) {
+  (void)state;
+  run r;
+  run_file(&r, LOOPVIZ_SOURCE_DIR "/scenarios/gather.py", GRAIN_LOOP);
+  const layout_diagram *d = r.d;
+  for (size_t i = 0; i < d->nrows; i++) {
+    const layout_row *row = &d->rows[i];
+    if (row->kind != ROW_MESSAGE)
+      continue;
+    const char *s = label(d, i);
+    float widest = 0;
+    for (const char *p = s;;) {
+      const char *nl = strchr(p, '\n');
+      size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+      float w = 0, h = 0;
+      fake_measure(NULL, FACE_SANS, r.theme.label_pt, p, len, &w, &h);
+      if (w > widest)
+        widest = w;
+      if (nl == NULL)
+        break;
+      p = nl + 1;
+    }
+    float span = d->lanes[row->to].x - d->lanes[row->from].x;
+    if (span < 0)
+      span = -span;
+    if (span < widest)
+      fail_msg("row %zu '%s' is %.0f wide between lanes %.0f apart", i, s, widest, span);
+  }
+  /* neighbouring header boxes never touch */
+  for (size_t i = 1; i < d->nlanes; i++)
+    assert_true(d->lanes[i].x - d->lanes[i].w / 2 >
+                d->lanes[i - 1].x + d->lanes[i - 1].w / 2);
+  assert_true(d->width >= d->lanes[d->nlanes - 1].x + d->lanes[d->nlanes - 1].w / 2);
+  assert_true(d->height > d->rows[d->nrows - 1].top + d->rows[d->nrows - 1].h);
+  done(&r);
+}
+
+static void test_gather_bars(void **state) {
+  (void)state;
+  run r;
+  run_file(&r, LOOPVIZ_SOURCE_DIR "/scenarios/gather.py", GRAIN_LOOP);
+  const layout_diagram *d = r.d;
+  size_t active = 0, suspended = 0;
+  for (size_t i = 0; i < d->nbars; i++) {
+    const layout_bar *b = &d->bars[i];
+    assert_true(b->last != UINT32_MAX); /* every task finished */
+    assert_true(b->first <= b->last);
+    assert_int_equal(b->lane, d->task_lane[b->task]);
+    const layout_row *first = &d->rows[b->first], *last = &d->rows[b->last];
+    if (b->suspended) {
+      suspended++;
+      assert_int_equal(first->kind, ROW_NOTE);
+      assert_int_equal(last->msg, MSG_RESUME);
+    } else {
+      active++;
+      assert_true(first->msg == MSG_START || first->msg == MSG_RESUME);
+      assert_true(last->msg == MSG_AWAIT || last->msg == MSG_RETURN);
+    }
+  }
+  assert_int_equal(active, 8);    /* Main twice, each fetch_data twice */
+  assert_int_equal(suspended, 4); /* each waits once */
+  done(&r);
+}
+
+static void test_gather_stops(void **state) {
+  (void)state;
+  run r;
+  run_file(&r, LOOPVIZ_SOURCE_DIR "/scenarios/gather.py", GRAIN_LOOP);
+  const layout_diagram *d = r.d;
+  /* before anything, Main's step, three task starts, three jumps each followed by a task's
+   * resumption, Main's resumption, and the end of the run */
+  assert_int_equal(d->nstops, 13);
+  assert_int_equal(d->stops[0].row_end, 0);
+  assert_non_null(strstr(layout_text(d, d->stops[0].caption), "asyncio.run"));
+  for (size_t k = 1; k < d->nstops; k++) {
+    const layout_stop *s = &d->stops[k];
+    assert_true(s->event_end > d->stops[k - 1].event_end);
+    assert_true(s->row_end >= d->stops[k - 1].row_end);
+    assert_true(strlen(layout_text(d, s->caption)) > 20);
+    assert_int_equal(layout_stop_of_event(d, s->event_end - 1), k);
+    assert_int_equal(layout_stop_first_row(d, k), d->stops[k - 1].row_end);
+  }
+  assert_int_equal(d->stops[d->nstops - 1].event_end, trace_count(r.trace));
+  assert_int_equal(d->stops[d->nstops - 1].row_end, d->nrows);
+  /* stop 5 is the first clock jump: the clock counts from 0 to 1 */
+  assert_true(d->stops[5].time_from == 0.0 && d->stops[5].time == 1.0);
+  assert_non_null(strstr(layout_text(d, d->stops[5].caption), "from 0.000 to 1.000"));
+  assert_non_null(strstr(layout_text(d, d->stops[3].caption), "fetch_data(2, 1) (Task-3)"));
+  assert_non_null(strstr(layout_text(d, d->stops[3].caption), "asyncio.sleep(1)"));
+  assert_int_equal(d->stops[3].task, 2);
+  assert_int_equal(d->stops[3].line, 6); /* await asyncio.sleep(delay) */
+  assert_true(d->time_end == 3.0);
+  done(&r);
+}
+
+static void test_gather_timeline_states(void **state) {
+  (void)state;
+  run r;
+  run_file(&r, LOOPVIZ_SOURCE_DIR "/scenarios/gather.py", GRAIN_LOOP);
+  const layout_diagram *d = r.d;
+  uint32_t t2 = d->task_lane[1]; /* fetch_data(1, 2) */
+  assert_int_equal(layout_lane_state(d, t2, 0), STATE_ABSENT);
+  assert_int_equal(layout_lane_state(d, t2, 1), STATE_READY);   /* created by Main's step */
+  assert_int_equal(layout_lane_state(d, t2, 2), STATE_RUNNING); /* its first step */
+  assert_int_equal(layout_lane_state(d, t2, 5), STATE_WAITING); /* sleeping through a jump */
+  assert_int_equal(layout_lane_state(d, t2, 8), STATE_RUNNING); /* resumes and returns */
+  assert_int_equal(layout_lane_state(d, t2, 9), STATE_DONE);
+  assert_int_equal(layout_lane_state(d, t2, d->nstops - 1), STATE_DONE);
+  assert_int_equal(layout_lane_state(d, d->loop_lane, 3), STATE_ABSENT); /* not a task */
+  /* runs cover every stop of every task lane, in order, without gaps */
+  for (size_t i = 0; i < d->nlanes; i++) {
+    const layout_lane *l = &d->lanes[i];
+    if (l->kind != LANE_MAIN && l->kind != LANE_TASK)
+      continue;
+    uint32_t next = 0;
+    for (uint32_t k = l->first_run; k < l->first_run + l->nruns; k++) {
+      assert_int_equal(d->runs[k].first_stop, next);
+      assert_int_equal(d->runs[k].lane, i);
+      next = d->runs[k].end_stop;
+    }
+    assert_int_equal(next, d->nstops);
+  }
+  done(&r);
+}
+
+/* ---- the other article programs ------------------------------------------------------------ */
+
+static void test_error_handling_raise(void **state) {
+  (void)state;
+  run r;
+  run_file(&r, LOOPVIZ_SOURCE_DIR "/scenarios/error_handling.py", GRAIN_LOOP);
+  const layout_diagram *d = r.d;
+  size_t raises = 0;
+  for (size_t i = 0; i < d->nrows; i++)
+    if (d->rows[i].msg == MSG_RAISE) {
+      raises++;
+      assert_true(d->rows[i].error && d->rows[i].dashed);
+      assert_non_null(strstr(label(d, i), "ValueError('Operation failed!')"));
+      assert_int_equal(d->lanes[d->rows[i].from].end_row, i);
+      assert_int_equal(layout_lane_state(d, d->rows[i].from, d->nstops - 1), STATE_FAILED);
+    }
+  assert_int_equal(raises, 1); /* the first failure is inside Main, which catches it */
+  done(&r);
+}
+
+static void test_every_article_program(void **state) {
+  (void)state;
+  static const char *const names[] = {"greet", "gather", "context_manager", "async_generator",
+                                      "error_handling"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/scenarios/%s.py", LOOPVIZ_SOURCE_DIR, names[i]);
+    run r;
+    run_file(&r, path, GRAIN_LOOP);
+    const layout_diagram *d = r.d;
+    assert_true(d->nstops > 3);
+    assert_string_equal(title(d, 0), "Main");
+    assert_string_equal(title(d, 1), "EventLoop");
+    assert_int_equal(d->lanes[d->io_lane].kind, LANE_IO);
+    /* the main task returns, and every suspension note follows an await */
+    assert_int_equal(d->rows[d->nrows - 1].msg, MSG_RETURN);
+    for (size_t k = 0; k < d->nrows; k++)
+      if (d->rows[k].kind == ROW_NOTE && d->rows[k].msg == MSG_NONE)
+        assert_int_equal(d->rows[k - 1].msg, MSG_AWAIT);
+    done(&r);
+  }
+}
+
+static void test_line_grain(void **state) {
+  (void)state;
+  run loop, lines;
+  run_file(&loop, LOOPVIZ_SOURCE_DIR "/scenarios/greet.py", GRAIN_LOOP);
+  run_file(&lines, LOOPVIZ_SOURCE_DIR "/scenarios/greet.py", GRAIN_LINE);
+  assert_true(lines.d->nstops > loop.d->nstops);
+  assert_int_equal(lines.d->nrows, loop.d->nrows); /* the same diagram, stopped more often */
+  size_t at_lines = 0;
+  for (size_t k = 1; k < lines.d->nstops; k++) {
+    const trace_event *e = trace_event_at(lines.trace, lines.d->stops[k].event_end - 1);
+    if (e->kind != TR_LINE)
+      continue;
+    at_lines++;
+    assert_int_equal(lines.d->stops[k].line, e->line);
+    assert_non_null(strstr(layout_text(lines.d, lines.d->stops[k].caption), "line"));
+  }
+  assert_true(at_lines > 3);
+  done(&loop);
+  done(&lines);
+}
+
+/* ---- hand-made and small traces ------------------------------------------------------------ */
+
+static void test_empty_trace(void **state) {
+  (void)state;
+  run r;
+  r.trace = trace_new(false);
+  build(&r, GRAIN_LOOP);
+  assert_int_equal(r.d->nstops, 1);
+  assert_int_equal(r.d->nrows, 0);
+  assert_int_equal(r.d->nlanes, 3); /* Main, EventLoop, IO */
+  assert_string_equal(title(r.d, 2), "IO");
+  done(&r);
+}
+
+/* A queue's waiter and a producer that wakes it: the queue gets a lane of its own. */
+static void test_sync_lane(void **state) {
+  (void)state;
+  run r;
+  trace *t = trace_new(false);
+  r.trace = t;
+  trace_add(t, TR_RUN_START, 0, -1, 0, 0, 0, 0, "q.py", 4);
+  trace_add_task(t, 0, "Task-1", "main()", -1, 9);
+  trace_add_task(t, 0, "Task-2", "consumer()", 0, 10);
+  trace_add_task(t, 0, "Task-3", "producer()", 0, 11);
+  trace_add(t, TR_STEP_BEGIN, 0, 1, WAKE_START, -1, 0, 0, NULL, 0);
+  trace_add(t, TR_STEP_SUSPEND, 0, 1, WAIT_SYNC, 7, 4, 0, "queue.get()", 11);
+  trace_add(t, TR_STEP_BEGIN, 0, 2, WAKE_START, -1, 0, 0, NULL, 0);
+  trace_add(t, TR_FUTURE_DONE, 0, -1, 7, 0, 0, 0, "1", 1);
+  trace_add(t, TR_STEP_RETURN, 0, 2, 0, 0, 0, 0, "None", 4);
+  trace_add(t, TR_STEP_BEGIN, 0, 1, WAKE_FUTURE, 7, 0, 0, NULL, 0);
+  trace_add(t, TR_STEP_RETURN, 0, 1, 0, 0, 0, 0, "None", 4);
+  trace_add(t, TR_RUN_END, 0, -1, 0, 0, 0, 0, NULL, 0);
+  build(&r, GRAIN_LOOP);
+  const layout_diagram *d = r.d;
+  size_t q = d->nlanes - 1;
+  assert_int_equal(d->lanes[q].kind, LANE_SYNC);
+  assert_string_equal(title(d, q), "queue");
+  assert_true(d->lanes[q].x > d->lanes[d->io_lane].x);
+  bool await_q = false, wake = false, complete = false;
+  for (size_t i = 0; i < d->nrows; i++) {
+    const layout_row *row = &d->rows[i];
+    if (row->msg == MSG_AWAIT && row->to == q) {
+      await_q = true;
+      assert_int_equal(d->lanes[q].first_row, i); /* it appears with the first await on it */
+    }
+    if (row->msg == MSG_WAKE && row->from == d->task_lane[2] && row->to == q)
+      wake = true;
+    if (row->msg == MSG_COMPLETE && row->from == q && row->to == d->task_lane[1]) {
+      complete = true;
+      assert_string_equal(label(d, i), "queue.get() done for Task-2");
+    }
+  }
+  assert_true(await_q && wake && complete);
+  done(&r);
+}
+
+/* time.sleep blocks the loop: a band across every lane, a stop of its own, and the clock moves. */
+static void test_blocking_sleep(void **state) {
+  (void)state;
+  run r;
+  run_source(&r, "import asyncio, time\n\nasync def main():\n    time.sleep(0.5)\n"
+                 "    await asyncio.sleep(1)\n\nasyncio.run(main())\n");
+  const layout_diagram *d = r.d;
+  size_t band = d->nrows;
+  for (size_t i = 0; i < d->nrows; i++)
+    if (d->rows[i].kind == ROW_BLOCK)
+      band = i;
+  assert_true(band < d->nrows);
+  assert_int_equal(d->rows[band].from, 0);
+  assert_int_equal(d->rows[band].to, d->nlanes - 1);
+  assert_true(d->rows[band].time_to - d->rows[band].time == 0.5);
+  assert_non_null(strstr(label(d, band), "time.sleep(0.5)"));
+  size_t k = 0;
+  while (d->stops[k].row_end <= band)
+    k++;
+  assert_int_equal(d->stops[k].row_end, band + 1); /* the band ends its stop */
+  assert_non_null(strstr(layout_text(d, d->stops[k].caption), "blocked"));
+  assert_non_null(strstr(layout_text(d, d->stops[k + 1].caption), "goes on"));
+  done(&r);
+}
+
+static void test_cancel(void **state) {
+  (void)state;
+  run r;
+  run_source(&r, "import asyncio\n\nasync def worker():\n    await asyncio.sleep(10)\n\n"
+                 "async def main():\n    t = asyncio.create_task(worker())\n"
+                 "    await asyncio.sleep(1)\n    t.cancel()\n    try:\n        await t\n"
+                 "    except asyncio.CancelledError:\n        print('cancelled')\n\n"
+                 "asyncio.run(main())\n");
+  const layout_diagram *d = r.d;
+  uint32_t worker = d->task_lane[1];
+  bool cancel = false, ended = false;
+  for (size_t i = 0; i < d->nrows; i++) {
+    const layout_row *row = &d->rows[i];
+    if (row->msg == MSG_CANCEL) {
+      cancel = true;
+      assert_int_equal(row->from, 0);
+      assert_int_equal(row->to, worker);
+      assert_string_equal(label(d, i), "cancel Task-2");
+    }
+    if (row->msg == MSG_RAISE && row->from == worker) {
+      ended = true;
+      assert_string_equal(label(d, i), "Task-2: cancelled");
+    }
+    if (row->msg == MSG_AWAIT && row->from == 0 && row->to == worker)
+      assert_non_null(strstr(label(d, i), "Task-2"));
+  }
+  assert_true(cancel && ended);
+  assert_int_equal(layout_lane_state(d, worker, d->nstops - 1), STATE_FAILED);
+  done(&r);
+}
+
+/* Long values are cut on arrows; long coroutine labels are shortened in headers. */
+static void test_long_labels(void **state) {
+  (void)state;
+  run r;
+  run_source(&r, "import asyncio\n\nasync def work(x):\n    await asyncio.sleep(0)\n"
+                 "    return 'x' * 200\n\nasync def main():\n"
+                 "    await asyncio.create_task(work('a very long argument that goes on and on'))\n"
+                 "\nasyncio.run(main())\n");
+  const layout_diagram *d = r.d;
+  assert_string_equal(title(d, 2), "work(\xe2\x80\xa6)");
+  bool found = false;
+  for (size_t i = 0; i < d->nrows; i++)
+    if (d->rows[i].msg == MSG_RETURN && d->rows[i].from == 2) {
+      found = true;
+      const char *s = label(d, i);
+      assert_non_null(strstr(s, "\xe2\x80\xa6"));
+      assert_true(strlen(s) < 100);
+    }
+  assert_true(found);
+  done(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_gather_lanes),
+      cmocka_unit_test(test_gather_rows),
+      cmocka_unit_test(test_labels_fit_between_lanes),
+      cmocka_unit_test(test_gather_bars),
+      cmocka_unit_test(test_gather_stops),
+      cmocka_unit_test(test_gather_timeline_states),
+      cmocka_unit_test(test_error_handling_raise),
+      cmocka_unit_test(test_every_article_program),
+      cmocka_unit_test(test_line_grain),
+      cmocka_unit_test(test_empty_trace),
+      cmocka_unit_test(test_sync_lane),
+      cmocka_unit_test(test_blocking_sleep),
+      cmocka_unit_test(test_cancel),
+      cmocka_unit_test(test_long_labels),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

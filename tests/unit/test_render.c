@@ -1,0 +1,349 @@
+/* Tests for render/sdlr, offscreen (no display): primitives land where the display list says,
+ * frames are deterministic, the glyph-run cache is reused, PNGs are written whole, and frames of
+ * the gather program match reference images under tests/ref/ within a tolerance.
+ *
+ * On a mismatch the actual and expected images are written next to each other in the build
+ * directory (render_frames/NAME.actual.png and NAME.expected.png). References are rewritten only
+ * when LOOPVIZ_UPDATE_REFS=1 is set; look at them before committing. */
+#define _XOPEN_SOURCE 700
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "font.h"
+#include "layout.h"
+#include "scene.h"
+#include "sdlr.h"
+#include "sim.h"
+#include "theme.h"
+#include "trace.h"
+
+#include <SDL_image.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+  REF_W = 960,          /* reference frames: width */
+  REF_H = 600,          /* and height */
+  CHANNEL_SLACK = 24,   /* a channel may differ this much and still match */
+  BAD_PER_MILLE = 4     /* mismatching pixels allowed, per thousand */
+};
+
+typedef struct world {
+  char store[FACE__COUNT][4096]; /* font files */
+  sdlr_fonts fonts;              /* pointers into store */
+  sdlr *r;                       /* offscreen backend */
+  scene_list list;               /* a display list */
+} world;
+
+static int setup(void **state) {
+  world *w = calloc(1, sizeof *w);
+  if (w == NULL)
+    return -1;
+  char err[512];
+  if (sdlr_find_fonts(NULL, w->store, &w->fonts, err, sizeof err) != SDLR_OK ||
+      sdlr_new_offscreen(REF_W, REF_H, &w->fonts, &w->r, err, sizeof err) != SDLR_OK) {
+    fprintf(stderr, "setup: %s\n", err);
+    free(w);
+    return -1;
+  }
+  scene_list_init(&w->list);
+  *state = w;
+  return 0;
+}
+
+static int teardown(void **state) {
+  world *w = *state;
+  scene_list_free(&w->list);
+  sdlr_free(w->r);
+  free(w);
+  return 0;
+}
+
+static Uint32 pixel(SDL_Surface *s, int x, int y) {
+  return ((Uint32 *)((Uint8 *)s->pixels + y * s->pitch))[x];
+}
+
+static void rgb(SDL_Surface *s, int x, int y, Uint8 *r, Uint8 *g, Uint8 *b) {
+  Uint8 a;
+  SDL_GetRGBA(pixel(s, x, y), s->format, r, g, b, &a);
+}
+
+/* A hand-made display list: the backend draws what it says. */
+static void add(scene_list *l, scene_cmd c) {
+  if (l->n == l->cap) {
+    l->cap = l->cap ? l->cap * 2 : 16;
+    l->cmds = realloc(l->cmds, l->cap * sizeof *l->cmds);
+    assert_non_null(l->cmds);
+  }
+  l->cmds[l->n++] = c;
+}
+
+static void test_primitives(void **state) {
+  world *w = *state;
+  scene_list *l = &w->list;
+  scene_list_clear(l);
+  theme_color white = {255, 255, 255, 255}, red = {255, 0, 0, 255}, blue = {0, 0, 255, 255};
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = white, .x1 = REF_W, .y1 = REF_H});
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = red, .x0 = 10, .y0 = 10, .x1 = 30, .y1 = 20});
+  add(l, (scene_cmd){.op = SC_TRIANGLE, .color = blue, .x0 = 100, .y0 = 100, .x1 = 200,
+                     .y1 = 100, .x2 = 100, .y2 = 200});
+  add(l, (scene_cmd){.op = SC_LINE, .color = red, .x0 = 300, .y0 = 50, .x1 = 400, .y1 = 50,
+                     .width = 3});
+  add(l, (scene_cmd){.op = SC_DASH, .color = blue, .x0 = 300, .y0 = 80, .x1 = 400, .y1 = 80,
+                     .width = 2, .dash = 10, .gap = 10});
+  add(l, (scene_cmd){.op = SC_FILL_ROUND, .color = red, .x0 = 500, .y0 = 100, .x1 = 600,
+                     .y1 = 200, .radius = 20});
+  add(l, (scene_cmd){.op = SC_CLIP_PUSH, .x0 = 700, .y0 = 100, .x1 = 750, .y1 = 150});
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = blue, .x0 = 650, .y0 = 50, .x1 = 800,
+                     .y1 = 200});
+  add(l, (scene_cmd){.op = SC_CLIP_POP});
+  add(l, (scene_cmd){.op = SC_ROUND, .color = blue, .x0 = 100, .y0 = 300, .x1 = 300, .y1 = 400,
+                     .radius = 10, .width = 4});
+  SDL_Surface *s = sdlr_render_offscreen(w->r, l);
+  assert_non_null(s);
+  Uint8 r, g, b;
+  rgb(s, 20, 15, &r, &g, &b); /* inside the red rect */
+  assert_true(r == 255 && g == 0 && b == 0);
+  rgb(s, 35, 15, &r, &g, &b); /* beside it */
+  assert_true(r == 255 && g == 255 && b == 255);
+  rgb(s, 120, 120, &r, &g, &b); /* inside the triangle */
+  assert_true(r == 0 && b == 255);
+  rgb(s, 190, 190, &r, &g, &b); /* beyond its hypotenuse */
+  assert_true(r == 255 && g == 255);
+  rgb(s, 350, 50, &r, &g, &b); /* the thick line */
+  assert_true(r == 255 && g == 0);
+  rgb(s, 305, 80, &r, &g, &b); /* a dash */
+  assert_true(b == 255 && r == 0);
+  rgb(s, 315, 80, &r, &g, &b); /* a gap */
+  assert_true(r == 255 && g == 255);
+  rgb(s, 550, 150, &r, &g, &b); /* the rounded rect's middle */
+  assert_true(r == 255 && g == 0);
+  rgb(s, 501, 101, &r, &g, &b); /* its rounded-off corner */
+  assert_true(r == 255 && g == 255 && b == 255);
+  rgb(s, 720, 120, &r, &g, &b); /* the clipped rect, inside the clip */
+  assert_true(b == 255 && r == 0);
+  rgb(s, 660, 60, &r, &g, &b); /* outside the clip: nothing drawn */
+  assert_true(r == 255 && g == 255 && b == 255);
+  rgb(s, 101, 350, &r, &g, &b); /* the outline's left edge */
+  assert_true(b == 255 && r == 0);
+  rgb(s, 200, 350, &r, &g, &b); /* its hollow middle */
+  assert_true(r == 255 && g == 255 && b == 255);
+  scene_list_free(l);
+}
+
+static void test_text_and_glyph_cache(void **state) {
+  world *w = *state;
+  float tw = 0, th = 0;
+  sdlr_measure(w->r, FACE_SANS, 20, "hello", 5, &tw, &th);
+  assert_true(tw > 30 && tw < 80);
+  assert_true(th > 18 && th < 30);
+  float bw = 0, mw = 0, h2 = 0;
+  sdlr_measure(w->r, FACE_SANS_BOLD, 20, "hello", 5, &bw, &h2);
+  sdlr_measure(w->r, FACE_MONO, 20, "hello", 5, &mw, &h2);
+  assert_true(bw > tw); /* bold is wider */
+  assert_true(mw != tw);
+  scene_list *l = &w->list;
+  scene_list_clear(l);
+  l->pool = malloc(64);
+  l->pool_cap = 64;
+  memcpy(l->pool, "hello", 6);
+  l->pool_len = 6;
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = {255, 255, 255, 255}, .x1 = REF_W, .y1 = REF_H});
+  add(l, (scene_cmd){.op = SC_TEXT, .color = {0, 0, 0, 255}, .x0 = 10, .y0 = 10,
+                     .face = FACE_SANS, .size = 20, .text = 0, .len = 5});
+  SDL_Surface *s = sdlr_render_offscreen(w->r, l);
+  int dark = 0;
+  for (int y = 10; y < 10 + (int)th; y++)
+    for (int x = 10; x < 10 + (int)tw; x++) {
+      Uint8 r, g, b;
+      rgb(s, x, y, &r, &g, &b);
+      dark += r < 128;
+    }
+  assert_true(dark > 40);
+  size_t runs = sdlr_cached_runs(w->r);
+  assert_int_equal(runs, 1);
+  sdlr_render_offscreen(w->r, l); /* the second frame rasterises nothing new */
+  assert_int_equal(sdlr_cached_runs(w->r), runs);
+  scene_list_free(l);
+}
+
+static void test_bold_font_found(void **state) {
+  (void)state;
+  char path[4096];
+  assert_int_equal(font_find(FONT_SANS_BOLD, path, sizeof path), FONT_OK);
+  assert_non_null(strstr(path, "DejaVuSans-Bold.ttf"));
+}
+
+/* ---- frames of the gather program ---------------------------------------------------------- */
+
+static void ignore(void *user, const char *text, size_t len) {
+  (void)user;
+  (void)text;
+  (void)len;
+}
+
+typedef struct frame_spec {
+  const char *name;   /* reference file name, without .png */
+  const char *theme;  /* theme name */
+  long stop;          /* -1: the last */
+  float fraction;     /* animation shown */
+  bool diagram_only;  /* no panels */
+} frame_spec;
+
+static SDL_Surface *render_gather(world *w, const frame_spec *f) {
+  trace *t = trace_new(true);
+  sim_options o;
+  sim_options_init(&o);
+  o.out = ignore;
+  o.err = ignore;
+  o.trace = t;
+  sim_run_file(&o, LOOPVIZ_SOURCE_DIR "/scenarios/gather.py");
+  theme th;
+  char err[256];
+  assert_int_equal(theme_load(&th, LOOPVIZ_SOURCE_DIR, f->theme, err, sizeof err), THEME_OK);
+  layout_options lo = {&th, sdlr_measure, w->r, GRAIN_LOOP};
+  layout_diagram *d = NULL;
+  assert_int_equal(layout_build(t, &lo, &d), LAYOUT_OK);
+  scene_view v = {REF_W, REF_H, 0.75f, 0, 0, true, f->diagram_only, false, 1.0f, NULL, NULL};
+  size_t stop = f->stop < 0 ? d->nstops - 1 : (size_t)f->stop;
+  scene_input in = {d, stop, f->fraction, &v, &th, sdlr_measure, w->r};
+  assert_true(scene_build(&in, &w->list));
+  SDL_Surface *s = sdlr_render_offscreen(w->r, &w->list);
+  layout_free(d);
+  trace_free(t);
+  return s;
+}
+
+static void out_path(char *buf, size_t cap, const char *name, const char *kind) {
+  mkdir(LOOPVIZ_BUILD_DIR "/render_frames", 0777);
+  snprintf(buf, cap, "%s/render_frames/%.100s.%.20s.png", LOOPVIZ_BUILD_DIR, name, kind);
+}
+
+/* Counts pixels whose channels differ by more than the slack. */
+static size_t mismatches(SDL_Surface *a, SDL_Surface *b) {
+  size_t bad = 0;
+  for (int y = 0; y < a->h; y++)
+    for (int x = 0; x < a->w; x++) {
+      Uint8 ar, ag, ab, br, bg, bb;
+      rgb(a, x, y, &ar, &ag, &ab);
+      rgb(b, x, y, &br, &bg, &bb);
+      if (abs(ar - br) > CHANNEL_SLACK || abs(ag - bg) > CHANNEL_SLACK ||
+          abs(ab - bb) > CHANNEL_SLACK)
+        bad++;
+    }
+  return bad;
+}
+
+static void check_reference(world *w, const frame_spec *f) {
+  SDL_Surface *got = render_gather(w, f);
+  char ref[1024], err[512];
+  snprintf(ref, sizeof ref, "%s/tests/ref/%s.png", LOOPVIZ_SOURCE_DIR, f->name);
+  const char *update = getenv("LOOPVIZ_UPDATE_REFS");
+  if (update != NULL && strcmp(update, "1") == 0) {
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/tests/ref", LOOPVIZ_SOURCE_DIR);
+    mkdir(dir, 0777);
+    assert_int_equal(sdlr_save_png(got, ref, err, sizeof err), SDLR_OK);
+    return;
+  }
+  SDL_Surface *loaded = IMG_Load(ref);
+  char actual[1024], expected[1024];
+  out_path(actual, sizeof actual, f->name, "actual");
+  out_path(expected, sizeof expected, f->name, "expected");
+  if (loaded == NULL) {
+    sdlr_save_png(got, actual, err, sizeof err);
+    fail_msg("no reference %s (%s); the frame is in %s; run with LOOPVIZ_UPDATE_REFS=1 to "
+             "create it",
+             ref, IMG_GetError(), actual);
+  }
+  SDL_Surface *want = SDL_ConvertSurfaceFormat(loaded, got->format->format, 0);
+  SDL_FreeSurface(loaded);
+  assert_non_null(want);
+  size_t bad = want->w == got->w && want->h == got->h ? mismatches(got, want) : SIZE_MAX;
+  size_t allowed = (size_t)got->w * (size_t)got->h * BAD_PER_MILLE / 1000;
+  if (bad > allowed) {
+    sdlr_save_png(got, actual, err, sizeof err);
+    sdlr_save_png(want, expected, err, sizeof err);
+    SDL_FreeSurface(want);
+    fail_msg("%s: %zu pixels differ (allowed %zu); see %s and %s", f->name, bad, allowed, actual,
+             expected);
+  }
+  SDL_FreeSurface(want);
+}
+
+static void test_reference_frames(void **state) {
+  world *w = *state;
+  static const frame_spec frames[] = {
+      {"gather_start", "light", 0, 1.0f, false},
+      {"gather_middle", "light", 6, 1.0f, false},
+      {"gather_animating", "light", 7, 0.5f, false},
+      {"gather_end", "light", -1, 1.0f, false},
+      {"gather_dark", "dark", 8, 1.0f, false},
+      {"gather_diagram", "light", -1, 1.0f, true},
+  };
+  for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++)
+    check_reference(w, &frames[i]);
+}
+
+/* The same frame twice is the same bytes, even after other frames in between. */
+static void test_deterministic(void **state) {
+  world *w = *state;
+  frame_spec a = {"x", "light", 4, 1.0f, false}, b = {"y", "dark", 9, 0.3f, false};
+  SDL_Surface *s = render_gather(w, &a);
+  size_t bytes = (size_t)s->pitch * (size_t)s->h;
+  unsigned char *first = malloc(bytes);
+  assert_non_null(first);
+  memcpy(first, s->pixels, bytes);
+  render_gather(w, &b);
+  s = render_gather(w, &a);
+  assert_memory_equal(first, s->pixels, bytes);
+  free(first);
+}
+
+static void test_png_written_whole(void **state) {
+  world *w = *state;
+  frame_spec f = {"x", "light", 2, 1.0f, false};
+  SDL_Surface *s = render_gather(w, &f);
+  char path[1024], err[512];
+  out_path(path, sizeof path, "written", "frame");
+  unlink(path);
+  assert_int_equal(sdlr_save_png(s, path, err, sizeof err), SDLR_OK);
+  SDL_Surface *back = IMG_Load(path);
+  assert_non_null(back);
+  assert_int_equal(back->w, REF_W);
+  assert_int_equal(back->h, REF_H);
+  SDL_FreeSurface(back);
+  /* an unwritable place fails, and leaves nothing behind */
+  assert_int_equal(sdlr_save_png(s, "/nonexistent-dir/frame.png", err, sizeof err),
+                   SDLR_IO_ERROR);
+  assert_non_null(strstr(err, "/nonexistent-dir/frame.png"));
+  /* a resized target draws at its new size */
+  assert_int_equal(sdlr_offscreen_resize(w->r, 320, 200, err, sizeof err), SDLR_OK);
+  scene_list_clear(&w->list);
+  s = sdlr_render_offscreen(w->r, &w->list);
+  assert_int_equal(s->w, 320);
+  assert_int_equal(s->h, 200);
+}
+
+int main(void) {
+  /* no display is needed; the dummy driver keeps SDL from looking for one */
+  SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE);
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_text_and_glyph_cache, setup, teardown),
+      cmocka_unit_test(test_bold_font_found),
+      cmocka_unit_test_setup_teardown(test_reference_frames, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_png_written_whole, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
