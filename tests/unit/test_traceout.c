@@ -25,6 +25,9 @@
 #error "LOOPVIZ_SOURCE_DIR must name the source tree (the build defines it)"
 #endif
 
+/* A string literal and its length, for trace_add. */
+#define S(literal) literal, strlen(literal)
+
 static trace *run_scenario(const char *name) {
   char path[1024];
   snprintf(path, sizeof path, "%s/scenarios/%s.py", LOOPVIZ_SOURCE_DIR, name);
@@ -182,7 +185,7 @@ static void end(trace *t, double now, int32_t task, trace_kind kind, int32_t can
 /* Main creates a task with an awkward name and label, which returns an awkward value. */
 static trace *awkward_trace(void) {
   trace *t = trace_new(false);
-  trace_add(t, TR_RUN_START, 0, -1, 0, 0, 0, 0, "x.py", 4);
+  trace_add(t, TR_RUN_START, 0, -1, 0, 0, 0, 0, S("x.py"));
   trace_add_task(t, 0, "Task-1", "main()", -1, 9);
   int32_t h = push(t, 0, 0, CB_STEP, "Task.__step");
   pop(t, 0, h, 0);
@@ -192,7 +195,7 @@ static trace *awkward_trace(void) {
   suspend(t, 0, 0, WAIT_TASK, 1, 0, "wrap:me f(...)");
   pop(t, 0, h1, 1);
   begin(t, 0, 1, WAKE_START, -1, "");
-  trace_add(t, TR_PRINT, 0, 1, 0, 0, 4, 0, "tab\there\x01\xff\n2nd line", 22);
+  trace_add(t, TR_PRINT, 0, 1, 0, 0, 4, 0, S("tab\there\x01\xff\n2nd line"));
   char big[120];
   memset(big, 'x', sizeof big - 1);
   big[sizeof big - 1] = '\0';
@@ -204,7 +207,7 @@ static trace *awkward_trace(void) {
   pop(t, 0, hw, 0);
   begin(t, 0, 0, WAKE_TASK, 1, "");
   end(t, 0, 0, TR_STEP_RETURN, 0, "None");
-  trace_add(t, TR_DEADLOCK, 0, -1, 0, 0, 0, 0, "stuck; forever\nsecond line", 26);
+  trace_add(t, TR_DEADLOCK, 0, -1, 0, 0, 0, 0, S("stuck; forever\nsecond line"));
   trace_add(t, TR_RUN_END, 0, -1, 1, 0, 0, 0, NULL, 0);
   return t;
 }
@@ -242,19 +245,19 @@ static void test_mermaid_vocabulary(void **state) {
   h = push(t, 0, 0, CB_STEP, "Task.__step");
   pop(t, 0, h, 0);
   begin(t, 0, 0, WAKE_YIELD, -1, "");
-  trace_add(t, TR_CANCEL, 0, 1, -1, 0, 0, 0, "'bye'", 5);
+  trace_add(t, TR_CANCEL, 0, 1, -1, 0, 0, 0, S("'bye'"));
   trace_add(t, TR_BLOCK, 0, 0, 0, 0, 0, 2.5, NULL, 0);
   suspend(t, 2.5, 0, WAIT_FUTURE, 4, 0, "a Future");
   h = push(t, 2.5, 1, CB_STEP, "Task.__step");
   pop(t, 2.5, h, 1);
   begin(t, 2.5, 1, WAKE_CANCEL, -1, "CancelledError('bye')");
-  trace_add(t, TR_FUTURE_DONE, 2.5, -1, 4, 1, 0, 0, "KeyError('k')", 13);
+  trace_add(t, TR_FUTURE_DONE, 2.5, -1, 4, 1, 0, 0, S("KeyError('k')"));
   end(t, 2.5, 1, TR_STEP_RAISE, 1, "CancelledError('bye')");
   h = push(t, 2.5, 0, CB_WAKEUP, "Task.__wakeup");
   pop(t, 2.5, h, 0);
   begin(t, 2.5, 0, WAKE_EXCEPTION, 4, "KeyError('k')");
   end(t, 2.5, 0, TR_STEP_RAISE, 0, "KeyError('k')");
-  trace_add(t, TR_WARNING, 2.5, -1, 0, 0, 0, 0, "coroutine 'x' was never awaited\n  x()", 36);
+  trace_add(t, TR_WARNING, 2.5, -1, 0, 0, 0, 0, S("coroutine 'x' was never awaited\n  x()"));
   char *m = mermaid(t);
   assert_string_equal(m, "sequenceDiagram\n"
                          "    participant Main as Main: Task-1 main()\n"
@@ -289,8 +292,8 @@ static void test_mermaid_vocabulary(void **state) {
 static void test_mermaid_no_tasks(void **state) {
   (void)state;
   trace *t = trace_new(false);
-  trace_add(t, TR_RUN_START, 0, -1, 0, 0, 0, 0, "x.py", 4);
-  trace_add(t, TR_PRINT, 0, -1, 0, 0, 1, 0, "hi\n", 3);
+  trace_add(t, TR_RUN_START, 0, -1, 0, 0, 0, 0, S("x.py"));
+  trace_add(t, TR_PRINT, 0, -1, 0, 0, 1, 0, S("hi\n"));
   trace_add(t, TR_RUN_END, 0, -1, 0, 0, 0, 0, NULL, 0);
   char *m = mermaid(t);
   assert_string_equal(m, "sequenceDiagram\n    participant Main\n    participant EventLoop\n"
@@ -390,7 +393,7 @@ static void test_chrome_blocking_step(void **state) {
   pop(t, 1, h, 0);
   begin(t, 1, 0, WAKE_START, -1, "");
   trace_add(t, TR_BLOCK, 1, 0, 0, 0, 0, 2, NULL, 0);
-  trace_add(t, TR_PRINT, 3, 0, 0, 0, 2, 0, "late\n", 5);
+  trace_add(t, TR_PRINT, 3, 0, 0, 0, 2, 0, S("late\n"));
   end(t, 3, 0, TR_STEP_RETURN, 0, "None");
   h = push(t, 3, -1, CB_FUTURE, "_run_until_complete_cb");
   pop(t, 3, h, -1);
