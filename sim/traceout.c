@@ -208,15 +208,15 @@ typedef struct mm_task {
 } mm_task;
 
 typedef struct mm {
-  wr w;             /* output */
-  const trace *t;   /* the trace */
-  mm_task *tasks;   /* per task */
-  size_t ntasks;    /* entries in tasks */
-  int32_t running;  /* task whose step is under way, or -1 */
-  int32_t creator;  /* task that created the tasks in born */
-  int32_t *born;    /* tasks created in the current step, not drawn yet */
-  size_t nborn;     /* entries in born */
-  size_t born_cap;  /* allocated */
+  wr w;            /* output */
+  const trace *t;  /* the trace */
+  mm_task *tasks;  /* per task */
+  size_t ntasks;   /* entries in tasks */
+  int32_t running; /* task whose step is under way, or -1 */
+  int32_t creator; /* task that created the tasks in born */
+  int32_t *born;   /* tasks created in the current step, not drawn yet */
+  size_t nborn;    /* entries in born */
+  size_t born_cap; /* allocated */
 } mm;
 
 static void mm_part(mm *m, int32_t p) {
@@ -486,7 +486,8 @@ static void mm_event(mm *m, const trace_event *e) {
     else
       mm_note(m, 0, P_IO, "time.sleep(");
     put_secs(&m->w, e->num);
-    put(&m->w, mm_at(m, e->task) != NULL ? ") blocks the loop until t=" : ") blocks the program until t=");
+    put(&m->w,
+        mm_at(m, e->task) != NULL ? ") blocks the loop until t=" : ") blocks the program until t=");
     put_secs(&m->w, e->time + e->num);
     mm_end(m);
     break;
@@ -618,8 +619,8 @@ typedef struct ch_handle {
 } ch_handle;
 
 typedef struct ch_wait {
-  bool open;   /* an async wait slice is begun and not ended */
-  size_t ev;   /* index of the TR_STEP_SUSPEND that began it */
+  bool open; /* an async wait slice is begun and not ended */
+  size_t ev; /* index of the TR_STEP_SUSPEND that began it */
 } ch_wait;
 
 /* The handle run under way: it becomes one complete slice, on the task's track when a task
@@ -636,16 +637,16 @@ typedef struct ch_slot {
 } ch_slot;
 
 typedef struct ch {
-  wr w;                /* output */
-  const trace *t;      /* the trace */
+  wr w;                  /* output */
+  const trace *t;        /* the trace */
   const trace_event *ev; /* its events */
-  int64_t cursor;      /* first microsecond no slice or loop-level instant has used */
-  bool first;          /* no event written yet */
-  ch_handle *handles;  /* by handle id */
-  size_t nhandles;     /* entries in handles */
-  ch_wait *waits;      /* by task */
-  size_t ntasks;       /* entries in waits */
-  ch_slot slot;        /* the current handle run */
+  int64_t cursor;        /* first microsecond no slice or loop-level instant has used */
+  bool first;            /* no event written yet */
+  ch_handle *handles;    /* by handle id */
+  size_t nhandles;       /* entries in handles */
+  ch_wait *waits;        /* by task */
+  size_t ntasks;         /* entries in waits */
+  ch_slot slot;          /* the current handle run */
 } ch;
 
 /* A microsecond of its own at virtual time t or later. */
@@ -762,7 +763,8 @@ static void ch_close(ch *c) {
         put(w, ",\"ended\":\"return\",\"result\":");
         put_jss(w, text);
       } else {
-        put(w, x->a ? ",\"ended\":\"cancelled\",\"exception\":" : ",\"ended\":\"raise\",\"exception\":");
+        put(w, x->a ? ",\"ended\":\"cancelled\",\"exception\":"
+                    : ",\"ended\":\"raise\",\"exception\":");
         put_jss(w, text);
       }
     }

@@ -502,18 +502,12 @@ static void test_names_and_pool(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_gather_story),
-      cmocka_unit_test(test_greet_story),
-      cmocka_unit_test(test_error_handling_story),
-      cmocka_unit_test(test_context_manager_story),
-      cmocka_unit_test(test_async_generator_story),
-      cmocka_unit_test(test_lines),
-      cmocka_unit_test(test_gather_queues),
-      cmocka_unit_test(test_error_handling_queues),
-      cmocka_unit_test(test_two_runs_identical),
-      cmocka_unit_test(test_output_layout),
-      cmocka_unit_test(test_queues_by_hand),
-      cmocka_unit_test(test_names_and_pool),
+      cmocka_unit_test(test_gather_story),          cmocka_unit_test(test_greet_story),
+      cmocka_unit_test(test_error_handling_story),  cmocka_unit_test(test_context_manager_story),
+      cmocka_unit_test(test_async_generator_story), cmocka_unit_test(test_lines),
+      cmocka_unit_test(test_gather_queues),         cmocka_unit_test(test_error_handling_queues),
+      cmocka_unit_test(test_two_runs_identical),    cmocka_unit_test(test_output_layout),
+      cmocka_unit_test(test_queues_by_hand),        cmocka_unit_test(test_names_and_pool),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -139,9 +139,8 @@ static void test_five_programs_deterministic(void **state) {
     char *ma = mermaid(a), *mb = mermaid(b), *ca = chrome(a), *cb = chrome(b);
     assert_string_equal(ma, mb);
     assert_string_equal(ca, cb);
-    assert_int_equal(strncmp(ma, "sequenceDiagram\n    participant Main as Main: Task-1 main()\n",
-                             59),
-                     0);
+    assert_int_equal(
+        strncmp(ma, "sequenceDiagram\n    participant Main as Main: Task-1 main()\n", 59), 0);
     assert_non_null(strstr(ma, "\n    participant IO\n\n    EventLoop->>Main: Start execution\n"));
     assert_non_null(strstr(ma, "\n    Main-->>EventLoop: Return result None\n"));
     assert_int_equal(strncmp(ca, "{\"traceEvents\":[\n", 17), 0);
@@ -216,8 +215,9 @@ static void test_mermaid_escaping(void **state) {
   (void)state;
   trace *t = awkward_trace();
   char *m = mermaid(t);
-  assert_non_null(strstr(m, "\n    participant Task2 as #119;rap:me f('a#59;b#35;c#37;d#60;e#62;"
-                            "#38;#34;g', #115;tyle, #99;lassDef, #34;#37;#37;{init}#37;#37;#34;)\n"));
+  assert_non_null(strstr(m,
+                         "\n    participant Task2 as #119;rap:me f('a#59;b#35;c#37;d#60;e#62;"
+                         "#38;#34;g', #115;tyle, #99;lassDef, #34;#37;#37;{init}#37;#37;#34;)\n"));
   assert_non_null(strstr(m, "\n    Main->>Task2: Await wrap:me f(...)\n"
                             "    Note over Main: Task-1 suspended\n"));
   /* not UTF-8 -> '?', newline -> ' ', 48 characters then "..." */
@@ -316,9 +316,11 @@ typedef struct slice {
 /* The complete slices of an export (one event per line). */
 static size_t slices_of(const char *json, slice *out, size_t cap) {
   size_t n = 0;
-  for (const char *p = strstr(json, "{\"ph\":\"X\""); p != NULL; p = strstr(p + 1, "{\"ph\":\"X\"")) {
+  for (const char *p = strstr(json, "{\"ph\":\"X\""); p != NULL;
+       p = strstr(p + 1, "{\"ph\":\"X\"")) {
     assert_true(n < cap);
-    const char *ts = strstr(p, "\"ts\":"), *tid = strstr(p, "\"tid\":"), *dur = strstr(p, ",\"dur\":");
+    const char *ts = strstr(p, "\"ts\":"), *tid = strstr(p, "\"tid\":"),
+               *dur = strstr(p, ",\"dur\":");
     assert_non_null(ts);
     assert_non_null(tid);
     assert_non_null(dur);
@@ -425,8 +427,10 @@ static void test_chrome_tracks_waits_flows(void **state) {
                                        "Task-3 fetch_data(2, 1)", "Task-4 fetch_data(3, 3)"};
   for (int k = 0; k < 4; k++) {
     char want[160];
-    snprintf(want, sizeof want, "{\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"name\":\"thread_name\","
-                                "\"args\":{\"name\":\"%s\"}}", k + 2, tracks[k]);
+    snprintf(want, sizeof want,
+             "{\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"name\":\"thread_name\","
+             "\"args\":{\"name\":\"%s\"}}",
+             k + 2, tracks[k]);
     assert_non_null(strstr(c, want));
   }
   assert_int_equal(count(c, "\"name\":\"thread_name\""), 5);
