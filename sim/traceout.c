@@ -853,8 +853,11 @@ static void ch_step_begin(ch *c, size_t i) {
     const ch_handle *h = &c->handles[s->handle];
     ch_begin(c, "s", "wake", h->push_ts, h->push_tid);
     putf(&c->w, "\"wake: %s\",\"id\":%ld}", wake, (long)s->handle);
+    /* The finish binds to the next slice starting on its track at or after ts: this step's,
+     * written when it closes. ("bp":"e", the enclosing slice, would depend on the viewer
+     * ordering events of equal ts as they appear in the file.) */
     ch_begin(c, "f", "wake", s->start, ch_tid(e->task));
-    putf(&c->w, "\"wake: %s\",\"id\":%ld,\"bp\":\"e\"}", wake, (long)s->handle);
+    putf(&c->w, "\"wake: %s\",\"id\":%ld}", wake, (long)s->handle);
   }
 }
 

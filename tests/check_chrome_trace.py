@@ -9,8 +9,8 @@ What a file must be (docs/trace-format.md): valid JSON (no NaN) holding a traceE
 one thread_name per track, names unique, exactly one "EventLoop"; every event on a named
 track; complete ("X") slices with whole, non-negative durations that never overlap on a
 track (a zero-length slice shares its start with nothing after it); async waits ("b"/"e")
-paired by (cat, id), ending no earlier than they begin; every flow ("s"/"f") paired and
-bound to a slice on its track. Against the scenario's `loopviz trace --json`: one track per
+paired by (cat, id), ending no earlier than they begin; every flow ("s"/"f") paired, its
+start inside a slice of its track and its finish at the start of one. Against the scenario's `loopviz trace --json`: one track per
 task named "<task name> <coroutine>", one step slice per task step in order, one print
 instant per print.
 """
@@ -111,11 +111,21 @@ def validate(events):
                 return s
         return None
 
+    def next_slice(e):
+        later = [s for s in slices.get(e["tid"], []) if s["ts"] >= e["ts"]]
+        return min(later, key=lambda s: s["ts"]) if later else None
+
     flows = {}
     for e in by_ph["s"] + by_ph["f"]:
         check(e.get("id") is not None, f"flow {e['name']!r} without id")
-        check(enclosing(e) is not None,
-              f"flow {e['ph']} {e['id']} at {e['ts']} is inside no slice of {names[e['tid']]!r}")
+        if e["ph"] == "s" or e.get("bp") == "e":
+            check(enclosing(e) is not None, f"flow {e['ph']} {e['id']} at {e['ts']} is inside "
+                  f"no slice of {names[e['tid']]!r}")
+        else:
+            # a finish binds to the next slice on its track; loopviz puts it at that slice's start
+            nxt = next_slice(e)
+            check(nxt is not None and nxt["ts"] == e["ts"], f"flow f {e['id']} at {e['ts']} "
+                  f"does not start a slice of {names[e['tid']]!r}")
         pair = flows.setdefault((e.get("cat"), e["id"]), {})
         check(e["ph"] not in pair, f"flow {e['id']}: two {e['ph']} events")
         pair[e["ph"]] = e
@@ -195,8 +205,8 @@ def self_test():
                {"ph": "b", "pid": 1, "tid": 2, "ts": 1, "name": "await a", "cat": "wait", "id": 2},
                {"ph": "e", "pid": 1, "tid": 2, "ts": 6, "name": "await a", "cat": "wait", "id": 2},
                {"ph": "s", "pid": 1, "tid": 1, "ts": 5, "name": "w", "cat": "wake", "id": 9},
-               {"ph": "f", "pid": 1, "tid": 2, "ts": 6, "name": "w", "cat": "wake", "id": 9,
-                "bp": "e"}, x(6, 1))
+               {"ph": "f", "pid": 1, "tid": 2, "ts": 6, "name": "w", "cat": "wake", "id": 9},
+               x(6, 1))
     validate(load(good))
     bad = {
         "invalid JSON": '{"traceEvents": [',
@@ -215,6 +225,11 @@ def self_test():
                                     "cat": "wake", "id": 1},
                                    {"ph": "f", "pid": 1, "tid": 2, "ts": 0, "name": "w",
                                     "cat": "wake", "id": 1}),
+        "finish starting no slice": doc(x(0, 1), x(6, 1),
+                                        {"ph": "s", "pid": 1, "tid": 2, "ts": 0, "name": "w",
+                                         "cat": "wake", "id": 1},
+                                        {"ph": "f", "pid": 1, "tid": 2, "ts": 3, "name": "w",
+                                         "cat": "wake", "id": 1}),
         "fractional ts": doc(x(0.5, 1)),
     }
     for what, text in bad.items():

@@ -447,7 +447,7 @@ static void test_chrome_tracks_waits_flows(void **state) {
   assert_non_null(strstr(c, "{\"ph\":\"s\",\"cat\":\"wake\",\"ts\":1000001,\"pid\":1,\"tid\":1,"
                             "\"name\":\"wake: timer\",\"id\":7}"));
   assert_non_null(strstr(c, "{\"ph\":\"f\",\"cat\":\"wake\",\"ts\":1000002,\"pid\":1,\"tid\":4,"
-                            "\"name\":\"wake: timer\",\"id\":7,\"bp\":\"e\"}"));
+                            "\"name\":\"wake: timer\",\"id\":7}"));
   slice s[64];
   size_t n = slices_of(c, s, 64);
   assert_no_overlap(s, n);
