@@ -264,6 +264,7 @@ static void finish(lex_state *lx, lex_token *tok, lex_kind kind, const char *sta
   tok->col = col_of(lx, start, line_start);
   tok->end_line = lx->line;
   tok->end_col = col_of(lx, lx->cur, lx->line_start);
+  tok->level = lx->n_brackets + (lx->expr_mode ? 1 : 0);
 }
 
 static int is_potential_identifier_start(int c) {

@@ -64,6 +64,7 @@ typedef struct lex_token {
   int col;           /* 1-based column (in characters) of the first character */
   int end_line;      /* line of the last character */
   int end_col;       /* column just past the last character */
+  int level;         /* brackets open after this token (an f-string field counts as one) */
   struct {
     lex_num_kind kind; /* int, float or imaginary */
     int64_t ivalue;    /* LEX_NUM_INT: the value when it fits */

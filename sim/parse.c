@@ -49,6 +49,7 @@ typedef struct pctx {
   perr deferred;        /* first unsupported construct */
   int depth;            /* current expression nesting */
   int silent;           /* >0 while speculating: errors only stop the attempt */
+  int no_rest_check;    /* the error is one CPython reports without reading further */
   int silent_failed;    /* the speculative attempt failed */
 } pctx;
 
@@ -66,6 +67,10 @@ typedef struct parser {
   int lex_failed;     /* the lexer reported an error (already in ctx->err) */
   int in_fstring;     /* parsing an f-string replacement field */
   const ast_node *last_group; /* the last expression returned from inside ( ) */
+  int prev_level;     /* bracket level after the last consumed token */
+  int far;            /* furthest token index looked at, outside of error-hunting attempts */
+  int invalid_pass;   /* >0 while trying CPython's error rules (they do not move far) */
+  int no_comma_depth; /* no "Perhaps you forgot a comma?" at this depth (a dict key), or -1 */
 } parser;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -170,6 +175,7 @@ static int fill(parser *p, int k) {
     p->furthest_line = p->toks[p->ntoks].line;
     p->ntoks++;
   }
+  if (!p->invalid_pass && p->pos + k > p->far) p->far = p->pos + k;
   return 1;
 }
 
@@ -224,6 +230,7 @@ static tokpos pos_at(parser *p, int k) {
 static tokpos advance(parser *p) {
   tokpos t = pos_at(p, 0);
   if (!failed(p) && p->pos < p->ntoks) {
+    p->prev_level = p->toks[p->pos].level;
     p->pos++;
     p->prev_end_line = t.end_line;
     p->prev_end_col = t.end_col;
@@ -254,6 +261,7 @@ static void statement_start(parser *p) {
   if (p->spec > 0 || p->pos == 0) return;
   memmove(p->toks, p->toks + p->pos, sizeof(lex_token) * (size_t)(p->ntoks - p->pos));
   p->ntoks -= p->pos;
+  p->far = p->far > p->pos ? p->far - p->pos : 0;
   p->pos = 0;
 }
 
@@ -262,15 +270,20 @@ static int is_name_tok(const lex_token *t, const char *s) {
   return t->kind == LEX_NAME && t->len == n && memcmp(t->start, s, n) == 0;
 }
 
-/* "invalid syntax" at the current token, or what CPython says for it. */
+/* "invalid syntax", or what CPython says instead. Like CPython, at the furthest
+ * token the parser looked at, which may be past the current one. */
 static PARSE_NOINLINE void syntax_error_here(parser *p) {
   if (failed(p)) return;
   tokpos t = pos_at(p, 0);
   if (failed(p)) return;
-  if (t.kind == LEX_INDENT) {
-    fail_at(p, DIAG_INDENTATION, t.line, t.end_col - 1, 0, "unexpected indent");
-  } else if (t.kind == LEX_DEDENT) {
-    fail_at(p, DIAG_INDENTATION, t.line, t.col, 0, "unexpected unindent");
+  if (p->far > p->pos && p->far < p->ntoks) t = pos_at(p, p->far - p->pos);
+  if (t.kind == LEX_INDENT || t.kind == LEX_DEDENT) {
+    if (t.kind == LEX_INDENT) {
+      fail_at(p, DIAG_INDENTATION, t.line, t.end_col - 1, 0, "unexpected indent");
+    } else {
+      fail_at(p, DIAG_INDENTATION, t.line, t.col, 0, "unexpected unindent");
+    }
+    if (!p->ctx->silent) p->ctx->no_rest_check = 1; /* CPython stops right there */
   } else {
     fail_at(p, DIAG_SYNTAX, t.line, t.col, t.end_col, "invalid syntax");
   }
@@ -417,6 +430,7 @@ static int spec_end(parser *p, const spec_state *s) {
 
 static ast_node *parse_expression(parser *p);
 static ast_node *parse_named_expression(parser *p);
+static ast_node *parse_atom(parser *p);
 static ast_node *parse_named_expression_ex(parser *p, int check_equal);
 static ast_node *parse_star_named_expression(parser *p);
 static ast_node *parse_star_expressions(parser *p);
@@ -527,41 +541,52 @@ static int is_bitwise_or_level(const parser *p, const ast_node *e) {
   }
 }
 
-/* Inside brackets, two expressions side by side: CPython suggests a comma. */
-static PARSE_NOINLINE void missing_comma_or_syntax_error(parser *p, const ast_node *a) {
-  if (failed(p)) return;
-  lex_kind k = cur_kind(p);
-  int excluded = !a || a->kind == AST_IFEXP || a->kind == AST_LAMBDA || a->kind == AST_STARRED ||
-                 a->kind == AST_YIELD || a->kind == AST_GENEXP;
-  if (a && a->kind == AST_NAME &&
-      (strcmp(a->u.name, "print") == 0 || strcmp(a->u.name, "exec") == 0 ||
-       strcmp(a->u.name, "match") == 0 || strcmp(a->u.name, "case") == 0 ||
-       strcmp(a->u.name, "_") == 0 || k == LEX_STRING)) {
-    excluded = 1;
-  }
-  if (!excluded && starts_expression(k)) {
-    spec_state s;
-    spec_begin(p, &s);
-    ast_node *b = parse_expression(p);
-    int end_line = p->prev_end_line;
-    int end_col = p->prev_end_col;
-    int ok = spec_end(p, &s) && b;
-    if (failed(p)) return;
-    if (ok) {
-      fail_at(p, DIAG_SYNTAX, a->line, a->col, end_line == a->line ? end_col : 0,
-              "invalid syntax. Perhaps you forgot a comma?");
-      return;
-    }
-  }
-  syntax_error_here(p);
+static int is_soft_keyword(const lex_token *t) {
+  return is_name_tok(t, "match") || is_name_tok(t, "case") || is_name_tok(t, "_");
 }
 
-/* Expects a closing bracket (or, with a comma allowed, reports the comma hint). */
-static int expect_close(parser *p, lex_kind k, const ast_node *last) {
-  if (accept(p, k)) return 1;
-  missing_comma_or_syntax_error(p, last);
-  return 0;
+/* CPython's invalid_expression rule: an expression a (starting at token a_pos) followed
+ * by another expression, inside brackets, is a missing comma. Like CPython, the second
+ * expression is read even outside brackets (which moves the furthest line that the
+ * unclosed-bracket check uses), and the attempt never nests. */
+static PARSE_NOINLINE void check_missing_comma(parser *p, const ast_node *a, int a_pos) {
+  if (failed(p) || p->ctx->silent || p->no_comma_depth == p->ctx->depth ||
+      !starts_expression(cur_kind(p))) {
+    return;
+  }
+  if (a_pos < 0 || a_pos >= p->ntoks) return;
+  const lex_token *first = &p->toks[a_pos];
+  if (is_soft_keyword(first)) return;
+  if (first->kind == LEX_NAME && a_pos + 1 < p->ntoks && p->toks[a_pos + 1].kind == LEX_STRING) return;
+  int level = p->prev_level;
+  spec_state st;
+  p->invalid_pass++;
+  spec_begin(p, &st);
+  ast_node *b = parse_expression(p);
+  int end_line = p->prev_end_line;
+  int end_col = p->prev_end_col;
+  int ok = spec_end(p, &st) && b;
+  if (!ok && !failed(p)) {
+    /* CPython's PEG parser backtracks: "b +" or "b if c" still reads as the expression b */
+    spec_begin(p, &st);
+    while (cur_kind(p) == LEX_MINUS || cur_kind(p) == LEX_PLUS || cur_kind(p) == LEX_TILDE ||
+           cur_kind(p) == LEX_KW_NOT || cur_kind(p) == LEX_KW_AWAIT) {
+      advance(p);
+    }
+    b = cur_kind(p) == LEX_KW_LAMBDA ? NULL : parse_atom(p);
+    end_line = p->prev_end_line;
+    end_col = p->prev_end_col;
+    ok = spec_end(p, &st) && b;
+  }
+  p->invalid_pass--;
+  if (failed(p) || !ok || level == 0) return;
+  if (a->kind == AST_NAME && (strcmp(a->u.name, "print") == 0 || strcmp(a->u.name, "exec") == 0)) {
+    return;
+  }
+  fail_at(p, DIAG_SYNTAX, a->line, a->col, end_line == a->line ? end_col : 0,
+          "invalid syntax. Perhaps you forgot a comma?");
 }
+
 
 static PARSE_NOINLINE ast_node *parse_number(parser *p) {
   lex_token t = take(p);
@@ -637,10 +662,10 @@ static ast_node *parse_paren(parser *p) {
           goto out;
         }
       }
-      if (!expect_close(p, LEX_RPAR, last)) r = NULL;
+      if (!expect(p, LEX_RPAR)) r = NULL;
       finish(p, r);
     } else {
-      if (!expect_close(p, LEX_RPAR, first)) goto out;
+      if (!expect(p, LEX_RPAR)) goto out;
       if (first->kind == AST_STARRED) {
         fail_node(p, first, "%s", "cannot use starred expression here");
         goto out;
@@ -687,7 +712,7 @@ static ast_node *parse_list(parser *p) {
       goto out;
     }
   }
-  if (!expect_close(p, LEX_RSQB, last)) r = NULL;
+  if (!expect(p, LEX_RSQB)) r = NULL;
   finish(p, r);
 out:
   leave(p);
@@ -702,10 +727,16 @@ static int parse_dict_item(parser *p, ast_node *d, ast_node **last) {
     *last = v;
     return push(p, &d->u.dict.keys, NULL) && push(p, &d->u.dict.values, v);
   }
+  int saved = p->no_comma_depth;
+  p->no_comma_depth = p->ctx->depth; /* CPython says "':' expected" here instead */
   ast_node *k = parse_expression(p);
+  p->no_comma_depth = saved;
   if (!k) return 0;
   if (!accept(p, LEX_COLON)) {
-    missing_comma_or_syntax_error(p, k);
+    if (!failed(p)) {
+      int col = k->end_col > 1 ? k->end_col - 1 : 1;
+      fail_at(p, DIAG_SYNTAX, k->end_line, col, 0, "':' expected after dictionary key");
+    }
     return 0;
   }
   ast_node *v = parse_expression(p);
@@ -766,7 +797,7 @@ static ast_node *parse_brace(parser *p) {
         goto out;
       }
     }
-    if (!expect_close(p, LEX_RBRACE, last)) r = NULL;
+    if (!expect(p, LEX_RBRACE)) r = NULL;
     finish(p, r);
     goto out;
   }
@@ -791,7 +822,7 @@ static ast_node *parse_brace(parser *p) {
       goto out;
     }
   }
-  if (!expect_close(p, LEX_RBRACE, last)) r = NULL;
+  if (!expect(p, LEX_RBRACE)) r = NULL;
   finish(p, r);
 out:
   leave(p);
@@ -891,7 +922,7 @@ static ast_node *parse_subscript(parser *p, ast_node *value) {
     }
     finish(p, index);
   }
-  if (!expect_close(p, LEX_RSQB, last)) goto out;
+  if (!expect(p, LEX_RSQB)) goto out;
   r = node_from(p, AST_SUBSCRIPT, value);
   if (!r) goto out;
   r->u.subscript.value = value;
@@ -907,22 +938,25 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
   int seen_keyword = 0;  /* name=value seen */
   int seen_kwunpack = 0; /* **x seen */
   const char *late = NULL; /* an error to report once all arguments are read */
-  ast_node *last = NULL;
   int count = 0;
   while (cur_kind(p) != LEX_RPAR) {
     if (failed(p)) return 0;
     tokpos t = pos_at(p, 0);
     count++;
     if (t.kind == LEX_STAR) {
-      ast_node *s = parse_star_named_expression(p);
+      advance(p);
+      ast_node *v = parse_expression(p);
+      if (!v) return 0;
+      ast_node *s = node_tok(p, AST_STARRED, &t);
       if (!s) return 0;
+      s->u.starred.value = v;
+      finish(p, s);
       if (seen_kwunpack) {
         fail_at(p, DIAG_SYNTAX, t.line, t.col, t.end_col,
                 "iterable argument unpacking follows keyword argument unpacking");
         return 0;
       }
       if (!push(p, args, s)) return 0;
-      last = s;
     } else if (t.kind == LEX_DOUBLESTAR) {
       advance(p);
       ast_node *v = parse_expression(p);
@@ -934,7 +968,6 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
       finish(p, k);
       if (!push(p, keywords, k)) return 0;
       seen_kwunpack = 1;
-      last = v;
     } else if (t.kind == LEX_NAME && kind_at(p, 1) == LEX_EQUAL) {
       const char *name = cur_text(p);
       advance(p);
@@ -948,7 +981,6 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
       finish(p, k);
       if (!k->u.keyword.name || !push(p, keywords, k)) return 0;
       seen_keyword = 1;
-      last = v;
     } else {
       ast_node *e = parse_named_expression_ex(p, 0);
       if (!e) return 0;
@@ -969,7 +1001,7 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
         g->u.comp.elt = e;
         if (!parse_comp_for(p, &g->u.comp.generators)) return 0;
         finish(p, g);
-        if (count > 1 || cur_kind(p) != LEX_RPAR) {
+        if (count > 1 || cur_kind(p) == LEX_COMMA) {
           fail_node(p, g, "%s", "Generator expression must be parenthesized");
           return 0;
         }
@@ -982,7 +1014,6 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
         late = "positional argument follows keyword argument";
       }
       if (!push(p, args, e)) return 0;
-      last = e;
     }
     if (!accept(p, LEX_COMMA)) break;
   }
@@ -991,7 +1022,7 @@ static int parse_call_args(parser *p, ast_list *args, ast_list *keywords) {
     fail_at(p, DIAG_SYNTAX, t.line, t.col, t.end_col, "%s", late);
     return 0;
   }
-  return expect_close(p, LEX_RPAR, last);
+  return expect(p, LEX_RPAR);
 }
 
 static ast_node *parse_call(parser *p, ast_node *func) {
@@ -1245,8 +1276,13 @@ static ast_node *parse_lambda(parser *p) {
 
 static ast_node *parse_expression(parser *p) {
   if (cur_kind(p) == LEX_KW_LAMBDA) return parse_lambda(p);
+  int a_pos = p->pos;
   ast_node *a = parse_disjunction(p);
-  if (!a || cur_kind(p) != LEX_KW_IF) return a;
+  if (!a) return NULL;
+  if (cur_kind(p) != LEX_KW_IF) {
+    check_missing_comma(p, a, a_pos);
+    return failed(p) ? NULL : a;
+  }
   advance(p);
   ast_node *test = parse_disjunction(p);
   if (!test) return NULL;
@@ -1292,6 +1328,7 @@ static ast_node *parse_named_expression_ex(parser *p, int check_equal) {
   if (check_equal && k == LEX_EQUAL && (e->kind == AST_NAME || is_bitwise_or_level(p, e))) {
     /* only when a plain operand follows the '=' and no other '=' comes after */
     spec_state s;
+    p->invalid_pass++;
     spec_begin(p, &s);
     advance(p);
     ast_node *b = parse_bitwise_or(p);
@@ -1299,6 +1336,7 @@ static ast_node *parse_named_expression_ex(parser *p, int check_equal) {
     int end_line = p->prev_end_line;
     int end_col = p->prev_end_col;
     int ok = spec_end(p, &s) && b && after != LEX_EQUAL && after != LEX_COLONEQUAL;
+    p->invalid_pass--;
     if (failed(p)) return NULL;
     if (ok) {
       if (e->kind == AST_NAME) {
@@ -1374,30 +1412,57 @@ static ast_node *parse_yield_expr(parser *p) {
 }
 
 /* Targets of for loops and comprehensions: star_targets up to 'in'. */
+/* The target of "for" did not read as one: CPython reads it again as expressions to
+ * name what cannot be assigned (invalid_for_target). */
+static PARSE_NOINLINE ast_node *bad_for_target(parser *p, int start) {
+  spec_state st;
+  p->invalid_pass++;
+  spec_begin(p, &st);
+  p->pos = start;
+  ast_node *all = parse_star_expressions(p);
+  const ast_node *bad = all ? invalid_target(all, TARGET_FOR) : NULL;
+  int ok = spec_end(p, &st);
+  p->invalid_pass--;
+  if (failed(p)) return NULL;
+  if (ok && bad) {
+    fail_node(p, bad, "cannot assign to %s", expr_name(bad));
+  } else {
+    syntax_error_here(p);
+  }
+  return NULL;
+}
+
 static ast_node *parse_for_targets(parser *p) {
+  int start = p->pos;
+  if (cur_kind(p) == LEX_KW_LAMBDA || cur_kind(p) == LEX_KW_NOT) return bad_for_target(p, start);
+  int last_pos = p->pos;
   ast_node *first = cur_kind(p) == LEX_STAR ? parse_starred(p) : parse_bitwise_or(p);
   if (!first) return NULL;
   ast_node *r = first;
+  ast_node *last = first;
   if (cur_kind(p) == LEX_COMMA) {
     r = node_from(p, AST_TUPLE, first);
     if (!r || !push(p, &r->u.seq.elts, first)) return NULL;
     while (accept(p, LEX_COMMA)) {
       lex_kind k = cur_kind(p);
       if (k != LEX_STAR && !starts_expression(k)) break;
-      ast_node *e = k == LEX_STAR ? parse_starred(p) : parse_bitwise_or(p);
-      if (!e || !push(p, &r->u.seq.elts, e)) return NULL;
+      last_pos = p->pos;
+      last = k == LEX_STAR ? parse_starred(p) : parse_bitwise_or(p);
+      if (!last || !push(p, &r->u.seq.elts, last)) return NULL;
     }
     finish(p, r);
+  }
+  /* CPython reads a bad target as an expression: "for x y in z" inside brackets */
+  if (cur_kind(p) != LEX_KW_IN && last->kind != AST_STARRED) {
+    check_missing_comma(p, last, last_pos);
+    if (failed(p)) return NULL;
   }
   if (cur_kind(p) == LEX_KW_IN) {
     if (!check_target(p, r, TARGET_FOR)) return NULL;
     return r;
   }
   if (failed(p)) return NULL;
-  /* CPython reads the target as an expression first: "for f() in x" or "for x y" */
-  if (!check_target(p, r, TARGET_FOR)) return NULL;
-  syntax_error_here(p);
-  return NULL;
+  return bad_for_target(p, start);
 }
 
 static int parse_comp_for(parser *p, ast_list *gens) {
@@ -1486,6 +1551,8 @@ typedef struct strlit {
   const char *end;  /* the closing quote */
   const char *piece; /* start of the literal piece being decoded (offsets in messages) */
   int raw;          /* r prefix: no escapes */
+  int group_end_line; /* end of the last literal of the adjacent group (for messages) */
+  int group_end_col;  /* its column */
   int line;         /* line of the byte being read */
   const char *line_start; /* start of that line in the lexer's buffer */
 } strlit;
@@ -1493,7 +1560,8 @@ typedef struct strlit {
 static void fail_strlit(parser *p, const strlit *sl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Errors inside a literal are reported just past the token, as CPython does. */
+/* Errors inside a literal are reported just past the last literal of the group, as
+ * CPython 3.11 does (it decodes them all after parsing). */
 static void fail_strlit(parser *p, const strlit *sl, const char *fmt, ...) {
   char msg[256];
   va_list ap;
@@ -1502,7 +1570,7 @@ static void fail_strlit(parser *p, const strlit *sl, const char *fmt, ...) {
   va_end(ap);
   int saved = p->in_fstring;
   p->in_fstring = 0; /* the message says "f-string" itself when it should */
-  fail_at(p, DIAG_SYNTAX, sl->tok.end_line, sl->tok.end_col, sl->tok.end_col, "%s", msg);
+  fail_at(p, DIAG_SYNTAX, sl->group_end_line, sl->group_end_col, sl->group_end_col, "%s", msg);
   p->in_fstring = saved;
 }
 
@@ -1733,7 +1801,11 @@ static int fstring_field(parser *p, strlit *sl, const char **sp, int spec_level,
     if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\f') blank = 0;
   }
   if (blank) {
-    fail_strlit(p, sl, "f-string: empty expression not allowed");
+    if (*s == '}') {
+      fail_strlit(p, sl, "f-string: empty expression not allowed");
+    } else {
+      fail_strlit(p, sl, "f-string: expression required before '%c'", *s);
+    }
     return 0;
   }
   int debug = 0;
@@ -1875,6 +1947,7 @@ static PARSE_NOINLINE ast_node *parse_strings(parser *p) {
   }
   ast_node *r = node_tok(p, any_f ? AST_FSTRING : AST_STR, &first);
   if (!r) return NULL;
+  tokpos group_end = pos_at(p, n - 1);
   sbuf text;
   memset(&text, 0, sizeof text);
   strlit sl;
@@ -1885,6 +1958,8 @@ static PARSE_NOINLINE ast_node *parse_strings(parser *p) {
     sl.body = t.start + t.str.prefix_len + t.str.quote_len;
     sl.end = t.start + t.len - t.str.quote_len;
     sl.raw = t.str.is_raw;
+    sl.group_end_line = group_end.end_line;
+    sl.group_end_col = group_end.end_col;
     sl.line = t.line;
     sl.line_start = t.line_start;
     const char *s = sl.body;
@@ -1913,6 +1988,7 @@ static ast_node *parse_fstring_expr(parser *p, const strlit *sl, const char *s, 
   memset(&sub, 0, sizeof sub);
   sub.ctx = p->ctx;
   sub.in_fstring = 1;
+  sub.no_comma_depth = -1;
   ast_node *e = NULL;
   if (lex_init_expr(&sub.lx, p->ctx->filename, s, n, line, line_start, p->ctx->max_nesting) !=
       LEX_OK) {
@@ -1920,7 +1996,7 @@ static ast_node *parse_fstring_expr(parser *p, const strlit *sl, const char *s, 
   } else {
     e = cur_kind(&sub) == LEX_KW_YIELD ? parse_yield_expr(&sub) : parse_star_expressions(&sub);
     if (e && cur_kind(&sub) != LEX_ENDMARKER) {
-      missing_comma_or_syntax_error(&sub, e);
+      syntax_error_here(&sub);
       e = NULL;
     } else if (e && e->kind == AST_STARRED) {
       fail_node(&sub, e, "%s", "cannot use starred expression here");
@@ -1989,9 +2065,19 @@ static ast_node *parse_arguments(parser *p, int is_lambda) {
       advance(p);
       defer_at(p, DIAG_UNSUPPORTED, k.line, k.col, k.end_col,
                "positional-only parameters (/) are not supported in scenarios");
+    } else if (k.kind == LEX_LPAR && kind_at(p, 1) == LEX_NAME) {
+      fail_at(p, DIAG_SYNTAX, k.line, k.col, k.end_col,
+              is_lambda ? "Lambda expression parameters cannot be parenthesized"
+                        : "Function parameters cannot be parenthesized");
+      return NULL;
     } else if (k.kind == LEX_STAR) {
       if (after_star) {
-        fail_at(p, DIAG_SYNTAX, k.line, k.col, k.end_col, "* argument may appear only once");
+        lex_kind next = kind_at(p, 1);
+        if (next == LEX_NAME || next == LEX_COMMA) {
+          fail_at(p, DIAG_SYNTAX, k.line, k.col, k.end_col, "* argument may appear only once");
+        } else {
+          fail_at(p, DIAG_SYNTAX, k.line, k.col, k.end_col, "invalid syntax");
+        }
         return NULL;
       }
       advance(p);
@@ -2008,8 +2094,11 @@ static ast_node *parse_arguments(parser *p, int is_lambda) {
                   "var-positional argument cannot have default value");
           return NULL;
         }
-      } else {
+      } else if (name.kind == LEX_COMMA || name.kind == close) {
         bare_star = 1;
+      } else {
+        syntax_error_here(p);
+        return NULL;
       }
     } else if (k.kind == LEX_DOUBLESTAR) {
       if (bare_star && a->u.arguments.kwonlyargs.count == 0) {
@@ -2076,11 +2165,14 @@ static int parse_statement(parser *p, ast_list *body);
 static int parse_simple_stmts(parser *p, ast_list *body);
 
 /* ':' then an indented block or simple statements on the same line. what/line name the
- * statement for "expected an indented block after ..." */
-static int parse_block(parser *p, ast_list *body, const char *what, int line) {
+ * statement for "expected an indented block after ...". After else, try, finally and
+ * a def's parameters the colon is "forced" in CPython's grammar: anything else there is
+ * "expected ':'". */
+static int parse_block_ex(parser *p, ast_list *body, const char *what, int line, int forced) {
   if (cur_kind(p) != LEX_COLON) {
-    lex_token t = tok_at(p, 0);
-    if (t.kind == LEX_NEWLINE) {
+    tokpos t = pos_at(p, 0);
+    if (failed(p)) return 0;
+    if (t.kind == LEX_NEWLINE || forced) {
       fail_at(p, DIAG_SYNTAX, t.line, t.col, t.col, "expected ':'");
     } else {
       syntax_error_here(p);
@@ -2104,6 +2196,14 @@ static int parse_block(parser *p, ast_list *body, const char *what, int line) {
   }
   if (failed(p)) return 0;
   return expect(p, LEX_DEDENT);
+}
+
+static int parse_block(parser *p, ast_list *body, const char *what, int line) {
+  return parse_block_ex(p, body, what, line, 0);
+}
+
+static int parse_forced_block(parser *p, ast_list *body, const char *what, int line) {
+  return parse_block_ex(p, body, what, line, 1);
 }
 
 static int parse_dotted_name(parser *p, sbuf *b) {
@@ -2232,6 +2332,18 @@ static ast_node *parse_names_stmt(parser *p, ast_kind kind) {
   return finish(p, n);
 }
 
+/* del targets: primaries (names, attributes, subscripts) and bracketed lists of them. */
+static int parse_del_targets(parser *p, ast_list *targets) {
+  do {
+    lex_kind k = cur_kind(p);
+    if (k == LEX_NEWLINE || k == LEX_SEMI) break;
+    ast_node *e = k == LEX_STAR ? parse_starred(p) : parse_primary(p);
+    if (!e || !check_target(p, e, TARGET_DEL) || !push(p, targets, e)) return 0;
+  } while (accept(p, LEX_COMMA));
+  lex_kind k = cur_kind(p);
+  return !failed(p) && (k == LEX_NEWLINE || k == LEX_SEMI);
+}
+
 static ast_node *parse_del(parser *p) {
   tokpos t = advance(p);
   ast_node *n = node_tok(p, AST_DELETE, &t);
@@ -2240,14 +2352,31 @@ static ast_node *parse_del(parser *p) {
     syntax_error_here(p);
     return NULL;
   }
-  do {
-    lex_kind k = cur_kind(p);
-    if (k == LEX_NEWLINE || k == LEX_SEMI) break;
-    ast_node *e = k == LEX_STAR ? parse_starred(p) : parse_bitwise_or(p);
-    if (!e) return NULL;
-    if (!check_target(p, e, TARGET_DEL)) return NULL;
-    if (!push(p, &n->u.delete.targets, e)) return NULL;
-  } while (accept(p, LEX_COMMA));
+  spec_state st;
+  spec_begin(p, &st);
+  ast_list scratch;
+  memset(&scratch, 0, sizeof scratch);
+  int ok = parse_del_targets(p, &scratch);
+  ok = spec_end(p, &st) && ok;
+  if (failed(p)) return NULL;
+  if (!ok) {
+    /* CPython then reads the whole thing as expressions to name what cannot be deleted */
+    p->invalid_pass++;
+    spec_begin(p, &st);
+    ast_node *all = parse_star_expressions(p);
+    const ast_node *bad = all ? invalid_target(all, TARGET_DEL) : NULL;
+    ok = spec_end(p, &st);
+    p->invalid_pass--;
+    if (failed(p)) return NULL;
+    if (ok && bad) {
+      fail_node(p, bad, "cannot delete %s", expr_name(bad));
+      return NULL;
+    }
+  }
+  if (!parse_del_targets(p, &n->u.delete.targets)) {
+    syntax_error_here(p);
+    return NULL;
+  }
   return finish(p, n);
 }
 
@@ -2276,23 +2405,56 @@ static int augassign_op(lex_kind k, ast_binop *op) {
   }
 }
 
-/* For the first target of an assignment, CPython adds "here. Maybe you meant '=='"
- * when a plain operand is followed by '=' and a plain operand (invalid_named_expression). */
-static void fail_first_target(parser *p, ast_node *target, int single, lex_kind value_first) {
-  const ast_node *e = target;
+/* Reads what follows the '=' at token eq_pos: is it a plain operand (bitwise_or) not
+ * followed by another '=' or ':='? Then CPython's invalid_named_expression rule applies.
+ * Sets end_line and end_col to the operand's end. */
+static int plain_value_after(parser *p, int eq_pos, int *end_line, int *end_col) {
+  spec_state st;
+  p->invalid_pass++;
+  spec_begin(p, &st);
+  p->pos = eq_pos + 1;
+  ast_node *b = parse_bitwise_or(p);
+  lex_kind after = cur_kind(p);
+  *end_line = p->prev_end_line;
+  *end_col = p->prev_end_col;
+  int plain = spec_end(p, &st) && b && after != LEX_EQUAL && after != LEX_COLONEQUAL;
+  p->invalid_pass--;
+  return plain && !failed(p);
+}
+
+/* The last element of a tuple written without parentheses, or e itself. */
+static const ast_node *last_bare_element(const ast_node *e) {
   if (e->kind == AST_TUPLE && e->u.seq.elts.count > 0 && e->line == e->u.seq.elts.items[0]->line &&
       e->col == e->u.seq.elts.items[0]->col) {
-    e = e->u.seq.elts.items[e->u.seq.elts.count - 1]; /* a tuple without parentheses */
+    return e->u.seq.elts.items[e->u.seq.elts.count - 1];
   }
-  int plain_value = value_first != LEX_KW_NOT && value_first != LEX_KW_LAMBDA &&
-                    value_first != LEX_KW_YIELD && value_first != LEX_STAR;
-  if (single && plain_value && is_bitwise_or_level(p, e) && invalid_target(e, TARGET_STORE) == e &&
+  return e;
+}
+
+/* "a, b = 1, 2 = 3": CPython reads "b = 1" as a comparison written with '='. */
+static int maybe_meant_equal(parser *p, const ast_node *first_target, int eq_pos) {
+  const ast_node *e = last_bare_element(first_target);
+  if (e == first_target || e->kind != AST_NAME) return 0;
+  int end_line, end_col;
+  if (!plain_value_after(p, eq_pos, &end_line, &end_col)) return 0;
+  fail_at(p, DIAG_SYNTAX, e->line, e->col, end_line == e->line ? end_col : 0,
+          "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+  return 1;
+}
+
+/* The first target of an assignment is invalid; the '=' after it is token eq_pos. */
+static void fail_first_target(parser *p, ast_node *target, int eq_pos) {
+  if (maybe_meant_equal(p, target, eq_pos) || failed(p)) return;
+  const ast_node *e = last_bare_element(target);
+  int end_line, end_col;
+  if (is_bitwise_or_level(p, e) && invalid_target(e, TARGET_STORE) == e &&
       e->kind != AST_LIST && e->kind != AST_TUPLE && e->kind != AST_GENEXP &&
-      e->kind != AST_TRUE && e->kind != AST_FALSE && !(e->kind == AST_NONE && !e->u.name)) {
+      e->kind != AST_TRUE && e->kind != AST_FALSE && !(e->kind == AST_NONE && !e->u.name) &&
+      plain_value_after(p, eq_pos, &end_line, &end_col)) {
     fail_node(p, e, "cannot assign to %s here. Maybe you meant '==' instead of '='?", expr_name(e));
     return;
   }
-  check_target(p, target, TARGET_STORE);
+  if (!failed(p)) check_target(p, target, TARGET_STORE);
 }
 
 static void check_starred_store(parser *p, const ast_node *target) {
@@ -2323,13 +2485,24 @@ static ast_node *parse_expr_stmt(parser *p) {
   ast_binop op;
   if (t.kind == LEX_COLON) {
     /* annotated assignment */
-    if (e->kind == AST_TUPLE || e->kind == AST_LIST) {
-      fail_node(p, e, "only single target (not %s) can be annotated",
-                e->kind == AST_TUPLE ? "tuple" : "list");
-      return NULL;
-    }
     if (e->kind != AST_NAME && e->kind != AST_ATTRIBUTE && e->kind != AST_SUBSCRIPT) {
-      fail_node(p, e, "%s", "illegal target for annotation");
+      /* CPython names the bad target only when an annotation follows */
+      spec_state st;
+      p->invalid_pass++;
+      spec_begin(p, &st);
+      advance(p);
+      int ann_ok = parse_expression(p) != NULL;
+      ann_ok = spec_end(p, &st) && ann_ok;
+      p->invalid_pass--;
+      if (failed(p)) return NULL;
+      if (!ann_ok) {
+        fail_at(p, DIAG_SYNTAX, t.line, t.col, t.end_col, "invalid syntax");
+      } else if (e->kind == AST_TUPLE || e->kind == AST_LIST) {
+        fail_node(p, e, "only single target (not %s) can be annotated",
+                  e->kind == AST_TUPLE ? "tuple" : "list");
+      } else {
+        fail_node(p, e, "%s", "illegal target for annotation");
+      }
       return NULL;
     }
     advance(p);
@@ -2347,7 +2520,20 @@ static ast_node *parse_expr_stmt(parser *p) {
   }
   if (augassign_op(t.kind, &op)) {
     if (e->kind != AST_NAME && e->kind != AST_ATTRIBUTE && e->kind != AST_SUBSCRIPT) {
-      fail_node(p, e, "'%s' is an illegal expression for augmented assignment", expr_name(e));
+      /* CPython names the bad target only when a value follows */
+      spec_state st;
+      p->invalid_pass++;
+      spec_begin(p, &st);
+      advance(p);
+      int value_ok = parse_rhs(p) != NULL;
+      value_ok = spec_end(p, &st) && value_ok;
+      p->invalid_pass--;
+      if (failed(p)) return NULL;
+      if (value_ok) {
+        fail_node(p, e, "'%s' is an illegal expression for augmented assignment", expr_name(e));
+      } else {
+        syntax_error_here(p);
+      }
       return NULL;
     }
     advance(p);
@@ -2366,22 +2552,25 @@ static ast_node *parse_expr_stmt(parser *p) {
     ast_node *value = e;
     int n_targets = 0;
     int bare_yield = 0; /* value is "yield ..." without parentheses */
-    while (accept(p, LEX_EQUAL)) {
-      lex_kind vk = cur_kind(p);
-      ast_node *next = parse_rhs(p);
-      if (!next) return NULL;
+    int first_eq = p->pos;
+    while (cur_kind(p) == LEX_EQUAL) {
+      /* the target is judged before its value is read, as CPython does */
       if (bare_yield) {
         fail_node(p, value, "%s", "assignment to yield expression not possible");
         return NULL;
       }
       if (invalid_target(value, TARGET_STORE)) {
         if (n_targets == 0) {
-          fail_first_target(p, value, cur_kind(p) != LEX_EQUAL, vk);
-        } else {
+          fail_first_target(p, value, p->pos);
+        } else if (!maybe_meant_equal(p, e, first_eq) && !failed(p)) {
           check_target(p, value, TARGET_STORE);
         }
         return NULL;
       }
+      advance(p);
+      lex_kind vk = cur_kind(p);
+      ast_node *next = parse_rhs(p);
+      if (!next) return NULL;
       check_starred_store(p, value);
       if (!push(p, &s->u.assign.targets, value)) return NULL;
       n_targets++;
@@ -2474,10 +2663,12 @@ static int legacy_print(parser *p, const ast_node *s) {
   if (strcmp(name, "print") != 0 && strcmp(name, "exec") != 0) return 0;
   if (!starts_expression(cur_kind(p))) return 0;
   spec_state st;
+  p->invalid_pass++;
   spec_begin(p, &st);
   ast_node *e = parse_star_expressions(p);
   int end_line = p->prev_end_line, end_col = p->prev_end_col;
   int ok = spec_end(p, &st) && e;
+  p->invalid_pass--;
   if (failed(p) || !ok) return 0;
   fail_at(p, DIAG_SYNTAX, s->line, s->col, end_line == s->line ? end_col : 0,
           "Missing parentheses in call to '%s'. Did you mean %s(...)?", name, name);
@@ -2524,7 +2715,7 @@ static ast_node *parse_funcdef(parser *p, ast_list *decorators, const tokpos *as
   if (accept(p, LEX_RARROW)) {
     if (!parse_expression(p)) return NULL; /* the return annotation is not kept */
   }
-  if (!parse_block(p, &n->u.funcdef.body, "function definition", first->line)) return NULL;
+  if (!parse_forced_block(p, &n->u.funcdef.body, "function definition", first->line)) return NULL;
   return finish(p, n);
 }
 
@@ -2566,7 +2757,7 @@ static ast_node *parse_if(parser *p, const char *what) {
   }
   if (cur_kind(p) == LEX_KW_ELSE) {
     tokpos e = advance(p);
-    if (!parse_block(p, &n->u.if_.orelse, "'else' statement", e.line)) return NULL;
+    if (!parse_forced_block(p, &n->u.if_.orelse, "'else' statement", e.line)) return NULL;
     return finish(p, n);
   }
   return n;
@@ -2575,7 +2766,7 @@ static ast_node *parse_if(parser *p, const char *what) {
 static int parse_else(parser *p, ast_list *orelse) {
   if (cur_kind(p) != LEX_KW_ELSE) return 1;
   tokpos e = advance(p);
-  return parse_block(p, orelse, "'else' statement", e.line);
+  return parse_forced_block(p, orelse, "'else' statement", e.line);
 }
 
 static ast_node *parse_while(parser *p) {
@@ -2664,7 +2855,7 @@ static ast_node *parse_try(parser *p) {
   tokpos t = advance(p);
   ast_node *n = node_tok(p, AST_TRY, &t);
   if (!n) return NULL;
-  if (!parse_block(p, &n->u.try_.body, "'try' statement", t.line)) return NULL;
+  if (!parse_forced_block(p, &n->u.try_.body, "'try' statement", t.line)) return NULL;
   while (cur_kind(p) == LEX_KW_EXCEPT) {
     tokpos e = advance(p);
     ast_node *h = node_tok(p, AST_HANDLER, &e);
@@ -2680,6 +2871,7 @@ static ast_node *parse_try(parser *p) {
       if (cur_kind(p) == LEX_COMMA) {
         /* except A, B: */
         spec_state s;
+        p->invalid_pass++;
         spec_begin(p, &s);
         advance(p);
         ast_node *more = parse_expression(p);
@@ -2687,6 +2879,7 @@ static ast_node *parse_try(parser *p) {
         int ok = more != NULL && cur_kind(p) == LEX_COLON;
         int end_line = p->prev_end_line, end_col = p->prev_end_col;
         ok = spec_end(p, &s) && ok;
+        p->invalid_pass--;
         if (failed(p)) return NULL;
         if (ok) {
           const ast_node *ty = h->u.handler.type;
@@ -2713,7 +2906,7 @@ static ast_node *parse_try(parser *p) {
   if (n->u.try_.handlers.count > 0 && !parse_else(p, &n->u.try_.orelse)) return NULL;
   if (cur_kind(p) == LEX_KW_FINALLY) {
     tokpos f = advance(p);
-    if (!parse_block(p, &n->u.try_.finalbody, "'finally' statement", f.line)) return NULL;
+    if (!parse_forced_block(p, &n->u.try_.finalbody, "'finally' statement", f.line)) return NULL;
   } else if (n->u.try_.handlers.count == 0) {
     lex_token x = tok_at(p, 0);
     if (failed(p)) return NULL;
@@ -2913,6 +3106,7 @@ parse_result parse_module(const char *filename, const char *src, size_t len, con
   parser p;
   memset(&p, 0, sizeof p);
   p.ctx = &ctx;
+  p.no_comma_depth = -1;
   if (lex_init(&p.lx, ctx.filename, src ? src : "", src ? len : 0, ctx.max_nesting,
                cfg->max_line_length) != LEX_OK) {
     ast_tree_free(ctx.tree);
@@ -2928,7 +3122,7 @@ parse_result parse_module(const char *filename, const char *src, size_t len, con
     }
     finish(&p, module);
   }
-  if (ctx.failed && !ctx.nomem) check_rest_of_file(&p);
+  if (ctx.failed && !ctx.nomem && !ctx.no_rest_check) check_rest_of_file(&p);
   free(p.toks);
   lex_free(&p.lx);
   if (ctx.nomem) {
