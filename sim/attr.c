@@ -397,7 +397,10 @@ static bool generic_setattr(vm *v, value o, obj_str *name, value x) {
     if (!exception_setattr(v, AS_EXC(o), name, x, &handled)) return false;
     if (handled) return true;
   }
-  if (val_is(o, OBJ_INSTANCE) || val_is(o, OBJ_EXCEPTION) || val_is(o, OBJ_NATIVE_OBJ)) {
+  /* futures take attributes as CPython's pure-Python Future does (the
+   * prelude names its waits through fut._loopviz_what) */
+  if (val_is(o, OBJ_INSTANCE) || val_is(o, OBJ_EXCEPTION) || val_is(o, OBJ_NATIVE_OBJ) ||
+      val_is(o, OBJ_FUTURE)) {
     obj_dict **slot = obj_dict_slot(o);
     if (!*slot && !(*slot = obj_dict_new(v))) return false;
     return obj_dict_set_str(v, *slot, name, x);

@@ -133,7 +133,8 @@ struct code {
   obj_str *qualname;     /* dotted qualified name */
   uint32_t *ops;         /* instructions */
   int32_t *lines;        /* source line of each instruction */
-  uint8_t *stmt;         /* 1 where a statement begins (for line tracing) */
+  int32_t *stmt;         /* where a statement begins, its line (its first instruction may
+                            belong to a later line); 0 elsewhere */
   uint32_t nops;         /* instruction count */
   value *consts;         /* constants */
   uint32_t nconsts;      /* constant count */
@@ -153,6 +154,7 @@ struct code {
   uint32_t nhandlers;    /* entries */
   int firstline;         /* line of the def */
   obj_str *filename;     /* source file (the scenario, or <asyncio> for the prelude) */
+  bool library;          /* loopviz's own library code ("<...>" files): not traced */
 };
 
 /* Name of an opcode, for the disassembler and the execution trace. */

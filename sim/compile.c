@@ -122,8 +122,8 @@ struct unit {
   fblock fb[COMP_MAX_FBLOCKS]; /* open blocks, outermost first */
   int nfb;               /* open blocks */
   int line;              /* line of instructions being emitted */
-  bool stmt_pending;     /* the next instruction begins a statement */
-  uint8_t *stmt;         /* statement-start flags per instruction */
+  int stmt_pending;      /* line of the statement the next instruction begins, or 0 */
+  int32_t *stmt;         /* statement lines per instruction (see code.h) */
   int nslots;            /* slots assigned */
   const char *qualname;  /* qualified name (malloc'd) */
   int firstline;         /* line of the definition */
@@ -696,7 +696,7 @@ static int emit(comp *c, code_op op, uint32_t arg) {
       return 0;
     }
     u->lines = l;
-    uint8_t *st = realloc(u->stmt, (size_t)n);
+    int32_t *st = realloc(u->stmt, (size_t)n * sizeof *st);
     if (!st) {
       c->failed = c->nomem = true;
       return 0;
@@ -705,7 +705,7 @@ static int emit(comp *c, code_op op, uint32_t arg) {
     u->capops = n;
   }
   u->stmt[u->nops] = u->stmt_pending;
-  u->stmt_pending = false;
+  u->stmt_pending = 0;
   u->ops[u->nops] = CODE_MAKE(op, arg);
   u->lines[u->nops] = u->line;
   return (int)u->nops++;
@@ -1943,7 +1943,7 @@ static void c_import(comp *c, ast_node *n) {
 static void c_stmt(comp *c, ast_node *n) {
   if (c->failed) return;
   c->u->line = n->line;
-  c->u->stmt_pending = true;
+  c->u->stmt_pending = n->line;
   switch (n->kind) {
   case AST_EXPR:
     c_expr(c, n->u.expr_stmt.value);
@@ -2271,10 +2271,11 @@ static code *finish_unit(comp *c, unit *u, const char *name) {
   k->qualname = intern(c, u->qualname ? u->qualname : name);
   k->firstline = u->firstline;
   k->filename = intern(c, c->file ? c->file : "<scenario>");
+  k->library = c->file && c->file[0] == '<';
   k->nops = u->nops;
   k->ops = vm_realloc(c->v, NULL, 0, (size_t)u->nops * sizeof *k->ops);
   k->lines = vm_realloc(c->v, NULL, 0, (size_t)u->nops * sizeof *k->lines);
-  k->stmt = vm_realloc(c->v, NULL, 0, (size_t)u->nops + 1);
+  k->stmt = vm_realloc(c->v, NULL, 0, ((size_t)u->nops + 1) * sizeof *k->stmt);
   k->nconsts = u->nconsts;
   k->consts = vm_realloc(c->v, NULL, 0, (size_t)(u->nconsts + 1) * sizeof *k->consts);
   k->nnames = u->nnames;
@@ -2289,7 +2290,7 @@ static code *finish_unit(comp *c, unit *u, const char *name) {
   }
   memcpy(k->ops, u->ops, (size_t)u->nops * sizeof *k->ops);
   memcpy(k->lines, u->lines, (size_t)u->nops * sizeof *k->lines);
-  if (u->nops) memcpy(k->stmt, u->stmt, (size_t)u->nops);
+  if (u->nops) memcpy(k->stmt, u->stmt, (size_t)u->nops * sizeof *k->stmt);
   if (u->nconsts) memcpy(k->consts, u->consts, (size_t)u->nconsts * sizeof *k->consts);
   if (u->nnames) memcpy(k->names, u->names, (size_t)u->nnames * sizeof *k->names);
   for (int i = 0; i < u->nentries; i++) {

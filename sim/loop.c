@@ -544,17 +544,22 @@ static bool fm_repr(vm *v, value self, const value *args, int nargs, obj_tuple *
 /* Task.__step: one send (or throw) into the coroutine. Returns false only
  * when the run must stop (a hard limit); ordinary exceptions become the
  * task's exception. */
-/* The line where the innermost coroutine of t's await chain is suspended. */
+/* The line where t's await chain is suspended: the innermost coroutine of
+ * the scenario's own (library coroutines such as Queue.get are skipped, so
+ * the line is the scenario's `await q.get()`). */
 static int await_line(loop_future *t) {
   if (!val_is(t->coro, OBJ_CORO)) return 0;
   obj_coro *c = (obj_coro *)t->coro.as.o;
-  for (int guard = 0; guard < 100000 && c->delegating; guard++) {
+  int line = 0;
+  for (int guard = 0; guard < 100000; guard++) {
+    if (c->frame.code && c->state != CORO_CLOSED && !c->frame.code->library)
+      line = c->frame.code->lines[c->frame.last_ip];
+    if (!c->delegating) break;
     value top = c->frame.sp[-1];
     if (!val_is(top, OBJ_CORO)) break;
     c = (obj_coro *)top.as.o;
   }
-  if (!c->frame.code || c->state == CORO_CLOSED) return 0;
-  return c->frame.code->lines[c->frame.last_ip];
+  return line;
 }
 
 static void trace_suspend(vm *v, loop_future *t, value result) {
@@ -614,11 +619,14 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
     fmt_buf_init(&b);
     if (exc.t != VAL_UNDEF) short_repr(v, exc, &b);
     if (exc.t != VAL_UNDEF && wake != WAKE_CANCEL)
-      wake = obj_isinstance(v, exc, v->cls[CLS_CANCELLED_ERROR]) ? WAKE_CANCEL : WAKE_EXCEPTION;
+      wake = t->cancel_waiting && obj_isinstance(v, exc, v->cls[CLS_CANCELLED_ERROR])
+                 ? WAKE_CANCEL
+                 : WAKE_EXCEPTION;
     tr_text(v, TR_STEP_BEGIN, t->tid, wake, ref, 0, 0, fmt_buf_str(&b));
     fmt_buf_free(&b);
   }
   t->steps++;
+  t->cancel_waiting = false;
   t->fut_waiter = val_none();
   loop_future *prev = l->current;
   l->current = t;
@@ -785,6 +793,7 @@ static bool task_cancel(vm *v, loop_future *t, value msg, bool *out) {
       }
     }
     if (c) {
+      t->cancel_waiting = true;
       *out = true;
       return true;
     }
@@ -807,21 +816,25 @@ static bool deadlock(vm *v, loop *l) {
     loop_future *t = as_fut(l->tasks->items[i]);
     if (t->state != FUT_PENDING) continue;
     fmt_buf_appendf(&b, "\n  %s", t->name->data);
+    int line = 0;
     if (val_is(t->coro, OBJ_CORO)) {
       obj_coro *c = (obj_coro *)t->coro.as.o;
       fmt_buf_appendf(&b, " %s", c->label ? c->label->data : c->name->data);
-      int line = await_line(t);
-      if (line) fmt_buf_appendf(&b, " waits at %s:%d", v->filename ? v->filename : "?", line);
+      line = await_line(t);
     }
+    /* "Task-2 fetch(1) waits on Event.wait() at x.py:12" */
     if (val_is(t->fut_waiter, OBJ_FUTURE)) {
       loop_future *w = as_fut(t->fut_waiter);
       value what = w->dict ? obj_dict_get_str(w->dict, obj_str_intern(v, "_loopviz_what", 13))
                            : val_undef();
-      if (w->is_task) fmt_buf_appendf(&b, " on task %s", w->name->data);
-      else if (val_is(what, OBJ_STR)) fmt_buf_appendf(&b, " on %s", AS_STR(what)->data);
-      else if (w->fkind == FUTK_GATHER) fmt_buf_appends(&b, " on asyncio.gather()");
-      else fmt_buf_appendf(&b, " on a %s that nothing will resolve", w->cls->name->data);
+      if (w->is_task) fmt_buf_appendf(&b, " waits on task %s", w->name->data);
+      else if (val_is(what, OBJ_STR)) fmt_buf_appendf(&b, " waits on %s", AS_STR(what)->data);
+      else if (w->fkind == FUTK_GATHER) fmt_buf_appends(&b, " waits on asyncio.gather()");
+      else fmt_buf_appendf(&b, " waits on a %s that nothing will resolve", w->cls->name->data);
+    } else {
+      fmt_buf_appends(&b, " waits");
     }
+    if (line) fmt_buf_appendf(&b, " at %s:%d", v->filename ? v->filename : "?", line);
   }
   if (v->trace) tr_text(v, TR_DEADLOCK, -1, 0, 0, 0, 0, fmt_buf_str(&b));
   vm_raise_msg(v, CLS_DEADLOCK_ERROR, b.data ? b.data : "deadlock");

@@ -48,6 +48,8 @@ struct loop_future {
   int32_t timer_hid;   /* FUTK_SLEEP: trace id of its timer handle */
   obj_str *what;       /* FUTK_SLEEP: "asyncio.sleep(1)" */
   uint32_t steps;      /* task: steps run so far */
+  bool cancel_waiting; /* task: its cancel() cancelled the future it waits on, so the
+                          CancelledError that future raises is its own cancellation */
 };
 
 typedef enum loop_fkind {

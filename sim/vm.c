@@ -1587,7 +1587,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     uint32_t word = ops[ip];
     uint32_t arg = CODE_ARG(word);
     f->last_ip = ip++;
-    if (v->trace_lines && k->stmt[f->last_ip]) trace_line(v, k->lines[f->last_ip]);
+    if (v->trace_lines && k->stmt[f->last_ip] && !k->library) trace_line(v, k->stmt[f->last_ip]);
     if (++v->instructions > v->opts.limits.max_instructions && v->opts.limits.max_instructions) {
       vm_check_limits(v);
       goto error;

@@ -177,7 +177,7 @@ static void test_deadlock_detected(void **state) {
                    SIM_ERROR);
   assert_string_equal(fmt_buf_str(&c.out), "waiting\n");
   assert_non_null(strstr(fmt_buf_str(&c.err), "DeadlockError"));
-  assert_non_null(strstr(fmt_buf_str(&c.err), "Task-1 main() waits at t.py:5"));
+  assert_non_null(strstr(fmt_buf_str(&c.err), "Task-1 main() waits on a Future that nothing will resolve at t.py:5"));
   bool seen = false;
   for (size_t i = 0; i < trace_count(t); i++)
     if (trace_event_at(t, i)->kind == TR_DEADLOCK) seen = true;
