@@ -401,7 +401,10 @@ static void test_bundled_library(void **state) {
     sim_options_init(&o);
     o.trace = t;
     sim_status st = sim_run_file(&o, en->path);
-    if (st != SIM_OK)
+    /* Only a scenario with an expected file (a deadlock) may end in an error. */
+    char expected[PATH_MAX];
+    snprintf(expected, sizeof expected, "%s.expected", en->path);
+    if (st != SIM_OK && (st != SIM_ERROR || access(expected, R_OK) != 0))
       fail_msg("%s: the run ends with status %d", en->name, (int)st);
     for (size_t k = 0; k < h->npauses; k++)
       if (!run_reaches(t, h->pauses[k].line))
