@@ -23,6 +23,8 @@
 #define PARSE_DEFAULT_NESTING 200
 #define PARSE_DEFAULT_SOURCE ((size_t)1024 * 1024)
 #define PARSE_DEFAULT_LINE 10000
+#define PARSE_WINDOW 4096 /* tokens kept before a long statement's consumed ones are dropped */
+
 #if defined(__GNUC__) || defined(__clang__)
 #define PARSE_NOINLINE __attribute__((noinline)) /* keeps big locals out of recursive frames */
 #else
@@ -60,6 +62,7 @@ typedef struct parser {
   int ntoks;          /* tokens in the window */
   int cap;            /* allocated entries */
   int pos;            /* index of the current token */
+  int base;           /* tokens dropped from the window so far (global index = base + index) */
   int spec;           /* >0 while speculating: the window must not be emptied */
   int prev_end_line;  /* end of the last consumed token */
   int prev_end_col;   /* its end column */
@@ -153,6 +156,16 @@ static void lexer_failed(parser *p) {
 static int fill(parser *p, int k) {
   while (p->ntoks <= p->pos + k) {
     if (p->lex_failed || failed(p)) return 0;
+    if (p->ntoks == p->cap && p->cap >= PARSE_WINDOW && p->spec == 0 && p->pos >= p->cap / 2) {
+      /* a long statement: drop what is consumed (positions kept as global indices
+       * then fall out of the window, and only some error hints are lost) */
+      memmove(p->toks, p->toks + p->pos, sizeof(lex_token) * (size_t)(p->ntoks - p->pos));
+      p->ntoks -= p->pos;
+      p->far = p->far > p->pos ? p->far - p->pos : 0;
+      p->base += p->pos;
+      p->pos = 0;
+      continue;
+    }
     if (p->ntoks == p->cap) {
       int ncap = p->cap ? p->cap * 2 : 64;
       lex_token *n = realloc(p->toks, sizeof(lex_token) * (size_t)ncap);
@@ -262,6 +275,7 @@ static void statement_start(parser *p) {
   memmove(p->toks, p->toks + p->pos, sizeof(lex_token) * (size_t)(p->ntoks - p->pos));
   p->ntoks -= p->pos;
   p->far = p->far > p->pos ? p->far - p->pos : 0;
+  p->base += p->pos;
   p->pos = 0;
 }
 
@@ -541,23 +555,38 @@ static int is_bitwise_or_level(const parser *p, const ast_node *e) {
   }
 }
 
-static int is_soft_keyword(const lex_token *t) {
-  return is_name_tok(t, "match") || is_name_tok(t, "case") || is_name_tok(t, "_");
+/* The name an expression starts with, if it starts with a name. */
+static const ast_node *leftmost(const ast_node *e) {
+  for (;;) {
+    switch (e->kind) {
+      case AST_BINOP: e = e->u.binop.left; break;
+      case AST_COMPARE: e = e->u.compare.left; break;
+      case AST_BOOLOP: e = e->u.boolop.values.items[0]; break;
+      case AST_CALL: e = e->u.call.func; break;
+      case AST_ATTRIBUTE: e = e->u.attribute.value; break;
+      case AST_SUBSCRIPT: e = e->u.subscript.value; break;
+      case AST_IFEXP: e = e->u.ifexp.body; break;
+      default: return e;
+    }
+  }
 }
 
-/* CPython's invalid_expression rule: an expression a (starting at token a_pos) followed
+/* CPython's invalid_expression rule: an expression a followed
  * by another expression, inside brackets, is a missing comma. Like CPython, the second
  * expression is read even outside brackets (which moves the furthest line that the
  * unclosed-bracket check uses), and the attempt never nests. */
-static PARSE_NOINLINE void check_missing_comma(parser *p, const ast_node *a, int a_pos) {
+static PARSE_NOINLINE void check_missing_comma(parser *p, const ast_node *a) {
   if (failed(p) || p->ctx->silent || p->no_comma_depth == p->ctx->depth ||
       !starts_expression(cur_kind(p))) {
     return;
   }
-  if (a_pos < 0 || a_pos >= p->ntoks) return;
-  const lex_token *first = &p->toks[a_pos];
-  if (is_soft_keyword(first)) return;
-  if (first->kind == LEX_NAME && a_pos + 1 < p->ntoks && p->toks[a_pos + 1].kind == LEX_STRING) return;
+  const ast_node *first = leftmost(a);
+  if (first->kind == AST_NAME && (strcmp(first->u.name, "match") == 0 ||
+                                  strcmp(first->u.name, "case") == 0 ||
+                                  strcmp(first->u.name, "_") == 0)) {
+    return; /* a soft keyword */
+  }
+  if (a->kind == AST_NAME && cur_kind(p) == LEX_STRING) return; /* print "x" and the like */
   int level = p->prev_level;
   spec_state st;
   p->invalid_pass++;
@@ -1276,11 +1305,10 @@ static ast_node *parse_lambda(parser *p) {
 
 static ast_node *parse_expression(parser *p) {
   if (cur_kind(p) == LEX_KW_LAMBDA) return parse_lambda(p);
-  int a_pos = p->pos;
   ast_node *a = parse_disjunction(p);
   if (!a) return NULL;
   if (cur_kind(p) != LEX_KW_IF) {
-    check_missing_comma(p, a, a_pos);
+    check_missing_comma(p, a);
     return failed(p) ? NULL : a;
   }
   advance(p);
@@ -1415,10 +1443,14 @@ static ast_node *parse_yield_expr(parser *p) {
 /* The target of "for" did not read as one: CPython reads it again as expressions to
  * name what cannot be assigned (invalid_for_target). */
 static PARSE_NOINLINE ast_node *bad_for_target(parser *p, int start) {
+  if (start < p->base) { /* out of the window (a giant statement): no hint */
+    syntax_error_here(p);
+    return NULL;
+  }
   spec_state st;
   p->invalid_pass++;
   spec_begin(p, &st);
-  p->pos = start;
+  p->pos = start - p->base;
   ast_node *all = parse_star_expressions(p);
   const ast_node *bad = all ? invalid_target(all, TARGET_FOR) : NULL;
   int ok = spec_end(p, &st);
@@ -1433,9 +1465,8 @@ static PARSE_NOINLINE ast_node *bad_for_target(parser *p, int start) {
 }
 
 static ast_node *parse_for_targets(parser *p) {
-  int start = p->pos;
+  int start = p->base + p->pos;
   if (cur_kind(p) == LEX_KW_LAMBDA || cur_kind(p) == LEX_KW_NOT) return bad_for_target(p, start);
-  int last_pos = p->pos;
   ast_node *first = cur_kind(p) == LEX_STAR ? parse_starred(p) : parse_bitwise_or(p);
   if (!first) return NULL;
   ast_node *r = first;
@@ -1446,7 +1477,6 @@ static ast_node *parse_for_targets(parser *p) {
     while (accept(p, LEX_COMMA)) {
       lex_kind k = cur_kind(p);
       if (k != LEX_STAR && !starts_expression(k)) break;
-      last_pos = p->pos;
       last = k == LEX_STAR ? parse_starred(p) : parse_bitwise_or(p);
       if (!last || !push(p, &r->u.seq.elts, last)) return NULL;
     }
@@ -1454,7 +1484,7 @@ static ast_node *parse_for_targets(parser *p) {
   }
   /* CPython reads a bad target as an expression: "for x y in z" inside brackets */
   if (cur_kind(p) != LEX_KW_IN && last->kind != AST_STARRED) {
-    check_missing_comma(p, last, last_pos);
+    check_missing_comma(p, last);
     if (failed(p)) return NULL;
   }
   if (cur_kind(p) == LEX_KW_IN) {
@@ -2405,14 +2435,15 @@ static int augassign_op(lex_kind k, ast_binop *op) {
   }
 }
 
-/* Reads what follows the '=' at token eq_pos: is it a plain operand (bitwise_or) not
+/* Reads what follows the '=' at token eq_pos (a global index): is it a plain operand (bitwise_or) not
  * followed by another '=' or ':='? Then CPython's invalid_named_expression rule applies.
  * Sets end_line and end_col to the operand's end. */
 static int plain_value_after(parser *p, int eq_pos, int *end_line, int *end_col) {
+  if (eq_pos < p->base) return 0; /* out of the window (a giant statement) */
   spec_state st;
   p->invalid_pass++;
   spec_begin(p, &st);
-  p->pos = eq_pos + 1;
+  p->pos = eq_pos - p->base + 1;
   ast_node *b = parse_bitwise_or(p);
   lex_kind after = cur_kind(p);
   *end_line = p->prev_end_line;
@@ -2552,7 +2583,7 @@ static ast_node *parse_expr_stmt(parser *p) {
     ast_node *value = e;
     int n_targets = 0;
     int bare_yield = 0; /* value is "yield ..." without parentheses */
-    int first_eq = p->pos;
+    int first_eq = p->base + p->pos; /* global index */
     while (cur_kind(p) == LEX_EQUAL) {
       /* the target is judged before its value is read, as CPython does */
       if (bare_yield) {
@@ -2561,7 +2592,7 @@ static ast_node *parse_expr_stmt(parser *p) {
       }
       if (invalid_target(value, TARGET_STORE)) {
         if (n_targets == 0) {
-          fail_first_target(p, value, p->pos);
+          fail_first_target(p, value, p->base + p->pos);
         } else if (!maybe_meant_equal(p, e, first_eq) && !failed(p)) {
           check_target(p, value, TARGET_STORE);
         }

@@ -1610,6 +1610,12 @@ static void test_large_source_is_linear(void **state) {
   }
   strcpy(src + n, "2]\n");
   expect_ok(src, NULL);
+  /* one statement over many lines: the token window does not keep it all */
+  n = 0;
+  n += (size_t)snprintf(src, cap, "x = [\n");
+  while (n + 64 < cap) n += (size_t)snprintf(src + n, cap - n, "  1, 'a', (2, 3), {4: 5},\n");
+  strcpy(src + n, "]\n");
+  expect_ok(src, NULL);
   free(src);
 }
 
