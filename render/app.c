@@ -27,6 +27,12 @@ enum {
   APP_ERROR_BYTES = 1024 /* room for the one-line error */
 };
 
+/* A window shows a lesson, not a benchmark: runaway scenarios stop early (at worst half a
+ * million trace events, a quarter of a second) and say so, instead of keeping the window from
+ * opening or playing back slowly. The article's programs run a few thousand instructions. */
+static const uint64_t app_max_instructions = 1000000ull;
+static const uint64_t app_max_memory = 512ull << 20;
+
 static const char default_theme[] = "light";
 
 struct app {
@@ -95,6 +101,8 @@ static bool load(app *a, const char *path, char *err, size_t cap) {
   o.err = capture_err;
   o.user = a;
   o.trace = a->trace;
+  o.limits.max_instructions = app_max_instructions;
+  o.limits.max_memory = app_max_memory;
   errno = 0;
   sim_status st = sim_run_file(&o, path);
   int saved = errno;

@@ -883,26 +883,26 @@ static bool make_lanes(builder *b) {
                               ntasks > 0 ? pool_addf(b, "%s \xc2\xb7 %s", main_label,
                                                      trace_text(t, trace_task_at(t, 0)->name))
                                          : pool_add(b, ""),
-                              0, 0, 0, UINT32_MAX, 0, 0};
+                              0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
   n++;
   d->loop_lane = (uint32_t)n;
   d->lanes[n++] = (layout_lane){LANE_LOOP, -1, pool_add(b, "EventLoop"), pool_add(b, ""),
-                                0, 0, 0, UINT32_MAX, 0, 0};
+                                0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
   for (size_t i = 1; i < ntasks; i++) {
     char label[LABEL_BYTES];
     short_label(b, (int32_t)i, label, sizeof label);
     d->lanes[n] = (layout_lane){LANE_TASK, (int32_t)i, pool_add(b, label),
                                 pool_add(b, trace_text(t, trace_task_at(t, (int32_t)i)->name)),
-                                0, 0, UINT32_MAX, UINT32_MAX, 0, 0};
+                                0, 0, UINT32_MAX, UINT32_MAX, 0, 0, 0, 0};
     b->tasks[i].lane = (uint32_t)n++;
   }
   d->io_lane = (uint32_t)n;
   d->lanes[n++] = (layout_lane){LANE_IO, -1, pool_add(b, "IO"), pool_add(b, "timers, sleeps"),
-                                0, 0, 0, UINT32_MAX, 0, 0};
+                                0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
   b->first_sync = (uint32_t)n;
   for (size_t i = 0; i < b->nsync; i++)
     d->lanes[n++] = (layout_lane){LANE_SYNC, -1, b->sync_keys[i], pool_add(b, "sync object"),
-                                  0, 0, 0, UINT32_MAX, 0, 0};
+                                  0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
   for (size_t i = 0; i < ntasks; i++) {
     b->tasks[i].bar = -1;
     b->tasks[i].state = STATE_ABSENT;
@@ -975,30 +975,29 @@ static bool place_lanes(builder *b) {
   }
   for (size_t i = 0; i + 1 < n; i++)
     gap[i] = d->lanes[i].w / 2 + d->lanes[i + 1].w / 2 + th->lane_gap;
-  /* rows by span, narrowest first (insertion sort is fine: spans are few distinct values, and
-   * this runs once per trace) */
+  /* rows by span, narrowest first: a counting sort, spans being lane distances below n */
+  size_t *first = calloc(n + 1, sizeof *first);
+  if (first == NULL) {
+    free(gap);
+    free(order);
+    return false;
+  }
   size_t m = 0;
   for (size_t r = 0; r < d->nrows; r++) {
     const layout_row *row = &d->rows[r];
-    if (row->kind != ROW_MESSAGE && row->kind != ROW_NOTE)
-      continue;
-    order[m++] = (uint32_t)r;
+    if (row->kind == ROW_MESSAGE || row->kind == ROW_NOTE)
+      first[(row->from > row->to ? row->from - row->to : row->to - row->from) + 1]++;
   }
-  for (size_t i = 1; i < m; i++) {
-    uint32_t v = order[i];
-    const layout_row *rv = &d->rows[v];
-    uint32_t sv = rv->from > rv->to ? rv->from - rv->to : rv->to - rv->from;
-    size_t j = i;
-    while (j > 0) {
-      const layout_row *ru = &d->rows[order[j - 1]];
-      uint32_t su = ru->from > ru->to ? ru->from - ru->to : ru->to - ru->from;
-      if (su <= sv)
-        break;
-      order[j] = order[j - 1];
-      j--;
+  for (size_t k = 1; k <= n; k++)
+    first[k] += first[k - 1];
+  for (size_t r = 0; r < d->nrows; r++) {
+    const layout_row *row = &d->rows[r];
+    if (row->kind == ROW_MESSAGE || row->kind == ROW_NOTE) {
+      order[first[row->from > row->to ? row->from - row->to : row->to - row->from]++] = (uint32_t)r;
+      m++;
     }
-    order[j] = v;
   }
+  free(first);
   for (size_t i = 0; i < m; i++) {
     const layout_row *r = &d->rows[order[i]];
     uint32_t lo = r->from < r->to ? r->from : r->to, hi = r->from < r->to ? r->to : r->from;
@@ -1075,6 +1074,38 @@ static bool make_runs(builder *b) {
   return true;
 }
 
+static int bar_order(const void *pa, const void *pb) {
+  const layout_bar *a = pa, *b = pb;
+  if (a->lane != b->lane)
+    return a->lane < b->lane ? -1 : 1;
+  return a->first < b->first ? -1 : a->first > b->first;
+}
+
+/* Bars lane by lane, so the scene finds a lane's visible bars by binary search. A task's bars
+ * follow each other (running, waiting, running ...), so within a lane they never overlap. */
+static void index_bars(layout_diagram *d) {
+  qsort(d->bars, d->nbars, sizeof *d->bars, bar_order);
+  for (size_t i = 0; i < d->nbars; i++) {
+    layout_lane *l = &d->lanes[d->bars[i].lane];
+    if (l->nbars == 0)
+      l->first_bar = (uint32_t)i;
+    l->nbars++;
+  }
+}
+
+static bool index_prints(layout_diagram *d) {
+  size_t n = 0, count = trace_count(d->trace);
+  for (size_t i = 0; i < count; i++)
+    n += trace_event_at(d->trace, i)->kind == TR_PRINT;
+  d->prints = malloc((n ? n : 1) * sizeof *d->prints);
+  if (d->prints == NULL)
+    return false;
+  for (size_t i = 0; i < count; i++)
+    if (trace_event_at(d->trace, i)->kind == TR_PRINT)
+      d->prints[d->nprints++] = (uint32_t)i;
+  return true;
+}
+
 static void free_builder(builder *b) {
   free(b->tasks);
   free(b->timer_task);
@@ -1122,8 +1153,9 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
       add_stop(&b, (uint32_t)count, NULL);
     else if (d->stops[d->nstops - 1].event_end < count && !b.oom)
       add_stop(&b, (uint32_t)count, trace_event_at(t, count - 1));
-    ok = !b.oom && place_lanes(&b) && make_runs(&b);
+    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_prints(d);
     if (ok) {
+      index_bars(d);
       shift_rows(&b);
       d->time_end = d->stops[d->nstops - 1].time;
       for (size_t s = 0; s < b.nsync; s++) {
@@ -1150,6 +1182,7 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
 void layout_free(layout_diagram *d) {
   if (d == NULL)
     return;
+  free(d->prints);
   free(d->lanes);
   free(d->task_lane);
   free(d->rows);
@@ -1170,6 +1203,18 @@ size_t layout_stop_of_event(const layout_diagram *d, uint32_t e) {
       lo = mid + 1;
   }
   return lo < d->nstops ? lo : d->nstops - 1;
+}
+
+uint32_t layout_row_at(const layout_diagram *d, float y) {
+  size_t lo = 0, hi = d->nrows;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (d->rows[mid].top + d->rows[mid].h <= y)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return (uint32_t)lo;
 }
 
 uint32_t layout_stop_first_row(const layout_diagram *d, size_t k) {

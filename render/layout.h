@@ -94,6 +94,8 @@ typedef struct layout_lane {
   float w;               /* header box width */
   uint32_t first_row;    /* the row at which it appears (0: from the start) */
   uint32_t end_row;      /* the row where its task finished, or UINT32_MAX */
+  uint32_t first_bar;    /* task lanes: its first entry in bars */
+  uint32_t nbars;        /* task lanes: its entries in bars, top to bottom, never overlapping */
   uint32_t first_run;    /* task lanes: its first entry in runs */
   uint32_t nruns;        /* task lanes: its entries in runs (0 for other lanes) */
 } layout_lane;
@@ -151,12 +153,14 @@ typedef struct layout_diagram {
   size_t ntasks;        /* entries of task_lane */
   layout_row *rows;     /* rows, top to bottom */
   size_t nrows;         /* entries */
-  layout_bar *bars;     /* activation and suspension bars */
+  layout_bar *bars;     /* activation and suspension bars, lane by lane */
   size_t nbars;         /* entries */
   layout_stop *stops;   /* playback stops, at least one */
   size_t nstops;        /* entries */
   layout_run *runs;     /* timeline: runs of equal state per task lane, lane by lane */
   size_t nruns;         /* entries */
+  uint32_t *prints;     /* indices of the trace's print events, in order (the console's index) */
+  size_t nprints;       /* entries */
   char *pool;           /* NUL-terminated strings the offsets point into */
   size_t pool_len;      /* bytes used */
   size_t pool_cap;      /* bytes allocated */
@@ -187,6 +191,9 @@ const char *layout_text(const layout_diagram *d, uint32_t off);
 
 /* The stop whose step contains event e (the first stop with event_end > e), or the last. */
 size_t layout_stop_of_event(const layout_diagram *d, uint32_t e);
+
+/* The first row whose bottom is below y (rows are stacked top to bottom), or nrows. */
+uint32_t layout_row_at(const layout_diagram *d, float y);
 
 /* The first row of stop k (stop k animates the rows [first, stops[k].row_end)). */
 uint32_t layout_stop_first_row(const layout_diagram *d, size_t k);

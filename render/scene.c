@@ -453,35 +453,62 @@ static void lifelines(ctx *c) {
     float y1 = c->sy + c->inner.h / c->ds;
     if (lane_ended(c, l))
       y1 = d->rows[l->end_row].y;
+    /* start at the first whole dash above the panel, so a long diagram draws few dashes and
+     * they do not crawl as it scrolls */
+    float period = t->dash + t->dash_gap;
+    if (y0 < c->sy - period)
+      y0 += floorf((c->sy - y0) / period) * period - period;
+    if (y1 <= y0)
+      continue;
     float x = DX(c, l->x);
     line(c, x, DY(c, y0), x, DY(c, y1), dpt(c, t->line_w), theme_fade(t->lifeline, a), true);
   }
 }
 
-static void bars(ctx *c) {
+static void bar(ctx *c, const layout_bar *b, float top, float bottom) {
   const layout_diagram *d = c->d;
   const theme *t = c->t;
   float w = dpt(c, t->activation_w);
-  for (size_t i = 0; i < d->nbars; i++) {
-    const layout_bar *b = &d->bars[i];
-    if (b->first >= c->drawn)
-      continue;
-    const layout_lane *l = &d->lanes[b->lane];
-    float y0 = d->rows[b->first].y;
-    if (b->suspended) /* starts below the note that announces it */
-      y0 = d->rows[b->first].top + d->rows[b->first].h - t->row_gap;
-    float y1 = c->reveal;
-    if (b->last != UINT32_MAX && b->last < c->drawn && d->rows[b->last].y < y1)
-      y1 = d->rows[b->last].y;
-    if (y1 <= y0)
-      continue;
-    theme_color col = theme_task_color(t, b->task);
-    float x = DX(c, l->x) - w / 2;
-    if (b->suspended) {
-      fill_rect(c, x, DY(c, y0), w, dpt(c, y1 - y0), t->panel);
-      outline_rect(c, x, DY(c, y0), w, dpt(c, y1 - y0), col, dpt(c, t->line_w));
-    } else {
-      fill_rect(c, x, DY(c, y0), w, dpt(c, y1 - y0), col);
+  const layout_lane *l = &d->lanes[b->lane];
+  float y0 = d->rows[b->first].y;
+  if (b->suspended) /* starts below the note that announces it */
+    y0 = d->rows[b->first].top + d->rows[b->first].h - t->row_gap;
+  float y1 = c->reveal;
+  if (b->last != UINT32_MAX && b->last < c->drawn && d->rows[b->last].y < y1)
+    y1 = d->rows[b->last].y;
+  if (y1 <= y0 || y1 < top || y0 > bottom)
+    return; /* empty or out of sight */
+  theme_color col = theme_task_color(t, b->task);
+  float x = DX(c, l->x) - w / 2;
+  if (b->suspended) {
+    fill_rect(c, x, DY(c, y0), w, dpt(c, y1 - y0), t->panel);
+    outline_rect(c, x, DY(c, y0), w, dpt(c, y1 - y0), col, dpt(c, t->line_w));
+  } else {
+    fill_rect(c, x, DY(c, y0), w, dpt(c, y1 - y0), col);
+  }
+}
+
+/* Each lane's bars in sight: the first found by binary search (a lane's bars follow each other
+ * down the rows), then on until they start below the panel. */
+static void bars(ctx *c) {
+  const layout_diagram *d = c->d;
+  float top = c->sy, bottom = c->sy + c->inner.h / c->ds;
+  uint32_t top_row = layout_row_at(d, top);
+  for (size_t i = 0; i < d->nlanes; i++) {
+    const layout_lane *l = &d->lanes[i];
+    size_t lo = l->first_bar, hi = l->first_bar + l->nbars;
+    while (lo < hi) { /* the first bar that ends at or below the top row */
+      size_t mid = (lo + hi) / 2;
+      if (d->bars[mid].last < top_row)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    for (size_t k = lo; k < l->first_bar + l->nbars; k++) {
+      const layout_bar *b = &d->bars[k];
+      if (b->first >= c->drawn || d->rows[b->first].top > bottom)
+        break;
+      bar(c, b, top, bottom);
     }
   }
 }
@@ -627,10 +654,10 @@ static void block_row(ctx *c, const layout_row *r, float a) {
 static void rows(ctx *c) {
   const layout_diagram *d = c->d;
   float top = c->sy - d->header_h, bottom = c->sy + c->inner.h / c->ds;
-  for (uint32_t i = 0; i < c->drawn; i++) {
+  for (uint32_t i = layout_row_at(d, top); i < c->drawn; i++) {
     const layout_row *r = &d->rows[i];
-    if (r->top + r->h < top || r->top > bottom)
-      continue; /* out of sight */
+    if (r->top > bottom)
+      break; /* the rest is out of sight */
     float a = row_fraction(c, i);
     switch (r->kind) {
     case ROW_MESSAGE:
@@ -661,12 +688,15 @@ static void ruler(ctx *c, float band_bottom) {
   int size = font_px(pt(c, t->sub_pt));
   float lh = line_h(c, FACE_SANS, size);
   char buf[TEXT_BYTES];
-  double last = -1;
-  for (uint32_t i = 0; i < c->drawn; i++) {
+  uint32_t first = layout_row_at(d, c->sy);
+  double last = first > 0 ? d->rows[first - 1].time_to : -1;
+  for (uint32_t i = first; i < c->drawn; i++) {
     const layout_row *r = &d->rows[i];
     float a = row_fraction(c, i);
     float y = DY(c, r->y) - lh / 2;
-    if (y + lh < band_bottom || y > c->inner.y + c->inner.h)
+    if (y > c->inner.y + c->inner.h)
+      break;
+    if (y + lh < band_bottom)
       last = r->time_to;
     else if (r->kind == ROW_CLOCK) {
       snprintf(buf, sizeof buf, "%.3f \xe2\x86\x92 %.3f", r->time, r->time_to);
@@ -676,7 +706,7 @@ static void ruler(ctx *c, float band_bottom) {
       snprintf(buf, sizeof buf, "+%.3f s", r->time_to - r->time);
       text_fit(c, FACE_SANS_BOLD, size, c->inner.x, y, theme_fade(t->block_text, a), buf,
                w - pt(c, t->pad) / 2);
-    } else if (i == 0 || r->time != last) {
+    } else if (i == first || r->time != last) {
       snprintf(buf, sizeof buf, "t = %.3f", r->time);
       text_fit(c, FACE_SANS, size, c->inner.x, y, theme_fade(t->ruler_text, a), buf,
                w - pt(c, t->pad) / 2);
@@ -1169,10 +1199,17 @@ static void console_panel(ctx *c) {
     end = start > err ? start - 1 : err;
   }
   const trace *tr = d->trace;
-  for (size_t e = d->stops[c->stop].event_end; e-- > 0 && n < room;) {
-    const trace_event *ev = trace_event_at(tr, e);
-    if (ev->kind != TR_PRINT)
-      continue;
+  /* the prints before the playhead, found in the diagram's index by binary search */
+  size_t p = 0, hi = d->nprints;
+  while (p < hi) {
+    size_t mid = (p + hi) / 2;
+    if (d->prints[mid] < d->stops[c->stop].event_end)
+      p = mid + 1;
+    else
+      hi = mid;
+  }
+  while (p-- > 0 && n < room) {
+    const trace_event *ev = trace_event_at(tr, d->prints[p]);
     const char *s = trace_text(tr, ev->text);
     const char *se = s + strlen(s);
     if (se > s && se[-1] == '\n')

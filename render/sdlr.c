@@ -23,7 +23,19 @@ enum {
   ARC_STEPS_MAX = 12,   /* segments of a quarter circle, at most */
   ARC_STEP_PX = 3,      /* about one segment per this many pixels of radius */
   TEXT_MAX = 4096,      /* bytes of one text command drawn */
+  MEASURE_SLOTS = 4096, /* entries of the measuring cache (a power of two) */
+  MEASURE_KEY = 48,     /* longest text the measuring cache keeps */
 };
+
+/* A remembered measurement: layout measures the same few labels over and over. */
+typedef struct measured {
+  uint32_t hash;          /* hash of (face, size, text); 0 marks an empty slot */
+  int size;               /* pixel size */
+  layout_face face;       /* font */
+  uint8_t len;            /* bytes of key */
+  char key[MEASURE_KEY];  /* the text */
+  float w, h;             /* the answer */
+} measured;
 
 typedef struct font_slot {
   TTF_Font *font;    /* open font, or NULL */
@@ -55,6 +67,8 @@ struct sdlr {
   SDL_Rect clips[CLIP_DEPTH];     /* the clip stack */
   int nclips;                     /* its depth */
   bool ttf_open;                  /* TTF_Init succeeded (TTF_Quit is owed) */
+  SDL_BlendMode blend;            /* the renderer's draw blend mode, as last set */
+  measured *measures;             /* direct-mapped measuring cache, MEASURE_SLOTS entries */
 };
 
 static char tomb[] = ""; /* marks a deleted run slot; compared by address only */
@@ -104,17 +118,45 @@ static TTF_Font *font_at(sdlr *r, layout_face face, int size) {
   return f;
 }
 
+static uint32_t run_hash(layout_face face, int size, const char *s, size_t n);
+
 void sdlr_measure(void *user, layout_face face, float size, const char *text, size_t len,
                   float *w, float *h) {
   sdlr *r = user;
-  TTF_Font *f = font_at(r, face, (int)lroundf(size));
+  int px = (int)lroundf(size);
+  measured *slot = NULL;
+  if (len < MEASURE_KEY && r->measures != NULL) {
+    uint32_t hash = run_hash(face, px, text, len) | 1u;
+    slot = &r->measures[hash & (MEASURE_SLOTS - 1)];
+    if (slot->hash == hash && slot->face == face && slot->size == px && slot->len == len &&
+        memcmp(slot->key, text, len) == 0) {
+      *w = slot->w;
+      *h = slot->h;
+      return;
+    }
+    slot->hash = 0;
+    slot->face = face;
+    slot->size = px;
+    slot->len = (uint8_t)len;
+    memcpy(slot->key, text, len);
+    slot->w = 0;
+    slot->h = 0;
+    slot->hash = hash; /* filled in below; a failure leaves zeros, as it returns */
+  }
+  TTF_Font *f = font_at(r, face, px);
   *w = 0;
   *h = 0;
-  if (f == NULL)
+  if (f == NULL) {
+    if (slot != NULL)
+      slot->hash = 0;
     return;
+  }
   *h = (float)TTF_FontHeight(f);
-  if (len == 0)
+  if (len == 0) {
+    if (slot != NULL)
+      slot->h = *h;
     return;
+  }
   char buf[TEXT_MAX];
   if (len >= sizeof buf)
     len = sizeof buf - 1;
@@ -123,6 +165,10 @@ void sdlr_measure(void *user, layout_face face, float size, const char *text, si
   int tw = 0;
   if (TTF_SizeUTF8(f, buf, &tw, NULL) == 0)
     *w = (float)tw;
+  if (slot != NULL) {
+    slot->w = *w;
+    slot->h = *h;
+  }
 }
 
 /* ---- the glyph-run cache ------------------------------------------------------------------ */
@@ -230,7 +276,18 @@ size_t sdlr_cached_runs(const sdlr *r) { return r->nruns; }
 
 static SDL_Color sdl_color(theme_color c) { return (SDL_Color){c.r, c.g, c.b, c.a}; }
 
+/* Opaque colours are drawn without blending, which the software renderer does several times
+ * faster; translucent ones blend. The blend mode also applies to untextured geometry. */
+static void set_blend(sdlr *r, theme_color c) {
+  SDL_BlendMode want = c.a == 0xff ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND;
+  if (want != r->blend) {
+    SDL_SetRenderDrawBlendMode(r->renderer, want);
+    r->blend = want;
+  }
+}
+
 static void set_color(sdlr *r, theme_color c) {
+  set_blend(r, c);
   SDL_SetRenderDrawColor(r->renderer, c.r, c.g, c.b, c.a);
 }
 
@@ -241,6 +298,7 @@ static void fill_rect(sdlr *r, float x0, float y0, float x1, float y1, theme_col
 }
 
 static void quad(sdlr *r, SDL_FPoint a, SDL_FPoint b, SDL_FPoint c, SDL_FPoint d, theme_color col) {
+  set_blend(r, col);
   SDL_Color k = sdl_color(col);
   SDL_Vertex v[4] = {{a, k, {0, 0}}, {b, k, {0, 0}}, {c, k, {0, 0}}, {d, k, {0, 0}}};
   static const int idx[6] = {0, 1, 2, 0, 2, 3};
@@ -268,13 +326,47 @@ static void thick_line(sdlr *r, float x0, float y0, float x1, float y1, float w,
        (SDL_FPoint){x1 - nx, y1 - ny}, (SDL_FPoint){x0 - nx, y0 - ny}, c);
 }
 
+/* Dashes are laid from the line's start, so they do not crawl as it scrolls; only those inside
+ * the current clip (or the target) are drawn, however long the line. */
 static void dashed_line(sdlr *r, const scene_cmd *k) {
   float dx = k->x1 - k->x0, dy = k->y1 - k->y0, len = sqrtf(dx * dx + dy * dy);
   if (len <= 0)
     return;
-  float on = k->dash > 1 ? k->dash : 1, off = k->gap > 1 ? k->gap : 1;
+  float on = k->dash > 1 ? k->dash : 1, off = k->gap > 1 ? k->gap : 1, period = on + off;
   float ux = dx / len, uy = dy / len;
-  for (float s = 0; s < len; s += on + off) {
+  SDL_Rect box;
+  if (r->nclips > 0) {
+    box = r->clips[r->nclips - 1];
+  } else {
+    box = (SDL_Rect){0, 0, 0, 0};
+    SDL_GetRendererOutputSize(r->renderer, &box.w, &box.h);
+  }
+  /* the part of [0, len] whose points lie in the box, one axis at a time */
+  float lo = 0, hi = len;
+  const float p0[2] = {k->x0, k->y0}, u[2] = {ux, uy};
+  const float bmin[2] = {(float)box.x, (float)box.y};
+  const float bmax[2] = {(float)(box.x + box.w), (float)(box.y + box.h)};
+  for (int axis = 0; axis < 2; axis++) {
+    float margin = k->width;
+    if (u[axis] == 0) {
+      if (p0[axis] < bmin[axis] - margin || p0[axis] > bmax[axis] + margin)
+        return;
+      continue;
+    }
+    float t0 = (bmin[axis] - margin - p0[axis]) / u[axis];
+    float t1 = (bmax[axis] + margin - p0[axis]) / u[axis];
+    if (t0 > t1) {
+      float tmp = t0;
+      t0 = t1;
+      t1 = tmp;
+    }
+    lo = fmaxf(lo, t0);
+    hi = fminf(hi, t1);
+  }
+  if (lo >= hi)
+    return;
+  float start = floorf(lo / period) * period;
+  for (float s = start; s < hi; s += period) {
     float e = s + on < len ? s + on : len;
     thick_line(r, k->x0 + ux * s, k->y0 + uy * s, k->x0 + ux * e, k->y0 + uy * e, k->width,
                k->color);
@@ -304,26 +396,39 @@ static int round_points(float x0, float y0, float x1, float y1, float rad, int s
   return n;
 }
 
+/* The inside as three rectangles (which the software renderer fills fast) and each corner as a
+ * small triangle fan; the pieces do not overlap, so translucent fills stay even. */
 static void fill_round(sdlr *r, const scene_cmd *k) {
-  if (k->radius < 1) {
+  float rad = k->radius;
+  if (rad < 1) {
     fill_rect(r, k->x0, k->y0, k->x1, k->y1, k->color);
     return;
   }
+  fill_rect(r, k->x0, k->y0 + rad, k->x1, k->y1 - rad, k->color);
+  fill_rect(r, k->x0 + rad, k->y0, k->x1 - rad, k->y0 + rad, k->color);
+  fill_rect(r, k->x0 + rad, k->y1 - rad, k->x1 - rad, k->y1, k->color);
+  int steps = arc_steps(rad);
   SDL_FPoint pts[4 * (ARC_STEPS_MAX + 1)];
-  int n = round_points(k->x0, k->y0, k->x1, k->y1, k->radius, arc_steps(k->radius), pts);
-  SDL_Vertex v[4 * (ARC_STEPS_MAX + 1) + 1];
-  int idx[3 * 4 * (ARC_STEPS_MAX + 1)];
+  round_points(k->x0, k->y0, k->x1, k->y1, rad, steps, pts);
+  const float cx[4] = {k->x0 + rad, k->x1 - rad, k->x1 - rad, k->x0 + rad};
+  const float cy[4] = {k->y0 + rad, k->y0 + rad, k->y1 - rad, k->y1 - rad};
+  SDL_Vertex v[4 * (ARC_STEPS_MAX + 2)];
+  int idx[3 * 4 * ARC_STEPS_MAX];
+  set_blend(r, k->color);
   SDL_Color col = sdl_color(k->color);
-  v[0] = (SDL_Vertex){{(k->x0 + k->x1) / 2, (k->y0 + k->y1) / 2}, col, {0, 0}};
-  for (int i = 0; i < n; i++)
-    v[i + 1] = (SDL_Vertex){pts[i], col, {0, 0}};
-  int m = 0;
-  for (int i = 0; i < n; i++) {
-    idx[m++] = 0;
-    idx[m++] = i + 1;
-    idx[m++] = (i + 1) % n + 1;
+  int nv = 0, m = 0;
+  for (int corner = 0; corner < 4; corner++) {
+    int centre = nv;
+    v[nv++] = (SDL_Vertex){{cx[corner], cy[corner]}, col, {0, 0}};
+    for (int i = 0; i <= steps; i++)
+      v[nv++] = (SDL_Vertex){pts[corner * (steps + 1) + i], col, {0, 0}};
+    for (int i = 0; i < steps; i++) {
+      idx[m++] = centre;
+      idx[m++] = centre + 1 + i;
+      idx[m++] = centre + 2 + i;
+    }
   }
-  SDL_RenderGeometry(r->renderer, NULL, v, n + 1, idx, m);
+  SDL_RenderGeometry(r->renderer, NULL, v, nv, idx, m);
 }
 
 static void stroke_round(sdlr *r, const scene_cmd *k) {
@@ -342,6 +447,7 @@ static void stroke_round(sdlr *r, const scene_cmd *k) {
   round_points(k->x0 + w, k->y0 + w, k->x1 - w, k->y1 - w, ir, steps, inner);
   SDL_Vertex v[8 * (ARC_STEPS_MAX + 1)];
   int idx[6 * 4 * (ARC_STEPS_MAX + 1)];
+  set_blend(r, k->color);
   SDL_Color col = sdl_color(k->color);
   for (int i = 0; i < n; i++) {
     v[2 * i] = (SDL_Vertex){outer[i], col, {0, 0}};
@@ -361,6 +467,7 @@ static void stroke_round(sdlr *r, const scene_cmd *k) {
 }
 
 static void triangle(sdlr *r, const scene_cmd *k) {
+  set_blend(r, k->color);
   SDL_Color col = sdl_color(k->color);
   SDL_Vertex v[3] = {{{k->x0, k->y0}, col, {0, 0}},
                      {{k->x1, k->y1}, col, {0, 0}},
@@ -413,7 +520,8 @@ bool sdlr_draw(sdlr *r, const scene_list *list) {
   r->frame++;
   r->nclips = 0;
   SDL_RenderSetClipRect(r->renderer, NULL);
-  SDL_SetRenderDrawBlendMode(r->renderer, SDL_BLENDMODE_BLEND);
+  r->blend = SDL_BLENDMODE_BLEND;
+  SDL_SetRenderDrawBlendMode(r->renderer, r->blend);
   for (size_t i = 0; i < list->n; i++) {
     const scene_cmd *k = &list->cmds[i];
     switch (k->op) {
@@ -471,7 +579,8 @@ static sdlr_status init_common(sdlr *r, const sdlr_fonts *fonts, char *err, size
     return fail(SDLR_SDL_ERROR, err, cap, "SDL_ttf", TTF_GetError());
   r->ttf_open = true;
   r->runs = calloc(RUN_SLOTS, sizeof *r->runs);
-  if (r->runs == NULL)
+  r->measures = calloc(MEASURE_SLOTS, sizeof *r->measures);
+  if (r->runs == NULL || r->measures == NULL)
     return fail(SDLR_NO_MEMORY, err, cap, "glyph cache", "out of memory");
   for (int i = 0; i < FACE__COUNT; i++) {
     snprintf(r->path[i], sizeof r->path[i], "%s", fonts->path[i]);
@@ -590,6 +699,7 @@ void sdlr_free(sdlr *r) {
     return;
   drop_runs(r);
   free(r->runs);
+  free(r->measures);
   for (int i = 0; i < FONT_SLOTS; i++)
     if (r->fonts[i].font != NULL)
       TTF_CloseFont(r->fonts[i].font);
