@@ -113,12 +113,53 @@ static void set_error(lex_state *lx, int hard, const char *msg) {
 /* ------------------------------------------------------------------------------------------ */
 /* reading characters */
 
+/* PEP 263: a "coding: name" comment on line 1, or on line 2 after a comment line.
+ * Stores the name in lx->coding when it is not UTF-8. */
+static void coding_cookie(lex_state *lx, const char *p, const char *e) {
+  const char *q = p;
+  while (q < e && (*q == ' ' || *q == '\t' || *q == '\f')) q++;
+  if (q >= e || *q != '#') {
+    lx->no_cookie_line2 = 1; /* only a comment line may come before the cookie */
+    return;
+  }
+  for (; q + 7 < e; q++) {
+    if (memcmp(q, "coding", 6) != 0 || (q[6] != ':' && q[6] != '=')) continue;
+    const char *n = q + 7;
+    while (n < e && (*n == ' ' || *n == '\t')) n++;
+    size_t len = 0;
+    char name[sizeof lx->coding];
+    while (n + len < e && len + 1 < sizeof name &&
+           (isalnum((unsigned char)n[len]) || n[len] == '-' || n[len] == '_' || n[len] == '.')) {
+      char c = (char)tolower((unsigned char)n[len]);
+      name[len++] = c == '_' ? '-' : c;
+    }
+    name[len] = '\0';
+    if (len == 0) return;
+    if (strcmp(name, "utf-8") == 0 || strcmp(name, "utf8") == 0 || strncmp(name, "utf-8-", 6) == 0) {
+      return;
+    }
+    memcpy(lx->coding, name, len + 1);
+    return;
+  }
+}
+
 static int check_line(lex_state *lx, const char *p) {
   /* p is the first byte of a line not yet checked */
   int line = lx->line;
   const char *q = p;
+  if (line <= 2 && !lx->expr_mode && !(line == 2 && lx->no_cookie_line2)) {
+    const char *e = p;
+    while (e < lx->end && *e != '\n') e++;
+    coding_cookie(lx, p, e);
+  }
   while (q < lx->end && *q != '\n') {
     unsigned char c = (unsigned char)*q;
+    if (c >= 0x80 && lx->coding[0]) {
+      set_error_at(lx, DIAG_UNSUPPORTED, 0, line, col_of(lx, q, p), 0,
+                   "source encodings other than UTF-8 are not supported in scenarios (coding: %s)",
+                   lx->coding);
+      return 0;
+    }
     if (c == 0) {
       set_error_at(lx, DIAG_SYNTAX, 1, line, 1, 0, "source code cannot contain null bytes");
       return 0;

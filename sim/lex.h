@@ -129,6 +129,8 @@ typedef struct lex_state {
   int n_indents;               /* entries in the stacks (the first is 0) */
   lex_bracket *brackets;       /* open brackets, innermost last */
   int n_brackets;              /* number of open brackets */
+  char coding[32];             /* a non-UTF-8 encoding declared in a coding comment, or "" */
+  int no_cookie_line2;         /* line 1 is not a comment: no coding comment on line 2 */
   int failed;                  /* an error was recorded */
   lex_error error;             /* the error when failed */
 } lex_state;

@@ -371,6 +371,13 @@ static void test_errors(void **state) {
               "Non-UTF-8 code starting with '\\xed' in file t.py on line 1, but no encoding declared; "
               "see https://peps.python.org/pep-0263/ for details",
               1, 2);
+  /* a declared encoding other than UTF-8 is refused once a non-ASCII byte shows up */
+  CHECK_ERROR("# -*- coding: latin-1 -*-\nx = '\xe9'\n", DIAG_UNSUPPORTED, 0,
+              "source encodings other than UTF-8 are not supported in scenarios (coding: latin-1)", 2,
+              6);
+  CHECK_TOKENS("# -*- coding: latin-1 -*-\nx = 'e'\n", "x = 'e' NL EOF");
+  CHECK_TOKENS("#!/usr/bin/env python3\n# coding: utf-8\nx = '\xc3\xa9'\n", "x = '\xc3\xa9' NL EOF");
+  CHECK_TOKENS("x = 1\n# coding: latin-1\ny = '\xc3\xa9'\n", "x = 1 NL y = '\xc3\xa9' NL EOF");
   /* an error on a line comes only when the lexer reaches that line */
   check_tokens(S("a\nb = (\n\xff"), "a NL b = ( ERR Non-UTF-8 code starting with '\\xff' in file "
                                     "t.py on line 3, but no encoding declared; see "
