@@ -36,8 +36,8 @@ static bool index_bounds(vm *v, const value *args, int nargs, int64_t len, int64
                          int64_t *en) {
   *st = 0;
   *en = len;
-  if (nargs >= 1 && !bi_index(v, args[0], st)) return false;
-  if (nargs >= 2 && !bi_index(v, args[1], en)) return false;
+  if (nargs >= 1 && !bi_slice_index(v, args[0], st)) return false;
+  if (nargs >= 2 && !bi_slice_index(v, args[1], en)) return false;
   if (*st < 0) *st = *st + len < 0 ? 0 : *st + len;
   if (*en < 0) *en = *en + len < 0 ? 0 : *en + len;
   return true;
@@ -71,7 +71,7 @@ NATIVE(l_extend) {
 
 NATIVE(l_pop) {
   SELF(CLS_LIST, "pop");
-  ARGS("pop", 0, 1);
+  ARGS("=pop", 0, 1);
   obj_list *l = AS_LIST(self);
   int64_t i = -1;
   if (nargs == 1 && !bi_index(v, args[0], &i)) return false;
@@ -92,7 +92,7 @@ NATIVE(l_pop) {
 
 NATIVE(l_insert) {
   SELF(CLS_LIST, "insert");
-  ARGS("insert", 2, 2);
+  ARGS("=insert", 2, 2);
   obj_list *l = AS_LIST(self);
   int64_t i;
   if (!bi_index(v, args[0], &i)) return false;
@@ -108,7 +108,7 @@ NATIVE(l_insert) {
 
 NATIVE(l_index) {
   SELF(CLS_LIST, "index");
-  ARGS("index", 1, 3);
+  ARGS("=index", 1, 3);
   obj_list *l = AS_LIST(self);
   int64_t st, en;
   if (!index_bounds(v, args + 1, nargs - 1, (int64_t)l->count, &st, &en)) return false;
@@ -208,7 +208,7 @@ NATIVE(l_clear) {
 
 NATIVE(t_index) {
   SELF(CLS_TUPLE, "index");
-  ARGS("index", 1, 3);
+  ARGS("=index", 1, 3);
   obj_tuple *t = AS_TUPLE(self);
   int64_t st, en;
   if (!index_bounds(v, args + 1, nargs - 1, (int64_t)t->count, &st, &en)) return false;
@@ -234,7 +234,7 @@ NATIVE(t_count) {
 
 NATIVE(d_get) {
   SELF(CLS_DICT, "get");
-  ARGS("get", 1, 2);
+  ARGS("=get", 1, 2);
   bool found;
   if (!obj_dict_get(v, AS_DICT(self), args[0], out, &found)) return false;
   if (!found) *out = nargs == 2 ? args[1] : val_none();
@@ -268,7 +268,7 @@ NATIVE(d_items) {
 
 NATIVE(d_pop) {
   SELF(CLS_DICT, "pop");
-  ARGS("pop", 1, 2);
+  ARGS("=pop", 1, 2);
   bool found;
   if (!obj_dict_get(v, AS_DICT(self), args[0], out, &found)) return false;
   if (!found) {
@@ -301,7 +301,7 @@ NATIVE(d_popitem) {
 
 NATIVE(d_setdefault) {
   SELF(CLS_DICT, "setdefault");
-  ARGS("setdefault", 1, 2);
+  ARGS("=setdefault", 1, 2);
   bool found;
   if (!obj_dict_get(v, AS_DICT(self), args[0], out, &found)) return false;
   if (found) return true;
@@ -344,7 +344,7 @@ NATIVE(d_fromkeys) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "fromkeys() needs the dict class");
     return false;
   }
-  ARGS("fromkeys", 1, 2);
+  ARGS("=fromkeys", 1, 2);
   obj_list *keys = vm_to_list(v, args[0]);
   obj_dict *d = obj_dict_new(v);
   if (!keys || !d) return false;
@@ -515,7 +515,7 @@ NATIVE(s_difference_update) {
 
 NATIVE(s_symmetric_difference) {
   SSELF("symmetric_difference", false);
-  ARGS("symmetric_difference", 1, 1);
+  ARGS("set.symmetric_difference", 1, 1);
   obj_dict *r = obj_set_symmetric_difference(v, AS_DICT(self), args[0]);
   if (!r) return false;
   *out = val_obj(r);
@@ -524,7 +524,7 @@ NATIVE(s_symmetric_difference) {
 
 NATIVE(s_symmetric_difference_update) {
   SSELF("symmetric_difference_update", true);
-  ARGS("symmetric_difference_update", 1, 1);
+  ARGS("set.symmetric_difference_update", 1, 1);
   if (!obj_set_symmetric_difference_update(v, AS_DICT(self), args[0])) return false;
   *out = val_none();
   return true;
@@ -547,7 +547,7 @@ static bool subset_of(vm *v, obj_dict *a, obj_dict *b, bool *out) {
 
 NATIVE(s_issubset) {
   SSELF("issubset", false);
-  ARGS("issubset", 1, 1);
+  ARGS("set.issubset", 1, 1);
   obj_dict *o = as_set(v, args[0]);
   bool r;
   if (!o || !subset_of(v, AS_DICT(self), o, &r)) return false;
@@ -557,7 +557,7 @@ NATIVE(s_issubset) {
 
 NATIVE(s_issuperset) {
   SSELF("issuperset", false);
-  ARGS("issuperset", 1, 1);
+  ARGS("set.issuperset", 1, 1);
   obj_dict *o = as_set(v, args[0]);
   bool r;
   if (!o || !subset_of(v, o, AS_DICT(self), &r)) return false;
@@ -567,7 +567,7 @@ NATIVE(s_issuperset) {
 
 NATIVE(s_isdisjoint) {
   SSELF("isdisjoint", false);
-  ARGS("isdisjoint", 1, 1);
+  ARGS("set.isdisjoint", 1, 1);
   obj_dict *o = as_set(v, args[0]);
   if (!o) return false;
   size_t p = 0;

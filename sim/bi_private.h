@@ -25,6 +25,10 @@ bool bi_no_kwargs(vm *v, const char *fname, obj_tuple *kwnames);
 /* Checks a positional argument count (kwnames refused). */
 bool bi_arg_count(vm *v, const char *fname, int nargs, obj_tuple *kwnames, int min, int max);
 
+/* A start/end argument converted as CPython's slice indices are ("slice
+ * indices must be integers or None or have an __index__ method"). */
+bool bi_slice_index(vm *v, value x, int64_t *out);
+
 /* object.__setattr__ / object.__delattr__ natives (attr.c). */
 bool bi_object_setattr(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
                        value *out);

@@ -297,15 +297,15 @@ static bool do_strip(vm *v, value self, const value *args, int nargs, obj_tuple 
 
 NATIVE(m_strip) {
   SELF("strip");
-  return do_strip(v, self, args, nargs, kw, out, true, true, "strip");
+  return do_strip(v, self, args, nargs, kw, out, true, true, "=strip");
 }
 NATIVE(m_lstrip) {
   SELF("lstrip");
-  return do_strip(v, self, args, nargs, kw, out, true, false, "lstrip");
+  return do_strip(v, self, args, nargs, kw, out, true, false, "=lstrip");
 }
 NATIVE(m_rstrip) {
   SELF("rstrip");
-  return do_strip(v, self, args, nargs, kw, out, false, true, "rstrip");
+  return do_strip(v, self, args, nargs, kw, out, false, true, "=rstrip");
 }
 
 /* ------------------------------------------------------------ searching */
@@ -329,8 +329,8 @@ static int64_t find_bytes(const char *h, size_t hl, const char *n, size_t nl, si
 static bool range_args(vm *v, obj_str *s, const value *args, int nargs, size_t *from, size_t *to,
                        int64_t *cfrom) {
   int64_t len = (int64_t)s->chars, st = 0, en = len;
-  if (nargs >= 1 && args[0].t != VAL_NONE && !bi_index(v, args[0], &st)) return false;
-  if (nargs >= 2 && args[1].t != VAL_NONE && !bi_index(v, args[1], &en)) return false;
+  if (nargs >= 1 && args[0].t != VAL_NONE && !bi_slice_index(v, args[0], &st)) return false;
+  if (nargs >= 2 && args[1].t != VAL_NONE && !bi_slice_index(v, args[1], &en)) return false;
   if (st < 0) st = st + len < 0 ? 0 : st + len;
   if (en < 0) en = en + len < 0 ? 0 : en + len;
   if (en > len) en = len;
@@ -354,14 +354,14 @@ static int64_t char_index(obj_str *s, int64_t byte) {
 static bool search(vm *v, value self, const value *args, int nargs, obj_tuple *kw, const char *fname,
                    bool reverse, bool raise, value *out) {
   if (!bi_arg_count(v, fname, nargs, kw, 1, 3)) return false;
+  size_t from, to;
+  int64_t cf;
+  if (!range_args(v, AS_STR(self), args + 1, nargs - 1, &from, &to, &cf)) return false;
   if (!val_is(args[0], OBJ_STR)) {
     vm_raisef(v, CLS_TYPE_ERROR, "must be str, not %s", obj_type_name(v, args[0]));
     return false;
   }
   obj_str *s = AS_STR(self), *sub = AS_STR(args[0]);
-  size_t from, to;
-  int64_t cf;
-  if (!range_args(v, s, args + 1, nargs - 1, &from, &to, &cf)) return false;
   int64_t r = -1;
   if (from <= to) r = find_bytes(s->data, s->len, sub->data, sub->len, from, to, reverse);
   if (r < 0 && raise) {
@@ -392,14 +392,14 @@ NATIVE(m_rindex) {
 NATIVE(m_count) {
   SELF("count");
   if (!bi_arg_count(v, "count", nargs, kw, 1, 3)) return false;
+  size_t from, to;
+  int64_t cf;
+  if (!range_args(v, AS_STR(self), args + 1, nargs - 1, &from, &to, &cf)) return false;
   if (!val_is(args[0], OBJ_STR)) {
     vm_raisef(v, CLS_TYPE_ERROR, "must be str, not %s", obj_type_name(v, args[0]));
     return false;
   }
   obj_str *s = AS_STR(self), *sub = AS_STR(args[0]);
-  size_t from, to;
-  int64_t cf;
-  if (!range_args(v, s, args + 1, nargs - 1, &from, &to, &cf)) return false;
   int64_t n = 0;
   if (from <= to) {
     if (sub->len == 0) {
@@ -600,8 +600,9 @@ NATIVE(m_splitlines) {
   static const char *const names[] = {"keepends"};
   value a[1];
   if (!bi_parse(v, "splitlines", args, nargs, kw, names, 1, 1, 0, a)) return false;
-  bool keep = false;
-  if (a[0].t != VAL_UNDEF && !obj_truthy(v, a[0], &keep)) return false;
+  int64_t keepends = 0;
+  if (a[0].t != VAL_UNDEF && !bi_index(v, a[0], &keepends)) return false;
+  bool keep = keepends != 0;
   obj_str *s = AS_STR(self);
   obj_list *l = obj_list_new(v, 0);
   if (!l) return false;
@@ -652,7 +653,7 @@ NATIVE(m_join) {
 
 NATIVE(m_replace) {
   SELF("replace");
-  if (!bi_arg_count(v, "replace", nargs, kw, 2, 3)) return false;
+  if (!bi_arg_count(v, "=replace", nargs, kw, 2, 3)) return false;
   if (!need_str(v, args[0], "replace() argument 1") || !need_str(v, args[1], "replace() argument 2"))
     return false;
   int64_t count = -1;
@@ -699,7 +700,7 @@ nomem:
 
 static bool do_partition(vm *v, value self, const value *args, int nargs, obj_tuple *kw, bool rev,
                          value *out) {
-  if (!bi_arg_count(v, rev ? "rpartition" : "partition", nargs, kw, 1, 1)) return false;
+  if (!bi_arg_count(v, rev ? "str.rpartition" : "str.partition", nargs, kw, 1, 1)) return false;
   if (!val_is(args[0], OBJ_STR)) {
     vm_raisef(v, CLS_TYPE_ERROR, "must be str, not %s", obj_type_name(v, args[0]));
     return false;
@@ -740,7 +741,7 @@ NATIVE(m_rpartition) {
 
 static bool do_affix_remove(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
                             bool suffix, value *out) {
-  if (!bi_arg_count(v, suffix ? "removesuffix" : "removeprefix", nargs, kw, 1, 1)) return false;
+  if (!bi_arg_count(v, suffix ? "str.removesuffix" : "str.removeprefix", nargs, kw, 1, 1)) return false;
   if (!val_is(args[0], OBJ_STR)) {
     vm_raisef(v, CLS_TYPE_ERROR, "%s() argument must be str, not %s",
               suffix ? "removesuffix" : "removeprefix", obj_type_name(v, args[0]));
@@ -809,20 +810,20 @@ nomem:
 
 NATIVE(m_center) {
   SELF("center");
-  return pad(v, self, args, nargs, kw, '^', "center", out);
+  return pad(v, self, args, nargs, kw, '^', "=center", out);
 }
 NATIVE(m_ljust) {
   SELF("ljust");
-  return pad(v, self, args, nargs, kw, '<', "ljust", out);
+  return pad(v, self, args, nargs, kw, '<', "=ljust", out);
 }
 NATIVE(m_rjust) {
   SELF("rjust");
-  return pad(v, self, args, nargs, kw, '>', "rjust", out);
+  return pad(v, self, args, nargs, kw, '>', "=rjust", out);
 }
 
 NATIVE(m_zfill) {
   SELF("zfill");
-  if (!bi_arg_count(v, "zfill", nargs, kw, 1, 1)) return false;
+  if (!bi_arg_count(v, "str.zfill", nargs, kw, 1, 1)) return false;
   int64_t width;
   if (!bi_index(v, args[0], &width)) return false;
   obj_str *s = AS_STR(self);
@@ -1147,7 +1148,7 @@ NATIVE(m_format) {
 
 NATIVE(m_format_map) {
   SELF("format_map");
-  if (!bi_arg_count(v, "format_map", nargs, kw, 1, 1)) return false;
+  if (!bi_arg_count(v, "str.format_map", nargs, kw, 1, 1)) return false;
   fmt_args fa = {NULL, 0, NULL, NULL, args[0], 0, 0};
   fmt_buf b;
   fmt_buf_init(&b);

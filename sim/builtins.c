@@ -61,6 +61,16 @@ bool bi_index(vm *v, value x, int64_t *out) {
   return false;
 }
 
+bool bi_slice_index(vm *v, value x, int64_t *out) {
+  if (x.t == VAL_INT || x.t == VAL_BOOL) {
+    *out = x.t == VAL_BOOL ? x.as.b : x.as.i;
+    return true;
+  }
+  vm_raise_msg(v, CLS_TYPE_ERROR,
+               "slice indices must be integers or None or have an __index__ method");
+  return false;
+}
+
 bool bi_as_double(value x, double *out) {
   switch (x.t) {
   case VAL_INT: *out = (double)x.as.i; return true;
@@ -152,29 +162,28 @@ bool bi_no_kwargs(vm *v, const char *fname, obj_tuple *kwnames) {
   return true;
 }
 
-static const char *count_word(int n) {
-  static const char *const w[] = {"no", "one", "two", "three"};
-  return n >= 0 && n < 4 ? w[n] : NULL;
-}
-
 bool bi_arg_count(vm *v, const char *fname, int nargs, obj_tuple *kwnames, int min, int max) {
+  /* a leading '=' selects Argument Clinic's wording ("divmod expected 2
+   * arguments, got 1"); otherwise the METH_O / METH_VARARGS wording
+   * ("len() takes exactly one argument (2 given)") */
+  bool clinic = fname[0] == '=';
+  if (clinic) fname++;
   if (!bi_no_kwargs(v, fname, kwnames)) return false;
   if (nargs >= min && (max < 0 || nargs <= max)) return true;
-  if (min == max) {
-    if (min == 0)
-      vm_raisef(v, CLS_TYPE_ERROR, "%s() takes no arguments (%d given)", fname, nargs);
-    else if (min == 1)
-      vm_raisef(v, CLS_TYPE_ERROR, "%s() takes exactly one argument (%d given)", fname, nargs);
-    else
-      vm_raisef(v, CLS_TYPE_ERROR, "%s expected %d arguments, got %d", fname, min, nargs);
-  } else if (nargs < min) {
-    vm_raisef(v, CLS_TYPE_ERROR, "%s expected at least %d argument%s, got %d", fname, min,
-              min == 1 ? "" : "s", nargs);
+  bool low = nargs < min;
+  int bound = low ? min : max;
+  if (clinic) {
+    vm_raisef(v, CLS_TYPE_ERROR, "%s expected %s%d argument%s, got %d", fname,
+              min == max ? "" : low ? "at least " : "at most ", bound, bound == 1 ? "" : "s", nargs);
+  } else if (min == max && min == 0) {
+    vm_raisef(v, CLS_TYPE_ERROR, "%s() takes no arguments (%d given)", fname, nargs);
+  } else if (min == max && min == 1) {
+    vm_raisef(v, CLS_TYPE_ERROR, "%s() takes exactly one argument (%d given)", fname, nargs);
   } else {
-    vm_raisef(v, CLS_TYPE_ERROR, "%s expected at most %d argument%s, got %d", fname, max,
-              max == 1 ? "" : "s", nargs);
+    vm_raisef(v, CLS_TYPE_ERROR, "%s() takes %s%d argument%s (%d given)", fname,
+              min == max ? "exactly " : low ? "at least " : "at most ", bound, bound == 1 ? "" : "s",
+              nargs);
   }
-  (void)count_word;
   return false;
 }
 
@@ -502,10 +511,10 @@ nomem:
 
 NATIVE(f_format) {
   (void)self;
-  if (!bi_arg_count(v, "format", nargs, kw, 1, 2)) return false;
+  if (!bi_arg_count(v, "=format", nargs, kw, 1, 2)) return false;
   if (nargs == 2 && !val_is(args[1], OBJ_STR)) {
     vm_raisef(v, CLS_TYPE_ERROR, "format() argument 2 must be str, not %s",
-              obj_type_name(v, args[1]));
+              args[1].t == VAL_NONE ? "None" : obj_type_name(v, args[1]));
     return false;
   }
   fmt_buf b;
@@ -540,13 +549,16 @@ static bool class_or_tuple_check(vm *v, value x, obj_class *c, value spec, bool 
     *out = false;
     return true;
   }
-  vm_raisef(v, CLS_TYPE_ERROR, "%s() arg 2 must be a type, a tuple of types, or a union", fname);
+  if (strcmp(fname, "issubclass") == 0)
+    vm_raise_msg(v, CLS_TYPE_ERROR, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
+  else
+    vm_raisef(v, CLS_TYPE_ERROR, "%s() arg 2 must be a type, a tuple of types, or a union", fname);
   return false;
 }
 
 NATIVE(f_isinstance) {
   (void)self;
-  if (!bi_arg_count(v, "isinstance", nargs, kw, 2, 2)) return false;
+  if (!bi_arg_count(v, "=isinstance", nargs, kw, 2, 2)) return false;
   bool r;
   if (!class_or_tuple_check(v, args[0], NULL, args[1], &r, "isinstance", 0)) return false;
   *out = val_bool(r);
@@ -555,7 +567,7 @@ NATIVE(f_isinstance) {
 
 NATIVE(f_issubclass) {
   (void)self;
-  if (!bi_arg_count(v, "issubclass", nargs, kw, 2, 2)) return false;
+  if (!bi_arg_count(v, "=issubclass", nargs, kw, 2, 2)) return false;
   if (!val_is(args[0], OBJ_CLASS)) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "issubclass() arg 1 must be a class");
     return false;
@@ -595,14 +607,18 @@ NATIVE(f_sum) {
   (void)self;
   static const char *const names[] = {"iterable", "start"};
   value a[2];
+  if (nargs == 0) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "sum() takes at least 1 positional argument (0 given)");
+    return false;
+  }
   if (!bi_parse(v, "sum", args, nargs, kw, names, 2, 2, 1, a)) return false;
   sum_ctx c = {a[1].t == VAL_UNDEF ? val_int(0) : a[1]};
+  value probe;
+  if (!vm_iter(v, a[0], &probe)) return false; /* CPython checks the iterable first */
+  a[0] = probe;
   if (val_is(c.acc, OBJ_STR)) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "sum() can't sum strings [use ''.join(seq) instead]");
     return false;
-  }
-  if (val_is(c.acc, OBJ_LIST) || val_is(c.acc, OBJ_TUPLE)) {
-    /* keep the start value unmodified: + makes new objects */
   }
   if (!iterate(v, a[0], sum_each, &c)) return false;
   *out = c.acc;
@@ -826,7 +842,12 @@ NATIVE(f_round) {
   value x = a[0], nd = a[1];
   bool has_nd = nd.t != VAL_UNDEF && nd.t != VAL_NONE;
   int64_t n = 0;
-  if (has_nd && !bi_index(v, nd, &n)) return false;
+  if (x.t != VAL_INT && x.t != VAL_BOOL && x.t != VAL_FLOAT && !bi_is_typed(x)) {
+    /* CPython looks for x's __round__ before it reads ndigits */
+    vm_raisef(v, CLS_TYPE_ERROR, "type %s doesn't define __round__ method", obj_type_name(v, x));
+    return false;
+  }
+  if (has_nd && x.t != VAL_OBJ && !bi_index(v, nd, &n)) return false;
   if (x.t == VAL_INT || x.t == VAL_BOOL) {
     int64_t i = x.t == VAL_BOOL ? x.as.b : x.as.i;
     if (!has_nd) {
@@ -890,7 +911,7 @@ NATIVE(f_all) {
 
 NATIVE(f_iter) {
   (void)self;
-  if (!bi_arg_count(v, "iter", nargs, kw, 1, 2)) return false;
+  if (!bi_arg_count(v, "=iter", nargs, kw, 1, 2)) return false;
   if (nargs == 1) return vm_iter(v, args[0], out);
   value c;
   bool callable = val_is(args[0], OBJ_FUNCTION) || val_is(args[0], OBJ_NATIVE) ||
@@ -911,7 +932,7 @@ NATIVE(f_iter) {
 
 NATIVE(f_next) {
   (void)self;
-  if (!bi_arg_count(v, "next", nargs, kw, 1, 2)) return false;
+  if (!bi_arg_count(v, "=next", nargs, kw, 1, 2)) return false;
   value it = args[0];
   bool is_iter = val_is(it, OBJ_ITER) || (val_is(it, OBJ_CORO) &&
                                           ((obj_coro *)it.as.o)->ck == CORO_GENERATOR);
@@ -1001,7 +1022,7 @@ NATIVE(f_ord) {
 
 NATIVE(f_divmod) {
   (void)self;
-  if (!bi_arg_count(v, "divmod", nargs, kw, 2, 2)) return false;
+  if (!bi_arg_count(v, "=divmod", nargs, kw, 2, 2)) return false;
   return ops_divmod(v, args[0], args[1], out);
 }
 
@@ -1074,7 +1095,7 @@ static bool attr_name(vm *v, const char *fname, value n, obj_str **out) {
 
 NATIVE(f_getattr) {
   (void)self;
-  if (!bi_arg_count(v, "getattr", nargs, kw, 2, 3)) return false;
+  if (!bi_arg_count(v, "=getattr", nargs, kw, 2, 3)) return false;
   obj_str *n;
   if (!attr_name(v, "getattr", args[1], &n)) return false;
   if (nargs == 2) return vm_getattr(v, args[0], n, out);
@@ -1087,7 +1108,7 @@ NATIVE(f_getattr) {
 
 NATIVE(f_setattr) {
   (void)self;
-  if (!bi_arg_count(v, "setattr", nargs, kw, 3, 3)) return false;
+  if (!bi_arg_count(v, "=setattr", nargs, kw, 3, 3)) return false;
   obj_str *n;
   if (!attr_name(v, "setattr", args[1], &n) || !vm_setattr(v, args[0], n, args[2])) return false;
   *out = val_none();
@@ -1096,7 +1117,7 @@ NATIVE(f_setattr) {
 
 NATIVE(f_delattr) {
   (void)self;
-  if (!bi_arg_count(v, "delattr", nargs, kw, 2, 2)) return false;
+  if (!bi_arg_count(v, "=delattr", nargs, kw, 2, 2)) return false;
   obj_str *n;
   if (!attr_name(v, "delattr", args[1], &n) || !vm_delattr(v, args[0], n)) return false;
   *out = val_none();
@@ -1105,7 +1126,7 @@ NATIVE(f_delattr) {
 
 NATIVE(f_hasattr) {
   (void)self;
-  if (!bi_arg_count(v, "hasattr", nargs, kw, 2, 2)) return false;
+  if (!bi_arg_count(v, "=hasattr", nargs, kw, 2, 2)) return false;
   obj_str *n;
   if (!attr_name(v, "hasattr", args[1], &n)) return false;
   value x;
@@ -1244,7 +1265,7 @@ NATIVE(new_none) {
 
 NATIVE(new_bool) {
   (void)self;
-  if (!bi_arg_count(v, "bool", nargs, kw, 0, 1)) return false;
+  if (!bi_arg_count(v, "=bool", nargs, kw, 0, 1)) return false;
   bool t = false;
   if (nargs == 1 && !obj_truthy(v, args[0], &t)) return false;
   *out = val_bool(t);
@@ -1293,12 +1314,12 @@ NATIVE(new_int) {
       vm_raise_msg(v, CLS_TYPE_ERROR, "int() missing string argument");
       return false;
     }
-    if (!val_is(x, OBJ_STR)) {
-      vm_raise_msg(v, CLS_TYPE_ERROR, "int() can't convert non-string with explicit base");
-      return false;
-    }
     if (base != 0 && (base < 2 || base > 36)) {
       vm_raise_msg(v, CLS_VALUE_ERROR, "int() base must be >= 2 and <= 36, or 0");
+      return false;
+    }
+    if (!val_is(x, OBJ_STR)) {
+      vm_raise_msg(v, CLS_TYPE_ERROR, "int() can't convert non-string with explicit base");
       return false;
     }
     return parse_int_text(v, AS_STR(x)->data, AS_STR(x)->len, base, out);
@@ -1336,7 +1357,7 @@ NATIVE(new_int) {
 
 NATIVE(new_float) {
   (void)self;
-  if (!bi_arg_count(v, "float", nargs, kw, 0, 1)) return false;
+  if (!bi_arg_count(v, "=float", nargs, kw, 0, 1)) return false;
   if (nargs == 0) {
     *out = val_float(0.0);
     return true;
@@ -1386,7 +1407,14 @@ NATIVE(new_str) {
   static const char *const names[] = {"object", "encoding", "errors"};
   value a[3];
   if (!bi_parse(v, "str", args, nargs, kw, names, 3, 3, 0, a)) return false;
+  for (int i = 1; i < 3; i++)
+    if (a[i].t != VAL_UNDEF && !val_is(a[i], OBJ_STR)) {
+      vm_raisef(v, CLS_TYPE_ERROR, "str() argument '%s' must be str, not %s", names[i],
+                a[i].t == VAL_NONE ? "None" : obj_type_name(v, a[i]));
+      return false;
+    }
   if (a[1].t != VAL_UNDEF || a[2].t != VAL_UNDEF) {
+    /* CPython decodes bytes here; a str is refused the same way */
     vm_raise_msg(v, CLS_TYPE_ERROR, "decoding str is not supported");
     return false;
   }
@@ -1404,7 +1432,7 @@ NATIVE(new_str) {
 
 NATIVE(new_list) {
   (void)self;
-  if (!bi_arg_count(v, "list", nargs, kw, 0, 1)) return false;
+  if (!bi_arg_count(v, "=list", nargs, kw, 0, 1)) return false;
   obj_list *l = nargs ? vm_to_list(v, args[0]) : obj_list_new(v, 0);
   if (!l) return false;
   *out = val_obj(l);
@@ -1413,7 +1441,7 @@ NATIVE(new_list) {
 
 NATIVE(new_tuple) {
   (void)self;
-  if (!bi_arg_count(v, "tuple", nargs, kw, 0, 1)) return false;
+  if (!bi_arg_count(v, "=tuple", nargs, kw, 0, 1)) return false;
   if (nargs && val_is(args[0], OBJ_TUPLE)) {
     *out = args[0];
     return true;
@@ -1520,17 +1548,17 @@ static bool new_setlike(vm *v, const char *fname, obj_kind kind, const value *ar
 
 NATIVE(new_set) {
   (void)self;
-  return new_setlike(v, "set", OBJ_SET, args, nargs, kw, out);
+  return new_setlike(v, "=set", OBJ_SET, args, nargs, kw, out);
 }
 
 NATIVE(new_frozenset) {
   (void)self;
-  return new_setlike(v, "frozenset", OBJ_FROZENSET, args, nargs, kw, out);
+  return new_setlike(v, "=frozenset", OBJ_FROZENSET, args, nargs, kw, out);
 }
 
 NATIVE(new_range) {
   (void)self;
-  if (!bi_arg_count(v, "range", nargs, kw, 1, 3)) return false;
+  if (!bi_arg_count(v, "=range", nargs, kw, 1, 3)) return false;
   int64_t a[3] = {0, 0, 1};
   for (int i = 0; i < nargs; i++)
     if (!bi_index(v, args[i], &a[i])) return false;
@@ -1553,7 +1581,7 @@ NATIVE(new_range) {
 
 NATIVE(new_slice) {
   (void)self;
-  if (!bi_arg_count(v, "slice", nargs, kw, 1, 3)) return false;
+  if (!bi_arg_count(v, "=slice", nargs, kw, 1, 3)) return false;
   obj_slice *s = vm_alloc(v, OBJ_SLICE, sizeof(obj_slice));
   if (!s) return false;
   s->start = s->stop = s->step = val_none();
@@ -1571,7 +1599,11 @@ NATIVE(new_enumerate) {
   (void)self;
   static const char *const names[] = {"iterable", "start"};
   value a[2];
-  if (!bi_parse(v, "enumerate", args, nargs, kw, names, 2, 2, 1, a)) return false;
+  if (!bi_parse(v, "enumerate", args, nargs, kw, names, 2, 2, 0, a)) return false;
+  if (a[0].t == VAL_UNDEF) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "enumerate() missing required argument 'iterable'");
+    return false;
+  }
   int64_t start = 0;
   if (a[1].t != VAL_UNDEF && !bi_index(v, a[1], &start)) return false;
   value inner;
@@ -1654,7 +1686,7 @@ NATIVE(new_filter) {
 
 NATIVE(new_reversed) {
   (void)self;
-  if (!bi_arg_count(v, "reversed", nargs, kw, 1, 1)) return false;
+  if (!bi_arg_count(v, "=reversed", nargs, kw, 1, 1)) return false;
   value x = args[0];
   if (val_is(x, OBJ_RANGE)) {
     obj_range *r = (obj_range *)x.as.o;

@@ -283,8 +283,12 @@ static int64_t mulmod(int64_t a, int64_t b, int64_t m) {
 
 bool ops_pow_mod(vm *v, value va, value vb, value vm_, value *out) {
   if (!is_intlike(va) || !is_intlike(vb) || !is_intlike(vm_)) {
-    vm_raise_msg(v, CLS_TYPE_ERROR,
-                 "pow() 3rd argument not allowed unless all arguments are integers");
+    if (va.t == VAL_FLOAT || vb.t == VAL_FLOAT || vm_.t == VAL_FLOAT)
+      vm_raise_msg(v, CLS_TYPE_ERROR,
+                   "pow() 3rd argument not allowed unless all arguments are integers");
+    else
+      vm_raisef(v, CLS_TYPE_ERROR, "unsupported operand type(s) for ** or pow(): '%s', '%s', '%s'",
+                obj_type_name(v, va), obj_type_name(v, vb), obj_type_name(v, vm_));
     return false;
   }
   int64_t a = ival(va), b = ival(vb), m = ival(vm_);
