@@ -52,3 +52,15 @@ foreach(format mermaid chrome_trace)
                    --self-test)
   set_tests_properties("trace-export/${format}/self-test" PROPERTIES LABELS trace TIMEOUT 60)
 endforeach()
+
+# golden traces
+# `loopviz trace` of every bundled scenario must match tests/golden/NAME.trace, so a change to
+# the loop that alters any scheduling decision is seen (tests/golden.py --update rewrites them).
+file(GLOB LOOPVIZ_GOLDEN_SCENARIOS CONFIGURE_DEPENDS "${LOOPVIZ_SOURCE_ROOT}/scenarios/*.py")
+foreach(scenario IN LISTS LOOPVIZ_GOLDEN_SCENARIOS)
+  get_filename_component(name "${scenario}" NAME_WLE)
+  add_test(NAME "golden/${name}"
+           COMMAND "${Python3_EXECUTABLE}" "${LOOPVIZ_SOURCE_ROOT}/tests/golden.py"
+                   "$<TARGET_FILE:loopviz>" "${name}")
+  set_tests_properties("golden/${name}" PROPERTIES LABELS trace TIMEOUT 120)
+endforeach()
