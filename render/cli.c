@@ -547,11 +547,9 @@ static int run_window(const cli_args *args, FILE *err) {
     app_close(a);
     return CLI_EXIT_OK;
   case APP_NO_DISPLAY:
-    /* `loopviz export` is the planned headless backend; until it lands, `run` is the only
-     * headless command. */
     fprintf(err,
-            "loopviz: cannot open a window: %s; headless use is `loopviz run FILE` now and "
-            "`loopviz export` once it lands\n",
+            "loopviz: cannot open a window: %s; `loopviz export` draws the same diagram "
+            "without a display\n",
             msg);
     return CLI_EXIT_FAILURE;
   default:
