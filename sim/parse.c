@@ -24,6 +24,7 @@
 #define PARSE_DEFAULT_SOURCE ((size_t)1024 * 1024)
 #define PARSE_DEFAULT_LINE 10000
 #define PARSE_WINDOW 4096 /* tokens kept before a long statement's consumed ones are dropped */
+#define PARSE_TREE_DEPTH_FACTOR 10 /* the finished tree may be this many times max_nesting deep */
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PARSE_NOINLINE __attribute__((noinline)) /* keeps big locals out of recursive frames */
@@ -2773,25 +2774,34 @@ static ast_node *parse_classdef(parser *p, ast_list *decorators) {
   return finish(p, n);
 }
 
-static ast_node *parse_if(parser *p, const char *what) {
-  tokpos t = advance(p); /* if or elif */
-  ast_node *n = node_tok(p, AST_IF, &t);
-  if (!n) return NULL;
-  n->u.if_.test = parse_named_expression(p);
-  if (!n->u.if_.test) return NULL;
-  if (!parse_block(p, &n->u.if_.body, what, t.line)) return NULL;
-  finish(p, n);
-  if (cur_kind(p) == LEX_KW_ELIF) {
-    ast_node *e = parse_if(p, "'elif' statement");
-    if (!e || !push(p, &n->u.if_.orelse, e)) return NULL;
-    return finish(p, n);
+/* if / elif / else. An elif is an AST_IF alone in the orelse of the one before; the
+ * chain is built in a loop, so a long chain costs no C stack here. */
+static ast_node *parse_if(parser *p) {
+  ast_node *top = NULL;
+  ast_node *last = NULL;
+  const char *what = "'if' statement";
+  for (;;) {
+    tokpos t = advance(p); /* if or elif */
+    ast_node *n = node_tok(p, AST_IF, &t);
+    if (!n) return NULL;
+    n->u.if_.test = parse_named_expression(p);
+    if (!n->u.if_.test) return NULL;
+    if (!parse_block(p, &n->u.if_.body, what, t.line)) return NULL;
+    finish(p, n);
+    if (last && !push(p, &last->u.if_.orelse, n)) return NULL;
+    if (!top) top = n;
+    last = n;
+    if (cur_kind(p) != LEX_KW_ELIF) break;
+    what = "'elif' statement";
   }
   if (cur_kind(p) == LEX_KW_ELSE) {
     tokpos e = advance(p);
-    if (!parse_forced_block(p, &n->u.if_.orelse, "'else' statement", e.line)) return NULL;
-    return finish(p, n);
+    if (!parse_forced_block(p, &last->u.if_.orelse, "'else' statement", e.line)) return NULL;
   }
-  return n;
+  /* every node of the chain ends where the whole statement ends */
+  for (ast_node *x = top; x != last; x = x->u.if_.orelse.items[0]) finish(p, x);
+  finish(p, last);
+  return top;
 }
 
 static int parse_else(parser *p, ast_list *orelse) {
@@ -3013,7 +3023,7 @@ static int parse_statement(parser *p, ast_list *body) {
       n = parse_classdef(p, NULL);
       break;
     case LEX_KW_IF:
-      n = parse_if(p, "'if' statement");
+      n = parse_if(p);
       break;
     case LEX_KW_WHILE:
       n = parse_while(p);
@@ -3068,6 +3078,217 @@ static void report(const pctx *c, const perr *e, diag_fn on_error, void *user) {
   d.end_col = e->end_col > e->col ? e->end_col : 0;
   d.message = e->message;
   on_error(user, &d);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* the depth of the finished tree */
+
+typedef struct dframe {
+  const ast_node *n; /* a node still to visit */
+  int depth;         /* its depth (the root is 1) */
+} dframe;
+
+typedef struct dstack {
+  dframe *items; /* the frames */
+  size_t count;  /* frames in use */
+  size_t cap;    /* frames allocated */
+  int nomem;     /* an allocation failed */
+} dstack;
+
+static void dpush(dstack *st, const ast_node *n, int depth) {
+  if (!n || st->nomem) return;
+  if (st->count == st->cap) {
+    size_t ncap = st->cap ? st->cap * 2 : 256;
+    dframe *items = realloc(st->items, ncap * sizeof *items);
+    if (!items) {
+      st->nomem = 1;
+      return;
+    }
+    st->items = items;
+    st->cap = ncap;
+  }
+  st->items[st->count].n = n;
+  st->items[st->count].depth = depth;
+  st->count++;
+}
+
+static void dpush_list(dstack *st, const ast_list *l, int depth) {
+  for (int i = 0; i < l->count; i++) dpush(st, l->items[i], depth);
+}
+
+/* Pushes the children of n at depth d. The clauses of a comprehension nest in the
+ * code compiled from them, so each one counts a level deeper. */
+static void dpush_children(dstack *st, const ast_node *n, int d) {
+  const ast_list *l;
+  switch (n->kind) {
+    case AST_NAME: case AST_INT: case AST_FLOAT: case AST_STR: case AST_TRUE: case AST_FALSE:
+    case AST_NONE: case AST_BREAK: case AST_CONTINUE: case AST_PASS: case AST_GLOBAL:
+    case AST_NONLOCAL: case AST_ALIAS: case AST_ARG:
+      break;
+    case AST_FSTRING: dpush_list(st, &n->u.fstring.parts, d); break;
+    case AST_FORMATTED:
+      dpush(st, n->u.formatted.value, d);
+      dpush(st, n->u.formatted.spec, d);
+      break;
+    case AST_BINOP:
+      dpush(st, n->u.binop.left, d);
+      dpush(st, n->u.binop.right, d);
+      break;
+    case AST_UNARYOP: dpush(st, n->u.unaryop.operand, d); break;
+    case AST_BOOLOP: dpush_list(st, &n->u.boolop.values, d); break;
+    case AST_COMPARE:
+      dpush(st, n->u.compare.left, d);
+      dpush_list(st, &n->u.compare.comparators, d);
+      break;
+    case AST_IFEXP:
+      dpush(st, n->u.ifexp.test, d);
+      dpush(st, n->u.ifexp.body, d);
+      dpush(st, n->u.ifexp.orelse, d);
+      break;
+    case AST_LAMBDA:
+      dpush(st, n->u.lambda.args, d);
+      dpush(st, n->u.lambda.body, d);
+      break;
+    case AST_CALL:
+      dpush(st, n->u.call.func, d);
+      dpush_list(st, &n->u.call.args, d);
+      dpush_list(st, &n->u.call.keywords, d);
+      break;
+    case AST_KEYWORD: dpush(st, n->u.keyword.value, d); break;
+    case AST_ATTRIBUTE: dpush(st, n->u.attribute.value, d); break;
+    case AST_SUBSCRIPT:
+      dpush(st, n->u.subscript.value, d);
+      dpush(st, n->u.subscript.index, d);
+      break;
+    case AST_SLICE:
+      dpush(st, n->u.slice.lower, d);
+      dpush(st, n->u.slice.upper, d);
+      dpush(st, n->u.slice.step, d);
+      break;
+    case AST_STARRED: dpush(st, n->u.starred.value, d); break;
+    case AST_LIST: case AST_TUPLE: case AST_SET: dpush_list(st, &n->u.seq.elts, d); break;
+    case AST_DICT:
+      dpush_list(st, &n->u.dict.keys, d);
+      dpush_list(st, &n->u.dict.values, d);
+      break;
+    case AST_LISTCOMP: case AST_SETCOMP: case AST_GENEXP: case AST_DICTCOMP:
+      l = &n->u.comp.generators;
+      for (int i = 0; i < l->count; i++) dpush(st, l->items[i], d + i);
+      dpush(st, n->u.comp.elt, d + l->count);
+      dpush(st, n->u.comp.key, d + l->count);
+      break;
+    case AST_COMPREHENSION:
+      dpush(st, n->u.comprehension.target, d);
+      dpush(st, n->u.comprehension.iter, d);
+      dpush_list(st, &n->u.comprehension.ifs, d);
+      break;
+    case AST_AWAIT: dpush(st, n->u.await_.value, d); break;
+    case AST_YIELD: dpush(st, n->u.yield_.value, d); break;
+    case AST_MODULE: dpush_list(st, &n->u.module.body, d); break;
+    case AST_EXPR: dpush(st, n->u.expr_stmt.value, d); break;
+    case AST_ASSIGN:
+      dpush_list(st, &n->u.assign.targets, d);
+      dpush(st, n->u.assign.value, d);
+      break;
+    case AST_AUGASSIGN:
+      dpush(st, n->u.augassign.target, d);
+      dpush(st, n->u.augassign.value, d);
+      break;
+    case AST_ANNASSIGN:
+      dpush(st, n->u.annassign.target, d);
+      dpush(st, n->u.annassign.annotation, d);
+      dpush(st, n->u.annassign.value, d);
+      break;
+    case AST_IF:
+      dpush(st, n->u.if_.test, d);
+      dpush_list(st, &n->u.if_.body, d);
+      dpush_list(st, &n->u.if_.orelse, d);
+      break;
+    case AST_WHILE:
+      dpush(st, n->u.while_.test, d);
+      dpush_list(st, &n->u.while_.body, d);
+      dpush_list(st, &n->u.while_.orelse, d);
+      break;
+    case AST_FOR:
+      dpush(st, n->u.for_.target, d);
+      dpush(st, n->u.for_.iter, d);
+      dpush_list(st, &n->u.for_.body, d);
+      dpush_list(st, &n->u.for_.orelse, d);
+      break;
+    case AST_RETURN: dpush(st, n->u.return_.value, d); break;
+    case AST_FUNCDEF:
+      dpush(st, n->u.funcdef.args, d);
+      dpush_list(st, &n->u.funcdef.body, d);
+      dpush_list(st, &n->u.funcdef.decorators, d);
+      break;
+    case AST_CLASSDEF:
+      dpush_list(st, &n->u.classdef.bases, d);
+      dpush_list(st, &n->u.classdef.keywords, d);
+      dpush_list(st, &n->u.classdef.body, d);
+      dpush_list(st, &n->u.classdef.decorators, d);
+      break;
+    case AST_TRY:
+      dpush_list(st, &n->u.try_.body, d);
+      dpush_list(st, &n->u.try_.handlers, d);
+      dpush_list(st, &n->u.try_.orelse, d);
+      dpush_list(st, &n->u.try_.finalbody, d);
+      break;
+    case AST_HANDLER:
+      dpush(st, n->u.handler.type, d);
+      dpush_list(st, &n->u.handler.body, d);
+      break;
+    case AST_RAISE:
+      dpush(st, n->u.raise_.exc, d);
+      dpush(st, n->u.raise_.cause, d);
+      break;
+    case AST_ASSERT:
+      dpush(st, n->u.assert_.test, d);
+      dpush(st, n->u.assert_.msg, d);
+      break;
+    case AST_DELETE: dpush_list(st, &n->u.delete.targets, d); break;
+    case AST_WITH:
+      dpush_list(st, &n->u.with.items, d);
+      dpush_list(st, &n->u.with.body, d);
+      break;
+    case AST_WITHITEM:
+      dpush(st, n->u.withitem.context_expr, d);
+      dpush(st, n->u.withitem.optional_vars, d);
+      break;
+    case AST_IMPORT: case AST_IMPORTFROM: dpush_list(st, &n->u.import.names, d); break;
+    case AST_ARGUMENTS:
+      dpush_list(st, &n->u.arguments.args, d);
+      dpush_list(st, &n->u.arguments.defaults, d);
+      dpush_list(st, &n->u.arguments.kwonlyargs, d);
+      dpush_list(st, &n->u.arguments.kw_defaults, d);
+      break;
+  }
+}
+
+/* Long chains ("1+1+...", "a.b.c...", elif after elif) are built in loops, but the tree
+ * they make is deep, and the compiler walks trees recursively; so the finished tree's
+ * depth is bounded too (CPython's compiler stops near 3000 levels). */
+static void check_tree_depth(pctx *c, const ast_node *root) {
+  int limit = c->max_nesting * PARSE_TREE_DEPTH_FACTOR;
+  dstack st;
+  memset(&st, 0, sizeof st);
+  dpush(&st, root, 1);
+  while (st.count > 0 && !st.nomem) {
+    dframe f = st.items[--st.count];
+    if (f.depth > limit) {
+      c->failed = 1;
+      c->err.kind = DIAG_LIMIT;
+      c->err.line = f.n->line;
+      c->err.col = f.n->col;
+      c->err.end_col = 0;
+      snprintf(c->err.message, sizeof c->err.message,
+               "too deeply nested: the syntax tree exceeds %d levels (%d x --max-nesting)", limit,
+               PARSE_TREE_DEPTH_FACTOR);
+      break;
+    }
+    dpush_children(&st, f.n, f.depth + 1);
+  }
+  if (st.nomem) c->nomem = 1;
+  free(st.items);
 }
 
 /* After a parser error, CPython reads the rest of the file: a tokenizer error there
@@ -3154,6 +3375,7 @@ parse_result parse_module(const char *filename, const char *src, size_t len, con
     finish(&p, module);
   }
   if (ctx.failed && !ctx.nomem && !ctx.no_rest_check) check_rest_of_file(&p);
+  if (!ctx.failed && !ctx.nomem && module) check_tree_depth(&ctx, module);
   free(p.toks);
   lex_free(&p.lx);
   if (ctx.nomem) {

@@ -1576,6 +1576,22 @@ static void test_limits(void **state) {
   cfg.max_line_length = 20;
   check_error_cfg("x = 1\ny = 1111111111111111111\n", 30, &cfg, DIAG_LIMIT,
                   "line 2 exceeds the 20-byte limit (--max-line-length)", 2, 1);
+  /* long chains make deep trees without nesting: the finished tree is bounded too */
+  s = repeat("x = 1", "+1", 1000, "\n");
+  expect_ok(s, NULL);
+  free(s);
+  s = repeat("x = 1", "+1", 3000, "\n");
+  expect_limit(s, NULL, "too deeply nested: the syntax tree exceeds 2000 levels (10 x --max-nesting)");
+  free(s);
+  s = repeat("if x: pass\n", "elif x: pass\n", 3000, "");
+  expect_limit(s, NULL, "too deeply nested: the syntax tree exceeds 2000 levels");
+  free(s);
+  s = repeat("x = a", ".b", 3000, "\n");
+  expect_limit(s, NULL, "too deeply nested");
+  free(s);
+  s = repeat("x = [a\n", "for a in b\n", 2100, "]\n");
+  expect_limit(s, NULL, "too deeply nested");
+  free(s);
   /* a huge max_nesting is clamped, so the C stack stays bounded */
   parse_config_init(&cfg);
   cfg.max_nesting = 1 << 30;
