@@ -11,6 +11,7 @@
 #include <string.h>
 
 enum {
+  CODE_TAGS = 64,     /* tasks tagged on one source line, at most */
   TEXT_BYTES = 1024,  /* room for one formatted string */
   CONSOLE_LINES = 256 /* most console lines considered for one frame */
 };
@@ -87,6 +88,7 @@ typedef struct ctx {
   uint32_t r1;              /* one past its last */
   uint32_t drawn;           /* rows with something shown: [0, drawn) */
   float reveal;             /* diagram y down to which the diagram is shown */
+  uint32_t events;          /* events the panels show: [0, events), in step with the rows */
   scene_rect inner;         /* the diagram panel without its padding */
   float ds;                 /* pixels per diagram point */
   float sx;                 /* diagram scroll x, points, clamped */
@@ -391,6 +393,16 @@ static void playhead(ctx *c) {
     c->reveal = r->top + r->h * row_fraction(c, c->drawn - 1);
   } else {
     c->reveal = d->header_h + c->t->row_gap * 2;
+  }
+  /* The panels move with the rows: while a stop animates they show the events up to the row
+   * being drawn, and the whole stop once it is done. */
+  c->events = d->stops[c->stop].event_end;
+  if (c->f < 1.0f) {
+    /* everything up to the next row not yet begun (the event of a row being drawn included) */
+    if (c->drawn == c->r0)
+      c->events = c->stop > 0 ? d->stops[c->stop - 1].event_end : 0;
+    else if (c->drawn < c->r1)
+      c->events = d->rows[c->drawn].event;
   }
 }
 
@@ -908,7 +920,7 @@ static void caption(ctx *c) {
 
 /* ---- the code panel ----------------------------------------------------------------------- */
 
-/* Where each task stands at event_end: the last line it ran or awaited. Scans back from the
+/* Where each task stands at the playhead: the last line it ran or awaited. Scans back from the
  * playhead; O(events) at worst, which a frame can afford. */
 static void task_lines(const ctx *c, int32_t *lines, int32_t nlines) {
   const layout_diagram *d = c->d;
@@ -916,7 +928,7 @@ static void task_lines(const ctx *c, int32_t *lines, int32_t nlines) {
   size_t missing = d->ntasks;
   for (size_t i = 0; i < d->ntasks; i++)
     lines[i] = 0;
-  for (size_t e = d->stops[c->stop].event_end; e-- > 0 && missing > 0;) {
+  for (size_t e = c->events; e-- > 0 && missing > 0;) {
     const trace_event *ev = trace_event_at(tr, e);
     if (ev->task < 0 || (size_t)ev->task >= d->ntasks || lines[ev->task] != 0 || ev->line <= 0 ||
         ev->line > nlines)
@@ -1040,26 +1052,40 @@ static void code_panel(ctx *c) {
     text(c, FACE_MONO, size, in.x + num_w - nw, y, t->text_dim, buf);
     size_t m = expand_tabs(&ls[i], buf, sizeof buf);
     textn(c, FACE_MONO, size, text_x, y, t->code_text, buf, m);
-    /* marks and name tags of the tasks at this line, right to left */
-    float tag_x = in.x + in.w;
-    int marks = 0;
-    for (size_t k = 0; k < d->ntasks; k++) {
+    /* marks in the gutter and name tags at the right for the tasks at this line; when the
+     * names would cover the code, the tags shrink to the task's number */
+    int32_t here[CODE_TAGS];
+    size_t nhere = 0;
+    for (size_t k = 0; k < d->ntasks && nhere < CODE_TAGS; k++) {
       if (where[k] != lineno)
         continue;
-      layout_state s = layout_lane_state(d, d->task_lane[k], c->stop);
-      if (s == STATE_ABSENT || s == STATE_DONE || s == STATE_FAILED)
-        continue;
-      theme_color col = theme_task_color(t, (int32_t)k);
-      if (marks < 2)
-        fill_rect(c, marks_x + mark_w * (float)marks, y + lh * 0.1f, mark_w * 0.8f, lh * 0.8f,
-                  col);
-      marks++;
-      const char *tag = layout_task_name(d, (int32_t)k);
+      layout_state st = layout_lane_state(d, d->task_lane[k], c->stop);
+      if (st != STATE_ABSENT && st != STATE_DONE && st != STATE_FAILED)
+        here[nhere++] = (int32_t)k;
+    }
+    if (nhere == 0)
+      continue;
+    float inset_px = pt(c, t->line_w);
+    for (size_t m = 0; m < nhere && m < 2; m++)
+      fill_rect(c, marks_x + mark_w * (float)m, y + inset_px, mark_w - inset_px, lh - 2 * inset_px,
+                theme_task_color(t, here[m]));
+    float code_end = text_x + text_w(c, FACE_MONO, size, buf) + gap;
+    float full = 0;
+    for (size_t m = 0; m < nhere; m++)
+      full += text_w(c, FACE_SANS_BOLD, tag_size, layout_task_name(d, here[m])) + gap;
+    bool compact = in.x + in.w - full < code_end;
+    float tag_x = in.x + in.w;
+    float th = line_h(c, FACE_SANS_BOLD, tag_size);
+    for (size_t m = nhere; m-- > 0;) {
+      const char *tag = layout_task_name(d, here[m]);
+      if (compact) { /* "Task-3" -> "3", "Main" -> "M" */
+        const char *dash = strrchr(tag, '-');
+        tag = here[m] == 0 ? "M" : dash != NULL ? dash + 1 : tag;
+      }
       float tw = text_w(c, FACE_SANS_BOLD, tag_size, tag);
       tag_x -= tw + gap;
-      float th = line_h(c, FACE_SANS_BOLD, tag_size);
-      round_rect(c, tag_x - gap / 2, y + (lh - th) / 2, tw + gap, th, pt(c, t->radius) / 2, col,
-                 (theme_color){0, 0, 0, 0}, 0);
+      round_rect(c, tag_x - gap / 2, y + (lh - th) / 2, tw + gap, th, pt(c, t->radius) / 2,
+                 theme_task_color(t, here[m]), (theme_color){0, 0, 0, 0}, 0);
       text(c, FACE_SANS_BOLD, tag_size, tag_x, y + (lh - th) / 2, t->panel, tag);
     }
   }
@@ -1133,7 +1159,6 @@ static void loop_panel(ctx *c) {
   const theme *t = c->t;
   const layout_diagram *d = c->d;
   scene_rect in = panel(c, c->p.loop, "EVENT LOOP");
-  const layout_stop *st = &d->stops[c->stop];
   char buf[TEXT_BYTES];
   snprintf(buf, sizeof buf, "t = %.3f s", clock_now(c));
   int csize = font_px(pt(c, t->clock_pt));
@@ -1146,8 +1171,8 @@ static void loop_panel(ctx *c) {
     in.h -= below - in.y, in.y = below;
   clip_push(c, in);
   trace_queues q;
-  if (trace_queues_at(d->trace, st->event_end > 0 ? st->event_end - 1 : 0, &q)) {
-    bool empty_run = st->event_end == 0;
+  if (trace_queues_at(d->trace, c->events > 0 ? c->events - 1 : 0, &q)) {
+    bool empty_run = c->events == 0;
     float half = (in.w - pt(c, t->pad)) / 2;
     handle_list(c, (scene_rect){in.x, in.y, half, in.h}, "READY QUEUE", q.ready,
                 empty_run ? 0 : q.nready, false);
@@ -1203,7 +1228,7 @@ static void console_panel(ctx *c) {
   size_t p = 0, hi = d->nprints;
   while (p < hi) {
     size_t mid = (p + hi) / 2;
-    if (d->prints[mid] < d->stops[c->stop].event_end)
+    if (d->prints[mid] < c->events)
       p = mid + 1;
     else
       hi = mid;

@@ -220,6 +220,13 @@ static void test_animation_grows(void **state) {
         w->list.cmds[i].color.a > 0)
       faded = true;
   assert_true(faded);
+  /* the panels move with the rows: the tasks are not in the ready queue before they exist */
+  assert_false(has_text(&w->list, "Task-2 step"));
+  build(w, k, 2.5f / 6.0f, &w->list); /* "create Task-2" done, "create Task-3" growing */
+  assert_true(has_text(&w->list, "Task-2 step"));
+  assert_false(has_text(&w->list, "Task-4 step"));
+  build(w, k, 1.0f, &w->list);
+  assert_true(has_text(&w->list, "Task-4 step"));
 }
 
 static void test_clock_counts_up(void **state) {
