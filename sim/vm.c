@@ -11,6 +11,7 @@
 #include "code.h"
 #include "loop.h"
 #include "ops.h"
+#include "sandbox.h"
 #include "trace.h"
 
 #define VM_STACK_VALUES (1u << 19) /* value slots shared by plain calls */
@@ -169,6 +170,10 @@ vm *vm_new(const sim_options *opts) {
     return NULL;
   }
   install_vm_methods(v);
+  if (!sandbox_install(v)) {
+    vm_free(v);
+    return NULL;
+  }
   v->modules = obj_dict_new(v);
   v->globals = obj_dict_new(v);
   if (!v->modules || !v->globals || !obj_dict_set_str(v, v->globals, v->s_name, val_obj(v->s_main))) {
