@@ -1336,6 +1336,23 @@ static ast_node *parse_expression(parser *p) {
   return finish(p, n);
 }
 
+/* "e := value" where e is not a name: CPython names e when a value follows. */
+static PARSE_NOINLINE void bad_walrus(parser *p, const ast_node *e) {
+  spec_state s;
+  p->invalid_pass++;
+  spec_begin(p, &s);
+  advance(p);
+  int value_ok = parse_expression(p) != NULL;
+  value_ok = spec_end(p, &s) && value_ok;
+  p->invalid_pass--;
+  if (failed(p)) return;
+  if (value_ok && e->kind != AST_NAME) {
+    fail_node(p, e, "cannot use assignment expressions with %s", expr_name(e));
+  } else {
+    syntax_error_here(p);
+  }
+}
+
 /* named_expression: a walrus (refused) or an expression. Where CPython parses a
  * named expression, a stray '=' gets its "Maybe you meant '=='" messages. */
 static ast_node *parse_named_expression_ex(parser *p, int check_equal) {
@@ -1351,7 +1368,7 @@ static ast_node *parse_named_expression_ex(parser *p, int check_equal) {
   if (!e) return NULL;
   lex_kind k = cur_kind(p);
   if (k == LEX_COLONEQUAL) {
-    fail_node(p, e, "cannot use assignment expressions with %s", expr_name(e));
+    bad_walrus(p, e);
     return NULL;
   }
   if (check_equal && k == LEX_EQUAL && (e->kind == AST_NAME || is_bitwise_or_level(p, e))) {
@@ -1477,6 +1494,7 @@ static ast_node *parse_for_targets(parser *p) {
     if (!r || !push(p, &r->u.seq.elts, first)) return NULL;
     while (accept(p, LEX_COMMA)) {
       lex_kind k = cur_kind(p);
+      if (k == LEX_KW_LAMBDA || k == LEX_KW_NOT) return bad_for_target(p, start);
       if (k != LEX_STAR && !starts_expression(k)) break;
       last = k == LEX_STAR ? parse_starred(p) : parse_bitwise_or(p);
       if (!last || !push(p, &r->u.seq.elts, last)) return NULL;
@@ -2158,7 +2176,12 @@ static ast_node *parse_arguments(parser *p, int is_lambda) {
       ast_node *arg = make_arg(p, &k);
       if (!arg || !skip_annotation(p, is_lambda)) return NULL;
       ast_node *def = NULL;
-      if (accept(p, LEX_EQUAL)) {
+      if (cur_kind(p) == LEX_EQUAL) {
+        tokpos eq = advance(p);
+        if (cur_kind(p) == LEX_COMMA || cur_kind(p) == close) {
+          fail_at(p, DIAG_SYNTAX, eq.line, eq.col, eq.end_col, "expected default value expression");
+          return NULL;
+        }
         def = parse_expression(p);
         if (!def) return NULL;
       }
@@ -2515,6 +2538,10 @@ static ast_node *parse_expr_stmt(parser *p) {
   if (!e) return NULL;
   lex_token t = tok_at(p, 0);
   ast_binop op;
+  if (t.kind == LEX_COLONEQUAL) {
+    bad_walrus(p, e);
+    return NULL;
+  }
   if (t.kind == LEX_COLON) {
     /* annotated assignment */
     if (e->kind != AST_NAME && e->kind != AST_ATTRIBUTE && e->kind != AST_SUBSCRIPT) {
@@ -2960,13 +2987,15 @@ static ast_node *parse_try(parser *p) {
 
 /* "match x:" followed by an indented "case": a match statement, refused. Returns 1 when
  * it was one (its block is skipped), 0 otherwise (nothing consumed). */
-static int skip_match(parser *p) {
+static int skip_match(parser *p, int *newline_pos) {
   lex_token m = tok_at(p, 0);
+  *newline_pos = -1;
   if (!is_name_tok(&m, "match") || !starts_star_expression(kind_at(p, 1))) return 0;
   spec_state s;
   spec_begin(p, &s);
   advance(p);
   ast_node *subject = parse_star_expressions(p);
+  if (subject && cur_kind(p) == LEX_NEWLINE) *newline_pos = p->base + p->pos; /* "match x" */
   int ok = subject && accept(p, LEX_COLON) && accept(p, LEX_NEWLINE) && accept(p, LEX_INDENT);
   if (ok) {
     lex_token c = tok_at(p, 0);
@@ -2988,6 +3017,24 @@ static int skip_match(parser *p) {
     advance(p);
   }
   return 1;
+}
+
+/* "match x" then a newline: a valid expression statement ("match(x)"), or else, as
+ * CPython says, a match statement missing its ':'. */
+static int match_without_colon(parser *p, ast_list *body, int newline_pos) {
+  spec_state s;
+  spec_begin(p, &s);
+  ast_list scratch;
+  memset(&scratch, 0, sizeof scratch);
+  int ok = parse_simple_stmts(p, &scratch);
+  ok = spec_end(p, &s) && ok;
+  if (failed(p)) return 0;
+  if (!ok && newline_pos >= p->base) {
+    tokpos nl = pos_at(p, newline_pos - p->base - p->pos);
+    fail_at(p, DIAG_SYNTAX, nl.line, nl.col, nl.col, "expected ':'");
+    return 0;
+  }
+  return parse_simple_stmts(p, body);
 }
 
 static int parse_statement(parser *p, ast_list *body) {
@@ -3052,7 +3099,11 @@ static int parse_statement(parser *p, ast_list *body) {
       break;
     }
     default:
-      if (t.kind == LEX_NAME && skip_match(p)) return !failed(p);
+      if (t.kind == LEX_NAME) {
+        int newline_pos;
+        if (skip_match(p, &newline_pos)) return !failed(p);
+        if (newline_pos >= 0) return match_without_colon(p, body, newline_pos);
+      }
       return parse_simple_stmts(p, body);
   }
   if (!n) return 0;

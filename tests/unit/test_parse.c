@@ -1402,7 +1402,16 @@ static const error_case errors[] = {
     {S("x = \"a\" b\"x\"\n"), DIAG_SYNTAX, "cannot mix bytes and nonbytes literals", 1, 13},
     {S("if x = 1: pass\n"), DIAG_SYNTAX, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?", 1, 4},
     {S("while f() = 1: pass\n"), DIAG_SYNTAX, "cannot assign to function call here. Maybe you meant '==' instead of '='?", 1, 7},
-    {S("x = [a for a in b c]\n\n"), DIAG_SYNTAX, "invalid syntax", 1, 19},
+    {S("x = [a for a in b c]\n"), DIAG_SYNTAX, "invalid syntax", 1, 19},
+    {S("match 1\n"), DIAG_SYNTAX, "expected ':'", 1, 8},
+    {S("match[]\n"), DIAG_SYNTAX, "expected ':'", 1, 8},
+    {S("lambda x, w=, **k: x\n"), DIAG_SYNTAX, "expected default value expression", 1, 12},
+    {S("def f(a=): pass\n"), DIAG_SYNTAX, "expected default value expression", 1, 8},
+    {S("for a, not b in c: pass\n"), DIAG_SYNTAX, "cannot assign to expression", 1, 8},
+    {S("f() := 1\n"), DIAG_SYNTAX, "cannot use assignment expressions with function call", 1, 1},
+    {S("x := 1\n"), DIAG_SYNTAX, "invalid syntax", 1, 3},
+    {S("if f() := 1: pass\n"), DIAG_SYNTAX, "cannot use assignment expressions with function call", 1, 4},
+    {S("(a.b := 1)\n\n"), DIAG_SYNTAX, "cannot use assignment expressions with attribute", 1, 2},
     /* more by hand (also checked against python3) */
     {S("x = 1\ny = \"\xff\"\n"), DIAG_SYNTAX,
      "Non-UTF-8 code starting with '\\xff' in file t.py on line 2, but no encoding declared; see "
