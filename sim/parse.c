@@ -1,16 +1,25 @@
 /* parse: recursive descent over the token stream of lex, building ast nodes.
  *
- * The grammar follows CPython 3.11's (Grammar/python.gram) rule by rule for
- * precedence and for where errors are reported. Tokens are fetched on demand
- * into a window that is emptied at each statement start (nothing backtracks
- * past a statement), so memory stays proportional to one statement.
+ * The grammar follows CPython 3.11's (Grammar/python.gram) for precedence and
+ * for the errors it reports. CPython parses twice: a plain pass, then, on
+ * failure, a pass with its "invalid_*" rules that produce the specific
+ * messages. Here the plain parse reports "invalid syntax" at the furthest token
+ * it looked at (as CPython does), and the specific messages come from short
+ * speculative attempts where CPython's invalid rules would match; those
+ * attempts (invalid_pass) do not move the furthest token.
+ *
+ * Tokens are fetched on demand into a window that is emptied at each
+ * statement start (nothing backtracks past a statement) and, for a very long
+ * statement, as it is consumed; positions kept across that are global indices.
  *
  * Errors: the first one is kept in the shared context and every function
  * returns NULL/0 from then on. Valid Python that loopviz refuses is kept
  * aside ("deferred") and reported only when the file has no syntax error, as
  * CPython would report the syntax error. Recursion is bounded: every path
  * that nests (brackets, unary operators, not, **, lambda, conditional
- * expressions, f-string fields) counts against max_nesting. */
+ * expressions, f-string fields) counts against max_nesting, indentation is
+ * bounded by the lexer, long chains are loops, and the finished tree's depth
+ * is checked so that recursive tree walkers are safe too. */
 #include "parse.h"
 
 #include <stdarg.h>
@@ -49,7 +58,7 @@ typedef struct pctx {
   int nomem;            /* memory ran out */
   perr err;             /* the first error */
   int has_deferred;     /* deferred holds an error to report if nothing worse happens */
-  perr deferred;        /* first unsupported construct */
+  perr deferred;        /* first unsupported construct (or error of CPython's compiler) */
   int depth;            /* current expression nesting */
   int silent;           /* >0 while speculating: errors only stop the attempt */
   int no_rest_check;    /* the error is one CPython reports without reading further */
@@ -1746,8 +1755,8 @@ static int decode_text(parser *p, strlit *sl, const char *s, const char *e, sbuf
   return 1;
 }
 
-static ast_node *parse_fstring_expr(parser *p, const strlit *sl, const char *s, size_t n,
-                                    int line, const char *line_start);
+static ast_node *parse_fstring_expr(parser *p, const char *s, size_t n, int line,
+                                    const char *line_start);
 
 /* Moves the accumulated text into a new AST_STR part. */
 static int flush_text(parser *p, const strlit *sl, sbuf *text, ast_list *parts) {
@@ -1884,8 +1893,8 @@ static int fstring_field(parser *p, strlit *sl, const char **sp, int spec_level,
     }
     conversion = *s++;
   }
-  ast_node *value = parse_fstring_expr(p, sl, expr, (size_t)(expr_end - expr), expr_line,
-                                       expr_line_start);
+  ast_node *value =
+      parse_fstring_expr(p, expr, (size_t)(expr_end - expr), expr_line, expr_line_start);
   if (!value) return 0;
   ast_node *spec = NULL;
   if (s < end && *s == ':') {
@@ -2029,9 +2038,11 @@ static PARSE_NOINLINE ast_node *parse_strings(parser *p) {
   return r;
 }
 
-static ast_node *parse_fstring_expr(parser *p, const strlit *sl, const char *s, size_t n,
-                                    int line, const char *line_start) {
-  (void)sl;
+/* Parses the expression of an f-string field, s[0..n) of the lexer's buffer, with a
+ * parser of its own sharing the tree and the error state; line/line_start say where
+ * it is, for positions. CPython parses the field as "(expr)". */
+static ast_node *parse_fstring_expr(parser *p, const char *s, size_t n, int line,
+                                    const char *line_start) {
   if (!enter(p)) return NULL;
   parser sub;
   memset(&sub, 0, sizeof sub);
