@@ -23,7 +23,7 @@
 static const float speeds[] = {0.25f, 0.5f, 1.0f, 1.5f, 2.0f, 3.0f, 4.0f};
 enum {
   SPEED_COUNT = sizeof speeds / sizeof speeds[0],
-  SPEED_DEFAULT = 2,    /* speeds[2] == 1 */
+  SPEED_DEFAULT = 2,     /* speeds[2] == 1 */
   APP_ERROR_BYTES = 1024 /* room for the one-line error */
 };
 
@@ -36,32 +36,32 @@ static const uint64_t app_max_memory = 512ull << 20;
 static const char default_theme[] = "light";
 
 struct app {
-  SDL_Window *window;            /* the one window */
-  SDL_Renderer *renderer;        /* its renderer */
-  sdlr *backend;                 /* replays display lists on renderer; measures text */
+  SDL_Window *window;                 /* the one window */
+  SDL_Renderer *renderer;             /* its renderer */
+  sdlr *backend;                      /* replays display lists on renderer; measures text */
   char font_store[FACE__COUNT][4096]; /* font files */
-  sdlr_fonts fonts;              /* pointers into font_store */
-  theme theme;                   /* colours, sizes, durations */
-  trace *trace;                  /* the run */
-  layout_diagram *diagram;       /* the run as a sequence diagram */
-  fmt_buf out;                   /* what the program printed */
-  fmt_buf err;                   /* tracebacks and warnings */
-  char error[APP_ERROR_BYTES];   /* why the run is not as it should be; empty when fine */
-  scene_list list;               /* the last frame */
-  size_t stop;                   /* playhead: the stop shown */
-  float fraction;                /* playhead: how much of its animation is shown */
-  bool animating;                /* fraction is still growing */
-  uint64_t anim_start;           /* when the animation of stop began, ms */
-  uint64_t hold_start;           /* when that animation ended, ms (playback dwells after it) */
-  bool playing;                  /* playback steps on by itself */
-  int speed;                     /* index in speeds */
-  bool follow;                   /* the diagram scrolls with the playhead */
-  float scroll_x, scroll_y;      /* diagram scroll, points, when not following */
-  bool panning;                  /* the left button drags the diagram */
-  bool seeking;                  /* the left button drags on the timeline */
-  float pan_x, pan_y;            /* where the drag started, pixels */
-  float pan_sx, pan_sy;          /* the scroll when it started */
-  bool dirty;                    /* something changed: draw before sleeping */
+  sdlr_fonts fonts;                   /* pointers into font_store */
+  theme theme;                        /* colours, sizes, durations */
+  trace *trace;                       /* the run */
+  layout_diagram *diagram;            /* the run as a sequence diagram */
+  fmt_buf out;                        /* what the program printed */
+  fmt_buf err;                        /* tracebacks and warnings */
+  char error[APP_ERROR_BYTES];        /* why the run is not as it should be; empty when fine */
+  scene_list list;                    /* the last frame */
+  size_t stop;                        /* playhead: the stop shown */
+  float fraction;                     /* playhead: how much of its animation is shown */
+  bool animating;                     /* fraction is still growing */
+  uint64_t anim_start;                /* when the animation of stop began, ms */
+  uint64_t hold_start;                /* when that animation ended, ms (playback dwells after it) */
+  bool playing;                       /* playback steps on by itself */
+  int speed;                          /* index in speeds */
+  bool follow;                        /* the diagram scrolls with the playhead */
+  float scroll_x, scroll_y;           /* diagram scroll, points, when not following */
+  bool panning;                       /* the left button drags the diagram */
+  bool seeking;                       /* the left button drags on the timeline */
+  float pan_x, pan_y;                 /* where the drag started, pixels */
+  float pan_sx, pan_sy;               /* the scroll when it started */
+  bool dirty;                         /* something changed: draw before sleeping */
 };
 
 /* ---- running the scenario ---------------------------------------------------------------- */
@@ -110,7 +110,9 @@ static bool load(app *a, const char *path, char *err, size_t cap) {
   last_line(fmt_buf_str(&a->err), line, sizeof line);
   if (st == SIM_IO_ERROR)
     snprintf(a->error, sizeof a->error, "cannot read %.400s: %s", path,
-             line[0] != '\0' ? line : saved != 0 ? strerror(saved) : "read error");
+             line[0] != '\0' ? line
+             : saved != 0    ? strerror(saved)
+                             : "read error");
   else if (st == SIM_ERROR)
     snprintf(a->error, sizeof a->error, "The program stopped with an error: %s",
              line[0] != '\0' ? line : "see the console");
@@ -153,8 +155,7 @@ static void make_view(const app *a, scene_view *v) {
 }
 
 static void make_input(const app *a, const scene_view *v, scene_input *in) {
-  *in = (scene_input){a->diagram, a->stop,      a->fraction, v, &a->theme, sdlr_measure,
-                      a->backend};
+  *in = (scene_input){a->diagram, a->stop, a->fraction, v, &a->theme, sdlr_measure, a->backend};
 }
 
 void app_draw(app *a) {
@@ -562,13 +563,15 @@ app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **o
   sdlr_status st = sdlr_new(a->renderer, &a->fonts, &a->backend, err, cap);
   if (st != SDLR_OK) {
     app_close(a);
-    return st == SDLR_FONT_ERROR ? APP_FONT_ERROR : st == SDLR_NO_MEMORY ? APP_NO_MEMORY
-                                                                          : APP_SDL_ERROR;
+    return st == SDLR_FONT_ERROR  ? APP_FONT_ERROR
+           : st == SDLR_NO_MEMORY ? APP_NO_MEMORY
+                                  : APP_SDL_ERROR;
   }
   set_icon(a, cfg->icon);
   const char *slash = strrchr(cfg->scenario, '/');
   char title[PATHS_MAX];
-  snprintf(title, sizeof title, "loopviz \xe2\x80\x94 %s", slash != NULL ? slash + 1 : cfg->scenario);
+  snprintf(title, sizeof title, "loopviz \xe2\x80\x94 %s",
+           slash != NULL ? slash + 1 : cfg->scenario);
   SDL_SetWindowTitle(a->window, title);
   if (!load(a, cfg->scenario, err, cap)) {
     app_close(a);

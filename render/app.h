@@ -79,12 +79,12 @@ const char *app_output(const app *a);
 const char *app_messages(const app *a);
 
 /* Playback state, for tests. */
-size_t app_stop(const app *a);        /* the playhead's stop */
-size_t app_stop_count(const app *a);  /* stops in the diagram */
-float app_fraction(const app *a);     /* how much of the stop's animation is shown */
-bool app_playing(const app *a);       /* Space toggled playback on */
-float app_speed(const app *a);        /* the speed factor */
-bool app_following(const app *a);     /* the diagram scrolls with the playhead */
+size_t app_stop(const app *a);       /* the playhead's stop */
+size_t app_stop_count(const app *a); /* stops in the diagram */
+float app_fraction(const app *a);    /* how much of the stop's animation is shown */
+bool app_playing(const app *a);      /* Space toggled playback on */
+float app_speed(const app *a);       /* the speed factor */
+bool app_following(const app *a);    /* the diagram scrolls with the playhead */
 
 /* The diagram and the last frame's display list. */
 const layout_diagram *app_diagram(const app *a);

@@ -30,40 +30,40 @@ typedef struct task_info {
 
 /* What happened since the last stop, for its caption. */
 typedef struct step_acc {
-  int32_t task;    /* the task whose step it was, or -1 */
-  int wake;        /* trace_wake of its step, or -1 when no step began */
-  int32_t wake_b;  /* the wake's related id */
-  size_t created;  /* tasks it created */
-  size_t prints;   /* print calls */
+  int32_t task;     /* the task whose step it was, or -1 */
+  int wake;         /* trace_wake of its step, or -1 when no step began */
+  int32_t wake_b;   /* the wake's related id */
+  size_t created;   /* tasks it created */
+  size_t prints;    /* print calls */
   double time_from; /* the clock at the previous stop */
 } step_acc;
 
 typedef struct builder {
-  layout_diagram *d;          /* what is built */
-  const layout_options *o;    /* measuring and theme */
-  const theme *th;            /* o->theme */
-  const trace *t;             /* the trace */
-  task_info *tasks;           /* per task id */
-  size_t ntasks;              /* entries */
-  int32_t *timer_task;        /* per handle id: the task whose sleep it ends, or -1 */
-  int32_t *handle_cb;         /* per handle id: its trace_cb, or -1 */
-  uint32_t *handle_text;      /* per handle id: trace pool offset of its description */
-  size_t nhandles;            /* entries of the three */
-  uint32_t *sync_keys;        /* pool: title of each sync lane, in lane order */
-  size_t nsync;               /* entries */
-  uint32_t first_sync;        /* index of the first sync lane */
-  float *row_w;               /* per row: the width its label needs between its lanes */
-  int32_t running;            /* the task whose step is in progress, or -1 */
-  size_t ready;               /* handles in the ready queue */
-  size_t timers;              /* pending timers */
-  float cursor;               /* top of the next row */
-  step_acc acc;               /* the current step, for its caption */
-  uint8_t *states;            /* per stop, per task: layout_state during that step */
-  int32_t nlines;             /* lines of the scenario's source: others belong to the prelude */
-  size_t cap_rows;            /* allocated rows (and row_w) */
-  size_t cap_bars;            /* allocated bars */
-  size_t cap_stops;           /* allocated stops (and states rows) */
-  bool oom;                   /* an allocation failed */
+  layout_diagram *d;       /* what is built */
+  const layout_options *o; /* measuring and theme */
+  const theme *th;         /* o->theme */
+  const trace *t;          /* the trace */
+  task_info *tasks;        /* per task id */
+  size_t ntasks;           /* entries */
+  int32_t *timer_task;     /* per handle id: the task whose sleep it ends, or -1 */
+  int32_t *handle_cb;      /* per handle id: its trace_cb, or -1 */
+  uint32_t *handle_text;   /* per handle id: trace pool offset of its description */
+  size_t nhandles;         /* entries of the three */
+  uint32_t *sync_keys;     /* pool: title of each sync lane, in lane order */
+  size_t nsync;            /* entries */
+  uint32_t first_sync;     /* index of the first sync lane */
+  float *row_w;            /* per row: the width its label needs between its lanes */
+  int32_t running;         /* the task whose step is in progress, or -1 */
+  size_t ready;            /* handles in the ready queue */
+  size_t timers;           /* pending timers */
+  float cursor;            /* top of the next row */
+  step_acc acc;            /* the current step, for its caption */
+  uint8_t *states;         /* per stop, per task: layout_state during that step */
+  int32_t nlines;          /* lines of the scenario's source: others belong to the prelude */
+  size_t cap_rows;         /* allocated rows (and row_w) */
+  size_t cap_bars;         /* allocated bars */
+  size_t cap_stops;        /* allocated stops (and states rows) */
+  bool oom;                /* an allocation failed */
 } builder;
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -425,11 +425,12 @@ static uint32_t caption(builder *b, const trace_event *e) {
       return pool_addf(b,
                        "%s %s%s, then yields with %s: it goes to the back of the ready queue, "
                        "and %s.",
-                       w, v, d, x, b->ready > 0 ? "the event loop runs the next ready task"
-                                                : "it is the only one ready, so it runs again");
+                       w, v, d, x,
+                       b->ready > 0 ? "the event loop runs the next ready task"
+                                    : "it is the only one ready, so it runs again");
     if (e->a == WAIT_SLEEP)
-      return pool_addf(b, "%s %s%s, then awaits %s: it is suspended until t = %.3f, and %s.", w,
-                       v, d, x, e->num, next);
+      return pool_addf(b, "%s %s%s, then awaits %s: it is suspended until t = %.3f, and %s.", w, v,
+                       d, x, e->num, next);
     return pool_addf(b, "%s %s%s, then awaits %s: it is suspended, and %s.", w, v, d, x, next);
   }
   case TR_STEP_RETURN:
@@ -457,8 +458,7 @@ static uint32_t caption(builder *b, const trace_event *e) {
                        "asyncio.run returns and the program ends, after %.3f s of virtual "
                        "time.",
                        e->time);
-    return pool_addf(b, "The program ends with an error (exit status %d): see the console.",
-                     e->a);
+    return pool_addf(b, "The program ends with an error (exit status %d): see the console.", e->a);
   case TR_DEADLOCK:
     return pool_add(b, "Deadlock: every task waits for something no one will ever do.");
   case TR_LINE:
@@ -539,8 +539,8 @@ static bool ends_stop(const builder *b, trace_kind k) {
 /* Events before which stop 0 (the moment before anything runs, the main task's first step still
  * in the ready queue) is taken. */
 static bool begins_running(const builder *b, trace_kind k) {
-  return k == TR_STEP_BEGIN || k == TR_READY_POP || (k != TR_STEP_SUSPEND && k != TR_STEP_RETURN &&
-                                k != TR_STEP_RAISE && ends_stop(b, k));
+  return k == TR_STEP_BEGIN || k == TR_READY_POP ||
+         (k != TR_STEP_SUSPEND && k != TR_STEP_RETURN && k != TR_STEP_RAISE && ends_stop(b, k));
 }
 
 /* ---- the walk ----------------------------------------------------------------------------- */
@@ -603,8 +603,8 @@ static void on_step_begin(builder *b, const trace_event *e, uint32_t i) {
     snprintf(label, sizeof label, "start %s", name);
   else
     snprintf(label, sizeof label, "resume %s (%s)", name, wake_reason(b, e, reason, sizeof reason));
-  uint32_t row = add_row(b, ROW_MESSAGE, msg, i, b->d->loop_lane, k->lane, e->task, false,
-                         pool_add(b, label));
+  uint32_t row =
+      add_row(b, ROW_MESSAGE, msg, i, b->d->loop_lane, k->lane, e->task, false, pool_add(b, label));
   close_bar(b, e->task, row);
   open_bar(b, e->task, row, false);
   k->suspended = false;
@@ -663,7 +663,7 @@ static void on_end(builder *b, const trace_event *e, uint32_t i, bool raised) {
   char value[LABEL_BYTES];
   elide(trace_text(b->t, e->text), (size_t)b->th->label_chars, value, sizeof value);
   const char *name = task_name(b, e->task);
-  uint32_t label = !raised      ? verb_label(b, name, "return", value)
+  uint32_t label = !raised     ? verb_label(b, name, "return", value)
                    : e->a == 1 ? pool_addf(b, "%s: cancelled", name)
                                : verb_label(b, name, "raise", value);
   uint32_t row = add_row(b, ROW_MESSAGE, raised ? MSG_RAISE : MSG_RETURN, i, k->lane,
@@ -706,8 +706,7 @@ static void on_future_done(builder *b, const trace_event *e, uint32_t i) {
       uint32_t label = e->b == 0   ? pool_addf(b, "all tasks complete for %s", name)
                        : e->b == 1 ? pool_addf(b, "gather failed for %s", name)
                                    : pool_addf(b, "gather cancelled for %s", name);
-      add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, b->d->loop_lane, k->lane, (int32_t)t, true,
-              label);
+      add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, b->d->loop_lane, k->lane, (int32_t)t, true, label);
       continue;
     }
     uint32_t from = k->wait == WAIT_SYNC ? k->wait_lane : b->d->loop_lane;
@@ -763,8 +762,7 @@ static void on_event(builder *b, const trace_event *e, uint32_t i) {
     break;
   case TR_READY_PUSH:
     b->ready++;
-    if (e->task >= 0 && (size_t)e->task < b->ntasks &&
-        b->tasks[e->task].state == STATE_WAITING)
+    if (e->task >= 0 && (size_t)e->task < b->ntasks && b->tasks[e->task].state == STATE_WAITING)
       b->tasks[e->task].state = STATE_READY;
     break;
   case TR_READY_POP: {
@@ -804,10 +802,9 @@ static void on_event(builder *b, const trace_event *e, uint32_t i) {
     break;
   }
   case TR_BLOCK: {
-    uint32_t row =
-        add_row(b, ROW_BLOCK, MSG_NONE, i, 0, (uint32_t)b->d->nlanes - 1, e->task, false,
-                pool_addf(b, "time.sleep(%g) in %s blocks the whole loop for %.3f s", e->num,
-                          task_name(b, e->task), e->num));
+    uint32_t row = add_row(b, ROW_BLOCK, MSG_NONE, i, 0, (uint32_t)b->d->nlanes - 1, e->task, false,
+                           pool_addf(b, "time.sleep(%g) in %s blocks the whole loop for %.3f s",
+                                     e->num, task_name(b, e->task), e->num));
     if (!b->oom)
       b->d->rows[row].time_to = e->time + e->num;
     break;
@@ -879,30 +876,50 @@ static bool make_lanes(builder *b) {
   char main_label[LABEL_BYTES];
   if (ntasks > 0)
     short_label(b, 0, main_label, sizeof main_label);
-  d->lanes[n] = (layout_lane){LANE_MAIN, ntasks > 0 ? 0 : -1, pool_add(b, "Main"),
+  d->lanes[n] = (layout_lane){LANE_MAIN,
+                              ntasks > 0 ? 0 : -1,
+                              pool_add(b, "Main"),
                               ntasks > 0 ? pool_addf(b, "%s \xc2\xb7 %s", main_label,
                                                      trace_text(t, trace_task_at(t, 0)->name))
                                          : pool_add(b, ""),
-                              0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
+                              0,
+                              0,
+                              0,
+                              UINT32_MAX,
+                              0,
+                              0,
+                              0,
+                              0};
   n++;
   d->loop_lane = (uint32_t)n;
-  d->lanes[n++] = (layout_lane){LANE_LOOP, -1, pool_add(b, "EventLoop"), pool_add(b, ""),
-                                0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
+  d->lanes[n++] = (layout_lane){
+      LANE_LOOP, -1, pool_add(b, "EventLoop"), pool_add(b, ""), 0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
   for (size_t i = 1; i < ntasks; i++) {
     char label[LABEL_BYTES];
     short_label(b, (int32_t)i, label, sizeof label);
-    d->lanes[n] = (layout_lane){LANE_TASK, (int32_t)i, pool_add(b, label),
+    d->lanes[n] = (layout_lane){LANE_TASK,
+                                (int32_t)i,
+                                pool_add(b, label),
                                 pool_add(b, trace_text(t, trace_task_at(t, (int32_t)i)->name)),
-                                0, 0, UINT32_MAX, UINT32_MAX, 0, 0, 0, 0};
+                                0,
+                                0,
+                                UINT32_MAX,
+                                UINT32_MAX,
+                                0,
+                                0,
+                                0,
+                                0};
     b->tasks[i].lane = (uint32_t)n++;
   }
   d->io_lane = (uint32_t)n;
-  d->lanes[n++] = (layout_lane){LANE_IO, -1, pool_add(b, "IO"), pool_add(b, "timers, sleeps"),
-                                0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
+  d->lanes[n++] = (layout_lane){
+      LANE_IO, -1, pool_add(b, "IO"), pool_add(b, "timers, sleeps"), 0, 0, 0, UINT32_MAX, 0, 0,
+      0,       0};
   b->first_sync = (uint32_t)n;
   for (size_t i = 0; i < b->nsync; i++)
-    d->lanes[n++] = (layout_lane){LANE_SYNC, -1, b->sync_keys[i], pool_add(b, "sync object"),
-                                  0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
+    d->lanes[n++] = (layout_lane){
+        LANE_SYNC, -1, b->sync_keys[i], pool_add(b, "sync object"), 0, 0, 0, UINT32_MAX, 0, 0,
+        0,         0};
   for (size_t i = 0; i < ntasks; i++) {
     b->tasks[i].bar = -1;
     b->tasks[i].state = STATE_ABSENT;
@@ -960,7 +977,7 @@ static bool place_lanes(builder *b) {
     char sub[LABEL_BYTES];
     snprintf(sub, sizeof sub, "%.400s%s", btext(b, d->lanes[i].subtitle),
              d->lanes[i].kind == LANE_MAIN || d->lanes[i].kind == LANE_TASK ? LAYOUT_FAILED_SUFFIX
-                                                                             : "");
+                                                                            : "");
     measure(b, FACE_SANS, th->sub_pt, sub, &sw, &sub_h);
     d->lanes[i].w = (tw > sw ? tw : sw) + 2 * th->pad;
   }
@@ -1084,7 +1101,8 @@ static int bar_order(const void *pa, const void *pb) {
 /* Bars lane by lane, so the scene finds a lane's visible bars by binary search. A task's bars
  * follow each other (running, waiting, running ...), so within a lane they never overlap. */
 static void index_bars(layout_diagram *d) {
-  qsort(d->bars, d->nbars, sizeof *d->bars, bar_order);
+  if (d->nbars > 1)
+    qsort(d->bars, d->nbars, sizeof *d->bars, bar_order);
   for (size_t i = 0; i < d->nbars; i++) {
     layout_lane *l = &d->lanes[d->bars[i].lane];
     if (l->nbars == 0)
@@ -1163,7 +1181,8 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
         uint32_t lane = b.first_sync + (uint32_t)s;
         d->lanes[lane].first_row = UINT32_MAX;
         for (size_t r = 0; r < d->nrows; r++)
-          if (d->rows[r].kind == ROW_MESSAGE && (d->rows[r].from == lane || d->rows[r].to == lane)) {
+          if (d->rows[r].kind == ROW_MESSAGE &&
+              (d->rows[r].from == lane || d->rows[r].to == lane)) {
             d->lanes[lane].first_row = (uint32_t)r;
             break;
           }

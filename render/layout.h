@@ -118,11 +118,11 @@ typedef struct layout_row {
 } layout_row;
 
 typedef struct layout_bar {
-  uint32_t lane;   /* whose lifeline */
-  int32_t task;    /* its task */
-  uint32_t first;  /* row where it begins */
-  uint32_t last;   /* row where it ends, or UINT32_MAX: still open when the trace ends */
-  bool suspended;  /* a hollow bar: the task waits */
+  uint32_t lane;  /* whose lifeline */
+  int32_t task;   /* its task */
+  uint32_t first; /* row where it begins */
+  uint32_t last;  /* row where it ends, or UINT32_MAX: still open when the trace ends */
+  bool suspended; /* a hollow bar: the task waits */
 } layout_bar;
 
 typedef struct layout_stop {
@@ -143,31 +143,31 @@ typedef struct layout_run {
 } layout_run;
 
 typedef struct layout_diagram {
-  const trace *trace;   /* the run shown (borrowed; outlives the diagram) */
-  layout_grain grain;   /* what a stop is */
-  layout_lane *lanes;   /* lifelines, left to right */
-  size_t nlanes;        /* entries */
-  uint32_t loop_lane;   /* index of EventLoop */
-  uint32_t io_lane;     /* index of IO */
-  uint32_t *task_lane;  /* lane of each task id */
-  size_t ntasks;        /* entries of task_lane */
-  layout_row *rows;     /* rows, top to bottom */
-  size_t nrows;         /* entries */
-  layout_bar *bars;     /* activation and suspension bars, lane by lane */
-  size_t nbars;         /* entries */
-  layout_stop *stops;   /* playback stops, at least one */
-  size_t nstops;        /* entries */
-  layout_run *runs;     /* timeline: runs of equal state per task lane, lane by lane */
-  size_t nruns;         /* entries */
-  uint32_t *prints;     /* indices of the trace's print events, in order (the console's index) */
-  size_t nprints;       /* entries */
-  char *pool;           /* NUL-terminated strings the offsets point into */
-  size_t pool_len;      /* bytes used */
-  size_t pool_cap;      /* bytes allocated */
-  float header_h;       /* height of the lifeline header band */
-  float width;          /* whole diagram, points */
-  float height;         /* whole diagram, points */
-  double time_end;      /* the clock at the last stop */
+  const trace *trace;  /* the run shown (borrowed; outlives the diagram) */
+  layout_grain grain;  /* what a stop is */
+  layout_lane *lanes;  /* lifelines, left to right */
+  size_t nlanes;       /* entries */
+  uint32_t loop_lane;  /* index of EventLoop */
+  uint32_t io_lane;    /* index of IO */
+  uint32_t *task_lane; /* lane of each task id */
+  size_t ntasks;       /* entries of task_lane */
+  layout_row *rows;    /* rows, top to bottom */
+  size_t nrows;        /* entries */
+  layout_bar *bars;    /* activation and suspension bars, lane by lane */
+  size_t nbars;        /* entries */
+  layout_stop *stops;  /* playback stops, at least one */
+  size_t nstops;       /* entries */
+  layout_run *runs;    /* timeline: runs of equal state per task lane, lane by lane */
+  size_t nruns;        /* entries */
+  uint32_t *prints;    /* indices of the trace's print events, in order (the console's index) */
+  size_t nprints;      /* entries */
+  char *pool;          /* NUL-terminated strings the offsets point into */
+  size_t pool_len;     /* bytes used */
+  size_t pool_cap;     /* bytes allocated */
+  float header_h;      /* height of the lifeline header band */
+  float width;         /* whole diagram, points */
+  float height;        /* whole diagram, points */
+  double time_end;     /* the clock at the last stop */
 } layout_diagram;
 
 typedef struct layout_options {

@@ -43,8 +43,8 @@ bool scene_list_equal(const scene_list *a, const scene_list *b) {
     const scene_cmd *x = &a->cmds[i], *y = &b->cmds[i];
     if (x->op != y->op || memcmp(&x->color, &y->color, sizeof x->color) != 0 || x->x0 != y->x0 ||
         x->y0 != y->y0 || x->x1 != y->x1 || x->y1 != y->y1 || x->x2 != y->x2 || x->y2 != y->y2 ||
-        x->width != y->width || x->radius != y->radius || x->dash != y->dash ||
-        x->gap != y->gap || x->face != y->face || x->size != y->size || x->len != y->len)
+        x->width != y->width || x->radius != y->radius || x->dash != y->dash || x->gap != y->gap ||
+        x->face != y->face || x->size != y->size || x->len != y->len)
       return false;
     if (x->op == SC_TEXT && memcmp(a->pool + x->text, b->pool + y->text, x->len) != 0)
       return false;
@@ -75,24 +75,24 @@ static scene_cmd *push(scene_list *l, scene_op op, theme_color c) {
 /* ---- the frame's context ------------------------------------------------------------------ */
 
 typedef struct ctx {
-  const scene_input *in;    /* the input */
-  const layout_diagram *d;  /* in->diagram */
-  const theme *t;           /* in->theme */
-  const scene_view *v;      /* in->view */
-  scene_list *l;            /* the output */
-  float s;                  /* pixels per theme point */
-  scene_panels p;           /* where the panels are */
-  size_t stop;              /* the playhead, clamped */
-  float f;                  /* fraction of its animation, clamped */
-  uint32_t r0;              /* first row the stop animates */
-  uint32_t r1;              /* one past its last */
-  uint32_t drawn;           /* rows with something shown: [0, drawn) */
-  float reveal;             /* diagram y down to which the diagram is shown */
-  uint32_t events;          /* events the panels show: [0, events), in step with the rows */
-  scene_rect inner;         /* the diagram panel without its padding */
-  float ds;                 /* pixels per diagram point */
-  float sx;                 /* diagram scroll x, points, clamped */
-  float sy;                 /* diagram scroll y, points, clamped */
+  const scene_input *in;   /* the input */
+  const layout_diagram *d; /* in->diagram */
+  const theme *t;          /* in->theme */
+  const scene_view *v;     /* in->view */
+  scene_list *l;           /* the output */
+  float s;                 /* pixels per theme point */
+  scene_panels p;          /* where the panels are */
+  size_t stop;             /* the playhead, clamped */
+  float f;                 /* fraction of its animation, clamped */
+  uint32_t r0;             /* first row the stop animates */
+  uint32_t r1;             /* one past its last */
+  uint32_t drawn;          /* rows with something shown: [0, drawn) */
+  float reveal;            /* diagram y down to which the diagram is shown */
+  uint32_t events;         /* events the panels show: [0, events), in step with the rows */
+  scene_rect inner;        /* the diagram panel without its padding */
+  float ds;                /* pixels per diagram point */
+  float sx;                /* diagram scroll x, points, clamped */
+  float sy;                /* diagram scroll y, points, clamped */
 } ctx;
 
 static float pt(const ctx *c, float points) { return points * c->s; }
@@ -173,8 +173,7 @@ static void round_rect(ctx *c, float x, float y, float w, float h, float r, them
   }
 }
 
-static void outline_rect(ctx *c, float x, float y, float w, float h, theme_color col,
-                         float width) {
+static void outline_rect(ctx *c, float x, float y, float w, float h, theme_color col, float width) {
   if (col.a == 0 || w <= 0 || h <= 0)
     return;
   scene_cmd *k = push(c->l, SC_RECT, col);
@@ -330,8 +329,9 @@ static void panels(const scene_input *in, scene_panels *p) {
     float top = p->caption.y + p->caption.h + gap, bottom = p->timeline.y - gap;
     float mid = bottom - top;
     float lw = t->left_w * s;
-    if (lw > (W - 2 * m) * 0.45f)
-      lw = (W - 2 * m) * 0.45f; /* the diagram keeps more than half the width */
+    float most = (W - 2 * m) * t->left_max / 100.0f; /* the diagram keeps the larger part */
+    if (lw > most)
+      lw = most;
     float room = mid - 2 * gap;
     float ch = room * t->code_share / 100.0f, lh = room * t->loop_share / 100.0f;
     p->code = (scene_rect){m, top, lw, ch};
@@ -409,7 +409,9 @@ static void playhead(ctx *c) {
 /* ---- the diagram -------------------------------------------------------------------------- */
 
 /* Diagram points to pixels: the lanes start right of the ruler column. */
-static float DX(const ctx *c, float x) { return c->inner.x + pt(c, c->t->ruler_w) + (x - c->sx) * c->ds; }
+static float DX(const ctx *c, float x) {
+  return c->inner.x + pt(c, c->t->ruler_w) + (x - c->sx) * c->ds;
+}
 static float DY(const ctx *c, float y) { return c->inner.y + (y - c->sy) * c->ds; }
 static float dpt(const ctx *c, float points) { return points * c->ds; }
 
@@ -442,8 +444,7 @@ static float lane_alpha(const ctx *c, const layout_lane *l) {
 }
 
 static bool lane_ended(const ctx *c, const layout_lane *l) {
-  return l->end_row != UINT32_MAX && l->end_row < c->drawn &&
-         row_fraction(c, l->end_row) >= 1.0f;
+  return l->end_row != UINT32_MAX && l->end_row < c->drawn && row_fraction(c, l->end_row) >= 1.0f;
 }
 
 static float arrow_inset(const ctx *c, const layout_lane *l) {
@@ -547,8 +548,8 @@ static void label_box(ctx *c, layout_face face, int size, float cx, float top, c
   }
   float h = lh * (float)lines;
   float pad = dpt(c, c->t->pad) / 2;
-  round_rect(c, cx - w / 2 - pad, top, w + 2 * pad, h, dpt(c, c->t->radius) / 2,
-             theme_fade(bg, a), (theme_color){0, 0, 0, 0}, 0);
+  round_rect(c, cx - w / 2 - pad, top, w + 2 * pad, h, dpt(c, c->t->radius) / 2, theme_fade(bg, a),
+             (theme_color){0, 0, 0, 0}, 0);
   centered_lines(c, face, size, cx, top + h / 2, s, theme_fade(fg, a));
 }
 
@@ -582,16 +583,16 @@ static void message_row(ctx *c, const layout_row *r, float a) {
   float dir = xt >= xf ? 1.0f : -1.0f;
   float start = xf + dir * arrow_inset(c, from), end = xt - dir * arrow_inset(c, to);
   float tip = start + (end - start) * ease(a);
-  theme_color col = r->error ? t->error
-                    : r->task >= 0 ? theme_task_color(t, r->task)
+  theme_color col = r->error                ? t->error
+                    : r->task >= 0          ? theme_task_color(t, r->task)
                     : r->from == d->io_lane ? t->io_color
-                                             : t->loop_color;
+                                            : t->loop_color;
   float head = dpt(c, t->head_len), hw = dpt(c, t->head_w) / 2;
   float reach = fabsf(tip - start);
   float line_end = reach > head ? tip - dir * head : start;
   if (reach > 0)
     line(c, start, y, line_end, y, dpt(c, t->arrow_w), col, r->dashed);
-  if (reach > head * 0.5f) {
+  if (reach > head / 2) { /* a head appears once the arrow is half a head long */
     float base = tip - dir * (reach < head ? reach : head);
     triangle(c, tip, y, base, y - hw, base, y + hw, col);
   }
@@ -601,8 +602,8 @@ static void message_row(ctx *c, const layout_row *r, float a) {
   for (const char *p = label; *p; p++)
     lines += *p == '\n';
   float lh = line_h(c, FACE_SANS, size) * (float)lines;
-  label_box(c, FACE_SANS, size, (start + end) / 2, y - hw - dpt(c, t->label_gap) - lh,
-            label, r->error ? t->error : t->text, t->label_bg, a);
+  label_box(c, FACE_SANS, size, (start + end) / 2, y - hw - dpt(c, t->label_gap) - lh, label,
+            r->error ? t->error : t->text, t->label_bg, a);
 }
 
 static void span_x(const ctx *c, const layout_row *r, float *x0, float *x1) {
@@ -633,8 +634,8 @@ static void note_row(ctx *c, const layout_row *r, float a) {
   float top = DY(c, r->top), h = dpt(c, r->h - t->row_gap);
   bool warn = r->kind == ROW_WARNING;
   theme_color border = warn ? (r->error ? t->error : t->warning) : t->note_border;
-  round_rect(c, x0, top, x1 - x0, h, dpt(c, t->radius) / 2, theme_fade(warn ? t->panel : t->note_bg, a),
-             theme_fade(border, a), dpt(c, t->line_w));
+  round_rect(c, x0, top, x1 - x0, h, dpt(c, t->radius) / 2,
+             theme_fade(warn ? t->panel : t->note_bg, a), theme_fade(border, a), dpt(c, t->line_w));
   centered_lines(c, FACE_SANS, size, (x0 + x1) / 2, top + h / 2, s,
                  theme_fade(warn ? border : t->note_text, a));
 }
@@ -659,8 +660,8 @@ static void block_row(ctx *c, const layout_row *r, float a) {
   round_rect(c, x0, top, x1 - x0, h, dpt(c, t->radius) / 2, theme_fade(t->block_bg, a),
              theme_fade(t->block_text, a), dpt(c, t->line_w));
   int size = font_px(dpt(c, t->label_pt));
-  centered_lines(c, FACE_SANS_BOLD, size, (x0 + x1) / 2, top + h / 2,
-                 layout_text(c->d, r->label), theme_fade(t->block_text, a));
+  centered_lines(c, FACE_SANS_BOLD, size, (x0 + x1) / 2, top + h / 2, layout_text(c->d, r->label),
+                 theme_fade(t->block_text, a));
 }
 
 static void rows(ctx *c) {
@@ -757,7 +758,8 @@ static void lane_headers(ctx *c) {
     const char *sub = layout_text(d, l->subtitle);
     if (ended) {
       bool failed = d->rows[l->end_row].error;
-      snprintf(buf, sizeof buf, "%.400s%s", sub, failed ? LAYOUT_FAILED_SUFFIX : LAYOUT_DONE_SUFFIX);
+      snprintf(buf, sizeof buf, "%.400s%s", sub,
+               failed ? LAYOUT_FAILED_SUFFIX : LAYOUT_DONE_SUFFIX);
       sub = buf;
     }
     float sw = text_w(c, FACE_SANS, ssize, sub);
@@ -798,7 +800,8 @@ static void setup_diagram(ctx *c) {
 static void diagram(ctx *c) {
   panel(c, c->p.diagram, NULL);
   float band_bottom = c->inner.y + dpt(c, c->d->header_h + c->t->row_gap);
-  clip_push(c, (scene_rect){c->inner.x, band_bottom, c->inner.w, c->inner.y + c->inner.h - band_bottom});
+  clip_push(
+      c, (scene_rect){c->inner.x, band_bottom, c->inner.w, c->inner.y + c->inner.h - band_bottom});
   lifelines(c);
   bars(c);
   rows(c);
@@ -818,9 +821,7 @@ static double clock_now(const ctx *c) {
 }
 
 /* The run's error is shown at the last stop, or all along when the event loop never ran. */
-static bool error_visible(const ctx *c) {
-  return c->stop + 1 == c->d->nstops || c->d->ntasks == 0;
-}
+static bool error_visible(const ctx *c) { return c->stop + 1 == c->d->nstops || c->d->ntasks == 0; }
 
 /* The line of the last 'File "...", line N' of the error output, 0 if none. */
 static int32_t error_line(const ctx *c) {
@@ -1116,7 +1117,8 @@ static void queue_entry(ctx *c, float x, float y, float w, int size, const trace
   char buf[TEXT_BYTES];
   theme_color col = h->task >= 0 ? theme_task_color(t, h->task) : t->loop_color;
   float lh = line_h(c, FACE_SANS, size);
-  fill_rect(c, x, y + lh * 0.1f, pt(c, t->mark_w), lh * 0.8f, col);
+  float inset_px = pt(c, t->line_w);
+  fill_rect(c, x, y + inset_px, pt(c, t->mark_w), lh - 2 * inset_px, col);
   const char *what = cb_word(h->cb);
   const char *desc = trace_text(d->trace, h->text);
   if (timer && h->task >= 0)
@@ -1176,8 +1178,8 @@ static void loop_panel(ctx *c) {
     float half = (in.w - pt(c, t->pad)) / 2;
     handle_list(c, (scene_rect){in.x, in.y, half, in.h}, "READY QUEUE", q.ready,
                 empty_run ? 0 : q.nready, false);
-    handle_list(c, (scene_rect){in.x + half + pt(c, t->pad), in.y, half, in.h}, "TIMERS",
-                q.timers, empty_run ? 0 : q.ntimers, true);
+    handle_list(c, (scene_rect){in.x + half + pt(c, t->pad), in.y, half, in.h}, "TIMERS", q.timers,
+                empty_run ? 0 : q.ntimers, true);
     trace_queues_free(&q);
   } else {
     c->l->oom = true;
@@ -1245,8 +1247,8 @@ static void console_panel(ctx *c) {
         start--;
       size_t len = (size_t)(se - start), pieces = len == 0 ? 1 : (len + cols - 1) / cols;
       for (size_t k = pieces; k-- > 0 && n < room;)
-        lines[n++] = (console_line){start + k * cols, k + 1 == pieces ? len - k * cols : cols,
-                                    ev->task};
+        lines[n++] =
+            (console_line){start + k * cols, k + 1 == pieces ? len - k * cols : cols, ev->task};
       if (start == s)
         break;
       se = start - 1;
@@ -1256,7 +1258,9 @@ static void console_panel(ctx *c) {
   float y = in.y;
   for (size_t i = n; i-- > 0;) {
     const console_line *l = &lines[i];
-    theme_color col = l->task == -2 ? t->error : l->task >= 0 ? theme_task_color(t, l->task) : t->text;
+    theme_color col = l->task == -2  ? t->error
+                      : l->task >= 0 ? theme_task_color(t, l->task)
+                                     : t->text;
     textn(c, FACE_MONO, size, in.x, y, col, l->p, l->n);
     y += lh;
   }
@@ -1302,7 +1306,7 @@ static void timeline(ctx *c) {
   size_t nlanes = task_lanes(d);
   float rows_h = in.h - lh;
   float rh = nlanes > 0 ? rows_h / (float)nlanes : rows_h;
-  float bar_h = rh * 0.7f;
+  float bar_h = rh * t->timeline_bar / 100.0f;
   clip_push(c, in);
   size_t row = 0;
   for (size_t i = 0; i < d->nlanes; i++) {

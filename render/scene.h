@@ -47,13 +47,13 @@ typedef struct scene_cmd {
 } scene_cmd;
 
 typedef struct scene_list {
-  scene_cmd *cmds;   /* the commands, in drawing order */
-  size_t n;          /* entries */
-  size_t cap;        /* allocated */
-  char *pool;        /* text bytes */
-  size_t pool_len;   /* bytes used */
-  size_t pool_cap;   /* bytes allocated */
-  bool oom;          /* an allocation failed: the list is incomplete */
+  scene_cmd *cmds; /* the commands, in drawing order */
+  size_t n;        /* entries */
+  size_t cap;      /* allocated */
+  char *pool;      /* text bytes */
+  size_t pool_len; /* bytes used */
+  size_t pool_cap; /* bytes allocated */
+  bool oom;        /* an allocation failed: the list is incomplete */
 } scene_list;
 
 typedef struct scene_rect {
@@ -72,15 +72,15 @@ typedef struct scene_panels {
 } scene_panels;
 
 typedef struct scene_view {
-  int w, h;          /* output size in pixels */
-  float scale;       /* pixels per theme point: display density, zoom and fit together */
-  float scroll_x;    /* diagram: points scrolled right */
-  float scroll_y;    /* diagram: points scrolled down, unless follow */
-  bool follow;       /* the diagram scrolls with the playhead (scroll_y is ignored) */
-  bool diagram_only; /* no panels, the diagram fills the output */
-  bool playing;      /* shown in the caption band */
-  float speed;       /* playback speed, shown in the caption band */
-  const char *error; /* an error to show across the caption band, or NULL */
+  int w, h;             /* output size in pixels */
+  float scale;          /* pixels per theme point: display density, zoom and fit together */
+  float scroll_x;       /* diagram: points scrolled right */
+  float scroll_y;       /* diagram: points scrolled down, unless follow */
+  bool follow;          /* the diagram scrolls with the playhead (scroll_y is ignored) */
+  bool diagram_only;    /* no panels, the diagram fills the output */
+  bool playing;         /* shown in the caption band */
+  float speed;          /* playback speed, shown in the caption band */
+  const char *error;    /* an error to show across the caption band, or NULL */
   const char *err_text; /* the run's error output (traceback), shown in the console at the end */
 } scene_view;
 

@@ -29,19 +29,19 @@ enum {
 
 /* A remembered measurement: layout measures the same few labels over and over. */
 typedef struct measured {
-  uint32_t hash;          /* hash of (face, size, text); 0 marks an empty slot */
-  int size;               /* pixel size */
-  layout_face face;       /* font */
-  uint8_t len;            /* bytes of key */
-  char key[MEASURE_KEY];  /* the text */
-  float w, h;             /* the answer */
+  uint32_t hash;         /* hash of (face, size, text); 0 marks an empty slot */
+  int size;              /* pixel size */
+  layout_face face;      /* font */
+  uint8_t len;           /* bytes of key */
+  char key[MEASURE_KEY]; /* the text */
+  float w, h;            /* the answer */
 } measured;
 
 typedef struct font_slot {
-  TTF_Font *font;    /* open font, or NULL */
-  layout_face face;  /* its face */
-  int size;          /* its size in pixels */
-  uint64_t used;     /* the use counter when last used */
+  TTF_Font *font;   /* open font, or NULL */
+  layout_face face; /* its face */
+  int size;         /* its size in pixels */
+  uint64_t used;    /* the use counter when last used */
 } font_slot;
 
 typedef struct run {
@@ -55,20 +55,20 @@ typedef struct run {
 } run;
 
 struct sdlr {
-  SDL_Renderer *renderer;         /* where commands go */
-  bool own_renderer;              /* offscreen: the renderer and surface are ours */
-  SDL_Surface *surface;           /* offscreen target, or NULL */
-  char path[FACE__COUNT][4096];   /* font file of each face */
-  font_slot fonts[FONT_SLOTS];    /* open fonts */
-  uint64_t uses;                  /* font use counter */
-  run *runs;                      /* glyph-run hash table, RUN_SLOTS entries */
-  size_t nruns;                   /* live runs */
-  uint64_t frame;                 /* frames drawn */
-  SDL_Rect clips[CLIP_DEPTH];     /* the clip stack */
-  int nclips;                     /* its depth */
-  bool ttf_open;                  /* TTF_Init succeeded (TTF_Quit is owed) */
-  SDL_BlendMode blend;            /* the renderer's draw blend mode, as last set */
-  measured *measures;             /* direct-mapped measuring cache, MEASURE_SLOTS entries */
+  SDL_Renderer *renderer;       /* where commands go */
+  bool own_renderer;            /* offscreen: the renderer and surface are ours */
+  SDL_Surface *surface;         /* offscreen target, or NULL */
+  char path[FACE__COUNT][4096]; /* font file of each face */
+  font_slot fonts[FONT_SLOTS];  /* open fonts */
+  uint64_t uses;                /* font use counter */
+  run *runs;                    /* glyph-run hash table, RUN_SLOTS entries */
+  size_t nruns;                 /* live runs */
+  uint64_t frame;               /* frames drawn */
+  SDL_Rect clips[CLIP_DEPTH];   /* the clip stack */
+  int nclips;                   /* its depth */
+  bool ttf_open;                /* TTF_Init succeeded (TTF_Quit is owed) */
+  SDL_BlendMode blend;          /* the renderer's draw blend mode, as last set */
+  measured *measures;           /* direct-mapped measuring cache, MEASURE_SLOTS entries */
 };
 
 static char tomb[] = ""; /* marks a deleted run slot; compared by address only */
@@ -120,8 +120,8 @@ static TTF_Font *font_at(sdlr *r, layout_face face, int size) {
 
 static uint32_t run_hash(layout_face face, int size, const char *s, size_t n);
 
-void sdlr_measure(void *user, layout_face face, float size, const char *text, size_t len,
-                  float *w, float *h) {
+void sdlr_measure(void *user, layout_face face, float size, const char *text, size_t len, float *w,
+                  float *h) {
   sdlr *r = user;
   int px = (int)lroundf(size);
   measured *slot = NULL;
@@ -469,9 +469,8 @@ static void stroke_round(sdlr *r, const scene_cmd *k) {
 static void triangle(sdlr *r, const scene_cmd *k) {
   set_blend(r, k->color);
   SDL_Color col = sdl_color(k->color);
-  SDL_Vertex v[3] = {{{k->x0, k->y0}, col, {0, 0}},
-                     {{k->x1, k->y1}, col, {0, 0}},
-                     {{k->x2, k->y2}, col, {0, 0}}};
+  SDL_Vertex v[3] = {
+      {{k->x0, k->y0}, col, {0, 0}}, {{k->x1, k->y1}, col, {0, 0}}, {{k->x2, k->y2}, col, {0, 0}}};
   SDL_RenderGeometry(r->renderer, NULL, v, 3, NULL, 0);
 }
 

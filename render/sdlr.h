@@ -54,8 +54,8 @@ sdlr_status sdlr_new_offscreen(int w, int h, const sdlr_fonts *fonts, sdlr **out
 void sdlr_free(sdlr *r);
 
 /* A layout_measure_fn: user is the sdlr. Width and line height in pixels of text at size. */
-void sdlr_measure(void *user, layout_face face, float size, const char *text, size_t len,
-                  float *w, float *h);
+void sdlr_measure(void *user, layout_face face, float size, const char *text, size_t len, float *w,
+                  float *h);
 
 /* Replays the list on the renderer (no clear, no present). Returns false if some text could not
  * be drawn (the rest is drawn anyway). */

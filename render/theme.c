@@ -74,9 +74,11 @@ static const char builtin[] =
     "diagram_margin = 14\n"
     "caption_h = 64\n"
     "left_w = 380\n"
+    "left_max = 45\n"
     "code_share = 50\n"
     "loop_share = 26\n"
     "timeline_row_h = 12\n"
+    "timeline_bar = 70\n"
     "timeline_max_h = 140\n"
     "timeline_step_share = 50\n"
     "mark_w = 5\n"
@@ -115,14 +117,13 @@ typedef struct key_def {
   size_t offset;    /* where it lives in struct theme */
 } key_def;
 
-static const key_def keys[] = {
-    {"name", KEY_NAME, offsetof(theme, name)},
-    {"task_colors", KEY_PALETTE, offsetof(theme, task_colors)},
+static const key_def keys[] = {{"name", KEY_NAME, offsetof(theme, name)},
+                               {"task_colors", KEY_PALETTE, offsetof(theme, task_colors)},
 #define THEME_KEY(field, doc) {#field, KEY_COLOR, offsetof(theme, field)},
-    THEME_COLORS(THEME_KEY)
+                               THEME_COLORS(THEME_KEY)
 #undef THEME_KEY
 #define THEME_KEY(field, doc) {#field, KEY_NUMBER, offsetof(theme, field)},
-    THEME_SIZES(THEME_KEY) THEME_TIMES(THEME_KEY)
+                                   THEME_SIZES(THEME_KEY) THEME_TIMES(THEME_KEY)
 #undef THEME_KEY
 };
 
@@ -192,8 +193,8 @@ static bool parse_name(const char *s, size_t n, char *out) {
     return false;
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '-' || c == '_'))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_'))
       return false;
   }
   memcpy(out, s, n);
@@ -223,8 +224,8 @@ static bool parse_palette(const char *s, size_t n, theme *t) {
   return true;
 }
 
-static theme_status apply(theme *t, const key_def *k, const char *v, size_t n, int line,
-                          char *err, size_t cap) {
+static theme_status apply(theme *t, const key_def *k, const char *v, size_t n, int line, char *err,
+                          size_t cap) {
   char *base = (char *)t;
   bool ok = false;
   switch (k->type) {
@@ -340,8 +341,7 @@ theme_status theme_load_file(theme *t, const char *path, char *err, size_t cap) 
   return THEME_OK;
 }
 
-theme_status theme_load(theme *t, const char *data_dir, const char *name, char *err,
-                        size_t cap) {
+theme_status theme_load(theme *t, const char *data_dir, const char *name, char *err, size_t cap) {
   char checked[THEME_NAME_MAX];
   if (!parse_name(name, strlen(name), checked)) {
     theme_defaults(t);
@@ -380,6 +380,5 @@ theme_color theme_mix(theme_color a, theme_color b, float f) {
     f = 0.0f;
   if (f > 1.0f)
     f = 1.0f;
-  return (theme_color){mix8(a.r, b.r, f), mix8(a.g, b.g, f), mix8(a.b, b.b, f),
-                       mix8(a.a, b.a, f)};
+  return (theme_color){mix8(a.r, b.r, f), mix8(a.g, b.g, f), mix8(a.b, b.b, f), mix8(a.a, b.a, f)};
 }

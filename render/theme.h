@@ -92,9 +92,11 @@ enum {
   X(diagram_margin, "space around the diagram inside its panel")                                   \
   X(caption_h, "height of the caption band")                                                       \
   X(left_w, "width of the left column (code, loop, console) at scale 1")                           \
+  X(left_max, "most of the window's width, in percent, the left column takes")                  \
   X(code_share, "share of the left column's height for the code, in percent")                      \
   X(loop_share, "share of the left column's height for the event loop, in percent")                \
   X(timeline_row_h, "height of one task's row in the timeline")                                    \
+  X(timeline_bar, "height of a task's bar, in percent of its timeline row")                      \
   X(timeline_max_h, "most height the timeline strip takes")                                        \
   X(timeline_step_share, "percent of the timeline's width spread evenly over steps, the rest by "  \
                          "virtual time")                                                           \

@@ -38,9 +38,9 @@ static void ignore(void *user, const char *text, size_t len) {
 }
 
 typedef struct run {
-  trace *trace;         /* the recorded run */
-  layout_diagram *d;    /* its diagram */
-  theme theme;          /* the built-in theme */
+  trace *trace;      /* the recorded run */
+  layout_diagram *d; /* its diagram */
+  theme theme;       /* the built-in theme */
 } run;
 
 static void build(run *r, layout_grain grain) {
@@ -92,8 +92,8 @@ static void test_gather_lanes(void **state) {
   run r;
   run_file(&r, LOOPVIZ_SOURCE_DIR "/scenarios/gather.py", GRAIN_LOOP);
   const layout_diagram *d = r.d;
-  static const char *const titles[] = {"Main", "EventLoop", "fetch_data(1, 2)",
-                                       "fetch_data(2, 1)", "fetch_data(3, 3)", "IO"};
+  static const char *const titles[] = {
+      "Main", "EventLoop", "fetch_data(1, 2)", "fetch_data(2, 1)", "fetch_data(3, 3)", "IO"};
   static const layout_lane_kind kinds[] = {LANE_MAIN, LANE_LOOP, LANE_TASK,
                                            LANE_TASK, LANE_TASK, LANE_IO};
   assert_int_equal(d->nlanes, 6);
@@ -166,8 +166,8 @@ static void test_gather_rows(void **state) {
     const want_row *w = &gather_rows[i];
     if (row->kind != w->kind || row->msg != w->msg || row->from != w->from || row->to != w->to ||
         row->dashed != w->dashed)
-      fail_msg("row %zu: kind %d msg %d %u->%u dashed %d, want kind %d msg %d %u->%u dashed %d",
-               i, row->kind, row->msg, row->from, row->to, row->dashed, w->kind, w->msg, w->from,
+      fail_msg("row %zu: kind %d msg %d %u->%u dashed %d, want kind %d msg %d %u->%u dashed %d", i,
+               row->kind, row->msg, row->from, row->to, row->dashed, w->kind, w->msg, w->from,
                w->to, w->dashed);
     if (w->label != NULL)
       assert_string_equal(label(d, i), w->label);
@@ -217,8 +217,7 @@ static void test_labels_fit_between_lanes(void **state) {
   }
   /* neighbouring header boxes never touch */
   for (size_t i = 1; i < d->nlanes; i++)
-    assert_true(d->lanes[i].x - d->lanes[i].w / 2 >
-                d->lanes[i - 1].x + d->lanes[i - 1].w / 2);
+    assert_true(d->lanes[i].x - d->lanes[i].w / 2 > d->lanes[i - 1].x + d->lanes[i - 1].w / 2);
   assert_true(d->width >= d->lanes[d->nlanes - 1].x + d->lanes[d->nlanes - 1].w / 2);
   assert_true(d->height > d->rows[d->nrows - 1].top + d->rows[d->nrows - 1].h);
   done(&r);

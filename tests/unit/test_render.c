@@ -31,10 +31,10 @@
 #include <unistd.h>
 
 enum {
-  REF_W = 960,          /* reference frames: width */
-  REF_H = 600,          /* and height */
-  CHANNEL_SLACK = 24,   /* a channel may differ this much and still match */
-  BAD_PER_MILLE = 4     /* mismatching pixels allowed, per thousand */
+  REF_W = 960,        /* reference frames: width */
+  REF_H = 600,        /* and height */
+  CHANNEL_SLACK = 24, /* a channel may differ this much and still match */
+  BAD_PER_MILLE = 4   /* mismatching pixels allowed, per thousand */
 };
 
 typedef struct world {
@@ -94,20 +94,43 @@ static void test_primitives(void **state) {
   theme_color white = {255, 255, 255, 255}, red = {255, 0, 0, 255}, blue = {0, 0, 255, 255};
   add(l, (scene_cmd){.op = SC_FILL_RECT, .color = white, .x1 = REF_W, .y1 = REF_H});
   add(l, (scene_cmd){.op = SC_FILL_RECT, .color = red, .x0 = 10, .y0 = 10, .x1 = 30, .y1 = 20});
-  add(l, (scene_cmd){.op = SC_TRIANGLE, .color = blue, .x0 = 100, .y0 = 100, .x1 = 200,
-                     .y1 = 100, .x2 = 100, .y2 = 200});
-  add(l, (scene_cmd){.op = SC_LINE, .color = red, .x0 = 300, .y0 = 50, .x1 = 400, .y1 = 50,
-                     .width = 3});
-  add(l, (scene_cmd){.op = SC_DASH, .color = blue, .x0 = 300, .y0 = 80, .x1 = 400, .y1 = 80,
-                     .width = 2, .dash = 10, .gap = 10});
-  add(l, (scene_cmd){.op = SC_FILL_ROUND, .color = red, .x0 = 500, .y0 = 100, .x1 = 600,
-                     .y1 = 200, .radius = 20});
+  add(l, (scene_cmd){.op = SC_TRIANGLE,
+                     .color = blue,
+                     .x0 = 100,
+                     .y0 = 100,
+                     .x1 = 200,
+                     .y1 = 100,
+                     .x2 = 100,
+                     .y2 = 200});
+  add(l, (scene_cmd){
+             .op = SC_LINE, .color = red, .x0 = 300, .y0 = 50, .x1 = 400, .y1 = 50, .width = 3});
+  add(l, (scene_cmd){.op = SC_DASH,
+                     .color = blue,
+                     .x0 = 300,
+                     .y0 = 80,
+                     .x1 = 400,
+                     .y1 = 80,
+                     .width = 2,
+                     .dash = 10,
+                     .gap = 10});
+  add(l, (scene_cmd){.op = SC_FILL_ROUND,
+                     .color = red,
+                     .x0 = 500,
+                     .y0 = 100,
+                     .x1 = 600,
+                     .y1 = 200,
+                     .radius = 20});
   add(l, (scene_cmd){.op = SC_CLIP_PUSH, .x0 = 700, .y0 = 100, .x1 = 750, .y1 = 150});
-  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = blue, .x0 = 650, .y0 = 50, .x1 = 800,
-                     .y1 = 200});
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = blue, .x0 = 650, .y0 = 50, .x1 = 800, .y1 = 200});
   add(l, (scene_cmd){.op = SC_CLIP_POP});
-  add(l, (scene_cmd){.op = SC_ROUND, .color = blue, .x0 = 100, .y0 = 300, .x1 = 300, .y1 = 400,
-                     .radius = 10, .width = 4});
+  add(l, (scene_cmd){.op = SC_ROUND,
+                     .color = blue,
+                     .x0 = 100,
+                     .y0 = 300,
+                     .x1 = 300,
+                     .y1 = 400,
+                     .radius = 10,
+                     .width = 4});
   SDL_Surface *s = sdlr_render_offscreen(w->r, l);
   assert_non_null(s);
   Uint8 r, g, b;
@@ -158,8 +181,14 @@ static void test_text_and_glyph_cache(void **state) {
   memcpy(l->pool, "hello", 6);
   l->pool_len = 6;
   add(l, (scene_cmd){.op = SC_FILL_RECT, .color = {255, 255, 255, 255}, .x1 = REF_W, .y1 = REF_H});
-  add(l, (scene_cmd){.op = SC_TEXT, .color = {0, 0, 0, 255}, .x0 = 10, .y0 = 10,
-                     .face = FACE_SANS, .size = 20, .text = 0, .len = 5});
+  add(l, (scene_cmd){.op = SC_TEXT,
+                     .color = {0, 0, 0, 255},
+                     .x0 = 10,
+                     .y0 = 10,
+                     .face = FACE_SANS,
+                     .size = 20,
+                     .text = 0,
+                     .len = 5});
   SDL_Surface *s = sdlr_render_offscreen(w->r, l);
   int dark = 0;
   for (int y = 10; y < 10 + (int)th; y++)
@@ -192,11 +221,11 @@ static void ignore(void *user, const char *text, size_t len) {
 }
 
 typedef struct frame_spec {
-  const char *name;   /* reference file name, without .png */
-  const char *theme;  /* theme name */
-  long stop;          /* -1: the last */
-  float fraction;     /* animation shown */
-  bool diagram_only;  /* no panels */
+  const char *name;  /* reference file name, without .png */
+  const char *theme; /* theme name */
+  long stop;         /* -1: the last */
+  float fraction;    /* animation shown */
+  bool diagram_only; /* no panels */
 } frame_spec;
 
 static SDL_Surface *render_gather(world *w, const frame_spec *f) {
@@ -283,12 +312,9 @@ static void check_reference(world *w, const frame_spec *f) {
 static void test_reference_frames(void **state) {
   world *w = *state;
   static const frame_spec frames[] = {
-      {"gather_start", "light", 0, 1.0f, false},
-      {"gather_middle", "light", 6, 1.0f, false},
-      {"gather_animating", "light", 7, 0.5f, false},
-      {"gather_end", "light", -1, 1.0f, false},
-      {"gather_dark", "dark", 8, 1.0f, false},
-      {"gather_diagram", "light", -1, 1.0f, true},
+      {"gather_start", "light", 0, 1.0f, false},     {"gather_middle", "light", 6, 1.0f, false},
+      {"gather_animating", "light", 7, 0.5f, false}, {"gather_end", "light", -1, 1.0f, false},
+      {"gather_dark", "dark", 8, 1.0f, false},       {"gather_diagram", "light", -1, 1.0f, true},
   };
   for (size_t i = 0; i < sizeof frames / sizeof frames[0]; i++)
     check_reference(w, &frames[i]);
@@ -323,8 +349,7 @@ static void test_png_written_whole(void **state) {
   assert_int_equal(back->h, REF_H);
   SDL_FreeSurface(back);
   /* an unwritable place fails, and leaves nothing behind */
-  assert_int_equal(sdlr_save_png(s, "/nonexistent-dir/frame.png", err, sizeof err),
-                   SDLR_IO_ERROR);
+  assert_int_equal(sdlr_save_png(s, "/nonexistent-dir/frame.png", err, sizeof err), SDLR_IO_ERROR);
   assert_non_null(strstr(err, "/nonexistent-dir/frame.png"));
   /* a resized target draws at its new size */
   assert_int_equal(sdlr_offscreen_resize(w->r, 320, 200, err, sizeof err), SDLR_OK);

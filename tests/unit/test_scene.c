@@ -135,8 +135,8 @@ static bool label_unique(const layout_diagram *d, size_t row) {
 static void test_lifeline_headers(void **state) {
   world *w = *state;
   build(w, w->d->nstops - 1, 1.0f, &w->list);
-  static const char *const titles[] = {"Main",     "EventLoop",        "fetch_data(1, 2)",
-                                       "fetch_data(2, 1)", "fetch_data(3, 3)", "IO"};
+  static const char *const titles[] = {
+      "Main", "EventLoop", "fetch_data(1, 2)", "fetch_data(2, 1)", "fetch_data(3, 3)", "IO"};
   for (size_t i = 0; i < 6; i++)
     if (!has_exact(&w->list, titles[i]))
       fail_msg("no header '%s'", titles[i]);
@@ -407,10 +407,8 @@ static void test_theme_parse_errors(void **state) {
   static const char no_eq[] = "margin 4\n";
   assert_int_equal(theme_parse(&t, no_eq, sizeof no_eq - 1, NULL, err, sizeof err), THEME_SYNTAX);
   assert_string_equal(err, "line 1: expected key = value");
-  assert_int_equal(theme_load(&t, LOOPVIZ_SOURCE_DIR, "../light", err, sizeof err),
-                   THEME_BAD_NAME);
-  assert_int_equal(theme_load(&t, LOOPVIZ_SOURCE_DIR, "missing", err, sizeof err),
-                   THEME_IO_ERROR);
+  assert_int_equal(theme_load(&t, LOOPVIZ_SOURCE_DIR, "../light", err, sizeof err), THEME_BAD_NAME);
+  assert_int_equal(theme_load(&t, LOOPVIZ_SOURCE_DIR, "missing", err, sizeof err), THEME_IO_ERROR);
   theme builtin;
   theme_defaults(&builtin);
   assert_memory_equal(&t, &builtin, sizeof t); /* a failed load leaves the built-in theme */
