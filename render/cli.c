@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "app.h"
+#include "export.h"
 #include "paths.h"
 #include "scenarios.h"
 #include "sim.h"
@@ -12,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,6 +34,19 @@ typedef enum cli_option_id {
   OPT_DISASM = 1u << 5,  /* --disassemble */
   OPT_MERMAID = 1u << 6, /* --mermaid OUT */
   OPT_CHROME = 1u << 7,  /* --chrome-trace OUT */
+  OPT_FRAMES = 1u << 8,   /* --frames DIR */
+  OPT_VIDEO = 1u << 9,    /* --video OUT */
+  OPT_PNG = 1u << 10,     /* --png OUT */
+  OPT_SVG = 1u << 11,     /* --svg OUT */
+  OPT_FPS = 1u << 12,     /* --fps N */
+  OPT_SIZE = 1u << 13,    /* --size WxH */
+  OPT_THEME = 1u << 14,   /* --theme NAME */
+  OPT_STEP_MS = 1u << 15, /* --step-ms N */
+  OPT_FROM = 1u << 16,    /* --from STEP */
+  OPT_TO = 1u << 17,      /* --to STEP */
+  OPT_STEP = 1u << 18,    /* --step N */
+  OPT_DIAGRAM = 1u << 19, /* --diagram-only */
+  OPT_FORCE = 1u << 20,   /* --force */
 } cli_option_id;
 
 typedef struct cli_option {
@@ -52,6 +67,21 @@ static const cli_option options[] = {
      "export: a mermaid sequence diagram of the run to OUT ('-': stdout)"},
     {OPT_CHROME, "--chrome-trace", NULL, "OUT",
      "export: a Chrome/Perfetto trace (JSON) of the run to OUT ('-': stdout)"},
+    {OPT_FRAMES, "--frames", NULL, "DIR",
+     "export: the animation as DIR/frame_00001.png ... and DIR/frames.tsv"},
+    {OPT_VIDEO, "--video", NULL, "OUT", "export: the animation as OUT.mp4, .webm or .gif (ffmpeg)"},
+    {OPT_PNG, "--png", NULL, "OUT", "export: a still of one step (--step) as OUT.png"},
+    {OPT_SVG, "--svg", NULL, "OUT", "export: the whole diagram as OUT.svg, with real text"},
+    {OPT_FPS, "--fps", NULL, "N", "export: frames per second (default 30)"},
+    {OPT_SIZE, "--size", NULL, "WxH", "export: frame size in pixels (default 1920x1080)"},
+    {OPT_THEME, "--theme", NULL, "NAME", "export: colours and sizes of assets/themes/NAME.theme"},
+    {OPT_STEP_MS, "--step-ms", NULL, "N", "export: milliseconds each step is shown (default 800)"},
+    {OPT_FROM, "--from", NULL, "STEP", "export: first step of the animation (default 0)"},
+    {OPT_TO, "--to", NULL, "STEP", "export: last step of the animation (default the last)"},
+    {OPT_STEP, "--step", NULL, "N", "export: the step --png shows (default the last)"},
+    {OPT_DIAGRAM, "--diagram-only", NULL, NULL, "export: the diagram alone, without the panels"},
+    {OPT_FORCE, "--force", NULL, NULL,
+     "export: write frames into a directory that holds other files"},
     {OPT_HELP, "--help", "-h", NULL, "show this help and exit"},
     {OPT_VERSION, "--version", "-V", NULL, "show the version and exit"},
 };
@@ -75,15 +105,33 @@ static int export_command(const cli_args *args, FILE *out, FILE *err);
 static int list_command(const cli_args *args, FILE *out, FILE *err);
 
 /* The outputs of `export`: at least one must be given. */
-static const unsigned export_outputs = OPT_MERMAID | OPT_CHROME;
+static const unsigned export_outputs =
+    OPT_MERMAID | OPT_CHROME | OPT_FRAMES | OPT_VIDEO | OPT_PNG | OPT_SVG;
+/* What tunes the picture outputs. */
+static const unsigned export_tuning = OPT_FPS | OPT_SIZE | OPT_THEME | OPT_STEP_MS | OPT_FROM |
+                                      OPT_TO | OPT_STEP | OPT_DIAGRAM | OPT_FORCE | OPT_FONT;
+
+/* Where cli_parse keeps the value of each picture option. */
+static const struct {
+  cli_option_id id; /* the option */
+  size_t offset;    /* its field in exp_args */
+} export_values[] = {
+    {OPT_FRAMES, offsetof(exp_args, frames)}, {OPT_VIDEO, offsetof(exp_args, video)},
+    {OPT_PNG, offsetof(exp_args, png)},       {OPT_SVG, offsetof(exp_args, svg)},
+    {OPT_FPS, offsetof(exp_args, fps)},       {OPT_SIZE, offsetof(exp_args, size)},
+    {OPT_THEME, offsetof(exp_args, theme)},   {OPT_STEP_MS, offsetof(exp_args, step_ms)},
+    {OPT_FROM, offsetof(exp_args, from)},     {OPT_TO, offsetof(exp_args, to)},
+    {OPT_STEP, offsetof(exp_args, step)},
+};
 
 static const cli_command commands[] = {
     {"run", "FILE", "run a scenario on the virtual clock and print its output as python3 would", 1,
      1, OPT_DISASM, run_command, 0},
     {"trace", "FILE", "run a scenario and print every scheduling event, one per line", 1, 1,
      OPT_JSON | OPT_LINES, trace_command, 0},
-    {"export", "FILE", "run a scenario and write its trace as the output options ask", 1, 1,
-     export_outputs, export_command, export_outputs},
+    {"export", "FILE",
+     "run a scenario and write its trace, frames, video, still or SVG as the options ask", 1, 1,
+     export_outputs | export_tuning, export_command, export_outputs},
     {"list", "", "print the bundled scenarios, each with its one-line lesson", 0, 0, 0,
      list_command, 0},
 };
@@ -189,6 +237,11 @@ cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
         args->mermaid = value;
       if (o->id == OPT_CHROME)
         args->chrome_trace = value;
+      for (size_t k = 0; k < sizeof export_values / sizeof export_values[0]; k++)
+        if (o->id == export_values[k].id)
+          *(const char **)(void *)((char *)&args->exp + export_values[k].offset) = value;
+      args->exp.diagram_only |= o->id == OPT_DIAGRAM;
+      args->exp.force |= o->id == OPT_FORCE;
       args->json |= o->id == OPT_JSON;
       args->lines |= o->id == OPT_LINES;
       args->disassemble |= o->id == OPT_DISASM;
@@ -432,10 +485,10 @@ static bool export_one(const trace *t, export_writer write, const char *what, co
   return ok;
 }
 
-/* Runs the scenario once into a trace, then writes every output the options name. The
+/* Runs the scenario once into a trace, then writes every trace output the options name. The
  * program's own output is in the trace (print events), not on stdout, which stays free for an
  * export written to '-'. */
-static int export_command(const cli_args *args, FILE *out, FILE *err) {
+static int export_traces(const cli_args *args, FILE *out, FILE *err) {
   if (args->mermaid != NULL && args->chrome_trace != NULL && strcmp(args->mermaid, "-") == 0 &&
       strcmp(args->chrome_trace, "-") == 0) {
     fprintf(err, "loopviz: only one export can go to stdout ('-')\n");
@@ -473,6 +526,58 @@ static int export_command(const cli_args *args, FILE *out, FILE *err) {
     ok &= export_one(t, traceout_chrome, "Chrome trace", args->chrome_trace, out, err);
   trace_free(t);
   return ok ? (int)st : CLI_EXIT_FAILURE;
+}
+
+/* Frames, video, still and SVG (render/export.h), with a progress bar when err is a terminal.
+ * Exit status: the run's (0, or 1 when the program stopped with an error, as for the traces), 2
+ * for a wrong option value, 130 after Ctrl-C, 1 for any other failure. */
+static int export_pictures(const cli_args *args, exp_options *eo, FILE *err) {
+  eo->font = args->font;
+  const char *columns = getenv("COLUMNS");
+  exp_terminal term = {err, columns != NULL ? atoi(columns) : 0, 0, false};
+  if (isatty(fileno(err))) {
+    eo->progress = exp_terminal_progress;
+    eo->progress_user = &term;
+  }
+  exp_result res;
+  char msg[1024];
+  exp_status st = exp_run(eo, args->operands[0], &res, msg, sizeof msg);
+  exp_terminal_end(&term);
+  if (st == EXP_OK)
+    return res.run_status;
+  fprintf(err, "loopviz: %s\n", msg);
+  return st == EXP_USAGE ? CLI_EXIT_USAGE : st == EXP_INTERRUPTED ? 130 : CLI_EXIT_FAILURE;
+}
+
+/* Checks every option before writing anything, then the traces, then the pictures. */
+static int export_command(const cli_args *args, FILE *out, FILE *err) {
+  exp_options eo;
+  exp_options_init(&eo);
+  bool pictures = exp_wanted(&args->exp);
+  char msg[512];
+  if (pictures && exp_options_from_args(&args->exp, &eo, msg, sizeof msg) != EXP_OK) {
+    fprintf(err, "loopviz: %s\n", msg);
+    print_usage(err);
+    return CLI_EXIT_USAGE;
+  }
+  const exp_args *x = &args->exp;
+  bool tuned = x->fps != NULL || x->size != NULL || x->theme != NULL || x->step_ms != NULL ||
+               x->from != NULL || x->to != NULL || x->step != NULL || x->diagram_only ||
+               x->force || args->font != NULL;
+  if (!pictures && tuned) {
+    fprintf(err, "loopviz: the picture options (--fps, --size, --theme, ...) need --frames, "
+                 "--video, --png or --svg\n");
+    print_usage(err);
+    return CLI_EXIT_USAGE;
+  }
+  int status = CLI_EXIT_OK;
+  if (args->mermaid != NULL || args->chrome_trace != NULL) {
+    status = export_traces(args, out, err);
+    if (!pictures || (status != CLI_EXIT_OK && status != (int)SIM_ERROR))
+      return status;
+  }
+  int pst = export_pictures(args, &eo, err);
+  return pst != CLI_EXIT_OK ? pst : status;
 }
 
 /* ---- list -------------------------------------------------------------------------------- */

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "export.h"
+
 enum {
   CLI_EXIT_OK = 0,      /* success */
   CLI_EXIT_FAILURE = 1, /* the command ran and failed (no display, no font, ...) */
@@ -38,6 +40,7 @@ typedef struct cli_args {
   bool disassemble;           /* --disassemble */
   const char *mermaid;        /* export: --mermaid OUT ("-" for stdout), or NULL */
   const char *chrome_trace;   /* export: --chrome-trace OUT ("-" for stdout), or NULL */
+  exp_args exp;               /* export: the picture options (frames, video, png, svg, ...) */
   char error[256];            /* for CLI_USAGE: what was wrong, one line */
 } cli_args;
 
