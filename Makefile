@@ -1,7 +1,8 @@
 # loopviz: the two commands of the README, and their helpers. CMake does the real work.
 
 PACKAGES := build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
-            libfontconfig-dev libcmocka-dev fonts-dejavu-core python3 xvfb xauth xdotool ffmpeg
+            libfontconfig-dev libcmocka-dev fonts-dejavu-core python3 xvfb xauth xdotool ffmpeg \
+            librsvg2-bin
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 JOBS := 2
 

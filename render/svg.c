@@ -224,14 +224,25 @@ static void stroke_rect(writer *w, const scene_cmd *k, float radius) {
   put(w, "/>\n");
 }
 
+/* Axis-aligned lines are snapped as sdlr snaps them: a whole number of pixels wide, on whole
+ * pixels, so a hairline is one crisp row rather than two half-grey ones, and it lands on the very
+ * row the PNG shows (which matters at a clip's edge). */
 static void line(writer *w, const scene_cmd *k, bool dashed) {
+  float x0 = k->x0, y0 = k->y0, x1 = k->x1, y1 = k->y1, sw = stroke_w(k);
+  if (x0 == x1 || y0 == y1) {
+    sw = roundf(sw);
+    if (x0 == x1)
+      x0 = x1 = floorf(x0 - sw / 2 + 0.5f) + sw / 2;
+    else
+      y0 = y1 = floorf(y0 - sw / 2 + 0.5f) + sw / 2;
+  }
   put(w, "<line");
-  attr_num(w, "x1", k->x0);
-  attr_num(w, "y1", k->y0);
-  attr_num(w, "x2", k->x1);
-  attr_num(w, "y2", k->y1);
+  attr_num(w, "x1", x0);
+  attr_num(w, "y1", y0);
+  attr_num(w, "x2", x1);
+  attr_num(w, "y2", y1);
   paint(w, "stroke", k->color);
-  attr_num(w, "stroke-width", stroke_w(k));
+  attr_num(w, "stroke-width", sw);
   if (dashed) {
     put(w, " stroke-dasharray=\"");
     num(w, k->dash > 1 ? k->dash : 1, 2);

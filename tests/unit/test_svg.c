@@ -65,13 +65,24 @@ static void test_escape(void **state) {
   const char *ok = "\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80";
   assert_string_equal(escape(&b, ok, strlen(ok)), ok);
   /* a stray byte, an overlong NUL, a surrogate, a truncated sequence: each one U+FFFD */
-  assert_string_equal(escape(&b, "a\xff" "b", 3), "a\xef\xbf\xbd" "b");
+  assert_string_equal(escape(&b,
+                             "a\xff"
+                             "b",
+                             3),
+                      "a\xef\xbf\xbd"
+                      "b");
   assert_string_equal(escape(&b, "\xc0\x80", 2), "\xef\xbf\xbd\xef\xbf\xbd");
   assert_string_equal(escape(&b, "\xed\xa0\x80", 3), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
   assert_string_equal(escape(&b, "x\xe2\x86", 3), "x\xef\xbf\xbd\xef\xbf\xbd");
   /* controls XML 1.0 forbids, and a NUL inside the range; tab and newline stay */
-  assert_string_equal(escape(&b, "a\x01\x1b" "b", 4), "a\xef\xbf\xbd\xef\xbf\xbd" "b");
-  assert_string_equal(escape(&b, "a\0b", 3), "a\xef\xbf\xbd" "b");
+  assert_string_equal(escape(&b,
+                             "a\x01\x1b"
+                             "b",
+                             4),
+                      "a\xef\xbf\xbd\xef\xbf\xbd"
+                      "b");
+  assert_string_equal(escape(&b, "a\0b", 3), "a\xef\xbf\xbd"
+                                             "b");
   assert_string_equal(escape(&b, "\t\n", 2), "\t\n");
   /* U+FFFE is not an XML character */
   assert_string_equal(escape(&b, "\xef\xbf\xbe", 3), "\xef\xbf\xbd");
@@ -150,7 +161,8 @@ static void test_shapes(void **state) {
   assert_non_null(strstr(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "));
   assert_non_null(strstr(s, "width=\"200\" height=\"100\" viewBox=\"0 0 200 100\""));
   assert_non_null(strstr(s, "<title>a &lt;title&gt;</title>"));
-  assert_non_null(strstr(s, "<rect x=\"10\" y=\"20\" width=\"20.5\" height=\"20\" fill=\"#ff0000\"/>"));
+  assert_non_null(
+      strstr(s, "<rect x=\"10\" y=\"20\" width=\"20.5\" height=\"20\" fill=\"#ff0000\"/>"));
   /* an outline lies inside its corners, as sdlr draws it; translucent colours carry opacity */
   assert_non_null(strstr(s, "<rect x=\"1\" y=\"1\" width=\"98\" height=\"48\" fill=\"none\" "
                             "stroke=\"#0000ff\" stroke-opacity=\"0.502\" stroke-width=\"2\"/>"));
