@@ -349,8 +349,8 @@ static char *slurp(const char *path, size_t *len) {
 
 static void test_shipped_themes_are_complete(void **state) {
   (void)state;
-  static const char *const names[] = {"light", "dark"};
-  for (size_t i = 0; i < 2; i++) {
+  static const char *const names[] = {"light", "dark", "classroom"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     char path[512], err[256] = "";
     snprintf(path, sizeof path, "%s/assets/themes/%s.theme", LOOPVIZ_SOURCE_DIR, names[i]);
     size_t len = 0, set = 0;
