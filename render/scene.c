@@ -1456,3 +1456,24 @@ float scene_stop_ms(const layout_diagram *d, const theme *t, size_t k) {
   float ms = rows * t->row_ms;
   return ms > t->step_ms ? ms : t->step_ms;
 }
+
+/* ---- overlays ------------------------------------------------------------------------------- */
+
+void scene_add_fill(scene_list *l, float x, float y, float w, float h, float radius,
+                    theme_color c) {
+  ctx k;
+  memset(&k, 0, sizeof k);
+  k.l = l;
+  if (radius > 0)
+    round_rect(&k, x, y, w, h, radius, c, (theme_color){0, 0, 0, 0}, 0);
+  else
+    fill_rect(&k, x, y, w, h, c);
+}
+
+void scene_add_text(scene_list *l, layout_face face, int size, float x, float y, theme_color c,
+                    const char *s) {
+  ctx k;
+  memset(&k, 0, sizeof k);
+  k.l = l;
+  textn(&k, face, size, x, y, c, s, strlen(s));
+}

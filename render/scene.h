@@ -102,6 +102,14 @@ bool scene_list_equal(const scene_list *a, const scene_list *b);
 /* The text of a SC_TEXT command (not NUL-terminated: c->len bytes). */
 const char *scene_cmd_text(const scene_list *l, const scene_cmd *c);
 
+/* Appends a filled rectangle (rounded when radius > 0) at (x, y), w by h pixels: overlays a
+ * window draws over a frame. */
+void scene_add_fill(scene_list *l, float x, float y, float w, float h, float radius,
+                    theme_color c);
+/* Appends text s with its top-left corner at (x, y). */
+void scene_add_text(scene_list *l, layout_face face, int size, float x, float y, theme_color c,
+                    const char *s);
+
 /* Clears out and fills it with the frame. Returns false when memory ran out. */
 bool scene_build(const scene_input *in, scene_list *out);
 
