@@ -3,6 +3,8 @@
  * Sizes in the theme are points. The view's scale is the display's pixel density (HiDPI), times
  * a fit factor that grows the whole picture on windows larger than the theme's design size (and
  * shrinks it a little on smaller ones), so 1024x640 and 2560x1440 both look composed. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "app.h"
 
 #include "fmt.h"
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Playback speeds, slowest first; + and - move through them. */
 static const float speeds[] = {0.25f, 0.5f, 1.0f, 1.5f, 2.0f, 3.0f, 4.0f};
@@ -35,6 +38,53 @@ static const uint64_t app_max_memory = 512ull << 20;
 
 static const char default_theme[] = "light";
 
+/* T cycles through these, in this order. */
+static const char *const cycle_themes[] = {"light", "dark", "classroom"};
+enum { THEME_CYCLE = sizeof cycle_themes / sizeof cycle_themes[0] };
+
+/* Zoom (Ctrl + and Ctrl -) multiplies the view's scale by a power of this step, within the
+ * bounds; Ctrl 0 returns to 1. */
+static const float zoom_step = 1.25f;
+static const float zoom_min = 0.4f;
+static const float zoom_max = 4.0f;
+
+/* How often the scenario file is checked for changes, and how long the first start's hint
+ * stays (it also goes at the first key). */
+static const uint64_t poll_ms = 500;
+static const uint64_t hint_ms = 8000;
+
+/* The help overlay: every key, and what it does. */
+static const char *const help_lines[][2] = {
+    {"Right, PageDown", "next step"},
+    {"Left, PageUp", "previous step"},
+    {"Space", "play / pause"},
+    {"Home, End", "first / last step"},
+    {"+, -", "faster / slower playback"},
+    {"Up, Down, wheel", "scroll the diagram (drag to pan)"},
+    {"L", "loop steps / line steps"},
+    {"T", "theme: light, dark, classroom"},
+    {"Ctrl +, Ctrl -, Ctrl 0", "zoom in, out, back to 100%"},
+    {"F, F11", "fullscreen (Esc leaves it)"},
+    {"B, .", "blank the screen / bring it back"},
+    {"? or H", "this help"},
+    {"drop a .py file", "open it; saved edits reload by themselves"},
+    {"q", "quit"},
+};
+enum { HELP_LINES = sizeof help_lines / sizeof help_lines[0] };
+
+static const char hint_text[] =
+    "Right or PageDown: next step   \xc2\xb7   ? or H: every key   \xc2\xb7   T: theme   \xc2\xb7   F: "
+    "fullscreen";
+
+/* One run of the scenario: what the simulator produced and the diagram laid out from it. */
+typedef struct app_run_data {
+  trace *trace;                /* the run */
+  layout_diagram *diagram;     /* the run as a sequence diagram */
+  fmt_buf out;                 /* what the program printed */
+  fmt_buf err;                 /* tracebacks and warnings */
+  char error[APP_ERROR_BYTES]; /* why the run is not as it should be; empty when fine */
+} app_run_data;
+
 struct app {
   SDL_Window *window;                 /* the one window */
   SDL_Renderer *renderer;             /* its renderer */
@@ -42,11 +92,20 @@ struct app {
   char font_store[FACE__COUNT][4096]; /* font files */
   sdlr_fonts fonts;                   /* pointers into font_store */
   theme theme;                        /* colours, sizes, durations */
-  trace *trace;                       /* the run */
-  layout_diagram *diagram;            /* the run as a sequence diagram */
-  fmt_buf out;                        /* what the program printed */
-  fmt_buf err;                        /* tracebacks and warnings */
-  char error[APP_ERROR_BYTES];        /* why the run is not as it should be; empty when fine */
+  app_run_data run;                   /* the run shown */
+  char path[PATHS_MAX];               /* the scenario file */
+  bool have_stat;                     /* mtime and size below are known */
+  struct timespec mtime;              /* the file's modification time when last run */
+  long long fsize;                    /* its size then */
+  uint64_t next_poll;                 /* when to look at the file again, ms */
+  char reload_error[APP_ERROR_BYTES]; /* the edited file fails: shown over the last good run */
+  layout_grain grain;                 /* what a step is: loop steps or line steps */
+  float zoom;                         /* Ctrl + / Ctrl -: multiplies the view's scale */
+  bool fullscreen;                    /* F: the window covers the display */
+  bool blank;                         /* B: the screen is black */
+  bool help;                          /* ?: the overlay of keys is shown */
+  bool hint;                          /* the first start's one-line hint is shown */
+  uint64_t hint_until;                /* when the hint goes by itself, ms */
   scene_list list;                    /* the last frame */
   size_t stop;                        /* playhead: the stop shown */
   float fraction;                     /* playhead: how much of its animation is shown */
@@ -67,13 +126,27 @@ struct app {
 /* ---- running the scenario ---------------------------------------------------------------- */
 
 static void capture_out(void *user, const char *text, size_t len) {
-  app *a = user;
-  fmt_buf_append(&a->out, text, len);
+  app_run_data *r = user;
+  fmt_buf_append(&r->out, text, len);
 }
 
 static void capture_err(void *user, const char *text, size_t len) {
-  app *a = user;
-  fmt_buf_append(&a->err, text, len);
+  app_run_data *r = user;
+  fmt_buf_append(&r->err, text, len);
+}
+
+static void run_init(app_run_data *r) {
+  memset(r, 0, sizeof *r);
+  fmt_buf_init(&r->out);
+  fmt_buf_init(&r->err);
+}
+
+static void run_free(app_run_data *r) {
+  layout_free(r->diagram);
+  trace_free(r->trace);
+  fmt_buf_free(&r->out);
+  fmt_buf_free(&r->err);
+  memset(r, 0, sizeof *r);
 }
 
 /* The last non-blank line of the error output: "ValueError: boom", "SyntaxError: ...". */
@@ -89,9 +162,21 @@ static void last_line(const char *s, char *out, size_t cap) {
   snprintf(out, cap, "%.*s", (int)(end - start), start);
 }
 
-static bool load(app *a, const char *path, char *err, size_t cap) {
-  a->trace = trace_new(true);
-  if (a->trace == NULL) {
+/* Lays r's trace out at the app's theme and grain, replacing r's diagram. */
+static bool lay_out(const app *a, app_run_data *r) {
+  layout_options lo = {&a->theme, sdlr_measure, a->backend, a->grain};
+  layout_diagram *d = NULL;
+  if (layout_build(r->trace, &lo, &d) != LAYOUT_OK)
+    return false;
+  layout_free(r->diagram);
+  r->diagram = d;
+  return true;
+}
+
+/* Runs the scenario at path into r (initialised by run_init). False only when memory ran out. */
+static bool load(app *a, app_run_data *r, const char *path, char *err, size_t cap) {
+  r->trace = trace_new(true);
+  if (r->trace == NULL) {
     snprintf(err, cap, "out of memory");
     return false;
   }
@@ -99,28 +184,37 @@ static bool load(app *a, const char *path, char *err, size_t cap) {
   sim_options_init(&o);
   o.out = capture_out;
   o.err = capture_err;
-  o.user = a;
-  o.trace = a->trace;
+  o.user = r;
+  o.trace = r->trace;
   o.limits.max_instructions = app_max_instructions;
   o.limits.max_memory = app_max_memory;
   errno = 0;
   sim_status st = sim_run_file(&o, path);
   int saved = errno;
   char line[APP_ERROR_BYTES / 2];
-  last_line(fmt_buf_str(&a->err), line, sizeof line);
+  last_line(fmt_buf_str(&r->err), line, sizeof line);
   if (st == SIM_IO_ERROR)
-    snprintf(a->error, sizeof a->error, "cannot read %.400s: %s", path,
+    snprintf(r->error, sizeof r->error, "cannot read %.400s: %s", path,
              line[0] != '\0' ? line
              : saved != 0    ? strerror(saved)
                              : "read error");
   else if (st == SIM_ERROR)
-    snprintf(a->error, sizeof a->error, "The program stopped with an error: %s",
+    snprintf(r->error, sizeof r->error, "The program stopped with an error: %s",
              line[0] != '\0' ? line : "see the console");
-  layout_options lo = {&a->theme, sdlr_measure, a->backend, GRAIN_LOOP};
-  if (layout_build(a->trace, &lo, &a->diagram) != LAYOUT_OK) {
+  if (!lay_out(a, r)) {
     snprintf(err, cap, "out of memory");
     return false;
   }
+  return true;
+}
+
+/* Reads the scenario file's modification time and size; false when it cannot be read. */
+static bool file_stamp(const char *path, struct timespec *mtime, long long *size) {
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return false;
+  *mtime = st.st_mtim;
+  *size = (long long)st.st_size;
   return true;
 }
 
@@ -143,19 +237,108 @@ static void make_view(const app *a, scene_view *v) {
   float fit = fw < fh ? fw : fh;
   float lo = t->fit_min / 100.0f, hi = t->fit_max / 100.0f;
   fit = fit < lo ? lo : fit > hi ? hi : fit;
-  v->scale = density(a) * fit;
+  v->scale = density(a) * fit * a->zoom;
   v->scroll_x = a->scroll_x;
   v->scroll_y = a->scroll_y;
   v->follow = a->follow;
   v->diagram_only = false;
   v->playing = a->playing;
   v->speed = speeds[a->speed];
-  v->error = a->error[0] != '\0' ? a->error : NULL;
-  v->err_text = fmt_buf_str(&a->err);
+  v->error = a->run.error[0] != '\0' ? a->run.error : NULL;
+  v->err_text = fmt_buf_str(&a->run.err);
 }
 
 static void make_input(const app *a, const scene_view *v, scene_input *in) {
-  *in = (scene_input){a->diagram, a->stop, a->fraction, v, &a->theme, sdlr_measure, a->backend};
+  *in = (scene_input){a->run.diagram, a->stop, a->fraction, v, &a->theme, sdlr_measure, a->backend};
+}
+
+/* Every key, in two columns, in a box centred on the output: as large as the caption's type, or
+ * smaller when the window is too small for that. */
+static void help_overlay(app *a, const scene_view *v) {
+  const theme *t = &a->theme;
+  float s = v->scale, pad = t->pad * s;
+  int size = (int)(t->caption_pt * s + 0.5f);
+  float kw = 0, dw = 0, lh = 0, gap = 0, bw = 0, bh = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    kw = dw = lh = 0;
+    for (int i = 0; i < HELP_LINES; i++) {
+      float w = 0, h = 0;
+      sdlr_measure(a->backend, FACE_SANS_BOLD, (float)size, help_lines[i][0],
+                   strlen(help_lines[i][0]), &w, &h);
+      kw = w > kw ? w : kw;
+      lh = h > lh ? h : lh;
+      sdlr_measure(a->backend, FACE_SANS, (float)size, help_lines[i][1], strlen(help_lines[i][1]),
+                   &w, &h);
+      dw = w > dw ? w : dw;
+    }
+    gap = 3 * pad;
+    bw = kw + gap + dw + 4 * pad;
+    bh = (float)HELP_LINES * lh + 4 * pad;
+    float fw = (float)v->w * 0.94f / bw, fh = (float)v->h * 0.94f / bh;
+    float f = fw < fh ? fw : fh;
+    if (f >= 1.0f)
+      break;
+    size = (int)((float)size * f);
+  }
+  float x = ((float)v->w - bw) / 2, y = ((float)v->h - bh) / 2;
+  scene_add_fill(&a->list, 0, 0, (float)v->w, (float)v->h, 0, theme_fade(t->background, 0.8f));
+  scene_add_fill(&a->list, x, y, bw, bh, t->radius * s, t->panel_border);
+  float bd = t->line_w * s * 2;
+  scene_add_fill(&a->list, x + bd, y + bd, bw - 2 * bd, bh - 2 * bd, t->radius * s, t->panel);
+  for (int i = 0; i < HELP_LINES; i++) {
+    float ly = y + 2 * pad + (float)i * lh;
+    scene_add_text(&a->list, FACE_SANS_BOLD, size, x + 2 * pad, ly, t->text, help_lines[i][0]);
+    scene_add_text(&a->list, FACE_SANS, size, x + 2 * pad + kw + gap, ly, t->text_dim,
+                   help_lines[i][1]);
+  }
+}
+
+/* What covers the frame: the blank screen, a failing edit's error, the help, the first hint. */
+static void overlays(app *a, const scene_view *v) {
+  const theme *t = &a->theme;
+  float s = v->scale, pad = t->pad * s;
+  if (a->blank) {
+    scene_list_clear(&a->list);
+    scene_add_fill(&a->list, 0, 0, (float)v->w, (float)v->h, 0, (theme_color){0, 0, 0, 0xff});
+    return;
+  }
+  if (a->reload_error[0] != '\0') {
+    /* over the caption band, so the diagram below stays the last good one */
+    scene_input in;
+    make_input(a, v, &in);
+    scene_panels p;
+    scene_layout_panels(&in, &p);
+    scene_rect r = p.caption;
+    int size = (int)(t->caption_pt * s + 0.5f), small = (int)(t->info_pt * s + 0.5f);
+    scene_add_fill(&a->list, r.x, r.y, r.w, r.h, t->radius * s, t->error);
+    float bd = t->line_w * s * 2;
+    scene_add_fill(&a->list, r.x + bd, r.y + bd, r.w - 2 * bd, r.h - 2 * bd, t->radius * s,
+                   t->error_bg);
+    scene_add_text(&a->list, FACE_SANS_BOLD, size, r.x + 2 * pad, r.y + pad, t->error,
+                   a->reload_error);
+    float w = 0, h = 0;
+    sdlr_measure(a->backend, FACE_SANS_BOLD, (float)size, "Ag", 2, &w, &h);
+    scene_add_text(&a->list, FACE_SANS, small, r.x + 2 * pad, r.y + pad + h, t->text,
+                   "Below: the last run that worked. Save the file again once it is fixed.");
+  }
+  if (a->help) {
+    help_overlay(a, v);
+    return;
+  }
+  if (a->hint) {
+    /* inverted, at the foot of the diagram panel, where it covers the least */
+    scene_input in;
+    make_input(a, v, &in);
+    scene_panels p;
+    scene_layout_panels(&in, &p);
+    int size = (int)(t->info_pt * 1.3f * s + 0.5f);
+    float w = 0, h = 0;
+    sdlr_measure(a->backend, FACE_SANS_BOLD, (float)size, hint_text, strlen(hint_text), &w, &h);
+    float bw = w + 4 * pad, bh = h + 2 * pad;
+    float x = p.diagram.x + (p.diagram.w - bw) / 2, y = p.diagram.y + p.diagram.h - bh - 2 * pad;
+    scene_add_fill(&a->list, x, y, bw, bh, t->radius * s, t->text);
+    scene_add_text(&a->list, FACE_SANS_BOLD, size, x + 2 * pad, y + pad, t->panel, hint_text);
+  }
 }
 
 void app_draw(app *a) {
@@ -164,6 +347,7 @@ void app_draw(app *a) {
   make_view(a, &v);
   make_input(a, &v, &in);
   scene_build(&in, &a->list);
+  overlays(a, &v);
   SDL_SetRenderDrawColor(a->renderer, 0, 0, 0, 0xff);
   SDL_RenderClear(a->renderer);
   sdlr_draw(a->backend, &a->list);
@@ -174,7 +358,7 @@ void app_draw(app *a) {
 /* ---- playback ----------------------------------------------------------------------------- */
 
 static void go_to(app *a, size_t stop, bool animate) {
-  size_t last = a->diagram->nstops - 1;
+  size_t last = a->run.diagram->nstops - 1;
   a->stop = stop > last ? last : stop;
   a->fraction = animate ? 0.0f : 1.0f;
   a->animating = animate;
@@ -186,7 +370,7 @@ static void go_to(app *a, size_t stop, bool animate) {
 }
 
 static void step_forward(app *a) {
-  if (a->stop + 1 < a->diagram->nstops)
+  if (a->stop + 1 < a->run.diagram->nstops)
     go_to(a, a->stop + 1, true);
 }
 
@@ -199,7 +383,7 @@ static void step_back(app *a) {
 
 static void toggle_play(app *a) {
   a->playing = !a->playing;
-  if (a->playing && a->stop + 1 >= a->diagram->nstops)
+  if (a->playing && a->stop + 1 >= a->run.diagram->nstops)
     go_to(a, 0, false); /* playing from the end starts over */
   a->hold_start = SDL_GetTicks64();
   a->dirty = true;
@@ -211,17 +395,24 @@ static void change_speed(app *a, int by) {
     return;
   /* keep the animation where it is: restart its clock at the same fraction */
   uint64_t now = SDL_GetTicks64();
-  float new_ms = scene_stop_ms(a->diagram, &a->theme, a->stop) / speeds[s];
+  float new_ms = scene_stop_ms(a->run.diagram, &a->theme, a->stop) / speeds[s];
   if (a->animating)
     a->anim_start = now - (uint64_t)(a->fraction * new_ms);
   a->speed = s;
   a->dirty = true;
 }
 
+static void poll_file(app *a, uint64_t now);
+
 bool app_update(app *a, uint64_t now) {
+  poll_file(a, now);
+  if (a->hint && now >= a->hint_until) {
+    a->hint = false;
+    a->dirty = true;
+  }
   float speed = speeds[a->speed];
   if (a->animating) {
-    float ms = scene_stop_ms(a->diagram, &a->theme, a->stop) / speed;
+    float ms = scene_stop_ms(a->run.diagram, &a->theme, a->stop) / speed;
     float f = now > a->anim_start ? (float)(now - a->anim_start) / ms : 0.0f;
     if (f >= 1.0f) {
       f = 1.0f;
@@ -232,7 +423,7 @@ bool app_update(app *a, uint64_t now) {
     a->dirty = true;
   }
   if (a->playing && !a->animating) {
-    if (a->stop + 1 >= a->diagram->nstops) {
+    if (a->stop + 1 >= a->run.diagram->nstops) {
       a->playing = false;
       a->dirty = true;
     } else if ((float)(now - a->hold_start) >= a->theme.dwell_ms / speed) {
@@ -241,6 +432,103 @@ bool app_update(app *a, uint64_t now) {
     }
   }
   return a->animating || a->playing;
+}
+
+/* ---- theme, granularity, reloading -------------------------------------------------------- */
+
+/* The stop of the current diagram that shows the same point of the run as event_end: the last
+ * stop whose events do not go past it. */
+static size_t stop_for_events(const layout_diagram *d, uint32_t event_end) {
+  size_t k = 0;
+  while (k + 1 < d->nstops && d->stops[k + 1].event_end <= event_end)
+    k++;
+  return k;
+}
+
+/* Lays the run out again (a new theme or grain), keeping the playhead at the same point. */
+static void relayout(app *a) {
+  uint32_t at = a->run.diagram->stops[a->stop].event_end;
+  if (!lay_out(a, &a->run))
+    return; /* out of memory: the old diagram stays */
+  go_to(a, stop_for_events(a->run.diagram, at), false);
+}
+
+static void load_theme(app *a, const char *name);
+
+static void next_theme(app *a) {
+  int k = 0;
+  while (k < THEME_CYCLE && strcmp(cycle_themes[k], a->theme.name) != 0)
+    k++;
+  load_theme(a, cycle_themes[k < THEME_CYCLE ? (k + 1) % THEME_CYCLE : 0]);
+  relayout(a);
+}
+
+static void toggle_grain(app *a) {
+  a->grain = a->grain == GRAIN_LOOP ? GRAIN_LINE : GRAIN_LOOP;
+  relayout(a);
+}
+
+static void set_title(app *a) {
+  const char *slash = strrchr(a->path, '/');
+  char title[PATHS_MAX + 16];
+  snprintf(title, sizeof title, "loopviz \xe2\x80\x94 %s", slash != NULL ? slash + 1 : a->path);
+  SDL_SetWindowTitle(a->window, title);
+}
+
+/* Runs the scenario file again. A run that fails while the shown one did not is not shown: its
+ * error is, over the last good diagram, until the file is fixed. Otherwise the new run replaces
+ * the old and the playhead stays at the same step, or the last one. fresh_start (a newly opened
+ * file) always replaces and starts at the first step. */
+static void reload(app *a, bool fresh_start) {
+  a->have_stat = file_stamp(a->path, &a->mtime, &a->fsize);
+  app_run_data r;
+  run_init(&r);
+  char err[64];
+  if (!load(a, &r, a->path, err, sizeof err)) {
+    run_free(&r);
+    snprintf(a->reload_error, sizeof a->reload_error, "out of memory while reloading");
+    a->dirty = true;
+    return;
+  }
+  if (!fresh_start && r.error[0] != '\0' && a->run.error[0] == '\0') {
+    snprintf(a->reload_error, sizeof a->reload_error, "%s", r.error);
+    run_free(&r);
+    a->dirty = true;
+    return;
+  }
+  size_t stop = fresh_start ? 0 : a->stop;
+  run_free(&a->run);
+  a->run = r;
+  a->reload_error[0] = '\0';
+  a->playing = false;
+  go_to(a, stop, false);
+}
+
+/* Reruns the scenario when its file changed since the last run. */
+static void poll_file(app *a, uint64_t now) {
+  if (now < a->next_poll)
+    return;
+  a->next_poll = now + poll_ms;
+  struct timespec m;
+  long long size = 0;
+  if (!file_stamp(a->path, &m, &size))
+    return; /* an editor replacing the file: look again at the next poll */
+  if (a->have_stat && m.tv_sec == a->mtime.tv_sec && m.tv_nsec == a->mtime.tv_nsec &&
+      size == a->fsize)
+    return;
+  reload(a, false);
+}
+
+static void open_file(app *a, const char *path) {
+  size_t n = strlen(path);
+  if (n < 3 || strcmp(path + n - 3, ".py") != 0) {
+    snprintf(a->reload_error, sizeof a->reload_error, "%.400s is not a Python file (.py)", path);
+    a->dirty = true;
+    return;
+  }
+  snprintf(a->path, sizeof a->path, "%s", path);
+  set_title(a);
+  reload(a, true);
 }
 
 /* ---- scrolling and the mouse -------------------------------------------------------------- */
@@ -337,10 +625,85 @@ static void wheel(app *a, const SDL_MouseWheelEvent *w) {
 
 /* ---- events ------------------------------------------------------------------------------- */
 
+static void zoom(app *a, int dir) {
+  float z = dir == 0 ? 1.0f : dir > 0 ? a->zoom * zoom_step : a->zoom / zoom_step;
+  a->zoom = z < zoom_min ? zoom_min : z > zoom_max ? zoom_max : z;
+  a->dirty = true;
+}
+
+static void set_fullscreen(app *a, bool on) {
+  if (SDL_SetWindowFullscreen(a->window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) == 0)
+    a->fullscreen = on;
+  a->dirty = true;
+}
+
+/* Ctrl with + - 0 zooms; returns false when the key is not one of those. */
+static bool zoom_key(app *a, SDL_Keycode sym) {
+  switch (sym) {
+  case SDLK_PLUS:
+  case SDLK_KP_PLUS:
+  case SDLK_EQUALS:
+    zoom(a, 1);
+    return true;
+  case SDLK_MINUS:
+  case SDLK_KP_MINUS:
+    zoom(a, -1);
+    return true;
+  case SDLK_0:
+  case SDLK_KP_0:
+    zoom(a, 0);
+    return true;
+  default:
+    return false;
+  }
+}
+
 static bool handle_key(app *a, const SDL_KeyboardEvent *k) {
-  switch (k->keysym.sym) {
+  SDL_Keycode sym = k->keysym.sym;
+  if (a->hint) {
+    a->hint = false;
+    a->dirty = true;
+  }
+  if ((k->keysym.mod & KMOD_CTRL) && zoom_key(a, sym))
+    return true;
+  if (a->blank && sym != SDLK_b && sym != SDLK_PERIOD && sym != SDLK_q)
+    return true; /* a blank screen stays blank until B or . brings it back */
+  switch (sym) {
   case SDLK_q:
     return false;
+  case SDLK_f:
+  case SDLK_F11:
+    set_fullscreen(a, !a->fullscreen);
+    break;
+  case SDLK_ESCAPE:
+    if (a->help)
+      a->help = false;
+    else if (a->fullscreen)
+      set_fullscreen(a, false);
+    a->dirty = true;
+    break;
+  case SDLK_b:
+  case SDLK_PERIOD:
+    a->blank = !a->blank;
+    a->dirty = true;
+    break;
+  case SDLK_h:
+  case SDLK_QUESTION:
+    a->help = !a->help;
+    a->dirty = true;
+    break;
+  case SDLK_SLASH:
+    if (k->keysym.mod & KMOD_SHIFT) {
+      a->help = !a->help;
+      a->dirty = true;
+    }
+    break;
+  case SDLK_t:
+    next_theme(a);
+    break;
+  case SDLK_l:
+    toggle_grain(a);
+    break;
   case SDLK_RIGHT:
   case SDLK_PAGEDOWN:
     step_forward(a);
@@ -356,7 +719,7 @@ static bool handle_key(app *a, const SDL_KeyboardEvent *k) {
     go_to(a, 0, false);
     break;
   case SDLK_END:
-    go_to(a, a->diagram->nstops - 1, false);
+    go_to(a, a->run.diagram->nstops - 1, false);
     break;
   case SDLK_PLUS:
   case SDLK_KP_PLUS:
@@ -385,6 +748,12 @@ bool app_handle_event(app *a, const SDL_Event *ev) {
     return false;
   case SDL_KEYDOWN:
     return handle_key(a, &ev->key);
+  case SDL_DROPFILE:
+    if (ev->drop.file != NULL) {
+      open_file(a, ev->drop.file);
+      SDL_free(ev->drop.file);
+    }
+    return true;
   case SDL_MOUSEWHEEL:
     wheel(a, &ev->wheel);
     return true;
@@ -431,7 +800,7 @@ void app_run(app *a) {
       uint64_t now = SDL_GetTicks64(), since = now - last_frame;
       got = SDL_WaitEventTimeout(&ev, since >= frame ? 0 : (int)(frame - since));
     } else {
-      got = SDL_WaitEvent(&ev);
+      got = SDL_WaitEventTimeout(&ev, (int)poll_ms); /* wake to look at the scenario file */
     }
     if (got) {
       if (!app_handle_event(a, &ev))
@@ -486,12 +855,12 @@ static void load_theme(app *a, const char *name) {
   if (paths_data_dir(data, sizeof data) != PATHS_OK) {
     theme_defaults(&a->theme);
     if (name != NULL)
-      fmt_buf_appendf(&a->err, "loopviz: theme %s: no data directory; the built-in theme is used\n",
+      fmt_buf_appendf(&a->run.err, "loopviz: theme %s: no data directory; the built-in theme is used\n",
                       name);
     return;
   }
   if (theme_load(&a->theme, data, want, msg, sizeof msg) != THEME_OK)
-    fmt_buf_appendf(&a->err, "loopviz: %s; the built-in theme is used\n", msg);
+    fmt_buf_appendf(&a->run.err, "loopviz: %s; the built-in theme is used\n", msg);
 }
 
 /* The window's size in points: the asked or the theme's, within the display's usable area. */
@@ -523,8 +892,9 @@ app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **o
     snprintf(err, cap, "out of memory");
     return APP_NO_MEMORY;
   }
-  fmt_buf_init(&a->out);
-  fmt_buf_init(&a->err);
+  run_init(&a->run);
+  a->zoom = 1.0f;
+  a->grain = GRAIN_LOOP;
   scene_list_init(&a->list);
   a->speed = SPEED_DEFAULT;
   a->follow = true;
@@ -540,8 +910,8 @@ app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **o
   }
   if (SDL_Init(SDL_INIT_VIDEO) != 0) {
     snprintf(err, cap, "no display available (SDL: %s)", SDL_GetError());
-    fmt_buf_free(&a->out);
-    fmt_buf_free(&a->err);
+    fmt_buf_free(&a->run.out);
+    fmt_buf_free(&a->run.err);
     free(a);
     return APP_NO_DISPLAY;
   }
@@ -568,12 +938,13 @@ app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **o
                                   : APP_SDL_ERROR;
   }
   set_icon(a, cfg->icon);
-  const char *slash = strrchr(cfg->scenario, '/');
-  char title[PATHS_MAX];
-  snprintf(title, sizeof title, "loopviz \xe2\x80\x94 %s",
-           slash != NULL ? slash + 1 : cfg->scenario);
-  SDL_SetWindowTitle(a->window, title);
-  if (!load(a, cfg->scenario, err, cap)) {
+  snprintf(a->path, sizeof a->path, "%s", cfg->scenario);
+  set_title(a);
+  a->have_stat = file_stamp(a->path, &a->mtime, &a->fsize);
+  a->hint = true;
+  a->hint_until = SDL_GetTicks64() + hint_ms;
+  a->next_poll = SDL_GetTicks64() + poll_ms;
+  if (!load(a, &a->run, cfg->scenario, err, cap)) {
     app_close(a);
     return APP_NO_MEMORY;
   }
@@ -583,18 +954,29 @@ app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **o
   return APP_OK;
 }
 
-const char *app_error(const app *a) { return a->error[0] != '\0' ? a->error : NULL; }
-const char *app_output(const app *a) { return fmt_buf_str(&a->out); }
-const char *app_messages(const app *a) { return fmt_buf_str(&a->err); }
+const char *app_error(const app *a) { return a->run.error[0] != '\0' ? a->run.error : NULL; }
+const char *app_output(const app *a) { return fmt_buf_str(&a->run.out); }
+const char *app_messages(const app *a) { return fmt_buf_str(&a->run.err); }
 size_t app_stop(const app *a) { return a->stop; }
-size_t app_stop_count(const app *a) { return a->diagram->nstops; }
+size_t app_stop_count(const app *a) { return a->run.diagram->nstops; }
 float app_fraction(const app *a) { return a->fraction; }
 bool app_playing(const app *a) { return a->playing; }
 float app_speed(const app *a) { return speeds[a->speed]; }
 bool app_following(const app *a) { return a->follow; }
-const layout_diagram *app_diagram(const app *a) { return a->diagram; }
+const layout_diagram *app_diagram(const app *a) { return a->run.diagram; }
 const scene_list *app_scene(const app *a) { return &a->list; }
 SDL_Renderer *app_renderer(app *a) { return a->renderer; }
+const char *app_theme(const app *a) { return a->theme.name; }
+float app_zoom(const app *a) { return a->zoom; }
+bool app_fullscreen(const app *a) { return a->fullscreen; }
+bool app_blank(const app *a) { return a->blank; }
+bool app_help(const app *a) { return a->help; }
+bool app_hint(const app *a) { return a->hint; }
+bool app_line_steps(const app *a) { return a->grain == GRAIN_LINE; }
+const char *app_reload_error(const app *a) {
+  return a->reload_error[0] != '\0' ? a->reload_error : NULL;
+}
+const char *app_path(const app *a) { return a->path; }
 
 void app_close(app *a) {
   if (a == NULL)
@@ -608,10 +990,7 @@ void app_close(app *a) {
     IMG_Quit();
     SDL_Quit();
   }
-  layout_free(a->diagram);
-  trace_free(a->trace);
+  run_free(&a->run);
   scene_list_free(&a->list);
-  fmt_buf_free(&a->out);
-  fmt_buf_free(&a->err);
   free(a);
 }

@@ -6,7 +6,11 @@
  * trace and the diagram never change after loading, so stepping back is moving the playhead.
  * Every frame is scene_build(diagram, playhead, view, theme) replayed by the SDL backend.
  *
- * Keys: Right/Left step, Space play or pause, Home/End, + and - speed, q quit. The mouse wheel
+ * Keys: Right/Left (PageDown/PageUp) step, Space play or pause, Home/End, + and - speed, q quit;
+ * for a classroom: T cycles the themes, F or F11 fullscreen (Esc leaves it), B or . blank the
+ * screen, Ctrl +/-/0 zoom, L loop steps or line steps, ? or H the help overlay. The scenario
+ * file is watched (polled every 500 ms) and rerun when it changes; a .py file dropped on the
+ * window opens it. The mouse wheel
  * scrolls the diagram (Shift: sideways), dragging pans it, clicking or dragging on the timeline
  * seeks. The window draws 60 frames a second while something moves and otherwise sleeps in
  * SDL_WaitEvent. A scenario that cannot be read, does not compile or raises is shown, never
@@ -85,6 +89,18 @@ float app_fraction(const app *a);    /* how much of the stop's animation is show
 bool app_playing(const app *a);      /* Space toggled playback on */
 float app_speed(const app *a);       /* the speed factor */
 bool app_following(const app *a);    /* the diagram scrolls with the playhead */
+
+/* Presenting state, for tests. */
+const char *app_theme(const app *a);        /* the theme's name ("light", "dark", "classroom") */
+float app_zoom(const app *a);               /* Ctrl + / Ctrl -: 1 is 100% */
+bool app_fullscreen(const app *a);          /* F / F11 made the window fullscreen */
+bool app_blank(const app *a);               /* B or . blanked the screen */
+bool app_help(const app *a);                /* ? or H shows the overlay of keys */
+bool app_hint(const app *a);                /* the first start's one-line hint is shown */
+bool app_line_steps(const app *a);          /* L: a step is a line, not a loop step */
+const char *app_reload_error(const app *a); /* the edited file fails (shown over the last good
+                                               run), or NULL */
+const char *app_path(const app *a);         /* the scenario file shown */
 
 /* The diagram and the last frame's display list. */
 const layout_diagram *app_diagram(const app *a);

@@ -22,7 +22,7 @@
 static const char gather[] = LOOPVIZ_SOURCE_DIR "/scenarios/gather.py";
 
 typedef struct fixture {
-  char path[64]; /* a scenario file written for the test, or "" */
+  char path[96]; /* a scenario file written for the test, or "" */
   app *app;      /* the app under test, or NULL */
 } fixture;
 
@@ -347,6 +347,284 @@ static void test_unknown_theme_falls_back(void **state) {
   app_draw(f->app);
 }
 
+/* ---- classroom: themes, presenting, granularity, help, live reload, drop ------------------- */
+
+static SDL_Event ctrl_key(SDL_Keycode key) {
+  SDL_Event ev = key_event(key);
+  ev.key.keysym.mod = KMOD_LCTRL;
+  return ev;
+}
+
+static void rewrite(const char *path, const char *text) {
+  FILE *out = fopen(path, "w");
+  assert_non_null(out);
+  fputs(text, out);
+  assert_int_equal(fclose(out), 0);
+}
+
+/* Moves time on past the next look at the scenario file (and past settle's). */
+static uint64_t poll_now(uint64_t *clock) {
+  *clock += 100 * 1000;
+  return *clock;
+}
+
+static void test_theme_key_cycles_and_prefs_choose(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  assert_string_equal(app_theme(f->app), "light");
+  press(f->app, SDLK_RIGHT);
+  press(f->app, SDLK_RIGHT);
+  settle(f->app);
+  press(f->app, SDLK_t);
+  assert_string_equal(app_theme(f->app), "dark");
+  assert_int_equal(app_stop(f->app), 2); /* the playhead stays */
+  press(f->app, SDLK_t);
+  assert_string_equal(app_theme(f->app), "classroom");
+  app_draw(f->app);
+  press(f->app, SDLK_t);
+  assert_string_equal(app_theme(f->app), "light");
+  app_close(f->app);
+  f->app = NULL;
+  SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE); /* SDL_Quit cleared it */
+  app_config cfg = {gather, NULL, NULL};
+  app_prefs prefs = {"classroom", 800, 500};
+  char err[512] = "";
+  assert_int_equal(app_open_prefs(&cfg, &prefs, &f->app, err, sizeof err), APP_OK);
+  assert_string_equal(app_theme(f->app), "classroom");
+  assert_null(strstr(app_messages(f->app), "classroom")); /* the file was read, no complaint */
+}
+
+static void test_presenter_keys(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  assert_false(app_fullscreen(f->app));
+  press(f->app, SDLK_f);
+  assert_true(app_fullscreen(f->app));
+  press(f->app, SDLK_ESCAPE);
+  assert_false(app_fullscreen(f->app));
+  press(f->app, SDLK_F11);
+  assert_true(app_fullscreen(f->app));
+  press(f->app, SDLK_F11);
+  assert_false(app_fullscreen(f->app));
+
+  press(f->app, SDLK_b);
+  assert_true(app_blank(f->app));
+  app_draw(f->app);
+  const scene_list *l = app_scene(f->app);
+  assert_int_equal(l->n, 1); /* one black rectangle */
+  assert_int_equal(l->cmds[0].op, SC_FILL_RECT);
+  assert_int_equal(l->cmds[0].color.r + l->cmds[0].color.g + l->cmds[0].color.b, 0);
+  press(f->app, SDLK_RIGHT); /* a blank screen does not step on behind the teacher's back */
+  assert_int_equal(app_stop(f->app), 0);
+  press(f->app, SDLK_PERIOD);
+  assert_false(app_blank(f->app));
+  press(f->app, SDLK_PERIOD);
+  assert_true(app_blank(f->app));
+  press(f->app, SDLK_b);
+  assert_false(app_blank(f->app));
+
+  SDL_Event ev = ctrl_key(SDLK_EQUALS);
+  assert_true(app_handle_event(f->app, &ev));
+  assert_true(app_zoom(f->app) > 1.2f);
+  assert_true(app_speed(f->app) == 1.0f); /* Ctrl + zooms; it does not change the speed */
+  ev = ctrl_key(SDLK_PLUS);
+  assert_true(app_handle_event(f->app, &ev));
+  float two = app_zoom(f->app);
+  assert_true(two > 1.5f);
+  ev = ctrl_key(SDLK_MINUS);
+  assert_true(app_handle_event(f->app, &ev));
+  assert_true(app_zoom(f->app) < two);
+  for (int i = 0; i < 20; i++)
+    assert_true(app_handle_event(f->app, &ev));
+  assert_true(app_zoom(f->app) >= 0.39f); /* bounded */
+  ev = ctrl_key(SDLK_0);
+  assert_true(app_handle_event(f->app, &ev));
+  assert_true(app_zoom(f->app) == 1.0f);
+}
+
+/* The panel title "CODE" is drawn larger when zoomed. */
+static int title_size(const app *a) {
+  const scene_list *l = app_scene(a);
+  int best = 0;
+  for (size_t i = 0; i < l->n; i++)
+    if (l->cmds[i].op == SC_TEXT && l->cmds[i].size > best)
+      best = l->cmds[i].size;
+  return best;
+}
+
+static void test_zoom_grows_the_picture(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  app_draw(f->app);
+  int before = title_size(f->app);
+  SDL_Event ev = ctrl_key(SDLK_EQUALS);
+  assert_true(app_handle_event(f->app, &ev));
+  assert_true(app_handle_event(f->app, &ev));
+  app_draw(f->app);
+  assert_true(title_size(f->app) > before);
+}
+
+static void test_line_steps_keep_the_playhead(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  size_t loop_steps = app_stop_count(f->app);
+  press(f->app, SDLK_RIGHT);
+  press(f->app, SDLK_RIGHT);
+  press(f->app, SDLK_RIGHT);
+  settle(f->app);
+  const layout_diagram *d = app_diagram(f->app);
+  uint32_t at = d->stops[app_stop(f->app)].event_end;
+  press(f->app, SDLK_l);
+  assert_true(app_line_steps(f->app));
+  d = app_diagram(f->app);
+  assert_int_equal(d->grain, GRAIN_LINE);
+  assert_true(app_stop_count(f->app) > loop_steps);
+  assert_true(d->stops[app_stop(f->app)].event_end <= at); /* the same point, or just before */
+  if (app_stop(f->app) + 1 < app_stop_count(f->app))
+    assert_true(d->stops[app_stop(f->app) + 1].event_end > at);
+  press(f->app, SDLK_RIGHT);
+  settle(f->app);
+  press(f->app, SDLK_l);
+  assert_false(app_line_steps(f->app));
+  assert_int_equal(app_stop_count(f->app), loop_steps);
+  assert_int_equal(app_stop(f->app), 3);
+}
+
+static void test_help_overlay_and_hint(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  assert_true(app_hint(f->app));
+  app_draw(f->app);
+  assert_true(frame_has_text(f->app, "every key"));
+  press(f->app, SDLK_RIGHT); /* the first key takes the hint away */
+  assert_false(app_hint(f->app));
+  app_draw(f->app);
+  assert_false(frame_has_text(f->app, "every key"));
+  press(f->app, SDLK_QUESTION);
+  assert_true(app_help(f->app));
+  app_draw(f->app);
+  assert_true(frame_has_text(f->app, "fullscreen (Esc leaves it)"));
+  assert_true(frame_has_text(f->app, "Ctrl +, Ctrl -, Ctrl 0"));
+  press(f->app, SDLK_ESCAPE);
+  assert_false(app_help(f->app));
+  press(f->app, SDLK_h);
+  assert_true(app_help(f->app));
+  press(f->app, SDLK_h);
+  assert_false(app_help(f->app));
+  SDL_Event ev = key_event(SDLK_SLASH);
+  ev.key.keysym.mod = KMOD_LSHIFT;
+  assert_true(app_handle_event(f->app, &ev));
+  assert_true(app_help(f->app));
+}
+
+static void test_hint_goes_by_itself(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  assert_true(app_hint(f->app));
+  app_update(f->app, SDL_GetTicks64() + 60 * 1000);
+  assert_false(app_hint(f->app));
+}
+
+static const char reload_v1[] = "import asyncio\n\nasync def main():\n    print('one')\n"
+                                "    await asyncio.sleep(1)\n    print('two')\n"
+                                "    await asyncio.sleep(1)\n    print('three')\n\n"
+                                "asyncio.run(main())\n";
+static const char reload_v2[] = "import asyncio\n\nasync def main():\n    print('uno')\n"
+                                "    await asyncio.sleep(1)\n    print('dos')\n"
+                                "    await asyncio.sleep(1)\n    print('tres!!')\n\n"
+                                "asyncio.run(main())\n";
+static const char reload_short[] = "import asyncio\n\nasync def main():\n    print('short')\n\n"
+                                   "asyncio.run(main())\n";
+static const char reload_broken[] = "import asyncio\n\nasync def main(:\n    print('one')\n";
+static const char reload_raises[] = "import asyncio\n\nasync def main():\n"
+                                    "    raise ValueError('edited badly')\n\nasyncio.run(main())\n";
+
+static void test_live_reload(void **state) {
+  fixture *f = *state;
+  write_scenario(f, reload_v1);
+  open_app(f, f->path);
+  uint64_t clock = SDL_GetTicks64();
+  assert_string_equal(app_output(f->app), "one\ntwo\nthree\n");
+  app_update(f->app, poll_now(&clock)); /* unchanged: nothing happens */
+  assert_string_equal(app_output(f->app), "one\ntwo\nthree\n");
+  press(f->app, SDLK_RIGHT);
+  press(f->app, SDLK_RIGHT);
+  settle(f->app);
+  size_t stop = app_stop(f->app);
+  assert_int_equal(stop, 2);
+
+  rewrite(f->path, reload_v2);
+  app_update(f->app, poll_now(&clock));
+  assert_string_equal(app_output(f->app), "uno\ndos\ntres!!\n"); /* the diagram follows */
+  assert_int_equal(app_stop(f->app), stop);                      /* at the same step */
+  assert_null(app_reload_error(f->app));
+  app_draw(f->app);
+
+  rewrite(f->path, reload_broken);
+  app_update(f->app, poll_now(&clock));
+  assert_non_null(app_reload_error(f->app));
+  assert_non_null(strstr(app_reload_error(f->app), "SyntaxError"));
+  assert_string_equal(app_output(f->app), "uno\ndos\ntres!!\n"); /* the last good run stays */
+  assert_int_equal(app_stop(f->app), stop);
+  app_draw(f->app);
+  assert_true(frame_has_text(f->app, "SyntaxError"));
+  press(f->app, SDLK_RIGHT); /* still alive and stepping */
+  settle(f->app);
+
+  rewrite(f->path, reload_raises);
+  app_update(f->app, poll_now(&clock));
+  assert_non_null(strstr(app_reload_error(f->app), "edited badly"));
+  assert_string_equal(app_output(f->app), "uno\ndos\ntres!!\n");
+
+  rewrite(f->path, reload_v1);
+  app_update(f->app, poll_now(&clock));
+  assert_null(app_reload_error(f->app));
+  assert_null(app_error(f->app));
+  assert_string_equal(app_output(f->app), "one\ntwo\nthree\n");
+  app_draw(f->app);
+  assert_false(frame_has_text(f->app, "SyntaxError"));
+
+  press(f->app, SDLK_END);
+  rewrite(f->path, reload_short); /* shorter: the playhead goes to its last step */
+  app_update(f->app, poll_now(&clock));
+  assert_string_equal(app_output(f->app), "short\n");
+  assert_int_equal(app_stop(f->app), app_stop_count(f->app) - 1);
+
+  unlink(f->path); /* an editor saving by rename: the file is briefly gone */
+  app_update(f->app, poll_now(&clock));
+  assert_string_equal(app_output(f->app), "short\n");
+  rewrite(f->path, reload_v2);
+  app_update(f->app, poll_now(&clock));
+  assert_string_equal(app_output(f->app), "uno\ndos\ntres!!\n");
+}
+
+static void drop(app *a, const char *path) {
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_DROPFILE;
+  ev.drop.file = SDL_strdup(path);
+  assert_true(app_handle_event(a, &ev));
+}
+
+static void test_drop_opens_a_file(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  press(f->app, SDLK_END);
+  write_scenario(f, reload_v1);
+  char py[80];
+  snprintf(py, sizeof py, "%.60s.py", f->path);
+  assert_int_equal(rename(f->path, py), 0);
+  snprintf(f->path, sizeof f->path, "%s", py);
+  drop(f->app, f->path);
+  assert_string_equal(app_path(f->app), f->path);
+  assert_string_equal(app_output(f->app), "one\ntwo\nthree\n");
+  assert_int_equal(app_stop(f->app), 0); /* a new file starts at its first step */
+  drop(f->app, "/tmp/notes.txt");
+  assert_non_null(strstr(app_reload_error(f->app), "not a Python file"));
+  assert_string_equal(app_path(f->app), f->path);
+  app_draw(f->app);
+}
+
 /* The bundled window icon loads through SDL_image, and the app accepts it. */
 static void test_icon_asset(void **state) {
   fixture *f = *state;
@@ -380,6 +658,14 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_bad_font_override, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unknown_theme_falls_back, setup, teardown),
       cmocka_unit_test_setup_teardown(test_icon_asset, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_theme_key_cycles_and_prefs_choose, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_presenter_keys, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_zoom_grows_the_picture, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_line_steps_keep_the_playhead, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_help_overlay_and_hint, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_hint_goes_by_itself, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_live_reload, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_drop_opens_a_file, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
