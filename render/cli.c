@@ -74,7 +74,8 @@ static const cli_option options[] = {
     {OPT_SVG, "--svg", NULL, "OUT", "export: the whole diagram as OUT.svg, with real text"},
     {OPT_FPS, "--fps", NULL, "N", "export: frames per second (default 30)"},
     {OPT_SIZE, "--size", NULL, "WxH", "export: frame size in pixels (default 1920x1080)"},
-    {OPT_THEME, "--theme", NULL, "NAME", "export: colours and sizes of assets/themes/NAME.theme"},
+    {OPT_THEME, "--theme", NULL, "NAME",
+     "window and export: assets/themes/NAME.theme (light, dark, classroom)"},
     {OPT_STEP_MS, "--step-ms", NULL, "N", "export: milliseconds each step is shown (default 800)"},
     {OPT_FROM, "--from", NULL, "STEP", "export: first step of the animation (default 0)"},
     {OPT_TO, "--to", NULL, "STEP", "export: last step of the animation (default the last)"},
@@ -140,7 +141,7 @@ static const cli_command commands[] = {
 static const char window_synopsis[] = "[FILE|NAME]";
 static const char window_summary[] =
     "open the window on a scenario file or a bundled scenario NAME (default: gather)";
-static const unsigned window_options = OPT_FONT;
+static const unsigned window_options = OPT_FONT | OPT_THEME;
 
 enum { N_OPTIONS = sizeof options / sizeof options[0] };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
@@ -300,7 +301,7 @@ cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
 /* ---- help ------------------------------------------------------------------------------------ */
 
 static void print_usage(FILE *f) {
-  fprintf(f, "usage: loopviz [--font PATH] %s\n", window_synopsis);
+  fprintf(f, "usage: loopviz [--font PATH] [--theme NAME] %s\n", window_synopsis);
   for (size_t i = 0; i < N_COMMANDS; i++)
     fprintf(f, "       loopviz %s %s\n", commands[i].name, commands[i].synopsis);
   fprintf(f, "       loopviz --help | --version\n");
@@ -644,9 +645,10 @@ static int run_window(const cli_args *args, FILE *err) {
   if (status >= 0)
     return status;
   app_config cfg = {scenario, args->font, icon[0] != '\0' ? icon : NULL};
+  app_prefs prefs = {args->exp.theme, 0, 0};
   app *a = NULL;
   char msg[512];
-  switch (app_open(&cfg, &a, msg, sizeof msg)) {
+  switch (app_open_prefs(&cfg, &prefs, &a, msg, sizeof msg)) {
   case APP_OK:
     app_run(a);
     app_close(a);
