@@ -334,8 +334,12 @@ static void overlays(app *a, const scene_view *v) {
     int size = (int)(t->info_pt * 1.3f * s + 0.5f);
     float w = 0, h = 0;
     sdlr_measure(a->backend, FACE_SANS_BOLD, (float)size, hint_text, strlen(hint_text), &w, &h);
+    if (w + 4 * pad > (float)v->w * 0.94f) { /* a narrow window: smaller type, one line still */
+      size = (int)((float)size * (float)v->w * 0.94f / (w + 4 * pad));
+      sdlr_measure(a->backend, FACE_SANS_BOLD, (float)size, hint_text, strlen(hint_text), &w, &h);
+    }
     float bw = w + 4 * pad, bh = h + 2 * pad;
-    float x = p.diagram.x + (p.diagram.w - bw) / 2, y = p.diagram.y + p.diagram.h - bh - 2 * pad;
+    float x = ((float)v->w - bw) / 2, y = p.diagram.y + p.diagram.h - bh - 2 * pad;
     scene_add_fill(&a->list, x, y, bw, bh, t->radius * s, t->text);
     scene_add_text(&a->list, FACE_SANS_BOLD, size, x + 2 * pad, y + pad, t->panel, hint_text);
   }
