@@ -12,7 +12,8 @@ static const char *const op_names[] = {
 };
 
 const char *code_op_name(code_op op) {
-  if ((unsigned)op >= OP__COUNT) return "?";
+  if ((unsigned)op >= OP__COUNT)
+    return "?";
   return op_names[op];
 }
 
@@ -21,7 +22,8 @@ const char *code_op_name(code_op op) {
 const code_handler *code_find_handler(const code *c, uint32_t ip) {
   for (uint32_t i = 0; i < c->nhandlers; i++) {
     const code_handler *h = &c->handlers[i];
-    if (ip >= h->start && ip < h->end) return h;
+    if (ip >= h->start && ip < h->end)
+      return h;
   }
   return NULL;
 }
@@ -29,16 +31,25 @@ const code_handler *code_find_handler(const code *c, uint32_t ip) {
 int code_slot_of(const code *c, const char *name, size_t len) {
   for (uint32_t i = 0; i < c->nslots; i++) {
     obj_str *s = c->slot_names[i];
-    if (s && s->len == len && memcmp(s->data, name, len) == 0) return (int)i;
+    if (s && s->len == len && memcmp(s->data, name, len) == 0)
+      return (int)i;
   }
   return -1;
 }
 
 static bool uses_name(code_op op) {
   switch (op) {
-  case OP_LOAD_GLOBAL: case OP_STORE_GLOBAL: case OP_DELETE_GLOBAL: case OP_LOAD_NAME:
-  case OP_STORE_NAME: case OP_DELETE_NAME: case OP_LOAD_ATTR: case OP_STORE_ATTR:
-  case OP_DELETE_ATTR: case OP_IMPORT_NAME: case OP_IMPORT_FROM:
+  case OP_LOAD_GLOBAL:
+  case OP_STORE_GLOBAL:
+  case OP_DELETE_GLOBAL:
+  case OP_LOAD_NAME:
+  case OP_STORE_NAME:
+  case OP_DELETE_NAME:
+  case OP_LOAD_ATTR:
+  case OP_STORE_ATTR:
+  case OP_DELETE_ATTR:
+  case OP_IMPORT_NAME:
+  case OP_IMPORT_FROM:
     return true;
   default:
     return false;
@@ -47,8 +58,14 @@ static bool uses_name(code_op op) {
 
 static bool uses_slot(code_op op) {
   switch (op) {
-  case OP_LOAD_FAST: case OP_STORE_FAST: case OP_DELETE_FAST: case OP_LOAD_DEREF:
-  case OP_STORE_DEREF: case OP_DELETE_DEREF: case OP_LOAD_CLOSURE: case OP_SUPER0:
+  case OP_LOAD_FAST:
+  case OP_STORE_FAST:
+  case OP_DELETE_FAST:
+  case OP_LOAD_DEREF:
+  case OP_STORE_DEREF:
+  case OP_DELETE_DEREF:
+  case OP_LOAD_CLOSURE:
+  case OP_SUPER0:
     return true;
   default:
     return false;
@@ -71,8 +88,10 @@ bool code_disassemble(vm *v, const code *c, fmt_buf *out) {
     fmt_buf_appendf(out, "%5u %-22s %u", i, code_op_name(op), arg);
     if (op == OP_LOAD_CONST && arg < c->nconsts) {
       fmt_buf_appends(out, " (");
-      if (val_is(c->consts[arg], OBJ_CODE)) fmt_buf_appendf(out, "<code %s>", ((code *)c->consts[arg].as.o)->name->data);
-      else if (!vm_repr(v, c->consts[arg], out)) v->exc = val_undef();
+      if (val_is(c->consts[arg], OBJ_CODE))
+        fmt_buf_appendf(out, "<code %s>", ((code *)c->consts[arg].as.o)->name->data);
+      else if (!vm_repr(v, c->consts[arg], out))
+        v->exc = val_undef();
       fmt_buf_appendc(out, ')');
     } else if (uses_name(op) && arg < c->nnames) {
       fmt_buf_appendf(out, " (%s)", c->names[arg]->data);
@@ -89,7 +108,8 @@ bool code_disassemble(vm *v, const code *c, fmt_buf *out) {
   for (uint32_t i = 0; i < c->nconsts; i++)
     if (val_is(c->consts[i], OBJ_CODE)) {
       fmt_buf_appendc(out, '\n');
-      if (!code_disassemble(v, (code *)c->consts[i].as.o, out)) return false;
+      if (!code_disassemble(v, (code *)c->consts[i].as.o, out))
+        return false;
     }
   return true;
 }

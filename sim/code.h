@@ -16,86 +16,86 @@
 #include "obj.h"
 
 /* OP(name, stack effect or 0 when it depends on the argument) */
-#define CODE_OPCODES(OP)                                                                       \
-  OP(NOP, 0)                                                                                   \
-  OP(POP_TOP, -1)                                                                              \
-  OP(DUP_TOP, 1)                                                                               \
-  OP(DUP_TOP_TWO, 2)                                                                           \
-  OP(ROT_TWO, 0)                                                                               \
-  OP(ROT_THREE, 0)                                                                             \
-  OP(ROT_FOUR, 0)                                                                              \
-  OP(LOAD_CONST, 1)         /* consts[arg] */                                                  \
-  OP(LOAD_FAST, 1)          /* slots[arg] */                                                   \
-  OP(STORE_FAST, -1)                                                                           \
-  OP(DELETE_FAST, 0)                                                                           \
-  OP(LOAD_DEREF, 1)         /* the cell in slots[arg] */                                       \
-  OP(STORE_DEREF, -1)                                                                          \
-  OP(DELETE_DEREF, 0)                                                                          \
-  OP(LOAD_CLOSURE, 1)       /* push the cell object itself */                                  \
-  OP(LOAD_GLOBAL, 1)        /* names[arg] in globals, then builtins */                         \
-  OP(STORE_GLOBAL, -1)                                                                         \
-  OP(DELETE_GLOBAL, 0)                                                                         \
-  OP(LOAD_NAME, 1)          /* class body: namespace, globals, builtins */                     \
-  OP(STORE_NAME, -1)                                                                           \
-  OP(DELETE_NAME, 0)                                                                           \
-  OP(LOAD_ATTR, 0)          /* obj -> obj.names[arg] */                                        \
-  OP(STORE_ATTR, -2)        /* val obj -> ; obj.names[arg] = val */                            \
-  OP(DELETE_ATTR, -1)                                                                          \
-  OP(BINARY, -1)            /* arg: ops_binop */                                               \
-  OP(INPLACE, -1)           /* arg: ops_binop, in place where the type allows */               \
-  OP(UNARY, 0)              /* arg: ops_unop */                                                \
-  OP(COMPARE, -1)           /* arg: ops_cmpop */                                               \
-  OP(BINARY_SUBSCR, -1)                                                                        \
-  OP(STORE_SUBSCR, -3)      /* val obj key -> */                                               \
-  OP(DELETE_SUBSCR, -2)                                                                        \
-  OP(BUILD_SLICE, 0)        /* arg 2 or 3 items */                                             \
-  OP(JUMP, 0)                                                                                  \
-  OP(POP_JUMP_IF_FALSE, -1)                                                                    \
-  OP(POP_JUMP_IF_TRUE, -1)                                                                     \
-  OP(JUMP_IF_FALSE_OR_POP, 0)                                                                  \
-  OP(JUMP_IF_TRUE_OR_POP, 0)                                                                   \
-  OP(GET_ITER, 0)                                                                              \
-  OP(FOR_ITER, 1)           /* push next item, or pop the iterator and jump to arg */          \
-  OP(BUILD_LIST, 0)                                                                            \
-  OP(BUILD_TUPLE, 0)                                                                           \
-  OP(BUILD_SET, 0)                                                                             \
-  OP(BUILD_MAP, 0)          /* arg key/value pairs */                                          \
-  OP(LIST_APPEND, -1)       /* append TOS to the list at depth arg */                          \
-  OP(SET_ADD, -1)                                                                              \
-  OP(MAP_ADD, -2)           /* key value -> */                                                 \
-  OP(LIST_EXTEND, -1)       /* extend the list at depth arg with TOS */                        \
-  OP(SET_UPDATE, -1)                                                                           \
-  OP(DICT_UPDATE, -1)       /* {**x} */                                                        \
-  OP(DICT_MERGE, -1)        /* f(**x): duplicate keys are an error */                          \
-  OP(LIST_TO_TUPLE, 0)                                                                         \
-  OP(UNPACK_SEQUENCE, 0)    /* arg items, first item on top */                                 \
-  OP(UNPACK_EX, 0)          /* arg: before | after << 8 */                                     \
-  OP(FORMAT_VALUE, 0)       /* arg: conversion (0 none 1 s 2 r 3 a) | 4 when a spec is on TOS */ \
-  OP(BUILD_STRING, 0)                                                                          \
-  OP(CALL, 0)               /* func args... -> result */                                       \
-  OP(CALL_KW, 0)            /* func args... kwvalues... kwnames -> result; arg = all values */ \
-  OP(CALL_EX, 0)            /* func argstuple [kwdict] -> result; arg 1 with kwdict */         \
-  OP(MAKE_FUNCTION, 0)      /* [defaults] [kwdefaults] [closure] code -> function */           \
-  OP(MAKE_CLASS, 0)         /* body name [base] -> class; arg 1 with a base */                 \
-  OP(RETURN_VALUE, -1)                                                                         \
-  OP(YIELD_VALUE, 0)        /* value -> sent value */                                          \
-  OP(GET_AWAITABLE, 0)      /* arg 0 await, 1 __aenter__, 2 __aexit__ */                       \
-  OP(SEND, -1)              /* iter value -> result (suspends while iter yields) */            \
-  OP(GET_AITER, 0)                                                                             \
-  OP(GET_ANEXT, 1)          /* aiter -> aiter awaitable */                                     \
-  OP(END_ASYNC_FOR, 0)      /* handler of async for: stop on StopAsyncIteration */             \
-  OP(BEFORE_WITH, 1)        /* mgr -> exit enter_result (arg 1: async, enter awaitable) */     \
-  OP(WITH_EXCEPT_START, 1)  /* exit prev exc -> exit prev exc exit(type, exc, tb) */           \
-  OP(RAISE_VARARGS, 0)      /* arg 0 re-raise, 1 exc, 2 exc cause */                           \
-  OP(RERAISE, -2)           /* prev exc -> ; restore prev, raise exc again */                  \
-  OP(CHECK_EXC_MATCH, 0)    /* exc type -> exc bool */                                         \
-  OP(POP_EXCEPT, -1)        /* prev -> ; the frame handles prev again */                       \
-  OP(LOAD_ASSERTION_ERROR, 1)                                                                  \
-  OP(IMPORT_NAME, 1)        /* names[arg] -> module */                                         \
-  OP(IMPORT_FROM, 1)        /* module -> module module.names[arg] */                           \
-  OP(IMPORT_STAR, -1)       /* module -> ; copies its public names */                          \
-  OP(SUPER0, 1)             /* zero-argument super(): __class__ cell in slots[arg] */          \
-  OP(UNSUPPORTED, 0)        /* raise a refusal: consts[arg] names the construct */
+#define CODE_OPCODES(OP)                                                                           \
+  OP(NOP, 0)                                                                                       \
+  OP(POP_TOP, -1)                                                                                  \
+  OP(DUP_TOP, 1)                                                                                   \
+  OP(DUP_TOP_TWO, 2)                                                                               \
+  OP(ROT_TWO, 0)                                                                                   \
+  OP(ROT_THREE, 0)                                                                                 \
+  OP(ROT_FOUR, 0)                                                                                  \
+  OP(LOAD_CONST, 1) /* consts[arg] */                                                              \
+  OP(LOAD_FAST, 1)  /* slots[arg] */                                                               \
+  OP(STORE_FAST, -1)                                                                               \
+  OP(DELETE_FAST, 0)                                                                               \
+  OP(LOAD_DEREF, 1) /* the cell in slots[arg] */                                                   \
+  OP(STORE_DEREF, -1)                                                                              \
+  OP(DELETE_DEREF, 0)                                                                              \
+  OP(LOAD_CLOSURE, 1) /* push the cell object itself */                                            \
+  OP(LOAD_GLOBAL, 1)  /* names[arg] in globals, then builtins */                                   \
+  OP(STORE_GLOBAL, -1)                                                                             \
+  OP(DELETE_GLOBAL, 0)                                                                             \
+  OP(LOAD_NAME, 1) /* class body: namespace, globals, builtins */                                  \
+  OP(STORE_NAME, -1)                                                                               \
+  OP(DELETE_NAME, 0)                                                                               \
+  OP(LOAD_ATTR, 0)   /* obj -> obj.names[arg] */                                                   \
+  OP(STORE_ATTR, -2) /* val obj -> ; obj.names[arg] = val */                                       \
+  OP(DELETE_ATTR, -1)                                                                              \
+  OP(BINARY, -1)  /* arg: ops_binop */                                                             \
+  OP(INPLACE, -1) /* arg: ops_binop, in place where the type allows */                             \
+  OP(UNARY, 0)    /* arg: ops_unop */                                                              \
+  OP(COMPARE, -1) /* arg: ops_cmpop */                                                             \
+  OP(BINARY_SUBSCR, -1)                                                                            \
+  OP(STORE_SUBSCR, -3) /* val obj key -> */                                                        \
+  OP(DELETE_SUBSCR, -2)                                                                            \
+  OP(BUILD_SLICE, 0) /* arg 2 or 3 items */                                                        \
+  OP(JUMP, 0)                                                                                      \
+  OP(POP_JUMP_IF_FALSE, -1)                                                                        \
+  OP(POP_JUMP_IF_TRUE, -1)                                                                         \
+  OP(JUMP_IF_FALSE_OR_POP, 0)                                                                      \
+  OP(JUMP_IF_TRUE_OR_POP, 0)                                                                       \
+  OP(GET_ITER, 0)                                                                                  \
+  OP(FOR_ITER, 1) /* push next item, or pop the iterator and jump to arg */                        \
+  OP(BUILD_LIST, 0)                                                                                \
+  OP(BUILD_TUPLE, 0)                                                                               \
+  OP(BUILD_SET, 0)                                                                                 \
+  OP(BUILD_MAP, 0)    /* arg key/value pairs */                                                    \
+  OP(LIST_APPEND, -1) /* append TOS to the list at depth arg */                                    \
+  OP(SET_ADD, -1)                                                                                  \
+  OP(MAP_ADD, -2)     /* key value -> */                                                           \
+  OP(LIST_EXTEND, -1) /* extend the list at depth arg with TOS */                                  \
+  OP(SET_UPDATE, -1)                                                                               \
+  OP(DICT_UPDATE, -1) /* {**x} */                                                                  \
+  OP(DICT_MERGE, -1)  /* f(**x): duplicate keys are an error */                                    \
+  OP(LIST_TO_TUPLE, 0)                                                                             \
+  OP(UNPACK_SEQUENCE, 0) /* arg items, first item on top */                                        \
+  OP(UNPACK_EX, 0)       /* arg: before | after << 8 */                                            \
+  OP(FORMAT_VALUE, 0)    /* arg: conversion (0 none 1 s 2 r 3 a) | 4 when a spec is on TOS */      \
+  OP(BUILD_STRING, 0)                                                                              \
+  OP(CALL, 0)          /* func args... -> result */                                                \
+  OP(CALL_KW, 0)       /* func args... kwvalues... kwnames -> result; arg = all values */          \
+  OP(CALL_EX, 0)       /* func argstuple [kwdict] -> result; arg 1 with kwdict */                  \
+  OP(MAKE_FUNCTION, 0) /* [defaults] [kwdefaults] [closure] code -> function */                    \
+  OP(MAKE_CLASS, 0)    /* body name [base] -> class; arg 1 with a base */                          \
+  OP(RETURN_VALUE, -1)                                                                             \
+  OP(YIELD_VALUE, 0)   /* value -> sent value */                                                   \
+  OP(GET_AWAITABLE, 0) /* arg 0 await, 1 __aenter__, 2 __aexit__ */                                \
+  OP(SEND, -1)         /* iter value -> result (suspends while iter yields) */                     \
+  OP(GET_AITER, 0)                                                                                 \
+  OP(GET_ANEXT, 1)         /* aiter -> aiter awaitable */                                          \
+  OP(END_ASYNC_FOR, 0)     /* handler of async for: stop on StopAsyncIteration */                  \
+  OP(BEFORE_WITH, 1)       /* mgr -> exit enter_result (arg 1: async, enter awaitable) */          \
+  OP(WITH_EXCEPT_START, 1) /* exit prev exc -> exit prev exc exit(type, exc, tb) */                \
+  OP(RAISE_VARARGS, 0)     /* arg 0 re-raise, 1 exc, 2 exc cause */                                \
+  OP(RERAISE, -2)          /* prev exc -> ; restore prev, raise exc again */                       \
+  OP(CHECK_EXC_MATCH, 0)   /* exc type -> exc bool */                                              \
+  OP(POP_EXCEPT, -1)       /* prev -> ; the frame handles prev again */                            \
+  OP(LOAD_ASSERTION_ERROR, 1)                                                                      \
+  OP(IMPORT_NAME, 1)  /* names[arg] -> module */                                                   \
+  OP(IMPORT_FROM, 1)  /* module -> module module.names[arg] */                                     \
+  OP(IMPORT_STAR, -1) /* module -> ; copies its public names */                                    \
+  OP(SUPER0, 1)       /* zero-argument super(): __class__ cell in slots[arg] */                    \
+  OP(UNSUPPORTED, 0)  /* raise a refusal: consts[arg] names the construct */
 
 typedef enum code_op {
 #define CODE_OP_ENUM(name, effect) OP_##name,
@@ -120,41 +120,41 @@ enum code_flags {
 };
 
 typedef struct code_handler {
-  uint32_t start;   /* first protected instruction */
-  uint32_t end;     /* one past the last protected instruction */
-  uint32_t target;  /* the handler */
-  uint32_t depth;   /* stack depth (above the locals) at the handler */
-  bool push_prev;   /* push the previously handled exception before exc */
+  uint32_t start;  /* first protected instruction */
+  uint32_t end;    /* one past the last protected instruction */
+  uint32_t target; /* the handler */
+  uint32_t depth;  /* stack depth (above the locals) at the handler */
+  bool push_prev;  /* push the previously handled exception before exc */
 } code_handler;
 
 struct code {
-  obj hdr;               /* kind OBJ_CODE */
-  obj_str *name;         /* function name, "<module>", "<lambda>", "<listcomp>" ... */
-  obj_str *qualname;     /* dotted qualified name */
-  uint32_t *ops;         /* instructions */
-  int32_t *lines;        /* source line of each instruction */
-  int32_t *stmt;         /* where a statement begins, its line (its first instruction may
-                            belong to a later line); 0 elsewhere */
-  uint32_t nops;         /* instruction count */
-  value *consts;         /* constants */
-  uint32_t nconsts;      /* constant count */
-  obj_str **names;       /* global, attribute and import names */
-  uint32_t nnames;       /* name count */
-  obj_str **slot_names;  /* name of each local slot */
-  uint32_t nslots;       /* local slots (parameters first) */
-  uint32_t stacksize;    /* deepest value stack above the locals */
-  uint32_t argcount;     /* positional parameters */
-  uint32_t kwonlycount;  /* keyword-only parameters (after *args) */
-  uint32_t flags;        /* code_flags */
-  uint32_t *cell_slots;  /* slots that hold cells created at frame entry */
-  uint32_t ncells;       /* how many */
-  uint32_t *free_slots;  /* slots filled from the closure tuple, in order */
-  uint32_t nfrees;       /* how many */
+  obj hdr;                /* kind OBJ_CODE */
+  obj_str *name;          /* function name, "<module>", "<lambda>", "<listcomp>" ... */
+  obj_str *qualname;      /* dotted qualified name */
+  uint32_t *ops;          /* instructions */
+  int32_t *lines;         /* source line of each instruction */
+  int32_t *stmt;          /* where a statement begins, its line (its first instruction may
+                             belong to a later line); 0 elsewhere */
+  uint32_t nops;          /* instruction count */
+  value *consts;          /* constants */
+  uint32_t nconsts;       /* constant count */
+  obj_str **names;        /* global, attribute and import names */
+  uint32_t nnames;        /* name count */
+  obj_str **slot_names;   /* name of each local slot */
+  uint32_t nslots;        /* local slots (parameters first) */
+  uint32_t stacksize;     /* deepest value stack above the locals */
+  uint32_t argcount;      /* positional parameters */
+  uint32_t kwonlycount;   /* keyword-only parameters (after *args) */
+  uint32_t flags;         /* code_flags */
+  uint32_t *cell_slots;   /* slots that hold cells created at frame entry */
+  uint32_t ncells;        /* how many */
+  uint32_t *free_slots;   /* slots filled from the closure tuple, in order */
+  uint32_t nfrees;        /* how many */
   code_handler *handlers; /* exception table, innermost first */
-  uint32_t nhandlers;    /* entries */
-  int firstline;         /* line of the def */
-  obj_str *filename;     /* source file (the scenario, or <asyncio> for the prelude) */
-  bool library;          /* loopviz's own library code ("<...>" files): not traced */
+  uint32_t nhandlers;     /* entries */
+  int firstline;          /* line of the def */
+  obj_str *filename;      /* source file (the scenario, or <asyncio> for the prelude) */
+  bool library;           /* loopviz's own library code ("<...>" files): not traced */
 };
 
 /* Name of an opcode, for the disassembler and the execution trace. */

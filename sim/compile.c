@@ -101,46 +101,46 @@ typedef struct hentry {
 
 typedef struct unit unit;
 struct unit {
-  scope *sc;             /* the scope compiled */
-  unit *parent;          /* enclosing unit */
-  uint32_t *ops;         /* instructions */
-  int32_t *lines;        /* line per instruction */
-  uint32_t nops;         /* count */
-  uint32_t capops;       /* allocated */
-  value *consts;         /* constants */
-  uint32_t nconsts;      /* count */
-  uint32_t capconsts;    /* allocated */
-  obj_str **names;       /* names */
-  uint32_t nnames;       /* count */
-  uint32_t capnames;     /* allocated */
-  region *regions;       /* exception regions */
-  int nregions;          /* count */
-  int capregions;        /* allocated */
-  hentry *entries;       /* closed segments, innermost first */
-  int nentries;          /* count */
-  int capentries;        /* allocated */
+  scope *sc;                   /* the scope compiled */
+  unit *parent;                /* enclosing unit */
+  uint32_t *ops;               /* instructions */
+  int32_t *lines;              /* line per instruction */
+  uint32_t nops;               /* count */
+  uint32_t capops;             /* allocated */
+  value *consts;               /* constants */
+  uint32_t nconsts;            /* count */
+  uint32_t capconsts;          /* allocated */
+  obj_str **names;             /* names */
+  uint32_t nnames;             /* count */
+  uint32_t capnames;           /* allocated */
+  region *regions;             /* exception regions */
+  int nregions;                /* count */
+  int capregions;              /* allocated */
+  hentry *entries;             /* closed segments, innermost first */
+  int nentries;                /* count */
+  int capentries;              /* allocated */
   fblock fb[COMP_MAX_FBLOCKS]; /* open blocks, outermost first */
-  int nfb;               /* open blocks */
-  int line;              /* line of instructions being emitted */
-  int stmt_pending;      /* line of the statement the next instruction begins, or 0 */
-  int32_t *stmt;         /* statement lines per instruction (see code.h) */
-  int nslots;            /* slots assigned */
-  const char *qualname;  /* qualified name (malloc'd) */
-  int firstline;         /* line of the definition */
+  int nfb;                     /* open blocks */
+  int line;                    /* line of instructions being emitted */
+  int stmt_pending;            /* line of the statement the next instruction begins, or 0 */
+  int32_t *stmt;               /* statement lines per instruction (see code.h) */
+  int nslots;                  /* slots assigned */
+  const char *qualname;        /* qualified name (malloc'd) */
+  int firstline;               /* line of the definition */
 };
 
 typedef struct comp {
-  vm *v;               /* heap for code objects and constants */
-  const char *file;    /* file name for diagnostics */
-  diag_fn on_error;    /* diagnostics sink */
-  void *user;          /* for on_error */
-  bool failed;         /* a diagnostic was reported (or memory ran out) */
-  bool nomem;          /* memory ran out */
-  scope *top;          /* module scope */
-  scope **all;         /* every scope, for freeing */
-  int nall;            /* count */
-  int capall;          /* allocated */
-  unit *u;             /* unit being compiled */
+  vm *v;            /* heap for code objects and constants */
+  const char *file; /* file name for diagnostics */
+  diag_fn on_error; /* diagnostics sink */
+  void *user;       /* for on_error */
+  bool failed;      /* a diagnostic was reported (or memory ran out) */
+  bool nomem;       /* memory ran out */
+  scope *top;       /* module scope */
+  scope **all;      /* every scope, for freeing */
+  int nall;         /* count */
+  int capall;       /* allocated */
+  unit *u;          /* unit being compiled */
 } comp;
 
 /* ------------------------------------------------------------------------ */
@@ -148,9 +148,11 @@ typedef struct comp {
 /* ------------------------------------------------------------------------ */
 
 static bool grow(comp *c, void **p, uint32_t *cap, uint32_t need, size_t elem) {
-  if (need <= *cap) return true;
+  if (need <= *cap)
+    return true;
   uint32_t n = *cap ? *cap * 2 : 16;
-  while (n < need) n *= 2;
+  while (n < need)
+    n *= 2;
   void *q = realloc(*p, (size_t)n * elem);
   if (!q) {
     c->failed = c->nomem = true;
@@ -162,7 +164,8 @@ static bool grow(comp *c, void **p, uint32_t *cap, uint32_t need, size_t elem) {
 }
 
 static void report(comp *c, diag_kind kind, const ast_node *n, const char *fmt, ...) {
-  if (c->failed) return;
+  if (c->failed)
+    return;
   c->failed = true;
   char msg[512];
   va_list ap;
@@ -170,8 +173,10 @@ static void report(comp *c, diag_kind kind, const ast_node *n, const char *fmt, 
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   diag d = {kind, c->file, n ? n->line : 1, n ? n->col : 1, n ? n->end_col : 0, msg};
-  if (n && n->end_line != n->line) d.end_col = 0;
-  if (c->on_error) c->on_error(c->user, &d);
+  if (n && n->end_line != n->line)
+    d.end_col = 0;
+  if (c->on_error)
+    c->on_error(c->user, &d);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -224,7 +229,8 @@ static void scope_free(scope *s) {
 
 static sym *sym_find(scope *s, const char *name) {
   for (int i = 0; i < s->nsyms; i++)
-    if (strcmp(s->syms[i].name, name) == 0) return &s->syms[i];
+    if (strcmp(s->syms[i].name, name) == 0)
+      return &s->syms[i];
   return NULL;
 }
 
@@ -272,7 +278,8 @@ static void st_stmts(comp *c, scope *s, ast_list *l);
 
 static void st_exprs(comp *c, scope *s, ast_list *l) {
   for (int i = 0; i < l->count; i++)
-    if (l->items[i]) st_expr(c, s, l->items[i]);
+    if (l->items[i])
+      st_expr(c, s, l->items[i]);
 }
 
 static void st_target(comp *c, scope *s, ast_node *n) {
@@ -282,7 +289,8 @@ static void st_target(comp *c, scope *s, ast_node *n) {
     break;
   case AST_TUPLE:
   case AST_LIST:
-    for (int i = 0; i < n->u.seq.elts.count; i++) st_target(c, s, n->u.seq.elts.items[i]);
+    for (int i = 0; i < n->u.seq.elts.count; i++)
+      st_target(c, s, n->u.seq.elts.items[i]);
     break;
   case AST_STARRED:
     st_target(c, s, n->u.starred.value);
@@ -308,8 +316,10 @@ static void st_arguments(comp *c, scope *outer, scope *inner, ast_node *args) {
     st_param(c, inner, args->u.arguments.args.items[i]->u.arg.name);
   for (int i = 0; i < args->u.arguments.kwonlyargs.count; i++)
     st_param(c, inner, args->u.arguments.kwonlyargs.items[i]->u.arg.name);
-  if (args->u.arguments.vararg) st_param(c, inner, args->u.arguments.vararg);
-  if (args->u.arguments.kwarg) st_param(c, inner, args->u.arguments.kwarg);
+  if (args->u.arguments.vararg)
+    st_param(c, inner, args->u.arguments.vararg);
+  if (args->u.arguments.kwarg)
+    st_param(c, inner, args->u.arguments.kwarg);
 }
 
 static void st_comprehension(comp *c, scope *s, ast_node *n) {
@@ -317,28 +327,36 @@ static void st_comprehension(comp *c, scope *s, ast_node *n) {
   /* the outermost iterable is evaluated in the enclosing scope */
   st_expr(c, s, gens->items[0]->u.comprehension.iter);
   scope *k = scope_new(c, SC_FUNCTION, n, s);
-  if (!k) return;
+  if (!k)
+    return;
   k->is_comp = true;
   st_param(c, k, ".0");
   for (int i = 0; i < gens->count; i++) {
     ast_node *g = gens->items[i];
-    if (i > 0) st_expr(c, k, g->u.comprehension.iter);
-    if (g->u.comprehension.is_async) k->has_await = true;
+    if (i > 0)
+      st_expr(c, k, g->u.comprehension.iter);
+    if (g->u.comprehension.is_async)
+      k->has_await = true;
     st_target(c, k, g->u.comprehension.target);
     st_exprs(c, k, &g->u.comprehension.ifs);
   }
-  if (n->u.comp.key) st_expr(c, k, n->u.comp.key);
+  if (n->u.comp.key)
+    st_expr(c, k, n->u.comp.key);
   st_expr(c, k, n->u.comp.elt);
-  if (n->kind == AST_GENEXP) k->has_yield = true;
-  if (k->has_await) k->is_async = true;
+  if (n->kind == AST_GENEXP)
+    k->has_yield = true;
+  if (k->has_await)
+    k->is_async = true;
 }
 
 static void st_expr(comp *c, scope *s, ast_node *n) {
-  if (!n || c->failed) return;
+  if (!n || c->failed)
+    return;
   switch (n->kind) {
   case AST_NAME:
     sym_add(c, s, n->u.name, SYM_USED);
-    if (strcmp(n->u.name, "super") == 0 && s->kind == SC_FUNCTION) s->needs_class = true;
+    if (strcmp(n->u.name, "super") == 0 && s->kind == SC_FUNCTION)
+      s->needs_class = true;
     break;
   case AST_INT:
   case AST_FLOAT:
@@ -375,7 +393,8 @@ static void st_expr(comp *c, scope *s, ast_node *n) {
     break;
   case AST_LAMBDA: {
     scope *k = scope_new(c, SC_FUNCTION, n, s);
-    if (!k) return;
+    if (!k)
+      return;
     k->is_lambda = true;
     st_arguments(c, s, k, n->u.lambda.args);
     st_expr(c, k, n->u.lambda.body);
@@ -437,21 +456,24 @@ static void st_funcdef(comp *c, scope *s, ast_node *n) {
   st_exprs(c, s, &n->u.funcdef.decorators);
   sym_add(c, s, n->u.funcdef.name, SYM_ASSIGNED);
   scope *k = scope_new(c, SC_FUNCTION, n, s);
-  if (!k) return;
+  if (!k)
+    return;
   k->is_async = n->u.funcdef.is_async;
   st_arguments(c, s, k, n->u.funcdef.args);
   st_stmts(c, k, &n->u.funcdef.body);
 }
 
 static void st_stmt(comp *c, scope *s, ast_node *n) {
-  if (!n || c->failed) return;
+  if (!n || c->failed)
+    return;
   switch (n->kind) {
   case AST_EXPR:
     st_expr(c, s, n->u.expr_stmt.value);
     break;
   case AST_ASSIGN:
     st_expr(c, s, n->u.assign.value);
-    for (int i = 0; i < n->u.assign.targets.count; i++) st_target(c, s, n->u.assign.targets.items[i]);
+    for (int i = 0; i < n->u.assign.targets.count; i++)
+      st_target(c, s, n->u.assign.targets.items[i]);
     break;
   case AST_AUGASSIGN:
     st_expr(c, s, n->u.augassign.value);
@@ -478,7 +500,8 @@ static void st_stmt(comp *c, scope *s, ast_node *n) {
     st_stmts(c, s, &n->u.while_.orelse);
     break;
   case AST_FOR:
-    if (n->u.for_.is_async) s->has_await = true;
+    if (n->u.for_.is_async)
+      s->has_await = true;
     st_expr(c, s, n->u.for_.iter);
     st_target(c, s, n->u.for_.target);
     st_stmts(c, s, &n->u.for_.body);
@@ -500,7 +523,8 @@ static void st_stmt(comp *c, scope *s, ast_node *n) {
     st_exprs(c, s, &n->u.classdef.keywords);
     sym_add(c, s, n->u.classdef.name, SYM_ASSIGNED);
     scope *k = scope_new(c, SC_CLASS, n, s);
-    if (!k) return;
+    if (!k)
+      return;
     st_stmts(c, k, &n->u.classdef.body);
     break;
   }
@@ -509,7 +533,8 @@ static void st_stmt(comp *c, scope *s, ast_node *n) {
     for (int i = 0; i < n->u.try_.handlers.count; i++) {
       ast_node *h = n->u.try_.handlers.items[i];
       st_expr(c, s, h->u.handler.type);
-      if (h->u.handler.name) sym_add(c, s, h->u.handler.name, SYM_ASSIGNED);
+      if (h->u.handler.name)
+        sym_add(c, s, h->u.handler.name, SYM_ASSIGNED);
       st_stmts(c, s, &h->u.handler.body);
     }
     st_stmts(c, s, &n->u.try_.orelse);
@@ -546,14 +571,17 @@ static void st_stmt(comp *c, scope *s, ast_node *n) {
     st_expr(c, s, n->u.assert_.msg);
     break;
   case AST_DELETE:
-    for (int i = 0; i < n->u.delete.targets.count; i++) st_target(c, s, n->u.delete.targets.items[i]);
+    for (int i = 0; i < n->u.delete.targets.count; i++)
+      st_target(c, s, n->u.delete.targets.items[i]);
     break;
   case AST_WITH:
-    if (n->u.with.is_async) s->has_await = true;
+    if (n->u.with.is_async)
+      s->has_await = true;
     for (int i = 0; i < n->u.with.items.count; i++) {
       ast_node *it = n->u.with.items.items[i];
       st_expr(c, s, it->u.withitem.context_expr);
-      if (it->u.withitem.optional_vars) st_target(c, s, it->u.withitem.optional_vars);
+      if (it->u.withitem.optional_vars)
+        st_target(c, s, it->u.withitem.optional_vars);
     }
     st_stmts(c, s, &n->u.with.body);
     break;
@@ -561,7 +589,8 @@ static void st_stmt(comp *c, scope *s, ast_node *n) {
   case AST_IMPORTFROM:
     for (int i = 0; i < n->u.import.names.count; i++) {
       ast_node *a = n->u.import.names.items[i];
-      if (strcmp(a->u.alias.name, "*") == 0) continue;
+      if (strcmp(a->u.alias.name, "*") == 0)
+        continue;
       if (a->u.alias.asname) {
         sym_add(c, s, a->u.alias.asname, SYM_ASSIGNED);
       } else {
@@ -577,34 +606,43 @@ static void st_stmt(comp *c, scope *s, ast_node *n) {
 }
 
 static void st_stmts(comp *c, scope *s, ast_list *l) {
-  for (int i = 0; i < l->count && !c->failed; i++) st_stmt(c, s, l->items[i]);
+  for (int i = 0; i < l->count && !c->failed; i++)
+    st_stmt(c, s, l->items[i]);
 }
 
 /* Whether name is bound in function scope s (as a local, cell or free). */
 static bool binds(scope *s, const char *name) {
   sym *y = sym_find(s, name);
-  if (!y) return false;
-  if (y->flags & SYM_GLOBAL) return false;
-  if (y->flags & SYM_NONLOCAL) return true;
-  return (y->flags & (SYM_ASSIGNED | SYM_PARAM)) != 0 || y->res == RES_FREE ||
-         y->res == RES_CELL;
+  if (!y)
+    return false;
+  if (y->flags & SYM_GLOBAL)
+    return false;
+  if (y->flags & SYM_NONLOCAL)
+    return true;
+  return (y->flags & (SYM_ASSIGNED | SYM_PARAM)) != 0 || y->res == RES_FREE || y->res == RES_CELL;
 }
 
 /* Makes name free in every function scope from s (exclusive) up to the
  * one that binds it, which becomes a cell. Returns false if none binds it. */
 static bool make_free(comp *c, scope *s, const char *name) {
   for (scope *p = s->parent; p; p = p->parent) {
-    if (p->kind == SC_CLASS) continue;
-    if (p->kind == SC_MODULE) return false;
+    if (p->kind == SC_CLASS)
+      continue;
+    if (p->kind == SC_MODULE)
+      return false;
     if (binds(p, name)) {
       sym *y = sym_find(p, name);
-      if (y->res == RES_LOCAL || y->res == RES_NONE) y->res = RES_CELL;
+      if (y->res == RES_LOCAL || y->res == RES_NONE)
+        y->res = RES_CELL;
       /* every function between s and p passes the cell along */
       for (scope *q = s->parent; q != p; q = q->parent) {
-        if (q->kind == SC_CLASS) continue;
+        if (q->kind == SC_CLASS)
+          continue;
         sym *z = sym_add(c, q, name, 0);
-        if (!z) return false;
-        if (z->res != RES_CELL) z->res = RES_FREE;
+        if (!z)
+          return false;
+        if (z->res != RES_CELL)
+          z->res = RES_FREE;
       }
       return true;
     }
@@ -613,26 +651,32 @@ static bool make_free(comp *c, scope *s, const char *name) {
 }
 
 static void resolve(comp *c, scope *s) {
-  if (c->failed) return;
+  if (c->failed)
+    return;
   if (s->kind == SC_CLASS) {
     bool kid_needs = false;
     for (int i = 0; i < s->nkids; i++)
-      if (s->kids[i]->needs_class) kid_needs = true;
+      if (s->kids[i]->needs_class)
+        kid_needs = true;
     if (kid_needs) {
       sym *y = sym_add(c, s, "__class__", 0);
-      if (y) y->res = RES_CELL;
+      if (y)
+        y->res = RES_CELL;
     }
   }
   if (s->kind == SC_FUNCTION && s->needs_class) {
     /* find the enclosing class; the method gets __class__ as a free variable */
     scope *p = s->parent;
-    while (p && p->kind == SC_FUNCTION) p = p->parent;
+    while (p && p->kind == SC_FUNCTION)
+      p = p->parent;
     if (p && p->kind == SC_CLASS) {
       sym *y = sym_add(c, s, "__class__", 0);
-      if (y) y->res = RES_FREE;
+      if (y)
+        y->res = RES_FREE;
       for (scope *q = s->parent; q != p; q = q->parent) {
         sym *z = sym_add(c, q, "__class__", 0);
-        if (z && z->res != RES_CELL) z->res = RES_FREE;
+        if (z && z->res != RES_CELL)
+          z->res = RES_FREE;
       }
     } else {
       s->needs_class = false;
@@ -640,7 +684,8 @@ static void resolve(comp *c, scope *s) {
   }
   for (int i = 0; i < s->nsyms && !c->failed; i++) {
     sym *y = &s->syms[i];
-    if (y->res != RES_NONE) continue;
+    if (y->res != RES_NONE)
+      continue;
     if (s->kind == SC_MODULE) {
       y->res = RES_GLOBAL;
     } else if (y->flags & SYM_GLOBAL) {
@@ -666,7 +711,8 @@ static void resolve(comp *c, scope *s) {
       }
     }
   }
-  for (int i = 0; i < s->nkids; i++) resolve(c, s->kids[i]);
+  for (int i = 0; i < s->nkids; i++)
+    resolve(c, s->kids[i]);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -677,7 +723,8 @@ static uint32_t here(comp *c) { return c->u->nops; }
 
 static int emit(comp *c, code_op op, uint32_t arg) {
   unit *u = c->u;
-  if (c->failed) return 0;
+  if (c->failed)
+    return 0;
   if (arg > CODE_MAX_ARG) {
     report(c, DIAG_LIMIT, NULL, "function too large to compile");
     return 0;
@@ -712,7 +759,8 @@ static int emit(comp *c, code_op op, uint32_t arg) {
 }
 
 static void patch(comp *c, int at, uint32_t target) {
-  if (c->failed) return;
+  if (c->failed)
+    return;
   code_op op = CODE_OP(c->u->ops[at]);
   c->u->ops[at] = CODE_MAKE(op, target);
 }
@@ -721,30 +769,40 @@ static uint32_t add_const(comp *c, value x) {
   unit *u = c->u;
   for (uint32_t i = 0; i < u->nconsts; i++) {
     value y = u->consts[i];
-    if (y.t != x.t) continue;
-    if (x.t == VAL_INT && x.as.i == y.as.i) return i;
-    if (x.t == VAL_BOOL && x.as.b == y.as.b) return i;
-    if (x.t == VAL_NONE) return i;
-    if (x.t == VAL_OBJ && x.as.o == y.as.o) return i;
+    if (y.t != x.t)
+      continue;
+    if (x.t == VAL_INT && x.as.i == y.as.i)
+      return i;
+    if (x.t == VAL_BOOL && x.as.b == y.as.b)
+      return i;
+    if (x.t == VAL_NONE)
+      return i;
+    if (x.t == VAL_OBJ && x.as.o == y.as.o)
+      return i;
   }
-  if (!grow(c, (void **)&u->consts, &u->capconsts, u->nconsts + 1, sizeof *u->consts)) return 0;
+  if (!grow(c, (void **)&u->consts, &u->capconsts, u->nconsts + 1, sizeof *u->consts))
+    return 0;
   u->consts[u->nconsts] = x;
   return u->nconsts++;
 }
 
 static obj_str *intern(comp *c, const char *s) {
   obj_str *r = obj_str_intern(c->v, s, strlen(s));
-  if (!r) c->failed = c->nomem = true;
+  if (!r)
+    c->failed = c->nomem = true;
   return r;
 }
 
 static uint32_t add_name(comp *c, const char *s) {
   unit *u = c->u;
   obj_str *n = intern(c, s);
-  if (!n) return 0;
+  if (!n)
+    return 0;
   for (uint32_t i = 0; i < u->nnames; i++)
-    if (u->names[i] == n) return i;
-  if (!grow(c, (void **)&u->names, &u->capnames, u->nnames + 1, sizeof *u->names)) return 0;
+    if (u->names[i] == n)
+      return i;
+  if (!grow(c, (void **)&u->names, &u->capnames, u->nnames + 1, sizeof *u->names))
+    return 0;
   u->names[u->nnames] = n;
   return u->nnames++;
 }
@@ -787,11 +845,14 @@ static int region_open(comp *c, uint32_t depth, bool push_prev) {
 
 static void region_pause(comp *c, int id) {
   unit *u = c->u;
-  if (c->failed || id < 0) return;
+  if (c->failed || id < 0)
+    return;
   region *r = &u->regions[id];
-  if (!r->open) return;
+  if (!r->open)
+    return;
   r->open = false;
-  if (here(c) == r->seg_start) return;
+  if (here(c) == r->seg_start)
+    return;
   if (u->nentries == u->capentries) {
     int n = u->capentries ? u->capentries * 2 : 8;
     hentry *q = realloc(u->entries, (size_t)n * sizeof *q);
@@ -806,7 +867,8 @@ static void region_pause(comp *c, int id) {
 }
 
 static void region_resume(comp *c, int id) {
-  if (c->failed || id < 0) return;
+  if (c->failed || id < 0)
+    return;
   region *r = &c->u->regions[id];
   r->open = true;
   r->seg_start = here(c);
@@ -815,7 +877,8 @@ static void region_resume(comp *c, int id) {
 static void region_close(comp *c, int id) { region_pause(c, id); }
 
 static void region_target(comp *c, int id) {
-  if (c->failed) return;
+  if (c->failed)
+    return;
   c->u->regions[id].target = here(c);
 }
 
@@ -884,7 +947,8 @@ static void emit_name(comp *c, const ast_node *n, const char *name, name_ctx ctx
   unit *u = c->u;
   sym *y = sym_find(u->sc, name);
   sym_res res = y ? y->res : (u->sc->kind == SC_CLASS ? RES_NAME : RES_GLOBAL);
-  if (u->sc->kind == SC_MODULE) res = RES_GLOBAL;
+  if (u->sc->kind == SC_MODULE)
+    res = RES_GLOBAL;
   static const code_op fast[] = {OP_LOAD_FAST, OP_STORE_FAST, OP_DELETE_FAST};
   static const code_op deref[] = {OP_LOAD_DEREF, OP_STORE_DEREF, OP_DELETE_DEREF};
   static const code_op glob[] = {OP_LOAD_GLOBAL, OP_STORE_GLOBAL, OP_DELETE_GLOBAL};
@@ -917,13 +981,15 @@ static void c_store(comp *c, ast_node *t);
 static code *c_function_code(comp *c, scope *s, ast_node *node, const char *name);
 
 static void c_exprs(comp *c, ast_list *l) {
-  for (int i = 0; i < l->count; i++) c_expr(c, l->items[i]);
+  for (int i = 0; i < l->count; i++)
+    c_expr(c, l->items[i]);
 }
 
 static scope *kid_for(comp *c, ast_node *n) {
   scope *s = c->u->sc;
   for (int i = 0; i < s->nkids; i++)
-    if (s->kids[i]->node == n) return s->kids[i];
+    if (s->kids[i]->node == n)
+      return s->kids[i];
   report(c, DIAG_SYNTAX, n, "internal compiler error: scope not found");
   return NULL;
 }
@@ -942,7 +1008,8 @@ static bool c_closure(comp *c, scope *kid) {
   int n = 0;
   for (int i = 0; i < kid->nsyms; i++) {
     sym *y = &kid->syms[i];
-    if (y->res != RES_FREE) continue;
+    if (y->res != RES_FREE)
+      continue;
     sym *mine = sym_find(c->u->sc, y->name);
     if (!mine || (mine->res != RES_CELL && mine->res != RES_FREE)) {
       report(c, DIAG_SYNTAX, kid->node, "internal compiler error: closure of '%s'", y->name);
@@ -951,7 +1018,8 @@ static bool c_closure(comp *c, scope *kid) {
     emit(c, OP_LOAD_CLOSURE, (uint32_t)mine->slot);
     n++;
   }
-  if (n == 0) return false;
+  if (n == 0)
+    return false;
   emit(c, OP_BUILD_TUPLE, (uint32_t)n);
   return true;
 }
@@ -959,8 +1027,10 @@ static bool c_closure(comp *c, scope *kid) {
 /* Pushes a function object for kid (defaults already handled by flags). */
 static void c_make_function(comp *c, scope *kid, const char *name, int flags) {
   code *k = c_function_code(c, kid, kid->node, name);
-  if (!k) return;
-  if (c_closure(c, kid)) flags |= 4;
+  if (!k)
+    return;
+  if (c_closure(c, kid))
+    flags |= 4;
   emit_const(c, val_obj(k));
   emit(c, OP_MAKE_FUNCTION, (uint32_t)flags);
 }
@@ -977,7 +1047,8 @@ static int c_defaults(comp *c, ast_node *args) {
   int nkw = 0;
   for (int i = 0; i < args->u.arguments.kw_defaults.count; i++) {
     ast_node *v = args->u.arguments.kw_defaults.items[i];
-    if (!v) continue;
+    if (!v)
+      continue;
     const char *nm = args->u.arguments.kwonlyargs.items[i]->u.arg.name;
     emit_str(c, nm, strlen(nm));
     c_expr(c, v);
@@ -992,7 +1063,8 @@ static int c_defaults(comp *c, ast_node *args) {
 
 static bool has_starred(ast_list *l) {
   for (int i = 0; i < l->count; i++)
-    if (l->items[i]->kind == AST_STARRED) return true;
+    if (l->items[i]->kind == AST_STARRED)
+      return true;
   return false;
 }
 
@@ -1026,7 +1098,8 @@ static void c_call(comp *c, ast_node *n) {
   }
   bool dstar = false;
   for (int i = 0; i < kws->count; i++)
-    if (!kws->items[i]->u.keyword.name) dstar = true;
+    if (!kws->items[i]->u.keyword.name)
+      dstar = true;
   c_expr(c, f);
   c->u->line = n->line;
   if (has_starred(args) || dstar) {
@@ -1065,7 +1138,8 @@ static void c_call(comp *c, ast_node *n) {
           return;
         }
       obj_str *s = intern(c, k->u.keyword.name);
-      if (!s) return;
+      if (!s)
+        return;
       names->items[i] = val_obj(s);
       c_expr(c, k->u.keyword.value);
     }
@@ -1139,7 +1213,8 @@ static void c_compare(comp *c, ast_node *n) {
   c_expr(c, n->u.compare.comparators.items[count - 1]);
   emit(c, OP_COMPARE, (uint32_t)n->u.compare.ops[count - 1]);
   int end = emit(c, OP_JUMP, 0);
-  for (int i = 0; i < count - 1; i++) patch(c, jumps[i], here(c));
+  for (int i = 0; i < count - 1; i++)
+    patch(c, jumps[i], here(c));
   emit(c, OP_ROT_TWO, 0);
   emit(c, OP_POP_TOP, 0);
   patch(c, end, here(c));
@@ -1198,13 +1273,15 @@ static void c_comp_gen(comp *c, ast_node *n, int gi) {
 
 static void c_comprehension(comp *c, ast_node *n) {
   scope *kid = kid_for(c, n);
-  if (!kid) return;
-  const char *name = n->kind == AST_LISTCOMP  ? "<listcomp>"
-                     : n->kind == AST_SETCOMP ? "<setcomp>"
+  if (!kid)
+    return;
+  const char *name = n->kind == AST_LISTCOMP   ? "<listcomp>"
+                     : n->kind == AST_SETCOMP  ? "<setcomp>"
                      : n->kind == AST_DICTCOMP ? "<dictcomp>"
                                                : "<genexpr>";
   if (kid->is_async && n->kind == AST_GENEXP) {
-    report(c, DIAG_UNSUPPORTED, n, "asynchronous generator expressions are not supported in scenarios");
+    report(c, DIAG_UNSUPPORTED, n,
+           "asynchronous generator expressions are not supported in scenarios");
     return;
   }
   if (kid->is_async && !in_async(c)) {
@@ -1216,11 +1293,13 @@ static void c_comprehension(comp *c, ast_node *n) {
   emit(c, OP_GET_ITER, 0);
   c->u->line = n->line;
   emit(c, OP_CALL, 1);
-  if (kid->is_async) emit_await(c, 0);
+  if (kid->is_async)
+    emit_await(c, 0);
 }
 
 static void c_expr(comp *c, ast_node *n) {
-  if (c->failed) return;
+  if (c->failed)
+    return;
   int saved = c->u->line;
   c->u->line = n->line;
   switch (n->kind) {
@@ -1277,7 +1356,8 @@ static void c_expr(comp *c, ast_node *n) {
       if (i + 1 < vals->count)
         jumps[i] = emit(c, n->u.boolop.is_or ? OP_JUMP_IF_TRUE_OR_POP : OP_JUMP_IF_FALSE_OR_POP, 0);
     }
-    for (int i = 0; i + 1 < vals->count; i++) patch(c, jumps[i], here(c));
+    for (int i = 0; i + 1 < vals->count; i++)
+      patch(c, jumps[i], here(c));
     free(jumps);
     break;
   }
@@ -1296,7 +1376,8 @@ static void c_expr(comp *c, ast_node *n) {
   }
   case AST_LAMBDA: {
     scope *kid = kid_for(c, n);
-    if (!kid) break;
+    if (!kid)
+      break;
     int flags = c_defaults(c, n->u.lambda.args);
     c_make_function(c, kid, "<lambda>", flags);
     break;
@@ -1316,10 +1397,14 @@ static void c_expr(comp *c, ast_node *n) {
     emit(c, OP_BINARY_SUBSCR, 0);
     break;
   case AST_SLICE:
-    if (n->u.slice.lower) c_expr(c, n->u.slice.lower);
-    else emit_none(c);
-    if (n->u.slice.upper) c_expr(c, n->u.slice.upper);
-    else emit_none(c);
+    if (n->u.slice.lower)
+      c_expr(c, n->u.slice.lower);
+    else
+      emit_none(c);
+    if (n->u.slice.upper)
+      c_expr(c, n->u.slice.upper);
+    else
+      emit_none(c);
     if (n->u.slice.step) {
       c_expr(c, n->u.slice.step);
       emit(c, OP_BUILD_SLICE, 3);
@@ -1334,7 +1419,8 @@ static void c_expr(comp *c, ast_node *n) {
   case AST_TUPLE:
     if (has_starred(&n->u.seq.elts)) {
       c_starred_list(c, &n->u.seq.elts);
-      if (n->kind == AST_TUPLE) emit(c, OP_LIST_TO_TUPLE, 0);
+      if (n->kind == AST_TUPLE)
+        emit(c, OP_LIST_TO_TUPLE, 0);
     } else {
       c_exprs(c, &n->u.seq.elts);
       emit(c, n->kind == AST_LIST ? OP_BUILD_LIST : OP_BUILD_TUPLE, (uint32_t)n->u.seq.elts.count);
@@ -1361,7 +1447,8 @@ static void c_expr(comp *c, ast_node *n) {
   case AST_DICT: {
     bool unpack = false;
     for (int i = 0; i < n->u.dict.keys.count; i++)
-      if (!n->u.dict.keys.items[i]) unpack = true;
+      if (!n->u.dict.keys.items[i])
+        unpack = true;
     if (!unpack) {
       for (int i = 0; i < n->u.dict.keys.count; i++) {
         c_expr(c, n->u.dict.keys.items[i]);
@@ -1409,8 +1496,10 @@ static void c_expr(comp *c, ast_node *n) {
       report(c, DIAG_SYNTAX, n, "'yield' outside function");
       break;
     }
-    if (n->u.yield_.value) c_expr(c, n->u.yield_.value);
-    else emit_none(c);
+    if (n->u.yield_.value)
+      c_expr(c, n->u.yield_.value);
+    else
+      emit_none(c);
     c->u->line = n->line;
     emit(c, OP_YIELD_VALUE, 0);
     break;
@@ -1426,7 +1515,8 @@ static void c_expr(comp *c, ast_node *n) {
 /* ------------------------------------------------------------------------ */
 
 static void c_store(comp *c, ast_node *t) {
-  if (c->failed) return;
+  if (c->failed)
+    return;
   int saved = c->u->line;
   c->u->line = t->line;
   switch (t->kind) {
@@ -1496,7 +1586,8 @@ static void c_delete(comp *c, ast_node *t) {
     break;
   case AST_TUPLE:
   case AST_LIST:
-    for (int i = 0; i < t->u.seq.elts.count; i++) c_delete(c, t->u.seq.elts.items[i]);
+    for (int i = 0; i < t->u.seq.elts.count; i++)
+      c_delete(c, t->u.seq.elts.items[i]);
     break;
   default:
     report(c, DIAG_SYNTAX, t, "cannot delete expression");
@@ -1515,7 +1606,8 @@ static void c_stmt(comp *c, ast_node *n);
 static void c_unwind_one(comp *c, fblock *b, bool preserve) {
   switch (b->kind) {
   case FB_LOOP:
-    if (preserve) emit(c, OP_ROT_TWO, 0);
+    if (preserve)
+      emit(c, OP_ROT_TWO, 0);
     emit(c, OP_POP_TOP, 0);
     break;
   case FB_WHILE:
@@ -1531,13 +1623,15 @@ static void c_unwind_one(comp *c, fblock *b, bool preserve) {
     memcpy(saved, &c->u->fb[idx], (size_t)(top - idx) * sizeof *saved);
     c->u->nfb = idx;
     c_stmts(c, body);
-    while (c->u->nfb > idx) fb_pop(c);
+    while (c->u->nfb > idx)
+      fb_pop(c);
     memcpy(&c->u->fb[idx], saved, (size_t)(top - idx) * sizeof *saved);
     c->u->nfb = top;
     break;
   }
   case FB_HANDLER:
-    if (preserve) emit(c, OP_ROT_TWO, 0);
+    if (preserve)
+      emit(c, OP_ROT_TWO, 0);
     emit(c, OP_POP_EXCEPT, 0);
     if (b->name) {
       emit_none(c);
@@ -1557,12 +1651,14 @@ static void c_unwind_one(comp *c, fblock *b, bool preserve) {
     emit(c, OP_POP_EXCEPT, 0);
     break;
   case FB_WITH:
-    if (preserve) emit(c, OP_ROT_TWO, 0);
+    if (preserve)
+      emit(c, OP_ROT_TWO, 0);
     emit_none(c);
     emit(c, OP_DUP_TOP, 0);
     emit(c, OP_DUP_TOP, 0);
     emit(c, OP_CALL, 3);
-    if (b->is_async) emit_await(c, 2);
+    if (b->is_async)
+      emit_await(c, 2);
     emit(c, OP_POP_TOP, 0);
     break;
   }
@@ -1583,7 +1679,8 @@ static void c_unwind(comp *c, int stop, bool preserve, int *paused, int *npaused
 }
 
 static void c_resume(comp *c, const int *paused, int npaused) {
-  for (int i = 0; i < npaused; i++) region_resume(c, c->u->fb[paused[i]].region);
+  for (int i = 0; i < npaused; i++)
+    region_resume(c, c->u->fb[paused[i]].region);
 }
 
 static void c_return(comp *c, ast_node *n) {
@@ -1595,8 +1692,10 @@ static void c_return(comp *c, ast_node *n) {
     report(c, DIAG_SYNTAX, n, "'return' with value in async generator");
     return;
   }
-  if (n->u.return_.value) c_expr(c, n->u.return_.value);
-  else emit_none(c);
+  if (n->u.return_.value)
+    c_expr(c, n->u.return_.value);
+  else
+    emit_none(c);
   int paused[COMP_MAX_FBLOCKS];
   int np = 0;
   c_unwind(c, 0, true, paused, &np);
@@ -1614,7 +1713,8 @@ static void c_break_continue(comp *c, ast_node *n) {
       break;
     }
   if (li < 0) {
-    report(c, DIAG_SYNTAX, n, is_break ? "'break' outside loop" : "'continue' not properly in loop");
+    report(c, DIAG_SYNTAX, n,
+           is_break ? "'break' outside loop" : "'continue' not properly in loop");
     return;
   }
   int paused[COMP_MAX_FBLOCKS];
@@ -1622,7 +1722,8 @@ static void c_break_continue(comp *c, ast_node *n) {
   c_unwind(c, li + 1, false, paused, &np);
   fblock *loopb = &c->u->fb[li];
   if (is_break) {
-    if (loopb->kind == FB_LOOP) emit(c, OP_POP_TOP, 0);
+    if (loopb->kind == FB_LOOP)
+      emit(c, OP_POP_TOP, 0);
     fb_add_break(c, loopb, emit(c, OP_JUMP, 0));
   } else {
     emit(c, OP_JUMP, loopb->cont);
@@ -1652,15 +1753,18 @@ static void c_while(comp *c, ast_node *n) {
     exit = emit(c, OP_POP_JUMP_IF_FALSE, 0);
   }
   fblock *b = fb_push(c, FB_WHILE, n);
-  if (!b) return;
+  if (!b)
+    return;
   b->cont = start;
   c_stmts(c, &n->u.while_.body);
   emit(c, OP_JUMP, start);
   fblock saved = c->u->fb[c->u->nfb - 1];
   c->u->nfb--;
-  if (exit >= 0) patch(c, exit, here(c));
+  if (exit >= 0)
+    patch(c, exit, here(c));
   c_stmts(c, &n->u.while_.orelse);
-  for (int i = 0; i < saved.nbreaks; i++) patch(c, saved.breaks[i], here(c));
+  for (int i = 0; i < saved.nbreaks; i++)
+    patch(c, saved.breaks[i], here(c));
   free(saved.breaks);
 }
 
@@ -1689,7 +1793,8 @@ static void c_for(comp *c, ast_node *n) {
   }
   c_store(c, n->u.for_.target);
   fblock *b = fb_push(c, FB_LOOP, n);
-  if (!b) return;
+  if (!b)
+    return;
   b->cont = start;
   c_stmts(c, &n->u.for_.body);
   c->u->line = n->line;
@@ -1703,7 +1808,8 @@ static void c_for(comp *c, ast_node *n) {
     emit(c, OP_END_ASYNC_FOR, 0);
   }
   c_stmts(c, &n->u.for_.orelse);
-  for (int i = 0; i < saved.nbreaks; i++) patch(c, saved.breaks[i], here(c));
+  for (int i = 0; i < saved.nbreaks; i++)
+    patch(c, saved.breaks[i], here(c));
   free(saved.breaks);
 }
 
@@ -1712,7 +1818,8 @@ static void c_try_except(comp *c, ast_node *n) {
   uint32_t d = fb_depth(c);
   int reg = region_open(c, d, true);
   fblock *b = fb_push(c, FB_TRY_EXCEPT, n);
-  if (!b) return;
+  if (!b)
+    return;
   b->region = reg;
   c_stmts(c, &n->u.try_.body);
   fb_pop(c);
@@ -1741,13 +1848,16 @@ static void c_try_except(comp *c, ast_node *n) {
       next = emit(c, OP_POP_JUMP_IF_FALSE, 0);
     }
     const char *name = h->u.handler.name;
-    if (name) emit_name(c, h, name, CTX_STORE);
-    else emit(c, OP_POP_TOP, 0);
+    if (name)
+      emit_name(c, h, name, CTX_STORE);
+    else
+      emit(c, OP_POP_TOP, 0);
     region_pause(c, match);
     /* body: [prev] */
     int body_reg = region_open(c, d + 1, false);
     fblock *hb = fb_push(c, FB_HANDLER, h);
-    if (!hb) break;
+    if (!hb)
+      break;
     hb->region = body_reg;
     hb->name = name;
     c_stmts(c, &h->u.handler.body);
@@ -1769,7 +1879,8 @@ static void c_try_except(comp *c, ast_node *n) {
     }
     emit(c, OP_RERAISE, 0);
     region_resume(c, match);
-    if (next >= 0) patch(c, next, here(c));
+    if (next >= 0)
+      patch(c, next, here(c));
   }
   /* nothing matched: [prev, exc] */
   emit(c, OP_RERAISE, 0);
@@ -1778,7 +1889,8 @@ static void c_try_except(comp *c, ast_node *n) {
   emit(c, OP_RERAISE, 0);
   patch(c, to_else, here(c));
   c_stmts(c, &n->u.try_.orelse);
-  for (int i = 0; i < nends; i++) patch(c, ends[i], here(c));
+  for (int i = 0; i < nends; i++)
+    patch(c, ends[i], here(c));
   free(ends);
 }
 
@@ -1790,11 +1902,14 @@ static void c_try(comp *c, ast_node *n) {
   uint32_t d = fb_depth(c);
   int reg = region_open(c, d, true);
   fblock *b = fb_push(c, FB_TRY_FINALLY, n);
-  if (!b) return;
+  if (!b)
+    return;
   b->region = reg;
   b->finalbody = &n->u.try_.finalbody;
-  if (n->u.try_.handlers.count) c_try_except(c, n);
-  else c_stmts(c, &n->u.try_.body);
+  if (n->u.try_.handlers.count)
+    c_try_except(c, n);
+  else
+    c_stmts(c, &n->u.try_.body);
   fb_pop(c);
   region_close(c, reg);
   c_stmts(c, &n->u.try_.finalbody);
@@ -1803,7 +1918,8 @@ static void c_try(comp *c, ast_node *n) {
   region_target(c, reg);
   int clean = region_open(c, d + 1, false);
   fblock *fe = fb_push(c, FB_FINALLY_EXC, n);
-  if (!fe) return;
+  if (!fe)
+    return;
   fe->region = clean;
   c_stmts(c, &n->u.try_.finalbody);
   fb_pop(c);
@@ -1821,16 +1937,22 @@ static void c_with_items(comp *c, ast_node *n, int idx) {
   c_expr(c, it->u.withitem.context_expr);
   c->u->line = n->line;
   emit(c, OP_BEFORE_WITH, is_async ? 1 : 0);
-  if (is_async) emit_await(c, 1);
+  if (is_async)
+    emit_await(c, 1);
   int reg = region_open(c, d + 1, true);
-  if (it->u.withitem.optional_vars) c_store(c, it->u.withitem.optional_vars);
-  else emit(c, OP_POP_TOP, 0);
+  if (it->u.withitem.optional_vars)
+    c_store(c, it->u.withitem.optional_vars);
+  else
+    emit(c, OP_POP_TOP, 0);
   fblock *b = fb_push(c, FB_WITH, n);
-  if (!b) return;
+  if (!b)
+    return;
   b->region = reg;
   b->is_async = is_async;
-  if (idx + 1 < n->u.with.items.count) c_with_items(c, n, idx + 1);
-  else c_stmts(c, &n->u.with.body);
+  if (idx + 1 < n->u.with.items.count)
+    c_with_items(c, n, idx + 1);
+  else
+    c_stmts(c, &n->u.with.body);
   fb_pop(c);
   region_close(c, reg);
   c->u->line = n->line;
@@ -1838,14 +1960,16 @@ static void c_with_items(comp *c, ast_node *n, int idx) {
   emit(c, OP_DUP_TOP, 0);
   emit(c, OP_DUP_TOP, 0);
   emit(c, OP_CALL, 3);
-  if (is_async) emit_await(c, 2);
+  if (is_async)
+    emit_await(c, 2);
   emit(c, OP_POP_TOP, 0);
   int end = emit(c, OP_JUMP, 0);
   /* [exit, prev, exc] */
   region_target(c, reg);
   int clean = region_open(c, d + 2, false);
   emit(c, OP_WITH_EXCEPT_START, 0);
-  if (is_async) emit_await(c, 2);
+  if (is_async)
+    emit_await(c, 2);
   int suppress = emit(c, OP_POP_JUMP_IF_TRUE, 0);
   emit(c, OP_RERAISE, 0);
   patch(c, suppress, here(c));
@@ -1865,12 +1989,14 @@ static void c_funcdef(comp *c, ast_node *n) {
     /* nothing special: the code flag makes calls return coroutines */
   }
   scope *kid = kid_for(c, n);
-  if (!kid) return;
+  if (!kid)
+    return;
   c_exprs(c, &n->u.funcdef.decorators);
   int flags = c_defaults(c, n->u.funcdef.args);
   c->u->line = n->line;
   c_make_function(c, kid, n->u.funcdef.name, flags);
-  for (int i = 0; i < n->u.funcdef.decorators.count; i++) emit(c, OP_CALL, 1);
+  for (int i = 0; i < n->u.funcdef.decorators.count; i++)
+    emit(c, OP_CALL, 1);
   emit_name(c, n, n->u.funcdef.name, CTX_STORE);
 }
 
@@ -1886,15 +2012,18 @@ static void c_classdef(comp *c, ast_node *n) {
     return;
   }
   scope *kid = kid_for(c, n);
-  if (!kid) return;
+  if (!kid)
+    return;
   c_exprs(c, &n->u.classdef.decorators);
   c->u->line = n->line;
   c_make_function(c, kid, n->u.classdef.name, 0);
   emit_str(c, n->u.classdef.name, strlen(n->u.classdef.name));
-  if (n->u.classdef.bases.count) c_expr(c, n->u.classdef.bases.items[0]);
+  if (n->u.classdef.bases.count)
+    c_expr(c, n->u.classdef.bases.items[0]);
   c->u->line = n->line;
   emit(c, OP_MAKE_CLASS, n->u.classdef.bases.count ? 1 : 0);
-  for (int i = 0; i < n->u.classdef.decorators.count; i++) emit(c, OP_CALL, 1);
+  for (int i = 0; i < n->u.classdef.decorators.count; i++)
+    emit(c, OP_CALL, 1);
   emit_name(c, n, n->u.classdef.name, CTX_STORE);
 }
 
@@ -1919,7 +2048,8 @@ static void c_import(comp *c, ast_node *n) {
     return;
   }
   if (strchr(n->u.import.module, '.')) {
-    report(c, DIAG_UNSUPPORTED, n, "dotted imports are not supported in scenarios (from %s import ...)",
+    report(c, DIAG_UNSUPPORTED, n,
+           "dotted imports are not supported in scenarios (from %s import ...)",
            n->u.import.module);
     return;
   }
@@ -1941,7 +2071,8 @@ static void c_import(comp *c, ast_node *n) {
 }
 
 static void c_stmt(comp *c, ast_node *n) {
-  if (c->failed) return;
+  if (c->failed)
+    return;
   c->u->line = n->line;
   c->u->stmt_pending = n->line;
   switch (n->kind) {
@@ -1953,7 +2084,8 @@ static void c_stmt(comp *c, ast_node *n) {
     c_expr(c, n->u.assign.value);
     ast_list *t = &n->u.assign.targets;
     for (int i = 0; i < t->count; i++) {
-      if (i + 1 < t->count) emit(c, OP_DUP_TOP, 0);
+      if (i + 1 < t->count)
+        emit(c, OP_DUP_TOP, 0);
       c_store(c, t->items[i]);
     }
     break;
@@ -1989,7 +2121,9 @@ static void c_stmt(comp *c, ast_node *n) {
       emit(c, OP_STORE_SUBSCR, 0);
     } else {
       report(c, DIAG_SYNTAX, t, "'%s' is an illegal expression for augmented assignment",
-             t->kind == AST_TUPLE ? "tuple" : t->kind == AST_LIST ? "list" : "expression");
+             t->kind == AST_TUPLE  ? "tuple"
+             : t->kind == AST_LIST ? "list"
+                                   : "expression");
     }
     break;
   }
@@ -2029,7 +2163,8 @@ static void c_stmt(comp *c, ast_node *n) {
   case AST_RAISE:
     if (n->u.raise_.exc) {
       c_expr(c, n->u.raise_.exc);
-      if (n->u.raise_.cause) c_expr(c, n->u.raise_.cause);
+      if (n->u.raise_.cause)
+        c_expr(c, n->u.raise_.cause);
     }
     c->u->line = n->line;
     emit(c, OP_RAISE_VARARGS, n->u.raise_.exc ? (n->u.raise_.cause ? 2 : 1) : 0);
@@ -2051,7 +2186,8 @@ static void c_stmt(comp *c, ast_node *n) {
     break;
   }
   case AST_DELETE:
-    for (int i = 0; i < n->u.delete.targets.count; i++) c_delete(c, n->u.delete.targets.items[i]);
+    for (int i = 0; i < n->u.delete.targets.count; i++)
+      c_delete(c, n->u.delete.targets.items[i]);
     break;
   case AST_WITH:
     if (n->u.with.is_async && !in_async(c)) {
@@ -2071,7 +2207,8 @@ static void c_stmt(comp *c, ast_node *n) {
 }
 
 static void c_stmts(comp *c, ast_list *l) {
-  for (int i = 0; i < l->count && !c->failed; i++) c_stmt(c, l->items[i]);
+  for (int i = 0; i < l->count && !c->failed; i++)
+    c_stmt(c, l->items[i]);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2084,29 +2221,68 @@ static bool op_effect(code_op op, uint32_t arg, int *fall, int *jump, bool *jump
   *jump = 0;
   *jumps = false;
   switch (op) {
-  case OP_NOP: case OP_ROT_TWO: case OP_ROT_THREE: case OP_ROT_FOUR: case OP_DELETE_FAST:
-  case OP_DELETE_DEREF: case OP_DELETE_GLOBAL: case OP_DELETE_NAME: case OP_LOAD_ATTR:
-  case OP_UNARY: case OP_GET_ITER: case OP_LIST_TO_TUPLE: case OP_YIELD_VALUE:
-  case OP_GET_AWAITABLE: case OP_GET_AITER: case OP_CHECK_EXC_MATCH:
+  case OP_NOP:
+  case OP_ROT_TWO:
+  case OP_ROT_THREE:
+  case OP_ROT_FOUR:
+  case OP_DELETE_FAST:
+  case OP_DELETE_DEREF:
+  case OP_DELETE_GLOBAL:
+  case OP_DELETE_NAME:
+  case OP_LOAD_ATTR:
+  case OP_UNARY:
+  case OP_GET_ITER:
+  case OP_LIST_TO_TUPLE:
+  case OP_YIELD_VALUE:
+  case OP_GET_AWAITABLE:
+  case OP_GET_AITER:
+  case OP_CHECK_EXC_MATCH:
     *fall = 0;
     return true;
-  case OP_POP_TOP: case OP_STORE_FAST: case OP_STORE_DEREF: case OP_STORE_GLOBAL:
-  case OP_STORE_NAME: case OP_DELETE_ATTR: case OP_BINARY: case OP_INPLACE: case OP_COMPARE:
-  case OP_BINARY_SUBSCR: case OP_LIST_APPEND: case OP_SET_ADD: case OP_LIST_EXTEND:
-  case OP_SET_UPDATE: case OP_DICT_UPDATE: case OP_DICT_MERGE: case OP_SEND:
-  case OP_POP_EXCEPT: case OP_IMPORT_STAR:
+  case OP_POP_TOP:
+  case OP_STORE_FAST:
+  case OP_STORE_DEREF:
+  case OP_STORE_GLOBAL:
+  case OP_STORE_NAME:
+  case OP_DELETE_ATTR:
+  case OP_BINARY:
+  case OP_INPLACE:
+  case OP_COMPARE:
+  case OP_BINARY_SUBSCR:
+  case OP_LIST_APPEND:
+  case OP_SET_ADD:
+  case OP_LIST_EXTEND:
+  case OP_SET_UPDATE:
+  case OP_DICT_UPDATE:
+  case OP_DICT_MERGE:
+  case OP_SEND:
+  case OP_POP_EXCEPT:
+  case OP_IMPORT_STAR:
     *fall = -1;
     return true;
-  case OP_DUP_TOP: case OP_LOAD_CONST: case OP_LOAD_FAST: case OP_LOAD_DEREF:
-  case OP_LOAD_CLOSURE: case OP_LOAD_GLOBAL: case OP_LOAD_NAME: case OP_GET_ANEXT:
-  case OP_BEFORE_WITH: case OP_WITH_EXCEPT_START: case OP_LOAD_ASSERTION_ERROR:
-  case OP_IMPORT_NAME: case OP_IMPORT_FROM: case OP_SUPER0:
+  case OP_DUP_TOP:
+  case OP_LOAD_CONST:
+  case OP_LOAD_FAST:
+  case OP_LOAD_DEREF:
+  case OP_LOAD_CLOSURE:
+  case OP_LOAD_GLOBAL:
+  case OP_LOAD_NAME:
+  case OP_GET_ANEXT:
+  case OP_BEFORE_WITH:
+  case OP_WITH_EXCEPT_START:
+  case OP_LOAD_ASSERTION_ERROR:
+  case OP_IMPORT_NAME:
+  case OP_IMPORT_FROM:
+  case OP_SUPER0:
     *fall = 1;
     return true;
   case OP_DUP_TOP_TWO:
     *fall = 2;
     return true;
-  case OP_STORE_ATTR: case OP_MAP_ADD: case OP_DELETE_SUBSCR: case OP_END_ASYNC_FOR:
+  case OP_STORE_ATTR:
+  case OP_MAP_ADD:
+  case OP_DELETE_SUBSCR:
+  case OP_END_ASYNC_FOR:
     *fall = -2;
     return true;
   case OP_STORE_SUBSCR:
@@ -2119,12 +2295,14 @@ static bool op_effect(code_op op, uint32_t arg, int *fall, int *jump, bool *jump
     *jumps = true;
     *jump = 0;
     return false;
-  case OP_POP_JUMP_IF_FALSE: case OP_POP_JUMP_IF_TRUE:
+  case OP_POP_JUMP_IF_FALSE:
+  case OP_POP_JUMP_IF_TRUE:
     *jumps = true;
     *jump = -1;
     *fall = -1;
     return true;
-  case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP:
+  case OP_JUMP_IF_FALSE_OR_POP:
+  case OP_JUMP_IF_TRUE_OR_POP:
     *jumps = true;
     *jump = 0;
     *fall = -1;
@@ -2134,7 +2312,10 @@ static bool op_effect(code_op op, uint32_t arg, int *fall, int *jump, bool *jump
     *jump = -1;
     *fall = 1;
     return true;
-  case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_SET: case OP_BUILD_STRING:
+  case OP_BUILD_LIST:
+  case OP_BUILD_TUPLE:
+  case OP_BUILD_SET:
+  case OP_BUILD_STRING:
     *fall = 1 - (int)arg;
     return true;
   case OP_BUILD_MAP:
@@ -2164,7 +2345,10 @@ static bool op_effect(code_op op, uint32_t arg, int *fall, int *jump, bool *jump
   case OP_MAKE_CLASS:
     *fall = -1 - (int)arg;
     return true;
-  case OP_RETURN_VALUE: case OP_RAISE_VARARGS: case OP_RERAISE: case OP_UNSUPPORTED:
+  case OP_RETURN_VALUE:
+  case OP_RAISE_VARARGS:
+  case OP_RERAISE:
+  case OP_UNSUPPORTED:
     *fall = 0;
     return false;
   default:
@@ -2184,7 +2368,8 @@ static bool stack_depth(comp *c, unit *u, code_handler *h, uint32_t nh, uint32_t
     c->failed = c->nomem = true;
     return false;
   }
-  for (uint32_t i = 0; i <= u->nops; i++) depth[i] = -1;
+  for (uint32_t i = 0; i <= u->nops; i++)
+    depth[i] = -1;
   uint32_t nw = 0;
   int32_t maxd = 0;
   depth[0] = 0;
@@ -2195,8 +2380,10 @@ static bool stack_depth(comp *c, unit *u, code_handler *h, uint32_t nh, uint32_t
     while (nw) {
       uint32_t i = work[--nw];
       int32_t d = depth[i];
-      if (d > maxd) maxd = d;
-      if (i >= u->nops) continue;
+      if (d > maxd)
+        maxd = d;
+      if (i >= u->nops)
+        continue;
       int fall, jump;
       bool jumps;
       code_op op = CODE_OP(u->ops[i]);
@@ -2216,7 +2403,8 @@ static bool stack_depth(comp *c, unit *u, code_handler *h, uint32_t nh, uint32_t
       }
     }
     for (uint32_t k = 0; k < nh; k++) {
-      if (depth[h[k].start] < 0 || depth[h[k].target] >= 0) continue;
+      if (depth[h[k].start] < 0 || depth[h[k].target] >= 0)
+        continue;
       depth[h[k].target] = (int32_t)h[k].depth + (h[k].push_prev ? 2 : 1);
       work[nw++] = h[k].target;
       changed = true;
@@ -2236,27 +2424,35 @@ static void assign_slots(scope *s, unit *u) {
   }
   for (int i = 0; i < s->nsyms; i++) {
     sym *y = &s->syms[i];
-    if (y->slot >= 0) continue;
-    if (y->res == RES_LOCAL || y->res == RES_CELL) y->slot = n++;
+    if (y->slot >= 0)
+      continue;
+    if (y->res == RES_LOCAL || y->res == RES_CELL)
+      y->slot = n++;
   }
   for (int i = 0; i < s->nsyms; i++) {
     sym *y = &s->syms[i];
-    if (y->slot >= 0) continue;
-    if (y->res == RES_FREE) y->slot = n++;
+    if (y->slot >= 0)
+      continue;
+    if (y->res == RES_FREE)
+      y->slot = n++;
   }
   u->nslots = n;
 }
 
 static char *make_qualname(unit *parent, scope *s, const char *name) {
   const char *prefix = NULL;
-  if (parent && parent->sc->kind != SC_MODULE) prefix = parent->qualname;
+  if (parent && parent->sc->kind != SC_MODULE)
+    prefix = parent->qualname;
   bool locals = parent && parent->sc->kind == SC_FUNCTION;
   size_t len = strlen(name) + (prefix ? strlen(prefix) + 10 : 0) + 1;
   char *q = malloc(len);
-  if (!q) return NULL;
+  if (!q)
+    return NULL;
   (void)s;
-  if (prefix) snprintf(q, len, "%s.%s%s", prefix, locals ? "<locals>." : "", name);
-  else snprintf(q, len, "%s", name);
+  if (prefix)
+    snprintf(q, len, "%s.%s%s", prefix, locals ? "<locals>." : "", name);
+  else
+    snprintf(q, len, "%s", name);
   return q;
 }
 
@@ -2284,15 +2480,19 @@ static code *finish_unit(comp *c, unit *u, const char *name) {
   k->slot_names = vm_realloc(c->v, NULL, 0, (size_t)(u->nslots + 1) * sizeof *k->slot_names);
   k->nhandlers = (uint32_t)u->nentries;
   k->handlers = vm_realloc(c->v, NULL, 0, (size_t)(u->nentries + 1) * sizeof *k->handlers);
-  if (!k->ops || !k->lines || !k->stmt || !k->consts || !k->names || !k->slot_names || !k->handlers) {
+  if (!k->ops || !k->lines || !k->stmt || !k->consts || !k->names || !k->slot_names ||
+      !k->handlers) {
     c->failed = c->nomem = true;
     return NULL;
   }
   memcpy(k->ops, u->ops, (size_t)u->nops * sizeof *k->ops);
   memcpy(k->lines, u->lines, (size_t)u->nops * sizeof *k->lines);
-  if (u->nops) memcpy(k->stmt, u->stmt, (size_t)u->nops * sizeof *k->stmt);
-  if (u->nconsts) memcpy(k->consts, u->consts, (size_t)u->nconsts * sizeof *k->consts);
-  if (u->nnames) memcpy(k->names, u->names, (size_t)u->nnames * sizeof *k->names);
+  if (u->nops)
+    memcpy(k->stmt, u->stmt, (size_t)u->nops * sizeof *k->stmt);
+  if (u->nconsts)
+    memcpy(k->consts, u->consts, (size_t)u->nconsts * sizeof *k->consts);
+  if (u->nnames)
+    memcpy(k->names, u->names, (size_t)u->nnames * sizeof *k->names);
   for (int i = 0; i < u->nentries; i++) {
     hentry *e = &u->entries[i];
     region *r = &u->regions[e->region];
@@ -2301,10 +2501,13 @@ static code *finish_unit(comp *c, unit *u, const char *name) {
   uint32_t ncell = 0, nfree = 0;
   for (int i = 0; i < s->nsyms; i++) {
     sym *y = &s->syms[i];
-    if (y->slot < 0) continue;
+    if (y->slot < 0)
+      continue;
     k->slot_names[y->slot] = intern(c, y->name);
-    if (y->res == RES_CELL) ncell++;
-    if (y->res == RES_FREE) nfree++;
+    if (y->res == RES_CELL)
+      ncell++;
+    if (y->res == RES_FREE)
+      nfree++;
   }
   k->ncells = ncell;
   k->nfrees = nfree;
@@ -2317,29 +2520,42 @@ static code *finish_unit(comp *c, unit *u, const char *name) {
   ncell = nfree = 0;
   for (int i = 0; i < s->nsyms; i++) {
     sym *y = &s->syms[i];
-    if (y->slot < 0) continue;
-    if (y->res == RES_CELL) k->cell_slots[ncell++] = (uint32_t)y->slot;
-    if (y->res == RES_FREE) k->free_slots[nfree++] = (uint32_t)y->slot;
+    if (y->slot < 0)
+      continue;
+    if (y->res == RES_CELL)
+      k->cell_slots[ncell++] = (uint32_t)y->slot;
+    if (y->res == RES_FREE)
+      k->free_slots[nfree++] = (uint32_t)y->slot;
   }
   if (s->kind == SC_FUNCTION && s->node) {
     ast_node *args = NULL;
-    if (s->node->kind == AST_FUNCDEF) args = s->node->u.funcdef.args;
-    else if (s->node->kind == AST_LAMBDA) args = s->node->u.lambda.args;
+    if (s->node->kind == AST_FUNCDEF)
+      args = s->node->u.funcdef.args;
+    else if (s->node->kind == AST_LAMBDA)
+      args = s->node->u.lambda.args;
     if (args) {
       k->argcount = (uint32_t)args->u.arguments.args.count;
       k->kwonlycount = (uint32_t)args->u.arguments.kwonlyargs.count;
-      if (args->u.arguments.vararg) k->flags |= CODE_VARARGS;
-      if (args->u.arguments.kwarg) k->flags |= CODE_VARKW;
+      if (args->u.arguments.vararg)
+        k->flags |= CODE_VARARGS;
+      if (args->u.arguments.kwarg)
+        k->flags |= CODE_VARKW;
     } else {
       k->argcount = 1; /* comprehensions take their iterator */
     }
-    if (s->is_async && s->has_yield) k->flags |= CODE_ASYNC_GEN;
-    else if (s->is_async) k->flags |= CODE_COROUTINE;
-    else if (s->has_yield) k->flags |= CODE_GENERATOR;
+    if (s->is_async && s->has_yield)
+      k->flags |= CODE_ASYNC_GEN;
+    else if (s->is_async)
+      k->flags |= CODE_COROUTINE;
+    else if (s->has_yield)
+      k->flags |= CODE_GENERATOR;
   }
-  if (s->kind == SC_CLASS) k->flags |= CODE_CLASS_BODY;
-  if (s->kind == SC_MODULE) k->flags |= CODE_MODULE;
-  if (!stack_depth(c, u, k->handlers, k->nhandlers, &k->stacksize)) return NULL;
+  if (s->kind == SC_CLASS)
+    k->flags |= CODE_CLASS_BODY;
+  if (s->kind == SC_MODULE)
+    k->flags |= CODE_MODULE;
+  if (!stack_depth(c, u, k->handlers, k->nhandlers, &k->stacksize))
+    return NULL;
   return k;
 }
 
@@ -2351,7 +2567,8 @@ static void unit_free(unit *u) {
   free(u->names);
   free(u->regions);
   free(u->entries);
-  for (int i = 0; i < u->nfb; i++) free(u->fb[i].breaks);
+  for (int i = 0; i < u->nfb; i++)
+    free(u->fb[i].breaks);
   free((void *)u->qualname);
 }
 
@@ -2372,8 +2589,10 @@ static code *c_function_code(comp *c, scope *s, ast_node *node, const char *name
   if (s->kind == SC_CLASS) {
     c_stmts(c, &node->u.classdef.body);
     sym *y = sym_find(s, "__class__");
-    if (y && y->res == RES_CELL) emit(c, OP_LOAD_CLOSURE, (uint32_t)y->slot);
-    else emit_none(c);
+    if (y && y->res == RES_CELL)
+      emit(c, OP_LOAD_CLOSURE, (uint32_t)y->slot);
+    else
+      emit_none(c);
     emit(c, OP_RETURN_VALUE, 0);
   } else if (node->kind == AST_LAMBDA) {
     c_expr(c, node->u.lambda.body);
@@ -2398,7 +2617,8 @@ static code *c_function_code(comp *c, scope *s, ast_node *node, const char *name
       break;
     }
     c_comp_gen(c, node, 0);
-    if (node->kind == AST_GENEXP) emit_none(c);
+    if (node->kind == AST_GENEXP)
+      emit_none(c);
     emit(c, OP_RETURN_VALUE, 0);
   }
   code *k = c->failed ? NULL : finish_unit(c, &u, name);
@@ -2407,8 +2627,8 @@ static code *c_function_code(comp *c, scope *s, ast_node *node, const char *name
   return k;
 }
 
-comp_result comp_module(vm *v, ast_node *module, const char *filename, diag_fn on_error,
-                        void *user, code **out) {
+comp_result comp_module(vm *v, ast_node *module, const char *filename, diag_fn on_error, void *user,
+                        code **out) {
   comp c;
   memset(&c, 0, sizeof c);
   c.v = v;
@@ -2433,13 +2653,17 @@ comp_result comp_module(vm *v, ast_node *module, const char *filename, diag_fn o
     c_stmts(&c, &module->u.module.body);
     emit_none(&c);
     emit(&c, OP_RETURN_VALUE, 0);
-    if (!c.failed) k = finish_unit(&c, &u, "<module>");
+    if (!c.failed)
+      k = finish_unit(&c, &u, "<module>");
     unit_free(&u);
   }
-  for (int i = 0; i < c.nall; i++) scope_free(c.all[i]);
+  for (int i = 0; i < c.nall; i++)
+    scope_free(c.all[i]);
   free(c.all);
-  if (c.nomem) return COMP_NOMEM;
-  if (c.failed || !k) return COMP_ERROR;
+  if (c.nomem)
+    return COMP_NOMEM;
+  if (c.failed || !k)
+    return COMP_ERROR;
   *out = k;
   return COMP_OK;
 }

@@ -20,7 +20,7 @@ typedef enum comp_result {
 } comp_result;
 
 /* Compiles a parsed module. Code objects are allocated on v's heap. */
-comp_result comp_module(vm *v, ast_node *module, const char *filename, diag_fn on_error,
-                        void *user, code **out);
+comp_result comp_module(vm *v, ast_node *module, const char *filename, diag_fn on_error, void *user,
+                        code **out);
 
 #endif

@@ -30,26 +30,31 @@ static loop_handle *as_handle(value x) { return (loop_handle *)x.as.o; }
 bool loop_is_future(value x) { return val_is(x, OBJ_FUTURE); }
 
 static bool no_args(vm *v, const char *name, int nargs, obj_tuple *kw) {
-  if (nargs == 0 && (!kw || kw->count == 0)) return true;
+  if (nargs == 0 && (!kw || kw->count == 0))
+    return true;
   vm_raisef(v, CLS_TYPE_ERROR, "%s() takes no arguments (%d given)", name, nargs);
   return false;
 }
 
 /* Finds keyword argument name in a native call; returns its index or -1. */
 static int kwarg(obj_tuple *kw, int nargs, const char *name) {
-  if (!kw) return -1;
+  if (!kw)
+    return -1;
   for (size_t i = 0; i < kw->count; i++)
-    if (strcmp(AS_STR(kw->items[i])->data, name) == 0) return nargs + (int)i;
+    if (strcmp(AS_STR(kw->items[i])->data, name) == 0)
+      return nargs + (int)i;
   return -1;
 }
 
 static bool check_kwargs(vm *v, const char *fname, obj_tuple *kw, const char *const *allowed) {
-  if (!kw) return true;
+  if (!kw)
+    return true;
   for (size_t i = 0; i < kw->count; i++) {
     const char *n = AS_STR(kw->items[i])->data;
     bool ok = false;
     for (const char *const *a = allowed; a && *a; a++)
-      if (strcmp(*a, n) == 0) ok = true;
+      if (strcmp(*a, n) == 0)
+        ok = true;
     if (!ok) {
       vm_raisef(v, CLS_TYPE_ERROR, "%s() got an unexpected keyword argument '%s'", fname, n);
       return false;
@@ -67,7 +72,8 @@ static loop *running_loop(vm *v) {
 }
 
 static bool is_coroutine(value x) {
-  if (val_is(x, OBJ_AWAITABLE)) return ((obj_awaitable *)x.as.o)->coroutine;
+  if (val_is(x, OBJ_AWAITABLE))
+    return ((obj_awaitable *)x.as.o)->coroutine;
   return val_is(x, OBJ_CORO) && ((obj_coro *)x.as.o)->ck == CORO_COROUTINE;
 }
 
@@ -85,7 +91,9 @@ static bool check_time_limit(vm *v) {
 }
 
 /* The trace id of the running task, or -1. */
-static int32_t current_tid(vm *v) { return v->loop && v->loop->current ? v->loop->current->tid : -1; }
+static int32_t current_tid(vm *v) {
+  return v->loop && v->loop->current ? v->loop->current->tid : -1;
+}
 int32_t loop_current_tid(vm *v) { return current_tid(v); }
 
 static void tr_text(vm *v, trace_kind k, int32_t task, int32_t a, int32_t b, int32_t line,
@@ -106,7 +114,8 @@ bool loop_block(vm *v, double seconds) {
     vm_raise_msg(v, CLS_VALUE_ERROR, "sleep length must be non-negative");
     return false;
   }
-  if (v->trace) tr(v, TR_BLOCK, current_tid(v), 0, 0, vm_current_line(v), seconds);
+  if (v->trace)
+    tr(v, TR_BLOCK, current_tid(v), 0, 0, vm_current_line(v), seconds);
   v->clock += seconds;
   return check_time_limit(v);
 }
@@ -115,16 +124,20 @@ bool loop_block(vm *v, double seconds) {
 /* Handles, the ready deque and the timer heap                              */
 /* ------------------------------------------------------------------------ */
 
-static bool task_step_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out);
+static bool task_step_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                         value *out);
 static bool task_wakeup_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
                            value *out);
 static bool set_result_unless_cancelled(vm *v, value self, const value *args, int nargs,
                                         obj_tuple *kw, value *out);
 
 static const char *callback_name(vm *v, value cb) {
-  if (val_is(cb, OBJ_NATIVE)) return AS_NATIVE(cb)->name;
-  if (val_is(cb, OBJ_FUNCTION)) return AS_FUNCTION(cb)->qualname->data;
-  if (val_is(cb, OBJ_BOUND)) return callback_name(v, AS_BOUND(cb)->func);
+  if (val_is(cb, OBJ_NATIVE))
+    return AS_NATIVE(cb)->name;
+  if (val_is(cb, OBJ_FUNCTION))
+    return AS_FUNCTION(cb)->qualname->data;
+  if (val_is(cb, OBJ_BOUND))
+    return callback_name(v, AS_BOUND(cb)->func);
   return obj_type_name(v, cb);
 }
 
@@ -132,7 +145,8 @@ static const char *callback_name(vm *v, value cb) {
 static void classify_handle(loop_handle *h) {
   h->task = -1;
   h->cb_kind = CB_USER;
-  if (!val_is(h->callback, OBJ_NATIVE)) return;
+  if (!val_is(h->callback, OBJ_NATIVE))
+    return;
   obj_native *n = AS_NATIVE(h->callback);
   if (n->fn == task_step_cb || n->fn == task_wakeup_cb) {
     h->cb_kind = n->fn == task_step_cb ? CB_STEP : CB_WAKEUP;
@@ -161,7 +175,8 @@ static bool ready_push(vm *v, loop *l, loop_handle *h) {
   }
   l->ready[(l->ready_head + l->ready_count) % l->ready_cap] = h;
   l->ready_count++;
-  if (v->trace) tr_text(v, TR_READY_PUSH, h->task, h->hid, h->cb_kind, 0, 0, callback_name(v, h->callback));
+  if (v->trace)
+    tr_text(v, TR_READY_PUSH, h->task, h->hid, h->cb_kind, 0, 0, callback_name(v, h->callback));
   return true;
 }
 
@@ -173,7 +188,8 @@ static loop_handle *ready_pop(loop *l) {
 }
 
 static bool timer_less(const loop_handle *a, const loop_handle *b) {
-  if (a->when != b->when) return a->when < b->when;
+  if (a->when != b->when)
+    return a->when < b->when;
   return a->seq < b->seq;
 }
 
@@ -181,7 +197,8 @@ static void heap_up(loop *l, size_t i) {
   loop_handle *h = l->timers[i];
   while (i > 0) {
     size_t p = (i - 1) / 2;
-    if (!timer_less(h, l->timers[p])) break;
+    if (!timer_less(h, l->timers[p]))
+      break;
     l->timers[i] = l->timers[p];
     i = p;
   }
@@ -192,9 +209,12 @@ static void heap_down(loop *l, size_t i) {
   loop_handle *h = l->timers[i];
   for (;;) {
     size_t c = 2 * i + 1;
-    if (c >= l->ntimers) break;
-    if (c + 1 < l->ntimers && timer_less(l->timers[c + 1], l->timers[c])) c++;
-    if (!timer_less(l->timers[c], h)) break;
+    if (c >= l->ntimers)
+      break;
+    if (c + 1 < l->ntimers && timer_less(l->timers[c + 1], l->timers[c]))
+      c++;
+    if (!timer_less(l->timers[c], h))
+      break;
     l->timers[i] = l->timers[c];
     i = c;
   }
@@ -229,11 +249,13 @@ static loop_handle *heap_pop(loop *l) {
 
 static loop_handle *handle_new(vm *v, loop *l, value cb, const value *args, int nargs) {
   loop_handle *h = vm_alloc(v, OBJ_HANDLE, sizeof *h);
-  if (!h) return NULL;
+  if (!h)
+    return NULL;
   h->callback = cb;
   if (nargs) {
     h->args = obj_tuple_new(v, (size_t)nargs);
-    if (!h->args) return NULL;
+    if (!h->args)
+      return NULL;
     memcpy(h->args->items, args, (size_t)nargs * sizeof *args);
   }
   h->seq = l->seq++;
@@ -244,27 +266,33 @@ static loop_handle *handle_new(vm *v, loop *l, value cb, const value *args, int 
 
 static loop_handle *call_soon(vm *v, loop *l, value cb, const value *args, int nargs) {
   loop_handle *h = handle_new(v, l, cb, args, nargs);
-  if (!h || !ready_push(v, l, h)) return NULL;
+  if (!h || !ready_push(v, l, h))
+    return NULL;
   return h;
 }
 
 static loop_handle *call_at(vm *v, loop *l, double when, value cb, const value *args, int nargs) {
   loop_handle *h = handle_new(v, l, cb, args, nargs);
-  if (!h) return NULL;
+  if (!h)
+    return NULL;
   h->is_timer = true;
   h->when = when;
   h->scheduled = true;
-  if (!heap_push(v, l, h)) return NULL;
-  if (v->trace) tr(v, TR_TIMER_ADD, h->task, h->hid, h->cb_kind, 0, when);
+  if (!heap_push(v, l, h))
+    return NULL;
+  if (v->trace)
+    tr(v, TR_TIMER_ADD, h->task, h->hid, h->cb_kind, 0, when);
   return h;
 }
 
 static void handle_cancel(vm *v, loop *l, loop_handle *h) {
-  if (h->cancelled) return;
+  if (h->cancelled)
+    return;
   h->cancelled = true;
   if (h->is_timer && h->scheduled) {
     l->cancelled_timers++;
-    if (v->trace) tr(v, TR_TIMER_CANCEL, h->task, h->hid, 0, 0, 0);
+    if (v->trace)
+      tr(v, TR_TIMER_CANCEL, h->task, h->hid, 0, 0, 0);
   }
 }
 
@@ -274,7 +302,8 @@ static void handle_cancel(vm *v, loop *l, loop_handle *h) {
 
 static loop_future *future_new(vm *v, loop *l, obj_class *cls) {
   loop_future *f = vm_alloc(v, OBJ_FUTURE, sizeof *f);
-  if (!f) return NULL;
+  if (!f)
+    return NULL;
   f->cls = cls;
   f->state = FUT_PENDING;
   f->result = val_none();
@@ -289,7 +318,6 @@ static loop_future *future_new(vm *v, loop *l, obj_class *cls) {
   f->timer_hid = -1;
   return f;
 }
-
 
 /* repr of x for the trace, cut to a readable length */
 static void short_repr(vm *v, value x, fmt_buf *b) {
@@ -308,18 +336,21 @@ static void short_repr(vm *v, value x, fmt_buf *b) {
 static void trace_done(vm *v, loop_future *f, int outcome, value x) {
   fmt_buf b;
   fmt_buf_init(&b);
-  if (outcome != 2 || x.t != VAL_NONE) short_repr(v, x, &b);
+  if (outcome != 2 || x.t != VAL_NONE)
+    short_repr(v, x, &b);
   tr_text(v, TR_FUTURE_DONE, f->tid, f->fid, outcome, 0, 0, fmt_buf_str(&b));
   fmt_buf_free(&b);
 }
 
 static bool schedule_callbacks(vm *v, loop_future *f) {
-  if (!f->callbacks || f->callbacks->count == 0) return true;
+  if (!f->callbacks || f->callbacks->count == 0)
+    return true;
   obj_list *cbs = f->callbacks;
   f->callbacks = NULL;
   value self = val_obj(f);
   for (size_t i = 0; i < cbs->count; i++)
-    if (!call_soon(v, v->loop, cbs->items[i], &self, 1)) return false;
+    if (!call_soon(v, v->loop, cbs->items[i], &self, 1))
+      return false;
   return true;
 }
 
@@ -330,7 +361,8 @@ static bool future_set_result(vm *v, loop_future *f, value r) {
   }
   f->result = r;
   f->state = FUT_FINISHED;
-  if (v->trace) trace_done(v, f, 0, r);
+  if (v->trace)
+    trace_done(v, f, 0, r);
   return schedule_callbacks(v, f);
 }
 
@@ -340,21 +372,24 @@ static bool future_set_exception(vm *v, loop_future *f, value exc) {
     return false;
   }
   if (val_is(exc, OBJ_CLASS)) {
-    if (!vm_call(v, exc, NULL, 0, NULL, &exc)) return false;
+    if (!vm_call(v, exc, NULL, 0, NULL, &exc))
+      return false;
   }
   if (!val_is(exc, OBJ_EXCEPTION)) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "exception must be an exception instance");
     return false;
   }
   if (obj_isinstance(v, exc, v->cls[CLS_STOP_ITERATION])) {
-    vm_raise_msg(v, CLS_TYPE_ERROR,
-                 "StopIteration interacts badly with generators and cannot be raised into a Future");
+    vm_raise_msg(
+        v, CLS_TYPE_ERROR,
+        "StopIteration interacts badly with generators and cannot be raised into a Future");
     return false;
   }
   f->exception = exc;
   f->state = FUT_FINISHED;
   f->log_tb = true;
-  if (v->trace) trace_done(v, f, 1, exc);
+  if (v->trace)
+    trace_done(v, f, 1, exc);
   return schedule_callbacks(v, f);
 }
 
@@ -367,14 +402,17 @@ static bool future_cancel(vm *v, loop_future *f, value msg, bool *out) {
   f->state = FUT_CANCELLED;
   f->cancel_msg = msg;
   *out = true;
-  if (v->trace) trace_done(v, f, 2, msg);
+  if (v->trace)
+    trace_done(v, f, 2, msg);
   return schedule_callbacks(v, f);
 }
 
 static value make_cancelled_error(vm *v, loop_future *f) {
-  if (f->cancel_msg.t == VAL_NONE) return vm_new_exception(v, v->cls[CLS_CANCELLED_ERROR], NULL);
+  if (f->cancel_msg.t == VAL_NONE)
+    return vm_new_exception(v, v->cls[CLS_CANCELLED_ERROR], NULL);
   obj_tuple *args = obj_tuple_new(v, 1);
-  if (!args) return val_undef();
+  if (!args)
+    return val_undef();
   args->items[0] = f->cancel_msg;
   obj_exception *e = obj_exception_new(v, v->cls[CLS_CANCELLED_ERROR], args);
   return e ? val_obj(e) : val_undef();
@@ -384,7 +422,8 @@ static value make_cancelled_error(vm *v, loop_future *f) {
 static bool future_result(vm *v, loop_future *f, value *out) {
   if (f->state == FUT_CANCELLED) {
     value e = make_cancelled_error(v, f);
-    if (e.t != VAL_UNDEF) vm_raise(v, e);
+    if (e.t != VAL_UNDEF)
+      vm_raise(v, e);
     return false;
   }
   if (f->state == FUT_PENDING) {
@@ -403,7 +442,8 @@ static bool future_result(vm *v, loop_future *f, value *out) {
 static bool future_exception(vm *v, loop_future *f, value *out) {
   if (f->state == FUT_CANCELLED) {
     value e = make_cancelled_error(v, f);
-    if (e.t != VAL_UNDEF) vm_raise(v, e);
+    if (e.t != VAL_UNDEF)
+      vm_raise(v, e);
     return false;
   }
   if (f->state == FUT_PENDING) {
@@ -422,13 +462,15 @@ static bool add_done_callback(vm *v, loop_future *f, value cb) {
   }
   if (!f->callbacks) {
     f->callbacks = obj_list_new(v, 2);
-    if (!f->callbacks) return false;
+    if (!f->callbacks)
+      return false;
   }
   return obj_list_append(v, f->callbacks, cb);
 }
 
 static bool callbacks_equal(vm *v, value a, value b) {
-  if (obj_is(a, b)) return true;
+  if (obj_is(a, b))
+    return true;
   if (val_is(a, OBJ_BOUND) && val_is(b, OBJ_BOUND)) {
     obj_bound *x = AS_BOUND(a), *y = AS_BOUND(b);
     return obj_is(x->self, y->self) && obj_is(x->func, y->func);
@@ -442,7 +484,8 @@ static bool callbacks_equal(vm *v, value a, value b) {
 }
 
 static int64_t remove_done_callback(vm *v, loop_future *f, value cb) {
-  if (!f->callbacks) return 0;
+  if (!f->callbacks)
+    return 0;
   size_t j = 0;
   int64_t removed = 0;
   for (size_t i = 0; i < f->callbacks->count; i++) {
@@ -484,7 +527,8 @@ static exec_status fut_iter_throw(vm *v, obj_awaitable *a, value exc, value *out
 
 bool loop_future_await(vm *v, loop_future *f, value *out) {
   obj_awaitable *a = vm_alloc(v, OBJ_AWAITABLE, sizeof *a);
-  if (!a) return false;
+  if (!a)
+    return false;
   a->name = "Future.__await__";
   a->send = fut_iter_send;
   a->throw_ = fut_iter_throw;
@@ -499,20 +543,23 @@ bool loop_future_await(vm *v, loop_future *f, value *out) {
 
 static value native_bound(vm *v, native_fn fn, const char *name, value data) {
   obj_native *n = obj_native_new(v, fn, name, NULL);
-  if (!n) return val_undef();
+  if (!n)
+    return val_undef();
   n->data = data;
   return val_obj(n);
 }
 
 static bool schedule_step(vm *v, loop_future *t, value exc) {
   value cb = native_bound(v, task_step_cb, "Task.__step", val_obj(t));
-  if (cb.t == VAL_UNDEF) return false;
+  if (cb.t == VAL_UNDEF)
+    return false;
   return call_soon(v, v->loop, cb, &exc, exc.t == VAL_UNDEF ? 0 : 1) != NULL;
 }
 
 static loop_future *task_new(vm *v, loop *l, value coro, value name) {
   loop_future *t = future_new(v, l, v->cls[CLS_TASK]);
-  if (!t) return NULL;
+  if (!t)
+    return NULL;
   t->is_task = true;
   t->coro = coro;
   v->task_counter++;
@@ -523,7 +570,8 @@ static loop_future *task_new(vm *v, loop *l, value coro, value name) {
   } else {
     t->name = vm_str_str(v, name);
   }
-  if (!t->name) return NULL;
+  if (!t->name)
+    return NULL;
   if (v->trace) {
     const char *label = t->name->data;
     if (val_is(coro, OBJ_CORO) && ((obj_coro *)coro.as.o)->label)
@@ -533,8 +581,10 @@ static loop_future *task_new(vm *v, loop *l, value coro, value name) {
     t->tid = trace_add_task(v->trace, v->clock, t->name->data, label, current_tid(v),
                             vm_current_line(v));
   }
-  if (!schedule_step(v, t, val_undef())) return NULL;
-  if (!obj_list_append(v, l->tasks, val_obj(t))) return NULL;
+  if (!schedule_step(v, t, val_undef()))
+    return NULL;
+  if (!obj_list_append(v, l->tasks, val_obj(t)))
+    return NULL;
   return t;
 }
 
@@ -548,15 +598,18 @@ static bool fm_repr(vm *v, value self, const value *args, int nargs, obj_tuple *
  * the scenario's own (library coroutines such as Queue.get are skipped, so
  * the line is the scenario's `await q.get()`). */
 static int await_line(loop_future *t) {
-  if (!val_is(t->coro, OBJ_CORO)) return 0;
+  if (!val_is(t->coro, OBJ_CORO))
+    return 0;
   obj_coro *c = (obj_coro *)t->coro.as.o;
   int line = 0;
   for (int guard = 0; guard < 100000; guard++) {
     if (c->frame.code && c->state != CORO_CLOSED && !c->frame.code->library)
       line = c->frame.code->lines[c->frame.last_ip];
-    if (!c->delegating) break;
+    if (!c->delegating)
+      break;
     value top = c->frame.sp[-1];
-    if (!val_is(top, OBJ_CORO)) break;
+    if (!val_is(top, OBJ_CORO))
+      break;
     c = (obj_coro *)top.as.o;
   }
   return line;
@@ -568,13 +621,15 @@ static void trace_suspend(vm *v, loop_future *t, value result) {
     tr_text(v, TR_STEP_SUSPEND, t->tid, WAIT_YIELD, -1, line, 0, "asyncio.sleep(0)");
     return;
   }
-  if (!val_is(result, OBJ_FUTURE)) return;
+  if (!val_is(result, OBJ_FUTURE))
+    return;
   loop_future *w = as_fut(result);
   fmt_buf b;
   fmt_buf_init(&b);
   int kind = WAIT_FUTURE, ref = w->fid;
   double num = 0;
-  value what = w->dict ? obj_dict_get_str(w->dict, obj_str_intern(v, "_loopviz_what", 13)) : val_undef();
+  value what =
+      w->dict ? obj_dict_get_str(w->dict, obj_str_intern(v, "_loopviz_what", 13)) : val_undef();
   if (w->fkind == FUTK_SLEEP) {
     kind = WAIT_SLEEP;
     ref = w->timer_hid;
@@ -609,7 +664,8 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
   if (t->must_cancel) {
     if (exc.t == VAL_UNDEF || !obj_isinstance(v, exc, v->cls[CLS_CANCELLED_ERROR])) {
       exc = make_cancelled_error(v, t);
-      if (exc.t == VAL_UNDEF) return false;
+      if (exc.t == VAL_UNDEF)
+        return false;
     }
     t->must_cancel = false;
     wake = WAKE_CANCEL;
@@ -617,7 +673,8 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
   if (v->trace) {
     fmt_buf b;
     fmt_buf_init(&b);
-    if (exc.t != VAL_UNDEF) short_repr(v, exc, &b);
+    if (exc.t != VAL_UNDEF)
+      short_repr(v, exc, &b);
     if (exc.t != VAL_UNDEF && wake != WAKE_CANCEL)
       wake = t->cancel_waiting && obj_isinstance(v, exc, v->cls[CLS_CANCELLED_ERROR])
                  ? WAKE_CANCEL
@@ -671,7 +728,8 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
       ok = future_set_result(v, t, result);
     }
   } else if (st == EXEC_ERROR) {
-    if (v->limit_hit) return false;
+    if (v->limit_hit)
+      return false;
     value e = v->exc;
     v->exc = val_undef();
     if (obj_isinstance(v, e, v->cls[CLS_CANCELLED_ERROR])) {
@@ -697,9 +755,12 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
         t->fut_waiter = result;
         if (ok && t->must_cancel) {
           bool c;
-          if (w->is_task) ok = task_cancel(v, w, t->cancel_msg, &c);
-          else ok = future_cancel(v, w, t->cancel_msg, &c);
-          if (ok && c) t->must_cancel = false;
+          if (w->is_task)
+            ok = task_cancel(v, w, t->cancel_msg, &c);
+          else
+            ok = future_cancel(v, w, t->cancel_msg, &c);
+          if (ok && c)
+            t->must_cancel = false;
         }
       } else {
         value err = vm_new_exception(v, v->cls[CLS_RUNTIME_ERROR],
@@ -727,7 +788,8 @@ static bool task_step_cb(vm *v, value self, const value *args, int nargs, obj_tu
   (void)kw;
   *out = val_none();
   loop_future *t = as_fut(v->native_data);
-  return task_step(v, t, nargs ? args[0] : val_undef(), t->steps == 0 ? WAKE_START : WAKE_YIELD, -1);
+  return task_step(v, t, nargs ? args[0] : val_undef(), t->steps == 0 ? WAKE_START : WAKE_YIELD,
+                   -1);
 }
 
 static bool task_wakeup_cb(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
@@ -750,7 +812,8 @@ static bool task_wakeup_cb(vm *v, value self, const value *args, int nargs, obj_
     wake = WAKE_GATHER;
   }
   value r;
-  if (future_result(v, f, &r)) return task_step(v, t, val_undef(), wake, ref);
+  if (future_result(v, f, &r))
+    return task_step(v, t, val_undef(), wake, ref);
   value e = v->exc;
   v->exc = val_undef();
   return task_step(v, t, e, WAKE_EXCEPTION, ref);
@@ -766,7 +829,8 @@ static bool task_cancel(vm *v, loop_future *t, value msg, bool *out) {
   if (v->trace) {
     fmt_buf b;
     fmt_buf_init(&b);
-    if (msg.t != VAL_NONE) short_repr(v, msg, &b);
+    if (msg.t != VAL_NONE)
+      short_repr(v, msg, &b);
     tr_text(v, TR_CANCEL, t->tid, 0, current_tid(v), vm_current_line(v), 0, fmt_buf_str(&b));
     fmt_buf_free(&b);
   }
@@ -774,9 +838,11 @@ static bool task_cancel(vm *v, loop_future *t, value msg, bool *out) {
     loop_future *w = as_fut(t->fut_waiter);
     bool c;
     bool ok = w->is_task ? task_cancel(v, w, msg, &c)
-              : w->context.t == VAL_OBJ && val_is(w->context, OBJ_LIST) ? true
-                                                                       : future_cancel(v, w, msg, &c);
-    if (!ok) return false;
+              : w->context.t == VAL_OBJ && val_is(w->context, OBJ_LIST)
+                  ? true
+                  : future_cancel(v, w, msg, &c);
+    if (!ok)
+      return false;
     if (!w->is_task && val_is(w->context, OBJ_LIST)) {
       /* a gathering future cancels its children */
       obj_list *kids = AS_LIST(w->context);
@@ -787,9 +853,11 @@ static bool task_cancel(vm *v, loop_future *t, value msg, bool *out) {
           loop_future *kf = as_fut(kids->items[i]);
           if (!(kf->is_task ? task_cancel(v, kf, msg, &k) : future_cancel(v, kf, msg, &k)))
             return false;
-          if (k) c = true;
+          if (k)
+            c = true;
         }
-        if (c) w->gather_cancel_requested = true;
+        if (c)
+          w->gather_cancel_requested = true;
       }
     }
     if (c) {
@@ -814,7 +882,8 @@ static bool deadlock(vm *v, loop *l) {
   fmt_buf_appends(&b, "every task is waiting and no timer is pending; CPython would hang here");
   for (size_t i = 0; i < l->tasks->count; i++) {
     loop_future *t = as_fut(l->tasks->items[i]);
-    if (t->state != FUT_PENDING) continue;
+    if (t->state != FUT_PENDING)
+      continue;
     fmt_buf_appendf(&b, "\n  %s", t->name->data);
     int line = 0;
     if (val_is(t->coro, OBJ_CORO)) {
@@ -825,18 +894,24 @@ static bool deadlock(vm *v, loop *l) {
     /* "Task-2 fetch(1) waits on Event.wait() at x.py:12" */
     if (val_is(t->fut_waiter, OBJ_FUTURE)) {
       loop_future *w = as_fut(t->fut_waiter);
-      value what = w->dict ? obj_dict_get_str(w->dict, obj_str_intern(v, "_loopviz_what", 13))
-                           : val_undef();
-      if (w->is_task) fmt_buf_appendf(&b, " waits on task %s", w->name->data);
-      else if (val_is(what, OBJ_STR)) fmt_buf_appendf(&b, " waits on %s", AS_STR(what)->data);
-      else if (w->fkind == FUTK_GATHER) fmt_buf_appends(&b, " waits on asyncio.gather()");
-      else fmt_buf_appendf(&b, " waits on a %s that nothing will resolve", w->cls->name->data);
+      value what =
+          w->dict ? obj_dict_get_str(w->dict, obj_str_intern(v, "_loopviz_what", 13)) : val_undef();
+      if (w->is_task)
+        fmt_buf_appendf(&b, " waits on task %s", w->name->data);
+      else if (val_is(what, OBJ_STR))
+        fmt_buf_appendf(&b, " waits on %s", AS_STR(what)->data);
+      else if (w->fkind == FUTK_GATHER)
+        fmt_buf_appends(&b, " waits on asyncio.gather()");
+      else
+        fmt_buf_appendf(&b, " waits on a %s that nothing will resolve", w->cls->name->data);
     } else {
       fmt_buf_appends(&b, " waits");
     }
-    if (line) fmt_buf_appendf(&b, " at %s:%d", v->filename ? v->filename : "?", line);
+    if (line)
+      fmt_buf_appendf(&b, " at %s:%d", v->filename ? v->filename : "?", line);
   }
-  if (v->trace) tr_text(v, TR_DEADLOCK, -1, 0, 0, 0, 0, fmt_buf_str(&b));
+  if (v->trace)
+    tr_text(v, TR_DEADLOCK, -1, 0, 0, 0, 0, fmt_buf_str(&b));
   vm_raise_msg(v, CLS_DEADLOCK_ERROR, b.data ? b.data : "deadlock");
   fmt_buf_free(&b);
   v->limit_hit = true;
@@ -850,9 +925,12 @@ static void report_callback_error(vm *v, loop_handle *h) {
   fmt_buf_init(&b);
   fmt_buf_appends(&b, "Exception in callback ");
   value cb = h->callback;
-  if (val_is(cb, OBJ_FUNCTION)) fmt_buf_appends(&b, AS_FUNCTION(cb)->qualname->data);
-  else if (val_is(cb, OBJ_NATIVE)) fmt_buf_appends(&b, AS_NATIVE(cb)->name);
-  else fmt_buf_appends(&b, obj_type_name(v, cb));
+  if (val_is(cb, OBJ_FUNCTION))
+    fmt_buf_appends(&b, AS_FUNCTION(cb)->qualname->data);
+  else if (val_is(cb, OBJ_NATIVE))
+    fmt_buf_appends(&b, AS_NATIVE(cb)->name);
+  else
+    fmt_buf_appends(&b, obj_type_name(v, cb));
   fmt_buf_appends(&b, "()\n");
   vm_write_err(v, b.data, b.len);
   fmt_buf_free(&b);
@@ -865,12 +943,15 @@ static bool run_once(vm *v, loop *l) {
     size_t j = 0;
     for (size_t i = 0; i < l->ntimers; i++) {
       loop_handle *h = l->timers[i];
-      if (h->cancelled) h->scheduled = false;
-      else l->timers[j++] = h;
+      if (h->cancelled)
+        h->scheduled = false;
+      else
+        l->timers[j++] = h;
     }
     l->ntimers = j;
     for (size_t i = l->ntimers / 2 + 1; i-- > 0;)
-      if (i < l->ntimers) heap_down(l, i);
+      if (i < l->ntimers)
+        heap_down(l, i);
     l->cancelled_timers = 0;
   } else {
     while (l->ntimers && l->timers[0]->cancelled) {
@@ -880,36 +961,45 @@ static bool run_once(vm *v, loop *l) {
     }
   }
   if (l->ready_count == 0 && !l->stopping) {
-    if (l->ntimers == 0) return deadlock(v, l);
+    if (l->ntimers == 0)
+      return deadlock(v, l);
     double when = l->timers[0]->when;
     if (when > v->clock) {
-      if (v->trace) trace_add(v->trace, TR_CLOCK_JUMP, when, -1, 0, 0, 0, v->clock, NULL, 0);
+      if (v->trace)
+        trace_add(v->trace, TR_CLOCK_JUMP, when, -1, 0, 0, 0, v->clock, NULL, 0);
       v->clock = when;
-      if (!check_time_limit(v)) return false;
+      if (!check_time_limit(v))
+        return false;
     }
   }
   double end_time = v->clock + LOOP_CLOCK_RESOLUTION;
   while (l->ntimers) {
     loop_handle *h = l->timers[0];
-    if (h->when >= end_time) break;
+    if (h->when >= end_time)
+      break;
     heap_pop(l);
     h->scheduled = false;
     if (h->cancelled) {
       l->cancelled_timers--;
       continue;
     }
-    if (v->trace) tr(v, TR_TIMER_FIRE, h->task, h->hid, 0, 0, 0);
-    if (!ready_push(v, l, h)) return false;
+    if (v->trace)
+      tr(v, TR_TIMER_FIRE, h->task, h->hid, 0, 0, 0);
+    if (!ready_push(v, l, h))
+      return false;
   }
   size_t ntodo = l->ready_count;
   for (size_t i = 0; i < ntodo; i++) {
     loop_handle *h = ready_pop(l);
-    if (v->trace) tr(v, TR_READY_POP, h->task, h->hid, 0, 0, 0);
-    if (h->cancelled) continue;
+    if (v->trace)
+      tr(v, TR_READY_POP, h->task, h->hid, 0, 0, 0);
+    if (h->cancelled)
+      continue;
     value out;
     int n = h->args ? (int)h->args->count : 0;
     if (!vm_call(v, h->callback, h->args ? h->args->items : NULL, n, NULL, &out)) {
-      if (v->limit_hit) return false;
+      if (v->limit_hit)
+        return false;
       report_callback_error(v, h);
     }
   }
@@ -929,7 +1019,8 @@ static bool run_forever(vm *v, loop *l) {
       ok = false;
       break;
     }
-    if (l->stopping) break;
+    if (l->stopping)
+      break;
   }
   l->stopping = false;
   l->running = false;
@@ -944,10 +1035,10 @@ static bool stop_cb(vm *v, value self, const value *args, int nargs, obj_tuple *
   loop_future *f = as_fut(args[0]);
   if (f->state != FUT_CANCELLED) {
     value e;
-    if (!future_exception(v, f, &e)) return false;
-    if (val_is(e, OBJ_EXCEPTION) &&
-        (obj_isinstance(v, e, v->cls[CLS_SYSTEM_EXIT]) ||
-         obj_isinstance(v, e, v->cls[CLS_KEYBOARD_INTERRUPT])))
+    if (!future_exception(v, f, &e))
+      return false;
+    if (val_is(e, OBJ_EXCEPTION) && (obj_isinstance(v, e, v->cls[CLS_SYSTEM_EXIT]) ||
+                                     obj_isinstance(v, e, v->cls[CLS_KEYBOARD_INTERRUPT])))
       return true;
   }
   v->loop->stopping = true;
@@ -957,10 +1048,12 @@ static bool stop_cb(vm *v, value self, const value *args, int nargs, obj_tuple *
 /* BaseEventLoop.run_until_complete(future). */
 static bool run_until_complete(vm *v, loop *l, loop_future *f, value *out) {
   value cb = native_bound(v, stop_cb, "_run_until_complete_cb", val_none());
-  if (cb.t == VAL_UNDEF || !add_done_callback(v, f, cb)) return false;
+  if (cb.t == VAL_UNDEF || !add_done_callback(v, f, cb))
+    return false;
   bool ok = run_forever(v, l);
   remove_done_callback(v, f, cb);
-  if (!ok) return false;
+  if (!ok)
+    return false;
   if (f->state == FUT_PENDING) {
     vm_raise_msg(v, CLS_RUNTIME_ERROR, "Event loop stopped before Future completed.");
     return false;
@@ -983,7 +1076,8 @@ static bool gather_child_done(vm *v, value self, const value *args, int nargs, o
   obj_list *kids = AS_LIST(outer->context);
   outer->gather_done++;
   if (outer->state != FUT_PENDING) {
-    if (fut->state != FUT_CANCELLED) fut->log_tb = false;
+    if (fut->state != FUT_CANCELLED)
+      fut->log_tb = false;
     return true;
   }
   if (!outer->gather_return_exceptions) {
@@ -992,30 +1086,38 @@ static bool gather_child_done(vm *v, value self, const value *args, int nargs, o
       return e.t != VAL_UNDEF && future_set_exception(v, outer, e);
     }
     value e;
-    if (!future_exception(v, fut, &e)) return false;
-    if (e.t != VAL_NONE) return future_set_exception(v, outer, e);
+    if (!future_exception(v, fut, &e))
+      return false;
+    if (e.t != VAL_NONE)
+      return future_set_exception(v, outer, e);
   }
-  if (outer->gather_done != outer->gather_count) return true;
+  if (outer->gather_done != outer->gather_count)
+    return true;
   obj_list *results = obj_list_new(v, kids->count);
-  if (!results) return false;
+  if (!results)
+    return false;
   for (size_t i = 0; i < kids->count; i++) {
     loop_future *k = as_fut(kids->items[i]);
     value r;
     if (k->state == FUT_CANCELLED) {
-      r = vm_new_exception(v, v->cls[CLS_CANCELLED_ERROR],
-                           k->cancel_msg.t == VAL_NONE ? "" : NULL);
+      r = vm_new_exception(v, v->cls[CLS_CANCELLED_ERROR], k->cancel_msg.t == VAL_NONE ? "" : NULL);
       if (k->cancel_msg.t != VAL_NONE && r.t != VAL_UNDEF) {
         obj_tuple *a = obj_tuple_new(v, 1);
-        if (!a) return false;
+        if (!a)
+          return false;
         a->items[0] = k->cancel_msg;
         AS_EXC(r)->args = a;
       }
-      if (r.t == VAL_UNDEF) return false;
+      if (r.t == VAL_UNDEF)
+        return false;
     } else {
-      if (!future_exception(v, k, &r)) return false;
-      if (r.t == VAL_NONE) r = k->result;
+      if (!future_exception(v, k, &r))
+        return false;
+      if (r.t == VAL_NONE)
+        r = k->result;
     }
-    if (!obj_list_append(v, results, r)) return false;
+    if (!obj_list_append(v, results, r))
+      return false;
   }
   if (outer->gather_cancel_requested) {
     value e = make_cancelled_error(v, fut);
@@ -1036,7 +1138,8 @@ static bool ensure_future(vm *v, loop *l, value x, loop_future **out) {
   if (bi_is_typed(x)) {
     value m;
     bool found = false;
-    if (!vm_getattr_opt(v, x, v->s_await, &m, &found)) return false;
+    if (!vm_getattr_opt(v, x, v->s_await, &m, &found))
+      return false;
     if (found) {
       vm_raise_msg(v, CLS_TYPE_ERROR, "awaitables with __await__ must be wrapped in a coroutine");
       return false;
@@ -1049,24 +1152,29 @@ static bool ensure_future(vm *v, loop *l, value x, loop_future **out) {
 /* tasks.gather on loop l. */
 static bool gather_on(vm *v, loop *l, const value *args, int nargs, bool ret_exc, value *out) {
   loop_future *outer = future_new(v, l, v->cls[CLS_FUTURE]);
-  if (!outer) return false;
+  if (!outer)
+    return false;
   if (nargs == 0) {
     obj_list *empty = obj_list_new(v, 0);
-    if (!empty || !future_set_result(v, outer, val_obj(empty))) return false;
+    if (!empty || !future_set_result(v, outer, val_obj(empty)))
+      return false;
     *out = val_obj(outer);
     return true;
   }
   outer->gather_return_exceptions = ret_exc;
   outer->fkind = FUTK_GATHER;
   obj_list *kids = obj_list_new(v, (size_t)nargs);
-  if (!kids) return false;
+  if (!kids)
+    return false;
   outer->context = val_obj(kids);
   value cb = native_bound(v, gather_child_done, "_done_callback", val_obj(outer));
-  if (cb.t == VAL_UNDEF) return false;
+  if (cb.t == VAL_UNDEF)
+    return false;
   /* the same awaitable given twice shares one future (arg_to_fut in CPython):
    * an open-addressing table from argument object to its position */
   size_t size = 16;
-  while (size < (size_t)nargs * 2) size *= 2;
+  while (size < (size_t)nargs * 2)
+    size *= 2;
   int32_t *seen = malloc(size * sizeof *seen);
   if (!seen) {
     vm_raise_msg(v, CLS_MEMORY_ERROR, "");
@@ -1089,28 +1197,33 @@ static bool gather_on(vm *v, loop *l, const value *args, int nargs, bool ret_exc
     }
     if (!f) {
       ok = ensure_future(v, l, args[i], &f) && add_done_callback(v, f, cb);
-      if (!ok) break;
+      if (!ok)
+        break;
       outer->gather_count++;
-      if (args[i].t == VAL_OBJ) seen[slot] = i;
+      if (args[i].t == VAL_OBJ)
+        seen[slot] = i;
     }
     ok = obj_list_append(v, kids, val_obj(f));
   }
   free(seen);
-  if (!ok) return false;
+  if (!ok)
+    return false;
   *out = val_obj(outer);
   return true;
 }
 
-static bool aio_gather(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
-                       value *out) {
+static bool aio_gather(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   (void)self;
   static const char *const allowed[] = {"return_exceptions", NULL};
-  if (!check_kwargs(v, "gather", kw, allowed)) return false;
+  if (!check_kwargs(v, "gather", kw, allowed))
+    return false;
   int ri = kwarg(kw, nargs, "return_exceptions");
   bool ret_exc = false;
-  if (ri >= 0 && !obj_truthy(v, args[ri], &ret_exc)) return false;
+  if (ri >= 0 && !obj_truthy(v, args[ri], &ret_exc))
+    return false;
   loop *l = running_loop(v);
-  if (!l) return false;
+  if (!l)
+    return false;
   return gather_on(v, l, args, nargs, ret_exc, out);
 }
 
@@ -1125,7 +1238,8 @@ static bool set_result_unless_cancelled(vm *v, value self, const value *args, in
   (void)nargs;
   *out = val_none();
   loop_future *f = as_fut(args[0]);
-  if (f->state == FUT_CANCELLED) return true;
+  if (f->state == FUT_CANCELLED)
+    return true;
   return future_set_result(v, f, args[1]);
 }
 
@@ -1146,10 +1260,12 @@ static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
       return EXEC_YIELD;
     } else {
       loop_future *f = future_new(v, l, v->cls[CLS_FUTURE]);
-      if (!f) return EXEC_ERROR;
-      value cb = native_bound(v, set_result_unless_cancelled, "_set_result_unless_cancelled",
-                              val_none());
-      if (cb.t == VAL_UNDEF) return EXEC_ERROR;
+      if (!f)
+        return EXEC_ERROR;
+      value cb =
+          native_bound(v, set_result_unless_cancelled, "_set_result_unless_cancelled", val_none());
+      if (cb.t == VAL_UNDEF)
+        return EXEC_ERROR;
       value cargs[2] = {val_obj(f), a->b};
       f->fkind = FUTK_SLEEP;
       f->deadline = v->clock + a->when;
@@ -1161,16 +1277,20 @@ static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
         fmt_buf_appendc(&b, ')');
         f->what = obj_str_new(v, fmt_buf_str(&b), b.len);
         fmt_buf_free(&b);
-        if (!f->what) return EXEC_ERROR;
+        if (!f->what)
+          return EXEC_ERROR;
       }
       loop_handle *h = handle_new(v, l, cb, cargs, 2);
-      if (!h) return EXEC_ERROR;
+      if (!h)
+        return EXEC_ERROR;
       h->task = current_tid(v);
       h->is_timer = true;
       h->when = f->deadline;
       h->scheduled = true;
-      if (!heap_push(v, l, h)) return EXEC_ERROR;
-      if (v->trace) tr(v, TR_TIMER_ADD, h->task, h->hid, h->cb_kind, 0, h->when);
+      if (!heap_push(v, l, h))
+        return EXEC_ERROR;
+      if (v->trace)
+        tr(v, TR_TIMER_ADD, h->task, h->hid, h->cb_kind, 0, h->when);
       f->timer_hid = h->hid;
       a->a = val_obj(f);
       a->c = val_obj(h);
@@ -1201,17 +1321,18 @@ static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
 
 static exec_status sleep_throw(vm *v, obj_awaitable *a, value exc, value *out) {
   (void)out;
-  if (a->state == SLEEP_WAITING && v->loop) handle_cancel(v, v->loop, as_handle(a->c));
+  if (a->state == SLEEP_WAITING && v->loop)
+    handle_cancel(v, v->loop, as_handle(a->c));
   a->state = SLEEP_DONE;
   vm_raise(v, exc);
   return EXEC_ERROR;
 }
 
-static bool aio_sleep(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
-                      value *out) {
+static bool aio_sleep(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   (void)self;
   static const char *const allowed[] = {"delay", "result", NULL};
-  if (!check_kwargs(v, "sleep", kw, allowed)) return false;
+  if (!check_kwargs(v, "sleep", kw, allowed))
+    return false;
   int di = nargs >= 1 ? 0 : kwarg(kw, nargs, "delay");
   int ri = nargs >= 2 ? 1 : kwarg(kw, nargs, "result");
   if (di < 0) {
@@ -1229,7 +1350,8 @@ static bool aio_sleep(vm *v, value self, const value *args, int nargs, obj_tuple
     return false;
   }
   obj_awaitable *a = vm_alloc(v, OBJ_AWAITABLE, sizeof *a);
-  if (!a) return false;
+  if (!a)
+    return false;
   a->name = "sleep";
   a->coroutine = true;
   a->send = sleep_send;
@@ -1262,7 +1384,8 @@ static loop *loop_new(vm *v) {
 
 void loop_free(vm *v, loop *l) {
   (void)v;
-  if (!l) return;
+  if (!l)
+    return;
   free(l->ready);
   free(l->timers);
   free(l);
@@ -1287,7 +1410,8 @@ static exec_status noop_throw(vm *v, obj_awaitable *a, value exc, value *out) {
 
 static bool run_noop_task(vm *v, loop *l, const char *name) {
   obj_awaitable *a = vm_alloc(v, OBJ_AWAITABLE, sizeof *a);
-  if (!a) return false;
+  if (!a)
+    return false;
   a->name = name;
   a->send = noop_send;
   a->throw_ = noop_throw;
@@ -1305,22 +1429,29 @@ static bool run_noop_task(vm *v, loop *l, const char *name) {
 /* runners._cancel_all_tasks */
 static bool cancel_all_tasks(vm *v, loop *l) {
   obj_list *pending = obj_list_new(v, 0);
-  if (!pending) return false;
+  if (!pending)
+    return false;
   for (size_t i = 0; i < l->tasks->count; i++)
     if (as_fut(l->tasks->items[i])->state == FUT_PENDING)
-      if (!obj_list_append(v, pending, l->tasks->items[i])) return false;
-  if (pending->count == 0) return true;
+      if (!obj_list_append(v, pending, l->tasks->items[i]))
+        return false;
+  if (pending->count == 0)
+    return true;
   for (size_t i = 0; i < pending->count; i++) {
     bool c;
-    if (!task_cancel(v, as_fut(pending->items[i]), val_none(), &c)) return false;
+    if (!task_cancel(v, as_fut(pending->items[i]), val_none(), &c))
+      return false;
   }
   value g;
-  if (!gather_on(v, l, pending->items, (int)pending->count, true, &g)) return false;
+  if (!gather_on(v, l, pending->items, (int)pending->count, true, &g))
+    return false;
   value out;
-  if (!run_until_complete(v, l, as_fut(g), &out)) return false;
+  if (!run_until_complete(v, l, as_fut(g), &out))
+    return false;
   for (size_t i = 0; i < pending->count; i++) {
     loop_future *t = as_fut(pending->items[i]);
-    if (t->state == FUT_CANCELLED) continue;
+    if (t->state == FUT_CANCELLED)
+      continue;
     if (t->exception.t != VAL_UNDEF) {
       static const char msg[] = "unhandled exception during asyncio.run() shutdown\ntask: ";
       vm_write_err(v, msg, sizeof msg - 1);
@@ -1337,9 +1468,11 @@ static bool cancel_all_tasks(vm *v, loop *l) {
 static void report_unretrieved(vm *v, loop *l) {
   for (size_t i = 0; i < l->tasks->count; i++) {
     loop_future *t = as_fut(l->tasks->items[i]);
-    if (!t->log_tb || t->exception.t == VAL_UNDEF) continue;
+    if (!t->log_tb || t->exception.t == VAL_UNDEF)
+      continue;
     t->log_tb = false;
-    if (v->trace) tr_text(v, TR_WARNING, t->tid, 0, 0, 0, 0, "Task exception was never retrieved");
+    if (v->trace)
+      tr_text(v, TR_WARNING, t->tid, 0, 0, 0, 0, "Task exception was never retrieved");
     static const char head[] = "Task exception was never retrieved\nfuture: ";
     vm_write_err(v, head, sizeof head - 1);
     value r;
@@ -1354,7 +1487,8 @@ static void report_unretrieved(vm *v, loop *l) {
 static bool aio_run(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   (void)self;
   static const char *const allowed[] = {"debug", NULL};
-  if (!check_kwargs(v, "run", kw, allowed)) return false;
+  if (!check_kwargs(v, "run", kw, allowed))
+    return false;
   if (nargs != 1) {
     vm_raisef(v, CLS_TYPE_ERROR, "run() takes 1 positional argument but %d were given", nargs);
     return false;
@@ -1377,10 +1511,12 @@ static bool aio_run(vm *v, value self, const value *args, int nargs, obj_tuple *
     v->loop = NULL;
   }
   loop *l = loop_new(v);
-  if (!l) return false;
+  if (!l)
+    return false;
   v->loop = l;
   loop_future *main_task = task_new(v, l, args[0], val_none());
-  if (!main_task) return false;
+  if (!main_task)
+    return false;
   value result;
   bool ok = run_until_complete(v, l, main_task, &result);
   if (v->limit_hit) {
@@ -1393,7 +1529,8 @@ static bool aio_run(vm *v, value self, const value *args, int nargs, obj_tuple *
   bool clean = cancel_all_tasks(v, l) && run_noop_task(v, l, "shutdown_asyncgens") &&
                run_noop_task(v, l, "shutdown_default_executor");
   l->closed = true;
-  if (!clean) return false;
+  if (!clean)
+    return false;
   report_unretrieved(v, l);
   if (!ok) {
     v->exc = exc;
@@ -1407,14 +1544,16 @@ static bool aio_create_task(vm *v, value self, const value *args, int nargs, obj
                             value *out) {
   (void)self;
   static const char *const allowed[] = {"name", "context", NULL};
-  if (!check_kwargs(v, "create_task", kw, allowed)) return false;
+  if (!check_kwargs(v, "create_task", kw, allowed))
+    return false;
   if (nargs != 1) {
     vm_raisef(v, CLS_TYPE_ERROR, "create_task() takes 1 positional argument but %d were given",
               nargs);
     return false;
   }
   loop *l = running_loop(v);
-  if (!l) return false;
+  if (!l)
+    return false;
   if (!is_coroutine(args[0])) {
     fmt_buf b;
     fmt_buf_init(&b);
@@ -1426,7 +1565,8 @@ static bool aio_create_task(vm *v, value self, const value *args, int nargs, obj
   }
   int ni = kwarg(kw, nargs, "name");
   loop_future *t = task_new(v, l, args[0], ni >= 0 ? args[ni] : val_none());
-  if (!t) return false;
+  if (!t)
+    return false;
   *out = val_obj(t);
   return true;
 }
@@ -1435,15 +1575,18 @@ static bool aio_ensure_future(vm *v, value self, const value *args, int nargs, o
                               value *out) {
   (void)self;
   static const char *const allowed[] = {"loop", NULL};
-  if (!check_kwargs(v, "ensure_future", kw, allowed)) return false;
+  if (!check_kwargs(v, "ensure_future", kw, allowed))
+    return false;
   if (nargs != 1) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "ensure_future() takes 1 positional argument");
     return false;
   }
   loop *l = running_loop(v);
-  if (!l) return false;
+  if (!l)
+    return false;
   loop_future *f;
-  if (!ensure_future(v, l, args[0], &f)) return false;
+  if (!ensure_future(v, l, args[0], &f))
+    return false;
   *out = val_obj(f);
   return true;
 }
@@ -1455,7 +1598,8 @@ static bool aio_current_task(vm *v, value self, const value *args, int nargs, ob
   (void)kw;
   (void)nargs;
   loop *l = running_loop(v);
-  if (!l) return false;
+  if (!l)
+    return false;
   *out = l->current ? val_obj(l->current) : val_none();
   return true;
 }
@@ -1467,12 +1611,15 @@ static bool aio_all_tasks(vm *v, value self, const value *args, int nargs, obj_t
   (void)kw;
   (void)nargs;
   loop *l = running_loop(v);
-  if (!l) return false;
+  if (!l)
+    return false;
   obj_dict *s = obj_set_new(v);
-  if (!s) return false;
+  if (!s)
+    return false;
   for (size_t i = 0; i < l->tasks->count; i++)
     if (as_fut(l->tasks->items[i])->state == FUT_PENDING)
-      if (!obj_set_add(v, s, l->tasks->items[i])) return false;
+      if (!obj_set_add(v, s, l->tasks->items[i]))
+        return false;
   *out = val_obj(s);
   return true;
 }
@@ -1487,7 +1634,8 @@ static bool aio_get_running_loop(vm *v, value self, const value *args, int nargs
 static bool lo_time(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   (void)self;
   (void)args;
-  if (!no_args(v, "time", nargs, kw)) return false;
+  if (!no_args(v, "time", nargs, kw))
+    return false;
   *out = val_float(v->clock);
   return true;
 }
@@ -1496,13 +1644,16 @@ static bool lo_call_soon(vm *v, value self, const value *args, int nargs, obj_tu
                          value *out) {
   (void)self;
   static const char *const allowed[] = {"context", NULL};
-  if (!check_kwargs(v, "call_soon", kw, allowed)) return false;
+  if (!check_kwargs(v, "call_soon", kw, allowed))
+    return false;
   if (nargs < 1) {
-    vm_raise_msg(v, CLS_TYPE_ERROR, "call_soon() missing 1 required positional argument: 'callback'");
+    vm_raise_msg(v, CLS_TYPE_ERROR,
+                 "call_soon() missing 1 required positional argument: 'callback'");
     return false;
   }
   loop_handle *h = call_soon(v, v->loop, args[0], args + 1, nargs - 1);
-  if (!h) return false;
+  if (!h)
+    return false;
   *out = val_obj(h);
   return true;
 }
@@ -1510,7 +1661,8 @@ static bool lo_call_soon(vm *v, value self, const value *args, int nargs, obj_tu
 static bool lo_call_later_at(vm *v, const value *args, int nargs, obj_tuple *kw, value *out,
                              bool absolute) {
   static const char *const allowed[] = {"context", NULL};
-  if (!check_kwargs(v, absolute ? "call_at" : "call_later", kw, allowed)) return false;
+  if (!check_kwargs(v, absolute ? "call_at" : "call_later", kw, allowed))
+    return false;
   if (nargs < 2) {
     vm_raisef(v, CLS_TYPE_ERROR, "%s() missing required positional arguments",
               absolute ? "call_at" : "call_later");
@@ -1522,7 +1674,8 @@ static bool lo_call_later_at(vm *v, const value *args, int nargs, obj_tuple *kw,
     return false;
   }
   loop_handle *h = call_at(v, v->loop, absolute ? d : v->clock + d, args[1], args + 2, nargs - 2);
-  if (!h) return false;
+  if (!h)
+    return false;
   *out = val_obj(h);
   return true;
 }
@@ -1533,8 +1686,7 @@ static bool lo_call_later(vm *v, value self, const value *args, int nargs, obj_t
   return lo_call_later_at(v, args, nargs, kw, out, false);
 }
 
-static bool lo_call_at(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
-                       value *out) {
+static bool lo_call_at(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   (void)self;
   return lo_call_later_at(v, args, nargs, kw, out, true);
 }
@@ -1543,9 +1695,11 @@ static bool lo_create_future(vm *v, value self, const value *args, int nargs, ob
                              value *out) {
   (void)self;
   (void)args;
-  if (!no_args(v, "create_future", nargs, kw)) return false;
+  if (!no_args(v, "create_future", nargs, kw))
+    return false;
   loop_future *f = future_new(v, v->loop, v->cls[CLS_FUTURE]);
-  if (!f) return false;
+  if (!f)
+    return false;
   *out = val_obj(f);
   return true;
 }
@@ -1554,7 +1708,8 @@ static bool lo_is_closed(vm *v, value self, const value *args, int nargs, obj_tu
                          value *out) {
   (void)self;
   (void)args;
-  if (!no_args(v, "is_closed", nargs, kw)) return false;
+  if (!no_args(v, "is_closed", nargs, kw))
+    return false;
   *out = val_bool(v->loop && v->loop->closed);
   return true;
 }
@@ -1578,11 +1733,13 @@ static bool lo_call_exception_handler(vm *v, value self, const value *args, int 
     fmt_buf_free(&b);
     return false;
   }
-  if (!b.len) fmt_buf_appends(&b, "Unhandled exception in event loop");
+  if (!b.len)
+    fmt_buf_appends(&b, "Unhandled exception in event loop");
   fmt_buf_appendc(&b, '\n');
   vm_write_err(v, b.data, b.len);
   fmt_buf_free(&b);
-  if (val_is(exc, OBJ_EXCEPTION)) vm_print_exception(v, exc);
+  if (val_is(exc, OBJ_EXCEPTION))
+    vm_print_exception(v, exc);
   return true;
 }
 
@@ -1590,16 +1747,19 @@ static bool lo_is_running(vm *v, value self, const value *args, int nargs, obj_t
                           value *out) {
   (void)self;
   (void)args;
-  if (!no_args(v, "is_running", nargs, kw)) return false;
+  if (!no_args(v, "is_running", nargs, kw))
+    return false;
   *out = val_bool(v->loop && v->loop->running);
   return true;
 }
 
 static obj_class *loop_class(vm *v) {
   obj_str *name = obj_str_intern(v, "_UnixSelectorEventLoop", 22);
-  if (!name) return NULL;
+  if (!name)
+    return NULL;
   obj_class *c = obj_class_new(v, name, v->cls[CLS_OBJECT]);
-  if (!c) return NULL;
+  if (!c)
+    return NULL;
   c->module = obj_str_intern(v, "asyncio.unix_events", 19);
   if (!vm_def_method(v, c, "time", lo_time) || !vm_def_method(v, c, "call_soon", lo_call_soon) ||
       !vm_def_method(v, c, "call_later", lo_call_later) ||
@@ -1617,13 +1777,17 @@ static bool aio_get_running_loop(vm *v, value self, const value *args, int nargs
                                  value *out) {
   (void)self;
   (void)args;
-  if (!no_args(v, "get_running_loop", nargs, kw)) return false;
+  if (!no_args(v, "get_running_loop", nargs, kw))
+    return false;
   loop *l = running_loop(v);
-  if (!l) return false;
+  if (!l)
+    return false;
   if (l->pyobj.t != VAL_OBJ) {
-    if (!v->loop_class && !(v->loop_class = loop_class(v))) return false;
+    if (!v->loop_class && !(v->loop_class = loop_class(v)))
+      return false;
     obj_instance *inst = obj_instance_new(v, v->loop_class);
-    if (!inst) return false;
+    if (!inst)
+      return false;
     l->pyobj = val_obj(inst);
   }
   *out = l->pyobj;
@@ -1660,7 +1824,8 @@ static bool fm_exception(vm *v, value self, const value *args, int nargs, obj_tu
 static bool fm_done(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   (void)args;
   loop_future *f;
-  if (!no_args(v, "done", nargs, kw) || !self_future(v, self, &f)) return false;
+  if (!no_args(v, "done", nargs, kw) || !self_future(v, self, &f))
+    return false;
   *out = val_bool(f->state != FUT_PENDING);
   return true;
 }
@@ -1669,7 +1834,8 @@ static bool fm_cancelled(vm *v, value self, const value *args, int nargs, obj_tu
                          value *out) {
   (void)args;
   loop_future *f;
-  if (!no_args(v, "cancelled", nargs, kw) || !self_future(v, self, &f)) return false;
+  if (!no_args(v, "cancelled", nargs, kw) || !self_future(v, self, &f))
+    return false;
   *out = val_bool(f->state == FUT_CANCELLED);
   return true;
 }
@@ -1677,7 +1843,8 @@ static bool fm_cancelled(vm *v, value self, const value *args, int nargs, obj_tu
 static bool fm_cancel(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   static const char *const allowed[] = {"msg", NULL};
   loop_future *f;
-  if (!check_kwargs(v, "cancel", kw, allowed) || !self_future(v, self, &f)) return false;
+  if (!check_kwargs(v, "cancel", kw, allowed) || !self_future(v, self, &f))
+    return false;
   int mi = nargs >= 1 ? 0 : kwarg(kw, nargs, "msg");
   value msg = mi >= 0 ? args[mi] : val_none();
   bool c;
@@ -1694,14 +1861,17 @@ static bool fm_cancel(vm *v, value self, const value *args, int nargs, obj_tuple
         bool k;
         loop_future *kf = as_fut(kids->items[i]);
         ok = kf->is_task ? task_cancel(v, kf, msg, &k) : future_cancel(v, kf, msg, &k);
-        if (k) c = true;
+        if (k)
+          c = true;
       }
-      if (c) f->gather_cancel_requested = true;
+      if (c)
+        f->gather_cancel_requested = true;
     }
   } else {
     ok = future_cancel(v, f, msg, &c);
   }
-  if (!ok) return false;
+  if (!ok)
+    return false;
   *out = val_bool(c);
   return true;
 }
@@ -1710,7 +1880,8 @@ static bool fm_set_result(vm *v, value self, const value *args, int nargs, obj_t
                           value *out) {
   (void)kw;
   loop_future *f;
-  if (!self_future(v, self, &f)) return false;
+  if (!self_future(v, self, &f))
+    return false;
   if (nargs != 1) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "set_result() takes exactly one argument");
     return false;
@@ -1727,7 +1898,8 @@ static bool fm_set_exception(vm *v, value self, const value *args, int nargs, ob
                              value *out) {
   (void)kw;
   loop_future *f;
-  if (!self_future(v, self, &f)) return false;
+  if (!self_future(v, self, &f))
+    return false;
   if (nargs != 1) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "set_exception() takes exactly one argument");
     return false;
@@ -1744,7 +1916,8 @@ static bool fm_add_done_callback(vm *v, value self, const value *args, int nargs
                                  value *out) {
   static const char *const allowed[] = {"context", NULL};
   loop_future *f;
-  if (!check_kwargs(v, "add_done_callback", kw, allowed) || !self_future(v, self, &f)) return false;
+  if (!check_kwargs(v, "add_done_callback", kw, allowed) || !self_future(v, self, &f))
+    return false;
   if (nargs != 1) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "add_done_callback() takes exactly one argument");
     return false;
@@ -1753,11 +1926,12 @@ static bool fm_add_done_callback(vm *v, value self, const value *args, int nargs
   return add_done_callback(v, f, args[0]);
 }
 
-static bool fm_remove_done_callback(vm *v, value self, const value *args, int nargs,
-                                    obj_tuple *kw, value *out) {
+static bool fm_remove_done_callback(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                                    value *out) {
   (void)kw;
   loop_future *f;
-  if (!self_future(v, self, &f)) return false;
+  if (!self_future(v, self, &f))
+    return false;
   if (nargs != 1) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "remove_done_callback() takes exactly one argument");
     return false;
@@ -1776,7 +1950,8 @@ static bool tm_get_name(vm *v, value self, const value *args, int nargs, obj_tup
                         value *out) {
   (void)args;
   loop_future *f;
-  if (!no_args(v, "get_name", nargs, kw) || !self_future(v, self, &f)) return false;
+  if (!no_args(v, "get_name", nargs, kw) || !self_future(v, self, &f))
+    return false;
   *out = f->name ? val_obj(f->name) : val_none();
   return true;
 }
@@ -1785,13 +1960,15 @@ static bool tm_set_name(vm *v, value self, const value *args, int nargs, obj_tup
                         value *out) {
   (void)kw;
   loop_future *f;
-  if (!self_future(v, self, &f)) return false;
+  if (!self_future(v, self, &f))
+    return false;
   if (nargs != 1) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "set_name() takes exactly one argument");
     return false;
   }
   obj_str *s = vm_str_str(v, args[0]);
-  if (!s) return false;
+  if (!s)
+    return false;
   f->name = s;
   *out = val_none();
   return true;
@@ -1801,7 +1978,8 @@ static bool tm_get_coro(vm *v, value self, const value *args, int nargs, obj_tup
                         value *out) {
   (void)args;
   loop_future *f;
-  if (!no_args(v, "get_coro", nargs, kw) || !self_future(v, self, &f)) return false;
+  if (!no_args(v, "get_coro", nargs, kw) || !self_future(v, self, &f))
+    return false;
   *out = f->coro;
   return true;
 }
@@ -1810,7 +1988,8 @@ static bool tm_cancelling(vm *v, value self, const value *args, int nargs, obj_t
                           value *out) {
   (void)args;
   loop_future *f;
-  if (!no_args(v, "cancelling", nargs, kw) || !self_future(v, self, &f)) return false;
+  if (!no_args(v, "cancelling", nargs, kw) || !self_future(v, self, &f))
+    return false;
   *out = val_int(f->cancel_requests);
   return true;
 }
@@ -1819,8 +1998,10 @@ static bool tm_uncancel(vm *v, value self, const value *args, int nargs, obj_tup
                         value *out) {
   (void)args;
   loop_future *f;
-  if (!no_args(v, "uncancel", nargs, kw) || !self_future(v, self, &f)) return false;
-  if (f->cancel_requests > 0) f->cancel_requests--;
+  if (!no_args(v, "uncancel", nargs, kw) || !self_future(v, self, &f))
+    return false;
+  if (f->cancel_requests > 0)
+    f->cancel_requests--;
   *out = val_int(f->cancel_requests);
   return true;
 }
@@ -1828,20 +2009,25 @@ static bool tm_uncancel(vm *v, value self, const value *args, int nargs, obj_tup
 static bool fm_repr(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   (void)args;
   loop_future *f;
-  if (!no_args(v, "__repr__", nargs, kw) || !self_future(v, self, &f)) return false;
+  if (!no_args(v, "__repr__", nargs, kw) || !self_future(v, self, &f))
+    return false;
   fmt_buf b;
   fmt_buf_init(&b);
-  const char *st = f->state == FUT_PENDING ? "pending" : f->state == FUT_CANCELLED ? "cancelled" : "finished";
+  const char *st = f->state == FUT_PENDING     ? "pending"
+                   : f->state == FUT_CANCELLED ? "cancelled"
+                                               : "finished";
   fmt_buf_appendf(&b, "<%s %s", f->cls->name->data, st);
   if (f->is_task) {
     fmt_buf_appendf(&b, " name='%s' coro=<", f->name->data);
     if (val_is(f->coro, OBJ_CORO)) {
       obj_coro *c = (obj_coro *)f->coro.as.o;
       fmt_buf_appendf(&b, "%s() ", c->qualname->data);
-      if (c->state == CORO_CLOSED) fmt_buf_appendf(&b, "done, defined at %s:%d>", v->filename, c->frame.code->firstline);
-      else fmt_buf_appendf(&b, "running at %s:%d>", v->filename,
-                           c->state == CORO_CREATED ? c->frame.code->firstline
-                                                    : c->frame.code->lines[c->frame.last_ip]);
+      if (c->state == CORO_CLOSED)
+        fmt_buf_appendf(&b, "done, defined at %s:%d>", v->filename, c->frame.code->firstline);
+      else
+        fmt_buf_appendf(&b, "running at %s:%d>", v->filename,
+                        c->state == CORO_CREATED ? c->frame.code->firstline
+                                                 : c->frame.code->lines[c->frame.last_ip]);
     } else {
       fmt_buf_appends(&b, "native>");
     }
@@ -1857,7 +2043,8 @@ static bool fm_repr(vm *v, value self, const value *args, int nargs, obj_tuple *
   }
   fmt_buf_appendc(&b, '>');
   obj_str *s = bi_str_from_buf(v, &b);
-  if (!s) return false;
+  if (!s)
+    return false;
   *out = val_obj(s);
   return true;
 }
@@ -1865,19 +2052,23 @@ static bool fm_repr(vm *v, value self, const value *args, int nargs, obj_tuple *
 static bool fm_await(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   (void)args;
   loop_future *f;
-  if (!no_args(v, "__await__", nargs, kw) || !self_future(v, self, &f)) return false;
+  if (!no_args(v, "__await__", nargs, kw) || !self_future(v, self, &f))
+    return false;
   return loop_future_await(v, f, out);
 }
 
 static bool hm_cancel(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   (void)args;
-  if (!no_args(v, "cancel", nargs, kw)) return false;
+  if (!no_args(v, "cancel", nargs, kw))
+    return false;
   if (!val_is(self, OBJ_HANDLE)) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "descriptor requires a 'Handle' object");
     return false;
   }
-  if (v->loop) handle_cancel(v, v->loop, as_handle(self));
-  else as_handle(self)->cancelled = true;
+  if (v->loop)
+    handle_cancel(v, v->loop, as_handle(self));
+  else
+    as_handle(self)->cancelled = true;
   *out = val_none();
   return true;
 }
@@ -1885,14 +2076,16 @@ static bool hm_cancel(vm *v, value self, const value *args, int nargs, obj_tuple
 static bool hm_cancelled(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
                          value *out) {
   (void)args;
-  if (!no_args(v, "cancelled", nargs, kw)) return false;
+  if (!no_args(v, "cancelled", nargs, kw))
+    return false;
   *out = val_bool(val_is(self, OBJ_HANDLE) && as_handle(self)->cancelled);
   return true;
 }
 
 static bool hm_when(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
   (void)args;
-  if (!no_args(v, "when", nargs, kw)) return false;
+  if (!no_args(v, "when", nargs, kw))
+    return false;
   *out = val_float(val_is(self, OBJ_HANDLE) ? as_handle(self)->when : 0.0);
   return true;
 }
@@ -1901,15 +2094,18 @@ static bool fut_new(vm *v, value self, const value *args, int nargs, obj_tuple *
   (void)self;
   (void)args;
   static const char *const allowed[] = {"loop", NULL};
-  if (!check_kwargs(v, "Future", kw, allowed)) return false;
+  if (!check_kwargs(v, "Future", kw, allowed))
+    return false;
   if (nargs) {
     vm_raise_msg(v, CLS_TYPE_ERROR, "Future() takes no positional arguments");
     return false;
   }
   loop *l = running_loop(v);
-  if (!l) return false;
+  if (!l)
+    return false;
   loop_future *f = future_new(v, l, v->cls[CLS_FUTURE]);
-  if (!f) return false;
+  if (!f)
+    return false;
   *out = val_obj(f);
   return true;
 }
@@ -1951,7 +2147,8 @@ static bool def_methods(vm *v) {
       {thc, "when", hm_when},
   };
   for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
-    if (!vm_def_method(v, defs[i].c, defs[i].name, defs[i].fn)) return false;
+    if (!vm_def_method(v, defs[i].c, defs[i].name, defs[i].fn))
+      return false;
   /* Task() cannot be built directly in scenarios: create_task is the way */
   return true;
 }
@@ -1970,14 +2167,16 @@ static bool run_prelude(vm *v, obj_module *m) {
   parse_config_init(&pc);
   ast_tree *tree = NULL;
   if (parse_module(PRELUDE_FILENAME, src, len, &pc, prelude_diag, v, &tree) != PARSE_OK) {
-    if (v->exc.t == VAL_UNDEF) vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+    if (v->exc.t == VAL_UNDEF)
+      vm_raise_msg(v, CLS_MEMORY_ERROR, "");
     return false;
   }
   code *k = NULL;
   comp_result cr = comp_module(v, ast_tree_root(tree), PRELUDE_FILENAME, prelude_diag, v, &k);
   ast_tree_free(tree);
   if (cr != COMP_OK) {
-    if (v->exc.t == VAL_UNDEF) vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+    if (v->exc.t == VAL_UNDEF)
+      vm_raise_msg(v, CLS_MEMORY_ERROR, "");
     return false;
   }
   if (!obj_dict_set_cstr(v, m->dict, "__name__", val_obj(obj_str_cstr(v, "asyncio"))))
@@ -1988,8 +2187,10 @@ static bool run_prelude(vm *v, obj_module *m) {
 
 obj_module *loop_module_asyncio(vm *v) {
   obj_module *m = obj_module_new(v, "asyncio");
-  if (!m) return NULL;
-  if (!def_methods(v)) return NULL;
+  if (!m)
+    return NULL;
+  if (!def_methods(v))
+    return NULL;
   obj_dict *d = m->dict;
   struct {
     const char *name;
@@ -2006,7 +2207,8 @@ obj_module *loop_module_asyncio(vm *v) {
       {"all_tasks", aio_all_tasks},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-    if (!vm_def_native(v, d, fns[i].name, fns[i].fn)) return NULL;
+    if (!vm_def_native(v, d, fns[i].name, fns[i].fn))
+      return NULL;
   struct {
     const char *name;
     obj_type_slot slot;
@@ -2022,7 +2224,9 @@ obj_module *loop_module_asyncio(vm *v) {
       {"QueueFull", CLS_QUEUE_FULL},
   };
   for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
-    if (!obj_dict_set_cstr(v, d, classes[i].name, val_obj(v->cls[classes[i].slot]))) return NULL;
-  if (!run_prelude(v, m)) return NULL;
+    if (!obj_dict_set_cstr(v, d, classes[i].name, val_obj(v->cls[classes[i].slot])))
+      return NULL;
+  if (!run_prelude(v, m))
+    return NULL;
   return m;
 }

@@ -29,15 +29,15 @@ struct loop_future {
   bool log_tb;         /* the exception was never retrieved */
   uint32_t id;         /* creation order, for stable ordering and traces */
   /* task part (is_task) */
-  bool is_task;        /* a Task */
-  value coro;          /* the coroutine the task drives */
-  value fut_waiter;    /* the future the task waits on, None when none */
-  bool must_cancel;    /* cancel at the next step */
-  int cancel_requests; /* cancel() calls not yet uncancelled */
-  obj_str *name;       /* task name, "Task-N" by default */
-  value context;       /* gather: child futures list; other use: None */
-  int64_t gather_done; /* gather: children finished */
-  int64_t gather_count; /* gather: distinct children (duplicates share a future) */
+  bool is_task;                  /* a Task */
+  value coro;                    /* the coroutine the task drives */
+  value fut_waiter;              /* the future the task waits on, None when none */
+  bool must_cancel;              /* cancel at the next step */
+  int cancel_requests;           /* cancel() calls not yet uncancelled */
+  obj_str *name;                 /* task name, "Task-N" by default */
+  value context;                 /* gather: child futures list; other use: None */
+  int64_t gather_done;           /* gather: children finished */
+  int64_t gather_count;          /* gather: distinct children (duplicates share a future) */
   bool gather_return_exceptions; /* gather: return_exceptions=True */
   bool gather_cancel_requested;  /* gather: cancel() was called on the outer future */
   /* what the trace needs */
@@ -53,9 +53,9 @@ struct loop_future {
 };
 
 typedef enum loop_fkind {
-  FUTK_PLAIN,  /* a future of the scenario's or the prelude's */
-  FUTK_SLEEP,  /* the future of asyncio.sleep(d) */
-  FUTK_GATHER  /* the outer future of asyncio.gather */
+  FUTK_PLAIN, /* a future of the scenario's or the prelude's */
+  FUTK_SLEEP, /* the future of asyncio.sleep(d) */
+  FUTK_GATHER /* the outer future of asyncio.gather */
 } loop_fkind;
 
 typedef struct loop_handle loop_handle;
@@ -74,23 +74,23 @@ struct loop_handle {
 };
 
 struct loop {
-  loop_handle **ready;      /* ring buffer of ready handles */
-  size_t ready_head;        /* index of the first ready handle */
-  size_t ready_count;       /* handles in the ring */
-  size_t ready_cap;         /* ring size */
-  loop_handle **timers;     /* binary min-heap of timer handles */
-  size_t ntimers;           /* handles in the heap */
-  size_t timers_cap;        /* heap size */
-  size_t cancelled_timers;  /* cancelled handles still in the heap */
-  uint64_t seq;             /* next scheduling number */
-  bool stopping;            /* stop() was called: finish this iteration */
-  bool running;             /* run_forever is active */
-  bool closed;              /* the loop was closed */
-  loop_future *current;     /* the task whose step is running, NULL if none */
-  obj_list *tasks;          /* every task created, in order */
-  uint32_t next_future_id;  /* ids for futures */
-  obj_list *asyncgens;      /* async generators first iterated (for shutdown) */
-  value pyobj;              /* the loop object scenarios see, created on demand */
+  loop_handle **ready;     /* ring buffer of ready handles */
+  size_t ready_head;       /* index of the first ready handle */
+  size_t ready_count;      /* handles in the ring */
+  size_t ready_cap;        /* ring size */
+  loop_handle **timers;    /* binary min-heap of timer handles */
+  size_t ntimers;          /* handles in the heap */
+  size_t timers_cap;       /* heap size */
+  size_t cancelled_timers; /* cancelled handles still in the heap */
+  uint64_t seq;            /* next scheduling number */
+  bool stopping;           /* stop() was called: finish this iteration */
+  bool running;            /* run_forever is active */
+  bool closed;             /* the loop was closed */
+  loop_future *current;    /* the task whose step is running, NULL if none */
+  obj_list *tasks;         /* every task created, in order */
+  uint32_t next_future_id; /* ids for futures */
+  obj_list *asyncgens;     /* async generators first iterated (for shutdown) */
+  value pyobj;             /* the loop object scenarios see, created on demand */
 };
 
 /* ---- used by the VM ---- */

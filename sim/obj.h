@@ -89,10 +89,10 @@ typedef struct obj_list {
 } obj_list;
 
 typedef struct obj_tuple {
-  obj hdr;        /* kind OBJ_TUPLE */
-  size_t count;   /* number of elements */
-  uint64_t hash;  /* cached hash, 0 until computed */
-  value items[];  /* the elements */
+  obj hdr;       /* kind OBJ_TUPLE */
+  size_t count;  /* number of elements */
+  uint64_t hash; /* cached hash, 0 until computed */
+  value items[]; /* the elements */
 } obj_tuple;
 
 typedef struct dict_entry {
@@ -130,15 +130,15 @@ typedef struct obj_cell {
 typedef struct code code;
 
 typedef struct obj_function {
-  obj hdr;            /* kind OBJ_FUNCTION */
-  code *code;         /* compiled body */
-  obj_dict *globals;  /* module namespace */
-  obj_tuple *defaults; /* defaults of the last positional parameters, or NULL */
+  obj hdr;              /* kind OBJ_FUNCTION */
+  code *code;           /* compiled body */
+  obj_dict *globals;    /* module namespace */
+  obj_tuple *defaults;  /* defaults of the last positional parameters, or NULL */
   obj_dict *kwdefaults; /* defaults of keyword-only parameters, or NULL */
-  obj_tuple *closure; /* cells of free variables, or NULL */
-  obj_str *name;      /* __name__ */
-  obj_str *qualname;  /* __qualname__ */
-  obj_dict *attrs;    /* function attributes, or NULL */
+  obj_tuple *closure;   /* cells of free variables, or NULL */
+  obj_str *name;        /* __name__ */
+  obj_str *qualname;    /* __qualname__ */
+  obj_dict *attrs;      /* function attributes, or NULL */
 } obj_function;
 
 /* Calling convention of native functions: args[0 .. nargs) are positional,
@@ -158,9 +158,9 @@ typedef struct obj_native {
 } obj_native;
 
 typedef struct obj_bound {
-  obj hdr;       /* kind OBJ_BOUND */
-  value self;    /* the bound receiver */
-  value func;    /* a function or native */
+  obj hdr;    /* kind OBJ_BOUND */
+  value self; /* the bound receiver */
+  value func; /* a function or native */
 } obj_bound;
 
 /* Which builtin type a class stands for; instances of user classes derived
@@ -172,14 +172,14 @@ typedef enum class_flavor {
 } class_flavor;
 
 struct obj_class {
-  obj hdr;              /* kind OBJ_CLASS */
-  obj_str *name;        /* __name__ */
-  obj_str *qualname;    /* __qualname__ */
-  obj_str *module;      /* __module__ ("builtins", "asyncio", "__main__") */
-  obj_class *base;      /* single base class, NULL only for object */
-  obj_dict *dict;       /* attributes and methods */
-  class_flavor flavor;  /* builtin, exception or plain */
-  int depth;            /* distance from object in the base chain */
+  obj hdr;             /* kind OBJ_CLASS */
+  obj_str *name;       /* __name__ */
+  obj_str *qualname;   /* __qualname__ */
+  obj_str *module;     /* __module__ ("builtins", "asyncio", "__main__") */
+  obj_class *base;     /* single base class, NULL only for object */
+  obj_dict *dict;      /* attributes and methods */
+  class_flavor flavor; /* builtin, exception or plain */
+  int depth;           /* distance from object in the base chain */
 };
 
 /* The common prefix of every object whose class is a field: instances,
@@ -238,57 +238,122 @@ typedef struct obj_slice {
 } obj_slice;
 
 typedef enum iter_kind {
-  ITER_SEQ,      /* list or tuple by index (sees appends, like CPython) */
-  ITER_STR,      /* str by code point */
-  ITER_RANGE,    /* range */
-  ITER_DICT_KEYS,  /* dict/set keys in order */
+  ITER_SEQ,         /* list or tuple by index (sees appends, like CPython) */
+  ITER_STR,         /* str by code point */
+  ITER_RANGE,       /* range */
+  ITER_DICT_KEYS,   /* dict/set keys in order */
   ITER_DICT_VALUES, /* dict values */
   ITER_DICT_ITEMS,  /* dict (key, value) tuples */
-  ITER_ENUMERATE, /* enumerate(inner, start) */
-  ITER_ZIP,       /* zip(inners...) */
-  ITER_REVERSED,  /* reversed list/tuple/str/range */
-  ITER_MAP,       /* map(func, inner) */
-  ITER_FILTER,    /* filter(func, inner) */
-  ITER_CALL,      /* iterator over a callable's results (iter(f, sentinel)) */
-  ITER_SET,       /* set/frozenset: aux is a tuple snapshot in CPython's order */
+  ITER_ENUMERATE,   /* enumerate(inner, start) */
+  ITER_ZIP,         /* zip(inners...) */
+  ITER_REVERSED,    /* reversed list/tuple/str/range */
+  ITER_MAP,         /* map(func, inner) */
+  ITER_FILTER,      /* filter(func, inner) */
+  ITER_CALL,        /* iterator over a callable's results (iter(f, sentinel)) */
+  ITER_SET,         /* set/frozenset: aux is a tuple snapshot in CPython's order */
   ITER_VIEW_KEYS,   /* not an iterator: dict.keys() view of src */
   ITER_VIEW_VALUES, /* not an iterator: dict.values() view of src */
   ITER_VIEW_ITEMS   /* not an iterator: dict.items() view of src */
 } iter_kind;
 
 typedef struct obj_iter {
-  obj hdr;            /* kind OBJ_ITER */
-  iter_kind ik;       /* what it walks */
-  value src;          /* the container or inner iterator */
-  value aux;          /* enumerate: unused; map/filter: the function; zip: tuple of iterators */
-  int64_t pos;        /* next index / counter */
-  int64_t end;        /* range: stop; reversed: -1 bound */
-  int64_t step;       /* range step */
-  uint64_t version;   /* dict version when created (size-change check) */
+  obj hdr;          /* kind OBJ_ITER */
+  iter_kind ik;     /* what it walks */
+  value src;        /* the container or inner iterator */
+  value aux;        /* enumerate: unused; map/filter: the function; zip: tuple of iterators */
+  int64_t pos;      /* next index / counter */
+  int64_t end;      /* range: stop; reversed: -1 bound */
+  int64_t step;     /* range step */
+  uint64_t version; /* dict version when created (size-change check) */
 } obj_iter;
 
 typedef enum obj_type_slot {
   /* the classes the VM keeps at hand (vm->cls[...]) */
-  CLS_OBJECT, CLS_TYPE, CLS_NONETYPE, CLS_BOOL, CLS_INT, CLS_FLOAT, CLS_STR, CLS_LIST,
-  CLS_TUPLE, CLS_DICT, CLS_SET, CLS_FROZENSET, CLS_FUNCTION, CLS_BUILTIN_FUNCTION,
-  CLS_METHOD, CLS_MODULE, CLS_RANGE, CLS_SLICE, CLS_ITERATOR, CLS_COROUTINE, CLS_GENERATOR,
-  CLS_ASYNC_GENERATOR, CLS_CELL, CLS_CODE,
-  CLS_FUTURE, CLS_TASK, CLS_HANDLE, CLS_TIMER_HANDLE,
-  CLS_BASE_EXCEPTION, CLS_EXCEPTION, CLS_ARITHMETIC_ERROR, CLS_ZERO_DIVISION_ERROR,
-  CLS_OVERFLOW_ERROR, CLS_LOOKUP_ERROR, CLS_KEY_ERROR, CLS_INDEX_ERROR, CLS_VALUE_ERROR,
-  CLS_TYPE_ERROR, CLS_ATTRIBUTE_ERROR, CLS_NAME_ERROR, CLS_UNBOUND_LOCAL_ERROR,
-  CLS_RUNTIME_ERROR, CLS_RECURSION_ERROR, CLS_NOT_IMPLEMENTED_ERROR, CLS_ASSERTION_ERROR,
-  CLS_STOP_ITERATION, CLS_STOP_ASYNC_ITERATION, CLS_GENERATOR_EXIT, CLS_KEYBOARD_INTERRUPT,
-  CLS_SYSTEM_EXIT, CLS_OS_ERROR, CLS_TIMEOUT_ERROR, CLS_CONNECTION_ERROR, CLS_MEMORY_ERROR,
-  CLS_UNICODE_ERROR, CLS_CANCELLED_ERROR, CLS_INVALID_STATE_ERROR, CLS_QUEUE_EMPTY,
-  CLS_QUEUE_FULL, CLS_BASE_EXCEPTION_GROUP, CLS_EXCEPTION_GROUP, CLS_LIMIT_ERROR,
-  CLS_SANDBOX_ERROR, CLS_DEADLOCK_ERROR,
+  CLS_OBJECT,
+  CLS_TYPE,
+  CLS_NONETYPE,
+  CLS_BOOL,
+  CLS_INT,
+  CLS_FLOAT,
+  CLS_STR,
+  CLS_LIST,
+  CLS_TUPLE,
+  CLS_DICT,
+  CLS_SET,
+  CLS_FROZENSET,
+  CLS_FUNCTION,
+  CLS_BUILTIN_FUNCTION,
+  CLS_METHOD,
+  CLS_MODULE,
+  CLS_RANGE,
+  CLS_SLICE,
+  CLS_ITERATOR,
+  CLS_COROUTINE,
+  CLS_GENERATOR,
+  CLS_ASYNC_GENERATOR,
+  CLS_CELL,
+  CLS_CODE,
+  CLS_FUTURE,
+  CLS_TASK,
+  CLS_HANDLE,
+  CLS_TIMER_HANDLE,
+  CLS_BASE_EXCEPTION,
+  CLS_EXCEPTION,
+  CLS_ARITHMETIC_ERROR,
+  CLS_ZERO_DIVISION_ERROR,
+  CLS_OVERFLOW_ERROR,
+  CLS_LOOKUP_ERROR,
+  CLS_KEY_ERROR,
+  CLS_INDEX_ERROR,
+  CLS_VALUE_ERROR,
+  CLS_TYPE_ERROR,
+  CLS_ATTRIBUTE_ERROR,
+  CLS_NAME_ERROR,
+  CLS_UNBOUND_LOCAL_ERROR,
+  CLS_RUNTIME_ERROR,
+  CLS_RECURSION_ERROR,
+  CLS_NOT_IMPLEMENTED_ERROR,
+  CLS_ASSERTION_ERROR,
+  CLS_STOP_ITERATION,
+  CLS_STOP_ASYNC_ITERATION,
+  CLS_GENERATOR_EXIT,
+  CLS_KEYBOARD_INTERRUPT,
+  CLS_SYSTEM_EXIT,
+  CLS_OS_ERROR,
+  CLS_TIMEOUT_ERROR,
+  CLS_CONNECTION_ERROR,
+  CLS_MEMORY_ERROR,
+  CLS_UNICODE_ERROR,
+  CLS_CANCELLED_ERROR,
+  CLS_INVALID_STATE_ERROR,
+  CLS_QUEUE_EMPTY,
+  CLS_QUEUE_FULL,
+  CLS_BASE_EXCEPTION_GROUP,
+  CLS_EXCEPTION_GROUP,
+  CLS_LIMIT_ERROR,
+  CLS_SANDBOX_ERROR,
+  CLS_DEADLOCK_ERROR,
   /* classes of iterators and views, named as CPython names them */
-  CLS_LIST_ITERATOR, CLS_TUPLE_ITERATOR, CLS_STR_ITERATOR, CLS_STR_ASCII_ITERATOR,
-  CLS_RANGE_ITERATOR, CLS_DICT_KEYITERATOR, CLS_DICT_VALUEITERATOR, CLS_DICT_ITEMITERATOR,
-  CLS_SET_ITERATOR, CLS_LIST_REVERSEITERATOR, CLS_CALLABLE_ITERATOR, CLS_ENUMERATE, CLS_ZIP,
-  CLS_MAP, CLS_FILTER, CLS_REVERSED, CLS_DICT_KEYS, CLS_DICT_VALUES, CLS_DICT_ITEMS,
-  CLS_SUPER, /* super proxies: obj_native_obj, dict holds __self__ and __thisclass__ */
+  CLS_LIST_ITERATOR,
+  CLS_TUPLE_ITERATOR,
+  CLS_STR_ITERATOR,
+  CLS_STR_ASCII_ITERATOR,
+  CLS_RANGE_ITERATOR,
+  CLS_DICT_KEYITERATOR,
+  CLS_DICT_VALUEITERATOR,
+  CLS_DICT_ITEMITERATOR,
+  CLS_SET_ITERATOR,
+  CLS_LIST_REVERSEITERATOR,
+  CLS_CALLABLE_ITERATOR,
+  CLS_ENUMERATE,
+  CLS_ZIP,
+  CLS_MAP,
+  CLS_FILTER,
+  CLS_REVERSED,
+  CLS_DICT_KEYS,
+  CLS_DICT_VALUES,
+  CLS_DICT_ITEMS,
+  CLS_SUPER,        /* super proxies: obj_native_obj, dict holds __self__ and __thisclass__ */
   CLS_PROPERTY,     /* property: obj_native_obj, dict holds fget, fset, fdel, __doc__ */
   CLS_STATICMETHOD, /* staticmethod: obj_native_obj, dict holds __func__ */
   CLS_CLASSMETHOD,  /* classmethod: obj_native_obj, dict holds __func__ */
@@ -315,12 +380,30 @@ obj_range *obj_range_new(vm *v, int64_t start, int64_t stop, int64_t step);
 obj_iter *obj_iter_new(vm *v, iter_kind ik, value src);
 
 /* ---- value helpers ---- */
-static inline value val_none(void) { value x = {VAL_NONE, {.i = 0}}; return x; }
-static inline value val_undef(void) { value x = {VAL_UNDEF, {.i = 0}}; return x; }
-static inline value val_bool(bool b) { value x = {VAL_BOOL, {.b = b}}; return x; }
-static inline value val_int(int64_t i) { value x = {VAL_INT, {.i = i}}; return x; }
-static inline value val_float(double f) { value x = {VAL_FLOAT, {.f = f}}; return x; }
-static inline value val_obj(void *o) { value x = {VAL_OBJ, {.o = (obj *)o}}; return x; }
+static inline value val_none(void) {
+  value x = {VAL_NONE, {.i = 0}};
+  return x;
+}
+static inline value val_undef(void) {
+  value x = {VAL_UNDEF, {.i = 0}};
+  return x;
+}
+static inline value val_bool(bool b) {
+  value x = {VAL_BOOL, {.b = b}};
+  return x;
+}
+static inline value val_int(int64_t i) {
+  value x = {VAL_INT, {.i = i}};
+  return x;
+}
+static inline value val_float(double f) {
+  value x = {VAL_FLOAT, {.f = f}};
+  return x;
+}
+static inline value val_obj(void *o) {
+  value x = {VAL_OBJ, {.o = (obj *)o}};
+  return x;
+}
 static inline bool val_is(value x, obj_kind k) { return x.t == VAL_OBJ && x.as.o->kind == k; }
 #define AS_STR(x) ((obj_str *)(x).as.o)
 #define AS_LIST(x) ((obj_list *)(x).as.o)
@@ -393,7 +476,7 @@ obj_dict *obj_set_literal(vm *v, const value *items, size_t n, bool frozen);
  * the results iterate in CPython's order. Results have s's kind (set or
  * frozenset). */
 obj_dict *obj_set_from(vm *v, obj_kind kind, value iterable); /* set(x); VAL_UNDEF: empty */
-bool obj_set_update(vm *v, obj_dict *s, value iterable);       /* s |= x, s.update(x) */
+bool obj_set_update(vm *v, obj_dict *s, value iterable);      /* s |= x, s.update(x) */
 obj_dict *obj_set_copy(vm *v, obj_dict *s);
 obj_dict *obj_set_intersection(vm *v, obj_dict *s, value other);
 obj_dict *obj_set_difference(vm *v, obj_dict *s, value other);

@@ -17,6 +17,10 @@ void sim_options_init(sim_options *o) {
   o->limits.max_recursion = 1000;
   o->limits.max_virtual_time = 1e9;
   o->limits.max_source = 1u << 20;
+  parse_config pc;
+  parse_config_init(&pc);
+  o->limits.max_nesting = pc.max_nesting;
+  o->limits.max_line_length = pc.max_line_length;
 }
 
 typedef struct diag_ctx {
@@ -26,7 +30,8 @@ typedef struct diag_ctx {
 } diag_ctx;
 
 static void err_write(const sim_options *o, const char *s, size_t n) {
-  if (o->err) o->err(o->user, s, n);
+  if (o->err)
+    o->err(o->user, s, n);
 }
 
 static void err_puts(const sim_options *o, const char *s) { err_write(o, s, strlen(s)); }
@@ -43,7 +48,8 @@ static void on_diag(void *user, const diag *d) {
     line = nl ? nl + 1 : end;
   }
   const char *le = line;
-  while (le < end && *le != '\n' && *le != '\r') le++;
+  while (le < end && *le != '\n' && *le != '\r')
+    le++;
   if (d->kind == DIAG_UNSUPPORTED || d->kind == DIAG_LIMIT) {
     snprintf(head, sizeof head, "%s:%d:%d: %s\n", d->file, d->line, d->col, d->message);
     err_puts(c->o, head);
@@ -53,7 +59,8 @@ static void on_diag(void *user, const diag *d) {
   err_puts(c->o, head);
   /* the line, without its indentation, and a caret under the column */
   const char *s = line;
-  while (s < le && (*s == ' ' || *s == '\t' || *s == '\f')) s++;
+  while (s < le && (*s == ' ' || *s == '\t' || *s == '\f'))
+    s++;
   int skipped = (int)(s - line);
   if (s < le) {
     err_puts(c->o, "    ");
@@ -68,10 +75,13 @@ static void on_diag(void *user, const diag *d) {
         pad++;
       }
     }
-    for (int i = 0; i < pad; i++) err_puts(c->o, " ");
+    for (int i = 0; i < pad; i++)
+      err_puts(c->o, " ");
     int width = 1;
-    if (d->end_col > d->col) width = d->end_col - d->col;
-    for (int i = 0; i < width; i++) err_puts(c->o, "^");
+    if (d->end_col > d->col)
+      width = d->end_col - d->col;
+    for (int i = 0; i < width; i++)
+      err_puts(c->o, "^");
     err_puts(c->o, "\n");
   }
   const char *cls = d->kind == DIAG_INDENTATION ? "IndentationError"
@@ -84,15 +94,15 @@ static void on_diag(void *user, const diag *d) {
 static sim_status run_source(const sim_options *o, const char *filename, const char *src,
                              size_t len, double *clock);
 
-sim_status sim_run_source(const sim_options *o, const char *filename, const char *src,
-                          size_t len) {
+sim_status sim_run_source(const sim_options *o, const char *filename, const char *src, size_t len) {
   if (o->trace) {
     trace_set_source(o->trace, filename, src, len);
     trace_add(o->trace, TR_RUN_START, 0, -1, 0, 0, 0, 0, filename, strlen(filename));
   }
   double clock = 0;
   sim_status st = run_source(o, filename, src, len, &clock);
-  if (o->trace) trace_add(o->trace, TR_RUN_END, clock, -1, (int32_t)st, 0, 0, 0, NULL, 0);
+  if (o->trace)
+    trace_add(o->trace, TR_RUN_END, clock, -1, (int32_t)st, 0, 0, 0, NULL, 0);
   return st;
 }
 
@@ -101,11 +111,18 @@ static sim_status run_source(const sim_options *o, const char *filename, const c
   diag_ctx dc = {o, src, len};
   parse_config pc;
   parse_config_init(&pc);
-  if (o->limits.max_source) pc.max_source = o->limits.max_source;
+  /* zero (an all-zero sim_limits) keeps the parser's default */
+  if (o->limits.max_nesting > 0)
+    pc.max_nesting = o->limits.max_nesting;
+  if (o->limits.max_line_length > 0)
+    pc.max_line_length = o->limits.max_line_length;
+  if (o->limits.max_source)
+    pc.max_source = o->limits.max_source;
   ast_tree *tree = NULL;
   parse_result pr = parse_module(filename, src, len, &pc, on_diag, &dc, &tree);
   if (pr != PARSE_OK) {
-    if (pr == PARSE_NOMEM) err_puts(o, "MemoryError: out of memory while parsing\n");
+    if (pr == PARSE_NOMEM)
+      err_puts(o, "MemoryError: out of memory while parsing\n");
     return SIM_ERROR;
   }
   vm *v = vm_new(o);
@@ -125,7 +142,8 @@ static sim_status run_source(const sim_options *o, const char *filename, const c
   comp_result cr = comp_module(v, ast_tree_root(tree), filename, on_diag, &dc, &k);
   ast_tree_free(tree);
   if (cr != COMP_OK) {
-    if (cr == COMP_NOMEM) err_puts(o, "MemoryError: out of memory while compiling\n");
+    if (cr == COMP_NOMEM)
+      err_puts(o, "MemoryError: out of memory while compiling\n");
     vm_free(v);
     return SIM_ERROR;
   }
@@ -144,7 +162,7 @@ static sim_status run_source(const sim_options *o, const char *filename, const c
     if (val_is(exc, OBJ_EXCEPTION) && obj_isinstance(v, exc, v->cls[CLS_SYSTEM_EXIT])) {
       obj_exception *e = AS_EXC(exc);
       value code_v = e->args && e->args->count ? e->args->items[0] : val_none();
-      st = code_v.t == VAL_INT ? (code_v.as.i == 0 ? SIM_OK : SIM_ERROR)
+      st = code_v.t == VAL_INT    ? (code_v.as.i == 0 ? SIM_OK : SIM_ERROR)
            : code_v.t == VAL_NONE ? SIM_OK
                                   : SIM_ERROR;
     } else {
@@ -182,8 +200,10 @@ sim_status sim_run_file(const sim_options *o, const char *path) {
     }
     size_t n = fread(buf + len, 1, cap - len, f);
     len += n;
-    if (n == 0) break;
-    if (len > limit + 1) break;
+    if (n == 0)
+      break;
+    if (len > limit + 1)
+      break;
   }
   bool failed = ferror(f) != 0;
   fclose(f);

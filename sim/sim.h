@@ -27,6 +27,8 @@ typedef struct sim_limits {
   int max_recursion;         /* Python call depth before RecursionError */
   double max_virtual_time;   /* seconds on the virtual clock */
   size_t max_source;         /* bytes of scenario source */
+  int max_nesting;           /* brackets, blocks and expressions nested in the source (parser) */
+  int max_line_length;       /* bytes in one source line (lexer) */
 } sim_limits;
 
 typedef struct sim_options {

@@ -28,7 +28,8 @@ struct trace {
 
 trace *trace_new(bool lines) {
   trace *t = calloc(1, sizeof *t);
-  if (!t) return NULL;
+  if (!t)
+    return NULL;
   t->lines = lines;
   t->filename = TRACE_NO_TEXT;
   t->source = TRACE_NO_TEXT;
@@ -36,7 +37,8 @@ trace *trace_new(bool lines) {
 }
 
 void trace_free(trace *t) {
-  if (!t) return;
+  if (!t)
+    return;
   free(t->events);
   free(t->pool);
   free(t->tasks);
@@ -47,10 +49,12 @@ bool trace_lines_enabled(const trace *t) { return t && t->lines; }
 bool trace_truncated(const trace *t) { return t->truncated; }
 
 static uint32_t pool_add(trace *t, const char *s, size_t len) {
-  if (!s) return TRACE_NO_TEXT;
+  if (!s)
+    return TRACE_NO_TEXT;
   if (t->pool_len + len + 1 > t->pool_cap) {
     size_t n = t->pool_cap ? t->pool_cap * 2 : 4096;
-    while (n < t->pool_len + len + 1) n *= 2;
+    while (n < t->pool_len + len + 1)
+      n *= 2;
     if (n >= TRACE_NO_TEXT) {
       t->truncated = true;
       return TRACE_NO_TEXT;
@@ -72,10 +76,12 @@ static uint32_t pool_add(trace *t, const char *s, size_t len) {
 
 uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
                    int32_t line, double num, const char *text, size_t text_len) {
-  if (t->truncated) return UINT32_MAX;
+  if (t->truncated)
+    return UINT32_MAX;
   if (t->count == t->cap) {
     size_t n = t->cap ? t->cap * 2 : 1024;
-    if (n > TRACE_MAX_EVENTS) n = TRACE_MAX_EVENTS;
+    if (n > TRACE_MAX_EVENTS)
+      n = TRACE_MAX_EVENTS;
     if (n <= t->count) {
       t->truncated = true;
       return UINT32_MAX;
@@ -101,8 +107,8 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
   return (uint32_t)t->count++;
 }
 
-int32_t trace_add_task(trace *t, double time, const char *name, const char *label,
-                       int32_t parent, int32_t line) {
+int32_t trace_add_task(trace *t, double time, const char *name, const char *label, int32_t parent,
+                       int32_t line) {
   if (t->ntasks == t->tasks_cap) {
     size_t n = t->tasks_cap ? t->tasks_cap * 2 : 16;
     trace_task *q = realloc(t->tasks, n * sizeof *q);
@@ -125,9 +131,11 @@ int32_t trace_add_task(trace *t, double time, const char *name, const char *labe
 }
 
 bool trace_rename_task(trace *t, int32_t task, const char *name) {
-  if (task < 0 || (size_t)task >= t->ntasks) return false;
+  if (task < 0 || (size_t)task >= t->ntasks)
+    return false;
   uint32_t off = pool_add(t, name, strlen(name));
-  if (off == TRACE_NO_TEXT) return false;
+  if (off == TRACE_NO_TEXT)
+    return false;
   t->tasks[task].name = off;
   return true;
 }
@@ -162,7 +170,8 @@ const char *trace_source(const trace *t, size_t *len) {
 
 int trace_exit_status(const trace *t) {
   for (size_t i = t->count; i-- > 0;)
-    if (t->events[i].kind == TR_RUN_END) return t->events[i].a;
+    if (t->events[i].kind == TR_RUN_END)
+      return t->events[i].a;
   return -1;
 }
 
@@ -174,7 +183,8 @@ static bool handles_push(trace_handle **arr, size_t *n, size_t *cap, trace_handl
   if (*n == *cap) {
     size_t c = *cap ? *cap * 2 : 16;
     trace_handle *q = realloc(*arr, c * sizeof *q);
-    if (!q) return false;
+    if (!q)
+      return false;
     *arr = q;
     *cap = c;
   }
@@ -208,7 +218,8 @@ bool trace_queues_at(const trace *t, size_t step, trace_queues *out) {
           handles_remove(out->timers, &out->ntimers, e->a);
           break;
         }
-      if (!handles_push(&out->ready, &out->nready, &rcap, h)) goto fail;
+      if (!handles_push(&out->ready, &out->nready, &rcap, h))
+        goto fail;
       break;
     }
     case TR_READY_POP:
@@ -217,8 +228,10 @@ bool trace_queues_at(const trace *t, size_t step, trace_queues *out) {
     case TR_TIMER_ADD: {
       trace_handle h = {e->a, e->b, e->task, e->num, e->text};
       size_t at = out->ntimers;
-      while (at > 0 && out->timers[at - 1].when > h.when) at--;
-      if (!handles_push(&out->timers, &out->ntimers, &tcap, h)) goto fail;
+      while (at > 0 && out->timers[at - 1].when > h.when)
+        at--;
+      if (!handles_push(&out->timers, &out->ntimers, &tcap, h))
+        goto fail;
       memmove(out->timers + at + 1, out->timers + at, (out->ntimers - 1 - at) * sizeof h);
       out->timers[at] = h;
       break;
@@ -251,14 +264,14 @@ void trace_queues_free(trace_queues *q) {
 
 const char *trace_kind_name(trace_kind k) {
   static const char *const names[TR__COUNT] = {
-      "run-start", "run-end",   "created", "step",  "suspend", "return",  "raise",
-      "ready",     "run",       "timer",   "fire",  "untimer", "clock",   "block",
-      "print",     "done",      "cancel",  "warn",  "deadlock", "line"};
+      "run-start", "run-end", "created", "step", "suspend",  "return", "raise",
+      "ready",     "run",     "timer",   "fire", "untimer",  "clock",  "block",
+      "print",     "done",    "cancel",  "warn", "deadlock", "line"};
   return (unsigned)k < TR__COUNT ? names[k] : "?";
 }
 
 const char *trace_wake_name(trace_wake w) {
-  static const char *const names[] = {"start", "timer", "task", "gather",
+  static const char *const names[] = {"start",  "timer", "task",      "gather",
                                       "future", "yield", "exception", "cancel"};
   return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "?";
 }
@@ -287,12 +300,24 @@ static void append_quoted(fmt_buf *out, const char *s) {
   fmt_buf_appendc(out, '"');
   for (; *s; s++) {
     switch (*s) {
-    case '\n': fmt_buf_appends(out, "\\n"); break;
-    case '\t': fmt_buf_appends(out, "\\t"); break;
-    case '\r': fmt_buf_appends(out, "\\r"); break;
-    case '"': fmt_buf_appends(out, "\\\""); break;
-    case '\\': fmt_buf_appends(out, "\\\\"); break;
-    default: fmt_buf_appendc(out, *s); break;
+    case '\n':
+      fmt_buf_appends(out, "\\n");
+      break;
+    case '\t':
+      fmt_buf_appends(out, "\\t");
+      break;
+    case '\r':
+      fmt_buf_appends(out, "\\r");
+      break;
+    case '"':
+      fmt_buf_appends(out, "\\\"");
+      break;
+    case '\\':
+      fmt_buf_appends(out, "\\\\");
+      break;
+    default:
+      fmt_buf_appendc(out, *s);
+      break;
     }
   }
   fmt_buf_appendc(out, '"');
@@ -313,21 +338,30 @@ bool trace_write_text(const trace *t, fmt_buf *out) {
     case TR_TASK_CREATED:
       append_task(t, out, e->task);
       fmt_buf_appends(out, "  by ");
-      if (e->a >= 0) fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->a)->name));
-      else fmt_buf_appends(out, "the program");
-      if (e->line) fmt_buf_appendf(out, " at line %d", e->line);
+      if (e->a >= 0)
+        fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->a)->name));
+      else
+        fmt_buf_appends(out, "the program");
+      if (e->line)
+        fmt_buf_appendf(out, " at line %d", e->line);
       break;
     case TR_STEP_BEGIN:
       append_task(t, out, e->task);
       fmt_buf_appendf(out, "  <- %s", trace_wake_name((trace_wake)e->a));
-      if (e->a == WAKE_TASK) fmt_buf_appendf(out, " %s", trace_text(t, trace_task_at(t, e->b) ? trace_task_at(t, e->b)->name : TRACE_NO_TEXT));
-      if (*text) fmt_buf_appendf(out, " %s", text);
+      if (e->a == WAKE_TASK)
+        fmt_buf_appendf(
+            out, " %s",
+            trace_text(t, trace_task_at(t, e->b) ? trace_task_at(t, e->b)->name : TRACE_NO_TEXT));
+      if (*text)
+        fmt_buf_appendf(out, " %s", text);
       break;
     case TR_STEP_SUSPEND:
       append_task(t, out, e->task);
       fmt_buf_appendf(out, "  awaits %s", text);
-      if (e->a == WAIT_SLEEP) fmt_buf_appendf(out, " until %.6f", e->num);
-      if (e->line) fmt_buf_appendf(out, " at line %d", e->line);
+      if (e->a == WAIT_SLEEP)
+        fmt_buf_appendf(out, " until %.6f", e->num);
+      if (e->line)
+        fmt_buf_appendf(out, " at line %d", e->line);
       break;
     case TR_STEP_RETURN:
       append_task(t, out, e->task);
@@ -343,7 +377,8 @@ bool trace_write_text(const trace *t, fmt_buf *out) {
         fmt_buf_appends(out, " of ");
         fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
       }
-      if (*text) fmt_buf_appendf(out, " (%s)", text);
+      if (*text)
+        fmt_buf_appendf(out, " (%s)", text);
       break;
     case TR_READY_POP:
     case TR_TIMER_FIRE:
@@ -365,30 +400,37 @@ bool trace_write_text(const trace *t, fmt_buf *out) {
       fmt_buf_appendf(out, "  blocks the loop for %g s (time.sleep)", e->num);
       break;
     case TR_PRINT:
-      if (e->task >= 0) fmt_buf_appendf(out, "%s ", trace_text(t, trace_task_at(t, e->task)->name));
+      if (e->task >= 0)
+        fmt_buf_appendf(out, "%s ", trace_text(t, trace_task_at(t, e->task)->name));
       append_quoted(out, text);
       break;
     case TR_FUTURE_DONE:
       fmt_buf_appendf(out, "future %d %s", e->a,
-                      e->b == 0 ? "result" : e->b == 1 ? "exception" : "cancelled");
+                      e->b == 0   ? "result"
+                      : e->b == 1 ? "exception"
+                                  : "cancelled");
       if (e->task >= 0) {
         fmt_buf_appends(out, " (");
         fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
         fmt_buf_appends(out, ")");
       }
-      if (*text) fmt_buf_appendf(out, " %s", text);
+      if (*text)
+        fmt_buf_appendf(out, " %s", text);
       break;
     case TR_CANCEL:
       append_task(t, out, e->task);
-      if (e->b >= 0) fmt_buf_appendf(out, "  by %s", trace_text(t, trace_task_at(t, e->b)->name));
-      if (*text) fmt_buf_appendf(out, " msg %s", text);
+      if (e->b >= 0)
+        fmt_buf_appendf(out, "  by %s", trace_text(t, trace_task_at(t, e->b)->name));
+      if (*text)
+        fmt_buf_appendf(out, " msg %s", text);
       break;
     case TR_WARNING:
     case TR_DEADLOCK:
       append_quoted(out, text);
       break;
     case TR_LINE:
-      if (e->task >= 0) fmt_buf_appendf(out, "%s ", trace_text(t, trace_task_at(t, e->task)->name));
+      if (e->task >= 0)
+        fmt_buf_appendf(out, "%s ", trace_text(t, trace_task_at(t, e->task)->name));
       fmt_buf_appendf(out, "line %d", e->line);
       break;
     default:
@@ -486,7 +528,8 @@ bool trace_write_jsonl(const trace *t, fmt_buf *out) {
     default:
       break;
     }
-    if (e->line) fmt_buf_appendf(out, ",\"line\":%d", e->line);
+    if (e->line)
+      fmt_buf_appendf(out, ",\"line\":%d", e->line);
     if (e->text != TRACE_NO_TEXT) {
       fmt_buf_appends(out, ",\"text\":");
       json_str(out, trace_text(t, e->text));

@@ -21,26 +21,26 @@
 #include "fmt.h"
 
 typedef enum trace_kind {
-  TR_RUN_START,      /* text: scenario file name */
-  TR_RUN_END,        /* a: exit status */
-  TR_TASK_CREATED,   /* task; a: creating task or -1; line: line of the call; text: label */
-  TR_STEP_BEGIN,     /* task; a: trace_wake; b: related id (task, future, handle); text: detail */
-  TR_STEP_SUSPEND,   /* task; a: trace_wait; b: related id; num: deadline; line; text: what */
-  TR_STEP_RETURN,    /* task; text: repr of the returned value */
-  TR_STEP_RAISE,     /* task; a: 1 when it ended cancelled; text: the exception's repr */
-  TR_READY_PUSH,     /* a: handle; b: trace_cb; task: the task it steps or -1; text: callback */
-  TR_READY_POP,      /* a: handle; the handle starts running */
-  TR_TIMER_ADD,      /* a: handle; num: deadline; task: the task that sleeps or -1 */
-  TR_TIMER_FIRE,     /* a: handle; the deadline passed: it moves to the ready queue */
-  TR_TIMER_CANCEL,   /* a: handle */
-  TR_CLOCK_JUMP,     /* num: the clock before; time: the clock after */
-  TR_BLOCK,          /* task; num: seconds the whole loop is blocked (time.sleep) */
-  TR_PRINT,          /* task or -1; text: what print wrote */
-  TR_FUTURE_DONE,    /* a: future; b: 0 result, 1 exception, 2 cancelled; task: if a task */
-  TR_CANCEL,         /* task: the task asked to cancel; b: the asking task or -1; text: msg */
-  TR_WARNING,        /* text: a diagnostic (never awaited, never retrieved ...) */
-  TR_DEADLOCK,       /* text: the deadlock report */
-  TR_LINE,           /* task or -1; line: the statement about to run */
+  TR_RUN_START,    /* text: scenario file name */
+  TR_RUN_END,      /* a: exit status */
+  TR_TASK_CREATED, /* task; a: creating task or -1; line: line of the call; text: label */
+  TR_STEP_BEGIN,   /* task; a: trace_wake; b: related id (task, future, handle); text: detail */
+  TR_STEP_SUSPEND, /* task; a: trace_wait; b: related id; num: deadline; line; text: what */
+  TR_STEP_RETURN,  /* task; text: repr of the returned value */
+  TR_STEP_RAISE,   /* task; a: 1 when it ended cancelled; text: the exception's repr */
+  TR_READY_PUSH,   /* a: handle; b: trace_cb; task: the task it steps or -1; text: callback */
+  TR_READY_POP,    /* a: handle; the handle starts running */
+  TR_TIMER_ADD,    /* a: handle; num: deadline; task: the task that sleeps or -1 */
+  TR_TIMER_FIRE,   /* a: handle; the deadline passed: it moves to the ready queue */
+  TR_TIMER_CANCEL, /* a: handle */
+  TR_CLOCK_JUMP,   /* num: the clock before; time: the clock after */
+  TR_BLOCK,        /* task; num: seconds the whole loop is blocked (time.sleep) */
+  TR_PRINT,        /* task or -1; text: what print wrote */
+  TR_FUTURE_DONE,  /* a: future; b: 0 result, 1 exception, 2 cancelled; task: if a task */
+  TR_CANCEL,       /* task: the task asked to cancel; b: the asking task or -1; text: msg */
+  TR_WARNING,      /* text: a diagnostic (never awaited, never retrieved ...) */
+  TR_DEADLOCK,     /* text: the deadlock report */
+  TR_LINE,         /* task or -1; line: the statement about to run */
   TR__COUNT
 } trace_kind;
 
@@ -68,11 +68,11 @@ typedef enum trace_wait {
 
 /* What a ready handle calls. */
 typedef enum trace_cb {
-  CB_STEP,     /* Task.__step */
-  CB_WAKEUP,   /* Task.__wakeup */
-  CB_TIMER,    /* a sleep's timer callback */
-  CB_FUTURE,   /* another future callback (gather, run_until_complete) */
-  CB_USER      /* a callback of the scenario's (call_soon, call_later ...) */
+  CB_STEP,   /* Task.__step */
+  CB_WAKEUP, /* Task.__wakeup */
+  CB_TIMER,  /* a sleep's timer callback */
+  CB_FUTURE, /* another future callback (gather, run_until_complete) */
+  CB_USER    /* a callback of the scenario's (call_soon, call_later ...) */
 } trace_cb;
 
 #define TRACE_NO_TEXT UINT32_MAX
@@ -108,8 +108,8 @@ bool trace_lines_enabled(const trace *t);
 uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
                    int32_t line, double num, const char *text, size_t text_len);
 /* Registers a new task (and records TR_TASK_CREATED); returns its id. */
-int32_t trace_add_task(trace *t, double time, const char *name, const char *label,
-                       int32_t parent, int32_t line);
+int32_t trace_add_task(trace *t, double time, const char *name, const char *label, int32_t parent,
+                       int32_t line);
 int32_t trace_new_handle_id(trace *t);
 int32_t trace_new_future_id(trace *t);
 /* Renames a task (Task.set_name). */
@@ -134,11 +134,11 @@ int trace_exit_status(const trace *t);
  * event up to and including it applied). Handles are listed in queue order;
  * timers by (deadline, scheduling order). */
 typedef struct trace_handle {
-  int32_t id;     /* handle id */
-  int32_t cb;     /* trace_cb */
-  int32_t task;   /* task it steps / wakes, or -1 */
-  double when;    /* deadline (timers) */
-  uint32_t text;  /* callback description */
+  int32_t id;    /* handle id */
+  int32_t cb;    /* trace_cb */
+  int32_t task;  /* task it steps / wakes, or -1 */
+  double when;   /* deadline (timers) */
+  uint32_t text; /* callback description */
 } trace_handle;
 typedef struct trace_queues {
   trace_handle *ready;  /* ready queue, first to run first */

@@ -21,8 +21,7 @@
 /* ------------------------------------------------------------------------ */
 
 static bool over_memory(vm *v, size_t extra) {
-  return v->opts.limits.max_memory && v->bytes + extra > v->opts.limits.max_memory &&
-         !v->limit_hit;
+  return v->opts.limits.max_memory && v->bytes + extra > v->opts.limits.max_memory && !v->limit_hit;
 }
 
 static void raise_limit(vm *v, const char *what, const char *option, const char *fmt, ...) {
@@ -54,7 +53,8 @@ void *vm_alloc(vm *v, obj_kind kind, size_t size) {
   o->next = v->objects;
   v->objects = o;
   v->bytes += size;
-  if (v->bytes > v->peak_bytes) v->peak_bytes = v->bytes;
+  if (v->bytes > v->peak_bytes)
+    v->peak_bytes = v->bytes;
   return o;
 }
 
@@ -74,7 +74,8 @@ void *vm_realloc(vm *v, void *ptr, size_t old_size, size_t new_size) {
     return NULL;
   }
   v->bytes = v->bytes - old_size + new_size;
-  if (v->bytes > v->peak_bytes) v->peak_bytes = v->bytes;
+  if (v->bytes > v->peak_bytes)
+    v->peak_bytes = v->bytes;
   return p;
 }
 
@@ -110,7 +111,8 @@ static void free_object(vm *v, obj *o) {
     break;
   case OBJ_NATIVE_OBJ: {
     obj_native_obj *n = (obj_native_obj *)o;
-    if (n->free) n->free(v, n);
+    if (n->free)
+      n->free(v, n);
     break;
   }
   default:
@@ -127,7 +129,8 @@ static void install_vm_methods(vm *v);
 
 vm *vm_new(const sim_options *opts) {
   vm *v = calloc(1, sizeof *v);
-  if (!v) return NULL;
+  if (!v)
+    return NULL;
   v->opts = *opts;
   v->exc = val_undef();
   v->native_data = val_undef();
@@ -151,21 +154,29 @@ vm *vm_new(const sim_options *opts) {
     vm_free(v);                                                                                    \
     return NULL;                                                                                   \
   }
-  NAME(s_init, "__init__") NAME(s_str, "__str__") NAME(s_repr, "__repr__") NAME(s_eq, "__eq__")
-  NAME(s_ne, "__ne__") NAME(s_lt, "__lt__") NAME(s_le, "__le__") NAME(s_gt, "__gt__")
-  NAME(s_ge, "__ge__") NAME(s_hash, "__hash__") NAME(s_len, "__len__") NAME(s_bool, "__bool__")
-  NAME(s_iter, "__iter__") NAME(s_next, "__next__") NAME(s_aiter, "__aiter__")
-  NAME(s_anext, "__anext__") NAME(s_aenter, "__aenter__") NAME(s_aexit, "__aexit__")
-  NAME(s_enter, "__enter__") NAME(s_exit, "__exit__") NAME(s_call, "__call__")
-  NAME(s_getitem, "__getitem__") NAME(s_setitem, "__setitem__") NAME(s_delitem, "__delitem__")
-  NAME(s_contains, "__contains__") NAME(s_name, "__name__") NAME(s_qualname, "__qualname__")
-  NAME(s_module, "__module__") NAME(s_class, "__class__") NAME(s_dict, "__dict__")
-  NAME(s_args, "args") NAME(s_await, "__await__") NAME(s_main, "__main__") NAME(s_add, "__add__")
-  NAME(s_sub, "__sub__") NAME(s_mul, "__mul__") NAME(s_truediv, "__truediv__")
-  NAME(s_floordiv, "__floordiv__") NAME(s_mod, "__mod__") NAME(s_neg, "__neg__")
-  NAME(s_self, "self") NAME(s_doc, "__doc__")
+  NAME(s_init, "__init__")
+  NAME(s_str, "__str__") NAME(s_repr, "__repr__") NAME(s_eq, "__eq__") NAME(s_ne, "__ne__")
+      NAME(s_lt, "__lt__") NAME(s_le, "__le__") NAME(s_gt, "__gt__") NAME(s_ge, "__ge__")
+          NAME(s_hash, "__hash__") NAME(s_len, "__len__") NAME(s_bool, "__bool__")
+              NAME(s_iter, "__iter__") NAME(s_next, "__next__") NAME(s_aiter, "__aiter__")
+                  NAME(s_anext, "__anext__") NAME(s_aenter, "__aenter__") NAME(s_aexit, "__aexit__")
+                      NAME(s_enter, "__enter__") NAME(s_exit, "__exit__") NAME(s_call, "__call__")
+                          NAME(s_getitem, "__getitem__") NAME(s_setitem, "__setitem__")
+                              NAME(s_delitem, "__delitem__") NAME(s_contains, "__contains__")
+                                  NAME(s_name, "__name__") NAME(s_qualname, "__qualname__")
+                                      NAME(s_module, "__module__") NAME(s_class, "__class__")
+                                          NAME(s_dict, "__dict__") NAME(s_args, "args")
+                                              NAME(s_await, "__await__") NAME(s_main, "__main__")
+                                                  NAME(s_add, "__add__") NAME(s_sub, "__sub__")
+                                                      NAME(s_mul, "__mul__") NAME(s_truediv,
+                                                                                  "__truediv__")
+                                                          NAME(s_floordiv, "__floordiv__")
+                                                              NAME(s_mod, "__mod__")
+                                                                  NAME(s_neg, "__neg__")
+                                                                      NAME(s_self, "self")
+                                                                          NAME(s_doc, "__doc__")
 #undef NAME
-  if (!bi_install(v)) {
+                                                                              if (!bi_install(v)) {
     vm_free(v);
     return NULL;
   }
@@ -176,7 +187,8 @@ vm *vm_new(const sim_options *opts) {
   }
   v->modules = obj_dict_new(v);
   v->globals = obj_dict_new(v);
-  if (!v->modules || !v->globals || !obj_dict_set_str(v, v->globals, v->s_name, val_obj(v->s_main))) {
+  if (!v->modules || !v->globals ||
+      !obj_dict_set_str(v, v->globals, v->s_name, val_obj(v->s_main))) {
     vm_free(v);
     return NULL;
   }
@@ -185,8 +197,10 @@ vm *vm_new(const sim_options *opts) {
 }
 
 void vm_free(vm *v) {
-  if (!v) return;
-  if (v->loop) loop_free(v, v->loop);
+  if (!v)
+    return;
+  if (v->loop)
+    loop_free(v, v->loop);
   obj *o = v->objects;
   while (o) {
     obj *next = o->next;
@@ -203,27 +217,33 @@ void vm_free(vm *v) {
 /* ------------------------------------------------------------------------ */
 
 void vm_write_out(vm *v, const char *text, size_t len) {
-  if (v->trace) trace_add(v->trace, TR_PRINT, v->clock, loop_current_tid(v), 0, 0,
-                          vm_current_line(v), 0, text, len);
-  if (v->opts.out) v->opts.out(v->opts.user, text, len);
+  if (v->trace)
+    trace_add(v->trace, TR_PRINT, v->clock, loop_current_tid(v), 0, 0, vm_current_line(v), 0, text,
+              len);
+  if (v->opts.out)
+    v->opts.out(v->opts.user, text, len);
 }
 
 void vm_write_err(vm *v, const char *text, size_t len) {
-  if (v->opts.err) v->opts.err(v->opts.user, text, len);
+  if (v->opts.err)
+    v->opts.err(v->opts.user, text, len);
 }
 
 const char *vm_source_line(vm *v, int n, size_t *len) {
   const char *s = v->source;
   const char *end = s ? s + v->source_len : NULL;
   *len = 0;
-  if (!s || n < 1) return "";
+  if (!s || n < 1)
+    return "";
   for (int line = 1; line < n && s < end; line++) {
     const char *nl = memchr(s, '\n', (size_t)(end - s));
-    if (!nl) return "";
+    if (!nl)
+      return "";
     s = nl + 1;
   }
   const char *e = s;
-  while (e < end && *e != '\n' && *e != '\r') e++;
+  while (e < end && *e != '\n' && *e != '\r')
+    e++;
   *len = (size_t)(e - s);
   return s;
 }
@@ -234,21 +254,25 @@ const char *vm_source_line(vm *v, int n, size_t *len) {
 
 value vm_new_exception(vm *v, obj_class *cls, const char *msg) {
   obj_tuple *args = obj_tuple_new(v, msg ? 1 : 0);
-  if (!args) return val_undef();
+  if (!args)
+    return val_undef();
   if (msg) {
     obj_str *s = obj_str_cstr(v, msg);
-    if (!s) return val_undef();
+    if (!s)
+      return val_undef();
     args->items[0] = val_obj(s);
   }
   obj_exception *e = obj_exception_new(v, cls, args);
-  if (!e) return val_undef();
+  if (!e)
+    return val_undef();
   return val_obj(e);
 }
 
 /* The exception handled by the innermost frame that handles one. */
 static value current_handled(vm *v) {
   for (frame *f = v->current; f; f = f->parent)
-    if (f->handled.t == VAL_OBJ) return f->handled;
+    if (f->handled.t == VAL_OBJ)
+      return f->handled;
   return val_none();
 }
 
@@ -278,7 +302,8 @@ void vm_raise(vm *v, value exc) {
 void vm_raise_msg(vm *v, obj_type_slot cls, const char *msg) {
   value e = vm_new_exception(v, v->cls[cls], msg);
   if (e.t == VAL_UNDEF) {
-    if (v->exc.t == VAL_UNDEF) v->exc = val_none(); /* allocation failed: keep something set */
+    if (v->exc.t == VAL_UNDEF)
+      v->exc = val_none(); /* allocation failed: keep something set */
     return;
   }
   vm_raise(v, e);
@@ -298,7 +323,8 @@ bool vm_exc_matches(vm *v, obj_type_slot cls) {
 }
 
 static void add_tb(vm *v, frame *f) {
-  if (!val_is(v->exc, OBJ_EXCEPTION) || !f->code) return;
+  if (!val_is(v->exc, OBJ_EXCEPTION) || !f->code)
+    return;
   obj_exception *e = AS_EXC(v->exc);
   if (e->tb_count == e->tb_cap) {
     size_t n = e->tb_cap ? e->tb_cap * 2 : 8;
@@ -307,7 +333,8 @@ static void add_tb(vm *v, frame *f) {
       e->tb_count -= 1024;
     } else {
       tb_entry *t = realloc(e->tb, n * sizeof *t);
-      if (!t) return;
+      if (!t)
+        return;
       e->tb = t;
       e->tb_cap = n;
     }
@@ -329,7 +356,8 @@ typedef struct tb_ctx {
 } tb_ctx;
 
 static void tb_indent(tb_ctx *c) {
-  for (int i = 0; i < c->group_depth; i++) fmt_buf_appends(c->out, "  ");
+  for (int i = 0; i < c->group_depth; i++)
+    fmt_buf_appends(c->out, "  ");
 }
 
 /* Emits text (one or more lines) with the context's indentation and margin. */
@@ -344,7 +372,8 @@ static void tb_emit(tb_ctx *c, const char *text, char margin) {
       fmt_buf_appendc(c->out, ' ');
     }
     fmt_buf_append(c->out, p, n);
-    if (!nl) fmt_buf_appendc(c->out, '\n');
+    if (!nl)
+      fmt_buf_appendc(c->out, '\n');
     p += n;
   }
 }
@@ -388,7 +417,8 @@ static void tb_stack(vm *v, obj_exception *e, fmt_buf *b) {
       src++;
       len--;
     }
-    while (len && (src[len - 1] == ' ' || src[len - 1] == '\t')) len--;
+    while (len && (src[len - 1] == ' ' || src[len - 1] == '\t'))
+      len--;
     if (len) {
       fmt_buf_appends(b, "    ");
       fmt_buf_append(b, src, len);
@@ -408,7 +438,8 @@ static void tb_format_one(vm *v, tb_ctx *c, value exc, int depth) {
     if (e && e->tb_count) {
       tb_emit(c, "Traceback (most recent call last):\n", '|');
       tb_stack(v, e, &b);
-      if (b.len) tb_emit(c, b.data, '|');
+      if (b.len)
+        tb_emit(c, b.data, '|');
       fmt_buf_clear(&b);
     }
     exc_only(v, exc, &b);
@@ -417,11 +448,13 @@ static void tb_format_one(vm *v, tb_ctx *c, value exc, int depth) {
     return;
   }
   bool top = c->group_depth == 0;
-  if (top) c->group_depth++;
+  if (top)
+    c->group_depth++;
   if (e->tb_count) {
     tb_emit(c, "Exception Group Traceback (most recent call last):\n", top ? '+' : '|');
     tb_stack(v, e, &b);
-    if (b.len) tb_emit(c, b.data, '|');
+    if (b.len)
+      tb_emit(c, b.data, '|');
     fmt_buf_clear(&b);
   }
   exc_only(v, exc, &b);
@@ -431,7 +464,8 @@ static void tb_format_one(vm *v, tb_ctx *c, value exc, int depth) {
   c->need_close = false;
   for (size_t i = 0; i < n; i++) {
     bool last = i == n - 1;
-    if (last) c->need_close = true;
+    if (last)
+      c->need_close = true;
     bool truncated = i >= 15;
     tb_indent(c);
     if (truncated)
@@ -455,12 +489,14 @@ static void tb_format_one(vm *v, tb_ctx *c, value exc, int depth) {
     }
     c->group_depth--;
   }
-  if (top) c->group_depth = 0;
+  if (top)
+    c->group_depth = 0;
 }
 
 /* An exception with its chain: causes and contexts first. */
 static void tb_format(vm *v, tb_ctx *c, value exc, int depth) {
-  if (depth > 40) return;
+  if (depth > 40)
+    return;
   if (val_is(exc, OBJ_EXCEPTION)) {
     obj_exception *e = AS_EXC(exc);
     if (e->cause.t == VAL_OBJ) {
@@ -508,16 +544,20 @@ static void missing_args(vm *v, obj_function *fn, value *slots, uint32_t from, u
   const char *names[64];
   int n = 0;
   for (uint32_t i = from; i < to && n < 64; i++)
-    if (slots[i].t == VAL_UNDEF) names[n++] = k->slot_names[i]->data;
+    if (slots[i].t == VAL_UNDEF)
+      names[n++] = k->slot_names[i]->data;
   fmt_buf b;
   fmt_buf_init(&b);
   fmt_buf_appendf(&b, "%s() missing %d required %s argument%s: ", fn_qualname(fn), n, kind,
                   n == 1 ? "" : "s");
   for (int i = 0; i < n; i++) {
     fmt_buf_appendf(&b, "'%s'", names[i]);
-    if (n == 2 && i == 0) fmt_buf_appends(&b, " and ");
-    else if (n > 2 && i < n - 2) fmt_buf_appends(&b, ", ");
-    else if (n > 2 && i == n - 2) fmt_buf_appends(&b, ", and ");
+    if (n == 2 && i == 0)
+      fmt_buf_appends(&b, " and ");
+    else if (n > 2 && i < n - 2)
+      fmt_buf_appends(&b, ", ");
+    else if (n > 2 && i == n - 2)
+      fmt_buf_appends(&b, ", and ");
   }
   vm_raise_msg(v, CLS_TYPE_ERROR, b.data ? b.data : "");
   fmt_buf_free(&b);
@@ -531,17 +571,21 @@ static bool bind_args(vm *v, obj_function *fn, value *slots, value self, const v
   uint32_t argc = k->argcount, kwonly = k->kwonlycount;
   uint32_t total = (uint32_t)nargs + (self.t != VAL_UNDEF ? 1u : 0u);
   uint32_t nkw = kwnames ? (uint32_t)kwnames->count : 0;
-  for (uint32_t i = 0; i < k->nslots; i++) slots[i] = val_undef();
+  for (uint32_t i = 0; i < k->nslots; i++)
+    slots[i] = val_undef();
   uint32_t take = total < argc ? total : argc;
   for (uint32_t i = 0; i < take; i++) {
-    if (self.t != VAL_UNDEF) slots[i] = i == 0 ? self : args[i - 1];
-    else slots[i] = args[i];
+    if (self.t != VAL_UNDEF)
+      slots[i] = i == 0 ? self : args[i - 1];
+    else
+      slots[i] = args[i];
   }
   uint32_t next = argc + kwonly;
   if (k->flags & CODE_VARARGS) {
     uint32_t extra = total > argc ? total - argc : 0;
     obj_tuple *t = obj_tuple_new(v, extra);
-    if (!t) return false;
+    if (!t)
+      return false;
     for (uint32_t i = 0; i < extra; i++) {
       uint32_t src = argc + i;
       t->items[i] = self.t != VAL_UNDEF ? (src == 0 ? self : args[src - 1]) : args[src];
@@ -552,7 +596,8 @@ static bool bind_args(vm *v, obj_function *fn, value *slots, value self, const v
     uint32_t given_kw = 0;
     for (uint32_t i = 0; i < nkw; i++)
       for (uint32_t j = 0; j < argc + kwonly; j++)
-        if (k->slot_names[j] == AS_STR(kwnames->items[i])) given_kw++;
+        if (k->slot_names[j] == AS_STR(kwnames->items[i]))
+          given_kw++;
     if (ndef && kwonly == 0)
       vm_raisef(v, CLS_TYPE_ERROR, "%s() takes from %u to %u positional arguments but %u %s given",
                 fn_qualname(fn), argc - ndef, argc, total, total == 1 ? "was" : "were");
@@ -560,8 +605,8 @@ static bool bind_args(vm *v, obj_function *fn, value *slots, value self, const v
       vm_raisef(v, CLS_TYPE_ERROR,
                 "%s() takes %u positional argument%s but %u positional argument%s (and %u "
                 "keyword-only argument%s) were given",
-                fn_qualname(fn), argc, argc == 1 ? "" : "s", total, total == 1 ? "" : "s",
-                given_kw, given_kw == 1 ? "" : "s");
+                fn_qualname(fn), argc, argc == 1 ? "" : "s", total, total == 1 ? "" : "s", given_kw,
+                given_kw == 1 ? "" : "s");
     else
       vm_raisef(v, CLS_TYPE_ERROR, "%s() takes %u positional argument%s but %u %s given",
                 fn_qualname(fn), argc, argc == 1 ? "" : "s", total, total == 1 ? "was" : "were");
@@ -570,7 +615,8 @@ static bool bind_args(vm *v, obj_function *fn, value *slots, value self, const v
   obj_dict *kwdict = NULL;
   if (k->flags & CODE_VARKW) {
     kwdict = obj_dict_new(v);
-    if (!kwdict) return false;
+    if (!kwdict)
+      return false;
     slots[next++] = val_obj(kwdict);
   }
   for (uint32_t i = 0; i < nkw; i++) {
@@ -578,28 +624,33 @@ static bool bind_args(vm *v, obj_function *fn, value *slots, value self, const v
     value val = args[nargs + (int)i];
     bool placed = false;
     for (uint32_t j = 0; j < argc + kwonly; j++) {
-      if (k->slot_names[j] != name) continue;
+      if (k->slot_names[j] != name)
+        continue;
       if (slots[j].t != VAL_UNDEF) {
-        vm_raisef(v, CLS_TYPE_ERROR, "%s() got multiple values for argument '%s'",
-                  fn_qualname(fn), name->data);
+        vm_raisef(v, CLS_TYPE_ERROR, "%s() got multiple values for argument '%s'", fn_qualname(fn),
+                  name->data);
         return false;
       }
       slots[j] = val;
       placed = true;
       break;
     }
-    if (placed) continue;
+    if (placed)
+      continue;
     if (!kwdict) {
-      vm_raisef(v, CLS_TYPE_ERROR, "%s() got an unexpected keyword argument '%s'",
-                fn_qualname(fn), name->data);
+      vm_raisef(v, CLS_TYPE_ERROR, "%s() got an unexpected keyword argument '%s'", fn_qualname(fn),
+                name->data);
       return false;
     }
-    if (!obj_dict_set(v, kwdict, val_obj(name), val)) return false;
+    if (!obj_dict_set(v, kwdict, val_obj(name), val))
+      return false;
   }
   uint32_t ndef = fn->defaults ? (uint32_t)fn->defaults->count : 0;
   for (uint32_t i = 0; i < argc; i++) {
-    if (slots[i].t != VAL_UNDEF) continue;
-    if (i >= argc - ndef) slots[i] = fn->defaults->items[i - (argc - ndef)];
+    if (slots[i].t != VAL_UNDEF)
+      continue;
+    if (i >= argc - ndef)
+      slots[i] = fn->defaults->items[i - (argc - ndef)];
   }
   for (uint32_t i = 0; i < argc; i++)
     if (slots[i].t == VAL_UNDEF) {
@@ -607,8 +658,10 @@ static bool bind_args(vm *v, obj_function *fn, value *slots, value self, const v
       return false;
     }
   for (uint32_t i = argc; i < argc + kwonly; i++) {
-    if (slots[i].t != VAL_UNDEF) continue;
-    if (fn->kwdefaults) slots[i] = obj_dict_get_str(fn->kwdefaults, k->slot_names[i]);
+    if (slots[i].t != VAL_UNDEF)
+      continue;
+    if (fn->kwdefaults)
+      slots[i] = obj_dict_get_str(fn->kwdefaults, k->slot_names[i]);
   }
   for (uint32_t i = argc; i < argc + kwonly; i++)
     if (slots[i].t == VAL_UNDEF) {
@@ -618,7 +671,8 @@ static bool bind_args(vm *v, obj_function *fn, value *slots, value self, const v
   for (uint32_t i = 0; i < k->ncells; i++) {
     uint32_t s = k->cell_slots[i];
     obj_cell *c = obj_cell_new(v, slots[s]);
-    if (!c) return false;
+    if (!c)
+      return false;
     slots[s] = val_obj(c);
   }
   for (uint32_t i = 0; i < k->nfrees; i++)
@@ -643,7 +697,8 @@ static void frame_init(frame *f, obj_function *fn, code *k, obj_dict *globals, v
 
 int vm_current_line(vm *v) {
   frame *f = v->current;
-  if (!f || !f->code || !f->code->nops) return 0;
+  if (!f || !f->code || !f->code->nops)
+    return 0;
   return f->code->lines[f->last_ip];
 }
 
@@ -657,9 +712,11 @@ static obj_str *coro_label(vm *v, obj_function *fn, value *slots) {
   uint32_t n = k->argcount;
   value saved = v->exc;
   for (uint32_t i = 0; i < n; i++) {
-    if (i) fmt_buf_appends(&b, ", ");
+    if (i)
+      fmt_buf_appends(&b, ", ");
     value x = slots[i];
-    if (val_is(x, OBJ_CELL)) x = ((obj_cell *)x.as.o)->value;
+    if (val_is(x, OBJ_CELL))
+      x = ((obj_cell *)x.as.o)->value;
     if (i == 0 && k->nslots && k->slot_names[0] == v->s_self) {
       fmt_buf_appends(&b, "self");
       continue;
@@ -694,12 +751,15 @@ static bool make_coro(vm *v, obj_function *fn, value self, const value *args, in
                       obj_tuple *kwnames, value *out) {
   code *k = fn->code;
   obj_coro *c = vm_alloc(v, OBJ_CORO, sizeof *c);
-  if (!c) return false;
+  if (!c)
+    return false;
   size_t n = (size_t)k->nslots + k->stacksize;
   c->slots = vm_realloc(v, NULL, 0, n * sizeof *c->slots);
-  if (!c->slots) return false;
-  if (!bind_args(v, fn, c->slots, self, args, nargs, kwnames)) return false;
-  c->ck = (k->flags & CODE_COROUTINE) ? CORO_COROUTINE
+  if (!c->slots)
+    return false;
+  if (!bind_args(v, fn, c->slots, self, args, nargs, kwnames))
+    return false;
+  c->ck = (k->flags & CODE_COROUTINE)   ? CORO_COROUTINE
           : (k->flags & CODE_ASYNC_GEN) ? CORO_ASYNC_GEN
                                         : CORO_GENERATOR;
   c->state = CORO_CREATED;
@@ -709,7 +769,8 @@ static bool make_coro(vm *v, obj_function *fn, value self, const value *args, in
   frame_init(&c->frame, fn, k, fn->globals, c->slots);
   c->frame.coro = c;
   c->label = coro_label(v, fn, c->slots);
-  if (!c->label) return false;
+  if (!c->label)
+    return false;
   *out = val_obj(c);
   return true;
 }
@@ -745,7 +806,8 @@ static bool call_function(vm *v, obj_function *fn, value self, const value *args
   if (k->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN))
     return make_coro(v, fn, self, args, nargs, kwnames, out);
   frame *f = push_frame(v, k);
-  if (!f) return false;
+  if (!f)
+    return false;
   f->fn = fn;
   f->globals = fn->globals;
   if (!bind_args(v, fn, f->slots, self, args, nargs, kwnames)) {
@@ -800,8 +862,10 @@ bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, 
       value m;
       bool found = false;
       if (bi_is_typed(fn)) {
-        if (!vm_getattr_opt(v, fn, v->s_call, &m, &found)) return false;
-        if (found) return vm_call(v, m, args, nargs, kwnames, out);
+        if (!vm_getattr_opt(v, fn, v->s_call, &m, &found))
+          return false;
+        if (found)
+          return vm_call(v, m, args, nargs, kwnames, out);
       }
       break;
     }
@@ -813,7 +877,8 @@ bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, 
 
 bool vm_call_method(vm *v, value self, obj_str *name, const value *args, int nargs, value *out) {
   value m;
-  if (!vm_getattr(v, self, name, &m)) return false;
+  if (!vm_getattr(v, self, name, &m))
+    return false;
   return vm_call(v, m, args, nargs, NULL, out);
 }
 
@@ -825,7 +890,9 @@ static exec_status exec_frame(vm *v, frame *f, int mode, value in, value *out);
 enum { MODE_START, MODE_SEND, MODE_THROW };
 
 static const char *coro_kind_name(obj_coro *c) {
-  return c->ck == CORO_COROUTINE ? "coroutine" : c->ck == CORO_GENERATOR ? "generator" : "async generator";
+  return c->ck == CORO_COROUTINE   ? "coroutine"
+         : c->ck == CORO_GENERATOR ? "generator"
+                                   : "async generator";
 }
 
 exec_status vm_coro_resume(vm *v, obj_coro *c, value send, value throw_, value *out) {
@@ -857,7 +924,8 @@ exec_status vm_coro_resume(vm *v, obj_coro *c, value send, value throw_, value *
     vm_raise(v, throw_);
     return EXEC_ERROR;
   }
-  int mode = c->state == CORO_CREATED ? MODE_START : (throw_.t != VAL_UNDEF ? MODE_THROW : MODE_SEND);
+  int mode =
+      c->state == CORO_CREATED ? MODE_START : (throw_.t != VAL_UNDEF ? MODE_THROW : MODE_SEND);
   c->state = CORO_RUNNING;
   c->awaited = true;
   exec_status st = exec_frame(v, &c->frame, mode, mode == MODE_THROW ? throw_ : send, out);
@@ -875,8 +943,8 @@ exec_status vm_coro_resume(vm *v, obj_coro *c, value send, value throw_, value *
         AS_EXC(v->exc)->cause = inner;
         AS_EXC(v->exc)->context = inner;
       }
-    } else if (c->ck == CORO_ASYNC_GEN &&
-               (vm_exc_matches(v, CLS_STOP_ASYNC_ITERATION) || vm_exc_matches(v, CLS_STOP_ITERATION))) {
+    } else if (c->ck == CORO_ASYNC_GEN && (vm_exc_matches(v, CLS_STOP_ASYNC_ITERATION) ||
+                                           vm_exc_matches(v, CLS_STOP_ITERATION))) {
       value inner = v->exc;
       vm_raisef(v, CLS_RUNTIME_ERROR, "async generator raised %s", obj_type_name(v, inner));
       if (val_is(v->exc, OBJ_EXCEPTION)) {
@@ -893,9 +961,11 @@ bool vm_coro_close(vm *v, obj_coro *c) {
     c->state = CORO_CLOSED;
     return true;
   }
-  if (c->state != CORO_SUSPENDED) return true;
+  if (c->state != CORO_SUSPENDED)
+    return true;
   value exc = vm_new_exception(v, v->cls[CLS_GENERATOR_EXIT], NULL);
-  if (exc.t == VAL_UNDEF) return false;
+  if (exc.t == VAL_UNDEF)
+    return false;
   value out;
   exec_status st = vm_coro_resume(v, c, val_undef(), exc, &out);
   if (st == EXEC_YIELD || st == EXEC_AGEN_YIELD) {
@@ -915,12 +985,14 @@ bool vm_coro_close(vm *v, obj_coro *c) {
 
 /* Sends into (or throws into) whatever an await or yield-from delegates to. */
 static exec_status send_into(vm *v, value it, value in, value throw_, value *out) {
-  if (val_is(it, OBJ_CORO)) return vm_coro_resume(v, (obj_coro *)it.as.o, in, throw_, out);
+  if (val_is(it, OBJ_CORO))
+    return vm_coro_resume(v, (obj_coro *)it.as.o, in, throw_, out);
   if (val_is(it, OBJ_AWAITABLE)) {
     obj_awaitable *a = (obj_awaitable *)it.as.o;
     a->awaited = true;
     if (throw_.t != VAL_UNDEF) {
-      if (a->throw_) return a->throw_(v, a, throw_, out);
+      if (a->throw_)
+        return a->throw_(v, a, throw_, out);
       vm_raise(v, throw_);
       return EXEC_ERROR;
     }
@@ -932,7 +1004,8 @@ static exec_status send_into(vm *v, value it, value in, value throw_, value *out
     return EXEC_ERROR;
   }
   bool done = false;
-  if (!vm_next(v, it, out, &done)) return EXEC_ERROR;
+  if (!vm_next(v, it, out, &done))
+    return EXEC_ERROR;
   if (done) {
     *out = val_none();
     return EXEC_RETURN;
@@ -1001,7 +1074,8 @@ static exec_status agen_send(vm *v, obj_awaitable *a, value in, value *out) {
         return EXEC_RETURN;
       }
       value exc = vm_new_exception(v, v->cls[CLS_GENERATOR_EXIT], NULL);
-      if (exc.t == VAL_UNDEF) return EXEC_ERROR;
+      if (exc.t == VAL_UNDEF)
+        return EXEC_ERROR;
       st = vm_coro_resume(v, g, val_undef(), exc, out);
     } else if (g->state == CORO_CLOSED) {
       a->state = AG_DONE;
@@ -1031,7 +1105,8 @@ static exec_status agen_throw(vm *v, obj_awaitable *a, value exc, value *out) {
 
 static bool agen_awaitable(vm *v, obj_coro *g, value throw_, bool close, value *out) {
   obj_awaitable *a = vm_alloc(v, OBJ_AWAITABLE, sizeof *a);
-  if (!a) return false;
+  if (!a)
+    return false;
   a->name = close ? "aclose" : "asend";
   a->send = agen_send;
   a->throw_ = agen_throw;
@@ -1055,10 +1130,12 @@ static bool gen_send(vm *v, value self, const value *args, int nargs, obj_tuple 
   exec_status st = vm_coro_resume(v, c, args[0], val_undef(), out);
   if (st == EXEC_RETURN) {
     value e = vm_new_exception(v, v->cls[CLS_STOP_ITERATION], NULL);
-    if (e.t == VAL_UNDEF) return false;
+    if (e.t == VAL_UNDEF)
+      return false;
     if (out->t != VAL_NONE) {
       obj_tuple *t = obj_tuple_new(v, 1);
-      if (!t) return false;
+      if (!t)
+        return false;
       t->items[0] = *out;
       AS_EXC(e)->args = t;
     }
@@ -1083,10 +1160,12 @@ static bool gen_throw(vm *v, value self, const value *args, int nargs, obj_tuple
   }
   value exc = args[0];
   if (val_is(exc, OBJ_CLASS)) {
-    if (!vm_call(v, exc, NULL, 0, NULL, &exc)) return false;
+    if (!vm_call(v, exc, NULL, 0, NULL, &exc))
+      return false;
   }
   if (!val_is(exc, OBJ_EXCEPTION)) {
-    vm_raise_msg(v, CLS_TYPE_ERROR, "exceptions must be classes or instances deriving from BaseException, not str");
+    vm_raise_msg(v, CLS_TYPE_ERROR,
+                 "exceptions must be classes or instances deriving from BaseException, not str");
     return false;
   }
   exec_status st = vm_coro_resume(v, (obj_coro *)self.as.o, val_undef(), exc, out);
@@ -1112,7 +1191,8 @@ static bool agen_anext(vm *v, value self, const value *args, int nargs, obj_tupl
   return agen_awaitable(v, (obj_coro *)self.as.o, val_undef(), false, out);
 }
 
-static bool agen_aclose(vm *v, value self, const value *args, int nargs, obj_tuple *kw, value *out) {
+static bool agen_aclose(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
+                        value *out) {
   (void)args;
   (void)nargs;
   (void)kw;
@@ -1145,21 +1225,30 @@ static void install_vm_methods(vm *v) {
 /* Helpers of the interpreter                                               */
 /* ------------------------------------------------------------------------ */
 
-static const ops_binop binop_map[] = {
-    [AST_OP_ADD] = OPS_ADD,       [AST_OP_SUB] = OPS_SUB,       [AST_OP_MUL] = OPS_MUL,
-    [AST_OP_DIV] = OPS_TRUEDIV,   [AST_OP_FLOORDIV] = OPS_FLOORDIV, [AST_OP_MOD] = OPS_MOD,
-    [AST_OP_POW] = OPS_POW,       [AST_OP_LSHIFT] = OPS_LSHIFT, [AST_OP_RSHIFT] = OPS_RSHIFT,
-    [AST_OP_BITOR] = OPS_OR,      [AST_OP_BITXOR] = OPS_XOR,    [AST_OP_BITAND] = OPS_AND,
-    [AST_OP_MATMUL] = OPS__BINOP_COUNT};
+static const ops_binop binop_map[] = {[AST_OP_ADD] = OPS_ADD,
+                                      [AST_OP_SUB] = OPS_SUB,
+                                      [AST_OP_MUL] = OPS_MUL,
+                                      [AST_OP_DIV] = OPS_TRUEDIV,
+                                      [AST_OP_FLOORDIV] = OPS_FLOORDIV,
+                                      [AST_OP_MOD] = OPS_MOD,
+                                      [AST_OP_POW] = OPS_POW,
+                                      [AST_OP_LSHIFT] = OPS_LSHIFT,
+                                      [AST_OP_RSHIFT] = OPS_RSHIFT,
+                                      [AST_OP_BITOR] = OPS_OR,
+                                      [AST_OP_BITXOR] = OPS_XOR,
+                                      [AST_OP_BITAND] = OPS_AND,
+                                      [AST_OP_MATMUL] = OPS__BINOP_COUNT};
 
 static const ops_cmpop cmp_map[] = {
-    [AST_CMP_EQ] = OPS_EQ, [AST_CMP_NE] = OPS_NE, [AST_CMP_LT] = OPS_LT,
-    [AST_CMP_LE] = OPS_LE, [AST_CMP_GT] = OPS_GT, [AST_CMP_GE] = OPS_GE,
-    [AST_CMP_IN] = OPS_IN, [AST_CMP_NOT_IN] = OPS_NOT_IN, [AST_CMP_IS] = OPS_IS,
+    [AST_CMP_EQ] = OPS_EQ,        [AST_CMP_NE] = OPS_NE,         [AST_CMP_LT] = OPS_LT,
+    [AST_CMP_LE] = OPS_LE,        [AST_CMP_GT] = OPS_GT,         [AST_CMP_GE] = OPS_GE,
+    [AST_CMP_IN] = OPS_IN,        [AST_CMP_NOT_IN] = OPS_NOT_IN, [AST_CMP_IS] = OPS_IS,
     [AST_CMP_IS_NOT] = OPS_IS_NOT};
 
-static const ops_unop unop_map[] = {[AST_UOP_NEG] = OPS_NEG, [AST_UOP_POS] = OPS_POS,
-                                    [AST_UOP_NOT] = OPS_NOT, [AST_UOP_INVERT] = OPS_INVERT};
+static const ops_unop unop_map[] = {[AST_UOP_NEG] = OPS_NEG,
+                                    [AST_UOP_POS] = OPS_POS,
+                                    [AST_UOP_NOT] = OPS_NOT,
+                                    [AST_UOP_INVERT] = OPS_INVERT};
 
 static bool do_binary(vm *v, uint32_t op, value a, value b, bool inplace, value *out) {
   if (a.t == VAL_INT && b.t == VAL_INT) {
@@ -1213,13 +1302,26 @@ static bool do_compare(vm *v, uint32_t op, value a, value b, value *out) {
   if (a.t == VAL_INT && b.t == VAL_INT) {
     bool r;
     switch (op) {
-    case AST_CMP_EQ: r = a.as.i == b.as.i; break;
-    case AST_CMP_NE: r = a.as.i != b.as.i; break;
-    case AST_CMP_LT: r = a.as.i < b.as.i; break;
-    case AST_CMP_LE: r = a.as.i <= b.as.i; break;
-    case AST_CMP_GT: r = a.as.i > b.as.i; break;
-    case AST_CMP_GE: r = a.as.i >= b.as.i; break;
-    default: return ops_compare(v, cmp_map[op], a, b, out);
+    case AST_CMP_EQ:
+      r = a.as.i == b.as.i;
+      break;
+    case AST_CMP_NE:
+      r = a.as.i != b.as.i;
+      break;
+    case AST_CMP_LT:
+      r = a.as.i < b.as.i;
+      break;
+    case AST_CMP_LE:
+      r = a.as.i <= b.as.i;
+      break;
+    case AST_CMP_GT:
+      r = a.as.i > b.as.i;
+      break;
+    case AST_CMP_GE:
+      r = a.as.i >= b.as.i;
+      break;
+    default:
+      return ops_compare(v, cmp_map[op], a, b, out);
     }
     *out = val_bool(r);
     return true;
@@ -1250,8 +1352,10 @@ static bool name_error(vm *v, obj_str *name) {
 
 static bool load_global(vm *v, frame *f, obj_str *name, value *out) {
   value x = obj_dict_get_str(f->globals, name);
-  if (x.t == VAL_UNDEF) x = obj_dict_get_str(v->builtins, name);
-  if (x.t == VAL_UNDEF) return name_error(v, name);
+  if (x.t == VAL_UNDEF)
+    x = obj_dict_get_str(v->builtins, name);
+  if (x.t == VAL_UNDEF)
+    return name_error(v, name);
   *out = x;
   return true;
 }
@@ -1263,17 +1367,23 @@ static bool import_module(vm *v, obj_str *name, value *out) {
     return true;
   }
   obj_module *mod = NULL;
-  if (strcmp(name->data, "asyncio") == 0) mod = loop_module_asyncio(v);
-  else if (strcmp(name->data, "time") == 0) mod = bi_module_time(v);
-  else if (strcmp(name->data, "random") == 0) mod = bi_module_random(v);
+  if (strcmp(name->data, "asyncio") == 0)
+    mod = loop_module_asyncio(v);
+  else if (strcmp(name->data, "time") == 0)
+    mod = bi_module_time(v);
+  else if (strcmp(name->data, "random") == 0)
+    mod = bi_module_random(v);
   else {
-    vm_raisef(v, CLS_SANDBOX_ERROR,
-              "import of module '%s' is refused: scenarios can import only asyncio, time and random",
-              name->data);
+    vm_raisef(
+        v, CLS_SANDBOX_ERROR,
+        "import of module '%s' is refused: scenarios can import only asyncio, time and random",
+        name->data);
     return false;
   }
-  if (!mod) return false;
-  if (!obj_dict_set_str(v, v->modules, name, val_obj(mod))) return false;
+  if (!mod)
+    return false;
+  if (!obj_dict_set_str(v, v->modules, name, val_obj(mod)))
+    return false;
   *out = val_obj(mod);
   return true;
 }
@@ -1293,10 +1403,12 @@ static bool get_awaitable(vm *v, value x, uint32_t kind, value *out) {
   } else if (bi_is_typed(x)) {
     value m;
     bool found = false;
-    if (!vm_getattr_opt(v, x, v->s_await, &m, &found)) return false;
+    if (!vm_getattr_opt(v, x, v->s_await, &m, &found))
+      return false;
     if (found) {
       value it;
-      if (!vm_call(v, m, NULL, 0, NULL, &it)) return false;
+      if (!vm_call(v, m, NULL, 0, NULL, &it))
+        return false;
       if (val_is(it, OBJ_CORO) && ((obj_coro *)it.as.o)->ck == CORO_COROUTINE) {
         vm_raise_msg(v, CLS_TYPE_ERROR, "__await__() returned a coroutine");
         return false;
@@ -1306,13 +1418,15 @@ static bool get_awaitable(vm *v, value x, uint32_t kind, value *out) {
     }
   }
   if (kind == 1)
-    vm_raisef(v, CLS_TYPE_ERROR,
-              "'async with' received an object from __aenter__ that does not implement __await__: %s",
-              obj_type_name(v, x));
+    vm_raisef(
+        v, CLS_TYPE_ERROR,
+        "'async with' received an object from __aenter__ that does not implement __await__: %s",
+        obj_type_name(v, x));
   else if (kind == 2)
-    vm_raisef(v, CLS_TYPE_ERROR,
-              "'async with' received an object from __aexit__ that does not implement __await__: %s",
-              obj_type_name(v, x));
+    vm_raisef(
+        v, CLS_TYPE_ERROR,
+        "'async with' received an object from __aexit__ that does not implement __await__: %s",
+        obj_type_name(v, x));
   else
     vm_raisef(v, CLS_TYPE_ERROR, "object %s can't be used in 'await' expression",
               obj_type_name(v, x));
@@ -1326,8 +1440,9 @@ static bool make_exception(vm *v, value x, value *out, bool cause) {
     *out = x;
     return true;
   }
-  vm_raise_msg(v, CLS_TYPE_ERROR, cause ? "exception causes must derive from BaseException"
-                                        : "exceptions must derive from BaseException");
+  vm_raise_msg(v, CLS_TYPE_ERROR,
+               cause ? "exception causes must derive from BaseException"
+                     : "exceptions must derive from BaseException");
   return false;
 }
 
@@ -1337,7 +1452,8 @@ static bool exc_match(vm *v, value exc, value type, bool *out) {
     *out = false;
     for (size_t i = 0; i < t->count; i++) {
       bool m;
-      if (!exc_match(v, exc, t->items[i], &m)) return false;
+      if (!exc_match(v, exc, t->items[i], &m))
+        return false;
       if (m) {
         *out = true;
         return true;
@@ -1375,28 +1491,35 @@ static bool unpack(vm *v, value seq, uint32_t before, uint32_t after, bool star,
       return false;
     }
     items = obj_list_new(v, 0);
-    if (!items) return false;
+    if (!items)
+      return false;
     for (;;) {
       value x;
       bool done;
-      if (!vm_next(v, it, &x, &done)) return false;
-      if (done) break;
-      if (!obj_list_append(v, items, x)) return false;
-      if (!star && items->count > before) break;
+      if (!vm_next(v, it, &x, &done))
+        return false;
+      if (done)
+        break;
+      if (!obj_list_append(v, items, x))
+        return false;
+      if (!star && items->count > before)
+        break;
     }
     src = items->items;
     n = items->count;
   }
   if (!star) {
     if (n < before) {
-      vm_raisef(v, CLS_VALUE_ERROR, "not enough values to unpack (expected %u, got %zu)", before, n);
+      vm_raisef(v, CLS_VALUE_ERROR, "not enough values to unpack (expected %u, got %zu)", before,
+                n);
       return false;
     }
     if (n > before) {
       vm_raisef(v, CLS_VALUE_ERROR, "too many values to unpack (expected %u)", before);
       return false;
     }
-    for (uint32_t i = 0; i < before; i++) dst[i] = src[before - 1 - i];
+    for (uint32_t i = 0; i < before; i++)
+      dst[i] = src[before - 1 - i];
     return true;
   }
   if (n < (size_t)before + after) {
@@ -1405,33 +1528,41 @@ static bool unpack(vm *v, value seq, uint32_t before, uint32_t after, bool star,
     return false;
   }
   obj_list *mid = obj_list_new(v, n - before - after);
-  if (!mid) return false;
+  if (!mid)
+    return false;
   for (size_t i = before; i < n - after; i++)
-    if (!obj_list_append(v, mid, src[i])) return false;
+    if (!obj_list_append(v, mid, src[i]))
+      return false;
   /* push order: after items last..first, the middle list, before items last..first */
   uint32_t k = 0;
-  for (uint32_t i = 0; i < after; i++) dst[k++] = src[n - 1 - i];
+  for (uint32_t i = 0; i < after; i++)
+    dst[k++] = src[n - 1 - i];
   dst[k++] = val_obj(mid);
-  for (uint32_t i = 0; i < before; i++) dst[k++] = src[before - 1 - i];
+  for (uint32_t i = 0; i < before; i++)
+    dst[k++] = src[before - 1 - i];
   return true;
 }
 
 static obj_tuple *list_to_tuple(vm *v, const value *items, size_t n) {
   obj_tuple *t = obj_tuple_new(v, n);
-  if (!t) return NULL;
-  if (n) memcpy(t->items, items, n * sizeof *items);
+  if (!t)
+    return NULL;
+  if (n)
+    memcpy(t->items, items, n * sizeof *items);
   return t;
 }
 
 /* Turns f(*args, **kwargs) into a flat argument array with kwnames. */
 static bool call_ex(vm *v, value fn, obj_tuple *args, obj_dict *kw, value *out) {
-  if (!kw || kw->count == 0) return vm_call(v, fn, args->items, (int)args->count, NULL, out);
+  if (!kw || kw->count == 0)
+    return vm_call(v, fn, args->items, (int)args->count, NULL, out);
   size_t n = args->count + kw->count;
   value *flat = malloc(n * sizeof *flat);
   obj_tuple *names = obj_tuple_new(v, kw->count);
   if (!flat || !names) {
     free(flat);
-    if (!names) return false;
+    if (!names)
+      return false;
     vm_raise_msg(v, CLS_MEMORY_ERROR, "");
     return false;
   }
@@ -1468,20 +1599,25 @@ static bool make_class(vm *v, value body, value name, value base, value *out) {
     }
     b = AS_CLASS(base);
     if (b->flavor == FLAVOR_BUILTIN && b != v->cls[CLS_OBJECT]) {
-      vm_raisef(v, CLS_TYPE_ERROR, "subclassing the built-in type '%s' is not supported in scenarios",
-                b->name->data);
+      vm_raisef(v, CLS_TYPE_ERROR,
+                "subclassing the built-in type '%s' is not supported in scenarios", b->name->data);
       return false;
     }
   }
   obj_function *fn = AS_FUNCTION(body);
   obj_dict *ns = obj_dict_new(v);
-  if (!ns) return false;
+  if (!ns)
+    return false;
   value modname = obj_dict_get_str(fn->globals, v->s_name);
-  if (!val_is(modname, OBJ_STR)) modname = val_obj(v->s_main);
-  if (!obj_dict_set_str(v, ns, v->s_module, modname)) return false;
-  if (!obj_dict_set_str(v, ns, v->s_qualname, val_obj(fn->qualname))) return false;
+  if (!val_is(modname, OBJ_STR))
+    modname = val_obj(v->s_main);
+  if (!obj_dict_set_str(v, ns, v->s_module, modname))
+    return false;
+  if (!obj_dict_set_str(v, ns, v->s_qualname, val_obj(fn->qualname)))
+    return false;
   frame *f = push_frame(v, fn->code);
-  if (!f) return false;
+  if (!f)
+    return false;
   f->fn = fn;
   f->globals = fn->globals;
   f->locals = ns;
@@ -1492,14 +1628,18 @@ static bool make_class(vm *v, value body, value name, value base, value *out) {
   value cell;
   exec_status st = vm_exec(v, f, &cell);
   pop_frame(v, f);
-  if (st != EXEC_RETURN) return false;
+  if (st != EXEC_RETURN)
+    return false;
   obj_class *c = obj_class_new(v, AS_STR(name), b);
-  if (!c) return false;
+  if (!c)
+    return false;
   c->dict = ns;
   value q = obj_dict_get_str(ns, v->s_qualname);
-  if (val_is(q, OBJ_STR)) c->qualname = AS_STR(q);
+  if (val_is(q, OBJ_STR))
+    c->qualname = AS_STR(q);
   c->module = AS_STR(modname);
-  if (val_is(cell, OBJ_CELL)) ((obj_cell *)cell.as.o)->value = val_obj(c);
+  if (val_is(cell, OBJ_CELL))
+    ((obj_cell *)cell.as.o)->value = val_obj(c);
   *out = val_obj(c);
   return true;
 }
@@ -1509,7 +1649,8 @@ static bool make_class(vm *v, value body, value name, value base, value *out) {
 /* ------------------------------------------------------------------------ */
 
 static void trace_line(vm *v, int line) {
-  if (!v->trace) return;
+  if (!v->trace)
+    return;
   trace_add(v->trace, TR_LINE, v->clock, loop_current_tid(v), 0, 0, line, 0, NULL, 0);
 }
 
@@ -1551,7 +1692,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
 #define ERR() goto error
 #define CHECK(x)                                                                                   \
   do {                                                                                             \
-    if (!(x)) goto error;                                                                          \
+    if (!(x))                                                                                      \
+      goto error;                                                                                  \
   } while (0)
 
   if (mode == MODE_SEND) {
@@ -1592,7 +1734,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     uint32_t word = ops[ip];
     uint32_t arg = CODE_ARG(word);
     f->last_ip = ip++;
-    if (v->trace_lines && k->stmt[f->last_ip] && !k->library) trace_line(v, k->stmt[f->last_ip]);
+    if (v->trace_lines && k->stmt[f->last_ip] && !k->library)
+      trace_line(v, k->stmt[f->last_ip]);
     if (++v->instructions > v->opts.limits.max_instructions && v->opts.limits.max_instructions) {
       vm_check_limits(v);
       goto error;
@@ -1661,7 +1804,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       if (tmp.t == VAL_UNDEF) {
         bool is_free = false;
         for (uint32_t i = 0; i < k->nfrees; i++)
-          if (k->free_slots[i] == arg) is_free = true;
+          if (k->free_slots[i] == arg)
+            is_free = true;
         if (is_free)
           vm_raisef(v, CLS_NAME_ERROR,
                     "cannot access free variable '%s' where it is not associated with a value in "
@@ -1703,7 +1847,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     }
     case OP_LOAD_NAME:
       tmp = f->locals ? obj_dict_get_str(f->locals, k->names[arg]) : val_undef();
-      if (tmp.t == VAL_UNDEF) CHECK(load_global(v, f, k->names[arg], &tmp));
+      if (tmp.t == VAL_UNDEF)
+        CHECK(load_global(v, f, k->names[arg], &tmp));
       PUSH(tmp);
       break;
     case OP_STORE_NAME:
@@ -1794,22 +1939,28 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_POP_JUMP_IF_FALSE:
       tmp = POP();
       CHECK(truthy(v, tmp, &bl));
-      if (!bl) ip = arg;
+      if (!bl)
+        ip = arg;
       break;
     case OP_POP_JUMP_IF_TRUE:
       tmp = POP();
       CHECK(truthy(v, tmp, &bl));
-      if (bl) ip = arg;
+      if (bl)
+        ip = arg;
       break;
     case OP_JUMP_IF_FALSE_OR_POP:
       CHECK(truthy(v, TOP(), &bl));
-      if (!bl) ip = arg;
-      else sp--;
+      if (!bl)
+        ip = arg;
+      else
+        sp--;
       break;
     case OP_JUMP_IF_TRUE_OR_POP:
       CHECK(truthy(v, TOP(), &bl));
-      if (bl) ip = arg;
-      else sp--;
+      if (bl)
+        ip = arg;
+      else
+        sp--;
       break;
     case OP_GET_ITER:
       CHECK(vm_iter(v, TOP(), &tmp));
@@ -1858,7 +2009,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       obj_list *l = obj_list_new(v, arg);
       CHECK(l);
       sp -= arg;
-      if (arg) memcpy(l->items, sp, arg * sizeof *sp);
+      if (arg)
+        memcpy(l->items, sp, arg * sizeof *sp);
       l->count = arg;
       PUSH(val_obj(l));
       break;
@@ -1874,7 +2026,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       obj_dict *s = obj_set_new(v);
       CHECK(s);
       sp -= arg;
-      for (uint32_t i = 0; i < arg; i++) CHECK(obj_set_add(v, s, sp[i]));
+      for (uint32_t i = 0; i < arg; i++)
+        CHECK(obj_set_add(v, s, sp[i]));
       PUSH(val_obj(s));
       break;
     }
@@ -1882,7 +2035,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       obj_dict *d = obj_dict_new(v);
       CHECK(d);
       sp -= 2 * arg;
-      for (uint32_t i = 0; i < arg; i++) CHECK(obj_dict_set(v, d, sp[2 * i], sp[2 * i + 1]));
+      for (uint32_t i = 0; i < arg; i++)
+        CHECK(obj_dict_set(v, d, sp[2 * i], sp[2 * i + 1]));
       PUSH(val_obj(d));
       break;
     }
@@ -1911,14 +2065,16 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
         }
         ERR();
       }
-      for (size_t i = 0; i < src->count; i++) CHECK(obj_list_append(v, dst, src->items[i]));
+      for (size_t i = 0; i < src->count; i++)
+        CHECK(obj_list_append(v, dst, src->items[i]));
       break;
     }
     case OP_SET_UPDATE: {
       tmp = POP();
       obj_list *src = vm_to_list(v, tmp);
       CHECK(src);
-      for (size_t i = 0; i < src->count; i++) CHECK(obj_set_add(v, AS_DICT(sp[-(int)arg]), src->items[i]));
+      for (size_t i = 0; i < src->count; i++)
+        CHECK(obj_set_add(v, AS_DICT(sp[-(int)arg]), src->items[i]));
       break;
     }
     case OP_DICT_UPDATE:
@@ -1991,7 +2147,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       static const char empty[] = "";
       obj_str *sp_str = spec.t == VAL_UNDEF ? NULL : AS_STR(spec);
       bool ok;
-      if (sp_str) ok = vm_format(v, x, sp_str, &fb);
+      if (sp_str)
+        ok = vm_format(v, x, sp_str, &fb);
       else {
         obj_str *e = obj_str_new(v, empty, 0);
         ok = e && vm_format(v, x, e, &fb);
@@ -2008,7 +2165,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_BUILD_STRING: {
       size_t len = 0;
       sp -= arg;
-      for (uint32_t i = 0; i < arg; i++) len += AS_STR(sp[i])->len;
+      for (uint32_t i = 0; i < arg; i++)
+        len += AS_STR(sp[i])->len;
       char *buf = malloc(len + 1);
       if (!buf) {
         vm_raise_msg(v, CLS_MEMORY_ERROR, "");
@@ -2082,9 +2240,12 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       fn->globals = f->globals;
       fn->name = fk->name;
       fn->qualname = fk->qualname;
-      if (arg & 4) fn->closure = AS_TUPLE(POP());
-      if (arg & 2) fn->kwdefaults = AS_DICT(POP());
-      if (arg & 1) fn->defaults = AS_TUPLE(POP());
+      if (arg & 4)
+        fn->closure = AS_TUPLE(POP());
+      if (arg & 2)
+        fn->kwdefaults = AS_DICT(POP());
+      if (arg & 1)
+        fn->defaults = AS_TUPLE(POP());
       PUSH(val_obj(fn));
       break;
     }
@@ -2136,7 +2297,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
         /* suspend at this SEND; resuming re-executes it */
         f->ip = ip - 1;
         f->sp = sp;
-        if (f->coro) f->coro->delegating = true;
+        if (f->coro)
+          f->coro->delegating = true;
         *result = tmp;
         status = EXEC_YIELD;
         if (f != entry) {
@@ -2149,16 +2311,19 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
         vm_raise_msg(v, CLS_RUNTIME_ERROR, "unexpected async generator yield");
         ERR();
       }
-      if (st == EXEC_ERROR) ERR();
+      if (st == EXEC_ERROR)
+        ERR();
       TOP() = tmp;
       break;
     }
     case OP_GET_AITER: {
       value x = TOP();
-      if (val_is(x, OBJ_CORO) && ((obj_coro *)x.as.o)->ck == CORO_ASYNC_GEN) break;
+      if (val_is(x, OBJ_CORO) && ((obj_coro *)x.as.o)->ck == CORO_ASYNC_GEN)
+        break;
       value m;
       bool found = false;
-      if (bi_is_typed(x)) CHECK(vm_getattr_opt(v, x, v->s_aiter, &m, &found));
+      if (bi_is_typed(x))
+        CHECK(vm_getattr_opt(v, x, v->s_aiter, &m, &found));
       if (!found) {
         vm_raisef(v, CLS_TYPE_ERROR, "'async for' requires an object with __aiter__ method, got %s",
                   obj_type_name(v, x));
@@ -2177,7 +2342,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       }
       value m;
       bool found = false;
-      if (bi_is_typed(x)) CHECK(vm_getattr_opt(v, x, v->s_anext, &m, &found));
+      if (bi_is_typed(x))
+        CHECK(vm_getattr_opt(v, x, v->s_anext, &m, &found));
       if (!found) {
         vm_raisef(v, CLS_TYPE_ERROR,
                   "'async for' requires an iterator with __anext__ method, got %s",
@@ -2187,8 +2353,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       CHECK(vm_call(v, m, NULL, 0, NULL, &a));
       if (!get_awaitable(v, a, 0, &tmp)) {
         v->exc = val_undef();
-        vm_raisef(v, CLS_TYPE_ERROR,
-                  "'async for' received an invalid object from __anext__: %s", obj_type_name(v, a));
+        vm_raisef(v, CLS_TYPE_ERROR, "'async for' received an invalid object from __anext__: %s",
+                  obj_type_name(v, a));
         ERR();
       }
       PUSH(tmp);
@@ -2252,7 +2418,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
         value ex = POP();
         value e, c = val_none();
         CHECK(make_exception(v, ex, &e, false));
-        if (cause.t != VAL_NONE) CHECK(make_exception(v, cause, &c, true));
+        if (cause.t != VAL_NONE)
+          CHECK(make_exception(v, cause, &c, true));
         AS_EXC(e)->cause = c;
         AS_EXC(e)->suppress_context = true;
         vm_raise(v, e);
@@ -2286,7 +2453,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       obj_module *m = AS_MODULE(TOP());
       tmp = obj_dict_get_str(m->dict, k->names[arg]);
       if (tmp.t == VAL_UNDEF) {
-        vm_raisef(v, CLS_SANDBOX_ERROR, "cannot import name '%s' from '%s': loopviz does not provide it",
+        vm_raisef(v, CLS_SANDBOX_ERROR,
+                  "cannot import name '%s' from '%s': loopviz does not provide it",
                   k->names[arg]->data, m->name->data);
         ERR();
       }
@@ -2298,7 +2466,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       size_t pos = 0;
       dict_entry *e;
       while (obj_dict_next(m->dict, &pos, &e)) {
-        if (!val_is(e->key, OBJ_STR) || AS_STR(e->key)->data[0] == '_') continue;
+        if (!val_is(e->key, OBJ_STR) || AS_STR(e->key)->data[0] == '_')
+          continue;
         CHECK(obj_dict_set(v, f->globals, e->key, e->val));
       }
       break;
@@ -2311,7 +2480,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       }
       value self = slots[0];
       for (uint32_t i = 0; i < k->ncells; i++)
-        if (k->cell_slots[i] == 0) self = ((obj_cell *)self.as.o)->value;
+        if (k->cell_slots[i] == 0)
+          self = ((obj_cell *)self.as.o)->value;
       CHECK(bi_super_new(v, AS_CLASS(cls), self, &tmp));
       PUSH(tmp);
       break;
@@ -2372,9 +2542,11 @@ out:
 
 bool vm_run_module(vm *v, code *k, obj_dict *globals, value *out) {
   frame *f = push_frame(v, k);
-  if (!f) return false;
+  if (!f)
+    return false;
   f->globals = globals;
-  for (uint32_t i = 0; i < k->nslots; i++) f->slots[i] = val_undef();
+  for (uint32_t i = 0; i < k->nslots; i++)
+    f->slots[i] = val_undef();
   exec_status st = vm_exec(v, f, out);
   pop_frame(v, f);
   return st == EXEC_RETURN;
@@ -2390,13 +2562,17 @@ void vm_report_never_awaited(vm *v) {
   /* the object list is newest first: collect, then report in creation order */
   size_t n = 0;
   for (obj *o = v->objects; o; o = o->next)
-    if (never_awaited(o)) n++;
-  if (!n) return;
+    if (never_awaited(o))
+      n++;
+  if (!n)
+    return;
   obj **list = malloc(n * sizeof *list);
-  if (!list) return;
+  if (!list)
+    return;
   size_t i = n;
   for (obj *o = v->objects; o; o = o->next)
-    if (never_awaited(o)) list[--i] = o;
+    if (never_awaited(o))
+      list[--i] = o;
   for (i = 0; i < n; i++) {
     int line = list[i]->kind == OBJ_CORO ? ((obj_coro *)list[i])->created_line
                                          : (int)((obj_awaitable *)list[i])->state;
@@ -2417,8 +2593,10 @@ void vm_report_never_awaited(vm *v) {
       fmt_buf_append(&b, src, len);
       fmt_buf_appendc(&b, '\n');
     }
-    fmt_buf_appends(&b, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
-    if (v->trace) trace_add(v->trace, TR_WARNING, v->clock, -1, 0, 0, line, 0, b.data, b.len);
+    fmt_buf_appends(&b,
+                    "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    if (v->trace)
+      trace_add(v->trace, TR_WARNING, v->clock, -1, 0, 0, line, 0, b.data, b.len);
     vm_write_err(v, b.data, b.len);
     fmt_buf_free(&b);
   }

@@ -49,19 +49,19 @@ typedef enum coro_kind { CORO_COROUTINE, CORO_GENERATOR, CORO_ASYNC_GEN } coro_k
 typedef enum coro_state { CORO_CREATED, CORO_SUSPENDED, CORO_RUNNING, CORO_CLOSED } coro_state;
 
 struct obj_coro {
-  obj hdr;             /* kind OBJ_CORO */
-  coro_kind ck;        /* coroutine, generator or async generator */
-  coro_state state;    /* lifecycle */
-  obj_str *name;       /* __name__ */
-  obj_str *qualname;   /* __qualname__ */
-  obj_str *label;      /* how a person reads it: fetch_data(1, 2) */
-  bool awaited;        /* was ever sent into (for "never awaited") */
-  bool agen_running;   /* async generator: an asend/athrow is in progress */
-  bool agen_hooked;    /* async generator: registered for shutdown_asyncgens */
-  bool delegating;     /* suspended inside SEND, awaiting the iterator on its stack */
-  int created_line;    /* line of the call that created it */
-  frame frame;         /* its own frame */
-  value *slots;        /* storage of frame.slots */
+  obj hdr;           /* kind OBJ_CORO */
+  coro_kind ck;      /* coroutine, generator or async generator */
+  coro_state state;  /* lifecycle */
+  obj_str *name;     /* __name__ */
+  obj_str *qualname; /* __qualname__ */
+  obj_str *label;    /* how a person reads it: fetch_data(1, 2) */
+  bool awaited;      /* was ever sent into (for "never awaited") */
+  bool agen_running; /* async generator: an asend/athrow is in progress */
+  bool agen_hooked;  /* async generator: registered for shutdown_asyncgens */
+  bool delegating;   /* suspended inside SEND, awaiting the iterator on its stack */
+  int created_line;  /* line of the call that created it */
+  frame frame;       /* its own frame */
+  value *slots;      /* storage of frame.slots */
 };
 
 /* Native awaitables (asyncio.sleep, future iterators, asend ...) implement
@@ -71,15 +71,15 @@ typedef exec_status (*awaitable_send_fn)(vm *v, obj_awaitable *a, value in, valu
 typedef exec_status (*awaitable_throw_fn)(vm *v, obj_awaitable *a, value exc, value *out);
 
 struct obj_awaitable {
-  obj hdr;                  /* kind OBJ_AWAITABLE */
-  const char *name;         /* for messages and never-awaited warnings */
-  awaitable_send_fn send;   /* resume with a value */
+  obj hdr;                   /* kind OBJ_AWAITABLE */
+  const char *name;          /* for messages and never-awaited warnings */
+  awaitable_send_fn send;    /* resume with a value */
   awaitable_throw_fn throw_; /* resume by raising exc inside */
-  int state;                /* the implementation's own state */
-  bool awaited;             /* was ever sent into */
-  bool coroutine;           /* stands for a coroutine object (asyncio.sleep()) */
-  value a, b, c;            /* the implementation's own values */
-  double when;              /* the implementation's own number */
+  int state;                 /* the implementation's own state */
+  bool awaited;              /* was ever sent into */
+  bool coroutine;            /* stands for a coroutine object (asyncio.sleep()) */
+  value a, b, c;             /* the implementation's own values */
+  double when;               /* the implementation's own number */
 };
 
 typedef struct obj_native_obj obj_native_obj;
@@ -93,46 +93,46 @@ struct obj_native_obj {
 };
 
 struct vm {
-  sim_options opts;            /* callbacks and limits of this run */
-  const char *filename;        /* scenario file name, for messages */
-  const char *source;          /* scenario source text */
-  size_t source_len;           /* its length */
-  obj *objects;                /* every heap object, newest first */
-  size_t bytes;                /* bytes allocated now */
-  size_t peak_bytes;           /* most bytes allocated at once */
-  obj_dict *interned;          /* interned strings, text -> itself */
-  obj_class *cls[CLS__COUNT];  /* builtin classes */
-  obj_dict *builtins;          /* the builtins namespace */
-  obj_dict *modules;           /* importable modules by name */
-  obj_dict *globals;           /* __main__'s namespace */
-  value exc;                   /* the exception being raised, VAL_UNDEF if none */
-  value *stack;                /* value stack of plain calls */
-  value *stack_top;            /* first free slot of stack */
-  value *stack_end;            /* one past the last slot */
-  frame *frames;               /* frame stack of plain calls */
-  int nframes;                 /* frames in use */
-  int max_frames;              /* frames allocated */
-  int depth;                   /* Python call depth (RecursionError) */
-  frame *current;              /* innermost running frame, NULL when none */
-  uint64_t instructions;       /* executed so far */
-  loop *loop;                  /* the running event loop, NULL outside asyncio.run */
-  double clock;                /* virtual seconds since the run started */
-  uint64_t task_counter;       /* tasks created (names Task-N), across asyncio.run calls */
-  obj_class *loop_class;       /* class of the loop objects get_running_loop returns */
-  trace *trace;                /* event recorder, NULL when not tracing */
-  bool trace_lines;            /* record a TR_LINE event at every statement */
-  mt_state rng;                /* the random module's generator */
-  int status;                  /* final status once the run ended */
-  bool limit_hit;              /* a hard limit stopped the run */
-  value native_data;           /* data of the native function being called */
-  uint64_t next_serial;        /* last serial handed out by obj_id (starts at 0) */
-  obj_list *repr_guard;        /* containers whose repr is in progress ('[...]'), or NULL */
-  value notimpl;               /* the NotImplemented singleton (bi_install) */
-  obj_str *s_init, *s_str, *s_repr, *s_eq, *s_ne, *s_lt, *s_le, *s_gt, *s_ge, *s_hash,
-      *s_len, *s_bool, *s_iter, *s_next, *s_aiter, *s_anext, *s_aenter, *s_aexit, *s_enter,
-      *s_exit, *s_call, *s_getitem, *s_setitem, *s_delitem, *s_contains, *s_name,
-      *s_qualname, *s_module, *s_class, *s_dict, *s_args, *s_await, *s_main, *s_add, *s_sub,
-      *s_mul, *s_truediv, *s_floordiv, *s_mod, *s_neg, *s_self, *s_doc; /* interned names */
+  sim_options opts;           /* callbacks and limits of this run */
+  const char *filename;       /* scenario file name, for messages */
+  const char *source;         /* scenario source text */
+  size_t source_len;          /* its length */
+  obj *objects;               /* every heap object, newest first */
+  size_t bytes;               /* bytes allocated now */
+  size_t peak_bytes;          /* most bytes allocated at once */
+  obj_dict *interned;         /* interned strings, text -> itself */
+  obj_class *cls[CLS__COUNT]; /* builtin classes */
+  obj_dict *builtins;         /* the builtins namespace */
+  obj_dict *modules;          /* importable modules by name */
+  obj_dict *globals;          /* __main__'s namespace */
+  value exc;                  /* the exception being raised, VAL_UNDEF if none */
+  value *stack;               /* value stack of plain calls */
+  value *stack_top;           /* first free slot of stack */
+  value *stack_end;           /* one past the last slot */
+  frame *frames;              /* frame stack of plain calls */
+  int nframes;                /* frames in use */
+  int max_frames;             /* frames allocated */
+  int depth;                  /* Python call depth (RecursionError) */
+  frame *current;             /* innermost running frame, NULL when none */
+  uint64_t instructions;      /* executed so far */
+  loop *loop;                 /* the running event loop, NULL outside asyncio.run */
+  double clock;               /* virtual seconds since the run started */
+  uint64_t task_counter;      /* tasks created (names Task-N), across asyncio.run calls */
+  obj_class *loop_class;      /* class of the loop objects get_running_loop returns */
+  trace *trace;               /* event recorder, NULL when not tracing */
+  bool trace_lines;           /* record a TR_LINE event at every statement */
+  mt_state rng;               /* the random module's generator */
+  int status;                 /* final status once the run ended */
+  bool limit_hit;             /* a hard limit stopped the run */
+  value native_data;          /* data of the native function being called */
+  uint64_t next_serial;       /* last serial handed out by obj_id (starts at 0) */
+  obj_list *repr_guard;       /* containers whose repr is in progress ('[...]'), or NULL */
+  value notimpl;              /* the NotImplemented singleton (bi_install) */
+  obj_str *s_init, *s_str, *s_repr, *s_eq, *s_ne, *s_lt, *s_le, *s_gt, *s_ge, *s_hash, *s_len,
+      *s_bool, *s_iter, *s_next, *s_aiter, *s_anext, *s_aenter, *s_aexit, *s_enter, *s_exit,
+      *s_call, *s_getitem, *s_setitem, *s_delitem, *s_contains, *s_name, *s_qualname, *s_module,
+      *s_class, *s_dict, *s_args, *s_await, *s_main, *s_add, *s_sub, *s_mul, *s_truediv,
+      *s_floordiv, *s_mod, *s_neg, *s_self, *s_doc; /* interned names */
 };
 
 /* ---- lifetime ---- */
@@ -140,13 +140,13 @@ vm *vm_new(const sim_options *opts);
 void vm_free(vm *v);
 
 /* ---- allocation: every object and buffer of a run goes through here ---- */
-void *vm_alloc(vm *v, obj_kind kind, size_t size); /* zeroed, linked, counted */
+void *vm_alloc(vm *v, obj_kind kind, size_t size);                    /* zeroed, linked, counted */
 void *vm_realloc(vm *v, void *ptr, size_t old_size, size_t new_size); /* NULL + MemoryError */
 
 /* ---- raising ---- */
-void vm_raise(vm *v, value exc);                                /* raise an exception object */
-void vm_raise_msg(vm *v, obj_type_slot cls, const char *msg);   /* cls(msg) */
-void vm_raisef(vm *v, obj_type_slot cls, const char *fmt, ...)  /* cls(printf text) */
+void vm_raise(vm *v, value exc);                               /* raise an exception object */
+void vm_raise_msg(vm *v, obj_type_slot cls, const char *msg);  /* cls(msg) */
+void vm_raisef(vm *v, obj_type_slot cls, const char *fmt, ...) /* cls(printf text) */
     __attribute__((format(printf, 3, 4)));
 bool vm_exc_matches(vm *v, obj_type_slot cls);                  /* current exc is a cls */
 value vm_new_exception(vm *v, obj_class *cls, const char *msg); /* VAL_UNDEF on failure */
@@ -159,23 +159,21 @@ value vm_new_exception(vm *v, obj_class *cls, const char *msg); /* VAL_UNDEF on 
  * instance (an obj_exception for exception classes, args set from the
  * call), then __init__ is called when the class chain defines one. */
 /* Calls any callable with positional args, then one value per kwnames item. */
-bool vm_call(vm *v, value callable, const value *args, int nargs, obj_tuple *kwnames,
-             value *out);
+bool vm_call(vm *v, value callable, const value *args, int nargs, obj_tuple *kwnames, value *out);
 /* Method call by name: obj.name(args...). */
-bool vm_call_method(vm *v, value self, obj_str *name, const value *args, int nargs,
-                    value *out);
+bool vm_call_method(vm *v, value self, obj_str *name, const value *args, int nargs, value *out);
 
 /* ---- attributes and protocols ---- */
 bool vm_getattr(vm *v, value o, obj_str *name, value *out);
 bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found);
 bool vm_setattr(vm *v, value o, obj_str *name, value x);
 bool vm_delattr(vm *v, value o, obj_str *name);
-bool vm_repr(vm *v, value x, fmt_buf *out);  /* appends repr(x) */
-bool vm_str(vm *v, value x, fmt_buf *out);   /* appends str(x) */
-obj_str *vm_repr_str(vm *v, value x);        /* repr as a new string, NULL on error */
-obj_str *vm_str_str(vm *v, value x);         /* str as a new string, NULL on error */
+bool vm_repr(vm *v, value x, fmt_buf *out); /* appends repr(x) */
+bool vm_str(vm *v, value x, fmt_buf *out);  /* appends str(x) */
+obj_str *vm_repr_str(vm *v, value x);       /* repr as a new string, NULL on error */
+obj_str *vm_str_str(vm *v, value x);        /* str as a new string, NULL on error */
 bool vm_format(vm *v, value x, obj_str *spec, fmt_buf *out); /* format(x, spec) */
-bool vm_iter(vm *v, value x, value *out);    /* iter(x) */
+bool vm_iter(vm *v, value x, value *out);                    /* iter(x) */
 /* next(it): *done set when exhausted (no exception left set). */
 bool vm_next(vm *v, value it, value *out, bool *done);
 bool vm_len(vm *v, value x, int64_t *out);

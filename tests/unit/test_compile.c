@@ -15,10 +15,10 @@
 #include "vm.h"
 
 typedef struct fixture {
-  vm *v;           /* a fresh VM per test */
-  diag last;       /* the last diagnostic */
-  char msg[512];   /* its message */
-  int ndiags;      /* diagnostics reported */
+  vm *v;         /* a fresh VM per test */
+  diag last;     /* the last diagnostic */
+  char msg[512]; /* its message */
+  int ndiags;    /* diagnostics reported */
 } fixture;
 
 static void on_diag(void *user, const diag *d) {
@@ -51,7 +51,8 @@ static code *compile(fixture *f, const char *src) {
   parse_config pc;
   parse_config_init(&pc);
   ast_tree *t = NULL;
-  if (parse_module("t.py", src, strlen(src), &pc, on_diag, f, &t) != PARSE_OK) return NULL;
+  if (parse_module("t.py", src, strlen(src), &pc, on_diag, f, &t) != PARSE_OK)
+    return NULL;
   code *k = NULL;
   comp_result r = comp_module(f->v, ast_tree_root(t), "t.py", on_diag, f, &k);
   ast_tree_free(t);
@@ -59,11 +60,13 @@ static code *compile(fixture *f, const char *src) {
 }
 
 static code *find_code(code *k, const char *name) {
-  if (strcmp(k->name->data, name) == 0) return k;
+  if (strcmp(k->name->data, name) == 0)
+    return k;
   for (uint32_t i = 0; i < k->nconsts; i++)
     if (val_is(k->consts[i], OBJ_CODE)) {
       code *r = find_code((code *)k->consts[i].as.o, name);
-      if (r) return r;
+      if (r)
+        return r;
     }
   return NULL;
 }
@@ -71,7 +74,8 @@ static code *find_code(code *k, const char *name) {
 static int count_op(const code *k, code_op op) {
   int n = 0;
   for (uint32_t i = 0; i < k->nops; i++)
-    if (CODE_OP(k->ops[i]) == op) n++;
+    if (CODE_OP(k->ops[i]) == op)
+      n++;
   return n;
 }
 
@@ -128,7 +132,8 @@ static void test_try_finally_table(void **state) {
    * path and the exceptional path */
   int prints = 0;
   for (uint32_t i = 0; i < h->nops; i++)
-    if (CODE_OP(h->ops[i]) == OP_LOAD_GLOBAL && strcmp(h->names[CODE_ARG(h->ops[i])]->data, "print") == 0)
+    if (CODE_OP(h->ops[i]) == OP_LOAD_GLOBAL &&
+        strcmp(h->names[CODE_ARG(h->ops[i])]->data, "print") == 0)
       prints++;
   assert_int_equal(prints, 3);
   assert_true(h->nhandlers >= 3);
@@ -176,10 +181,10 @@ static void test_comprehension_scope(void **state) {
 }
 
 typedef struct bad {
-  const char *src;    /* the program */
-  diag_kind kind;     /* expected class */
-  const char *msg;    /* expected message */
-  int line;           /* expected line */
+  const char *src; /* the program */
+  diag_kind kind;  /* expected class */
+  const char *msg; /* expected message */
+  int line;        /* expected line */
 } bad;
 
 static void test_errors(void **state) {
@@ -189,12 +194,16 @@ static void test_errors(void **state) {
       {"def f():\n    await g()\n", DIAG_SYNTAX, "'await' outside async function", 2},
       {"x = 1\nbreak\n", DIAG_SYNTAX, "'break' outside loop", 2},
       {"while 1:\n    pass\ncontinue\n", DIAG_SYNTAX, "'continue' not properly in loop", 3},
-      {"def f():\n    def g():\n        nonlocal z\n", DIAG_SYNTAX, "no binding for nonlocal 'z' found", 2},
+      {"def f():\n    def g():\n        nonlocal z\n", DIAG_SYNTAX,
+       "no binding for nonlocal 'z' found", 2},
       {"def f(a):\n    global a\n", DIAG_SYNTAX, "name 'a' is parameter and global", 2},
       {"def f(a, a):\n    pass\n", DIAG_SYNTAX, "duplicate argument 'a' in function definition", 1},
-      {"class A(B, C):\n    pass\n", DIAG_UNSUPPORTED, "multiple inheritance is not supported in scenarios", 1},
-      {"import os.path\n", DIAG_UNSUPPORTED, "dotted imports are not supported in scenarios (import os.path)", 1},
-      {"def f():\n    async with x:\n        pass\n", DIAG_SYNTAX, "'async with' outside async function", 2},
+      {"class A(B, C):\n    pass\n", DIAG_UNSUPPORTED,
+       "multiple inheritance is not supported in scenarios", 1},
+      {"import os.path\n", DIAG_UNSUPPORTED,
+       "dotted imports are not supported in scenarios (import os.path)", 1},
+      {"def f():\n    async with x:\n        pass\n", DIAG_SYNTAX,
+       "'async with' outside async function", 2},
       {"f(a=1, a=2)\n", DIAG_SYNTAX, "keyword argument repeated: a", 1},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -213,10 +222,12 @@ static void test_nesting_limit(void **state) {
   char src[4096] = "";
   size_t n = 0;
   for (int i = 0; i < 21; i++) {
-    for (int j = 0; j < i; j++) n += (size_t)snprintf(src + n, sizeof src - n, " ");
+    for (int j = 0; j < i; j++)
+      n += (size_t)snprintf(src + n, sizeof src - n, " ");
     n += (size_t)snprintf(src + n, sizeof src - n, "while x:\n");
   }
-  for (int j = 0; j < 21; j++) n += (size_t)snprintf(src + n, sizeof src - n, " ");
+  for (int j = 0; j < 21; j++)
+    n += (size_t)snprintf(src + n, sizeof src - n, " ");
   snprintf(src + n, sizeof src - n, "pass\n");
   assert_null(compile(f, src));
   assert_string_equal(f->msg, "too many statically nested blocks");

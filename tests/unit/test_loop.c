@@ -31,7 +31,8 @@ static sim_status run(const char *src, capture *c, trace **t, sim_limits *limits
   fmt_buf_init(&c->err);
   sim_options o;
   sim_options_init(&o);
-  if (limits) o.limits = *limits;
+  if (limits)
+    o.limits = *limits;
   o.out = cap_out;
   o.err = cap_err;
   o.user = c;
@@ -52,7 +53,8 @@ static void step_order(const trace *t, char *buf, size_t cap) {
   buf[0] = '\0';
   for (size_t i = 0; i < trace_count(t); i++) {
     const trace_event *e = trace_event_at(t, i);
-    if (e->kind != TR_STEP_BEGIN) continue;
+    if (e->kind != TR_STEP_BEGIN)
+      continue;
     const char *name = trace_text(t, trace_task_at(t, e->task)->name);
     n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? " " : "", name);
   }
@@ -102,7 +104,8 @@ static void test_equal_deadlines_fire_in_order(void **state) {
   double last = -1;
   for (size_t i = 0; i < trace_count(t); i++) {
     const trace_event *e = trace_event_at(t, i);
-    if (e->kind != TR_CLOCK_JUMP) continue;
+    if (e->kind != TR_CLOCK_JUMP)
+      continue;
     jumps++;
     assert_true(e->time > e->num);
     last = e->time;
@@ -158,7 +161,8 @@ static void test_time_sleep_blocks_loop(void **state) {
   assert_string_equal(fmt_buf_str(&c.out), "1 2.0\n2 4.0\n4.0\n");
   int blocks = 0;
   for (size_t i = 0; i < trace_count(t); i++)
-    if (trace_event_at(t, i)->kind == TR_BLOCK) blocks++;
+    if (trace_event_at(t, i)->kind == TR_BLOCK)
+      blocks++;
   assert_int_equal(blocks, 2);
   done(&c, t);
 }
@@ -177,10 +181,12 @@ static void test_deadlock_detected(void **state) {
                    SIM_ERROR);
   assert_string_equal(fmt_buf_str(&c.out), "waiting\n");
   assert_non_null(strstr(fmt_buf_str(&c.err), "DeadlockError"));
-  assert_non_null(strstr(fmt_buf_str(&c.err), "Task-1 main() waits on a Future that nothing will resolve at t.py:5"));
+  assert_non_null(strstr(fmt_buf_str(&c.err),
+                         "Task-1 main() waits on a Future that nothing will resolve at t.py:5"));
   bool seen = false;
   for (size_t i = 0; i < trace_count(t); i++)
-    if (trace_event_at(t, i)->kind == TR_DEADLOCK) seen = true;
+    if (trace_event_at(t, i)->kind == TR_DEADLOCK)
+      seen = true;
   assert_true(seen);
   done(&c, t);
 }
@@ -248,8 +254,10 @@ static void test_cancel_delivered_at_await(void **state) {
   bool cancel_wake = false, cancel_event = false;
   for (size_t i = 0; i < trace_count(t); i++) {
     const trace_event *e = trace_event_at(t, i);
-    if (e->kind == TR_STEP_BEGIN && e->a == WAKE_CANCEL) cancel_wake = true;
-    if (e->kind == TR_CANCEL) cancel_event = true;
+    if (e->kind == TR_STEP_BEGIN && e->a == WAKE_CANCEL)
+      cancel_wake = true;
+    if (e->kind == TR_CANCEL)
+      cancel_event = true;
   }
   assert_true(cancel_wake);
   assert_true(cancel_event);
