@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "export.h"
+#include "parse.h"
 #include "paths.h"
 #include "scenarios.h"
 #include "sim.h"
@@ -13,7 +14,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,6 +50,13 @@ typedef enum cli_option_id {
   OPT_STEP = 1u << 18,    /* --step N */
   OPT_DIAGRAM = 1u << 19, /* --diagram-only */
   OPT_FORCE = 1u << 20,   /* --force */
+  OPT_MAX_INSTRUCTIONS = 1u << 21, /* --max-instructions N */
+  OPT_MAX_MEMORY = 1u << 22,       /* --max-memory MB */
+  OPT_MAX_RECURSION = 1u << 23,    /* --max-recursion N */
+  OPT_MAX_TIME = 1u << 24,         /* --max-time SECONDS */
+  OPT_MAX_SOURCE = 1u << 25,       /* --max-source BYTES */
+  OPT_MAX_NESTING = 1u << 26,      /* --max-nesting N */
+  OPT_MAX_LINE = 1u << 27,         /* --max-line-length N */
 } cli_option_id;
 
 typedef struct cli_option {
@@ -83,6 +93,14 @@ static const cli_option options[] = {
     {OPT_DIAGRAM, "--diagram-only", NULL, NULL, "export: the diagram alone, without the panels"},
     {OPT_FORCE, "--force", NULL, NULL,
      "export: write frames into a directory that holds other files"},
+    {OPT_MAX_INSTRUCTIONS, "--max-instructions", NULL, "N", "stop after N bytecode instructions"},
+    {OPT_MAX_MEMORY, "--max-memory", NULL, "MB", "stop when objects need over MB MiB"},
+    {OPT_MAX_RECURSION, "--max-recursion", NULL, "N", "RecursionError beyond N nested calls"},
+    {OPT_MAX_TIME, "--max-time", NULL, "SECONDS", "stop when the virtual clock passes SECONDS"},
+    {OPT_MAX_SOURCE, "--max-source", NULL, "BYTES", "refuse a file over BYTES bytes"},
+    {OPT_MAX_NESTING, "--max-nesting", NULL, "N",
+     "refuse brackets, blocks or expressions nested deeper"},
+    {OPT_MAX_LINE, "--max-line-length", NULL, "N", "refuse a line over N bytes"},
     {OPT_HELP, "--help", "-h", NULL, "show this help and exit"},
     {OPT_VERSION, "--version", "-V", NULL, "show the version and exit"},
 };
@@ -125,14 +143,145 @@ static const struct {
     {OPT_STEP, offsetof(exp_args, step)},
 };
 
+/* The hard limits of a run (docs/robustness.md): run, trace and export take them. */
+static const unsigned limit_options = OPT_MAX_INSTRUCTIONS | OPT_MAX_MEMORY | OPT_MAX_RECURSION |
+                                      OPT_MAX_TIME | OPT_MAX_SOURCE | OPT_MAX_NESTING |
+                                      OPT_MAX_LINE;
+
+/* The deepest --max-recursion: a Python call reached through a native (a __repr__, a sort key,
+ * __eq__ in a dict lookup) also nests C frames, and this many of them fit the 8 MiB main thread
+ * stack with room to spare, under AddressSanitizer too. */
+#define CLI_MAX_RECURSION 20000
+
+typedef struct cli_limit {
+  cli_option_id id; /* the option */
+  double max;       /* the largest value accepted; the smallest is 1, for --max-time just above 0 */
+  const char *what; /* the kind of value, for a usage error */
+} cli_limit;
+
+static const cli_limit limit_table[] = {
+    {OPT_MAX_INSTRUCTIONS, 1e15, "a whole number of instructions"},
+    {OPT_MAX_MEMORY, 1048576, "a whole number of MiB"},
+    {OPT_MAX_RECURSION, CLI_MAX_RECURSION, "a whole number of calls"},
+    {OPT_MAX_TIME, 1e300, "a number of seconds above 0"},
+    {OPT_MAX_SOURCE, 1 << 30, "a whole number of bytes"},
+    {OPT_MAX_NESTING, PARSE_MAX_NESTING_CAP, "a whole number of levels"},
+    {OPT_MAX_LINE, 1 << 30, "a whole number of bytes"},
+};
+
+enum { N_LIMITS = sizeof limit_table / sizeof limit_table[0] };
+
+/* Stores v (in the option's unit) into its field of *l. */
+static void limit_store(sim_limits *l, cli_option_id id, double v) {
+  switch (id) {
+  case OPT_MAX_INSTRUCTIONS:
+    l->max_instructions = (uint64_t)v;
+    break;
+  case OPT_MAX_MEMORY:
+    l->max_memory = (uint64_t)v << 20;
+    break;
+  case OPT_MAX_RECURSION:
+    l->max_recursion = (int)v;
+    break;
+  case OPT_MAX_TIME:
+    l->max_virtual_time = v;
+    break;
+  case OPT_MAX_SOURCE:
+    l->max_source = (size_t)v;
+    break;
+  case OPT_MAX_NESTING:
+    l->max_nesting = (int)v;
+    break;
+  default:
+    l->max_line_length = (int)v;
+    break;
+  }
+}
+
+/* The field of *l for the option, in the option's unit (for --help). */
+static double limit_load(const sim_limits *l, cli_option_id id) {
+  switch (id) {
+  case OPT_MAX_INSTRUCTIONS:
+    return (double)l->max_instructions;
+  case OPT_MAX_MEMORY:
+    return (double)(l->max_memory >> 20);
+  case OPT_MAX_RECURSION:
+    return l->max_recursion;
+  case OPT_MAX_TIME:
+    return l->max_virtual_time;
+  case OPT_MAX_SOURCE:
+    return (double)l->max_source;
+  case OPT_MAX_NESTING:
+    return l->max_nesting;
+  default:
+    return l->max_line_length;
+  }
+}
+
+static const cli_limit *find_limit(cli_option_id id) {
+  for (size_t i = 0; i < N_LIMITS; i++)
+    if (limit_table[i].id == id)
+      return &limit_table[i];
+  return NULL;
+}
+
+/* Reads the value of a --max-* option into args->limits. A whole number is digits only (no sign,
+ * no exponent, no fraction); seconds are any decimal number. On a bad value args->error says what
+ * the option needs and false is returned. */
+static bool parse_limit(cli_args *args, const char *name, cli_option_id id, const char *text) {
+  const cli_limit *lim = find_limit(id);
+  bool fraction = id == OPT_MAX_TIME;
+  bool ok = text[0] != '\0';
+  for (const char *p = text; ok && !fraction && *p != '\0'; p++)
+    ok = *p >= '0' && *p <= '9';
+  char *end = NULL;
+  double v = ok ? strtod(text, &end) : 0;
+  ok = ok && end != NULL && *end == '\0' && isfinite(v) && v <= lim->max &&
+       (fraction ? v > 0 : v >= 1);
+  if (!ok) {
+    snprintf(args->error, sizeof args->error, "option %s needs %s from %s to %.15g, not '%.40s'",
+             name, lim->what, fraction ? "just above 0" : "1", lim->max, text);
+    args->action = CLI_USAGE;
+    return false;
+  }
+  limit_store(&args->limits, id, v);
+  return true;
+}
+
+/* Copies every limit the command line gave (a nonzero field of given) into *l. */
+static void apply_limits(const sim_limits *given, sim_limits *l) {
+  if (given->max_instructions != 0)
+    l->max_instructions = given->max_instructions;
+  if (given->max_memory != 0)
+    l->max_memory = given->max_memory;
+  if (given->max_recursion != 0)
+    l->max_recursion = given->max_recursion;
+  if (given->max_virtual_time != 0)
+    l->max_virtual_time = given->max_virtual_time;
+  if (given->max_source != 0)
+    l->max_source = given->max_source;
+  if (given->max_nesting != 0)
+    l->max_nesting = given->max_nesting;
+  if (given->max_line_length != 0)
+    l->max_line_length = given->max_line_length;
+}
+
+static bool limits_given(const sim_limits *given) {
+  sim_limits none;
+  memset(&none, 0, sizeof none);
+  sim_limits l = none;
+  apply_limits(given, &l);
+  return memcmp(&l, &none, sizeof l) != 0;
+}
+
 static const cli_command commands[] = {
     {"run", "FILE", "run a scenario on the virtual clock and print its output as python3 would", 1,
-     1, OPT_DISASM, run_command, 0},
+     1, OPT_DISASM | limit_options, run_command, 0},
     {"trace", "FILE", "run a scenario and print every scheduling event, one per line", 1, 1,
-     OPT_JSON | OPT_LINES, trace_command, 0},
+     OPT_JSON | OPT_LINES | limit_options, trace_command, 0},
     {"export", "FILE",
      "run a scenario and write its trace, frames, video, still or SVG as the options ask", 1, 1,
-     export_outputs | export_tuning, export_command, export_outputs},
+     export_outputs | export_tuning | limit_options, export_command, export_outputs},
     {"list", "", "print the bundled scenarios, each with its one-line lesson", 0, 0, 0,
      list_command, 0},
 };
@@ -246,6 +395,8 @@ cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
       args->json |= o->id == OPT_JSON;
       args->lines |= o->id == OPT_LINES;
       args->disassemble |= o->id == OPT_DISASM;
+      if ((o->id & limit_options) != 0 && !parse_limit(args, o->long_name, o->id, value))
+        return CLI_USAGE;
       continue;
     }
     if (first_operand && !options_done && (args->command = find_command(word)) != NULL) {
@@ -318,13 +469,19 @@ static void print_help(FILE *f) {
     fprintf(f, "  %-22s %s\n", left, commands[i].summary);
   }
   fprintf(f, "\noptions:\n");
+  sim_options defaults;
+  sim_options_init(&defaults);
   for (size_t i = 0; i < N_OPTIONS; i++) {
     const cli_option *o = &options[i];
     if (o->short_name != NULL)
       snprintf(left, sizeof left, "%s, %s", o->short_name, o->long_name);
     else
       snprintf(left, sizeof left, "%s %s", o->long_name, o->value != NULL ? o->value : "");
-    fprintf(f, "  %-22s %s\n", left, o->summary);
+    if (find_limit(o->id) != NULL)
+      fprintf(f, "  %-22s %s (default %.15g)\n", left, o->summary,
+              limit_load(&defaults.limits, o->id));
+    else
+      fprintf(f, "  %-22s %s\n", left, o->summary);
   }
 }
 
@@ -356,6 +513,7 @@ static int run_command(const cli_args *args, FILE *out, FILE *err) {
   o.err = write_err;
   o.user = &io;
   o.disassemble = args->disassemble;
+  apply_limits(&args->limits, &o.limits);
   errno = 0;
   sim_status st = sim_run_file(&o, args->operands[0]);
   int saved_errno = errno;
@@ -384,6 +542,7 @@ static int trace_command(const cli_args *args, FILE *out, FILE *err) {
   sim_options o;
   sim_options_init(&o);
   o.out = discard_out; /* the program's output is in the trace's print events */
+  apply_limits(&args->limits, &o.limits);
   o.err = write_err;
   o.user = &io;
   o.trace = t;
@@ -506,6 +665,7 @@ static int export_traces(const cli_args *args, FILE *out, FILE *err) {
   sim_options_init(&o);
   o.out = discard_out;
   o.err = write_err;
+  apply_limits(&args->limits, &o.limits);
   o.user = &io;
   o.trace = t;
   errno = 0;
@@ -555,6 +715,13 @@ static int export_command(const cli_args *args, FILE *out, FILE *err) {
   exp_options eo;
   exp_options_init(&eo);
   bool pictures = exp_wanted(&args->exp);
+  if (pictures && limits_given(&args->limits)) {
+    fprintf(err, "loopviz: the --max-* options apply to run, trace and export --mermaid or "
+                 "--chrome-trace; --frames, --video, --png and --svg run with the window's "
+                 "limits\n");
+    print_usage(err);
+    return CLI_EXIT_USAGE;
+  }
   char msg[512];
   if (pictures && exp_options_from_args(&args->exp, &eo, msg, sizeof msg) != EXP_OK) {
     fprintf(err, "loopviz: %s\n", msg);
@@ -680,8 +847,18 @@ int cli_main(int argc, char *const argv[], FILE *out, FILE *err) {
     fprintf(err, "loopviz: %s\n", args.error);
     print_usage(err);
     return CLI_EXIT_USAGE;
-  case CLI_COMMAND:
+  case CLI_COMMAND: {
+    /* `loopviz run gather` means the bundled scenario when no such file exists */
+    char bundled[PATHS_MAX], data[PATHS_MAX];
+    FILE *probe = args.noperands > 0 ? fopen(args.operands[0], "rb") : NULL;
+    if (probe != NULL)
+      fclose(probe);
+    else if (args.noperands > 0 && paths_is_name(args.operands[0]) &&
+             paths_data_dir(data, sizeof data) == PATHS_OK &&
+             paths_scenario(data, args.operands[0], bundled, sizeof bundled) == PATHS_OK)
+      args.operands[0] = bundled;
     return args.command->run(&args, out, err);
+  }
   case CLI_WINDOW:
     return run_window(&args, err);
   }

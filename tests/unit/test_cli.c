@@ -197,6 +197,17 @@ static void test_main_run_prints_program_output(void **state) {
   assert_string_equal(c.err, "");
 }
 
+static void test_main_run_bundled_name(void **state) {
+  (void)state;
+  captured c;
+  /* no file named "greet" here: the bundled scenario runs */
+  RUN(&c, "run", "greet");
+  assert_int_equal(c.status, 0);
+  assert_string_equal(c.out, "Hello, World!\n");
+  RUN(&c, "run", "no_such_scenario_name");
+  assert_int_equal(c.status, 3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse_help_and_version),
@@ -209,6 +220,7 @@ int main(void) {
       cmocka_unit_test(test_main_usage_errors_exit_2),
       cmocka_unit_test(test_main_run_missing_file),
       cmocka_unit_test(test_main_run_prints_program_output),
+      cmocka_unit_test(test_main_run_bundled_name),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
