@@ -25,8 +25,6 @@
 #define LOOPVIZ_VERSION "unknown"
 #endif
 
-/* The bundled scenario the window opens when given no operand. */
-static const char default_scenario[] = "gather";
 
 typedef enum cli_option_id {
   OPT_HELP = 1u << 0,    /* -h, --help */
@@ -289,7 +287,7 @@ static const cli_command commands[] = {
 /* The window is no table row (it has no word of its own), but it is described like one. */
 static const char window_synopsis[] = "[FILE|NAME]";
 static const char window_summary[] =
-    "open the window on a scenario file or a bundled scenario NAME (default: gather)";
+    "open the window on a scenario file or a bundled scenario NAME (none: pick one in it)";
 static const unsigned window_options = OPT_FONT | OPT_THEME;
 
 enum { N_OPTIONS = sizeof options / sizeof options[0] };
@@ -783,27 +781,18 @@ static int window_paths(const cli_args *args, char *scenario, char *icon, FILE *
   icon[0] = '\0';
   if (have_data)
     paths_join(icon, PATHS_MAX, data, "assets/icon.png");
-  if (args->target != NULL && !args->target_is_name) {
+  scenario[0] = '\0'; /* no operand: the window shows its picker of bundled scenarios */
+  if (args->target == NULL)
+    return -1;
+  if (!args->target_is_name) {
     snprintf(scenario, PATHS_MAX, "%s", args->target);
     return -1;
   }
-  const char *name = args->target != NULL ? args->target : default_scenario;
-  if (have_data && paths_scenario(data, name, scenario, PATHS_MAX) == PATHS_OK)
+  if (have_data && paths_scenario(data, args->target, scenario, PATHS_MAX) == PATHS_OK)
     return -1;
-  if (args->target != NULL) {
-    fprintf(err, "loopviz: unknown command or scenario '%s'\n", name);
-    print_usage(err);
-    return CLI_EXIT_USAGE;
-  }
-  /* The default scenario is missing: open anyway and let the window say where it looked. */
-  if (!have_data) {
-    char exe[PATHS_MAX];
-    if (paths_exe_dir(exe, sizeof exe) != PATHS_OK)
-      snprintf(exe, sizeof exe, ".");
-    snprintf(data, sizeof data, "%.4000s/../share/loopviz", exe);
-  }
-  snprintf(scenario, PATHS_MAX, "%.4000s/scenarios/%s.py", data, name);
-  return -1;
+  fprintf(err, "loopviz: unknown command or scenario '%s'\n", args->target);
+  print_usage(err);
+  return CLI_EXIT_USAGE;
 }
 
 static int run_window(const cli_args *args, FILE *err) {
@@ -811,7 +800,8 @@ static int run_window(const cli_args *args, FILE *err) {
   int status = window_paths(args, scenario, icon, err);
   if (status >= 0)
     return status;
-  app_config cfg = {scenario, args->font, icon[0] != '\0' ? icon : NULL};
+  app_config cfg = {scenario[0] != '\0' ? scenario : NULL, args->font,
+                    icon[0] != '\0' ? icon : NULL};
   app_prefs prefs = {args->exp.theme, 0, 0};
   app *a = NULL;
   char msg[512];
