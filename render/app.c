@@ -10,6 +10,7 @@
 #include "fmt.h"
 #include "layout.h"
 #include "paths.h"
+#include "scenarios.h"
 #include "sdlr.h"
 #include "sim.h"
 #include "theme.h"
@@ -106,6 +107,11 @@ struct app {
   bool help;                          /* ?: the overlay of keys is shown */
   bool hint;                          /* the first start's one-line hint is shown */
   uint64_t hint_until;                /* when the hint goes by itself, ms */
+  bool picking;                       /* no scenario yet: the picker of bundled ones is shown */
+  scen_list scenarios;                /* the picker's entries */
+  char picker_msg[APP_ERROR_BYTES];   /* why the picker is empty, or "" */
+  size_t picked;                      /* the picker's highlighted entry */
+  size_t picker_top;                  /* the first entry shown (the list scrolls) */
   scene_list list;                    /* the last frame */
   size_t stop;                        /* playhead: the stop shown */
   float fraction;                     /* playhead: how much of its animation is shown */
@@ -345,13 +351,19 @@ static void overlays(app *a, const scene_view *v) {
   }
 }
 
+static void picker_draw(app *a, const scene_view *v);
+
 void app_draw(app *a) {
   scene_view v;
   scene_input in;
   make_view(a, &v);
-  make_input(a, &v, &in);
-  scene_build(&in, &a->list);
-  overlays(a, &v);
+  if (a->picking) {
+    picker_draw(a, &v);
+  } else {
+    make_input(a, &v, &in);
+    scene_build(&in, &a->list);
+    overlays(a, &v);
+  }
   SDL_SetRenderDrawColor(a->renderer, 0, 0, 0, 0xff);
   SDL_RenderClear(a->renderer);
   sdlr_draw(a->backend, &a->list);
@@ -409,6 +421,8 @@ static void change_speed(app *a, int by) {
 static void poll_file(app *a, uint64_t now);
 
 bool app_update(app *a, uint64_t now) {
+  if (a->picking)
+    return false;
   poll_file(a, now);
   if (a->hint && now >= a->hint_until) {
     a->hint = false;
@@ -531,6 +545,7 @@ static void open_file(app *a, const char *path) {
     return;
   }
   snprintf(a->path, sizeof a->path, "%s", path);
+  a->picking = false;
   set_title(a);
   reload(a, true);
 }
@@ -625,6 +640,198 @@ static void wheel(app *a, const SDL_MouseWheelEvent *w) {
   current_scroll(a);
   float step = a->theme.wheel_step;
   scroll_to(a, a->scroll_x + dx * step, a->scroll_y - dy * step);
+}
+
+/* ---- the picker -------------------------------------------------------------------------- */
+
+/* Where the picker's rows are, in pixels: the same for drawing and for the mouse. */
+typedef struct picker_geom {
+  float x, w;        /* the rows' left edge and width */
+  float top;         /* the first row's top */
+  float row_h;       /* one row */
+  size_t rows;       /* rows that fit */
+  int title_size;    /* the heading's type */
+  int name_size;     /* a scenario's name */
+  int lesson_size;   /* its lesson */
+  float name_w;      /* the names' column */
+  float pad;         /* space inside a row */
+} picker_geom;
+
+static float text_width(app *a, layout_face face, int size, const char *s, size_t n) {
+  float w = 0, h = 0;
+  sdlr_measure(a->backend, face, (float)size, s, n, &w, &h);
+  return w;
+}
+
+static float text_height(app *a, layout_face face, int size) {
+  float w = 0, h = 0;
+  sdlr_measure(a->backend, face, (float)size, "Ag", 2, &w, &h);
+  return h;
+}
+
+static void picker_geometry(app *a, const scene_view *v, picker_geom *g) {
+  const theme *t = &a->theme;
+  float s = v->scale;
+  g->pad = t->pad * s;
+  g->title_size = (int)(t->caption_pt * 1.4f * s + 0.5f);
+  g->name_size = (int)(t->caption_pt * s + 0.5f);
+  g->lesson_size = (int)(t->caption_pt * 0.85f * s + 0.5f);
+  g->x = t->margin * s * 4;
+  g->w = (float)v->w - 2 * g->x;
+  g->top = t->margin * s * 3 + text_height(a, FACE_SANS_BOLD, g->title_size) * 2.2f;
+  g->row_h = text_height(a, FACE_SANS_BOLD, g->name_size) + 2 * g->pad;
+  float room = (float)v->h - g->top - t->margin * s * 3;
+  g->rows = room > g->row_h ? (size_t)(room / g->row_h) : 1;
+  g->name_w = 0;
+  for (size_t i = 0; i < a->scenarios.count; i++) {
+    const char *n = a->scenarios.items[i].name;
+    float w = text_width(a, FACE_SANS_BOLD, g->name_size, n, strlen(n));
+    g->name_w = w > g->name_w ? w : g->name_w;
+  }
+}
+
+/* Keeps the highlighted entry among the rows shown. */
+static void picker_scroll(app *a, const picker_geom *g) {
+  if (a->picked < a->picker_top)
+    a->picker_top = a->picked;
+  if (a->picked >= a->picker_top + g->rows)
+    a->picker_top = a->picked + 1 - g->rows;
+}
+
+/* Text s cut at a space so that it fits in w pixels, with an ellipsis when cut. */
+static void fit_text(app *a, layout_face face, int size, const char *s, float w, char *out,
+                     size_t cap) {
+  snprintf(out, cap, "%s", s);
+  size_t n = strlen(out);
+  while (n > 0 && text_width(a, face, size, out, strlen(out)) > w) {
+    while (n > 0 && out[n - 1] != ' ')
+      n--;
+    while (n > 0 && out[n - 1] == ' ')
+      n--;
+    if (n + 4 > cap)
+      break;
+    memcpy(out + n, "\xe2\x80\xa6", 4); /* ... */
+  }
+}
+
+static void picker_draw(app *a, const scene_view *v) {
+  const theme *t = &a->theme;
+  picker_geom g;
+  picker_geometry(a, v, &g);
+  picker_scroll(a, &g);
+  scene_list *l = &a->list;
+  scene_list_clear(l);
+  scene_add_fill(l, 0, 0, (float)v->w, (float)v->h, 0, t->background);
+  float y = t->margin * v->scale * 3;
+  scene_add_text(l, FACE_SANS_BOLD, g.title_size, g.x, y, t->text, "Choose a scenario");
+  y += text_height(a, FACE_SANS_BOLD, g.title_size);
+  scene_add_text(l, FACE_SANS, g.lesson_size, g.x, y, t->text_dim,
+                 "Up / Down and Enter, or click one. Or drop a .py file on this window. "
+                 "q quits.");
+  if (a->scenarios.count == 0) {
+    scene_add_text(l, FACE_SANS_BOLD, g.name_size, g.x, g.top, t->error,
+                   a->picker_msg[0] != '\0' ? a->picker_msg : "No bundled scenarios were found.");
+    return;
+  }
+  float name_h = text_height(a, FACE_SANS_BOLD, g.name_size);
+  float lesson_h = text_height(a, FACE_SANS, g.lesson_size);
+  float lesson_x = g.x + 2 * g.pad + g.name_w + 4 * g.pad;
+  for (size_t r = 0; r < g.rows && a->picker_top + r < a->scenarios.count; r++) {
+    size_t i = a->picker_top + r;
+    const scen_entry *e = &a->scenarios.items[i];
+    float ry = g.top + (float)r * g.row_h;
+    bool on = i == a->picked;
+    scene_add_fill(l, g.x, ry + 1, g.w, g.row_h - 2, t->radius * v->scale,
+                   on ? theme_task_color(t, 0) : t->panel);
+    theme_color fg = on ? t->panel : t->text, dim = on ? t->panel : t->text_dim;
+    scene_add_text(l, FACE_SANS_BOLD, g.name_size, g.x + 2 * g.pad, ry + g.pad, fg, e->name);
+    if (e->header.lesson != NULL) {
+      char buf[512];
+      fit_text(a, FACE_SANS, g.lesson_size, e->header.lesson, g.x + g.w - lesson_x - 2 * g.pad,
+               buf, sizeof buf);
+      scene_add_text(l, FACE_SANS, g.lesson_size, lesson_x, ry + g.pad + (name_h - lesson_h),
+                     dim, buf);
+    }
+  }
+}
+
+static void picker_open(app *a) {
+  if (a->picked >= a->scenarios.count)
+    return;
+  char path[PATHS_MAX];
+  snprintf(path, sizeof path, "%s", a->scenarios.items[a->picked].path);
+  a->picking = false;
+  open_file(a, path);
+}
+
+/* The entry under pixel (x, y), or -1. */
+static long picker_hit(app *a, float x, float y) {
+  scene_view v;
+  make_view(a, &v);
+  picker_geom g;
+  picker_geometry(a, &v, &g);
+  if (x < g.x || x >= g.x + g.w || y < g.top)
+    return -1;
+  size_t r = (size_t)((y - g.top) / g.row_h);
+  if (r >= g.rows || a->picker_top + r >= a->scenarios.count)
+    return -1;
+  return (long)(a->picker_top + r);
+}
+
+static bool picker_event(app *a, const SDL_Event *ev) {
+  size_t n = a->scenarios.count;
+  if (ev->type == SDL_KEYDOWN) {
+    switch (ev->key.keysym.sym) {
+    case SDLK_q:
+      return false;
+    case SDLK_UP:
+    case SDLK_PAGEUP:
+      if (a->picked > 0)
+        a->picked--;
+      break;
+    case SDLK_DOWN:
+    case SDLK_PAGEDOWN:
+      if (a->picked + 1 < n)
+        a->picked++;
+      break;
+    case SDLK_HOME:
+      a->picked = 0;
+      break;
+    case SDLK_END:
+      a->picked = n > 0 ? n - 1 : 0;
+      break;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+    case SDLK_RIGHT:
+      picker_open(a);
+      break;
+    default:
+      break;
+    }
+    a->dirty = true;
+    return true;
+  }
+  float d = density(a);
+  if (ev->type == SDL_MOUSEMOTION) {
+    long k = picker_hit(a, (float)ev->motion.x * d, (float)ev->motion.y * d);
+    if (k >= 0 && (size_t)k != a->picked) {
+      a->picked = (size_t)k;
+      a->dirty = true;
+    }
+  } else if (ev->type == SDL_MOUSEBUTTONDOWN && ev->button.button == SDL_BUTTON_LEFT) {
+    long k = picker_hit(a, (float)ev->button.x * d, (float)ev->button.y * d);
+    if (k >= 0) {
+      a->picked = (size_t)k;
+      picker_open(a);
+    }
+  } else if (ev->type == SDL_MOUSEWHEEL) {
+    if (ev->wheel.y > 0 && a->picked > 0)
+      a->picked--;
+    else if (ev->wheel.y < 0 && a->picked + 1 < n)
+      a->picked++;
+    a->dirty = true;
+  }
+  return true;
 }
 
 /* ---- events ------------------------------------------------------------------------------- */
@@ -747,6 +954,9 @@ static bool handle_key(app *a, const SDL_KeyboardEvent *k) {
 }
 
 bool app_handle_event(app *a, const SDL_Event *ev) {
+  if (a->picking && (ev->type == SDL_KEYDOWN || ev->type == SDL_MOUSEMOTION ||
+                     ev->type == SDL_MOUSEBUTTONDOWN || ev->type == SDL_MOUSEWHEEL))
+    return picker_event(a, ev);
   switch (ev->type) {
   case SDL_QUIT:
     return false;
@@ -942,6 +1152,19 @@ app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **o
                                   : APP_SDL_ERROR;
   }
   set_icon(a, cfg->icon);
+  if (cfg->scenario == NULL) { /* no file: the picker */
+    a->picking = true;
+    a->dirty = true;
+    *out = a;
+    char data[PATHS_MAX];
+    if (paths_data_dir(data, sizeof data) != PATHS_OK)
+      snprintf(a->picker_msg, sizeof a->picker_msg,
+               "No bundled scenarios: the data directory was not found.");
+    else if (scen_list_dir(data, &a->scenarios, a->picker_msg, sizeof a->picker_msg) != SCEN_OK &&
+             a->picker_msg[0] == '\0')
+      snprintf(a->picker_msg, sizeof a->picker_msg, "No bundled scenarios could be read.");
+    return APP_OK;
+  }
   snprintf(a->path, sizeof a->path, "%s", cfg->scenario);
   set_title(a);
   a->have_stat = file_stamp(a->path, &a->mtime, &a->fsize);
@@ -962,7 +1185,9 @@ const char *app_error(const app *a) { return a->run.error[0] != '\0' ? a->run.er
 const char *app_output(const app *a) { return fmt_buf_str(&a->run.out); }
 const char *app_messages(const app *a) { return fmt_buf_str(&a->run.err); }
 size_t app_stop(const app *a) { return a->stop; }
-size_t app_stop_count(const app *a) { return a->run.diagram->nstops; }
+size_t app_stop_count(const app *a) { return a->run.diagram != NULL ? a->run.diagram->nstops : 0; }
+bool app_picking(const app *a) { return a->picking; }
+size_t app_picked(const app *a) { return a->picked; }
 float app_fraction(const app *a) { return a->fraction; }
 bool app_playing(const app *a) { return a->playing; }
 float app_speed(const app *a) { return speeds[a->speed]; }
@@ -995,6 +1220,7 @@ void app_close(app *a) {
     SDL_Quit();
   }
   run_free(&a->run);
+  scen_list_free(&a->scenarios);
   scene_list_free(&a->list);
   free(a);
 }

@@ -36,7 +36,7 @@ typedef enum app_status {
 } app_status;
 
 typedef struct app_config {
-  const char *scenario; /* path of the scenario file to run and show */
+  const char *scenario; /* path of the scenario file to run and show, or NULL for the picker */
   const char *font;     /* --font override for all text, or NULL to ask fontconfig */
   const char *icon;     /* PNG for the window icon, or NULL; a missing file is no error */
 } app_config;
@@ -101,6 +101,8 @@ bool app_line_steps(const app *a);          /* L: a step is a line, not a loop s
 const char *app_reload_error(const app *a); /* the edited file fails (shown over the last good
                                                run), or NULL */
 const char *app_path(const app *a);         /* the scenario file shown */
+bool app_picking(const app *a);             /* no file yet: the picker of bundled scenarios */
+size_t app_picked(const app *a);            /* the picker's highlighted entry */
 
 /* The diagram and the last frame's display list. */
 const layout_diagram *app_diagram(const app *a);

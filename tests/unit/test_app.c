@@ -625,6 +625,64 @@ static void test_drop_opens_a_file(void **state) {
   app_draw(f->app);
 }
 
+static void test_picker_keys_and_mouse(void **state) {
+  fixture *f = *state;
+  open_app(f, NULL);
+  assert_true(app_picking(f->app));
+  assert_int_equal(app_stop_count(f->app), 0);
+  assert_false(app_update(f->app, SDL_GetTicks64()));
+  app_draw(f->app);
+  assert_true(frame_has_text(f->app, "Choose a scenario"));
+  assert_true(frame_has_text(f->app, "gather"));
+  assert_int_equal(app_picked(f->app), 0);
+  press(f->app, SDLK_DOWN);
+  press(f->app, SDLK_DOWN);
+  press(f->app, SDLK_UP);
+  assert_int_equal(app_picked(f->app), 1);
+  press(f->app, SDLK_UP);
+  press(f->app, SDLK_UP); /* stays at the first */
+  assert_int_equal(app_picked(f->app), 0);
+  /* the mouse: find the row of "gather" in the frame and click it */
+  app_draw(f->app);
+  const scene_list *l = app_scene(f->app);
+  float gx = -1, gy = -1;
+  for (size_t i = 0; i < l->n; i++)
+    if (l->cmds[i].op == SC_TEXT && l->cmds[i].len == 6 &&
+        memcmp(scene_cmd_text(l, &l->cmds[i]), "gather", 6) == 0) {
+      gx = l->cmds[i].x0 + 4;
+      gy = l->cmds[i].y0 + 4;
+    }
+  assert_true(gx >= 0);
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_MOUSEBUTTONDOWN;
+  ev.button.button = SDL_BUTTON_LEFT;
+  ev.button.x = (int)gx;
+  ev.button.y = (int)gy;
+  assert_true(app_handle_event(f->app, &ev));
+  assert_false(app_picking(f->app));
+  assert_non_null(strstr(app_path(f->app), "gather.py"));
+  assert_true(app_stop_count(f->app) > 10);
+  press(f->app, SDLK_RIGHT);
+  assert_int_equal(app_stop(f->app), 1);
+}
+
+static void test_picker_enter_and_drop(void **state) {
+  fixture *f = *state;
+  open_app(f, NULL);
+  press(f->app, SDLK_END);
+  press(f->app, SDLK_RETURN);
+  assert_false(app_picking(f->app));
+  assert_null(app_error(f->app));
+  app_close(f->app);
+  f->app = NULL;
+  SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE);
+  open_app(f, NULL);
+  drop(f->app, gather);
+  assert_false(app_picking(f->app));
+  assert_string_equal(app_path(f->app), gather);
+}
+
 /* The bundled window icon loads through SDL_image, and the app accepts it. */
 static void test_icon_asset(void **state) {
   fixture *f = *state;
@@ -666,6 +724,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_hint_goes_by_itself, setup, teardown),
       cmocka_unit_test_setup_teardown(test_live_reload, setup, teardown),
       cmocka_unit_test_setup_teardown(test_drop_opens_a_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_picker_keys_and_mouse, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_picker_enter_and_drop, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
