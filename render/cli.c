@@ -25,7 +25,6 @@
 #define LOOPVIZ_VERSION "unknown"
 #endif
 
-
 typedef enum cli_option_id {
   OPT_HELP = 1u << 0,    /* -h, --help */
   OPT_VERSION = 1u << 1, /* -V, --version */
