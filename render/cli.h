@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "export.h"
+#include "sim.h"
 
 enum {
   CLI_EXIT_OK = 0,      /* success */
@@ -41,6 +42,7 @@ typedef struct cli_args {
   const char *mermaid;        /* export: --mermaid OUT ("-" for stdout), or NULL */
   const char *chrome_trace;   /* export: --chrome-trace OUT ("-" for stdout), or NULL */
   exp_args exp;               /* export: the picture options (frames, video, png, svg, ...) */
+  sim_limits limits;          /* the --max-* options given; a zero field keeps the default */
   char error[256];            /* for CLI_USAGE: what was wrong, one line */
 } cli_args;
 
