@@ -641,15 +641,17 @@ static bool join(char *out, size_t cap, const char *dir, const char *name) {
   return n > 0 && (size_t)n < cap;
 }
 
-/* Makes the frame directory or checks that it holds nothing but an earlier export's frames;
- * removes temporaries a killed export left. */
-static exp_status prepare_dir(exp_ctx *c, const char *dir) {
+/* Makes the frame directory (*made) or checks that it holds nothing but an earlier export's
+ * frames; removes temporaries a killed export left. */
+static exp_status prepare_dir(exp_ctx *c, const char *dir, bool *made) {
   struct stat st;
+  *made = false;
   if (stat(dir, &st) != 0) {
     if (errno != ENOENT)
       return fail(c, EXP_IO_ERROR, "cannot use %s: %s", dir, strerror(errno));
     if (mkdir(dir, 0777) != 0)
       return fail(c, EXP_IO_ERROR, "cannot make the frame directory %s: %s", dir, strerror(errno));
+    *made = true;
     return EXP_OK;
   }
   if (!S_ISDIR(st.st_mode))
@@ -1387,8 +1389,9 @@ exp_status exp_run(const exp_options *o, const char *path, exp_result *res, char
               "apt-get install ffmpeg), or write frames with --frames DIR and encode them "
               "yourself",
               o->ffmpeg);
+  bool made = false;
   if (st == EXP_OK && o->frames != NULL)
-    st = prepare_dir(c, o->frames);
+    st = prepare_dir(c, o->frames, &made);
   if (st == EXP_OK) {
     install_handlers(c);
     st = open_ctx(c, path);
@@ -1404,6 +1407,12 @@ exp_status exp_run(const exp_options *o, const char *path, exp_result *res, char
     st = moving(c, ffmpeg, res);
   if (st == EXP_OK && stop_asked(c))
     st = fail(c, EXP_INTERRUPTED, "interrupted");
+  if (made && st != EXP_OK && res->frames == 0) { /* a directory made for nothing goes */
+    char tsv[EXP_PATH_MAX];
+    if (join(tsv, sizeof tsv, o->frames, frames_tsv))
+      unlink(tsv);
+    rmdir(o->frames);
+  }
   restore_handlers(c);
   close_ctx(c);
   free(c);

@@ -372,6 +372,12 @@ static void test_frames(void **state) {
   o.frames = b;
   assert_int_equal(exp_run(&o, greet, &res, w->err, sizeof w->err), EXP_USAGE);
   assert_non_null(strstr(w->err, "beyond the last step"));
+  assert_int_equal(entries(b), want + 1); /* the earlier frames are untouched */
+  char fresh[256];
+  path_in(w, "fresh", fresh, sizeof fresh);
+  o.frames = fresh;
+  assert_int_equal(exp_run(&o, greet, &res, w->err, sizeof w->err), EXP_USAGE);
+  assert_false(exists(fresh)); /* a directory made for nothing is removed again */
 }
 
 static void test_foreign_files(void **state) {
