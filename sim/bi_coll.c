@@ -36,8 +36,8 @@ static bool index_bounds(vm *v, const value *args, int nargs, int64_t len, int64
                          int64_t *en) {
   *st = 0;
   *en = len;
-  if (nargs >= 1 && !bi_slice_index(v, args[0], st)) return false;
-  if (nargs >= 2 && !bi_slice_index(v, args[1], en)) return false;
+  if (nargs >= 1 && !bi_slice_index(v, args[0], false, st)) return false;
+  if (nargs >= 2 && !bi_slice_index(v, args[1], false, en)) return false;
   if (*st < 0) *st = *st + len < 0 ? 0 : *st + len;
   if (*en < 0) *en = *en + len < 0 ? 0 : *en + len;
   return true;
@@ -387,11 +387,20 @@ NATIVE(s_add) {
   return true;
 }
 
+/* set.remove/discard/__contains__ retry an unhashable set key as a frozenset */
+static value frozen_key(vm *v, value key) {
+  if (!val_is(key, OBJ_SET)) return key;
+  obj_dict *f = obj_set_from(v, OBJ_FROZENSET, key);
+  return f ? val_obj(f) : val_undef();
+}
+
 NATIVE(s_remove) {
   SSELF("remove", true);
   ARGS("set.remove", 1, 1);
   bool found;
-  if (!obj_dict_del(v, AS_DICT(self), args[0], &found)) return false;
+  value key = frozen_key(v, args[0]);
+  if (key.t == VAL_UNDEF) return false;
+  if (!obj_dict_del(v, AS_DICT(self), key, &found)) return false;
   if (!found) return bi_raise_key_error(v, args[0]);
   *out = val_none();
   return true;
@@ -401,7 +410,8 @@ NATIVE(s_discard) {
   SSELF("discard", true);
   ARGS("set.discard", 1, 1);
   bool found;
-  if (!obj_dict_del(v, AS_DICT(self), args[0], &found)) return false;
+  value key = frozen_key(v, args[0]);
+  if (key.t == VAL_UNDEF || !obj_dict_del(v, AS_DICT(self), key, &found)) return false;
   *out = val_none();
   return true;
 }

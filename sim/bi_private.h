@@ -26,8 +26,9 @@ bool bi_no_kwargs(vm *v, const char *fname, obj_tuple *kwnames);
 bool bi_arg_count(vm *v, const char *fname, int nargs, obj_tuple *kwnames, int min, int max);
 
 /* A start/end argument converted as CPython's slice indices are ("slice
- * indices must be integers or None or have an __index__ method"). */
-bool bi_slice_index(vm *v, value x, int64_t *out);
+ * indices must be integers or None or have an __index__ method"; without
+ * "or None" where None is refused, as list.index's). */
+bool bi_slice_index(vm *v, value x, bool none_ok, int64_t *out);
 
 /* object.__setattr__ / object.__delattr__ natives (attr.c). */
 bool bi_object_setattr(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
@@ -42,8 +43,5 @@ bool bi_install_coll_methods(vm *v);
 
 /* list.sort(key=, reverse=) on l (key/reverse VAL_UNDEF when not given). */
 bool bi_list_sort(vm *v, obj_list *l, value key, value reverse);
-/* dict.update(src, **kw): src VAL_UNDEF when not given; kwvals holds one
- * value per kw name. */
-bool bi_dict_update(vm *v, obj_dict *d, value src, const value *kwvals, obj_tuple *kw);
 
 #endif

@@ -329,8 +329,8 @@ static int64_t find_bytes(const char *h, size_t hl, const char *n, size_t nl, si
 static bool range_args(vm *v, obj_str *s, const value *args, int nargs, size_t *from, size_t *to,
                        int64_t *cfrom) {
   int64_t len = (int64_t)s->chars, st = 0, en = len;
-  if (nargs >= 1 && args[0].t != VAL_NONE && !bi_slice_index(v, args[0], &st)) return false;
-  if (nargs >= 2 && args[1].t != VAL_NONE && !bi_slice_index(v, args[1], &en)) return false;
+  if (nargs >= 1 && args[0].t != VAL_NONE && !bi_slice_index(v, args[0], true, &st)) return false;
+  if (nargs >= 2 && args[1].t != VAL_NONE && !bi_slice_index(v, args[1], true, &en)) return false;
   if (st < 0) st = st + len < 0 ? 0 : st + len;
   if (en < 0) en = en + len < 0 ? 0 : en + len;
   if (en > len) en = len;
@@ -776,8 +776,7 @@ static bool pad(vm *v, value self, const value *args, int nargs, obj_tuple *kw, 
   if (nargs == 2) {
     if (!val_is(args[1], OBJ_STR) || AS_STR(args[1])->chars != 1) {
       if (!val_is(args[1], OBJ_STR))
-        vm_raisef(v, CLS_TYPE_ERROR,
-                  "%s() argument 2 must be str of length 1, not %s", fname,
+        vm_raisef(v, CLS_TYPE_ERROR, "The fill character must be a unicode character, not %s",
                   obj_type_name(v, args[1]));
       else
         vm_raise_msg(v, CLS_TYPE_ERROR, "The fill character must be exactly one character long");

@@ -61,13 +61,14 @@ bool bi_index(vm *v, value x, int64_t *out) {
   return false;
 }
 
-bool bi_slice_index(vm *v, value x, int64_t *out) {
+bool bi_slice_index(vm *v, value x, bool none_ok, int64_t *out) {
   if (x.t == VAL_INT || x.t == VAL_BOOL) {
     *out = x.t == VAL_BOOL ? x.as.b : x.as.i;
     return true;
   }
   vm_raise_msg(v, CLS_TYPE_ERROR,
-               "slice indices must be integers or None or have an __index__ method");
+               none_ok ? "slice indices must be integers or None or have an __index__ method"
+                       : "slice indices must be integers or have an __index__ method");
   return false;
 }
 
@@ -531,8 +532,21 @@ NATIVE(f_format) {
 
 static bool class_or_tuple_check(vm *v, value x, obj_class *c, value spec, bool *out,
                                  const char *fname, int depth) {
+  if (!c && strcmp(fname, "issubclass") == 0 && !val_is(spec, OBJ_TUPLE) && !val_is(x, OBJ_CLASS)) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "issubclass() arg 1 must be a class");
+    return false;
+  }
   if (val_is(spec, OBJ_CLASS)) {
     obj_class *k = AS_CLASS(spec);
+    if (!c && strcmp(fname, "issubclass") == 0) {
+      /* issubclass: arg 1 is checked against each class, as CPython does */
+      if (!val_is(x, OBJ_CLASS)) {
+        vm_raise_msg(v, CLS_TYPE_ERROR, "issubclass() arg 1 must be a class");
+        return false;
+      }
+      c = AS_CLASS(x);
+      x = val_undef();
+    }
     *out = x.t == VAL_UNDEF ? obj_class_is_sub(c, k) : obj_isinstance(v, x, k);
     if (!*out && k == v->cls[CLS_BASE_EXCEPTION_GROUP]) {
       obj_class *xc = x.t == VAL_UNDEF ? c : obj_class_of(v, x);
@@ -568,13 +582,8 @@ NATIVE(f_isinstance) {
 NATIVE(f_issubclass) {
   (void)self;
   if (!bi_arg_count(v, "=issubclass", nargs, kw, 2, 2)) return false;
-  if (!val_is(args[0], OBJ_CLASS)) {
-    vm_raise_msg(v, CLS_TYPE_ERROR, "issubclass() arg 1 must be a class");
-    return false;
-  }
   bool r;
-  if (!class_or_tuple_check(v, val_undef(), AS_CLASS(args[0]), args[1], &r, "issubclass", 0))
-    return false;
+  if (!class_or_tuple_check(v, args[0], NULL, args[1], &r, "issubclass", 0)) return false;
   *out = val_bool(r);
   return true;
 }
@@ -979,6 +988,10 @@ NATIVE(f_chr) {
   if (!bi_arg_count(v, "chr", nargs, kw, 1, 1)) return false;
   int64_t i;
   if (!bi_index(v, args[0], &i)) return false;
+  if (i > INT32_MAX || i < INT32_MIN) {
+    vm_raise_msg(v, CLS_OVERFLOW_ERROR, "Python int too large to convert to C int");
+    return false;
+  }
   if (i < 0 || i > 0x10FFFF) {
     vm_raise_msg(v, CLS_VALUE_ERROR, "chr() arg not in range(0x110000)");
     return false;
@@ -1414,8 +1427,12 @@ NATIVE(new_str) {
       return false;
     }
   if (a[1].t != VAL_UNDEF || a[2].t != VAL_UNDEF) {
-    /* CPython decodes bytes here; a str is refused the same way */
-    vm_raise_msg(v, CLS_TYPE_ERROR, "decoding str is not supported");
+    /* CPython decodes bytes here; scenarios have none */
+    if (val_is(a[0], OBJ_STR) || a[0].t == VAL_UNDEF)
+      vm_raise_msg(v, CLS_TYPE_ERROR, "decoding str is not supported");
+    else
+      vm_raisef(v, CLS_TYPE_ERROR, "decoding to str: need a bytes-like object, %s found",
+                obj_type_name(v, a[0]));
     return false;
   }
   if (a[0].t == VAL_UNDEF) {

@@ -58,6 +58,9 @@ obj_str *bi_str_char_at(vm *v, obj_str *s, int64_t i);
 size_t bi_str_offset(const obj_str *s, int64_t i);
 /* A new exception object cls(*args), not raised (NULL on MemoryError). */
 obj_exception *bi_new_exc(vm *v, obj_class *cls, const value *args, size_t n);
+/* dict.update(src, **kw): src VAL_UNDEF when not given; kwvals holds one
+ * value per kw name (kw may be NULL). */
+bool bi_dict_update(vm *v, obj_dict *d, value src, const value *kwvals, obj_tuple *kw);
 /* Raises KeyError(key); returns false. */
 bool bi_raise_key_error(vm *v, value key);
 /* Raises cls(*args) with args given as values; returns false. */

@@ -359,6 +359,10 @@ static bool too_big(vm *v, size_t unit, int64_t count) {
 static bool seq_repeat(vm *v, value seq, value n, value *out) {
   int64_t count;
   if (!repeat_count(v, n, &count)) return false;
+  size_t len = val_is(seq, OBJ_STR)    ? AS_STR(seq)->len
+               : val_is(seq, OBJ_LIST) ? AS_LIST(seq)->count
+                                       : AS_TUPLE(seq)->count;
+  if (len == 0) count = val_is(seq, OBJ_TUPLE) ? 1 : 0; /* empty either way, at once */
   switch (seq.as.o->kind) {
   case OBJ_STR: {
     obj_str *s = AS_STR(seq);
@@ -514,8 +518,8 @@ bool ops_binary(vm *v, ops_binop op, value a, value b, bool inplace, value *out)
         if (!repeat_count(v, b, &count)) return false;
         if (too_big(v, l->count * sizeof(value), count)) return false;
         size_t n0 = l->count;
-        if (count == 0) l->count = 0;
-        for (int64_t i = 1; i < count; i++)
+        if (count == 0 || n0 == 0) l->count = 0;
+        for (int64_t i = 1; n0 && i < count; i++)
           for (size_t j = 0; j < n0; j++)
             if (!obj_list_append(v, l, l->items[j])) return false;
         *out = a;
@@ -525,12 +529,9 @@ bool ops_binary(vm *v, ops_binop op, value a, value b, bool inplace, value *out)
     if (val_is(a, OBJ_SET) && is_setlike(b) &&
         (op == OPS_OR || op == OPS_AND || op == OPS_SUB || op == OPS_XOR))
       return set_binop(v, op, AS_DICT(a), AS_DICT(b), true, out);
-    if (val_is(a, OBJ_DICT) && op == OPS_OR && val_is(b, OBJ_DICT)) {
-      size_t p = 0;
-      dict_entry *e;
-      obj_dict *src = AS_DICT(b);
-      while (obj_dict_next(src, &p, &e))
-        if (!obj_dict_set(v, AS_DICT(a), e->key, e->val)) return false;
+    if (val_is(a, OBJ_DICT) && op == OPS_OR) {
+      /* dict |= x is dict.update(x): any mapping or iterable of pairs */
+      if (!bi_dict_update(v, AS_DICT(a), b, NULL, NULL)) return false;
       *out = a;
       return true;
     }
@@ -578,6 +579,9 @@ bool ops_binary(vm *v, ops_binop op, value a, value b, bool inplace, value *out)
     }
     break;
   case OPS_MUL:
+    /* a *= b only repeats a sequence on the left when the left operand
+     * has sequence methods at all (sets and dicts do, without repeat) */
+    if (inplace && (is_setlike(a) || val_is(a, OBJ_DICT) || val_is(a, OBJ_RANGE))) break;
     if (is_seq(a) && is_intlike(b)) return seq_repeat(v, a, b, out);
     if (is_seq(b) && is_intlike(a)) return seq_repeat(v, b, a, out);
     if (is_seq(a) || is_seq(b)) {
@@ -941,7 +945,11 @@ bool ops_str_percent(vm *v, obj_str *fmtstr, value args, value *out) {
   } else {
     st.seq = &args;
     st.nseq = 1;
-    st.mapping = val_is(args, OBJ_DICT) || bi_is_typed(args);
+    /* anything subscriptable but a str counts as a mapping: no "not all
+     * arguments converted" for it, as in CPython */
+    st.mapping = val_is(args, OBJ_DICT) || val_is(args, OBJ_LIST) || val_is(args, OBJ_RANGE) ||
+                 (bi_is_typed(args) &&
+                  obj_class_lookup(obj_class_of(v, args), v->s_getitem).t != VAL_UNDEF);
   }
   const char *s = fmtstr->data;
   size_t n = fmtstr->len;

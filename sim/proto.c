@@ -1105,9 +1105,15 @@ bool vm_getitem(vm *v, value o, value key, value *out) {
       if (is_slice) {
         slice_ix ix;
         if (!slice_indices(v, (obj_slice *)key.as.o, n, &ix)) return false;
-        int64_t st = r->start + ix.start * r->step;
-        int64_t step = r->step * ix.step;
-        obj_range *nr = obj_range_new(v, st, st + ix.len * step, step);
+        /* CPython's compute_slice: the adjusted slice bounds, mapped */
+        int64_t step, a, b;
+        if (__builtin_mul_overflow(r->step, ix.step, &step) ||
+            __builtin_mul_overflow(ix.start, r->step, &a) || __builtin_add_overflow(a, r->start, &a) ||
+            __builtin_mul_overflow(ix.stop, r->step, &b) || __builtin_add_overflow(b, r->start, &b)) {
+          ops_raise_overflow(v);
+          return false;
+        }
+        obj_range *nr = obj_range_new(v, a, b, step);
         if (!nr) return false;
         *out = val_obj(nr);
         return true;
@@ -1245,7 +1251,12 @@ bool vm_delitem(vm *v, value o, value key) {
     if (!bi_call_dunder(v, o, v->s_delitem, &key, 1, &r, &found)) return false;
     if (found) return true;
   }
-  vm_raisef(v, CLS_TYPE_ERROR, "'%s' object doesn't support item deletion", obj_type_name(v, o));
+  /* CPython's two wordings: a type with sequence methods given an int index
+   * goes through PySequence_DelItem ("doesn't") */
+  bool seq_type = val_is(o, OBJ_STR) || val_is(o, OBJ_TUPLE) || val_is(o, OBJ_SET) ||
+                  val_is(o, OBJ_FROZENSET) || val_is(o, OBJ_RANGE) || val_is(o, OBJ_ITER);
+  vm_raisef(v, CLS_TYPE_ERROR, "'%s' object %s support item deletion", obj_type_name(v, o),
+            seq_type && is_int ? "doesn't" : "does not");
   return false;
 }
 
