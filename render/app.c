@@ -3,7 +3,7 @@
  * Sizes in the theme are points. The view's scale is the display's pixel density (HiDPI), times
  * a fit factor that grows the whole picture on windows larger than the theme's design size (and
  * shrinks it a little on smaller ones), so 1024x640 and 2560x1440 both look composed. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 
 #include "app.h"
 
@@ -107,6 +107,9 @@ struct app {
   bool help;                          /* ?: the overlay of keys is shown */
   bool hint;                          /* the first start's one-line hint is shown */
   uint64_t hint_until;                /* when the hint goes by itself, ms */
+  scen_header marks;                  /* the scenario's `# pause:` bookmarks */
+  int *pause_at;                      /* per stop: the bookmark it reaches, or -1 */
+  size_t npause_at;                   /* entries of pause_at */
   bool picking;                       /* no scenario yet: the picker of bundled ones is shown */
   scen_list scenarios;                /* the picker's entries */
   char picker_msg[APP_ERROR_BYTES];   /* why the picker is empty, or "" */
@@ -300,6 +303,10 @@ static void help_overlay(app *a, const scene_view *v) {
 }
 
 /* What covers the frame: the blank screen, a failing edit's error, the help, the first hint. */
+static const char *pause_text(const app *a);
+static void fit_text(app *a, layout_face face, int size, const char *s, float w, char *out,
+                     size_t cap);
+
 static void overlays(app *a, const scene_view *v) {
   const theme *t = &a->theme;
   float s = v->scale, pad = t->pad * s;
@@ -307,6 +314,26 @@ static void overlays(app *a, const scene_view *v) {
     scene_list_clear(&a->list);
     scene_add_fill(&a->list, 0, 0, (float)v->w, (float)v->h, 0, (theme_color){0, 0, 0, 0xff});
     return;
+  }
+  const char *mark = pause_text(a);
+  if (mark != NULL && a->reload_error[0] == '\0') {
+    /* the bookmark's text replaces the caption sentence */
+    scene_input in;
+    make_input(a, v, &in);
+    scene_panels p;
+    scene_layout_panels(&in, &p);
+    scene_rect r = p.caption;
+    int size = (int)(t->caption_pt * s + 0.5f);
+    scene_add_fill(&a->list, r.x, r.y, r.w, r.h, t->radius * s, t->note_border);
+    float bd = t->line_w * s * 2;
+    scene_add_fill(&a->list, r.x + bd, r.y + bd, r.w - 2 * bd, r.h - 2 * bd, t->radius * s,
+                   t->note_bg);
+    char buf[512];
+    fit_text(a, FACE_SANS_BOLD, size, mark, r.w - 4 * pad, buf, sizeof buf);
+    float w = 0, h = 0;
+    sdlr_measure(a->backend, FACE_SANS_BOLD, (float)size, buf, strlen(buf), &w, &h);
+    scene_add_text(&a->list, FACE_SANS_BOLD, size, r.x + (r.w - w) / 2, r.y + (r.h - h) / 2,
+                   t->note_text, buf);
   }
   if (a->reload_error[0] != '\0') {
     /* over the caption band, so the diagram below stays the last good one */
@@ -447,6 +474,8 @@ bool app_update(app *a, uint64_t now) {
     } else if ((float)(now - a->hold_start) >= a->theme.dwell_ms / speed) {
       step_forward(a);
       a->anim_start = now;
+      if (pause_text(a) != NULL) /* a bookmark: the teacher talks, then Space goes on */
+        a->playing = false;
     }
   }
   return a->animating || a->playing;
@@ -463,11 +492,82 @@ static size_t stop_for_events(const layout_diagram *d, uint32_t event_end) {
   return k;
 }
 
+/* The bookmark on line, or -1. */
+static int mark_on(const app *a, int32_t line) {
+  for (size_t b = 0; b < a->marks.npauses; b++)
+    if (line > 0 && a->marks.pauses[b].line == line)
+      return (int)b;
+  return -1;
+}
+
+/* Which stop reaches which bookmark: the one on the line where the step leaves its task (an
+ * await's line: "main resumes here"), else the one on the last bookmarked statement the step
+ * runs (the trace records a line event before each statement). */
+static void find_pauses(app *a) {
+  free(a->pause_at);
+  a->pause_at = NULL;
+  a->npause_at = 0;
+  const layout_diagram *d = a->run.diagram;
+  if (d == NULL || a->marks.npauses == 0)
+    return;
+  a->pause_at = malloc(d->nstops * sizeof *a->pause_at);
+  if (a->pause_at == NULL)
+    return; /* out of memory: playback simply does not stop at bookmarks */
+  a->npause_at = d->nstops;
+  const trace_event *ev = trace_events(a->run.trace);
+  uint32_t from = 0;
+  for (size_t k = 0; k < d->nstops; k++) {
+    int m = k > 0 ? mark_on(a, d->stops[k].line) : -1;
+    for (uint32_t e = d->stops[k].event_end; m < 0 && e > from; e--)
+      if (ev[e - 1].kind == TR_LINE)
+        m = mark_on(a, ev[e - 1].line);
+    a->pause_at[k] = m;
+    from = d->stops[k].event_end;
+  }
+}
+
+/* The bookmark caption of the playhead's stop, or NULL. */
+static const char *pause_text(const app *a) {
+  if (a->stop >= a->npause_at || a->pause_at[a->stop] < 0)
+    return NULL;
+  return a->marks.pauses[a->pause_at[a->stop]].text;
+}
+
+/* The bookmarks of the article's programs live in DATA/scenarios/headers.txt (their files stay
+ * as published): when the file is one of the bundled scenarios, its entry has them. */
+static void bundled_marks(app *a) {
+  char data[PATHS_MAX], mine[PATHS_MAX], theirs[PATHS_MAX];
+  if (paths_data_dir(data, sizeof data) != PATHS_OK || realpath(a->path, mine) == NULL)
+    return;
+  scen_list list;
+  if (scen_list_dir(data, &list, NULL, 0) != SCEN_OK)
+    return;
+  for (size_t i = 0; i < list.count; i++) {
+    if (realpath(list.items[i].path, theirs) != NULL && strcmp(mine, theirs) == 0) {
+      scen_header_free(&a->marks);
+      a->marks = list.items[i].header;
+      memset(&list.items[i].header, 0, sizeof list.items[i].header); /* now the app's */
+      break;
+    }
+  }
+  scen_list_free(&list);
+}
+
+static void read_marks(app *a) {
+  scen_header_free(&a->marks);
+  if (scen_read(a->path, &a->marks) != SCEN_OK)
+    scen_header_free(&a->marks); /* no bookmarks is no error: the run says what is wrong */
+  if (a->marks.npauses == 0)
+    bundled_marks(a);
+  find_pauses(a);
+}
+
 /* Lays the run out again (a new theme or grain), keeping the playhead at the same point. */
 static void relayout(app *a) {
   uint32_t at = a->run.diagram->stops[a->stop].event_end;
   if (!lay_out(a, &a->run))
     return; /* out of memory: the old diagram stays */
+  find_pauses(a);
   go_to(a, stop_for_events(a->run.diagram, at), false);
 }
 
@@ -517,6 +617,7 @@ static void reload(app *a, bool fresh_start) {
   size_t stop = fresh_start ? 0 : a->stop;
   run_free(&a->run);
   a->run = r;
+  read_marks(a);
   a->reload_error[0] = '\0';
   a->playing = false;
   go_to(a, stop, false);
@@ -1175,6 +1276,7 @@ app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **o
     app_close(a);
     return APP_NO_MEMORY;
   }
+  read_marks(a);
   a->stop = 0;
   a->dirty = true;
   *out = a;
@@ -1187,6 +1289,7 @@ const char *app_messages(const app *a) { return fmt_buf_str(&a->run.err); }
 size_t app_stop(const app *a) { return a->stop; }
 size_t app_stop_count(const app *a) { return a->run.diagram != NULL ? a->run.diagram->nstops : 0; }
 bool app_picking(const app *a) { return a->picking; }
+const char *app_bookmark(const app *a) { return pause_text(a); }
 size_t app_picked(const app *a) { return a->picked; }
 float app_fraction(const app *a) { return a->fraction; }
 bool app_playing(const app *a) { return a->playing; }
@@ -1220,6 +1323,8 @@ void app_close(app *a) {
     SDL_Quit();
   }
   run_free(&a->run);
+  scen_header_free(&a->marks);
+  free(a->pause_at);
   scen_list_free(&a->scenarios);
   scene_list_free(&a->list);
   free(a);

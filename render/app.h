@@ -10,7 +10,8 @@
  * for a classroom: T cycles the themes, F or F11 fullscreen (Esc leaves it), B or . blank the
  * screen, Ctrl +/-/0 zoom, L loop steps or line steps, ? or H the help overlay. The scenario
  * file is watched (polled every 500 ms) and rerun when it changes; a .py file dropped on the
- * window opens it. The mouse wheel
+ * window opens it; with no file, a picker of the bundled scenarios opens one. Playback stops at
+ * the scenario's `# pause:` bookmarks and shows their text as the caption. The mouse wheel
  * scrolls the diagram (Shift: sideways), dragging pans it, clicking or dragging on the timeline
  * seeks. The window draws 60 frames a second while something moves and otherwise sleeps in
  * SDL_WaitEvent. A scenario that cannot be read, does not compile or raises is shown, never
@@ -101,6 +102,8 @@ bool app_line_steps(const app *a);          /* L: a step is a line, not a loop s
 const char *app_reload_error(const app *a); /* the edited file fails (shown over the last good
                                                run), or NULL */
 const char *app_path(const app *a);         /* the scenario file shown */
+const char *app_bookmark(const app *a);     /* the `# pause:` caption of the playhead's stop,
+                                               or NULL */
 bool app_picking(const app *a);             /* no file yet: the picker of bundled scenarios */
 size_t app_picked(const app *a);            /* the picker's highlighted entry */
 

@@ -153,12 +153,20 @@ static void test_playback_runs_to_the_end(void **state) {
   assert_true(app_playing(f->app));
   uint64_t now = SDL_GetTicks64();
   size_t seen = 0;
+  int bookmarks = 0;
   for (int i = 0; i < 10000 && app_playing(f->app); i++) {
     now += 50;
     assert_true(app_update(f->app, now) || !app_playing(f->app));
     if (app_stop(f->app) > seen)
       seen = app_stop(f->app);
+    if (!app_playing(f->app) && app_stop(f->app) + 1 < n) {
+      /* gather's bookmarks (scenarios/headers.txt) stop playback; Space goes on */
+      assert_non_null(app_bookmark(f->app));
+      bookmarks++;
+      press(f->app, SDLK_SPACE);
+    }
   }
+  assert_true(bookmarks > 0);
   assert_false(app_playing(f->app));
   assert_int_equal(app_stop(f->app), n - 1);
   assert_int_equal(seen, n - 1);
@@ -683,6 +691,55 @@ static void test_picker_enter_and_drop(void **state) {
   assert_string_equal(app_path(f->app), gather);
 }
 
+static void test_bookmarks_stop_playback(void **state) {
+  fixture *f = *state;
+  write_scenario(f, "import asyncio\n\nasync def main():\n    print('a')\n"
+                    "    await asyncio.sleep(1)\n"
+                    "    print('b')  # pause: the loop is free now\n"
+                    "    await asyncio.sleep(1)\n    print('c')\n\nasyncio.run(main())\n");
+  open_app(f, f->path);
+  size_t last = app_stop_count(f->app) - 1;
+  assert_null(app_bookmark(f->app));
+  press(f->app, SDLK_SPACE);
+  uint64_t t = SDL_GetTicks64();
+  for (int i = 0; i < 200 && app_playing(f->app); i++)
+    app_update(f->app, t += 5000);
+  assert_false(app_playing(f->app));
+  assert_true(app_stop(f->app) < last); /* stopped at the bookmark, not at the end */
+  assert_non_null(app_bookmark(f->app));
+  assert_string_equal(app_bookmark(f->app), "the loop is free now");
+  settle(f->app);
+  app_draw(f->app);
+  assert_true(frame_has_text(f->app, "the loop is free now"));
+  press(f->app, SDLK_SPACE); /* Space goes on to the end */
+  for (int i = 0; i < 200 && app_playing(f->app); i++)
+    app_update(f->app, t += 5000);
+  assert_int_equal(app_stop(f->app), last);
+  assert_null(app_bookmark(f->app));
+}
+
+static void test_bookmarks_of_the_article_programs(void **state) {
+  fixture *f = *state;
+  open_app(f, LOOPVIZ_SOURCE_DIR "/scenarios/greet.py"); /* bookmarks from headers.txt */
+  size_t sleeps = 0, line8 = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    sleeps = line8 = 0;
+    press(f->app, SDLK_HOME);
+    for (size_t k = 0; k < app_stop_count(f->app); k++) {
+      const char *b = app_bookmark(f->app);
+      if (b != NULL && strstr(b, "greet sleeps") != NULL)
+        sleeps = k;
+      if (b != NULL && strstr(b, "main resumes") != NULL)
+        line8 = k;
+      press(f->app, SDLK_RIGHT);
+    }
+    assert_true(sleeps > 0);
+    press(f->app, SDLK_l); /* line steps: every bookmarked statement has a stop of its own */
+  }
+  assert_true(line8 > 0);
+  assert_true(line8 != sleeps);
+}
+
 /* The bundled window icon loads through SDL_image, and the app accepts it. */
 static void test_icon_asset(void **state) {
   fixture *f = *state;
@@ -726,6 +783,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_drop_opens_a_file, setup, teardown),
       cmocka_unit_test_setup_teardown(test_picker_keys_and_mouse, setup, teardown),
       cmocka_unit_test_setup_teardown(test_picker_enter_and_drop, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bookmarks_stop_playback, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bookmarks_of_the_article_programs, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
