@@ -837,6 +837,14 @@ static void picker_draw(app *a, const scene_view *v) {
   float name_h = text_height(a, FACE_SANS_BOLD, g.name_size);
   float lesson_h = text_height(a, FACE_SANS, g.lesson_size);
   float lesson_x = g.x + 2 * g.pad + g.name_w + 4 * g.pad;
+  size_t below = a->scenarios.count - a->picker_top;
+  below = below > g.rows ? below - g.rows : 0;
+  if (a->picker_top > 0 || below > 0) { /* the list scrolls: say how much is out of sight */
+    char more[96];
+    snprintf(more, sizeof more, "%zu above \xc2\xb7 %zu below", a->picker_top, below);
+    float mw = text_width(a, FACE_SANS, g.lesson_size, more, strlen(more));
+    scene_add_text(l, FACE_SANS, g.lesson_size, g.x + g.w - mw, y, t->text_dim, more);
+  }
   for (size_t r = 0; r < g.rows && a->picker_top + r < a->scenarios.count; r++) {
     size_t i = a->picker_top + r;
     const scen_entry *e = &a->scenarios.items[i];

@@ -643,6 +643,7 @@ static void test_picker_keys_and_mouse(void **state) {
   assert_true(frame_has_text(f->app, "Choose a scenario"));
   assert_true(frame_has_text(f->app, "gather"));
   assert_int_equal(app_picked(f->app), 0);
+
   press(f->app, SDLK_DOWN);
   press(f->app, SDLK_DOWN);
   press(f->app, SDLK_UP);
@@ -677,7 +678,21 @@ static void test_picker_keys_and_mouse(void **state) {
 
 static void test_picker_enter_and_drop(void **state) {
   fixture *f = *state;
-  open_app(f, NULL);
+  app_config cfg = {NULL, NULL, NULL};
+  app_prefs prefs = {NULL, 900, 400}; /* too low for every scenario: the list scrolls */
+  char err[512] = "";
+  assert_int_equal(app_open_prefs(&cfg, &prefs, &f->app, err, sizeof err), APP_OK);
+  app_draw(f->app);
+  assert_true(frame_has_text(f->app, "0 above"));
+  assert_true(frame_has_text(f->app, "as_completed"));
+  for (int i = 0; i < 100; i++) /* to the last entry: the list scrolls to keep it in sight */
+    press(f->app, SDLK_DOWN);
+  app_draw(f->app);
+  assert_true(frame_has_text(f->app, "0 below"));
+  assert_false(frame_has_text(f->app, "as_completed")); /* out of sight above */
+  press(f->app, SDLK_HOME);
+  app_draw(f->app);
+  assert_true(frame_has_text(f->app, "as_completed"));
   press(f->app, SDLK_END);
   press(f->app, SDLK_RETURN);
   assert_false(app_picking(f->app));
