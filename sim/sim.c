@@ -12,8 +12,11 @@
 
 void sim_options_init(sim_options *o) {
   memset(o, 0, sizeof *o);
-  o->limits.max_instructions = 2000000000ull;
-  o->limits.max_memory = 2048ull << 20;
+  /* An infinite loop stops within a second (the VM runs about 120 million instructions a second)
+   * and an allocation bomb at 512 MiB of objects; the largest bundled or conformance scenario
+   * needs under 20 million instructions and 64 MiB (docs/robustness.md). */
+  o->limits.max_instructions = 100000000ull;
+  o->limits.max_memory = 512ull << 20;
   o->limits.max_recursion = 1000;
   o->limits.max_virtual_time = 1e9;
   o->limits.max_source = 1u << 20;
