@@ -976,6 +976,7 @@ static void emit_name(comp *c, const ast_node *n, const char *name, name_ctx ctx
 /* ------------------------------------------------------------------------ */
 
 static void c_expr(comp *c, ast_node *n);
+static void c_iterable(comp *c, ast_node *n);
 static void c_stmts(comp *c, ast_list *l);
 static void c_store(comp *c, ast_node *t);
 static code *c_function_code(comp *c, scope *s, ast_node *node, const char *name);
@@ -1193,7 +1194,10 @@ static void c_compare(comp *c, ast_node *n) {
   int count = n->u.compare.comparators.count;
   c_expr(c, n->u.compare.left);
   if (count == 1) {
-    c_expr(c, n->u.compare.comparators.items[0]);
+    if (n->u.compare.ops[0] == AST_CMP_IN || n->u.compare.ops[0] == AST_CMP_NOT_IN)
+      c_iterable(c, n->u.compare.comparators.items[0]);
+    else
+      c_expr(c, n->u.compare.comparators.items[0]);
     c->u->line = n->line;
     emit(c, OP_COMPARE, (uint32_t)n->u.compare.ops[0]);
     return;
@@ -1295,6 +1299,83 @@ static void c_comprehension(comp *c, ast_node *n) {
   emit(c, OP_CALL, 1);
   if (kid->is_async)
     emit_await(c, 0);
+}
+
+static bool const_value(const ast_node *e, value *out) {
+  switch (e->kind) {
+  case AST_INT:
+    *out = val_int(e->u.int_value);
+    return true;
+  case AST_FLOAT:
+    *out = val_float(e->u.float_value);
+    return true;
+  case AST_TRUE:
+  case AST_FALSE:
+    *out = val_bool(e->kind == AST_TRUE);
+    return true;
+  case AST_NONE:
+    *out = val_none();
+    return true;
+  case AST_UNARYOP: /* -1 is a constant after CPython's folding */
+    if ((e->u.unaryop.op != AST_UOP_NEG && e->u.unaryop.op != AST_UOP_POS) ||
+        !const_value(e->u.unaryop.operand, out))
+      return false;
+    if (out->t == VAL_FLOAT) {
+      if (e->u.unaryop.op == AST_UOP_NEG)
+        out->as.f = -out->as.f;
+      return true;
+    }
+    if (out->t != VAL_INT || out->as.i == INT64_MIN)
+      return false;
+    if (e->u.unaryop.op == AST_UOP_NEG)
+      out->as.i = -out->as.i;
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* A set display of three or more constants: CPython folds it into a constant
+ * frozenset and merges that into a new set, and the merge decides the order
+ * the set iterates in; loopviz does the same (numbers only: the order of
+ * strings in a set is random in CPython anyway). */
+static bool c_const_set(comp *c, ast_list *elts) {
+  if (elts->count < 3 || elts->count > 256)
+    return false;
+  value items[256];
+  for (int i = 0; i < elts->count; i++)
+    if (!const_value(elts->items[i], &items[i]))
+      return false;
+  obj_dict *fs = obj_set_literal(c->v, items, (size_t)elts->count, true);
+  if (!fs) {
+    c->failed = c->nomem = true;
+    return true;
+  }
+  emit(c, OP_BUILD_SET, 0);
+  emit_const(c, val_obj(fs));
+  emit(c, OP_SET_UPDATE, 1);
+  return true;
+}
+
+/* `for x in {1, 2, 3}` and `x in {1, 2, 3}` use CPython's frozenset constant
+ * itself (its iteration order is that of the folded constant). */
+static void c_iterable(comp *c, ast_node *n) {
+  if (n->kind == AST_SET && n->u.seq.elts.count >= 3 && n->u.seq.elts.count <= 256) {
+    value items[256];
+    bool all = true;
+    for (int i = 0; i < n->u.seq.elts.count && all; i++)
+      all = const_value(n->u.seq.elts.items[i], &items[i]);
+    if (all) {
+      obj_dict *fs = obj_set_literal(c->v, items, (size_t)n->u.seq.elts.count, true);
+      if (!fs) {
+        c->failed = c->nomem = true;
+        return;
+      }
+      emit_const(c, val_obj(fs));
+      return;
+    }
+  }
+  c_expr(c, n);
 }
 
 static void c_expr(comp *c, ast_node *n) {
@@ -1427,6 +1508,8 @@ static void c_expr(comp *c, ast_node *n) {
     }
     break;
   case AST_SET:
+    if (c_const_set(c, &n->u.seq.elts))
+      break;
     if (has_starred(&n->u.seq.elts)) {
       emit(c, OP_BUILD_SET, 0);
       for (int i = 0; i < n->u.seq.elts.count; i++) {
@@ -1774,7 +1857,7 @@ static void c_for(comp *c, ast_node *n) {
     report(c, DIAG_SYNTAX, n, "'async for' outside async function");
     return;
   }
-  c_expr(c, n->u.for_.iter);
+  c_iterable(c, n->u.for_.iter);
   c->u->line = n->line;
   uint32_t start;
   int exit = -1, reg = -1;

@@ -155,28 +155,28 @@ vm *vm_new(const sim_options *opts) {
     return NULL;                                                                                   \
   }
   NAME(s_init, "__init__")
-  NAME(s_str, "__str__") NAME(s_repr, "__repr__") NAME(s_eq, "__eq__") NAME(s_ne, "__ne__")
-      NAME(s_lt, "__lt__") NAME(s_le, "__le__") NAME(s_gt, "__gt__") NAME(s_ge, "__ge__")
-          NAME(s_hash, "__hash__") NAME(s_len, "__len__") NAME(s_bool, "__bool__")
-              NAME(s_iter, "__iter__") NAME(s_next, "__next__") NAME(s_aiter, "__aiter__")
-                  NAME(s_anext, "__anext__") NAME(s_aenter, "__aenter__") NAME(s_aexit, "__aexit__")
-                      NAME(s_enter, "__enter__") NAME(s_exit, "__exit__") NAME(s_call, "__call__")
-                          NAME(s_getitem, "__getitem__") NAME(s_setitem, "__setitem__")
-                              NAME(s_delitem, "__delitem__") NAME(s_contains, "__contains__")
-                                  NAME(s_name, "__name__") NAME(s_qualname, "__qualname__")
-                                      NAME(s_module, "__module__") NAME(s_class, "__class__")
-                                          NAME(s_dict, "__dict__") NAME(s_args, "args")
-                                              NAME(s_await, "__await__") NAME(s_main, "__main__")
-                                                  NAME(s_add, "__add__") NAME(s_sub, "__sub__")
-                                                      NAME(s_mul, "__mul__") NAME(s_truediv,
-                                                                                  "__truediv__")
-                                                          NAME(s_floordiv, "__floordiv__")
-                                                              NAME(s_mod, "__mod__")
-                                                                  NAME(s_neg, "__neg__")
-                                                                      NAME(s_self, "self")
-                                                                          NAME(s_doc, "__doc__")
+  NAME(s_str, "__str__")
+  NAME(s_repr, "__repr__") NAME(s_eq, "__eq__") NAME(s_ne, "__ne__") NAME(s_lt, "__lt__")
+      NAME(s_le, "__le__") NAME(s_gt, "__gt__") NAME(s_ge, "__ge__") NAME(s_hash, "__hash__")
+          NAME(s_len, "__len__") NAME(s_bool, "__bool__") NAME(s_iter, "__iter__")
+              NAME(s_next, "__next__") NAME(s_aiter, "__aiter__") NAME(s_anext, "__anext__") NAME(
+                  s_aenter, "__aenter__") NAME(s_aexit, "__aexit__") NAME(s_enter, "__enter__")
+                  NAME(s_exit, "__exit__") NAME(s_call, "__call__") NAME(s_getitem, "__getitem__")
+                      NAME(s_setitem, "__setitem__") NAME(s_delitem, "__delitem__")
+                          NAME(s_contains, "__contains__") NAME(s_name, "__name__")
+                              NAME(s_qualname, "__qualname__") NAME(s_module, "__module__")
+                                  NAME(s_class, "__class__") NAME(s_dict, "__dict__")
+                                      NAME(s_args, "args") NAME(s_await, "__await__")
+                                          NAME(s_main, "__main__") NAME(s_add, "__add__")
+                                              NAME(s_sub, "__sub__") NAME(s_mul, "__mul__")
+                                                  NAME(s_truediv, "__truediv__")
+                                                      NAME(s_floordiv, "__floordiv__")
+                                                          NAME(s_mod, "__mod__")
+                                                              NAME(s_neg, "__neg__")
+                                                                  NAME(s_self, "self")
+                                                                      NAME(s_doc, "__doc__")
 #undef NAME
-                                                                              if (!bi_install(v)) {
+                                                                          if (!bi_install(v)) {
     vm_free(v);
     return NULL;
   }
@@ -2069,14 +2069,10 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
         CHECK(obj_list_append(v, dst, src->items[i]));
       break;
     }
-    case OP_SET_UPDATE: {
+    case OP_SET_UPDATE:
       tmp = POP();
-      obj_list *src = vm_to_list(v, tmp);
-      CHECK(src);
-      for (size_t i = 0; i < src->count; i++)
-        CHECK(obj_set_add(v, AS_DICT(sp[-(int)arg]), src->items[i]));
+      CHECK(obj_set_update(v, AS_DICT(sp[-(int)arg]), tmp));
       break;
-    }
     case OP_DICT_UPDATE:
     case OP_DICT_MERGE: {
       tmp = POP();
