@@ -6,7 +6,7 @@ PACKAGES := build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 JOBS := 2
 
-.PHONY: deps build run test clean
+.PHONY: deps build run test bench clean
 
 # Installs only the Debian packages that are missing; with all present it changes nothing.
 deps:
@@ -26,7 +26,7 @@ build: deps
 	cmake --build build -j$(JOBS)
 
 run: build
-	./build/loopviz
+	./build/loopviz gather
 
 test: build
 	ctest --test-dir build --output-on-failure -j$(JOBS)
@@ -34,6 +34,10 @@ test: build
 	cmake --build build-asan -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+
+# loopviz against CPython on bench/workloads/, and export speed; writes docs/performance.md.
+bench: build
+	python3 bench/bench.py build/loopviz 3
 
 clean:
 	rm -rf build build-asan
