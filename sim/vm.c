@@ -15,6 +15,13 @@
 #include "trace.h"
 
 #define VM_STACK_VALUES (1u << 19) /* value slots shared by plain calls */
+/* C stack a run may use below vm_run_module's frame before RecursionError; the
+ * main thread has 8 MiB, and AddressSanitizer's frames are several times larger */
+#if defined(__SANITIZE_ADDRESS__)
+#define VM_C_STACK_BUDGET (3u << 20)
+#else
+#define VM_C_STACK_BUDGET (6u << 20)
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* Allocation                                                               */
@@ -156,27 +163,28 @@ vm *vm_new(const sim_options *opts) {
   }
   NAME(s_init, "__init__")
   NAME(s_str, "__str__")
-  NAME(s_repr, "__repr__") NAME(s_eq, "__eq__") NAME(s_ne, "__ne__") NAME(s_lt, "__lt__")
-      NAME(s_le, "__le__") NAME(s_gt, "__gt__") NAME(s_ge, "__ge__") NAME(s_hash, "__hash__")
-          NAME(s_len, "__len__") NAME(s_bool, "__bool__") NAME(s_iter, "__iter__")
-              NAME(s_next, "__next__") NAME(s_aiter, "__aiter__") NAME(s_anext, "__anext__") NAME(
-                  s_aenter, "__aenter__") NAME(s_aexit, "__aexit__") NAME(s_enter, "__enter__")
-                  NAME(s_exit, "__exit__") NAME(s_call, "__call__") NAME(s_getitem, "__getitem__")
-                      NAME(s_setitem, "__setitem__") NAME(s_delitem, "__delitem__")
-                          NAME(s_contains, "__contains__") NAME(s_name, "__name__")
-                              NAME(s_qualname, "__qualname__") NAME(s_module, "__module__")
-                                  NAME(s_class, "__class__") NAME(s_dict, "__dict__")
-                                      NAME(s_args, "args") NAME(s_await, "__await__")
-                                          NAME(s_main, "__main__") NAME(s_add, "__add__")
-                                              NAME(s_sub, "__sub__") NAME(s_mul, "__mul__")
-                                                  NAME(s_truediv, "__truediv__")
-                                                      NAME(s_floordiv, "__floordiv__")
-                                                          NAME(s_mod, "__mod__")
-                                                              NAME(s_neg, "__neg__")
-                                                                  NAME(s_self, "self")
-                                                                      NAME(s_doc, "__doc__")
+  NAME(s_repr, "__repr__")
+  NAME(s_eq, "__eq__") NAME(s_ne, "__ne__") NAME(s_lt, "__lt__") NAME(s_le, "__le__")
+      NAME(s_gt, "__gt__") NAME(s_ge, "__ge__") NAME(s_hash, "__hash__") NAME(s_len, "__len__")
+          NAME(s_bool, "__bool__") NAME(s_iter, "__iter__") NAME(s_next, "__next__")
+              NAME(s_aiter, "__aiter__") NAME(s_anext, "__anext__") NAME(s_aenter, "__aenter__")
+                  NAME(s_aexit, "__aexit__") NAME(s_enter, "__enter__") NAME(s_exit, "__exit__")
+                      NAME(s_call, "__call__") NAME(s_getitem, "__getitem__")
+                          NAME(s_setitem, "__setitem__") NAME(s_delitem, "__delitem__")
+                              NAME(s_contains, "__contains__") NAME(s_name, "__name__")
+                                  NAME(s_qualname, "__qualname__") NAME(s_module, "__module__")
+                                      NAME(s_class, "__class__") NAME(s_dict, "__dict__")
+                                          NAME(s_args, "args") NAME(s_await, "__await__")
+                                              NAME(s_main, "__main__") NAME(s_add, "__add__")
+                                                  NAME(s_sub, "__sub__") NAME(s_mul, "__mul__")
+                                                      NAME(s_truediv, "__truediv__")
+                                                          NAME(s_floordiv, "__floordiv__")
+                                                              NAME(s_mod, "__mod__")
+                                                                  NAME(s_neg, "__neg__")
+                                                                      NAME(s_self, "self")
+                                                                          NAME(s_doc, "__doc__")
 #undef NAME
-                                                                          if (!bi_install(v)) {
+                                                                              if (!bi_install(v)) {
     vm_free(v);
     return NULL;
   }
@@ -753,24 +761,29 @@ static bool make_coro(vm *v, obj_function *fn, value self, const value *args, in
   obj_coro *c = vm_alloc(v, OBJ_CORO, sizeof *c);
   if (!c)
     return false;
+  c->ck = (k->flags & CODE_COROUTINE)   ? CORO_COROUTINE
+          : (k->flags & CODE_ASYNC_GEN) ? CORO_ASYNC_GEN
+                                        : CORO_GENERATOR;
+  c->name = fn->name;
+  c->qualname = fn->qualname;
+  /* until it is complete the object is no coroutine a program holds: never
+   * report it as "never awaited" */
+  c->state = CORO_CLOSED;
+  c->awaited = true;
   size_t n = (size_t)k->nslots + k->stacksize;
   c->slots = vm_realloc(v, NULL, 0, n * sizeof *c->slots);
   if (!c->slots)
     return false;
   if (!bind_args(v, fn, c->slots, self, args, nargs, kwnames))
     return false;
-  c->ck = (k->flags & CODE_COROUTINE)   ? CORO_COROUTINE
-          : (k->flags & CODE_ASYNC_GEN) ? CORO_ASYNC_GEN
-                                        : CORO_GENERATOR;
-  c->state = CORO_CREATED;
-  c->name = fn->name;
-  c->qualname = fn->qualname;
   c->created_line = vm_current_line(v);
   frame_init(&c->frame, fn, k, fn->globals, c->slots);
   c->frame.coro = c;
   c->label = coro_label(v, fn, c->slots);
   if (!c->label)
     return false;
+  c->state = CORO_CREATED;
+  c->awaited = false;
   *out = val_obj(c);
   return true;
 }
@@ -1663,7 +1676,12 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
   frame *saved_current = v->current;
   entry->parent = saved_current;
   v->current = entry;
-  if (v->depth >= v->opts.limits.max_recursion + 50) {
+  /* Python calls reached through natives (__eq__, sort keys, __iter__ ...) nest
+   * C frames too: a budget on the C stack itself keeps any recursion limit
+   * from overflowing it */
+  char probe;
+  bool c_stack_full = v->c_stack_base && (size_t)(v->c_stack_base - &probe) > VM_C_STACK_BUDGET;
+  if (v->depth >= v->opts.limits.max_recursion + 50 || c_stack_full) {
     vm_raise_msg(v, CLS_RECURSION_ERROR, "maximum recursion depth exceeded");
     v->current = saved_current;
     return EXEC_ERROR;
@@ -2537,6 +2555,9 @@ out:
 }
 
 bool vm_run_module(vm *v, code *k, obj_dict *globals, value *out) {
+  char here;
+  if (!v->c_stack_base)
+    v->c_stack_base = &here;
   frame *f = push_frame(v, k);
   if (!f)
     return false;

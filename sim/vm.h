@@ -113,6 +113,7 @@ struct vm {
   int nframes;                /* frames in use */
   int max_frames;             /* frames allocated */
   int depth;                  /* Python call depth (RecursionError) */
+  char *c_stack_base;         /* address in the outermost run's C frame (stack budget) */
   frame *current;             /* innermost running frame, NULL when none */
   uint64_t instructions;      /* executed so far */
   loop *loop;                 /* the running event loop, NULL outside asyncio.run */

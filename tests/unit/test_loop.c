@@ -226,6 +226,30 @@ static void test_limits(void **state) {
   done(&c, t);
 }
 
+static void test_c_stack_budget(void **state) {
+  (void)state;
+  capture c;
+  trace *t;
+  sim_options o;
+  sim_options_init(&o);
+  sim_limits l = o.limits;
+  l.max_recursion = 1000000; /* far beyond what the C stack holds: the budget must stop it */
+  assert_int_equal(run("class A:\n"
+                       "    def __iter__(self):\n"
+                       "        return iter(list(A()))\n"
+                       "list(A())\n",
+                       &c, &t, &l),
+                   SIM_ERROR);
+  assert_non_null(strstr(fmt_buf_str(&c.err), "RecursionError: maximum recursion depth exceeded"));
+  done(&c, t);
+  /* a generator function called with bad arguments: a TypeError, no half-made object */
+  assert_int_equal(run("def gen(a):\n    yield a\ngen()\n", &c, &t, NULL), SIM_ERROR);
+  assert_non_null(
+      strstr(fmt_buf_str(&c.err), "TypeError: gen() missing 1 required positional argument: 'a'"));
+  assert_null(strstr(fmt_buf_str(&c.err), "never awaited"));
+  done(&c, t);
+}
+
 static void test_cancel_delivered_at_await(void **state) {
   (void)state;
   capture c;
@@ -296,6 +320,7 @@ int main(void) {
       cmocka_unit_test(test_time_sleep_blocks_loop),
       cmocka_unit_test(test_deadlock_detected),
       cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_c_stack_budget),
       cmocka_unit_test(test_cancel_delivered_at_await),
       cmocka_unit_test(test_trace_is_deterministic),
   };
