@@ -2,11 +2,15 @@
 
 PACKAGES := build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
             libfontconfig-dev libcmocka-dev fonts-dejavu-core python3 xvfb xauth xdotool ffmpeg \
-            librsvg2-bin
+            librsvg2-bin clang libclang-rt-14-dev valgrind
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 JOBS := 2
 
-.PHONY: deps build run test bench clean
+# The libFuzzer targets (tests/fuzz): each runs FUZZ_SECONDS into its corpus in build-fuzz/.
+FUZZ_SECONDS := 60
+FUZZ_TARGETS := parse compile run
+
+.PHONY: deps build run test bench clean fuzz fuzz-build valgrind
 
 # Installs only the Debian packages that are missing; with all present it changes nothing.
 deps:
@@ -34,10 +38,28 @@ test: build
 	cmake --build build-asan -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+	$(MAKE) fuzz-build
+	ctest --test-dir build-fuzz -L fuzz --output-on-failure -j$(JOBS)
+
+# The fuzz targets and their seed corpus, built by clang in a tree of their own.
+fuzz-build: deps
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLOOPVIZ_FUZZ=ON
+	cmake --build build-fuzz --target fuzz_targets -j$(JOBS)
+
+# Each fuzz target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=3600); stops at the first crash.
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  sh tests/fuzz/fuzz.sh build-fuzz/fuzz/fuzz_$$t $(FUZZ_SECONDS) build-fuzz/fuzz/corpus/$$t \
+	    build-fuzz/fuzz/seed || exit 1; \
+	done
+
+# The unit tests and `loopviz run` of every bundled scenario under valgrind's memcheck.
+valgrind: build
+	sh tests/robust/valgrind.sh build
 
 # loopviz against CPython on bench/workloads/, and export speed; writes docs/performance.md.
 bench: build
 	python3 bench/bench.py build/loopviz 3
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,17 @@
+# Writes the fuzz seed corpus: every scenario of scenarios/, tests/conformance/ (and its asyncio/)
+# and tests/robust/ copied into OUT as DIR_NAME.py, then the file STAMP touched. Run by fuzz.cmake:
+#   cmake -DROOT=<source tree> -DOUT=<dir> -DSTAMP=<file> -P tests/fuzz/seed.cmake
+if(NOT ROOT OR NOT OUT OR NOT STAMP)
+  message(FATAL_ERROR "seed.cmake needs -DROOT=... -DOUT=... -DSTAMP=...")
+endif()
+file(REMOVE_RECURSE "${OUT}")
+file(MAKE_DIRECTORY "${OUT}")
+foreach(dir scenarios tests/conformance tests/conformance/asyncio tests/robust)
+  file(GLOB files "${ROOT}/${dir}/*.py")
+  string(REPLACE "/" "_" prefix "${dir}")
+  foreach(f IN LISTS files)
+    get_filename_component(name "${f}" NAME)
+    configure_file("${f}" "${OUT}/${prefix}_${name}" COPYONLY)
+  endforeach()
+endforeach()
+file(WRITE "${STAMP}" "")

@@ -1,0 +1,1 @@
+table = {i: str(i) for i in range(10**9)}

@@ -1,0 +1,1 @@
+{"name": "scenario", "ok": true, "items": [1, 2, null]}

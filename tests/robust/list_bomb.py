@@ -1,0 +1,2 @@
+print('allocating')
+x = [0] * 10**10

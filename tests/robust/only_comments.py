@@ -1,0 +1,2 @@
+# a scenario with nothing in it
+# but comments

@@ -1,0 +1,3 @@
+Dear student,
+
+this file is a letter, not a program. Please run asyncio scenarios only.

@@ -1,0 +1,5 @@
+class Loop:
+    def __iter__(self):
+        return iter(list(Loop()))
+
+list(Loop())

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+echo "installing"
+rm -rf "$HOME/tmp" && make install

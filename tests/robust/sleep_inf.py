@@ -1,0 +1,7 @@
+import asyncio
+
+async def main():
+    print('sleeping forever')
+    await asyncio.sleep(float('inf'))
+
+asyncio.run(main())

@@ -1,0 +1,2 @@
+print('short')
+print('this line is longer than forty bytes, so it is refused')

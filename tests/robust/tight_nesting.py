@@ -1,0 +1,2 @@
+grid = [[[[[0]]]]]
+print(grid)

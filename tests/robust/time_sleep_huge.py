@@ -1,0 +1,5 @@
+import time
+
+print('blocking sleep')
+time.sleep(1e308)
+print('after')

@@ -1,0 +1,3 @@
+doc = '''begins here
+and never
+ends
