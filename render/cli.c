@@ -145,11 +145,11 @@ static const unsigned limit_options = OPT_MAX_INSTRUCTIONS | OPT_MAX_MEMORY | OP
                                       OPT_MAX_TIME | OPT_MAX_SOURCE | OPT_MAX_NESTING |
                                       OPT_MAX_LINE;
 
-/* The deepest --max-recursion. A Python call reached through a native (__iter__ under list(), a
- * sort key, __eq__ in a dict lookup, a coroutine awaiting a coroutine) also nests C frames: on
- * the 8 MiB main thread stack the worst found overflows near 5600 levels in a release build and
- * near 1750 in the Debug AddressSanitizer build, so this is the most that is safe in both. */
-#define CLI_MAX_RECURSION 1500
+/* The deepest --max-recursion. Python calls nested through natives (__iter__ under list(), a
+ * sort key, __eq__ in a dict lookup) nest C frames too; the VM's budget on the C stack raises
+ * RecursionError before they can overflow it, whatever this limit, so the bound only keeps the
+ * frame table the VM allocates for it (max_recursion + 64 frames) within reason. */
+#define CLI_MAX_RECURSION 1000000
 
 typedef struct cli_limit {
   cli_option_id id; /* the option */

@@ -1,0 +1,3 @@
+async def job(a):
+    pass
+job()

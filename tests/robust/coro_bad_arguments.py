@@ -1,0 +1,6 @@
+async def job(*, a=1):
+    pass
+try:
+    job(b=2)
+except TypeError as e:
+    print(e)

@@ -1,0 +1,3 @@
+def gen(a):
+    yield a
+gen()
