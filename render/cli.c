@@ -54,6 +54,7 @@ typedef enum cli_option_id {
   OPT_MAX_SOURCE = 1u << 25,       /* --max-source BYTES */
   OPT_MAX_NESTING = 1u << 26,      /* --max-nesting N */
   OPT_MAX_LINE = 1u << 27,         /* --max-line-length N */
+  OPT_GC_STRESS = 1u << 28,        /* --gc-stress */
 } cli_option_id;
 
 typedef struct cli_option {
@@ -70,6 +71,8 @@ static const cli_option options[] = {
     {OPT_JSON, "--json", NULL, NULL, "trace: one JSON object per event (JSON Lines)"},
     {OPT_LINES, "--lines", NULL, NULL, "trace: also record the line each task is at, per statement"},
     {OPT_DISASM, "--disassemble", NULL, NULL, "run: print the compiled bytecode on stderr first"},
+    {OPT_GC_STRESS, "--gc-stress", NULL, NULL,
+     "run: collect garbage at every chance (slow; tests the collector)"},
     {OPT_MERMAID, "--mermaid", NULL, "OUT",
      "export: a mermaid sequence diagram of the run to OUT ('-': stdout)"},
     {OPT_CHROME, "--chrome-trace", NULL, "OUT",
@@ -274,7 +277,7 @@ static bool limits_given(const sim_limits *given) {
 
 static const cli_command commands[] = {
     {"run", "FILE", "run a scenario on the virtual clock and print its output as python3 would", 1,
-     1, OPT_DISASM | limit_options, run_command, 0},
+     1, OPT_DISASM | OPT_GC_STRESS | limit_options, run_command, 0},
     {"trace", "FILE", "run a scenario and print every scheduling event, one per line", 1, 1,
      OPT_JSON | OPT_LINES | limit_options, trace_command, 0},
     {"export", "FILE",
@@ -393,6 +396,7 @@ cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
       args->json |= o->id == OPT_JSON;
       args->lines |= o->id == OPT_LINES;
       args->disassemble |= o->id == OPT_DISASM;
+      args->gc_stress |= o->id == OPT_GC_STRESS;
       if ((o->id & limit_options) != 0 && !parse_limit(args, o->long_name, o->id, value))
         return CLI_USAGE;
       continue;
@@ -511,6 +515,7 @@ static int run_command(const cli_args *args, FILE *out, FILE *err) {
   o.err = write_err;
   o.user = &io;
   o.disassemble = args->disassemble;
+  o.gc_stress = args->gc_stress;
   apply_limits(&args->limits, &o.limits);
   errno = 0;
   sim_status st = sim_run_file(&o, args->operands[0]);

@@ -39,6 +39,7 @@ typedef struct cli_args {
   bool json;                  /* --json */
   bool lines;                 /* --lines */
   bool disassemble;           /* --disassemble */
+  bool gc_stress;             /* --gc-stress */
   const char *mermaid;        /* export: --mermaid OUT ("-" for stdout), or NULL */
   const char *chrome_trace;   /* export: --chrome-trace OUT ("-" for stdout), or NULL */
   exp_args exp;               /* export: the picture options (frames, video, png, svg, ...) */

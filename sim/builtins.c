@@ -120,7 +120,9 @@ bool bi_call_dunder(vm *v, value x, obj_str *name, const value *args, int nargs,
   if (val_is(m, OBJ_NATIVE)) {
     value saved = v->native_data;
     v->native_data = AS_NATIVE(m)->data;
+    v->native_depth++;
     bool ok = AS_NATIVE(m)->fn(v, x, args, nargs, NULL, out);
+    v->native_depth--;
     v->native_data = saved;
     return ok;
   }
@@ -1996,7 +1998,9 @@ bool bi_call_class(vm *v, obj_class *cls, const value *args, int nargs, obj_tupl
     default_new = n->fn == new_object;
     value saved = v->native_data;
     v->native_data = n->data;
+    v->native_depth++;
     bool ok = n->fn(v, val_obj(cls), args, nargs, kwnames, &obj);
+    v->native_depth--;
     v->native_data = saved;
     if (!ok) return false;
   } else if (val_is(newf, OBJ_FUNCTION)) {
@@ -2028,7 +2032,9 @@ bool bi_call_class(vm *v, obj_class *cls, const value *args, int nargs, obj_tupl
     obj_native *n = AS_NATIVE(initf);
     value saved = v->native_data;
     v->native_data = n->data;
+    v->native_depth++;
     bool ok = n->fn(v, obj, args, nargs, kwnames, &r);
+    v->native_depth--;
     v->native_data = saved;
     if (!ok) return false;
   } else if (initf.t != VAL_UNDEF) {

@@ -6,6 +6,8 @@
  * which order callbacks run, decides the order of prints. */
 #include "loop.h"
 
+#include "gc.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,44 +189,44 @@ static loop_handle *ready_pop(loop *l) {
   return h;
 }
 
-static bool timer_less(const loop_handle *a, const loop_handle *b) {
+static bool timer_less(const loop_timer *a, const loop_timer *b) {
   if (a->when != b->when)
     return a->when < b->when;
   return a->seq < b->seq;
 }
 
 static void heap_up(loop *l, size_t i) {
-  loop_handle *h = l->timers[i];
+  loop_timer t = l->timers[i];
   while (i > 0) {
     size_t p = (i - 1) / 2;
-    if (!timer_less(h, l->timers[p]))
+    if (!timer_less(&t, &l->timers[p]))
       break;
     l->timers[i] = l->timers[p];
     i = p;
   }
-  l->timers[i] = h;
+  l->timers[i] = t;
 }
 
 static void heap_down(loop *l, size_t i) {
-  loop_handle *h = l->timers[i];
+  loop_timer t = l->timers[i];
   for (;;) {
     size_t c = 2 * i + 1;
     if (c >= l->ntimers)
       break;
-    if (c + 1 < l->ntimers && timer_less(l->timers[c + 1], l->timers[c]))
+    if (c + 1 < l->ntimers && timer_less(&l->timers[c + 1], &l->timers[c]))
       c++;
-    if (!timer_less(l->timers[c], h))
+    if (!timer_less(&l->timers[c], &t))
       break;
     l->timers[i] = l->timers[c];
     i = c;
   }
-  l->timers[i] = h;
+  l->timers[i] = t;
 }
 
 static bool heap_push(vm *v, loop *l, loop_handle *h) {
   if (l->ntimers == l->timers_cap) {
     size_t n = l->timers_cap ? l->timers_cap * 2 : 64;
-    loop_handle **q = realloc(l->timers, n * sizeof *q);
+    loop_timer *q = realloc(l->timers, n * sizeof *q);
     if (!q) {
       vm_raise_msg(v, CLS_MEMORY_ERROR, "");
       return false;
@@ -232,13 +234,13 @@ static bool heap_push(vm *v, loop *l, loop_handle *h) {
     l->timers = q;
     l->timers_cap = n;
   }
-  l->timers[l->ntimers++] = h;
+  l->timers[l->ntimers++] = (loop_timer){h->when, h->seq, h};
   heap_up(l, l->ntimers - 1);
   return true;
 }
 
 static loop_handle *heap_pop(loop *l) {
-  loop_handle *top = l->timers[0];
+  loop_handle *top = l->timers[0].h;
   l->ntimers--;
   if (l->ntimers) {
     l->timers[0] = l->timers[l->ntimers];
@@ -942,11 +944,11 @@ static bool run_once(vm *v, loop *l) {
   if (l->ntimers > 100 && l->cancelled_timers * 2 > l->ntimers) {
     size_t j = 0;
     for (size_t i = 0; i < l->ntimers; i++) {
-      loop_handle *h = l->timers[i];
+      loop_handle *h = l->timers[i].h;
       if (h->cancelled)
         h->scheduled = false;
       else
-        l->timers[j++] = h;
+        l->timers[j++] = l->timers[i];
     }
     l->ntimers = j;
     for (size_t i = l->ntimers / 2 + 1; i-- > 0;)
@@ -954,7 +956,7 @@ static bool run_once(vm *v, loop *l) {
         heap_down(l, i);
     l->cancelled_timers = 0;
   } else {
-    while (l->ntimers && l->timers[0]->cancelled) {
+    while (l->ntimers && l->timers[0].h->cancelled) {
       loop_handle *h = heap_pop(l);
       h->scheduled = false;
       l->cancelled_timers--;
@@ -963,7 +965,7 @@ static bool run_once(vm *v, loop *l) {
   if (l->ready_count == 0 && !l->stopping) {
     if (l->ntimers == 0)
       return deadlock(v, l);
-    double when = l->timers[0]->when;
+    double when = l->timers[0].when;
     if (when > v->clock) {
       if (v->trace)
         trace_add(v->trace, TR_CLOCK_JUMP, when, -1, 0, 0, 0, v->clock, NULL, 0);
@@ -974,9 +976,9 @@ static bool run_once(vm *v, loop *l) {
   }
   double end_time = v->clock + LOOP_CLOCK_RESOLUTION;
   while (l->ntimers) {
-    loop_handle *h = l->timers[0];
-    if (h->when >= end_time)
+    if (l->timers[0].when >= end_time)
       break;
+    loop_handle *h = l->timers[0].h;
     heap_pop(l);
     h->scheduled = false;
     if (h->cancelled) {
@@ -990,6 +992,8 @@ static bool run_once(vm *v, loop *l) {
   }
   size_t ntodo = l->ready_count;
   for (size_t i = 0; i < ntodo; i++) {
+    /* between two callbacks nothing lives in C variables: a safe point */
+    gc_maybe_collect(v);
     loop_handle *h = ready_pop(l);
     if (v->trace)
       tr(v, TR_READY_POP, h->task, h->hid, 0, 0, 0);
@@ -1015,6 +1019,7 @@ static bool run_forever(vm *v, loop *l) {
   l->stopping = false;
   bool ok = true;
   for (;;) {
+    gc_maybe_collect(v);
     if (!run_once(v, l)) {
       ok = false;
       break;
@@ -1050,7 +1055,15 @@ static bool run_until_complete(vm *v, loop *l, loop_future *f, value *out) {
   value cb = native_bound(v, stop_cb, "_run_until_complete_cb", val_none());
   if (cb.t == VAL_UNDEF || !add_done_callback(v, f, cb))
     return false;
+  /* f and cb live in C variables across the loop's run */
+  int npins = v->npins;
+  if (gc_pin(v, val_obj(f)) != GC_OK || gc_pin(v, cb) != GC_OK) {
+    v->npins = npins;
+    vm_raise_msg(v, CLS_RUNTIME_ERROR, "too many nested runs of the event loop");
+    return false;
+  }
   bool ok = run_forever(v, l);
+  gc_unpin(v, 2);
   remove_done_callback(v, f, cb);
   if (!ok)
     return false;
@@ -1446,7 +1459,10 @@ static bool cancel_all_tasks(vm *v, loop *l) {
   if (!gather_on(v, l, pending->items, (int)pending->count, true, &g))
     return false;
   value out;
-  if (!run_until_complete(v, l, as_fut(g), &out))
+  int npins = v->npins;
+  bool ran = gc_pin(v, val_obj(pending)) == GC_OK && run_until_complete(v, l, as_fut(g), &out);
+  v->npins = npins;
+  if (!ran)
     return false;
   for (size_t i = 0; i < pending->count; i++) {
     loop_future *t = as_fut(pending->items[i]);
@@ -1525,9 +1541,13 @@ static bool aio_run(vm *v, value self, const value *args, int nargs, obj_tuple *
   }
   value exc = ok ? val_undef() : v->exc;
   v->exc = val_undef();
-  /* finally: cancel what is left, shut down async generators and the executor */
-  bool clean = cancel_all_tasks(v, l) && run_noop_task(v, l, "shutdown_asyncgens") &&
+  /* finally: cancel what is left, shut down async generators and the executor
+   * (result and exc wait in C variables meanwhile: pinned) */
+  int npins = v->npins;
+  bool clean = gc_pin(v, ok ? result : val_none()) == GC_OK && gc_pin(v, exc) == GC_OK &&
+               cancel_all_tasks(v, l) && run_noop_task(v, l, "shutdown_asyncgens") &&
                run_noop_task(v, l, "shutdown_default_executor");
+  v->npins = npins;
   l->closed = true;
   if (!clean)
     return false;

@@ -73,12 +73,20 @@ struct loop_handle {
   int32_t task;    /* trace id of the task it steps, wakes or times, or -1 */
 };
 
+/* An entry of the timer heap: the handle's sort key kept beside it, so the
+ * heap compares without touching the handles. */
+typedef struct loop_timer {
+  double when;     /* the handle's deadline */
+  uint64_t seq;    /* the handle's scheduling order */
+  loop_handle *h;  /* the timer handle */
+} loop_timer;
+
 struct loop {
   loop_handle **ready;     /* ring buffer of ready handles */
   size_t ready_head;       /* index of the first ready handle */
   size_t ready_count;      /* handles in the ring */
   size_t ready_cap;        /* ring size */
-  loop_handle **timers;    /* binary min-heap of timer handles */
+  loop_timer *timers;      /* binary min-heap of timer handles by (when, seq) */
   size_t ntimers;          /* handles in the heap */
   size_t timers_cap;       /* heap size */
   size_t cancelled_timers; /* cancelled handles still in the heap */

@@ -73,6 +73,11 @@ static bool is_set(const obj_dict *d) { return d->hdr.kind != OBJ_DICT; }
 static int32_t *ctab(obj_dict *d) { return d->index + d->index_size; }
 static size_t ct_size(const obj_dict *d) { return d->cmask ? d->cmask + 1 : 0; }
 
+size_t obj_dict_buffer_bytes(const obj_dict *d) {
+  return (d->entries ? d->cap * sizeof(dict_entry) : 0) +
+         (d->index ? (d->index_size + ct_size(d)) * sizeof(int32_t) : 0);
+}
+
 /* Replaces the index + set-table allocation: isize index slots (copied
  * when keep_index, else left for the caller to fill) and csize set-table
  * slots (copied from ct when given, else from the current table when it

@@ -67,8 +67,10 @@ typedef enum obj_kind {
 
 struct obj {
   obj_kind kind;   /* which struct this header begins */
+  bool marked;     /* reached by the collector's current mark phase (gc.h) */
   obj *next;       /* the VM's list of every live object */
   uint64_t serial; /* id() serial, 0 until first asked for (obj_id) */
+  size_t size;     /* bytes of this allocation (not counting its buffers) */
 };
 
 typedef struct obj_class obj_class;
@@ -444,6 +446,8 @@ bool obj_dict_set_cstr(vm *v, obj_dict *d, const char *key, value val);
 bool obj_set_add(vm *v, obj_dict *s, value key);
 bool obj_set_contains(vm *v, obj_dict *s, value key, bool *found);
 void obj_dict_clear(vm *v, obj_dict *d);
+/* Bytes of d's entry and index buffers (what freeing them gives back). */
+size_t obj_dict_buffer_bytes(const obj_dict *d);
 /* Iterates live entries: pos starts at 0; returns false at the end. */
 bool obj_dict_next(const obj_dict *d, size_t *pos, dict_entry **e);
 

@@ -37,6 +37,7 @@ typedef struct sim_options {
   void *user;        /* passed back to out and err */
   sim_limits limits; /* hard limits, see sim_options_init for defaults */
   bool disassemble;  /* write the compiled bytecode on err before running */
+  bool gc_stress;    /* collect garbage at every safe point, not only when due (tests) */
   trace *trace;      /* when set, every scheduling event is recorded here (trace.h) */
 } sim_options;
 

@@ -9,6 +9,7 @@
 #include "ast.h"
 #include "builtins.h"
 #include "code.h"
+#include "gc.h"
 #include "loop.h"
 #include "ops.h"
 #include "sandbox.h"
@@ -51,12 +52,13 @@ void *vm_alloc(vm *v, obj_kind kind, size_t size) {
     raise_memory_limit(v);
     return NULL;
   }
-  obj *o = calloc(1, size);
+  obj *o = gc_obj_alloc(v, size);
   if (!o) {
     vm_raise_msg(v, CLS_MEMORY_ERROR, "");
     return NULL;
   }
   o->kind = kind;
+  o->size = size;
   o->next = v->objects;
   v->objects = o;
   v->bytes += size;
@@ -86,48 +88,6 @@ void *vm_realloc(vm *v, void *ptr, size_t old_size, size_t new_size) {
   return p;
 }
 
-static void free_object(vm *v, obj *o) {
-  switch (o->kind) {
-  case OBJ_LIST:
-    free(((obj_list *)o)->items);
-    break;
-  case OBJ_DICT:
-  case OBJ_SET:
-  case OBJ_FROZENSET:
-    free(((obj_dict *)o)->entries);
-    free(((obj_dict *)o)->index);
-    break;
-  case OBJ_CODE: {
-    code *k = (code *)o;
-    free(k->ops);
-    free(k->lines);
-    free(k->stmt);
-    free(k->consts);
-    free(k->names);
-    free(k->slot_names);
-    free(k->handlers);
-    free(k->cell_slots);
-    free(k->free_slots);
-    break;
-  }
-  case OBJ_EXCEPTION:
-    free(((obj_exception *)o)->tb);
-    break;
-  case OBJ_CORO:
-    free(((obj_coro *)o)->slots);
-    break;
-  case OBJ_NATIVE_OBJ: {
-    obj_native_obj *n = (obj_native_obj *)o;
-    if (n->free)
-      n->free(v, n);
-    break;
-  }
-  default:
-    break;
-  }
-  free(o);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Lifetime                                                                 */
 /* ------------------------------------------------------------------------ */
@@ -141,6 +101,7 @@ vm *vm_new(const sim_options *opts) {
   v->opts = *opts;
   v->exc = val_undef();
   v->native_data = val_undef();
+  v->gc_threshold = GC_MIN_THRESHOLD;
   v->stack = calloc(VM_STACK_VALUES, sizeof *v->stack);
   v->max_frames = (opts->limits.max_recursion > 0 ? opts->limits.max_recursion : 1000) + 64;
   v->frames = calloc((size_t)v->max_frames, sizeof *v->frames);
@@ -212,11 +173,14 @@ void vm_free(vm *v) {
   obj *o = v->objects;
   while (o) {
     obj *next = o->next;
-    free_object(v, o);
+    gc_free_object(v, o);
     o = next;
   }
+  gc_free_slabs(v);
   free(v->stack);
   free(v->frames);
+  free(v->gc_stack);
+  free(v->fresh);
   free(v);
 }
 
@@ -774,6 +738,7 @@ static bool make_coro(vm *v, obj_function *fn, value self, const value *args, in
   c->slots = vm_realloc(v, NULL, 0, n * sizeof *c->slots);
   if (!c->slots)
     return false;
+  c->nslots_alloc = n;
   if (!bind_args(v, fn, c->slots, self, args, nargs, kwnames))
     return false;
   c->created_line = vm_current_line(v);
@@ -782,6 +747,20 @@ static bool make_coro(vm *v, obj_function *fn, value self, const value *args, in
   c->label = coro_label(v, fn, c->slots);
   if (!c->label)
     return false;
+  if (c->ck == CORO_COROUTINE) {
+    /* remembered for the "never awaited" warning */
+    if (v->nfresh == v->fresh_cap) {
+      size_t cap = v->fresh_cap ? v->fresh_cap * 2 : 256;
+      obj_coro **fresh = realloc(v->fresh, cap * sizeof *fresh);
+      if (!fresh) {
+        vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+        return false;
+      }
+      v->fresh = fresh;
+      v->fresh_cap = cap;
+    }
+    v->fresh[v->nfresh++] = c;
+  }
   c->state = CORO_CREATED;
   c->awaited = false;
   *out = val_obj(c);
@@ -841,7 +820,9 @@ bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, 
       obj_native *n = AS_NATIVE(fn);
       value saved = v->native_data;
       v->native_data = n->data;
+      v->native_depth++;
       bool ok = n->fn(v, val_undef(), args, nargs, kwnames, out);
+      v->native_depth--;
       v->native_data = saved;
       return ok;
     }
@@ -851,7 +832,9 @@ bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, 
         obj_native *n = AS_NATIVE(b->func);
         value saved = v->native_data;
         v->native_data = n->data;
+        v->native_depth++;
         bool ok = n->fn(v, b->self, args, nargs, kwnames, out);
+        v->native_depth--;
         v->native_data = saved;
         return ok;
       }
@@ -1687,6 +1670,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     return EXEC_ERROR;
   }
   v->depth++;
+  v->exec_nesting++;
   code *k = f->code;
   const uint32_t *ops = k->ops;
   value *slots = f->slots;
@@ -2238,11 +2222,13 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       break;
     }
     case OP_CALL_EX: {
-      value kw = arg ? POP() : val_undef();
-      value args = POP();
-      value fn = POP();
+      /* fn, args and kw stay on the stack during the call (collector roots) */
+      value kw = arg ? TOP() : val_undef();
+      value args = sp[arg ? -2 : -1];
+      value fn = sp[arg ? -3 : -2];
       f->sp = sp;
       CHECK(call_ex(v, fn, AS_TUPLE(args), kw.t == VAL_UNDEF ? NULL : AS_DICT(kw), &tmp));
+      sp -= arg ? 3 : 2;
       PUSH(tmp);
       break;
     }
@@ -2544,6 +2530,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
 
 out:
   v->depth--;
+  v->exec_nesting--;
   v->current = saved_current;
   return status;
 #undef PUSH
@@ -2569,32 +2556,13 @@ bool vm_run_module(vm *v, code *k, obj_dict *globals, value *out) {
   return st == EXEC_RETURN;
 }
 
-static bool never_awaited(obj *o) {
-  if (o->kind == OBJ_CORO)
-    return ((obj_coro *)o)->ck == CORO_COROUTINE && !((obj_coro *)o)->awaited;
-  return false;
-}
-
 void vm_report_never_awaited(vm *v) {
-  /* the object list is newest first: collect, then report in creation order */
-  size_t n = 0;
-  for (obj *o = v->objects; o; o = o->next)
-    if (never_awaited(o))
-      n++;
-  if (!n)
-    return;
-  obj **list = malloc(n * sizeof *list);
-  if (!list)
-    return;
-  size_t i = n;
-  for (obj *o = v->objects; o; o = o->next)
-    if (never_awaited(o))
-      list[--i] = o;
-  for (i = 0; i < n; i++) {
-    int line = list[i]->kind == OBJ_CORO ? ((obj_coro *)list[i])->created_line
-                                         : (int)((obj_awaitable *)list[i])->state;
-    const char *name = list[i]->kind == OBJ_CORO ? ((obj_coro *)list[i])->qualname->data
-                                                 : ((obj_awaitable *)list[i])->name;
+  for (size_t i = 0; i < v->nfresh; i++) {
+    obj_coro *c = v->fresh[i];
+    if (c->awaited)
+      continue;
+    int line = c->created_line;
+    const char *name = c->qualname->data;
     fmt_buf b;
     fmt_buf_init(&b);
     fmt_buf_appendf(&b, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n",
@@ -2617,5 +2585,4 @@ void vm_report_never_awaited(vm *v) {
     vm_write_err(v, b.data, b.len);
     fmt_buf_free(&b);
   }
-  free(list);
 }

@@ -15,6 +15,14 @@
 #include "obj.h"
 #include "sim.h"
 
+/* Size classes of the object pool (gc.c): objects up to VM_POOL_MAX bytes,
+ * in steps of 16. */
+#define VM_POOL_CLASSES 32
+#define VM_POOL_MAX (VM_POOL_CLASSES * 16)
+
+/* Values natives may pin as collector roots (gc_pin). */
+#define VM_MAX_PINS 64
+
 typedef struct loop loop;
 typedef struct trace trace;
 typedef struct obj_coro obj_coro;
@@ -62,6 +70,7 @@ struct obj_coro {
   int created_line;  /* line of the call that created it */
   frame frame;       /* its own frame */
   value *slots;      /* storage of frame.slots */
+  size_t nslots_alloc; /* values allocated at slots */
 };
 
 /* Native awaitables (asyncio.sleep, future iterators, asend ...) implement
@@ -129,6 +138,24 @@ struct vm {
   uint64_t next_serial;       /* last serial handed out by obj_id (starts at 0) */
   obj_list *repr_guard;       /* containers whose repr is in progress ('[...]'), or NULL */
   value notimpl;              /* the NotImplemented singleton (bi_install) */
+  int exec_nesting;           /* interpreter loops (exec_frame) active on the C stack */
+  int native_depth;           /* native functions active on the C stack */
+  value pins[VM_MAX_PINS];    /* values natives pinned as collector roots (gc_pin) */
+  int npins;                  /* pins in use */
+  obj **gc_stack;             /* the collector's queue of marked objects to scan */
+  size_t gc_stack_count;      /* objects in it */
+  size_t gc_stack_cap;        /* objects allocated */
+  size_t gc_threshold;        /* bytes at which the next collection is due */
+  uint64_t gc_collections;    /* collections so far */
+  void *pool_free[VM_POOL_CLASSES]; /* free chunks of each size class, linked through
+                                       their first word */
+  char *pool_cur;             /* next unused byte of the newest slab */
+  size_t pool_left;           /* unused bytes left in it */
+  void *slabs;                /* every slab, linked through its first word */
+  obj_coro **fresh;           /* coroutines maybe never awaited, in creation order (the
+                                 collector drops the awaited ones) */
+  size_t nfresh;              /* entries in fresh */
+  size_t fresh_cap;           /* entries allocated */
   obj_str *s_init, *s_str, *s_repr, *s_eq, *s_ne, *s_lt, *s_le, *s_gt, *s_ge, *s_hash, *s_len,
       *s_bool, *s_iter, *s_next, *s_aiter, *s_anext, *s_aenter, *s_aexit, *s_enter, *s_exit,
       *s_call, *s_getitem, *s_setitem, *s_delitem, *s_contains, *s_name, *s_qualname, *s_module,

@@ -7,7 +7,8 @@ Usage:
 
 For each FILE it runs `python3 tests/oracle.py FILE` (CPython 3.11 on the
 virtual clock) and `LOOPVIZ run FILE`, each with a 60 s timeout (environment
-variable CONFORM_TIMEOUT to change it), and compares:
+variable CONFORM_TIMEOUT to change it; CONFORM_LOOPVIZ_ARGS adds options to
+`loopviz run`, e.g. --gc-stress), and compares:
   - stdout, exactly;
   - the exit status;
   - when the expected status is 1, the last line of stderr (the exception
@@ -62,6 +63,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ORACLE = os.path.join(HERE, "oracle.py")
 # seconds, for each run; CONFORM_TIMEOUT overrides it (slow sanitizer builds)
 TIMEOUT = float(os.environ.get("CONFORM_TIMEOUT", "60"))
+# options given to `loopviz run` before FILE (e.g. --gc-stress), space-separated
+EXTRA_ARGS = os.environ.get("CONFORM_LOOPVIZ_ARGS", "").split()
 ORACLE_ONLY_MAX_SECONDS = 5.0
 DEADLOCK_STATUS = 3         # the oracle's status when CPython would hang
 SECTIONS = ("status", "stdout", "stderr-last-line", "stderr-contains")
@@ -266,7 +269,7 @@ def check_against_loopviz(loopviz, path):
             return BROKEN
         expected = expected_from_oracle(oracle)
     try:
-        actual = run([loopviz, "run", path])
+        actual = run([loopviz, "run"] + EXTRA_ARGS + [path])
     except OSError as exc:
         print(f"conform: BROKEN {path}: cannot run {loopviz}: {exc}")
         return BROKEN

@@ -28,6 +28,26 @@ foreach(scenario IN LISTS LOOPVIZ_CONFORMANCE_SCENARIOS)
                        TIMEOUT 150)
 endforeach()
 
+# The same scenarios with the garbage collector running at every iteration of the event loop
+# (`loopviz run --gc-stress`): an object freed while something still refers to it shows up as a
+# wrong output, or as a crash under the sanitizer build. Only scenarios that run an event loop
+# (the collector runs nowhere else).
+foreach(scenario IN LISTS LOOPVIZ_CONFORMANCE_SCENARIOS)
+  file(READ "${scenario}" scenario_text)
+  if(NOT scenario_text MATCHES "asyncio\\.run|run_until_complete")
+    continue()
+  endif()
+  get_filename_component(scenario_name "${scenario}" NAME_WLE)
+  add_test(NAME "conform-gc/${scenario_name}"
+           COMMAND "${Python3_EXECUTABLE}"
+                   "${LOOPVIZ_SOURCE_ROOT}/tests/conform.py"
+                   "$<TARGET_FILE:loopviz>" "${scenario}")
+  set_tests_properties("conform-gc/${scenario_name}" PROPERTIES
+                       LABELS "conformance;gc"
+                       ENVIRONMENT "CONFORM_LOOPVIZ_ARGS=--gc-stress"
+                       TIMEOUT 150)
+endforeach()
+
 add_test(NAME conform/self-test
          COMMAND "${Python3_EXECUTABLE}"
                  "${LOOPVIZ_SOURCE_ROOT}/tests/conform.py" --self-test)

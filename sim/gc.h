@@ -1,0 +1,58 @@
+/* gc: the garbage collector of the scenario VM (mark and sweep).
+ *
+ * Every heap object is on the VM's object list (vm_alloc). A collection
+ * marks what the program can still reach and frees the rest. It runs only
+ * at a safe point: between two callbacks or two iterations of the event
+ * loop, when the C stack holds nothing but the outermost interpreter loop
+ * and the one native that runs the event loop (asyncio.run). There every live value is in a
+ * place the collector knows: the VM's frames and value stack, the loop's
+ * ready queue and timer heap, its tasks, the builtins and modules, and the
+ * values a native pinned with gc_pin. Anywhere else (inside a native that
+ * holds values in C variables, a generator resumed by a for loop), the
+ * collector waits for the next safe point.
+ *
+ * CPython frees most objects as soon as their reference count drops to
+ * zero, and logs two things then: a coroutine that was never awaited, a
+ * task whose exception was never retrieved. loopviz reports both when the
+ * run ends (vm_report_never_awaited, asyncio.run), so the collector keeps
+ * such objects alive until then. Code objects are never freed: their number
+ * is bounded by the source. */
+#ifndef LOOPVIZ_GC_H
+#define LOOPVIZ_GC_H
+
+#include "vm.h"
+
+/* Values a native keeps in C variables across a run of the loop: pinned
+ * values are roots until unpinned (last in, first out). */
+typedef enum gc_result {
+  GC_OK,  /* done */
+  GC_FULL /* the pin stack is full (VM_MAX_PINS) */
+} gc_result;
+
+/* No collection before the heap holds this many bytes. */
+#define GC_MIN_THRESHOLD ((size_t)8 << 20)
+
+/* Pins x; gc_unpin(v, n) drops the n newest pins. */
+gc_result gc_pin(vm *v, value x);
+void gc_unpin(vm *v, int n);
+
+/* Whether the C stack is at a safe point (see above). */
+bool gc_safe(const vm *v);
+/* Collects when the bytes allocated since the last collection call for it
+ * and the C stack is at a safe point. Returns whether it collected. */
+bool gc_maybe_collect(vm *v);
+/* Collects now; only at a safe point. */
+void gc_collect(vm *v);
+
+/* Memory for one object of size bytes, zeroed (vm_alloc's allocator): small
+ * objects come from per-size free lists in slabs of the VM's own, which the
+ * collector refills; NULL when out of memory. */
+void *gc_obj_alloc(vm *v, size_t size);
+/* Frees the slabs (vm_free, after every object). */
+void gc_free_slabs(vm *v);
+
+/* Frees one object and its buffers, subtracting their bytes from v->bytes
+ * (used by the sweep and by vm_free). */
+void gc_free_object(vm *v, obj *o);
+
+#endif
