@@ -256,7 +256,11 @@ static bool special_attr(vm *v, value o, obj_str *name, value *out, bool *found)
   }
 }
 
-bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found) {
+/* getattr; an AttributeError that __getattr__ raises propagates when
+ * raise_getattr_error, else it reads as "not found" (hasattr, getattr with
+ * a default). */
+static bool getattr_impl(vm *v, value o, obj_str *name, value *out, bool *found,
+                         bool raise_getattr_error) {
   *found = false;
   if (!special_attr(v, o, name, out, found)) return false;
   if (*found) return true;
@@ -321,7 +325,7 @@ bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found) {
       value arg = val_obj(name);
       bool f2;
       if (!bi_call_dunder(v, o, ga, &arg, 1, out, &f2)) {
-        if (vm_exc_matches(v, CLS_ATTRIBUTE_ERROR)) {
+        if (!raise_getattr_error && vm_exc_matches(v, CLS_ATTRIBUTE_ERROR)) {
           v->exc = val_undef();
           return true;
         }
@@ -333,9 +337,41 @@ bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found) {
   return true;
 }
 
+bool vm_getmethod(vm *v, value o, obj_str *name, value *out, value *self) {
+  *self = val_undef();
+  if (o.t == VAL_OBJ && !val_is(o, OBJ_MODULE) && !val_is(o, OBJ_CLASS) &&
+      !(val_is(o, OBJ_NATIVE_OBJ) && ((obj_typed *)o.as.o)->cls == v->cls[CLS_SUPER])) {
+    bool special;
+    value x;
+    if (!special_attr(v, o, name, &x, &special)) return false;
+    if (special) {
+      *out = x;
+      return true;
+    }
+    x = obj_class_lookup(obj_class_of(v, o), name);
+    if (val_is(x, OBJ_FUNCTION) || (val_is(x, OBJ_NATIVE) && AS_NATIVE(x)->owner)) {
+      /* what vm_getattr would bind, unless the instance dict shadows it */
+      obj_dict **slot = obj_dict_slot(o);
+      value y = slot && *slot ? obj_dict_get_str(*slot, name) : val_undef();
+      if (y.t != VAL_UNDEF) {
+        *out = y;
+        return true;
+      }
+      *out = x;
+      *self = o;
+      return true;
+    }
+  }
+  return vm_getattr(v, o, name, out);
+}
+
+bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found) {
+  return getattr_impl(v, o, name, out, found, false);
+}
+
 bool vm_getattr(vm *v, value o, obj_str *name, value *out) {
   bool found;
-  if (!vm_getattr_opt(v, o, name, out, &found)) return false;
+  if (!getattr_impl(v, o, name, out, &found, true)) return false;
   if (found) return true;
   return attr_error(v, o, name);
 }

@@ -46,6 +46,7 @@ static bool uses_name(code_op op) {
   case OP_STORE_NAME:
   case OP_DELETE_NAME:
   case OP_LOAD_ATTR:
+  case OP_LOAD_METHOD:
   case OP_STORE_ATTR:
   case OP_DELETE_ATTR:
   case OP_IMPORT_NAME:

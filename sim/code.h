@@ -39,6 +39,8 @@
   OP(STORE_NAME, -1)                                                                               \
   OP(DELETE_NAME, 0)                                                                               \
   OP(LOAD_ATTR, 0)   /* obj -> obj.names[arg] */                                                   \
+  OP(LOAD_METHOD, 0) /* obj -> method obj, or obj.names[arg] UNDEF (a method call's callee) */    \
+  OP(CALL_METHOD, 0) /* callee self-or-UNDEF args... -> result */                                \
   OP(STORE_ATTR, -2) /* val obj -> ; obj.names[arg] = val */                                       \
   OP(DELETE_ATTR, -1)                                                                              \
   OP(BINARY, -1)  /* arg: ops_binop */                                                             \

@@ -1101,9 +1101,9 @@ static void c_call(comp *c, ast_node *n) {
   for (int i = 0; i < kws->count; i++)
     if (!kws->items[i]->u.keyword.name)
       dstar = true;
-  c_expr(c, f);
-  c->u->line = n->line;
   if (has_starred(args) || dstar) {
+    c_expr(c, f);
+    c->u->line = n->line;
     c_starred_list(c, args);
     emit(c, OP_LIST_TO_TUPLE, 0);
     if (kws->count) {
@@ -1124,6 +1124,18 @@ static void c_call(comp *c, ast_node *n) {
     emit(c, OP_CALL_EX, kws->count ? 1 : 0);
     return;
   }
+  if (f->kind == AST_ATTRIBUTE && kws->count == 0) {
+    /* obj.name(args): no bound method is made when name is a method */
+    c_expr(c, f->u.attribute.value);
+    c->u->line = f->line;
+    emit(c, OP_LOAD_METHOD, add_name(c, f->u.attribute.attr));
+    c_exprs(c, args);
+    c->u->line = n->line;
+    emit(c, OP_CALL_METHOD, (uint32_t)args->count);
+    return;
+  }
+  c_expr(c, f);
+  c->u->line = n->line;
   c_exprs(c, args);
   if (kws->count) {
     obj_tuple *names = obj_tuple_new(c->v, (size_t)kws->count);
@@ -2415,6 +2427,12 @@ static bool op_effect(code_op op, uint32_t arg, int *fall, int *jump, bool *jump
     return true;
   case OP_CALL:
     *fall = -(int)arg;
+    return true;
+  case OP_LOAD_METHOD:
+    *fall = 1;
+    return true;
+  case OP_CALL_METHOD:
+    *fall = -(int)arg - 1;
     return true;
   case OP_CALL_KW:
     *fall = -(int)arg - 1;

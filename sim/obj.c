@@ -1158,7 +1158,10 @@ bool obj_truthy(vm *v, value x, bool *out) {
     value m = obj_class_lookup(c, v->s_bool);
     if (m.t != VAL_UNDEF) {
       value r;
-      if (!vm_call_method(v, x, v->s_bool, NULL, 0, &r)) return false;
+      bool found;
+      if (val_is(m, OBJ_FUNCTION) ? !bi_call_dunder(v, x, v->s_bool, NULL, 0, &r, &found)
+                                  : !vm_call_method(v, x, v->s_bool, NULL, 0, &r))
+        return false;
       if (r.t != VAL_BOOL) {
         vm_raisef(v, CLS_TYPE_ERROR, "__bool__ should return bool, returned %s",
                   obj_type_name(v, r));
@@ -1205,9 +1208,13 @@ static bool user_eq(vm *v, value a, value b, bool *out, bool *handled) {
   *handled = false;
   if (!is_user_typed(a)) return true;
   obj_class *c = obj_class_of(v, a);
-  if (obj_class_lookup(c, v->s_eq).t == VAL_UNDEF) return true;
+  value m = obj_class_lookup(c, v->s_eq);
+  if (m.t == VAL_UNDEF) return true;
   value r;
-  if (!vm_call_method(v, a, v->s_eq, &b, 1, &r)) return false;
+  bool found;
+  if (val_is(m, OBJ_FUNCTION) ? !bi_call_dunder(v, a, v->s_eq, &b, 1, &r, &found)
+                              : !vm_call_method(v, a, v->s_eq, &b, 1, &r))
+    return false;
   if (obj_is(r, v->notimpl)) return true; /* let the other side (or identity) decide */
   *handled = true;
   return obj_truthy(v, r, out);
@@ -1515,7 +1522,10 @@ bool obj_hash(vm *v, value x, uint64_t *out) {
       if (h.t == VAL_NONE) return unhashable(v, x);
       if (h.t != VAL_UNDEF) {
         value r;
-        if (!vm_call_method(v, x, v->s_hash, NULL, 0, &r)) return false;
+        bool found;
+        if (val_is(h, OBJ_FUNCTION) ? !bi_call_dunder(v, x, v->s_hash, NULL, 0, &r, &found)
+                                    : !vm_call_method(v, x, v->s_hash, NULL, 0, &r))
+          return false;
         if (r.t == VAL_BOOL) r = val_int(r.as.b);
         if (r.t != VAL_INT) {
           vm_raise_msg(v, CLS_TYPE_ERROR, "__hash__ method should return an integer");

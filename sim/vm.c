@@ -871,6 +871,23 @@ bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, 
   return false;
 }
 
+/* Calls a method found on self's class (vm_getmethod) as the bound method
+ * would be called. */
+static bool call_with_self(vm *v, value fn, value self, const value *args, int nargs,
+                           value *out) {
+  if (val_is(fn, OBJ_NATIVE)) {
+    obj_native *n = AS_NATIVE(fn);
+    value saved = v->native_data;
+    v->native_data = n->data;
+    v->native_depth++;
+    bool ok = n->fn(v, self, args, nargs, NULL, out);
+    v->native_depth--;
+    v->native_data = saved;
+    return ok;
+  }
+  return call_function(v, AS_FUNCTION(fn), self, args, nargs, NULL, out);
+}
+
 bool vm_call_method(vm *v, value self, obj_str *name, const value *args, int nargs, value *out) {
   value m;
   if (!vm_getattr(v, self, name, &m))
@@ -2209,6 +2226,48 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       f->sp = sp;
       CHECK(vm_call(v, fn, sp - arg, (int)arg, NULL, &tmp));
       sp -= arg + 1;
+      PUSH(tmp);
+      break;
+    }
+    case OP_LOAD_METHOD: {
+      value self_or_undef;
+      CHECK(vm_getmethod(v, TOP(), k->names[arg], &tmp, &self_or_undef));
+      TOP() = tmp;
+      PUSH(self_or_undef);
+      break;
+    }
+    case OP_CALL_METHOD: {
+      value fn = sp[-(int)arg - 2];
+      value self_v = sp[-(int)arg - 1];
+      if (val_is(fn, OBJ_FUNCTION) &&
+          !(AS_FUNCTION(fn)->code->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN))) {
+        /* a plain Python call runs in this loop: push its frame */
+        obj_function *callee = AS_FUNCTION(fn);
+        f->sp = sp - arg - 2;
+        f->ip = ip;
+        frame *nf = push_frame(v, callee->code);
+        CHECK(nf);
+        nf->fn = callee;
+        nf->globals = callee->globals;
+        if (!bind_args(v, callee, nf->slots, self_v, sp - arg, (int)arg, NULL)) {
+          pop_frame(v, nf);
+          ERR();
+        }
+        sp -= arg + 2;
+        f->sp = sp;
+        nf->parent = f;
+        f = nf;
+        v->current = f;
+        v->depth++;
+        LOAD_STATE();
+        break;
+      }
+      f->sp = sp;
+      if (self_v.t == VAL_UNDEF)
+        CHECK(vm_call(v, fn, sp - arg, (int)arg, NULL, &tmp));
+      else
+        CHECK(call_with_self(v, fn, self_v, sp - arg, (int)arg, &tmp));
+      sp -= arg + 2;
       PUSH(tmp);
       break;
     }

@@ -193,6 +193,11 @@ bool vm_call_method(vm *v, value self, obj_str *name, const value *args, int nar
 
 /* ---- attributes and protocols ---- */
 bool vm_getattr(vm *v, value o, obj_str *name, value *out);
+/* o.name as the callee of a call: when name is a method found on o's class
+ * (a Python function or a builtin method), *out is that function and *self
+ * is o, and no bound method is made; otherwise *out is getattr(o, name) and
+ * *self is VAL_UNDEF. */
+bool vm_getmethod(vm *v, value o, obj_str *name, value *out, value *self);
 bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found);
 bool vm_setattr(vm *v, value o, obj_str *name, value x);
 bool vm_delattr(vm *v, value o, obj_str *name);
