@@ -252,7 +252,7 @@ static bool mark_loop(vm *v, loop *l) {
     if (!mark_obj(v, OBJ(l->timers[i].h)))
       return false;
   return mark_obj(v, OBJ(l->current)) && mark_obj(v, OBJ(l->tasks)) &&
-         mark_obj(v, OBJ(l->asyncgens)) && mark_val(v, l->pyobj);
+         mark_obj(v, OBJ(l->asyncgens)) && mark_val(v, l->pyobj) && mark_val(v, l->sleep_cb);
 }
 
 static bool mark_roots(vm *v) {

@@ -1275,8 +1275,11 @@ static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
       loop_future *f = future_new(v, l, v->cls[CLS_FUTURE]);
       if (!f)
         return EXEC_ERROR;
-      value cb =
-          native_bound(v, set_result_unless_cancelled, "_set_result_unless_cancelled", val_none());
+      /* one callback for every sleep timer of the loop: it keeps no state */
+      if (l->sleep_cb.t == VAL_UNDEF)
+        l->sleep_cb = native_bound(v, set_result_unless_cancelled,
+                                   "_set_result_unless_cancelled", val_none());
+      value cb = l->sleep_cb;
       if (cb.t == VAL_UNDEF)
         return EXEC_ERROR;
       value cargs[2] = {val_obj(f), a->b};
@@ -1387,6 +1390,7 @@ static loop *loop_new(vm *v) {
     return NULL;
   }
   l->pyobj = val_none();
+  l->sleep_cb = val_undef();
   l->tasks = obj_list_new(v, 8);
   if (!l->tasks) {
     free(l);

@@ -99,6 +99,7 @@ struct loop {
   uint32_t next_future_id; /* ids for futures */
   obj_list *asyncgens;     /* async generators first iterated (for shutdown) */
   value pyobj;             /* the loop object scenarios see, created on demand */
+  value sleep_cb;          /* the callback of every asyncio.sleep timer, created on demand */
 };
 
 /* ---- used by the VM ---- */
