@@ -168,6 +168,7 @@ typedef struct layout_diagram {
   float width;         /* whole diagram, points */
   float height;        /* whole diagram, points */
   double time_end;     /* the clock at the last stop */
+  trace_qindex *queues; /* the trace's ready queue and timers at any step (the loop panel) */
 } layout_diagram;
 
 typedef struct layout_options {

@@ -451,11 +451,24 @@ static float arrow_inset(const ctx *c, const layout_lane *l) {
   return l->kind == LANE_MAIN || l->kind == LANE_TASK ? dpt(c, c->t->activation_w / 2) : 0;
 }
 
+/* Whether anything of a lane (its header box, bars, lifeline, each with its stroke) can land
+ * inside the diagram panel horizontally: what cannot is not listed, since the panel's clip would
+ * drop it anyway. A pixel to spare each side covers antialiased edges. */
+static bool lane_in_sight(const ctx *c, const layout_lane *l) {
+  const theme *t = c->t;
+  float half = l->w / 2 > t->activation_w / 2 ? l->w / 2 : t->activation_w / 2;
+  float reach = dpt(c, half + 2 * t->line_w) + 1.0f;
+  float x = DX(c, l->x);
+  return x + reach >= c->inner.x && x - reach <= c->inner.x + c->inner.w;
+}
+
 static void lifelines(ctx *c) {
   const layout_diagram *d = c->d;
   const theme *t = c->t;
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
+    if (!lane_in_sight(c, l))
+      continue;
     float a = lane_alpha(c, l);
     if (a <= 0)
       continue;
@@ -509,6 +522,8 @@ static void bars(ctx *c) {
   uint32_t top_row = layout_row_at(d, top);
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
+    if (l->nbars == 0 || !lane_in_sight(c, l))
+      continue;
     size_t lo = l->first_bar, hi = l->first_bar + l->nbars;
     while (lo < hi) { /* the first bar that ends at or below the top row */
       size_t mid = (lo + hi) / 2;
@@ -740,6 +755,8 @@ static void lane_headers(ctx *c) {
   char buf[TEXT_BYTES];
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
+    if (!lane_in_sight(c, l))
+      continue;
     float a = lane_alpha(c, l);
     if (a <= 0)
       continue;
@@ -1133,6 +1150,7 @@ static void queue_entry(ctx *c, float x, float y, float w, int size, const trace
   text_fit(c, FACE_SANS, size, x + gx, y, t->text, buf, w - gx);
 }
 
+/* hs lists the first entries of a queue of n (at least as many as fit in r). */
 static void handle_list(ctx *c, scene_rect r, const char *title, const trace_handle *hs, size_t n,
                         bool timers) {
   const theme *t = c->t;
@@ -1173,13 +1191,18 @@ static void loop_panel(ctx *c) {
     in.h -= below - in.y, in.y = below;
   clip_push(c, in);
   trace_queues q;
-  if (trace_queues_at(d->trace, c->events > 0 ? c->events - 1 : 0, &q)) {
+  size_t nready = 0, ntimers = 0;
+  /* only the entries that fit are listed: the lines below the title, and one more */
+  float qlh = line_h(c, FACE_SANS, font_px(pt(c, t->queue_pt)));
+  size_t fit = qlh > 0 && in.h > 0 ? (size_t)(in.h / qlh) + 1 : 1;
+  if (trace_qindex_at(d->queues, c->events > 0 ? c->events - 1 : 0, fit, &q, &nready,
+                      &ntimers)) {
     bool empty_run = c->events == 0;
     float half = (in.w - pt(c, t->pad)) / 2;
     handle_list(c, (scene_rect){in.x, in.y, half, in.h}, "READY QUEUE", q.ready,
-                empty_run ? 0 : q.nready, false);
+                empty_run ? 0 : nready, false);
     handle_list(c, (scene_rect){in.x + half + pt(c, t->pad), in.y, half, in.h}, "TIMERS", q.timers,
-                empty_run ? 0 : q.ntimers, true);
+                empty_run ? 0 : ntimers, true);
     trace_queues_free(&q);
   } else {
     c->l->oom = true;
@@ -1306,22 +1329,31 @@ static void timeline(ctx *c) {
   size_t nlanes = task_lanes(d);
   float rows_h = in.h - lh;
   float rh = nlanes > 0 ? rows_h / (float)nlanes : rows_h;
-  float bar_h = rh * t->timeline_bar / 100.0f;
+  /* More tasks than the strip has pixel rows: every stride-th task (the first, the stride+1-th
+   * ...) gets the rows of its group, unnamed; the others would share its pixels. */
+  size_t stride = rh > 0 && rh < 1.0f ? (size_t)ceilf(1.0f / rh) : 1;
+  float gh = rh * (float)stride;
+  float bar_h = gh * t->timeline_bar / 100.0f;
   clip_push(c, in);
   size_t row = 0;
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
     if (l->kind != LANE_MAIN && l->kind != LANE_TASK)
       continue;
-    float y = in.y + rh * (float)row++;
+    size_t at = row++;
+    if (at % stride != 0)
+      continue;
+    float y = in.y + rh * (float)at;
     theme_color col = theme_task_color(t, l->task);
-    const char *name = layout_task_name(d, l->task);
-    int nsize = size;
-    if (line_h(c, FACE_SANS_BOLD, nsize) > rh)
-      nsize = font_px(rh / line_h(c, FACE_SANS_BOLD, size) * (float)size);
-    text_fit(c, FACE_SANS_BOLD, nsize, in.x, y + (rh - line_h(c, FACE_SANS_BOLD, nsize)) / 2, col,
-             name, pt(c, t->ruler_w) - pt(c, t->pad));
-    float by = y + (rh - bar_h) / 2;
+    if (stride == 1) {
+      const char *name = layout_task_name(d, l->task);
+      int nsize = size;
+      if (line_h(c, FACE_SANS_BOLD, nsize) > rh)
+        nsize = font_px(rh / line_h(c, FACE_SANS_BOLD, size) * (float)size);
+      text_fit(c, FACE_SANS_BOLD, nsize, in.x, y + (rh - line_h(c, FACE_SANS_BOLD, nsize)) / 2,
+               col, name, pt(c, t->ruler_w) - pt(c, t->pad));
+    }
+    float by = y + (gh - bar_h) / 2;
     for (uint32_t k = l->first_run; k < l->first_run + l->nruns; k++) {
       const layout_run *run = &d->runs[k];
       float a = stop_x(c, (long)run->first_stop - 1, x0, w);
