@@ -5,8 +5,8 @@
 #include "sdlr.h"
 
 #include "font.h"
+#include "pngw.h"
 
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
 #include <math.h>
@@ -681,10 +681,9 @@ sdlr_status sdlr_save_png(SDL_Surface *s, const char *path, char *err, size_t ca
   int n = snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
   if (n < 0 || (size_t)n >= sizeof tmp)
     return fail(SDLR_IO_ERROR, err, cap, path, "path too long");
-  if (IMG_SavePNG(s, tmp) != 0) {
-    unlink(tmp);
-    return fail(SDLR_IO_ERROR, err, cap, path, IMG_GetError());
-  }
+  char msg[256];
+  if (pngw_save(s, tmp, msg, sizeof msg) != PNGW_OK)
+    return fail(SDLR_IO_ERROR, err, cap, path, msg);
   if (rename(tmp, path) != 0) {
     int e = errno;
     unlink(tmp);
