@@ -313,6 +313,33 @@ static bound_table *bound_for(builder *b, layout_face face, float size) {
   return t;
 }
 
+/* The sum of the widths of text's characters, each measured alone (once per face and size), the
+ * characters and the lines counted; false for a text with other than ASCII. */
+static bool char_widths(builder *b, layout_face face, float size, const char *text, float *sum,
+                        float *chars, size_t *lines) {
+  bound_table *t = bound_for(b, face, size);
+  if (t == NULL)
+    return false;
+  *lines = 1;
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    if (*p >= 128)
+      return false;
+    if (*p == '\n') {
+      (*lines)++;
+      continue;
+    }
+    if (!t->known[*p]) {
+      char one = (char)*p;
+      float h = 0;
+      b->o->measure(b->o->measure_user, face, size, &one, 1, &t->w[*p], &h);
+      t->known[*p] = true;
+    }
+    *sum += t->w[*p];
+    *chars += 1;
+  }
+  return true;
+}
+
 /* An upper bound of what row_need gives, without measuring the whole label: a quarter more than
  * the sum of its characters' own widths, plus an em for the overhangs at the ends and a pixel a
  * character for kerning and rounding. Texts with other than ASCII are measured instead. A label
@@ -323,27 +350,26 @@ static float row_bound(builder *b, size_t r) {
     return b->row_w[r];
   const layout_row *row = &b->d->rows[r];
   layout_face face = FACE_SANS;
-  float size = 0;
+  float size = 0, sum = 0, chars = 0;
+  size_t lines = 0;
   row_font(b, row->kind, &face, &size);
-  bound_table *t = bound_for(b, face, size);
-  if (t == NULL)
+  if (!char_widths(b, face, size, btext(b, row->label), &sum, &chars, &lines))
     return row_need(b, r);
-  float sum = 0, chars = 0;
-  for (const unsigned char *p = (const unsigned char *)btext(b, row->label); *p; p++) {
-    if (*p >= 128)
-      return row_need(b, r);
-    if (*p == '\n')
-      continue;
-    if (!t->known[*p]) {
-      char one = (char)*p;
-      float h = 0;
-      b->o->measure(b->o->measure_user, face, size, &one, 1, &t->w[*p], &h);
-      t->known[*p] = true;
-    }
-    sum += t->w[*p];
-    chars += 1;
-  }
   return row_room(b, row->kind, sum * 1.25f + size + chars);
+}
+
+/* Bounds of the width measure gives a one-line text: the upper one of row_bound, and a lower one
+ * a fifth under the sum of its characters' widths, less an em (kerning and overhangs take far
+ * less). False when they are not known (other than ASCII, more than one line). */
+static bool text_bounds(builder *b, layout_face face, float size, const char *text, float *lo,
+                        float *hi) {
+  float sum = 0, chars = 0;
+  size_t lines = 0;
+  if (!char_widths(b, face, size, text, &sum, &chars, &lines) || lines != 1)
+    return false;
+  *lo = sum * 0.8f - size;
+  *hi = sum * 1.25f + size + chars;
+  return true;
 }
 
 static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32_t event,
@@ -725,7 +751,12 @@ static const char *wake_reason(const builder *b, const trace_event *e, char *out
 static uint32_t verb_label(builder *b, const char *name, const char *verb, const char *what) {
   char one[LABEL_BYTES];
   snprintf(one, sizeof one, "%.100s: %s %.300s", name, verb, what);
-  float w = 0, h = 0;
+  float w = 0, h = 0, lo = 0, hi = 0;
+  bool bounded = text_bounds(b, FACE_SANS, b->th->label_pt, one, &lo, &hi);
+  if (bounded && hi <= b->th->label_wrap)
+    return pool_add(b, one); /* fits for sure */
+  if (bounded && lo > b->th->label_wrap)
+    return pool_addf(b, "%s: %s\n%s", name, verb, what); /* too wide for sure */
   measure(b, FACE_SANS, b->th->label_pt, one, &w, &h);
   if (w <= b->th->label_wrap)
     return pool_add(b, one);
@@ -1361,6 +1392,59 @@ static void index_bars(layout_diagram *d) {
   }
 }
 
+/* Each task's line events (the code panel's "where is every task"), task by task by a counting
+ * sort, so the line of a task at any step is a binary search. */
+static bool index_wheres(builder *b) {
+  layout_diagram *d = b->d;
+  size_t count = trace_count(d->trace), n = 0;
+  d->where_first = calloc(b->ntasks + 1, sizeof *d->where_first);
+  if (d->where_first == NULL)
+    return false;
+  for (size_t i = 0; i < count; i++) {
+    const trace_event *e = trace_event_at(d->trace, i);
+    if (e->task < 0 || (size_t)e->task >= b->ntasks || e->line <= 0 || e->line > b->nlines ||
+        (e->kind != TR_LINE && e->kind != TR_STEP_SUSPEND && e->kind != TR_TASK_CREATED))
+      continue;
+    d->where_first[e->task + 1]++;
+    n++;
+  }
+  for (size_t t = 0; t < b->ntasks; t++)
+    d->where_first[t + 1] += d->where_first[t];
+  d->wheres = malloc((n ? n : 1) * sizeof *d->wheres);
+  uint32_t *at = malloc((b->ntasks ? b->ntasks : 1) * sizeof *at);
+  if (d->wheres == NULL || at == NULL) {
+    free(at);
+    return false;
+  }
+  memcpy(at, d->where_first, b->ntasks * sizeof *at);
+  for (size_t i = 0; i < count; i++) {
+    const trace_event *e = trace_event_at(d->trace, i);
+    if (e->task < 0 || (size_t)e->task >= b->ntasks || e->line <= 0 || e->line > b->nlines ||
+        (e->kind != TR_LINE && e->kind != TR_STEP_SUSPEND && e->kind != TR_TASK_CREATED))
+      continue;
+    d->wheres[at[e->task]++] = (layout_where){(uint32_t)i, e->line};
+  }
+  free(at);
+  return true;
+}
+
+int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events, int32_t nlines) {
+  if (task < 0 || (size_t)task >= d->ntasks)
+    return 0;
+  size_t lo = d->where_first[task], hi = d->where_first[task + 1];
+  while (lo < hi) { /* the first entry at or after events */
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->wheres[mid].event < events)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  while (lo-- > d->where_first[task])
+    if (d->wheres[lo].line <= nlines)
+      return d->wheres[lo].line;
+  return 0;
+}
+
 static bool index_prints(layout_diagram *d) {
   size_t n = 0, count = trace_count(d->trace);
   for (size_t i = 0; i < count; i++)
@@ -1425,12 +1509,15 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
       add_stop(&b, (uint32_t)count, NULL);
     else if (d->stops[d->nstops - 1].event_end < count && !b.oom)
       add_stop(&b, (uint32_t)count, trace_event_at(t, count - 1));
-    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_prints(d) &&
+    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_prints(d) && index_wheres(&b) &&
          (d->queues = trace_qindex_new(t)) != NULL;
     if (ok) {
       index_bars(d);
       shift_rows(&b);
       d->time_end = d->stops[d->nstops - 1].time;
+      d->time_sorted = true;
+      for (size_t k = 1; k < d->nstops && d->time_sorted; k++)
+        d->time_sorted = d->stops[k].time >= d->stops[k - 1].time; /* false for a NaN */
       for (size_t s = 0; s < b.nsync; s++) {
         /* a sync lane appears with the first row that touches it */
         uint32_t lane = b.first_sync + (uint32_t)s;
@@ -1457,6 +1544,8 @@ void layout_free(layout_diagram *d) {
   if (d == NULL)
     return;
   trace_qindex_free(d->queues);
+  free(d->wheres);
+  free(d->where_first);
   free(d->prints);
   free(d->lanes);
   free(d->task_lane);

@@ -941,21 +941,8 @@ static void caption(ctx *c) {
 /* Where each task stands at the playhead: the last line it ran or awaited. Scans back from the
  * playhead; O(events) at worst, which a frame can afford. */
 static void task_lines(const ctx *c, int32_t *lines, int32_t nlines) {
-  const layout_diagram *d = c->d;
-  const trace *tr = d->trace;
-  size_t missing = d->ntasks;
-  for (size_t i = 0; i < d->ntasks; i++)
-    lines[i] = 0;
-  for (size_t e = c->events; e-- > 0 && missing > 0;) {
-    const trace_event *ev = trace_event_at(tr, e);
-    if (ev->task < 0 || (size_t)ev->task >= d->ntasks || lines[ev->task] != 0 || ev->line <= 0 ||
-        ev->line > nlines)
-      continue; /* lines past the source are the asyncio prelude's */
-    if (ev->kind == TR_LINE || ev->kind == TR_STEP_SUSPEND || ev->kind == TR_TASK_CREATED) {
-      lines[ev->task] = ev->line;
-      missing--;
-    }
-  }
+  for (size_t i = 0; i < c->d->ntasks; i++) /* lines past the source are the asyncio prelude's */
+    lines[i] = layout_task_line(c->d, (int32_t)i, c->events, nlines);
 }
 
 typedef struct src_line {
@@ -1051,6 +1038,28 @@ static void code_panel(ctx *c) {
     long max = (long)(n - visible);
     first = want < 0 ? 0 : want > max ? (size_t)max : (size_t)want;
   }
+  /* the tasks tagged on each line drawn: the first CODE_TAGS living ones there, in task order */
+  size_t shown = first + visible + 1 < n ? visible + 1 : n - first;
+  int32_t *tags = malloc((shown ? shown : 1) * CODE_TAGS * sizeof *tags);
+  size_t *ntags = calloc(shown ? shown : 1, sizeof *ntags);
+  if (tags == NULL || ntags == NULL) {
+    free(tags);
+    free(ntags);
+    free(ls);
+    free(where);
+    c->l->oom = true;
+    return;
+  }
+  for (size_t k = 0; k < d->ntasks; k++) {
+    if (where[k] <= (int32_t)first || (size_t)where[k] > first + shown)
+      continue;
+    size_t slot = (size_t)where[k] - 1 - first;
+    if (ntags[slot] == CODE_TAGS)
+      continue;
+    layout_state st = layout_lane_state(d, d->task_lane[k], c->stop);
+    if (st != STATE_ABSENT && st != STATE_DONE && st != STATE_FAILED)
+      tags[slot * CODE_TAGS + ntags[slot]++] = (int32_t)k;
+  }
   clip_push(c, in);
   int32_t running = d->stops[c->stop].task;
   int32_t failed_at = error_line(c);
@@ -1072,15 +1081,8 @@ static void code_panel(ctx *c) {
     textn(c, FACE_MONO, size, text_x, y, t->code_text, buf, m);
     /* marks in the gutter and name tags at the right for the tasks at this line; when the
      * names would cover the code, the tags shrink to the task's number */
-    int32_t here[CODE_TAGS];
-    size_t nhere = 0;
-    for (size_t k = 0; k < d->ntasks && nhere < CODE_TAGS; k++) {
-      if (where[k] != lineno)
-        continue;
-      layout_state st = layout_lane_state(d, d->task_lane[k], c->stop);
-      if (st != STATE_ABSENT && st != STATE_DONE && st != STATE_FAILED)
-        here[nhere++] = (int32_t)k;
-    }
+    const int32_t *here = &tags[(i - first) * CODE_TAGS];
+    size_t nhere = ntags[i - first];
     if (nhere == 0)
       continue;
     float inset_px = pt(c, t->line_w);
@@ -1108,6 +1110,8 @@ static void code_panel(ctx *c) {
     }
   }
   clip_pop(c);
+  free(tags);
+  free(ntags);
   free(ls);
   free(where);
 }
@@ -1386,8 +1390,20 @@ static void timeline(ctx *c) {
   float axis_y = in.y + rows_h, last_right = -1;
   double last_time = -1;
   for (size_t k = 0; k < d->nstops; k++) {
-    if (k > 0 && d->stops[k].time == last_time)
+    if (k > 0 && d->stops[k].time == last_time) {
+      if (d->time_sorted) { /* on to the first later clock, by binary search */
+        size_t lo = k, hi = d->nstops;
+        while (lo < hi) {
+          size_t mid = lo + (hi - lo) / 2;
+          if (d->stops[mid].time == last_time)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+        k = lo - 1;
+      }
       continue;
+    }
     last_time = d->stops[k].time;
     snprintf(buf, sizeof buf, "%g s", d->stops[k].time);
     float x = stop_x(c, (long)k, x0, w), tw = text_w(c, FACE_SANS, size, buf);
