@@ -294,6 +294,7 @@ struct trace_qindex {
   qentry *timers;       /* timer stays, in scheduling order */
   size_t ntimers;       /* entries */
   uint32_t *rank;       /* per timer: its place by (deadline, scheduling) */
+  uint32_t *by_rank;    /* the timer at each place: rank's inverse */
   uint32_t *ready_ends; /* the ready stays' ends, sorted */
   uint32_t *timer_ends; /* the timers' ends, sorted */
   qcheck *checks;       /* checkpoints, by event */
@@ -309,6 +310,7 @@ void trace_qindex_free(trace_qindex *x) {
   free(x->ready);
   free(x->timers);
   free(x->rank);
+  free(x->by_rank);
   free(x->ready_ends);
   free(x->timer_ends);
   free(x->checks);
@@ -399,18 +401,27 @@ static void qcollect(const trace_qindex *x, const qcheck *c, uint32_t e, size_t 
   /* new timers alive at e, the max best ranks, sorted by rank */
   size_t m = 0;
   hi = starts_before(x->timers, x->ntimers, e);
-  for (size_t k = starts_before(x->timers, x->ntimers, c->event); k < hi; k++) {
-    if (x->timers[k].end < e)
-      continue;
-    uint32_t r = x->rank[k];
-    if (m == max && r > x->rank[scratch[m - 1]])
-      continue;
-    size_t at = m < max ? m++ : m - 1;
-    while (at > 0 && x->rank[scratch[at - 1]] > r) {
-      scratch[at] = scratch[at - 1];
-      at--;
+  if (max == SIZE_MAX) { /* all of them (a checkpoint): sorted by rank */
+    for (size_t k = starts_before(x->timers, x->ntimers, c->event); k < hi; k++)
+      if (x->timers[k].end >= e)
+        scratch[m++] = x->rank[k];
+    qsort(scratch, m, sizeof *scratch, cmp_u32);
+    for (size_t j = 0; j < m; j++)
+      scratch[j] = x->by_rank[scratch[j]];
+  } else { /* the max best: kept sorted by insertion */
+    for (size_t k = starts_before(x->timers, x->ntimers, c->event); k < hi; k++) {
+      if (x->timers[k].end < e)
+        continue;
+      uint32_t r = x->rank[k];
+      if (m == max && r > x->rank[scratch[m - 1]])
+        continue;
+      size_t at = m < max ? m++ : m - 1;
+      while (at > 0 && x->rank[scratch[at - 1]] > r) {
+        scratch[at] = scratch[at - 1];
+        at--;
+      }
+      scratch[at] = (uint32_t)k;
     }
-    scratch[at] = (uint32_t)k;
   }
   n = 0;
   size_t i = 0, j = 0;
@@ -578,17 +589,20 @@ static bool qindex_stays(trace_qindex *x) {
 static bool qindex_checks(trace_qindex *x) {
   size_t nt = x->ntimers, nr = x->nready;
   x->rank = malloc((nt ? nt : 1) * sizeof *x->rank);
+  x->by_rank = malloc((nt ? nt : 1) * sizeof *x->by_rank);
   x->ready_ends = malloc((nr ? nr : 1) * sizeof *x->ready_ends);
   x->timer_ends = malloc((nt ? nt : 1) * sizeof *x->timer_ends);
   qkey *keys = malloc((nt ? nt : 1) * sizeof *keys);
   uint32_t *scratch = malloc((nr + nt + 1) * sizeof *scratch);
-  bool ok = x->rank && x->ready_ends && x->timer_ends && keys && scratch;
+  bool ok = x->rank && x->by_rank && x->ready_ends && x->timer_ends && keys && scratch;
   if (ok) {
     for (size_t k = 0; k < nt; k++)
       keys[k] = (qkey){x->timers[k].h.when, (uint32_t)k};
     qsort(keys, nt, sizeof *keys, by_deadline);
-    for (size_t k = 0; k < nt; k++)
+    for (size_t k = 0; k < nt; k++) {
       x->rank[keys[k].idx] = (uint32_t)k;
+      x->by_rank[k] = keys[k].idx;
+    }
     for (size_t k = 0; k < nr; k++)
       x->ready_ends[k] = x->ready[k].end;
     for (size_t k = 0; k < nt; k++)
