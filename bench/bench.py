@@ -187,7 +187,8 @@ def main(argv):
                 f"{int(r['commands_per_frame'])} drawing commands.\n\n")
         f.write("| frames | median | 99th percentile | worst |\n|---|---|---|---|\n")
         for key, label in (("step", "stepping"), ("scrub", "scrubbing"), ("scroll", "scrolling"),
-                           ("frame", "all frames"), ("scene", "scene_build alone"),
+                           ("frame", "all frames"), ("frame_cpu", "all frames, CPU time"),
+                           ("scene", "scene_build alone"),
                            ("render", "rendering alone")):
             f.write(f"| {label} | {r[key + '_ms_median']:.1f} ms | {r[key + '_ms_p99']:.1f} ms | "
                     f"{r[key + '_ms_max']:.1f} ms |\n")

@@ -10,9 +10,11 @@
  *             and then complete, the playhead followed as the window does when playing;
  *   - scrub:  N stops spread evenly over the whole run (dragging the timeline);
  *   - scroll: N scroll positions spread over the whole diagram height, not following.
- * A frame's time is scene_build plus sdlr_render_offscreen. It prints one "key value" line per
+ * A frame's time is scene_build plus sdlr_render_offscreen, in wall time and in the CPU time of
+ * the drawing thread (steadier on a busy machine). It prints one "key value" line per
  * measurement (seconds for the run and the layout, milliseconds for frames), which bench.py
- * reads. Not a test: nothing here can fail but the setup. */
+ * reads. Not a test: nothing here can fail but the setup. With BENCH_SLOW_MS=N in the
+ * environment, each frame slower than N ms is described on stderr. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "layout.h"
@@ -41,6 +43,13 @@ typedef struct bench_args {
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this thread: what a frame costs whatever else the machine runs. */
+static double cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -115,12 +124,14 @@ typedef struct bench_ctx {
   double *scene_ms;   /* per frame: scene_build */
   double *render_ms;  /* per frame: sdlr_render_offscreen */
   double *frame_ms;   /* per frame: both */
+  double *cpu_ms;     /* per frame: both, in CPU time of this thread */
   size_t n;           /* frames measured */
   size_t cmds;        /* drawing commands over all measured frames */
 } bench_ctx;
 
 static bool frame(bench_ctx *c, const scene_view *v, size_t stop, float fraction) {
   scene_input in = {c->d, stop, fraction, v, &c->th, sdlr_measure, c->r};
+  double c0 = cpu_s();
   double t0 = now_s();
   if (!scene_build(&in, &c->list))
     return false;
@@ -128,10 +139,15 @@ static bool frame(bench_ctx *c, const scene_view *v, size_t stop, float fraction
   if (sdlr_render_offscreen(c->r, &c->list) == NULL)
     return false;
   double t2 = now_s();
+  c->cpu_ms[c->n] = (cpu_s() - c0) * 1000;
   c->scene_ms[c->n] = (t1 - t0) * 1000;
   c->render_ms[c->n] = (t2 - t1) * 1000;
   c->frame_ms[c->n] = (t2 - t0) * 1000;
   c->cmds += c->list.n;
+  if (getenv("BENCH_SLOW_MS") != NULL && c->frame_ms[c->n] > atof(getenv("BENCH_SLOW_MS")))
+    fprintf(stderr, "slow frame: stop %zu fraction %.2f scroll %.0f: scene %.1f ms, render %.1f ms, "
+            "%zu commands\n", stop, (double)fraction, (double)v->scroll_y, c->scene_ms[c->n],
+            c->render_ms[c->n], c->list.n);
   c->n++;
   return true;
 }
@@ -192,8 +208,10 @@ int main(int argc, char **argv) {
   c.scene_ms = calloc(total, sizeof *c.scene_ms);
   c.render_ms = calloc(total, sizeof *c.render_ms);
   c.frame_ms = calloc(total, sizeof *c.frame_ms);
+  c.cpu_ms = calloc(total, sizeof *c.cpu_ms);
   double *phase_ms = calloc(total, sizeof *phase_ms);
-  if (c.scene_ms == NULL || c.render_ms == NULL || c.frame_ms == NULL || phase_ms == NULL)
+  if (c.scene_ms == NULL || c.render_ms == NULL || c.frame_ms == NULL || c.cpu_ms == NULL ||
+      phase_ms == NULL)
     return 1;
   scene_list_init(&c.list);
   scene_view v;
@@ -242,10 +260,12 @@ int main(int argc, char **argv) {
   report("scene", c.scene_ms, c.n);
   report("render", c.render_ms, c.n);
   report("frame", c.frame_ms, c.n);
+  report("frame_cpu", c.cpu_ms, c.n);
   free(phase_ms);
   free(c.scene_ms);
   free(c.render_ms);
   free(c.frame_ms);
+  free(c.cpu_ms);
   scene_list_free(&c.list);
   layout_free(c.d);
   trace_free(t);
