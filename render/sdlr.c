@@ -669,8 +669,16 @@ sdlr_status sdlr_offscreen_resize(sdlr *r, int w, int h, char *err, size_t cap) 
 SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list) {
   if (!r->own_renderer)
     return NULL;
-  SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 0xff);
-  SDL_RenderClear(r->renderer);
+  /* A frame begins with an opaque fill of all of it (the scene's background): clearing first would
+   * write every pixel twice. */
+  const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
+  bool covered = first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff &&
+                 first->x0 <= 0 && first->y0 <= 0 && first->x1 >= (float)r->surface->w &&
+                 first->y1 >= (float)r->surface->h;
+  if (!covered) {
+    SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 0xff);
+    SDL_RenderClear(r->renderer);
+  }
   sdlr_draw(r, list);
   SDL_RenderPresent(r->renderer); /* the software renderer flushes its queue into the surface */
   return r->surface;
