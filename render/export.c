@@ -897,7 +897,7 @@ static exp_status start_video(exp_ctx *c, const char *program, int pass, const c
     for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
       a[n++] = tail[i];
   } else if (o->video_kind == EXP_VIDEO_MP4) {
-    const char *tail[] = {"-c:v",      "libx264",    "-preset", "medium",   "-tune",
+    const char *tail[] = {"-c:v",      "libx264",    "-preset", "veryfast", "-tune",
                           "animation", "-crf",       "18",      "-pix_fmt", "yuv420p",
                           "-movflags", "+faststart", "-f",      "mp4"};
     for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
