@@ -1,10 +1,14 @@
-"""make bench: loopviz against CPython on the same programs, and export speed.
+"""make bench: loopviz against CPython on the same programs, the cost of tracing, the render
+half, and export speed.
 
 Each workload in bench/workloads/ runs RUNS times under `loopviz run` and under the CPython
 oracle (tests/oracle.py, same virtual clock); their outputs must agree. The table gives the
-median wall time and the peak resident memory of each, and the ratio. Export speed is frames
-per second of `loopviz export gather --frames` at 1280x720 and 1920x1080. The results and this
-method are written to docs/performance.md.
+median wall time and the peak resident memory of each, and the ratio. Tracing is `loopviz
+trace` against `loopviz run` on the same workloads (output thrown away). The render half is
+bench_render (bench/bench_render.c, built beside loopviz) on the 100,000-task workload: layout
+time, and scene + software rendering per frame at 1920x1080 while stepping, scrubbing and
+scrolling. Export speed is frames per second of `loopviz export gather --frames` and `--video`
+at 1280x720 and 1920x1080. The results and this method are written to docs/performance.md.
 
     python3 bench/bench.py LOOPVIZ [RUNS]
 """
@@ -38,6 +42,76 @@ def run_many(argv, runs):
     return statistics.median(times), max(peaks), outs
 
 
+# What perf showed before the render half was made fast (issue 10); kept with the numbers so a
+# regression can be read against it.
+PROFILE = """## What the profiles showed
+
+Measured with `perf record` (and `perf report --stdio`) on the 2-core development machine:
+
+- **Tracing** (`loopviz trace scheduler_100k_tasks.py`, 2.1 million lines): about 60% of the time
+  was printf: every line went through `vsnprintf` twice (once to size it) for `%.6f` of the
+  clock, `%-5u`, `%-9s`. The writers now format integers and padding themselves, print each
+  distinct clock value once (consecutive events share it) and hand out the text 65,536 events at
+  a time. What is left of the overhead is mostly the simulator's own recording (formatting the
+  labels of sleeps and callbacks as it runs) and writing out 150 MB of text.
+- **Layout** of the 100,000-task trace did not finish: it ran out of memory after 71 s. It kept
+  each task's timeline state at every step (301,003 steps x 100,001 tasks), looked at every task
+  at every step and at every future's completion, and summed the gap of every lane each label
+  spans (a million rows, spans up to 100,000 lanes). Now the states are recorded only when they
+  change, a future keeps a list of its waiters, and a label spanning many lanes is known to fit
+  from a bound. After that, text measuring (SDL_ttf shaping each label with HarfBuzz, a few
+  microseconds each) was four fifths of the layout; labels are now measured only when their
+  width can matter.
+- **Frames** on a 2,000-task trace: 28,653 drawing commands a frame, 120 ms: every lane's header,
+  lifeline and bars were listed though out of sight, the timeline drew a named row for every
+  task, and the loop panel replayed the trace from its start (`trace_queues_at`) every frame.
+- **Export** (`export gather --frames`, 1280x720): 88% of the CPU time was zlib and libpng inside
+  SDL2_image's `IMG_SavePNG` (level 6, all filters tried per row); drawing was 8%.
+
+"""
+
+
+def time_many(argv, runs):
+    """Median wall time of argv, its output thrown away."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+        if proc.returncode != 0:
+            raise SystemExit(f"bench: {' '.join(argv)} failed ({proc.returncode})")
+    return statistics.median(times)
+
+
+def bench_render(loopviz, workload, size, frames):
+    """bench_render's measurements on workload: a dict of its "key value" lines."""
+    exe = os.path.join(os.path.dirname(loopviz), "bench_render")
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    proc = subprocess.run([exe, workload, "--size", size, "--frames", str(frames)],
+                          capture_output=True, cwd=ROOT, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: bench_render failed: {proc.stderr.decode().strip()}")
+    out = {}
+    for line in proc.stdout.decode().splitlines():
+        key, _, value = line.partition(" ")
+        out[key] = float(value)
+    return out
+
+
+def export_fps(loopviz, size, video):
+    """Frames (None for a video), seconds of `loopviz export gather` to a frame directory or an
+    mp4."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "v.mp4") if video else d
+        argv = [loopviz, "export", "gather", "--video" if video else "--frames", out, "--size", size]
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+        seconds = time.perf_counter() - start
+        # a video has as many frames as the frame directory of the same export
+        frames = None if video else len([f for f in os.listdir(d) if f.endswith(".png")])
+    return frames, seconds
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -54,33 +128,75 @@ def main(argv):
         rows.append((name[:-3], ct, lt, cm, lm, same))
         print(f"{name[:-3]:28} cpython {ct:7.2f}s {cm:7.1f} MiB   loopviz {lt:7.2f}s {lm:7.1f} MiB"
               f"   x{ct / lt:5.1f}   {'same output' if same else 'OUTPUT DIFFERS'}", flush=True)
+    load_before = os.getloadavg()
+    traces = []
+    for name in sorted(f for f in os.listdir(wdir) if f.endswith(".py")):
+        path = os.path.join("bench", "workloads", name)
+        rt = time_many([loopviz, "run", path], runs)
+        tt = time_many([loopviz, "trace", path], runs)
+        traces.append((name[:-3], rt, tt))
+        print(f"{name[:-3]:28} run {rt:6.2f}s   trace {tt:6.2f}s   overhead {100 * (tt / rt - 1):4.0f}%",
+              flush=True)
+    big = os.path.join("bench", "workloads", "scheduler_100k_tasks.py")
+    render = bench_render(loopviz, big, "1920x1080", 100)
+    print(f"render 100k tasks: {int(render['events'])} events, layout {render['layout_s']:.2f}s, "
+          f"frame median {render['frame_ms_median']:.1f} ms p99 {render['frame_ms_p99']:.1f} ms",
+          flush=True)
     exports = []
     for size in ("1280x720", "1920x1080"):
-        with tempfile.TemporaryDirectory() as d:
-            start = time.perf_counter()
-            subprocess.run([loopviz, "export", "gather", "--frames", d, "--size", size],
-                           check=True, capture_output=True, cwd=ROOT)
-            seconds = time.perf_counter() - start
-            frames = len([f for f in os.listdir(d) if f.endswith(".png")])
-        exports.append((size, frames, seconds))
-        print(f"export gather {size:10} {frames} frames in {seconds:.1f}s: {frames / seconds:.1f} fps",
-              flush=True)
+        frames, seconds = export_fps(loopviz, size, False)
+        _, vseconds = export_fps(loopviz, size, True)
+        exports.append((size, frames, seconds, vseconds))
+        print(f"export gather {size:10} {frames} frames: png {frames / seconds:.1f} fps, "
+              f"mp4 {frames / vseconds:.1f} fps", flush=True)
+    load_after = os.getloadavg()
     with open(os.path.join(ROOT, "docs", "performance.md"), "w") as f:
         f.write("# Performance\n\nWritten by `make bench` (bench/bench.py); numbers from the last run on "
-                f"a {os.cpu_count()}-core machine, median of {runs} runs.\n\n")
+                f"a {os.cpu_count()}-core machine, median of {runs} runs. The load average (other "
+                f"work on the machine) was {load_before[0]:.1f} when it began and {load_after[0]:.1f} "
+                "when it ended: on a busy machine every time here is longer than it would be alone.\n\n")
         f.write("## Method\n\nEach program in `bench/workloads/` runs under `loopviz run` and under "
                 "the CPython oracle (`tests/oracle.py`: CPython 3.11's asyncio on the same virtual "
                 "clock); both outputs must be the same. Wall time is the median of the runs; memory "
-                "is the peak resident set size. Export speed is `loopviz export gather --frames` "
-                "(PNG frames, all cores).\n\n")
+                "is the peak resident set size. Tracing compares `loopviz trace` (recording every "
+                "event and writing the text trace) with `loopviz run` on the same workloads, output "
+                "thrown away. The render half is `bench_render` (bench/bench_render.c, built beside "
+                "`loopviz`, not a test) on `scheduler_100k_tasks`: it runs the scenario with a trace, "
+                "times `layout_build`, then draws frames at 1920x1080 with SDL's software renderer "
+                "(no display): scene_build plus rendering, per frame, while stepping through 100 "
+                "consecutive steps mid-run (each animating, then complete), scrubbing to 100 steps "
+                "spread over the run, and scrolling the finished diagram top to bottom in 100 "
+                "positions. Export speed is `loopviz export gather` with `--frames` (PNG files, "
+                "encoded on all cores) and with `--video` (raw frames piped to ffmpeg, mp4).\n\n")
+        f.write(PROFILE)
         f.write("## Scenarios\n\n| workload | CPython | loopviz | speed-up | CPython peak | loopviz peak | output |\n")
         f.write("|---|---|---|---|---|---|---|\n")
         for name, ct, lt, cm, lm, same in rows:
             f.write(f"| {name} | {ct:.2f} s | {lt:.2f} s | {ct / lt:.1f}x | {cm:.0f} MiB | {lm:.0f} MiB | "
                     f"{'same' if same else 'DIFFERS'} |\n")
-        f.write("\n## Export\n\n| size | frames | seconds | frames/s |\n|---|---|---|---|\n")
-        for size, frames, seconds in exports:
-            f.write(f"| {size} | {frames} | {seconds:.1f} | {frames / seconds:.1f} |\n")
+        f.write("\n## Tracing\n\nTarget: `loopviz trace` at most 50% over `loopviz run`.\n\n"
+                "| workload | run | trace | overhead |\n|---|---|---|---|\n")
+        for name, rt, tt in traces:
+            f.write(f"| {name} | {rt:.2f} s | {tt:.2f} s | {100 * (tt / rt - 1):.0f}% |\n")
+        r = render
+        f.write("\n## Render: 100,000 tasks\n\nTargets: layout under 1 s; a frame (scene + software "
+                "rendering at 1920x1080) under 16 ms at the 99th percentile.\n\n")
+        f.write(f"The trace has {int(r['events'])} events and {int(r['tasks'])} tasks; the diagram "
+                f"{int(r['stops'])} steps and {int(r['rows'])} rows. The run with its trace took "
+                f"{r['run_s']:.2f} s, the layout {r['layout_s']:.2f} s. A frame lists about "
+                f"{int(r['commands_per_frame'])} drawing commands.\n\n")
+        f.write("| frames | median | 99th percentile | worst |\n|---|---|---|---|\n")
+        for key, label in (("step", "stepping"), ("scrub", "scrubbing"), ("scroll", "scrolling"),
+                           ("frame", "all frames"), ("frame_cpu", "all frames, CPU time"),
+                           ("scene", "scene_build alone"),
+                           ("render", "rendering alone")):
+            f.write(f"| {label} | {r[key + '_ms_median']:.1f} ms | {r[key + '_ms_p99']:.1f} ms | "
+                    f"{r[key + '_ms_max']:.1f} ms |\n")
+        f.write("\n## Export\n\nTarget: at least 100 frames per second at 1280x720.\n\n"
+                "| size | frames | PNG frames | PNG frames/s | mp4 | mp4 frames/s |\n|---|---|---|---|---|---|\n")
+        for size, frames, seconds, vseconds in exports:
+            f.write(f"| {size} | {frames} | {seconds:.1f} s | {frames / seconds:.1f} | {vseconds:.1f} s | "
+                    f"{frames / vseconds:.1f} |\n")
     return 0 if all(r[5] for r in rows) else 1
 
 

@@ -153,6 +153,8 @@ static const unsigned limit_options = OPT_MAX_INSTRUCTIONS | OPT_MAX_MEMORY | OP
  * RecursionError before they can overflow it, whatever this limit, so the bound only keeps the
  * frame table the VM allocates for it (max_recursion + 64 frames) within reason. */
 #define CLI_MAX_RECURSION 1000000
+/* Events formatted per piece by `loopviz trace` before they are written out. */
+enum { CLI_TRACE_PIECE = 65536 };
 
 typedef struct cli_limit {
   cli_option_id id; /* the option */
@@ -559,11 +561,17 @@ static int trace_command(const cli_args *args, FILE *out, FILE *err) {
     trace_free(t);
     return (int)st;
   }
+  /* written a piece at a time: a long trace's text never sits whole in memory */
   fmt_buf b;
   fmt_buf_init(&b);
-  bool ok = args->json ? trace_write_jsonl(t, &b) : trace_write_text(t, &b);
-  if (ok)
-    fwrite(fmt_buf_str(&b), 1, b.len, out);
+  bool ok = true;
+  for (size_t first = 0; ok && first < trace_count(t); first += CLI_TRACE_PIECE) {
+    fmt_buf_clear(&b);
+    ok = args->json ? trace_write_jsonl_range(t, first, CLI_TRACE_PIECE, &b)
+                    : trace_write_text_range(t, first, CLI_TRACE_PIECE, &b);
+    if (ok)
+      fwrite(fmt_buf_str(&b), 1, b.len, out);
+  }
   fmt_buf_free(&b);
   fflush(out);
   if (trace_truncated(t))

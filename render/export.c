@@ -12,6 +12,7 @@
 #include "fmt.h"
 #include "layout.h"
 #include "paths.h"
+#include "pngw.h"
 #include "scene.h"
 #include "sdlr.h"
 #include "sim.h"
@@ -20,7 +21,6 @@
 #include "trace.h"
 
 #include <SDL.h>
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <dirent.h>
 #include <errno.h>
@@ -356,6 +356,7 @@ typedef struct exp_ctx {
   int run_status;                     /* sim_status of the run */
   sdlr *r;                            /* offscreen renderer; measures text too */
   scene_list list;                    /* the frame in hand */
+  scene_list prev;                    /* the frame before it, while playing */
   bool ttf;                           /* TTF_Init was called here (ascents) */
   ascent_slot ascents[EXP_ASCENTS];   /* ascents asked so far */
   size_t nascents;                    /* entries */
@@ -497,6 +498,7 @@ static exp_status open_ctx(exp_ctx *c, const char *path) {
   fmt_buf_init(&c->out);
   fmt_buf_init(&c->errtext);
   scene_list_init(&c->list);
+  scene_list_init(&c->prev);
   exp_status st = load_theme(c);
   if (st != EXP_OK)
     return st;
@@ -516,6 +518,7 @@ static void close_ctx(exp_ctx *c) {
   layout_free(c->diagram);
   trace_free(c->trace);
   scene_list_free(&c->list);
+  scene_list_free(&c->prev);
   fmt_buf_free(&c->out);
   fmt_buf_free(&c->errtext);
 }
@@ -894,7 +897,7 @@ static exp_status start_video(exp_ctx *c, const char *program, int pass, const c
     for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
       a[n++] = tail[i];
   } else if (o->video_kind == EXP_VIDEO_MP4) {
-    const char *tail[] = {"-c:v",      "libx264",    "-preset", "medium",   "-tune",
+    const char *tail[] = {"-c:v",      "libx264",    "-preset", "veryfast", "-tune",
                           "animation", "-crf",       "18",      "-pix_fmt", "yuv420p",
                           "-movflags", "+faststart", "-f",      "mp4"};
     for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
@@ -936,6 +939,7 @@ typedef enum job_state {
 typedef struct png_job {
   SDL_Surface *s;  /* the frame's pixels, reused from frame to frame */
   size_t frame;    /* the frame's number */
+  size_t source;   /* an earlier frame with the same picture, whose file it copies; 0: encode s */
   job_state state; /* where it is */
 } png_job;
 
@@ -964,9 +968,9 @@ static bool save_frame(const char *dir, size_t frame, SDL_Surface *s, char *why,
     snprintf(why, cap, "%.400s: path too long", path);
     return false;
   }
-  if (IMG_SavePNG(s, tmp) != 0) {
-    snprintf(why, cap, "cannot write %.400s: %s", path, IMG_GetError());
-    unlink(tmp);
+  char msg[256];
+  if (pngw_save(s, tmp, msg, sizeof msg) != PNGW_OK) {
+    snprintf(why, cap, "cannot write %.300s: %.90s", path, msg);
     return false;
   }
   if (rename(tmp, path) != 0) {
@@ -977,11 +981,66 @@ static bool save_frame(const char *dir, size_t frame, SDL_Surface *s, char *why,
   return true;
 }
 
+/* Writes frame as a copy of the file of an earlier frame that shows the same picture (a step
+ * shown after its animation ended): no encoding. Also through PATH.tmpPID. */
+static bool copy_frame(const char *dir, size_t source, size_t frame, char *why, size_t cap) {
+  char from[EXP_PATH_MAX], path[EXP_PATH_MAX], tmp[EXP_PATH_MAX + 32];
+  frame_path(dir, source, from, sizeof from);
+  frame_path(dir, frame, path, sizeof path);
+  if (!temp_name(path, tmp, sizeof tmp)) {
+    snprintf(why, cap, "%.400s: path too long", path);
+    return false;
+  }
+  FILE *in = fopen(from, "rb");
+  if (in == NULL) {
+    snprintf(why, cap, "cannot read %.400s: %s", from, strerror(errno));
+    return false;
+  }
+  FILE *out = fopen(tmp, "wb");
+  if (out == NULL) {
+    snprintf(why, cap, "cannot write %.400s: %s", path, strerror(errno));
+    fclose(in);
+    return false;
+  }
+  char buf[1 << 16];
+  size_t n;
+  bool ok = true;
+  while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+    ok = fwrite(buf, 1, n, out) == n;
+  ok = ok && !ferror(in);
+  int e = errno;
+  fclose(in);
+  if (fclose(out) != 0 && ok) {
+    e = errno;
+    ok = false;
+  }
+  if (ok && rename(tmp, path) != 0) {
+    e = errno;
+    ok = false;
+  }
+  if (!ok) {
+    snprintf(why, cap, "cannot write %.400s: %s", path, strerror(e));
+    unlink(tmp);
+  }
+  return ok;
+}
+
 static void job_failed(encoder *e, size_t frame, const char *why) {
   if (e->failed == 0 || frame < e->failed) {
     e->failed = frame;
     snprintf(e->why, sizeof e->why, "%s", why);
   }
+}
+
+/* A copy whose source frame is still in a slot (queued or being written) waits for it: frames
+ * leave the slots only once their file is complete (or failed). Called with the lock held. */
+static bool source_pending(const encoder *e, const png_job *j) {
+  if (j->source == 0)
+    return false;
+  for (size_t i = 0; i < e->njobs; i++)
+    if (e->jobs[i].state != JOB_FREE && e->jobs[i].frame == j->source && &e->jobs[i] != j)
+      return true;
+  return false;
 }
 
 static int encode_thread(void *user) {
@@ -990,7 +1049,8 @@ static int encode_thread(void *user) {
   for (;;) {
     png_job *next = NULL;
     for (size_t i = 0; i < e->njobs; i++)
-      if (e->jobs[i].state == JOB_QUEUED && (next == NULL || e->jobs[i].frame < next->frame))
+      if (e->jobs[i].state == JOB_QUEUED && (next == NULL || e->jobs[i].frame < next->frame) &&
+          !source_pending(e, &e->jobs[i]))
         next = &e->jobs[i];
     if (next == NULL) {
       if (e->quit)
@@ -1001,7 +1061,8 @@ static int encode_thread(void *user) {
     next->state = JOB_WRITING;
     SDL_UnlockMutex(e->lock);
     char why[512];
-    bool ok = save_frame(e->dir, next->frame, next->s, why, sizeof why);
+    bool ok = next->source != 0 ? copy_frame(e->dir, next->source, next->frame, why, sizeof why)
+                                : save_frame(e->dir, next->frame, next->s, why, sizeof why);
     SDL_LockMutex(e->lock);
     if (!ok)
       job_failed(e, next->frame, why);
@@ -1019,7 +1080,6 @@ static void encoder_start(encoder *e, const char *dir) {
   int want = cores > ENC_THREADS_MAX ? ENC_THREADS_MAX : cores;
   if (want < 2)
     return;               /* one core: the main thread encodes between frames */
-  IMG_Init(IMG_INIT_PNG); /* before any thread could race to do it */
   e->lock = SDL_CreateMutex();
   e->changed = SDL_CreateCond();
   if (e->lock == NULL || e->changed == NULL)
@@ -1033,12 +1093,15 @@ static void encoder_start(encoder *e, const char *dir) {
   e->njobs = (size_t)e->nthreads * ENC_SLOTS_PER_THREAD;
 }
 
-/* Queues a copy of frame s (or writes it at once without threads). False when a frame failed:
- * e->why says why. */
-static bool encoder_put(encoder *e, size_t frame, SDL_Surface *s) {
+/* Queues a copy of frame s (or writes it at once without threads); with source > 0, frame shows
+ * the same picture as that earlier frame and its file is copied instead. False when a frame
+ * failed: e->why says why. */
+static bool encoder_put(encoder *e, size_t frame, SDL_Surface *s, size_t source) {
   if (e->nthreads == 0) {
     char why[512];
-    if (!save_frame(e->dir, frame, s, why, sizeof why))
+    bool ok = source != 0 ? copy_frame(e->dir, source, frame, why, sizeof why)
+                          : save_frame(e->dir, frame, s, why, sizeof why);
+    if (!ok)
       job_failed(e, frame, why);
     return e->failed == 0;
   }
@@ -1057,20 +1120,24 @@ static bool encoder_put(encoder *e, size_t frame, SDL_Surface *s) {
     return false;
   }
   slot->state = JOB_FILLING;
+  slot->frame = frame; /* seen by source_pending from here on */
+  slot->source = source;
   SDL_UnlockMutex(e->lock);
   bool ok = true;
-  if (slot->s == NULL || slot->s->w != s->w || slot->s->h != s->h) {
-    SDL_FreeSurface(slot->s);
-    slot->s = SDL_CreateRGBSurfaceWithFormat(0, s->w, s->h, 32, s->format->format);
-  }
-  if (slot->s == NULL || SDL_LockSurface(s) != 0) {
-    ok = false;
-  } else {
-    size_t row = (size_t)s->w * 4;
-    for (int y = 0; y < s->h; y++)
-      memcpy((char *)slot->s->pixels + (size_t)y * (size_t)slot->s->pitch,
-             (const char *)s->pixels + (size_t)y * (size_t)s->pitch, row);
-    SDL_UnlockSurface(s);
+  if (source == 0) { /* a copy job needs no pixels: its file is copied */
+    if (slot->s == NULL || slot->s->w != s->w || slot->s->h != s->h) {
+      SDL_FreeSurface(slot->s);
+      slot->s = SDL_CreateRGBSurfaceWithFormat(0, s->w, s->h, 32, s->format->format);
+    }
+    if (slot->s == NULL || SDL_LockSurface(s) != 0) {
+      ok = false;
+    } else {
+      size_t row = (size_t)s->w * 4;
+      for (int y = 0; y < s->h; y++)
+        memcpy((char *)slot->s->pixels + (size_t)y * (size_t)slot->s->pitch,
+               (const char *)s->pixels + (size_t)y * (size_t)s->pitch, row);
+      SDL_UnlockSurface(s);
+    }
   }
   SDL_LockMutex(e->lock);
   if (!ok) {
@@ -1142,17 +1209,31 @@ static exp_status play(exp_ctx *c, const plan *p, sinks *s, size_t *done) {
   make_view(c, o->width, o->height, o->diagram_only, &v);
   double start = now_s();
   *done = 0;
+  SDL_Surface *surf = NULL; /* the last frame drawn, in the sdlr's surface */
+  size_t source = 0;        /* the frame it was drawn for */
   for (size_t i = 0; i < p->frames; i++) {
     if (stop_asked(c))
       return fail(c, EXP_INTERRUPTED, "interrupted after %zu of %zu frames", i, p->frames);
     size_t k = 0;
     float f = 1.0f;
     frame_at(c, p, i, &k, &f);
-    SDL_Surface *surf = NULL;
-    exp_status st = render(c, &v, k, f, &surf);
+    /* A frame whose display list is the previous frame's is the same picture (the software
+     * renderer is deterministic): it is not drawn again, and its PNG file is a copy. */
+    exp_status st = build(c, &v, k, f);
+    bool same = st == EXP_OK && i > 0 && surf != NULL && scene_list_equal(&c->list, &c->prev);
+    if (st == EXP_OK && !same) {
+      source = i + 1;
+      surf = sdlr_render_offscreen(c->r, &c->list);
+      if (surf == NULL)
+        st = fail(c, EXP_RENDER_ERROR, "the offscreen renderer is missing");
+    }
+    scene_list swap = c->prev;
+    c->prev = c->list;
+    c->list = swap;
     if (st == EXP_OK && s->pipe != NULL)
       st = feed(c, s->pipe, surf);
-    if (st == EXP_OK && s->png != NULL && !encoder_put(s->png, i + 1, surf))
+    if (st == EXP_OK && s->png != NULL &&
+        !encoder_put(s->png, i + 1, surf, same ? source : 0))
       st = fail(c, EXP_IO_ERROR, "%s", s->png->why);
     if (st != EXP_OK)
       return st;

@@ -2,6 +2,7 @@
  * spaced so every label fits, and the timeline's runs are compressed. See layout.h. */
 #include "layout.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,9 @@
 
 enum {
   WAKE_CONTINUED = -2, /* step_acc.wake: the step began before the previous stop */
+  STATE_NONE = 0xff,   /* task_info.shown: no run recorded yet */
   LABEL_BYTES = 512,   /* room for one formatted label */
+  BOUND_TABLES = 4,    /* faces and sizes of row labels (row_bound) */
   CAPTION_BYTES = 768, /* room for one caption */
 };
 
@@ -26,7 +29,22 @@ typedef struct task_info {
   int32_t line;       /* the line it is at */
   layout_state state; /* for the timeline */
   bool ran;           /* it ran during the current step */
+  bool dirty;         /* listed in builder.dirty: its timeline state may change at the next stop */
+  uint8_t shown;      /* the timeline state its last run has, or STATE_NONE before stop 0 */
 } task_info;
+
+/* One change of a task's timeline state: a run of its lane begins at stop. */
+typedef struct state_change {
+  uint32_t task;  /* the task */
+  uint32_t stop;  /* where the run begins */
+  uint8_t state;  /* layout_state of the run */
+} state_change;
+
+/* A task waiting on a future (gather, plain future, sync object), in a per-future list. */
+typedef struct waiter {
+  int32_t task; /* the task */
+  int32_t next; /* next entry of the same future's list, or -1 */
+} waiter;
 
 /* What happened since the last stop, for its caption. */
 typedef struct step_acc {
@@ -37,6 +55,15 @@ typedef struct step_acc {
   size_t prints;    /* print calls */
   double time_from; /* the clock at the previous stop */
 } step_acc;
+
+/* The widths of the ASCII characters alone, at one face and size, measured as they are asked. */
+typedef struct bound_table {
+  layout_face face;  /* font */
+  float size;        /* size */
+  float w[128];      /* each character's width, once known */
+  bool known[128];   /* w holds it */
+  float line_h;      /* the line height */
+} bound_table;
 
 typedef struct builder {
   layout_diagram *d;       /* what is built */
@@ -52,17 +79,30 @@ typedef struct builder {
   uint32_t *sync_keys;     /* pool: title of each sync lane, in lane order */
   size_t nsync;            /* entries */
   uint32_t first_sync;     /* index of the first sync lane */
-  float *row_w;            /* per row: the width its label needs between its lanes */
+  float *row_w;            /* per row: the width its label needs between its lanes, or NAN until
+                              measured (row_need) */
+  bound_table bounds[BOUND_TABLES]; /* character widths for row_bound, per face and size */
+  size_t nbounds;                   /* tables in use */
   int32_t running;         /* the task whose step is in progress, or -1 */
   size_t ready;            /* handles in the ready queue */
   size_t timers;           /* pending timers */
   float cursor;            /* top of the next row */
   step_acc acc;            /* the current step, for its caption */
-  uint8_t *states;         /* per stop, per task: layout_state during that step */
+  uint32_t *dirty;         /* tasks whose timeline state may change at the next stop */
+  size_t ndirty;           /* entries */
+  state_change *changes;   /* timeline runs as they begin, in stop order */
+  size_t nchanges;         /* entries */
+  size_t cap_changes;      /* allocated */
+  int32_t *wait_head;      /* per future id: its first waiter entry, or -1 */
+  size_t nfutures;         /* entries of wait_head */
+  waiter *waiters;         /* the per-future lists' entries */
+  size_t nwaiters;         /* entries used */
+  size_t cap_waiters;      /* allocated */
+  int32_t *woken;          /* scratch for on_future_done: the tasks a future wakes */
   int32_t nlines;          /* lines of the scenario's source: others belong to the prelude */
   size_t cap_rows;         /* allocated rows (and row_w) */
   size_t cap_bars;         /* allocated bars */
-  size_t cap_stops;        /* allocated stops (and states rows) */
+  size_t cap_stops;        /* allocated stops */
   bool oom;                /* an allocation failed */
 } builder;
 
@@ -232,6 +272,106 @@ static uint32_t sync_lane(const builder *b, const char *text) {
 
 /* ---- rows and bars ------------------------------------------------------------------------ */
 
+/* The face and size of a row's label. */
+static void row_font(const builder *b, layout_row_kind kind, layout_face *face, float *size) {
+  *face = kind == ROW_CLOCK || kind == ROW_BLOCK ? FACE_SANS_BOLD : FACE_SANS;
+  *size = kind == ROW_NOTE || kind == ROW_WARNING ? b->th->note_pt : b->th->label_pt;
+}
+
+/* What a row's label adds to its text's width: the room it needs between its lanes. */
+static float row_room(const builder *b, layout_row_kind kind, float tw) {
+  if (kind == ROW_MESSAGE)
+    return tw + b->th->pad + b->th->activation_w;
+  return tw + 2 * b->th->pad;
+}
+
+/* The width row r needs, measured the first time it is asked. */
+static float row_need(builder *b, size_t r) {
+  if (!isnan(b->row_w[r]))
+    return b->row_w[r];
+  const layout_row *row = &b->d->rows[r];
+  layout_face face = FACE_SANS;
+  float size = 0, tw = 0, h = 0;
+  row_font(b, row->kind, &face, &size);
+  measure(b, face, size, btext(b, row->label), &tw, &h);
+  b->row_w[r] = row_room(b, row->kind, tw);
+  return b->row_w[r];
+}
+
+/* The table of face at size (NULL when all are taken by others), made on first use. */
+static bound_table *bound_for(builder *b, layout_face face, float size) {
+  for (size_t i = 0; i < b->nbounds; i++)
+    if (b->bounds[i].face == face && b->bounds[i].size == size)
+      return &b->bounds[i];
+  if (b->nbounds == BOUND_TABLES)
+    return NULL;
+  bound_table *t = &b->bounds[b->nbounds++];
+  memset(t, 0, sizeof *t);
+  t->face = face;
+  t->size = size;
+  t->line_h = line_height(b, face, size);
+  return t;
+}
+
+/* The sum of the widths of text's characters, each measured alone (once per face and size), the
+ * characters and the lines counted; false for a text with other than ASCII. */
+static bool char_widths(builder *b, layout_face face, float size, const char *text, float *sum,
+                        float *chars, size_t *lines) {
+  bound_table *t = bound_for(b, face, size);
+  if (t == NULL)
+    return false;
+  *lines = 1;
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    if (*p >= 128)
+      return false;
+    if (*p == '\n') {
+      (*lines)++;
+      continue;
+    }
+    if (!t->known[*p]) {
+      char one = (char)*p;
+      float h = 0;
+      b->o->measure(b->o->measure_user, face, size, &one, 1, &t->w[*p], &h);
+      t->known[*p] = true;
+    }
+    *sum += t->w[*p];
+    *chars += 1;
+  }
+  return true;
+}
+
+/* An upper bound of what row_need gives, without measuring the whole label: a quarter more than
+ * the sum of its characters' own widths, plus an em for the overhangs at the ends and a pixel a
+ * character for kerning and rounding. Texts with other than ASCII are measured instead. A label
+ * spanning many lanes is known to fit from this alone (place_lanes), so a diagram of many tasks
+ * measures few of its labels. */
+static float row_bound(builder *b, size_t r) {
+  if (!isnan(b->row_w[r]))
+    return b->row_w[r];
+  const layout_row *row = &b->d->rows[r];
+  layout_face face = FACE_SANS;
+  float size = 0, sum = 0, chars = 0;
+  size_t lines = 0;
+  row_font(b, row->kind, &face, &size);
+  if (!char_widths(b, face, size, btext(b, row->label), &sum, &chars, &lines))
+    return row_need(b, r);
+  return row_room(b, row->kind, sum * 1.25f + size + chars);
+}
+
+/* Bounds of the width measure gives a one-line text: the upper one of row_bound, and a lower one
+ * a fifth under the sum of its characters' widths, less an em (kerning and overhangs take far
+ * less). False when they are not known (other than ASCII, more than one line). */
+static bool text_bounds(builder *b, layout_face face, float size, const char *text, float *lo,
+                        float *hi) {
+  float sum = 0, chars = 0;
+  size_t lines = 0;
+  if (!char_widths(b, face, size, text, &sum, &chars, &lines) || lines != 1)
+    return false;
+  *lo = sum * 0.8f - size;
+  *hi = sum * 1.25f + size + chars;
+  return true;
+}
+
 static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32_t event,
                         uint32_t from, uint32_t to, int32_t task, bool dashed, uint32_t label) {
   layout_diagram *d = b->d;
@@ -261,32 +401,32 @@ static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32
   r->time = e != NULL ? e->time : 0;
   r->time_to = r->time;
   r->top = b->cursor;
-  float tw = 0, th_ = 0;
+  /* The height is the label's lines (the measure's height depends on face and size alone);
+   * the width is measured only if place_lanes needs it (row_need). */
+  layout_face face = FACE_SANS;
+  float size = 0;
+  row_font(b, kind, &face, &size);
+  const char *text = btext(b, label);
+  size_t lines = 1;
+  for (const char *p = strchr(text, '\n'); p != NULL; p = strchr(p + 1, '\n'))
+    lines++;
+  const bound_table *bt = bound_for(b, face, size);
+  float th_ = (bt != NULL ? bt->line_h : line_height(b, face, size)) * (float)lines;
+  b->row_w[d->nrows] = NAN;
   switch (kind) {
   case ROW_MESSAGE:
-    measure(b, FACE_SANS, th->label_pt, btext(b, label), &tw, &th_);
     r->y = r->top + th_ + th->label_gap + th->head_w / 2;
     r->h = th_ + th->label_gap + th->head_w + th->row_gap;
-    b->row_w[d->nrows] = tw + th->pad + th->activation_w;
     break;
   case ROW_NOTE:
   case ROW_WARNING:
-    measure(b, FACE_SANS, th->note_pt, btext(b, label), &tw, &th_);
-    r->y = r->top + (th_ + th->pad) / 2;
-    r->h = th_ + th->pad + th->row_gap;
-    b->row_w[d->nrows] = tw + 2 * th->pad;
-    break;
   case ROW_CLOCK:
-    measure(b, FACE_SANS_BOLD, th->label_pt, btext(b, label), &tw, &th_);
     r->y = r->top + (th_ + th->pad) / 2;
     r->h = th_ + th->pad + th->row_gap;
-    b->row_w[d->nrows] = tw + 2 * th->pad;
     break;
   case ROW_BLOCK:
-    measure(b, FACE_SANS_BOLD, th->label_pt, btext(b, label), &tw, &th_);
     r->y = r->top + (th_ + 2 * th->pad) / 2;
     r->h = th_ + 2 * th->pad + th->row_gap;
-    b->row_w[d->nrows] = tw + 2 * th->pad;
     break;
   }
   b->cursor += r->h;
@@ -473,20 +613,50 @@ static uint32_t caption(builder *b, const trace_event *e) {
 
 /* ---- stops -------------------------------------------------------------------------------- */
 
+/* A task's timeline state may change at the next stop: it is re-read there. */
+static void touch(builder *b, int32_t task) {
+  task_info *k = &b->tasks[task];
+  if (k->dirty)
+    return;
+  k->dirty = true;
+  b->dirty[b->ndirty++] = (uint32_t)task; /* holds every task at most once: sized ntasks */
+}
+
+/* The timeline state of each task during the step that ends at the stop being added: running if
+ * it ran, else its state. Only tasks touched since the previous stop can differ from their last
+ * run, so only they are looked at; a task that ran stays listed for one more stop, where it shows
+ * its state after the step. A change begins a new run. */
+static void record_states(builder *b) {
+  uint32_t stop = (uint32_t)b->d->nstops;
+  size_t keep = 0;
+  for (size_t i = 0; i < b->ndirty; i++) {
+    uint32_t t = b->dirty[i];
+    task_info *k = &b->tasks[t];
+    uint8_t now = (uint8_t)(k->ran ? STATE_RUNNING : k->state);
+    if (now != k->shown) {
+      if (b->oom ||
+          !grow((void **)&b->changes, &b->cap_changes, b->nchanges + 1, sizeof *b->changes)) {
+        b->oom = true;
+        return;
+      }
+      b->changes[b->nchanges++] = (state_change){t, stop, now};
+      k->shown = now;
+    }
+    bool was_running = k->ran;
+    k->ran = k->state == STATE_RUNNING;
+    if (was_running && !k->ran)
+      b->dirty[keep++] = t; /* shows its state, no longer running, at the next stop */
+    else
+      k->dirty = false;
+  }
+  b->ndirty = keep;
+}
+
 static void add_stop(builder *b, uint32_t event_end, const trace_event *e) {
   layout_diagram *d = b->d;
-  size_t old_cap = b->cap_stops;
   if (b->oom || !grow((void **)&d->stops, &b->cap_stops, d->nstops + 1, sizeof *d->stops)) {
     b->oom = true;
     return;
-  }
-  if (b->cap_stops != old_cap) {
-    uint8_t *s = realloc(b->states, b->cap_stops * (b->ntasks ? b->ntasks : 1));
-    if (s == NULL) {
-      b->oom = true;
-      return;
-    }
-    b->states = s;
   }
   layout_stop *s = &d->stops[d->nstops];
   const trace_event *last = event_end > 0 ? trace_event_at(b->t, event_end - 1) : NULL;
@@ -506,11 +676,7 @@ static void add_stop(builder *b, uint32_t event_end, const trace_event *e) {
   if (e != NULL && e->kind == TR_LINE)
     s->line = e->line;
   s->caption = caption(b, e);
-  uint8_t *st = b->states + d->nstops * b->ntasks;
-  for (size_t i = 0; i < b->ntasks; i++) {
-    st[i] = (uint8_t)(b->tasks[i].ran ? STATE_RUNNING : b->tasks[i].state);
-    b->tasks[i].ran = b->tasks[i].state == STATE_RUNNING;
-  }
+  record_states(b);
   d->nstops++;
   b->acc = (step_acc){-1, -1, -1, 0, 0, s->time};
   if (b->running >= 0) { /* a step cut by a line stop or a block goes on */
@@ -585,7 +751,12 @@ static const char *wake_reason(const builder *b, const trace_event *e, char *out
 static uint32_t verb_label(builder *b, const char *name, const char *verb, const char *what) {
   char one[LABEL_BYTES];
   snprintf(one, sizeof one, "%.100s: %s %.300s", name, verb, what);
-  float w = 0, h = 0;
+  float w = 0, h = 0, lo = 0, hi = 0;
+  bool bounded = text_bounds(b, FACE_SANS, b->th->label_pt, one, &lo, &hi);
+  if (bounded && hi <= b->th->label_wrap)
+    return pool_add(b, one); /* fits for sure */
+  if (bounded && lo > b->th->label_wrap)
+    return pool_addf(b, "%s: %s\n%s", name, verb, what); /* too wide for sure */
   measure(b, FACE_SANS, b->th->label_pt, one, &w, &h);
   if (w <= b->th->label_wrap)
     return pool_add(b, one);
@@ -610,6 +781,7 @@ static void on_step_begin(builder *b, const trace_event *e, uint32_t i) {
   k->suspended = false;
   k->state = STATE_RUNNING;
   k->ran = true;
+  touch(b, e->task);
   b->running = e->task;
   b->acc.task = e->task;
   b->acc.wake = e->a;
@@ -627,6 +799,24 @@ static uint32_t await_target(const builder *b, const trace_event *e) {
   default:
     return b->d->loop_lane;
   }
+}
+
+static bool waits_on_future(trace_wait w) {
+  return w == WAIT_GATHER || w == WAIT_FUTURE || w == WAIT_SYNC;
+}
+
+/* Lists a task that just suspended on a future under that future's id, so the future's
+ * completion finds its waiters without looking at every task. */
+static void add_waiter(builder *b, int32_t task, int32_t future) {
+  if (future < 0 || (size_t)future >= b->nfutures)
+    return;
+  if (b->oom ||
+      !grow((void **)&b->waiters, &b->cap_waiters, b->nwaiters + 1, sizeof *b->waiters)) {
+    b->oom = true;
+    return;
+  }
+  b->waiters[b->nwaiters] = (waiter){task, b->wait_head[future]};
+  b->wait_head[future] = (int32_t)b->nwaiters++;
 }
 
 static void on_suspend(builder *b, const trace_event *e, uint32_t i) {
@@ -649,7 +839,10 @@ static void on_suspend(builder *b, const trace_event *e, uint32_t i) {
   k->wait_b = e->b;
   k->wait_text = pool_add(b, what);
   k->wait_lane = target;
+  if (waits_on_future(k->wait))
+    add_waiter(b, e->task, e->b);
   k->state = STATE_WAITING;
+  touch(b, e->task);
   if (e->line > 0 && e->line <= b->nlines)
     k->line = e->line;
   if (b->running == e->task)
@@ -673,6 +866,7 @@ static void on_end(builder *b, const trace_event *e, uint32_t i, bool raised) {
   close_bar(b, e->task, row);
   k->suspended = false;
   k->state = raised ? STATE_FAILED : STATE_DONE;
+  touch(b, e->task);
   if (!b->oom)
     b->d->lanes[k->lane].end_row = row;
   if (b->running == e->task)
@@ -695,12 +889,47 @@ static void on_timer_fire(builder *b, const trace_event *e, uint32_t i) {
           desc[0] != '\0' ? pool_addf(b, "timer fires: %s", desc) : pool_add(b, "timer fires"));
 }
 
+static int by_task(const void *pa, const void *pb) {
+  int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+  return a < b ? -1 : a > b;
+}
+
+/* The tasks future e->a wakes, in task order: those of its list still suspended on it (an entry
+ * goes stale when its task stopped waiting). The list keeps only those. */
+static size_t future_waiters(builder *b, int32_t future) {
+  size_t n = 0;
+  if (future < 0 || (size_t)future >= b->nfutures) { /* no list: every task is looked at */
+    for (size_t t = 0; t < b->ntasks; t++) {
+      const task_info *k = &b->tasks[t];
+      if (k->suspended && k->wait_b == future && waits_on_future(k->wait))
+        b->woken[n++] = (int32_t)t;
+    }
+    return n;
+  }
+  int32_t *link = &b->wait_head[future];
+  while (*link >= 0) {
+    waiter *w = &b->waiters[*link];
+    const task_info *k = &b->tasks[w->task];
+    if (k->suspended && k->wait_b == future && waits_on_future(k->wait)) {
+      b->woken[n++] = w->task;
+      link = &w->next;
+    } else {
+      *link = w->next; /* stale: unlinked */
+    }
+  }
+  qsort(b->woken, n, sizeof *b->woken, by_task);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (m == 0 || b->woken[m - 1] != b->woken[i])
+      b->woken[m++] = b->woken[i];
+  return m;
+}
+
 static void on_future_done(builder *b, const trace_event *e, uint32_t i) {
-  for (size_t t = 0; t < b->ntasks; t++) {
+  size_t n = future_waiters(b, e->a);
+  for (size_t j = 0; j < n; j++) {
+    size_t t = (size_t)b->woken[j];
     task_info *k = &b->tasks[t];
-    if (!k->suspended || k->wait_b != e->a ||
-        (k->wait != WAIT_GATHER && k->wait != WAIT_FUTURE && k->wait != WAIT_SYNC))
-      continue;
     const char *name = task_name(b, (int32_t)t);
     if (k->wait == WAIT_GATHER) {
       uint32_t label = e->b == 0   ? pool_addf(b, "all tasks complete for %s", name)
@@ -729,6 +958,7 @@ static void on_created(builder *b, const trace_event *e, uint32_t i) {
     return;
   task_info *k = &b->tasks[e->task];
   k->state = STATE_READY;
+  touch(b, e->task);
   if (e->line <= b->nlines)
     k->line = e->line;
   if (!b->oom)
@@ -762,8 +992,11 @@ static void on_event(builder *b, const trace_event *e, uint32_t i) {
     break;
   case TR_READY_PUSH:
     b->ready++;
-    if (e->task >= 0 && (size_t)e->task < b->ntasks && b->tasks[e->task].state == STATE_WAITING)
+    if (e->task >= 0 && (size_t)e->task < b->ntasks &&
+        b->tasks[e->task].state == STATE_WAITING) {
       b->tasks[e->task].state = STATE_READY;
+      touch(b, e->task);
+    }
     break;
   case TR_READY_POP: {
     if (b->ready > 0)
@@ -866,8 +1099,11 @@ static bool make_lanes(builder *b) {
   d->nlanes = (ntasks > 0 ? ntasks : 1) + 2 + b->nsync;
   d->lanes = calloc(d->nlanes, sizeof *d->lanes);
   b->tasks = calloc(ntasks ? ntasks : 1, sizeof *b->tasks);
+  b->dirty = malloc((ntasks ? ntasks : 1) * sizeof *b->dirty);
+  b->woken = malloc((ntasks ? ntasks : 1) * sizeof *b->woken);
   d->task_lane = calloc(ntasks ? ntasks : 1, sizeof *d->task_lane);
-  if (d->lanes == NULL || b->tasks == NULL || d->task_lane == NULL)
+  if (d->lanes == NULL || b->tasks == NULL || d->task_lane == NULL || b->dirty == NULL ||
+      b->woken == NULL)
     return false;
   b->ntasks = ntasks;
   d->ntasks = ntasks;
@@ -923,8 +1159,12 @@ static bool make_lanes(builder *b) {
   for (size_t i = 0; i < ntasks; i++) {
     b->tasks[i].bar = -1;
     b->tasks[i].state = STATE_ABSENT;
+    b->tasks[i].shown = STATE_NONE;
+    b->tasks[i].dirty = true; /* stop 0 records every task's first run */
+    b->dirty[i] = (uint32_t)i;
     d->task_lane[i] = b->tasks[i].lane;
   }
+  b->ndirty = ntasks;
   /* Sync lanes appear with their first wait. */
   return !b->oom;
 }
@@ -938,6 +1178,21 @@ static bool make_handles(builder *b) {
   }
   size_t n = (size_t)(max + 1);
   b->nhandles = n;
+  /* the futures tasks wait on, for their lists of waiters */
+  int32_t maxf = -1;
+  for (size_t i = 0; i < trace_count(b->t); i++) {
+    const trace_event *e = trace_event_at(b->t, i);
+    if (e->kind == TR_STEP_SUSPEND && waits_on_future((trace_wait)e->a) && e->b > maxf)
+      maxf = e->b;
+    else if (e->kind == TR_FUTURE_DONE && e->a > maxf)
+      maxf = e->a;
+  }
+  b->nfutures = (size_t)(maxf + 1);
+  b->wait_head = malloc((b->nfutures ? b->nfutures : 1) * sizeof *b->wait_head);
+  if (b->wait_head == NULL)
+    return false;
+  for (size_t i = 0; i < b->nfutures; i++)
+    b->wait_head[i] = -1;
   b->timer_task = malloc((n ? n : 1) * sizeof *b->timer_task);
   b->handle_cb = malloc((n ? n : 1) * sizeof *b->handle_cb);
   b->handle_text = malloc((n ? n : 1) * sizeof *b->handle_text);
@@ -1015,13 +1270,28 @@ static bool place_lanes(builder *b) {
     }
   }
   free(first);
+  /* Gaps only widen, so a span of k gaps is at least k times the narrowest first gap: a label
+   * that fits in that (less the rounding a float sum of k terms can lose, under k * 2^-23 of it)
+   * fits in the sum below, which a long span need not add up. */
+  float least = n > 1 ? gap[0] : 0;
+  for (size_t i = 1; i + 1 < n; i++)
+    if (gap[i] < least)
+      least = gap[i];
   for (size_t i = 0; i < m; i++) {
     const layout_row *r = &d->rows[order[i]];
     uint32_t lo = r->from < r->to ? r->from : r->to, hi = r->from < r->to ? r->to : r->from;
-    float need = b->row_w[order[i]];
+    if (lo == hi)
+      continue;
+    double span = (double)(hi - lo), sure = span * least * (1.0 - span * 0x1p-23);
+    float bound = row_bound(b, order[i]);
+    if (r->kind == ROW_NOTE)
+      bound -= 2 * (th->activation_w + th->pad);
+    if (sure >= bound)
+      continue; /* fits whatever its exact width */
+    float need = row_need(b, order[i]);
     if (r->kind == ROW_NOTE)
       need -= 2 * (th->activation_w + th->pad); /* notes reach past their lanes */
-    if (lo == hi)
+    if (sure >= need)
       continue;
     float have = 0;
     for (uint32_t g = lo; g < hi; g++)
@@ -1038,8 +1308,8 @@ static bool place_lanes(builder *b) {
     total += gap[i];
   float widest = 0;
   for (size_t r = 0; r < d->nrows; r++)
-    if (d->rows[r].kind != ROW_MESSAGE && d->rows[r].kind != ROW_NOTE && b->row_w[r] > widest)
-      widest = b->row_w[r];
+    if (d->rows[r].kind != ROW_MESSAGE && d->rows[r].kind != ROW_NOTE && row_need(b, r) > widest)
+      widest = row_need(b, r);
   float across = total + d->lanes[0].w / 2 + d->lanes[n - 1].w / 2;
   if (widest > across && n > 1)
     for (size_t i = 0; i + 1 < n; i++)
@@ -1070,24 +1340,35 @@ static void shift_rows(builder *b) {
   d->height = top + b->cursor + b->th->diagram_margin;
 }
 
+/* The timeline's runs, lane by lane in task order, from the changes recorded at each stop: a
+ * counting sort by task keeps each task's changes in stop order; a run lasts until the next
+ * change of its task, or the last stop. */
 static bool make_runs(builder *b) {
   layout_diagram *d = b->d;
-  size_t cap = 0;
-  for (size_t t = 0; t < b->ntasks; t++) {
-    layout_lane *lane = &d->lanes[b->tasks[t].lane];
-    lane->first_run = (uint32_t)d->nruns;
-    for (size_t k = 0; k < d->nstops; k++) {
-      layout_state s = (layout_state)b->states[k * b->ntasks + t];
-      if (lane->nruns > 0 && d->runs[d->nruns - 1].state == s) {
-        d->runs[d->nruns - 1].end_stop = (uint32_t)k + 1;
-        continue;
-      }
-      if (!grow((void **)&d->runs, &cap, d->nruns + 1, sizeof *d->runs))
-        return false;
-      d->runs[d->nruns++] = (layout_run){b->tasks[t].lane, (uint32_t)k, (uint32_t)k + 1, s};
-      lane->nruns++;
-    }
+  size_t *first = calloc(b->ntasks + 1, sizeof *first);
+  d->runs = malloc((b->nchanges ? b->nchanges : 1) * sizeof *d->runs);
+  if (first == NULL || d->runs == NULL) {
+    free(first);
+    return false;
   }
+  for (size_t i = 0; i < b->nchanges; i++)
+    first[b->changes[i].task + 1]++;
+  for (size_t t = 0; t < b->ntasks; t++) {
+    first[t + 1] += first[t];
+    layout_lane *lane = &d->lanes[b->tasks[t].lane];
+    lane->first_run = (uint32_t)first[t];
+    lane->nruns = (uint32_t)(first[t + 1] - first[t]);
+  }
+  for (size_t i = 0; i < b->nchanges; i++) {
+    const state_change *ch = &b->changes[i];
+    d->runs[first[ch->task]++] = (layout_run){b->tasks[ch->task].lane, ch->stop,
+                                              (uint32_t)d->nstops, (layout_state)ch->state};
+  }
+  d->nruns = b->nchanges;
+  for (size_t r = 0; r + 1 < d->nruns; r++)
+    if (d->runs[r + 1].lane == d->runs[r].lane)
+      d->runs[r].end_stop = d->runs[r + 1].first_stop;
+  free(first);
   return true;
 }
 
@@ -1111,6 +1392,59 @@ static void index_bars(layout_diagram *d) {
   }
 }
 
+/* Each task's line events (the code panel's "where is every task"), task by task by a counting
+ * sort, so the line of a task at any step is a binary search. */
+static bool index_wheres(builder *b) {
+  layout_diagram *d = b->d;
+  size_t count = trace_count(d->trace), n = 0;
+  d->where_first = calloc(b->ntasks + 1, sizeof *d->where_first);
+  if (d->where_first == NULL)
+    return false;
+  for (size_t i = 0; i < count; i++) {
+    const trace_event *e = trace_event_at(d->trace, i);
+    if (e->task < 0 || (size_t)e->task >= b->ntasks || e->line <= 0 || e->line > b->nlines ||
+        (e->kind != TR_LINE && e->kind != TR_STEP_SUSPEND && e->kind != TR_TASK_CREATED))
+      continue;
+    d->where_first[e->task + 1]++;
+    n++;
+  }
+  for (size_t t = 0; t < b->ntasks; t++)
+    d->where_first[t + 1] += d->where_first[t];
+  d->wheres = malloc((n ? n : 1) * sizeof *d->wheres);
+  uint32_t *at = malloc((b->ntasks ? b->ntasks : 1) * sizeof *at);
+  if (d->wheres == NULL || at == NULL) {
+    free(at);
+    return false;
+  }
+  memcpy(at, d->where_first, b->ntasks * sizeof *at);
+  for (size_t i = 0; i < count; i++) {
+    const trace_event *e = trace_event_at(d->trace, i);
+    if (e->task < 0 || (size_t)e->task >= b->ntasks || e->line <= 0 || e->line > b->nlines ||
+        (e->kind != TR_LINE && e->kind != TR_STEP_SUSPEND && e->kind != TR_TASK_CREATED))
+      continue;
+    d->wheres[at[e->task]++] = (layout_where){(uint32_t)i, e->line};
+  }
+  free(at);
+  return true;
+}
+
+int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events, int32_t nlines) {
+  if (task < 0 || (size_t)task >= d->ntasks)
+    return 0;
+  size_t lo = d->where_first[task], hi = d->where_first[task + 1];
+  while (lo < hi) { /* the first entry at or after events */
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->wheres[mid].event < events)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  while (lo-- > d->where_first[task])
+    if (d->wheres[lo].line <= nlines)
+      return d->wheres[lo].line;
+  return 0;
+}
+
 static bool index_prints(layout_diagram *d) {
   size_t n = 0, count = trace_count(d->trace);
   for (size_t i = 0; i < count; i++)
@@ -1131,7 +1465,11 @@ static void free_builder(builder *b) {
   free(b->handle_text);
   free(b->sync_keys);
   free(b->row_w);
-  free(b->states);
+  free(b->dirty);
+  free(b->changes);
+  free(b->wait_head);
+  free(b->waiters);
+  free(b->woken);
 }
 
 layout_status layout_build(const trace *t, const layout_options *o, layout_diagram **out) {
@@ -1171,11 +1509,15 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
       add_stop(&b, (uint32_t)count, NULL);
     else if (d->stops[d->nstops - 1].event_end < count && !b.oom)
       add_stop(&b, (uint32_t)count, trace_event_at(t, count - 1));
-    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_prints(d);
+    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_prints(d) && index_wheres(&b) &&
+         (d->queues = trace_qindex_new(t)) != NULL;
     if (ok) {
       index_bars(d);
       shift_rows(&b);
       d->time_end = d->stops[d->nstops - 1].time;
+      d->time_sorted = true;
+      for (size_t k = 1; k < d->nstops && d->time_sorted; k++)
+        d->time_sorted = d->stops[k].time >= d->stops[k - 1].time; /* false for a NaN */
       for (size_t s = 0; s < b.nsync; s++) {
         /* a sync lane appears with the first row that touches it */
         uint32_t lane = b.first_sync + (uint32_t)s;
@@ -1201,6 +1543,9 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
 void layout_free(layout_diagram *d) {
   if (d == NULL)
     return;
+  trace_qindex_free(d->queues);
+  free(d->wheres);
+  free(d->where_first);
   free(d->prints);
   free(d->lanes);
   free(d->task_lane);

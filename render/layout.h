@@ -142,6 +142,12 @@ typedef struct layout_run {
   layout_state state;  /* what the task did during those steps */
 } layout_run;
 
+/* One moment a task's line is known: a statement it runs, an await, its creation. */
+typedef struct layout_where {
+  uint32_t event; /* the trace event that says so */
+  int32_t line;   /* the scenario's line (prelude lines are left out) */
+} layout_where;
+
 typedef struct layout_diagram {
   const trace *trace;  /* the run shown (borrowed; outlives the diagram) */
   layout_grain grain;  /* what a stop is */
@@ -168,6 +174,10 @@ typedef struct layout_diagram {
   float width;         /* whole diagram, points */
   float height;        /* whole diagram, points */
   double time_end;     /* the clock at the last stop */
+  bool time_sorted;    /* the stops' clocks never go down (the loop's clock does not) */
+  trace_qindex *queues; /* the trace's ready queue and timers at any step (the loop panel) */
+  layout_where *wheres;  /* each task's lines over time, task by task, in event order */
+  uint32_t *where_first; /* per task: its first entry in wheres; entry ntasks: their count */
 } layout_diagram;
 
 typedef struct layout_options {
@@ -200,6 +210,10 @@ uint32_t layout_stop_first_row(const layout_diagram *d, size_t k);
 
 /* What the task of lane did during the step that leads to stop k. */
 layout_state layout_lane_state(const layout_diagram *d, uint32_t lane, size_t k);
+
+/* The line task is at after the events [0, events): that of its last statement, await or creation
+ * among them on one of the first nlines lines of the source, or 0 if none. */
+int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events, int32_t nlines);
 
 /* Short names: "Main" for the main task, else the task's name ("Task-2"). */
 const char *layout_task_name(const layout_diagram *d, int32_t task);

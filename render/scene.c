@@ -451,11 +451,24 @@ static float arrow_inset(const ctx *c, const layout_lane *l) {
   return l->kind == LANE_MAIN || l->kind == LANE_TASK ? dpt(c, c->t->activation_w / 2) : 0;
 }
 
+/* Whether anything of a lane (its header box, bars, lifeline, each with its stroke) can land
+ * inside the diagram panel horizontally: what cannot is not listed, since the panel's clip would
+ * drop it anyway. A pixel to spare each side covers antialiased edges. */
+static bool lane_in_sight(const ctx *c, const layout_lane *l) {
+  const theme *t = c->t;
+  float half = l->w / 2 > t->activation_w / 2 ? l->w / 2 : t->activation_w / 2;
+  float reach = dpt(c, half + 2 * t->line_w) + 1.0f;
+  float x = DX(c, l->x);
+  return x + reach >= c->inner.x && x - reach <= c->inner.x + c->inner.w;
+}
+
 static void lifelines(ctx *c) {
   const layout_diagram *d = c->d;
   const theme *t = c->t;
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
+    if (!lane_in_sight(c, l))
+      continue;
     float a = lane_alpha(c, l);
     if (a <= 0)
       continue;
@@ -509,6 +522,8 @@ static void bars(ctx *c) {
   uint32_t top_row = layout_row_at(d, top);
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
+    if (l->nbars == 0 || !lane_in_sight(c, l))
+      continue;
     size_t lo = l->first_bar, hi = l->first_bar + l->nbars;
     while (lo < hi) { /* the first bar that ends at or below the top row */
       size_t mid = (lo + hi) / 2;
@@ -740,6 +755,8 @@ static void lane_headers(ctx *c) {
   char buf[TEXT_BYTES];
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
+    if (!lane_in_sight(c, l))
+      continue;
     float a = lane_alpha(c, l);
     if (a <= 0)
       continue;
@@ -924,21 +941,8 @@ static void caption(ctx *c) {
 /* Where each task stands at the playhead: the last line it ran or awaited. Scans back from the
  * playhead; O(events) at worst, which a frame can afford. */
 static void task_lines(const ctx *c, int32_t *lines, int32_t nlines) {
-  const layout_diagram *d = c->d;
-  const trace *tr = d->trace;
-  size_t missing = d->ntasks;
-  for (size_t i = 0; i < d->ntasks; i++)
-    lines[i] = 0;
-  for (size_t e = c->events; e-- > 0 && missing > 0;) {
-    const trace_event *ev = trace_event_at(tr, e);
-    if (ev->task < 0 || (size_t)ev->task >= d->ntasks || lines[ev->task] != 0 || ev->line <= 0 ||
-        ev->line > nlines)
-      continue; /* lines past the source are the asyncio prelude's */
-    if (ev->kind == TR_LINE || ev->kind == TR_STEP_SUSPEND || ev->kind == TR_TASK_CREATED) {
-      lines[ev->task] = ev->line;
-      missing--;
-    }
-  }
+  for (size_t i = 0; i < c->d->ntasks; i++) /* lines past the source are the asyncio prelude's */
+    lines[i] = layout_task_line(c->d, (int32_t)i, c->events, nlines);
 }
 
 typedef struct src_line {
@@ -1034,6 +1038,28 @@ static void code_panel(ctx *c) {
     long max = (long)(n - visible);
     first = want < 0 ? 0 : want > max ? (size_t)max : (size_t)want;
   }
+  /* the tasks tagged on each line drawn: the first CODE_TAGS living ones there, in task order */
+  size_t shown = first + visible + 1 < n ? visible + 1 : n - first;
+  int32_t *tags = malloc((shown ? shown : 1) * CODE_TAGS * sizeof *tags);
+  size_t *ntags = calloc(shown ? shown : 1, sizeof *ntags);
+  if (tags == NULL || ntags == NULL) {
+    free(tags);
+    free(ntags);
+    free(ls);
+    free(where);
+    c->l->oom = true;
+    return;
+  }
+  for (size_t k = 0; k < d->ntasks; k++) {
+    if (where[k] <= (int32_t)first || (size_t)where[k] > first + shown)
+      continue;
+    size_t slot = (size_t)where[k] - 1 - first;
+    if (ntags[slot] == CODE_TAGS)
+      continue;
+    layout_state st = layout_lane_state(d, d->task_lane[k], c->stop);
+    if (st != STATE_ABSENT && st != STATE_DONE && st != STATE_FAILED)
+      tags[slot * CODE_TAGS + ntags[slot]++] = (int32_t)k;
+  }
   clip_push(c, in);
   int32_t running = d->stops[c->stop].task;
   int32_t failed_at = error_line(c);
@@ -1055,15 +1081,8 @@ static void code_panel(ctx *c) {
     textn(c, FACE_MONO, size, text_x, y, t->code_text, buf, m);
     /* marks in the gutter and name tags at the right for the tasks at this line; when the
      * names would cover the code, the tags shrink to the task's number */
-    int32_t here[CODE_TAGS];
-    size_t nhere = 0;
-    for (size_t k = 0; k < d->ntasks && nhere < CODE_TAGS; k++) {
-      if (where[k] != lineno)
-        continue;
-      layout_state st = layout_lane_state(d, d->task_lane[k], c->stop);
-      if (st != STATE_ABSENT && st != STATE_DONE && st != STATE_FAILED)
-        here[nhere++] = (int32_t)k;
-    }
+    const int32_t *here = &tags[(i - first) * CODE_TAGS];
+    size_t nhere = ntags[i - first];
     if (nhere == 0)
       continue;
     float inset_px = pt(c, t->line_w);
@@ -1091,6 +1110,8 @@ static void code_panel(ctx *c) {
     }
   }
   clip_pop(c);
+  free(tags);
+  free(ntags);
   free(ls);
   free(where);
 }
@@ -1133,6 +1154,7 @@ static void queue_entry(ctx *c, float x, float y, float w, int size, const trace
   text_fit(c, FACE_SANS, size, x + gx, y, t->text, buf, w - gx);
 }
 
+/* hs lists the first entries of a queue of n (at least as many as fit in r). */
 static void handle_list(ctx *c, scene_rect r, const char *title, const trace_handle *hs, size_t n,
                         bool timers) {
   const theme *t = c->t;
@@ -1173,13 +1195,18 @@ static void loop_panel(ctx *c) {
     in.h -= below - in.y, in.y = below;
   clip_push(c, in);
   trace_queues q;
-  if (trace_queues_at(d->trace, c->events > 0 ? c->events - 1 : 0, &q)) {
+  size_t nready = 0, ntimers = 0;
+  /* only the entries that fit are listed: the lines below the title, and one more */
+  float qlh = line_h(c, FACE_SANS, font_px(pt(c, t->queue_pt)));
+  size_t fit = qlh > 0 && in.h > 0 ? (size_t)(in.h / qlh) + 1 : 1;
+  if (trace_qindex_at(d->queues, c->events > 0 ? c->events - 1 : 0, fit, &q, &nready,
+                      &ntimers)) {
     bool empty_run = c->events == 0;
     float half = (in.w - pt(c, t->pad)) / 2;
     handle_list(c, (scene_rect){in.x, in.y, half, in.h}, "READY QUEUE", q.ready,
-                empty_run ? 0 : q.nready, false);
+                empty_run ? 0 : nready, false);
     handle_list(c, (scene_rect){in.x + half + pt(c, t->pad), in.y, half, in.h}, "TIMERS", q.timers,
-                empty_run ? 0 : q.ntimers, true);
+                empty_run ? 0 : ntimers, true);
     trace_queues_free(&q);
   } else {
     c->l->oom = true;
@@ -1306,22 +1333,31 @@ static void timeline(ctx *c) {
   size_t nlanes = task_lanes(d);
   float rows_h = in.h - lh;
   float rh = nlanes > 0 ? rows_h / (float)nlanes : rows_h;
-  float bar_h = rh * t->timeline_bar / 100.0f;
+  /* More tasks than the strip has pixel rows: every stride-th task (the first, the stride+1-th
+   * ...) gets the rows of its group, unnamed; the others would share its pixels. */
+  size_t stride = rh > 0 && rh < 1.0f ? (size_t)ceilf(1.0f / rh) : 1;
+  float gh = rh * (float)stride;
+  float bar_h = gh * t->timeline_bar / 100.0f;
   clip_push(c, in);
   size_t row = 0;
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
     if (l->kind != LANE_MAIN && l->kind != LANE_TASK)
       continue;
-    float y = in.y + rh * (float)row++;
+    size_t at = row++;
+    if (at % stride != 0)
+      continue;
+    float y = in.y + rh * (float)at;
     theme_color col = theme_task_color(t, l->task);
-    const char *name = layout_task_name(d, l->task);
-    int nsize = size;
-    if (line_h(c, FACE_SANS_BOLD, nsize) > rh)
-      nsize = font_px(rh / line_h(c, FACE_SANS_BOLD, size) * (float)size);
-    text_fit(c, FACE_SANS_BOLD, nsize, in.x, y + (rh - line_h(c, FACE_SANS_BOLD, nsize)) / 2, col,
-             name, pt(c, t->ruler_w) - pt(c, t->pad));
-    float by = y + (rh - bar_h) / 2;
+    if (stride == 1) {
+      const char *name = layout_task_name(d, l->task);
+      int nsize = size;
+      if (line_h(c, FACE_SANS_BOLD, nsize) > rh)
+        nsize = font_px(rh / line_h(c, FACE_SANS_BOLD, size) * (float)size);
+      text_fit(c, FACE_SANS_BOLD, nsize, in.x, y + (rh - line_h(c, FACE_SANS_BOLD, nsize)) / 2,
+               col, name, pt(c, t->ruler_w) - pt(c, t->pad));
+    }
+    float by = y + (gh - bar_h) / 2;
     for (uint32_t k = l->first_run; k < l->first_run + l->nruns; k++) {
       const layout_run *run = &d->runs[k];
       float a = stop_x(c, (long)run->first_stop - 1, x0, w);
@@ -1354,8 +1390,20 @@ static void timeline(ctx *c) {
   float axis_y = in.y + rows_h, last_right = -1;
   double last_time = -1;
   for (size_t k = 0; k < d->nstops; k++) {
-    if (k > 0 && d->stops[k].time == last_time)
+    if (k > 0 && d->stops[k].time == last_time) {
+      if (d->time_sorted) { /* on to the first later clock, by binary search */
+        size_t lo = k, hi = d->nstops;
+        while (lo < hi) {
+          size_t mid = lo + (hi - lo) / 2;
+          if (d->stops[mid].time == last_time)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+        k = lo - 1;
+      }
       continue;
+    }
     last_time = d->stops[k].time;
     snprintf(buf, sizeof buf, "%g s", d->stops[k].time);
     float x = stop_x(c, (long)k, x0, w), tw = text_w(c, FACE_SANS, size, buf);

@@ -5,8 +5,8 @@
 #include "sdlr.h"
 
 #include "font.h"
+#include "pngw.h"
 
-#include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
 #include <math.h>
@@ -669,8 +669,16 @@ sdlr_status sdlr_offscreen_resize(sdlr *r, int w, int h, char *err, size_t cap) 
 SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list) {
   if (!r->own_renderer)
     return NULL;
-  SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 0xff);
-  SDL_RenderClear(r->renderer);
+  /* A frame begins with an opaque fill of all of it (the scene's background): clearing first would
+   * write every pixel twice. */
+  const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
+  bool covered = first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff &&
+                 first->x0 <= 0 && first->y0 <= 0 && first->x1 >= (float)r->surface->w &&
+                 first->y1 >= (float)r->surface->h;
+  if (!covered) {
+    SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 0xff);
+    SDL_RenderClear(r->renderer);
+  }
   sdlr_draw(r, list);
   SDL_RenderPresent(r->renderer); /* the software renderer flushes its queue into the surface */
   return r->surface;
@@ -681,10 +689,9 @@ sdlr_status sdlr_save_png(SDL_Surface *s, const char *path, char *err, size_t ca
   int n = snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
   if (n < 0 || (size_t)n >= sizeof tmp)
     return fail(SDLR_IO_ERROR, err, cap, path, "path too long");
-  if (IMG_SavePNG(s, tmp) != 0) {
-    unlink(tmp);
-    return fail(SDLR_IO_ERROR, err, cap, path, IMG_GetError());
-  }
+  char msg[256];
+  if (pngw_save(s, tmp, msg, sizeof msg) != PNGW_OK)
+    return fail(SDLR_IO_ERROR, err, cap, path, msg);
   if (rename(tmp, path) != 0) {
     int e = errno;
     unlink(tmp);

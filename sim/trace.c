@@ -2,6 +2,7 @@
 #include "trace.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,6 +260,442 @@ void trace_queues_free(trace_queues *q) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* The queue index                                                          */
+/* ------------------------------------------------------------------------ */
+
+enum {
+  QINDEX_CHECK_MIN = 1024 /* events between checkpoints, at least */
+};
+
+/* One stay of a handle in the ready queue or in the timers: present after
+ * the events [0, n) exactly when start < n <= end. */
+typedef struct qentry {
+  trace_handle h; /* what the queue lists */
+  uint32_t start; /* the event that put it there */
+  uint32_t end;   /* the event that took it out, or UINT32_MAX */
+} qentry;
+
+/* The queues after the events [0, event): entry indices, ready ones in
+ * push order, timers by rank. */
+typedef struct qcheck {
+  uint32_t event; /* events applied */
+  size_t ready;   /* offset in alive of its ready entries */
+  size_t nready;  /* how many */
+  size_t timers;  /* offset in alive of its timers */
+  size_t ntimers; /* how many */
+} qcheck;
+
+struct trace_qindex {
+  const trace *t;       /* the trace */
+  bool replay;          /* a NaN deadline: timers do not sort; answers replay */
+  uint32_t count;       /* events indexed */
+  qentry *ready;        /* ready-queue stays, in push order */
+  size_t nready;        /* entries */
+  qentry *timers;       /* timer stays, in scheduling order */
+  size_t ntimers;       /* entries */
+  uint32_t *rank;       /* per timer: its place by (deadline, scheduling) */
+  uint32_t *by_rank;    /* the timer at each place: rank's inverse */
+  uint32_t *ready_ends; /* the ready stays' ends, sorted */
+  uint32_t *timer_ends; /* the timers' ends, sorted */
+  qcheck *checks;       /* checkpoints, by event */
+  size_t nchecks;       /* entries */
+  uint32_t *alive;      /* the checkpoints' entry indices */
+  size_t nalive;        /* used */
+  size_t cap_alive;     /* allocated */
+};
+
+void trace_qindex_free(trace_qindex *x) {
+  if (!x)
+    return;
+  free(x->ready);
+  free(x->timers);
+  free(x->rank);
+  free(x->by_rank);
+  free(x->ready_ends);
+  free(x->timer_ends);
+  free(x->checks);
+  free(x->alive);
+  free(x);
+}
+
+static bool qgrow(void **arr, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap)
+    return true;
+  size_t n = *cap ? *cap : 64;
+  while (n < need)
+    n *= 2;
+  void *p = realloc(*arr, n * elem);
+  if (!p)
+    return false;
+  *arr = p;
+  *cap = n;
+  return true;
+}
+
+static int cmp_u32(const void *pa, const void *pb) {
+  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+  return a < b ? -1 : a > b;
+}
+
+/* A timer's sort key: by deadline, then scheduling order, the order of
+ * trace_queues_at's stable insertion (every deadline being a number). */
+typedef struct qkey {
+  double when;  /* deadline */
+  uint32_t idx; /* scheduling order */
+} qkey;
+
+static int by_deadline(const void *pa, const void *pb) {
+  const qkey *a = pa, *b = pb;
+  if (a->when != b->when)
+    return a->when < b->when ? -1 : 1;
+  return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* First entry of a[0..n) whose start is >= e: the stays begun before e. */
+static size_t starts_before(const qentry *a, size_t n, uint32_t e) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (a[mid].start < e)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+static size_t ends_before(const uint32_t *a, size_t n, uint32_t e) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (a[mid] < e)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* The entries present after the events [0, e), from checkpoint c: at most
+ * max of each queue, in queue order, as entry indices. The stays begun
+ * since c are a range of each array; a new timer may sort anywhere, so the
+ * max smallest ranks among them are kept by insertion and merged with c's. */
+static void qcollect(const trace_qindex *x, const qcheck *c, uint32_t e, size_t rmax,
+                     size_t tmax, uint32_t *ready, size_t *nready, uint32_t *timers,
+                     size_t *ntimers, uint32_t *scratch) {
+  size_t n = 0, max = rmax;
+  for (size_t j = 0; j < c->nready && n < max; j++) {
+    uint32_t k = x->alive[c->ready + j];
+    if (x->ready[k].end >= e)
+      ready[n++] = k;
+  }
+  size_t hi = starts_before(x->ready, x->nready, e);
+  for (size_t k = starts_before(x->ready, x->nready, c->event); k < hi && n < max; k++)
+    if (x->ready[k].end >= e)
+      ready[n++] = (uint32_t)k;
+  *nready = n;
+  *ntimers = 0;
+  max = tmax;
+  if (max == 0)
+    return;
+  /* new timers alive at e, the max best ranks, sorted by rank */
+  size_t m = 0;
+  hi = starts_before(x->timers, x->ntimers, e);
+  if (max == SIZE_MAX) { /* all of them (a checkpoint): sorted by rank */
+    for (size_t k = starts_before(x->timers, x->ntimers, c->event); k < hi; k++)
+      if (x->timers[k].end >= e)
+        scratch[m++] = x->rank[k];
+    qsort(scratch, m, sizeof *scratch, cmp_u32);
+    for (size_t j = 0; j < m; j++)
+      scratch[j] = x->by_rank[scratch[j]];
+  } else { /* the max best: kept sorted by insertion */
+    for (size_t k = starts_before(x->timers, x->ntimers, c->event); k < hi; k++) {
+      if (x->timers[k].end < e)
+        continue;
+      uint32_t r = x->rank[k];
+      if (m == max && r > x->rank[scratch[m - 1]])
+        continue;
+      size_t at = m < max ? m++ : m - 1;
+      while (at > 0 && x->rank[scratch[at - 1]] > r) {
+        scratch[at] = scratch[at - 1];
+        at--;
+      }
+      scratch[at] = (uint32_t)k;
+    }
+  }
+  n = 0;
+  size_t i = 0, j = 0;
+  while (n < max) {
+    uint32_t old = UINT32_MAX;
+    while (i < c->ntimers) {
+      uint32_t k = x->alive[c->timers + i];
+      if (x->timers[k].end >= e) {
+        old = k;
+        break;
+      }
+      i++;
+    }
+    if (old == UINT32_MAX && j == m)
+      break;
+    if (old != UINT32_MAX && (j == m || x->rank[old] < x->rank[scratch[j]])) {
+      timers[n++] = old;
+      i++;
+    } else {
+      timers[n++] = scratch[j++];
+    }
+  }
+  *ntimers = n;
+}
+
+/* The checkpoint to start from for the events [0, e): the last at or before
+ * e. */
+static const qcheck *qcheck_for(const trace_qindex *x, uint32_t e) {
+  size_t lo = 0, hi = x->nchecks;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (x->checks[mid].event <= e)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return &x->checks[lo - 1]; /* checks[0] is at event 0 */
+}
+
+/* Pass 1: every stay's start, end and what it shows, with the first-match
+ * rules of trace_queues_at (per handle id, a chain of its present stays). */
+static bool qindex_stays(trace_qindex *x) {
+  const trace *t = x->t;
+  int32_t lo = 0, hi = -1;
+  for (size_t i = 0; i < t->count; i++) {
+    const trace_event *e = &t->events[i];
+    if (e->kind == TR_READY_PUSH || e->kind == TR_READY_POP || e->kind == TR_TIMER_ADD ||
+        e->kind == TR_TIMER_CANCEL) {
+      if (hi < lo)
+        lo = hi = e->a;
+      lo = e->a < lo ? e->a : lo;
+      hi = e->a > hi ? e->a : hi;
+      if (e->kind == TR_TIMER_ADD && isnan(e->num))
+        x->replay = true;
+    }
+  }
+  if (x->replay)
+    return true;
+  size_t ids = hi >= lo ? (size_t)((int64_t)hi - lo + 1) : 0;
+  int32_t *rhead = malloc((ids ? ids : 1) * sizeof *rhead);
+  int32_t *rtail = malloc((ids ? ids : 1) * sizeof *rtail);
+  int32_t *thead = malloc((ids ? ids : 1) * sizeof *thead);
+  int32_t *ttail = malloc((ids ? ids : 1) * sizeof *ttail);
+  int32_t *rnext = NULL, *tnext = NULL;
+  size_t rcap = 0, tcap = 0, rncap = 0, tncap = 0;
+  bool ok = rhead && rtail && thead && ttail;
+  for (size_t i = 0; ok && i < ids; i++)
+    rhead[i] = rtail[i] = thead[i] = ttail[i] = -1;
+  for (size_t i = 0; ok && i < t->count; i++) {
+    const trace_event *e = &t->events[i];
+    size_t id = (size_t)((int64_t)e->a - lo);
+    switch (e->kind) {
+    case TR_READY_PUSH: {
+      trace_handle h = {e->a, e->b, e->task, e->num, e->text};
+      /* the first timer of that id in timer order moves over */
+      int32_t best = -1, prev = -1, best_prev = -1;
+      for (int32_t k = thead[id]; k >= 0; prev = k, k = tnext[k])
+        if (best < 0 || x->timers[k].h.when < x->timers[best].h.when) {
+          best = k;
+          best_prev = prev;
+        }
+      if (best >= 0) {
+        h = x->timers[best].h;
+        x->timers[best].end = (uint32_t)i;
+        if (best_prev < 0)
+          thead[id] = tnext[best];
+        else
+          tnext[best_prev] = tnext[best];
+        if (ttail[id] == best)
+          ttail[id] = best_prev;
+      }
+      if (!qgrow((void **)&x->ready, &rcap, x->nready + 1, sizeof *x->ready) ||
+          !qgrow((void **)&rnext, &rncap, x->nready + 1, sizeof *rnext)) {
+        ok = false;
+        break;
+      }
+      int32_t k = (int32_t)x->nready++;
+      x->ready[k] = (qentry){h, (uint32_t)i, UINT32_MAX};
+      rnext[k] = -1;
+      if (rtail[id] >= 0)
+        rnext[rtail[id]] = k;
+      else
+        rhead[id] = k;
+      rtail[id] = k;
+      break;
+    }
+    case TR_READY_POP: {
+      int32_t k = rhead[id];
+      if (k >= 0) {
+        x->ready[k].end = (uint32_t)i;
+        rhead[id] = rnext[k];
+        if (rhead[id] < 0)
+          rtail[id] = -1;
+      }
+      break;
+    }
+    case TR_TIMER_ADD: {
+      if (!qgrow((void **)&x->timers, &tcap, x->ntimers + 1, sizeof *x->timers) ||
+          !qgrow((void **)&tnext, &tncap, x->ntimers + 1, sizeof *tnext)) {
+        ok = false;
+        break;
+      }
+      int32_t k = (int32_t)x->ntimers++;
+      x->timers[k] = (qentry){{e->a, e->b, e->task, e->num, e->text}, (uint32_t)i, UINT32_MAX};
+      tnext[k] = -1;
+      if (ttail[id] >= 0)
+        tnext[ttail[id]] = k;
+      else
+        thead[id] = k;
+      ttail[id] = k;
+      break;
+    }
+    case TR_TIMER_CANCEL: {
+      int32_t best = -1, prev = -1, best_prev = -1;
+      for (int32_t k = thead[id]; k >= 0; prev = k, k = tnext[k])
+        if (best < 0 || x->timers[k].h.when < x->timers[best].h.when) {
+          best = k;
+          best_prev = prev;
+        }
+      if (best >= 0) {
+        x->timers[best].end = (uint32_t)i;
+        if (best_prev < 0)
+          thead[id] = tnext[best];
+        else
+          tnext[best_prev] = tnext[best];
+        if (ttail[id] == best)
+          ttail[id] = best_prev;
+      }
+      break;
+    }
+    default:
+      break;
+    }
+  }
+  free(rhead);
+  free(rtail);
+  free(thead);
+  free(ttail);
+  free(rnext);
+  free(tnext);
+  return ok;
+}
+
+/* Ranks, sorted ends and the checkpoints, each made from the one before. */
+static bool qindex_checks(trace_qindex *x) {
+  size_t nt = x->ntimers, nr = x->nready;
+  x->rank = malloc((nt ? nt : 1) * sizeof *x->rank);
+  x->by_rank = malloc((nt ? nt : 1) * sizeof *x->by_rank);
+  x->ready_ends = malloc((nr ? nr : 1) * sizeof *x->ready_ends);
+  x->timer_ends = malloc((nt ? nt : 1) * sizeof *x->timer_ends);
+  qkey *keys = malloc((nt ? nt : 1) * sizeof *keys);
+  uint32_t *scratch = malloc((nr + nt + 1) * sizeof *scratch);
+  bool ok = x->rank && x->by_rank && x->ready_ends && x->timer_ends && keys && scratch;
+  if (ok) {
+    for (size_t k = 0; k < nt; k++)
+      keys[k] = (qkey){x->timers[k].h.when, (uint32_t)k};
+    qsort(keys, nt, sizeof *keys, by_deadline);
+    for (size_t k = 0; k < nt; k++) {
+      x->rank[keys[k].idx] = (uint32_t)k;
+      x->by_rank[k] = keys[k].idx;
+    }
+    for (size_t k = 0; k < nr; k++)
+      x->ready_ends[k] = x->ready[k].end;
+    for (size_t k = 0; k < nt; k++)
+      x->timer_ends[k] = x->timers[k].end;
+    qsort(x->ready_ends, nr, sizeof *x->ready_ends, cmp_u32);
+    qsort(x->timer_ends, nt, sizeof *x->timer_ends, cmp_u32);
+  }
+  free(keys);
+  size_t cap_checks = 0;
+  if (ok && !qgrow((void **)&x->checks, &cap_checks, 1, sizeof *x->checks))
+    ok = false;
+  if (ok) {
+    x->checks[0] = (qcheck){0, 0, 0, 0, 0};
+    x->nchecks = 1;
+  }
+  while (ok) {
+    const qcheck *c = &x->checks[x->nchecks - 1];
+    size_t gap = c->nready + c->ntimers;
+    if (gap < QINDEX_CHECK_MIN)
+      gap = QINDEX_CHECK_MIN;
+    if ((size_t)x->count - c->event <= gap)
+      break;
+    uint32_t e = c->event + (uint32_t)gap;
+    size_t r_len = starts_before(x->ready, nr, e) - ends_before(x->ready_ends, nr, e);
+    size_t t_len = starts_before(x->timers, nt, e) - ends_before(x->timer_ends, nt, e);
+    if (!qgrow((void **)&x->alive, &x->cap_alive, x->nalive + r_len + t_len, sizeof *x->alive) ||
+        !qgrow((void **)&x->checks, &cap_checks, x->nchecks + 1, sizeof *x->checks)) {
+      ok = false;
+      break;
+    }
+    c = &x->checks[x->nchecks - 1];
+    qcheck next = {e, x->nalive, 0, x->nalive + r_len, 0};
+    qcollect(x, c, e, SIZE_MAX, SIZE_MAX, x->alive + next.ready, &next.nready,
+             x->alive + next.timers, &next.ntimers, scratch);
+    x->nalive = next.timers + next.ntimers;
+    x->checks[x->nchecks++] = next;
+  }
+  free(scratch);
+  return ok;
+}
+
+trace_qindex *trace_qindex_new(const trace *t) {
+  trace_qindex *x = calloc(1, sizeof *x);
+  if (!x)
+    return NULL;
+  x->t = t;
+  x->count = (uint32_t)t->count;
+  if (!qindex_stays(x) || (!x->replay && !qindex_checks(x))) {
+    trace_qindex_free(x);
+    return NULL;
+  }
+  return x;
+}
+
+bool trace_qindex_at(const trace_qindex *x, size_t step, size_t max, trace_queues *out,
+                     size_t *ready_len, size_t *timers_len) {
+  memset(out, 0, sizeof *out);
+  if (x->replay) { /* the reference answer, cut to max */
+    if (!trace_queues_at(x->t, step, out))
+      return false;
+    *ready_len = out->nready;
+    *timers_len = out->ntimers;
+    out->nready = out->nready < max ? out->nready : max;
+    out->ntimers = out->ntimers < max ? out->ntimers : max;
+    return true;
+  }
+  uint32_t e = step < x->count ? (uint32_t)step + 1 : x->count;
+  *ready_len = starts_before(x->ready, x->nready, e) - ends_before(x->ready_ends, x->nready, e);
+  *timers_len =
+      starts_before(x->timers, x->ntimers, e) - ends_before(x->timer_ends, x->ntimers, e);
+  size_t nr = *ready_len < max ? *ready_len : max, nt = *timers_len < max ? *timers_len : max;
+  uint32_t *idx = malloc((nr + 2 * nt + 1) * sizeof *idx); /* ready, timers, scratch */
+  out->ready = malloc((nr ? nr : 1) * sizeof *out->ready);
+  out->timers = malloc((nt ? nt : 1) * sizeof *out->timers);
+  if (!idx || !out->ready || !out->timers) {
+    free(idx);
+    trace_queues_free(out);
+    return false;
+  }
+  size_t gr = 0, gt = 0;
+  qcollect(x, qcheck_for(x, e), e, nr, nt, idx, &gr, idx + nr, &gt, idx + nr + nt);
+  /* qcollect lists min(max asked, length) of each: nr and nt */
+  for (size_t i = 0; i < gr; i++)
+    out->ready[i] = x->ready[idx[i]].h;
+  for (size_t i = 0; i < gt; i++)
+    out->timers[i] = x->timers[idx[nr + i]].h;
+  out->nready = gr;
+  out->ntimers = gt;
+  free(idx);
+  return true;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Output                                                                   */
 /* ------------------------------------------------------------------------ */
 
@@ -286,13 +723,70 @@ static const char *cb_name(int32_t cb) {
   return cb >= 0 && (size_t)cb < sizeof names / sizeof names[0] ? names[cb] : "?";
 }
 
+/* Fast pieces of the text and JSON writers: a trace of millions of events
+ * spent most of its writing time in printf. Each gives the bytes printf's
+ * conversion named beside it gives. */
+
+/* "%d" / "%u" */
+static void append_int(fmt_buf *out, int64_t v) {
+  char buf[24];
+  size_t n = sizeof buf;
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do {
+    buf[--n] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u > 0);
+  if (v < 0)
+    buf[--n] = '-';
+  fmt_buf_append(out, buf + n, sizeof buf - n);
+}
+
+/* "%-<width>s" */
+static void append_left(fmt_buf *out, const char *s, size_t width) {
+  size_t n = strlen(s);
+  fmt_buf_append(out, s, n);
+  static const char spaces[] = "                ";
+  while (n < width) {
+    size_t k = width - n < sizeof spaces - 1 ? width - n : sizeof spaces - 1;
+    fmt_buf_append(out, spaces, k);
+    n += k;
+  }
+}
+
+/* A number as it was last formatted: times repeat over many events in a
+ * row, so each distinct one goes through printf (or repr) once. */
+typedef struct num_memo {
+  double x;    /* the number */
+  bool valid;  /* s holds its text */
+  char s[400]; /* its text ("%.6f" of 1e300 is 307 digits and more) */
+  size_t n;    /* bytes of s */
+} num_memo;
+
+/* "%.6f" */
+static void append_fixed6(fmt_buf *out, double x, num_memo *m) {
+  if (!m->valid || memcmp(&m->x, &x, sizeof x) != 0) {
+    int n = snprintf(m->s, sizeof m->s, "%.6f", x);
+    if (n < 0 || (size_t)n >= sizeof m->s) { /* never for a double; printed as it is */
+      m->valid = false;
+      fmt_buf_appendf(out, "%.6f", x);
+      return;
+    }
+    m->x = x;
+    m->n = (size_t)n;
+    m->valid = true;
+  }
+  fmt_buf_append(out, m->s, m->n);
+}
+
 static void append_task(const trace *t, fmt_buf *out, int32_t task) {
   const trace_task *k = trace_task_at(t, task);
   if (!k) {
     fmt_buf_appends(out, "-");
     return;
   }
-  fmt_buf_appendf(out, "%s %s", trace_text(t, k->name), trace_text(t, k->label));
+  fmt_buf_appends(out, trace_text(t, k->name));
+  fmt_buf_appendc(out, ' ');
+  fmt_buf_appends(out, trace_text(t, k->label));
 }
 
 /* Quotes text on one line: newlines and tabs escaped. */
@@ -324,10 +818,31 @@ static void append_quoted(fmt_buf *out, const char *s) {
 }
 
 bool trace_write_text(const trace *t, fmt_buf *out) {
-  for (size_t i = 0; i < t->count; i++) {
+  return trace_write_text_range(t, 0, t->count, out);
+}
+
+/* The events [first, first + n) clamped to the trace: their end. */
+static size_t range_end(const trace *t, size_t first, size_t n) {
+  if (first > t->count)
+    return t->count;
+  return n < t->count - first ? first + n : t->count;
+}
+
+bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out) {
+  num_memo time_memo = {0}, num_memo_ = {0};
+  for (size_t i = first, end = range_end(t, first, n); i < end; i++) {
     const trace_event *e = &t->events[i];
     const char *text = trace_text(t, e->text);
-    fmt_buf_appendf(out, "%.6f  #%-5u %-9s ", e->time, e->step, trace_kind_name(e->kind));
+    /* "%.6f  #%-5u %-9s " */
+    append_fixed6(out, e->time, &time_memo);
+    fmt_buf_append(out, "  #", 3);
+    size_t before = out->len;
+    append_int(out, e->step);
+    for (size_t w = out->len - before; w < 5; w++)
+      fmt_buf_appendc(out, ' ');
+    fmt_buf_appendc(out, ' ');
+    append_left(out, trace_kind_name(e->kind), 9);
+    fmt_buf_appendc(out, ' ');
     switch (e->kind) {
     case TR_RUN_START:
       fmt_buf_appends(out, text);
@@ -342,73 +857,100 @@ bool trace_write_text(const trace *t, fmt_buf *out) {
         fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->a)->name));
       else
         fmt_buf_appends(out, "the program");
-      if (e->line)
-        fmt_buf_appendf(out, " at line %d", e->line);
+      if (e->line) {
+        fmt_buf_appends(out, " at line ");
+        append_int(out, e->line);
+      }
       break;
     case TR_STEP_BEGIN:
       append_task(t, out, e->task);
-      fmt_buf_appendf(out, "  <- %s", trace_wake_name((trace_wake)e->a));
+      fmt_buf_appends(out, "  <- ");
+      fmt_buf_appends(out, trace_wake_name((trace_wake)e->a));
       if (e->a == WAKE_TASK)
         fmt_buf_appendf(
             out, " %s",
             trace_text(t, trace_task_at(t, e->b) ? trace_task_at(t, e->b)->name : TRACE_NO_TEXT));
-      if (*text)
-        fmt_buf_appendf(out, " %s", text);
+      if (*text) {
+        fmt_buf_appendc(out, ' ');
+        fmt_buf_appends(out, text);
+      }
       break;
     case TR_STEP_SUSPEND:
       append_task(t, out, e->task);
-      fmt_buf_appendf(out, "  awaits %s", text);
-      if (e->a == WAIT_SLEEP)
-        fmt_buf_appendf(out, " until %.6f", e->num);
-      if (e->line)
-        fmt_buf_appendf(out, " at line %d", e->line);
+      fmt_buf_appends(out, "  awaits ");
+      fmt_buf_appends(out, text);
+      if (e->a == WAIT_SLEEP) {
+        fmt_buf_appends(out, " until ");
+        append_fixed6(out, e->num, &num_memo_);
+      }
+      if (e->line) {
+        fmt_buf_appends(out, " at line ");
+        append_int(out, e->line);
+      }
       break;
     case TR_STEP_RETURN:
       append_task(t, out, e->task);
-      fmt_buf_appendf(out, "  -> %s", text);
+      fmt_buf_appends(out, "  -> ");
+      fmt_buf_appends(out, text);
       break;
     case TR_STEP_RAISE:
       append_task(t, out, e->task);
-      fmt_buf_appendf(out, "  %s %s", e->a ? "cancelled by" : "raised", text);
+      fmt_buf_appends(out, e->a ? "  cancelled by " : "  raised ");
+      fmt_buf_appends(out, text);
       break;
     case TR_READY_PUSH:
-      fmt_buf_appendf(out, "handle %d %s", e->a, cb_name(e->b));
+      fmt_buf_appends(out, "handle ");
+      append_int(out, e->a);
+      fmt_buf_appendc(out, ' ');
+      fmt_buf_appends(out, cb_name(e->b));
       if (e->task >= 0) {
         fmt_buf_appends(out, " of ");
         fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
       }
-      if (*text)
-        fmt_buf_appendf(out, " (%s)", text);
+      if (*text) {
+        fmt_buf_appends(out, " (");
+        fmt_buf_appends(out, text);
+        fmt_buf_appendc(out, ')');
+      }
       break;
     case TR_READY_POP:
     case TR_TIMER_FIRE:
     case TR_TIMER_CANCEL:
-      fmt_buf_appendf(out, "handle %d", e->a);
+      fmt_buf_appends(out, "handle ");
+      append_int(out, e->a);
       break;
     case TR_TIMER_ADD:
-      fmt_buf_appendf(out, "handle %d at %.6f", e->a, e->num);
+      fmt_buf_appends(out, "handle ");
+      append_int(out, e->a);
+      fmt_buf_appends(out, " at ");
+      append_fixed6(out, e->num, &num_memo_);
       if (e->task >= 0) {
         fmt_buf_appends(out, " for ");
         fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
       }
       break;
     case TR_CLOCK_JUMP:
-      fmt_buf_appendf(out, "%.6f -> %.6f", e->num, e->time);
+      append_fixed6(out, e->num, &num_memo_);
+      fmt_buf_appends(out, " -> ");
+      append_fixed6(out, e->time, &time_memo);
       break;
     case TR_BLOCK:
       append_task(t, out, e->task);
       fmt_buf_appendf(out, "  blocks the loop for %g s (time.sleep)", e->num);
       break;
     case TR_PRINT:
-      if (e->task >= 0)
-        fmt_buf_appendf(out, "%s ", trace_text(t, trace_task_at(t, e->task)->name));
+      if (e->task >= 0) {
+        fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
+        fmt_buf_appendc(out, ' ');
+      }
       append_quoted(out, text);
       break;
     case TR_FUTURE_DONE:
-      fmt_buf_appendf(out, "future %d %s", e->a,
-                      e->b == 0   ? "result"
-                      : e->b == 1 ? "exception"
-                                  : "cancelled");
+      fmt_buf_appends(out, "future ");
+      append_int(out, e->a);
+      fmt_buf_appends(out, e->b == 0   ? " result"
+                           : e->b == 1 ? " exception"
+                                       : " cancelled");
       if (e->task >= 0) {
         fmt_buf_appends(out, " (");
         fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
@@ -429,9 +971,12 @@ bool trace_write_text(const trace *t, fmt_buf *out) {
       append_quoted(out, text);
       break;
     case TR_LINE:
-      if (e->task >= 0)
-        fmt_buf_appendf(out, "%s ", trace_text(t, trace_task_at(t, e->task)->name));
-      fmt_buf_appendf(out, "line %d", e->line);
+      if (e->task >= 0) {
+        fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
+        fmt_buf_appendc(out, ' ');
+      }
+      fmt_buf_appends(out, "line ");
+      append_int(out, e->line);
       break;
     default:
       break;
@@ -464,16 +1009,46 @@ static void json_num(fmt_buf *out, double x) {
   fmt_float_repr(out, x);
 }
 
+/* json_num, through a memo of the last number. */
+static void json_num_memo(fmt_buf *out, double x, num_memo *m) {
+  if (!m->valid || memcmp(&m->x, &x, sizeof x) != 0) {
+    fmt_buf b;
+    fmt_buf_init(&b);
+    json_num(&b, x);
+    if (b.len >= sizeof m->s) {
+      m->valid = false;
+      fmt_buf_append(out, fmt_buf_str(&b), b.len);
+      fmt_buf_free(&b);
+      return;
+    }
+    memcpy(m->s, fmt_buf_str(&b), b.len);
+    m->n = b.len;
+    m->x = x;
+    m->valid = true;
+    fmt_buf_free(&b);
+  }
+  fmt_buf_append(out, m->s, m->n);
+}
+
 bool trace_write_jsonl(const trace *t, fmt_buf *out) {
-  for (size_t i = 0; i < t->count; i++) {
+  return trace_write_jsonl_range(t, 0, t->count, out);
+}
+
+bool trace_write_jsonl_range(const trace *t, size_t first, size_t n, fmt_buf *out) {
+  num_memo time_memo = {0};
+  for (size_t i = first, end = range_end(t, first, n); i < end; i++) {
     const trace_event *e = &t->events[i];
-    fmt_buf_appendf(out, "{\"step\":%u,\"time\":", e->step);
-    json_num(out, e->time);
+    fmt_buf_appends(out, "{\"step\":");
+    append_int(out, e->step);
+    fmt_buf_appends(out, ",\"time\":");
+    json_num_memo(out, e->time, &time_memo);
     fmt_buf_appends(out, ",\"kind\":");
     json_str(out, trace_kind_name(e->kind));
     if (e->task >= 0) {
       const trace_task *k = trace_task_at(t, e->task);
-      fmt_buf_appendf(out, ",\"task\":%d,\"task_name\":", e->task);
+      fmt_buf_appends(out, ",\"task\":");
+      append_int(out, e->task);
+      fmt_buf_appends(out, ",\"task_name\":");
       json_str(out, trace_text(t, k->name));
       fmt_buf_appends(out, ",\"coro\":");
       json_str(out, trace_text(t, k->label));
@@ -491,13 +1066,16 @@ bool trace_write_jsonl(const trace *t, fmt_buf *out) {
       json_num(out, e->num);
       break;
     case TR_READY_PUSH:
-      fmt_buf_appendf(out, ",\"handle\":%d,\"callback\":", e->a);
+      fmt_buf_appends(out, ",\"handle\":");
+      append_int(out, e->a);
+      fmt_buf_appends(out, ",\"callback\":");
       json_str(out, cb_name(e->b));
       break;
     case TR_READY_POP:
     case TR_TIMER_FIRE:
     case TR_TIMER_CANCEL:
-      fmt_buf_appendf(out, ",\"handle\":%d", e->a);
+      fmt_buf_appends(out, ",\"handle\":");
+      append_int(out, e->a);
       break;
     case TR_TIMER_ADD:
       fmt_buf_appendf(out, ",\"handle\":%d,\"deadline\":", e->a);
@@ -528,8 +1106,10 @@ bool trace_write_jsonl(const trace *t, fmt_buf *out) {
     default:
       break;
     }
-    if (e->line)
-      fmt_buf_appendf(out, ",\"line\":%d", e->line);
+    if (e->line) {
+      fmt_buf_appends(out, ",\"line\":");
+      append_int(out, e->line);
+    }
     if (e->text != TRACE_NO_TEXT) {
       fmt_buf_appends(out, ",\"text\":");
       json_str(out, trace_text(t, e->text));

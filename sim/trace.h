@@ -146,8 +146,23 @@ typedef struct trace_queues {
   trace_handle *timers; /* pending timers, earliest first */
   size_t ntimers;       /* entries */
 } trace_queues;
+/* Replays every event up to step: the reference answer, linear in step (and in the queues'
+ * lengths per event). Whatever asks at many steps of a long trace uses a trace_qindex. */
 bool trace_queues_at(const trace *t, size_t step, trace_queues *out);
 void trace_queues_free(trace_queues *q);
+
+/* An index of the queues over a finished trace, made in one pass, that answers what
+ * trace_queues_at answers in time proportional to the entries asked for and the events since
+ * the nearest checkpoint (checkpoints are spaced at least as far apart as the queues are long,
+ * so they take memory linear in the trace). The trace must outlive it and not grow. */
+typedef struct trace_qindex trace_qindex;
+trace_qindex *trace_qindex_new(const trace *t); /* NULL when memory ran out */
+void trace_qindex_free(trace_qindex *x);
+/* The first max entries of each queue after event step, as trace_queues_at lists them (out's
+ * nready and ntimers count the entries listed), and each queue's full length in *ready_len and
+ * *timers_len. Free out with trace_queues_free. False when memory ran out. */
+bool trace_qindex_at(const trace_qindex *x, size_t step, size_t max, trace_queues *out,
+                     size_t *ready_len, size_t *timers_len);
 
 /* ---- output ---- */
 const char *trace_kind_name(trace_kind k);
@@ -157,5 +172,9 @@ const char *trace_wait_name(trace_wait w);
 bool trace_write_text(const trace *t, fmt_buf *out);
 /* One JSON object per line. */
 bool trace_write_jsonl(const trace *t, fmt_buf *out);
+/* The same for the events [first, first + n) only (clamped to the trace), so a long trace can
+ * be written out piece by piece: the pieces in order make the whole text. */
+bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out);
+bool trace_write_jsonl_range(const trace *t, size_t first, size_t n, fmt_buf *out);
 
 #endif
