@@ -86,6 +86,17 @@ void *vm_realloc(vm *v, void *ptr, size_t old_size, size_t new_size) {
   return p;
 }
 
+bool vm_memory_room(vm *v, uint64_t bytes) {
+  if (v->opts.limits.max_memory && !v->limit_hit &&
+      bytes > v->opts.limits.max_memory - (v->bytes < v->opts.limits.max_memory
+                                               ? v->bytes
+                                               : v->opts.limits.max_memory)) {
+    raise_memory_limit(v);
+    return false;
+  }
+  return true;
+}
+
 static void free_object(vm *v, obj *o) {
   switch (o->kind) {
   case OBJ_LIST:
