@@ -190,7 +190,10 @@ static sim_status run_source(const sim_options *o, const char *filename, const c
       st = SIM_ERROR;
     }
   }
-  vm_report_never_awaited(v);
+  /* After a limit the LimitError stays the last word: the coroutines it cut off are no bug of the
+   * program's (a task bomb left hundreds of thousands of warnings, core request 22). */
+  if (!v->limit_hit)
+    vm_report_never_awaited(v);
   *clock = v->clock;
   vm_free(v);
   return st;
