@@ -151,6 +151,11 @@ static const unsigned limit_options = OPT_MAX_INSTRUCTIONS | OPT_MAX_MEMORY | OP
  * frame table the VM allocates for it (max_recursion + 64 frames) within reason. */
 #define CLI_MAX_RECURSION 1000000
 
+/* The instruction limit the window and the picture exports start from (app_max_instructions in
+ * render/app.c, exp_max_instructions in render/export.c), for --help. tests/unit/test_cli_limits
+ * checks that the window stops there. */
+#define CLI_WINDOW_INSTRUCTIONS 1000000
+
 typedef struct cli_limit {
   cli_option_id id; /* the option */
   double max;       /* the largest value accepted; the smallest is 1, for --max-time just above 0 */
@@ -424,7 +429,7 @@ cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
 /* ---- help ------------------------------------------------------------------------------------ */
 
 static void print_usage(FILE *f) {
-  fprintf(f, "usage: loopviz [--font PATH] [--theme NAME] %s\n", window_synopsis);
+  fprintf(f, "usage: loopviz [--font PATH] [--theme NAME] [--max-... N] %s\n", window_synopsis);
   for (size_t i = 0; i < N_COMMANDS; i++)
     fprintf(f, "       loopviz %s %s\n", commands[i].name, commands[i].synopsis);
   fprintf(f, "       loopviz --help | --version\n");
@@ -449,7 +454,10 @@ static void print_help(FILE *f) {
       snprintf(left, sizeof left, "%s, %s", o->short_name, o->long_name);
     else
       snprintf(left, sizeof left, "%s %s", o->long_name, o->value != NULL ? o->value : "");
-    if (find_limit(o->id) != NULL)
+    if (o->id == OPT_MAX_INSTRUCTIONS) /* app.c's and export.c's own default */
+      fprintf(f, "  %-22s %s (default %.15g; the window and pictures %d)\n", left, o->summary,
+              limit_load(&defaults.limits, o->id), CLI_WINDOW_INSTRUCTIONS);
+    else if (find_limit(o->id) != NULL)
       fprintf(f, "  %-22s %s (default %.15g)\n", left, o->summary,
               limit_load(&defaults.limits, o->id));
     else

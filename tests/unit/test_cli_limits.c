@@ -169,7 +169,7 @@ static void test_help_shows_defaults(void **state) {
   RUN(&c, "--help");
   assert_int_equal(c.status, CLI_EXIT_OK);
   assert_non_null(strstr(c.out, "--max-instructions N   stop after N bytecode instructions "
-                                "(default 100000000)\n"));
+                                "(default 100000000; the window and pictures 1000000)\n"));
   assert_non_null(strstr(c.out, "--max-memory MB"));
   assert_non_null(strstr(c.out, "(default 512)\n"));
   assert_non_null(strstr(c.out, "--max-recursion N"));
