@@ -94,6 +94,7 @@ struct app {
   sdlr_fonts fonts;                   /* pointers into font_store */
   theme theme;                        /* colours, sizes, durations */
   app_run_data run;                   /* the run shown */
+  sim_limits limits;                  /* the --max-* options given (zero fields: the window's) */
   char path[PATHS_MAX];               /* the scenario file */
   bool have_stat;                     /* mtime and size below are known */
   struct timespec mtime;              /* the file's modification time when last run */
@@ -197,6 +198,7 @@ static bool load(app *a, app_run_data *r, const char *path, char *err, size_t ca
   o.trace = r->trace;
   o.limits.max_instructions = app_max_instructions;
   o.limits.max_memory = app_max_memory;
+  sim_limits_override(&o.limits, &a->limits);
   errno = 0;
   sim_status st = sim_run_file(&o, path);
   int saved = errno;
@@ -1216,6 +1218,7 @@ app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **o
     return APP_NO_MEMORY;
   }
   run_init(&a->run);
+  a->limits = cfg->limits;
   a->zoom = 1.0f;
   a->grain = GRAIN_LOOP;
   scene_list_init(&a->list);

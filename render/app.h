@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "scene.h"
+#include "sim.h"
 
 typedef struct app app; /* opaque; only app.c sees inside */
 
@@ -40,6 +41,7 @@ typedef struct app_config {
   const char *scenario; /* path of the scenario file to run and show, or NULL for the picker */
   const char *font;     /* --font override for all text, or NULL to ask fontconfig */
   const char *icon;     /* PNG for the window icon, or NULL; a missing file is no error */
+  sim_limits limits;    /* the --max-* options: nonzero fields replace the window's limits */
 } app_config;
 
 /* Choices beyond app_config; all-zero means the defaults. */

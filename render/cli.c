@@ -143,7 +143,7 @@ static const struct {
     {OPT_STEP, offsetof(exp_args, step)},
 };
 
-/* The hard limits of a run (docs/robustness.md): run, trace and export take them. */
+/* The hard limits of a run (docs/robustness.md): run, trace, export and the window take them. */
 static const unsigned limit_options = OPT_MAX_INSTRUCTIONS | OPT_MAX_MEMORY | OPT_MAX_RECURSION |
                                       OPT_MAX_TIME | OPT_MAX_SOURCE | OPT_MAX_NESTING |
                                       OPT_MAX_LINE;
@@ -155,6 +155,11 @@ static const unsigned limit_options = OPT_MAX_INSTRUCTIONS | OPT_MAX_MEMORY | OP
 #define CLI_MAX_RECURSION 1000000
 /* Events formatted per piece by `loopviz trace` before they are written out. */
 enum { CLI_TRACE_PIECE = 65536 };
+
+/* The instruction limit the window and the picture exports start from (app_max_instructions in
+ * render/app.c, exp_max_instructions in render/export.c), for --help. tests/unit/test_cli_limits
+ * checks that the window stops there. */
+#define CLI_WINDOW_INSTRUCTIONS 1000000
 
 typedef struct cli_limit {
   cli_option_id id; /* the option */
@@ -251,32 +256,6 @@ static bool parse_limit(cli_args *args, const char *name, cli_option_id id, cons
   return true;
 }
 
-/* Copies every limit the command line gave (a nonzero field of given) into *l. */
-static void apply_limits(const sim_limits *given, sim_limits *l) {
-  if (given->max_instructions != 0)
-    l->max_instructions = given->max_instructions;
-  if (given->max_memory != 0)
-    l->max_memory = given->max_memory;
-  if (given->max_recursion != 0)
-    l->max_recursion = given->max_recursion;
-  if (given->max_virtual_time != 0)
-    l->max_virtual_time = given->max_virtual_time;
-  if (given->max_source != 0)
-    l->max_source = given->max_source;
-  if (given->max_nesting != 0)
-    l->max_nesting = given->max_nesting;
-  if (given->max_line_length != 0)
-    l->max_line_length = given->max_line_length;
-}
-
-static bool limits_given(const sim_limits *given) {
-  sim_limits none;
-  memset(&none, 0, sizeof none);
-  sim_limits l = none;
-  apply_limits(given, &l);
-  return memcmp(&l, &none, sizeof l) != 0;
-}
-
 static const cli_command commands[] = {
     {"run", "FILE", "run a scenario on the virtual clock and print its output as python3 would", 1,
      1, OPT_DISASM | OPT_GC_STRESS | limit_options, run_command, 0},
@@ -293,7 +272,7 @@ static const cli_command commands[] = {
 static const char window_synopsis[] = "[FILE|NAME]";
 static const char window_summary[] =
     "open the window on a scenario file or a bundled scenario NAME (none: pick one in it)";
-static const unsigned window_options = OPT_FONT | OPT_THEME;
+static const unsigned window_options = OPT_FONT | OPT_THEME | limit_options;
 
 enum { N_OPTIONS = sizeof options / sizeof options[0] };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
@@ -456,7 +435,7 @@ cli_action cli_parse(int argc, char *const argv[], cli_args *args) {
 /* ---- help ------------------------------------------------------------------------------------ */
 
 static void print_usage(FILE *f) {
-  fprintf(f, "usage: loopviz [--font PATH] [--theme NAME] %s\n", window_synopsis);
+  fprintf(f, "usage: loopviz [--font PATH] [--theme NAME] [--max-... N] %s\n", window_synopsis);
   for (size_t i = 0; i < N_COMMANDS; i++)
     fprintf(f, "       loopviz %s %s\n", commands[i].name, commands[i].synopsis);
   fprintf(f, "       loopviz --help | --version\n");
@@ -481,7 +460,10 @@ static void print_help(FILE *f) {
       snprintf(left, sizeof left, "%s, %s", o->short_name, o->long_name);
     else
       snprintf(left, sizeof left, "%s %s", o->long_name, o->value != NULL ? o->value : "");
-    if (find_limit(o->id) != NULL)
+    if (o->id == OPT_MAX_INSTRUCTIONS) /* app.c's and export.c's own default */
+      fprintf(f, "  %-22s %s (default %.15g; the window and pictures %d)\n", left, o->summary,
+              limit_load(&defaults.limits, o->id), CLI_WINDOW_INSTRUCTIONS);
+    else if (find_limit(o->id) != NULL)
       fprintf(f, "  %-22s %s (default %.15g)\n", left, o->summary,
               limit_load(&defaults.limits, o->id));
     else
@@ -518,7 +500,7 @@ static int run_command(const cli_args *args, FILE *out, FILE *err) {
   o.user = &io;
   o.disassemble = args->disassemble;
   o.gc_stress = args->gc_stress;
-  apply_limits(&args->limits, &o.limits);
+  sim_limits_override(&o.limits, &args->limits);
   errno = 0;
   sim_status st = sim_run_file(&o, args->operands[0]);
   int saved_errno = errno;
@@ -547,7 +529,7 @@ static int trace_command(const cli_args *args, FILE *out, FILE *err) {
   sim_options o;
   sim_options_init(&o);
   o.out = discard_out; /* the program's output is in the trace's print events */
-  apply_limits(&args->limits, &o.limits);
+  sim_limits_override(&o.limits, &args->limits);
   o.err = write_err;
   o.user = &io;
   o.trace = t;
@@ -676,7 +658,7 @@ static int export_traces(const cli_args *args, FILE *out, FILE *err) {
   sim_options_init(&o);
   o.out = discard_out;
   o.err = write_err;
-  apply_limits(&args->limits, &o.limits);
+  sim_limits_override(&o.limits, &args->limits);
   o.user = &io;
   o.trace = t;
   errno = 0;
@@ -701,10 +683,12 @@ static int export_traces(const cli_args *args, FILE *out, FILE *err) {
 }
 
 /* Frames, video, still and SVG (render/export.h), with a progress bar when err is a terminal.
- * Exit status: the run's (0, or 1 when the program stopped with an error, as for the traces), 2
+ * When the program stops with an error, its last line goes on err as well, unless traced (a
+ * trace export ran it already and wrote its traceback there). Exit status: the run's (0, or 1 when the program stopped with an error, as for the traces), 2
  * for a wrong option value, 130 after Ctrl-C, 1 for any other failure. */
-static int export_pictures(const cli_args *args, exp_options *eo, FILE *err) {
+static int export_pictures(const cli_args *args, exp_options *eo, bool traced, FILE *err) {
   eo->font = args->font;
+  eo->limits = args->limits;
   const char *columns = getenv("COLUMNS");
   exp_terminal term = {err, columns != NULL ? atoi(columns) : 0, 0, false};
   if (isatty(fileno(err))) {
@@ -715,6 +699,8 @@ static int export_pictures(const cli_args *args, exp_options *eo, FILE *err) {
   char msg[1024];
   exp_status st = exp_run(eo, args->operands[0], &res, msg, sizeof msg);
   exp_terminal_end(&term);
+  if (st == EXP_OK && res.error[0] != '\0' && !traced)
+    fprintf(err, "loopviz: %s\n", res.error); /* the pictures show it; say it here too */
   if (st == EXP_OK)
     return res.run_status;
   fprintf(err, "loopviz: %s\n", msg);
@@ -726,13 +712,6 @@ static int export_command(const cli_args *args, FILE *out, FILE *err) {
   exp_options eo;
   exp_options_init(&eo);
   bool pictures = exp_wanted(&args->exp);
-  if (pictures && limits_given(&args->limits)) {
-    fprintf(err, "loopviz: the --max-* options apply to run, trace and export --mermaid or "
-                 "--chrome-trace; --frames, --video, --png and --svg run with the window's "
-                 "limits\n");
-    print_usage(err);
-    return CLI_EXIT_USAGE;
-  }
   char msg[512];
   if (pictures && exp_options_from_args(&args->exp, &eo, msg, sizeof msg) != EXP_OK) {
     fprintf(err, "loopviz: %s\n", msg);
@@ -755,7 +734,7 @@ static int export_command(const cli_args *args, FILE *out, FILE *err) {
     if (!pictures || (status != CLI_EXIT_OK && status != (int)SIM_ERROR))
       return status;
   }
-  int pst = export_pictures(args, &eo, err);
+  int pst = export_pictures(args, &eo, args->mermaid != NULL || args->chrome_trace != NULL, err);
   return pst != CLI_EXIT_OK ? pst : status;
 }
 
@@ -814,7 +793,7 @@ static int run_window(const cli_args *args, FILE *err) {
   if (status >= 0)
     return status;
   app_config cfg = {scenario[0] != '\0' ? scenario : NULL, args->font,
-                    icon[0] != '\0' ? icon : NULL};
+                    icon[0] != '\0' ? icon : NULL, args->limits};
   app_prefs prefs = {args->exp.theme, 0, 0};
   app *a = NULL;
   char msg[512];

@@ -474,6 +474,7 @@ static exp_status run_scenario(exp_ctx *c, const char *path) {
   so.trace = c->trace;
   so.limits.max_instructions = exp_max_instructions;
   so.limits.max_memory = exp_max_memory;
+  sim_limits_override(&so.limits, &c->o->limits);
   errno = 0;
   sim_status st = sim_run_file(&so, path);
   int saved = errno;
@@ -1477,6 +1478,7 @@ exp_status exp_run(const exp_options *o, const char *path, exp_result *res, char
     install_handlers(c);
     st = open_ctx(c, path);
     res->run_status = c->run_status;
+    snprintf(res->error, sizeof res->error, "%s", c->error);
   }
   if (st == EXP_OK)
     res->stops = c->diagram->nstops;

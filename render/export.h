@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sim.h"
+
 typedef enum exp_status {
   EXP_OK = 0,           /* everything asked for was written */
   EXP_USAGE = 1,        /* an option's value is wrong (err says which) */
@@ -92,6 +94,7 @@ typedef struct exp_options {
   const char *ffmpeg;        /* the program to run for video, looked up on PATH: "ffmpeg" */
   exp_progress_fn progress;  /* called after every frame, or NULL */
   void *progress_user;       /* passed to progress */
+  sim_limits limits;         /* the --max-* options: nonzero fields replace the window's limits */
 } exp_options;
 
 /* What an export did. */
@@ -99,6 +102,8 @@ typedef struct exp_result {
   size_t stops;   /* steps in the diagram (the last is stops - 1) */
   size_t frames;  /* frames rendered for the sequence or the video (one pass) */
   int run_status; /* the scenario's sim_status: 0 ran to the end, 1 stopped with an error */
+  char error[1024]; /* when it stopped: "The program stopped with an error: LimitError: ...",
+                       the line the pictures show; else empty */
 } exp_result;
 
 /* Defaults: 30 fps, 1920x1080, step 800 ms, all steps, the last step for the still. */

@@ -791,6 +791,7 @@ static bool pad(vm *v, value self, const value *args, int nargs, obj_tuple *kw, 
     return true;
   }
   int64_t total = width - (int64_t)s->chars, left = 0;
+  if (!vm_memory_room(v, (uint64_t)total * fill_len + s->len)) return false;
   if (how == '>') left = total;
   else if (how == '^') left = total / 2 + (total & width & 1);
   int64_t right = total - left;
@@ -831,6 +832,7 @@ NATIVE(m_zfill) {
     return true;
   }
   int64_t fill = width - (int64_t)s->chars;
+  if (!vm_memory_room(v, (uint64_t)fill + s->len)) return false;
   fmt_buf b;
   fmt_buf_init(&b);
   size_t i = 0;
@@ -864,6 +866,10 @@ NATIVE(m_expandtabs) {
     if (c == '\t') {
       if (tab > 0) {
         int64_t n = tab - col % tab;
+        if (!vm_memory_room(v, (uint64_t)n + b.len)) {
+          fmt_buf_free(&b);
+          return false;
+        }
         for (int64_t k = 0; k < n; k++)
           if (fmt_buf_appendc(&b, ' ') != FMT_OK) goto nomem;
         col += n;

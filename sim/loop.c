@@ -975,6 +975,8 @@ static bool run_once(vm *v, loop *l) {
     }
   }
   double end_time = v->clock + LOOP_CLOCK_RESOLUTION;
+  if (end_time <= v->clock) /* above about 1.7e7 s the resolution is lost to rounding */
+    end_time = nextafter(v->clock, INFINITY);
   while (l->ntimers) {
     if (l->timers[0].when >= end_time)
       break;

@@ -1010,7 +1010,7 @@ bool ops_str_percent(vm *v, obj_str *fmtstr, value args, value *out) {
       width = ival(w);
       if (width < 0) {
         left = true;
-        width = -width;
+        width = width == INT64_MIN ? INT64_MAX : -width;
       }
       i++;
     } else {
@@ -1040,6 +1040,9 @@ bool ops_str_percent(vm *v, obj_str *fmtstr, value args, value *out) {
         }
       }
     }
+    /* the padding and a float's digits are built before the result is an object */
+    if (!vm_memory_room(v, (uint64_t)(width > 0 ? width : 0) * 4 + (uint64_t)(prec > 0 ? prec : 0)))
+      goto fail;
     while (i < n && (s[i] == 'h' || s[i] == 'l' || s[i] == 'L')) i++;
     if (i >= n) {
       vm_raise_msg(v, CLS_VALUE_ERROR, "incomplete format");

@@ -456,6 +456,15 @@ obj_str *vm_str_str(vm *v, value x) {
 
 /* ------------------------------------------------------------ format */
 
+/* What a format spec can make a native build before the result is an object: the width in fill
+ * characters, a float's digits. False, with the memory LimitError, when that passes the limit. */
+static bool spec_room(vm *v, const fmt_spec *fs) {
+  uint64_t fill = fs->fill < 0x80 ? 1 : fs->fill < 0x800 ? 2 : fs->fill < 0x10000 ? 3 : 4;
+  uint64_t need = fs->width > 0 ? (uint64_t)fs->width * fill : 0;
+  if (fs->kind == FMT_KIND_FLOAT && fs->precision > 0) need += (uint64_t)fs->precision + 400;
+  return vm_memory_room(v, need);
+}
+
 bool vm_format(vm *v, value x, obj_str *spec, fmt_buf *out) {
   const char *sp = spec ? spec->data : "";
   size_t sl = spec ? spec->len : 0;
@@ -486,16 +495,19 @@ bool vm_format(vm *v, value x, obj_str *spec, fmt_buf *out) {
   case VAL_BOOL:
   case VAL_INT:
     r = fmt_spec_parse(sp, sl, FMT_KIND_INT, "int", &fs, &err);
+    if (r == FMT_OK && !spec_room(v, &fs)) goto no_room;
     if (r == FMT_OK)
       r = fmt_format_int(out, x.t == VAL_BOOL ? (int64_t)x.as.b : x.as.i, &fs, &err);
     break;
   case VAL_FLOAT:
     r = fmt_spec_parse(sp, sl, FMT_KIND_FLOAT, "float", &fs, &err);
+    if (r == FMT_OK && !spec_room(v, &fs)) goto no_room;
     if (r == FMT_OK) r = fmt_format_float(out, x.as.f, &fs, &err);
     break;
   default:
     if (val_is(x, OBJ_STR)) {
       r = fmt_spec_parse(sp, sl, FMT_KIND_STR, "str", &fs, &err);
+      if (r == FMT_OK && !spec_room(v, &fs)) goto no_room;
       if (r == FMT_OK) r = fmt_format_str(out, AS_STR(x)->data, AS_STR(x)->len, &fs, &err);
       break;
     }
@@ -507,6 +519,9 @@ bool vm_format(vm *v, value x, obj_str *spec, fmt_buf *out) {
   if (r != FMT_OK) return bi_fmt_error(v, r, &err);
   fmt_buf_free(&err);
   return true;
+no_room:
+  fmt_buf_free(&err);
+  return false;
 }
 
 /* ------------------------------------------------------------ iteration */
@@ -662,6 +677,11 @@ bool vm_next(vm *v, value itv, value *out, bool *done) {
     if (st == EXEC_RETURN) *done = true;
     return true;
   }
+  /* Each item a native loop takes (sum, max, all, join, sorted...) counts as an instruction, so
+   * that no loop over a huge range escapes the instruction limit. */
+  if (++v->instructions > v->opts.limits.max_instructions && v->opts.limits.max_instructions &&
+      !vm_check_limits(v))
+    return false;
   if (!val_is(itv, OBJ_ITER)) {
     if (bi_is_typed(itv)) return user_next(v, itv, out, done);
     vm_raisef(v, CLS_TYPE_ERROR, "'%s' object is not an iterator", obj_type_name(v, itv));

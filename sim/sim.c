@@ -26,6 +26,23 @@ void sim_options_init(sim_options *o) {
   o->limits.max_line_length = pc.max_line_length;
 }
 
+void sim_limits_override(sim_limits *l, const sim_limits *given) {
+  if (given->max_instructions != 0)
+    l->max_instructions = given->max_instructions;
+  if (given->max_memory != 0)
+    l->max_memory = given->max_memory;
+  if (given->max_recursion != 0)
+    l->max_recursion = given->max_recursion;
+  if (given->max_virtual_time != 0)
+    l->max_virtual_time = given->max_virtual_time;
+  if (given->max_source != 0)
+    l->max_source = given->max_source;
+  if (given->max_nesting != 0)
+    l->max_nesting = given->max_nesting;
+  if (given->max_line_length != 0)
+    l->max_line_length = given->max_line_length;
+}
+
 typedef struct diag_ctx {
   const sim_options *o; /* where to write */
   const char *src;      /* the source, for the offending line */
@@ -173,7 +190,10 @@ static sim_status run_source(const sim_options *o, const char *filename, const c
       st = SIM_ERROR;
     }
   }
-  vm_report_never_awaited(v);
+  /* After a limit the LimitError stays the last word: the coroutines it cut off are no bug of the
+   * program's (a task bomb left hundreds of thousands of warnings, core request 22). */
+  if (!v->limit_hit)
+    vm_report_never_awaited(v);
   *clock = v->clock;
   vm_free(v);
   return st;

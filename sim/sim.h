@@ -44,6 +44,10 @@ typedef struct sim_options {
 /* Fills *o with NULL callbacks and the default limits. */
 void sim_options_init(sim_options *o);
 
+/* Copies every nonzero field of given into *l: the limits a user asked for (a command line's
+ * --max-* options) over a caller's own defaults; a zero field of given keeps *l's. */
+void sim_limits_override(sim_limits *l, const sim_limits *given);
+
 /* Compiles and runs one scenario held in memory. filename is used in
  * messages only. */
 sim_status sim_run_source(const sim_options *o, const char *filename, const char *src, size_t len);

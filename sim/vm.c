@@ -88,6 +88,17 @@ void *vm_realloc(vm *v, void *ptr, size_t old_size, size_t new_size) {
   return p;
 }
 
+bool vm_memory_room(vm *v, uint64_t bytes) {
+  if (v->opts.limits.max_memory && !v->limit_hit &&
+      bytes > v->opts.limits.max_memory - (v->bytes < v->opts.limits.max_memory
+                                               ? v->bytes
+                                               : v->opts.limits.max_memory)) {
+    raise_memory_limit(v);
+    return false;
+  }
+  return true;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Lifetime                                                                 */
 /* ------------------------------------------------------------------------ */

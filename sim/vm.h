@@ -170,6 +170,9 @@ void vm_free(vm *v);
 /* ---- allocation: every object and buffer of a run goes through here ---- */
 void *vm_alloc(vm *v, obj_kind kind, size_t size);                    /* zeroed, linked, counted */
 void *vm_realloc(vm *v, void *ptr, size_t old_size, size_t new_size); /* NULL + MemoryError */
+/* False, with the memory LimitError raised, when bytes more would pass the memory limit: for a
+ * native about to build a result that large outside vm_alloc (padding, format widths). */
+bool vm_memory_room(vm *v, uint64_t bytes);
 
 /* ---- raising ---- */
 void vm_raise(vm *v, value exc);                               /* raise an exception object */

@@ -56,7 +56,7 @@ static int teardown(void **state) {
 }
 
 static void open_app(fixture *f, const char *path) {
-  app_config cfg = {path, NULL, NULL};
+  app_config cfg = {path, NULL, NULL, {0}};
   char err[512] = "";
   app_status st = app_open(&cfg, &f->app, err, sizeof err);
   if (st != APP_OK)
@@ -337,7 +337,7 @@ static void test_window_events_redraw(void **state) {
 
 static void test_bad_font_override(void **state) {
   fixture *f = *state;
-  app_config cfg = {gather, "/nonexistent/font.ttf", NULL};
+  app_config cfg = {gather, "/nonexistent/font.ttf", NULL, {0}};
   char err[512] = "";
   assert_int_equal(app_open(&cfg, &f->app, err, sizeof err), APP_FONT_ERROR);
   assert_null(f->app);
@@ -346,7 +346,7 @@ static void test_bad_font_override(void **state) {
 
 static void test_unknown_theme_falls_back(void **state) {
   fixture *f = *state;
-  app_config cfg = {gather, NULL, NULL};
+  app_config cfg = {gather, NULL, NULL, {0}};
   app_prefs prefs = {"no-such-theme", 800, 500};
   char err[512] = "";
   assert_int_equal(app_open_prefs(&cfg, &prefs, &f->app, err, sizeof err), APP_OK);
@@ -394,7 +394,7 @@ static void test_theme_key_cycles_and_prefs_choose(void **state) {
   app_close(f->app);
   f->app = NULL;
   SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE); /* SDL_Quit cleared it */
-  app_config cfg = {gather, NULL, NULL};
+  app_config cfg = {gather, NULL, NULL, {0}};
   app_prefs prefs = {"classroom", 800, 500};
   char err[512] = "";
   assert_int_equal(app_open_prefs(&cfg, &prefs, &f->app, err, sizeof err), APP_OK);
@@ -678,7 +678,7 @@ static void test_picker_keys_and_mouse(void **state) {
 
 static void test_picker_enter_and_drop(void **state) {
   fixture *f = *state;
-  app_config cfg = {NULL, NULL, NULL};
+  app_config cfg = {NULL, NULL, NULL, {0}};
   app_prefs prefs = {NULL, 900, 400}; /* too low for every scenario: the list scrolls */
   char err[512] = "";
   assert_int_equal(app_open_prefs(&cfg, &prefs, &f->app, err, sizeof err), APP_OK);
@@ -765,7 +765,7 @@ static void test_icon_asset(void **state) {
   assert_int_equal(s->w, 64);
   assert_int_equal(s->h, 64);
   SDL_FreeSurface(s);
-  app_config cfg = {gather, NULL, icon};
+  app_config cfg = {gather, NULL, icon, {0}};
   char err[512] = "";
   assert_int_equal(app_open(&cfg, &f->app, err, sizeof err), APP_OK);
 }

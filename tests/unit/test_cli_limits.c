@@ -1,5 +1,6 @@
 /* The --max-* options of render/cli (issue 11): what they accept, what they refuse with a usage
- * error, where they apply, and that each limit stops a run with the message naming its option. */
+ * error, where they apply (run, trace, export and the window), and that each limit stops a run
+ * with the message naming its option, in the terminal, in a picture export and in the window. */
 #define _XOPEN_SOURCE 700
 
 #include <setjmp.h>
@@ -9,7 +10,9 @@
 
 #include <cmocka.h>
 
+#include "app.h"
 #include "cli.h"
+#include "export.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,14 +146,21 @@ static void test_where_they_apply(void **state) {
   cli_args a;
   assert_int_equal(PARSE(&a, "list", "--max-memory", "10"), CLI_USAGE);
   assert_string_equal(a.error, "option --max-memory does not apply to 'list'");
-  assert_int_equal(PARSE(&a, "--max-time", "10", "x.py"), CLI_USAGE);
-  assert_string_equal(a.error, "option --max-time does not apply to the window");
-  /* the picture exports run with the window's limits */
-  captured c;
-  RUN(&c, "export", "x.py", "--png", "/tmp/never.png", "--max-memory", "10");
-  assert_int_equal(c.status, CLI_EXIT_USAGE);
-  assert_non_null(strstr(c.err, "the --max-* options apply to run, trace and export --mermaid"));
-  assert_int_equal(access("/tmp/never.png", F_OK), -1);
+  /* the window takes them */
+  assert_int_equal(PARSE(&a, "--max-time", "10", "x.py"), CLI_WINDOW);
+  assert_true(a.limits.max_virtual_time == 10);
+  assert_string_equal(a.target, "x.py");
+  assert_int_equal(PARSE(&a, "--max-instructions", "5000", "--max-memory", "64"), CLI_WINDOW);
+  assert_int_equal(a.limits.max_instructions, 5000);
+  assert_int_equal(a.limits.max_memory, 64ull << 20);
+  assert_null(a.target);
+  assert_int_equal(PARSE(&a, "--max-memory", "0", "x.py"), CLI_USAGE);
+  assert_string_equal(
+      a.error, "option --max-memory needs a whole number of MiB from 1 to 1048576, not '0'");
+  /* and so do the picture exports */
+  assert_int_equal(PARSE(&a, "export", "x.py", "--png", "x.png", "--max-nesting", "12"),
+                   CLI_COMMAND);
+  assert_int_equal(a.limits.max_nesting, 12);
 }
 
 static void test_help_shows_defaults(void **state) {
@@ -159,7 +169,7 @@ static void test_help_shows_defaults(void **state) {
   RUN(&c, "--help");
   assert_int_equal(c.status, CLI_EXIT_OK);
   assert_non_null(strstr(c.out, "--max-instructions N   stop after N bytecode instructions "
-                                "(default 100000000)\n"));
+                                "(default 100000000; the window and pictures 1000000)\n"));
   assert_non_null(strstr(c.out, "--max-memory MB"));
   assert_non_null(strstr(c.out, "(default 512)\n"));
   assert_non_null(strstr(c.out, "--max-recursion N"));
@@ -251,6 +261,116 @@ static void test_default_stops_an_infinite_loop(void **state) {
       strstr(c.err, "instruction limit of 100000000 exceeded (raise it with --max-instructions)"));
 }
 
+/* --png, --svg and --frames run with the window's limits unless the options say otherwise: the
+ * still shows the error, the exit status is the run's. */
+static void test_picture_exports_take_limits(void **state) {
+  (void)state;
+  char path[64], png[80], svg[80];
+  write_scenario(path, sizeof path, "print('start')\nwhile True:\n    pass\n");
+  snprintf(png, sizeof png, "%s.png", path);
+  snprintf(svg, sizeof svg, "%s.svg", path);
+  captured c;
+  char *words[] = {"export", "--max-instructions", "700", path, "--png", png,
+                   "--svg",  svg,                  "--size", "320x180", NULL};
+  run_words(words, &c);
+  if (c.status != 1)
+    fprintf(stderr, "status %d, stderr:\n%s\n", c.status, c.err);
+  assert_int_equal(c.status, 1);
+  assert_int_equal(access(png, F_OK), 0);
+  assert_int_equal(access(svg, F_OK), 0);
+  /* the still shows the error; stderr says it too */
+  char last[512];
+  assert_string_equal(last_line(c.err, last, sizeof last),
+                      "loopviz: The program stopped with an error: LimitError: instruction limit "
+                      "of 700 exceeded (raise it with --max-instructions)");
+  unlink(png);
+  unlink(svg);
+  /* a source limit: nothing runs, the picture is still made and stderr says why */
+  char *small[] = {"export", path, "--svg", svg, "--max-source", "10", NULL};
+  run_words(small, &c);
+  assert_int_equal(c.status, 1);
+  assert_int_equal(access(svg, F_OK), 0);
+  assert_non_null(strstr(c.err, "source exceeds the 10-byte limit (--max-source)"));
+  unlink(svg);
+  /* with a trace export as well, the traceback is written once */
+  char mmd[80];
+  snprintf(mmd, sizeof mmd, "%s.mmd", path);
+  char *both[] = {"export", path, "--svg", svg, "--mermaid", mmd, "--max-instructions", "900",
+                  NULL};
+  run_words(both, &c);
+  assert_int_equal(c.status, 1);
+  const char *first = strstr(c.err, "instruction limit of 900 exceeded");
+  assert_non_null(first);
+  assert_null(strstr(first + 1, "instruction limit of 900 exceeded"));
+  unlink(svg);
+  unlink(mmd);
+  unlink(path);
+}
+
+/* exp_run applies exp_options.limits over the window's own (1 million instructions) and says
+ * what stopped the program in exp_result.error. */
+static void test_export_options_limits(void **state) {
+  (void)state;
+  char path[64], svg[80];
+  write_scenario(path, sizeof path, "while True:\n    pass\n");
+  snprintf(svg, sizeof svg, "%s.svg", path);
+  for (int given = 0; given < 2; given++) {
+    exp_options o;
+    exp_options_init(&o);
+    o.svg = svg;
+    if (given)
+      o.limits.max_instructions = 1234;
+    exp_result res;
+    char err[512] = "";
+    assert_int_equal(exp_run(&o, path, &res, err, sizeof err), EXP_OK);
+    assert_int_equal(res.run_status, 1);
+    assert_non_null(strstr(res.error, given ? "instruction limit of 1234 exceeded"
+                                            : "instruction limit of 1000000 exceeded"));
+    unlink(svg);
+  }
+  unlink(path);
+}
+
+/* The window shows what stopped the program (app_error) instead of dying: a limit of its own or
+ * one given, an exception, a syntax error, a source limit. */
+static void test_window_takes_limits_and_shows_errors(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;        /* the scenario */
+    sim_limits limits;       /* app_config.limits */
+    const char *want;        /* in app_error */
+  } cases[] = {
+      {"while True:\n    pass\n", {0}, "instruction limit of 1000000 exceeded"},
+      {"while True:\n    pass\n", {.max_instructions = 321}, "instruction limit of 321 exceeded"},
+      {"x = []\nwhile True:\n    x.append([0] * 1000)\n", {.max_memory = 4u << 20},
+       "LimitError: memory limit of 4 MiB exceeded (raise it with --max-memory)"},
+      {"def f():\n    f()\nf()\n", {.max_recursion = 30},
+       "RecursionError: maximum recursion depth exceeded"},
+      {"print('a')\nraise ValueError('boom')\n", {0}, "ValueError: boom"},
+      {"x = (\n", {0}, "SyntaxError: '(' was never closed"},
+      {"x = [[[[1]]]]\n", {.max_nesting = 3}, "too many nested parentheses"},
+      {"print('longer than twelve bytes')\n", {.max_source = 12},
+       "source exceeds the 12-byte limit (--max-source)"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char path[64];
+    write_scenario(path, sizeof path, cases[i].text);
+    app_config cfg = {path, NULL, NULL, cases[i].limits};
+    /* no display needed; set for every window, as closing one (SDL_Quit) clears the hints */
+    SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "dummy", SDL_HINT_OVERRIDE);
+    app *a = NULL;
+    char err[512] = "";
+    app_status st = app_open(&cfg, &a, err, sizeof err);
+    if (st != APP_OK)
+      fail_msg("app_open: %s", err);
+    const char *shown = app_error(a);
+    if (strstr(shown, cases[i].want) == NULL)
+      fail_msg("case %zu: app_error '%s' lacks '%s'", i, shown, cases[i].want);
+    app_close(a);
+    unlink(path);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_values_are_stored),
@@ -260,6 +380,9 @@ int main(void) {
       cmocka_unit_test(test_each_limit_stops_a_run),
       cmocka_unit_test(test_export_takes_limits),
       cmocka_unit_test(test_default_stops_an_infinite_loop),
+      cmocka_unit_test(test_picture_exports_take_limits),
+      cmocka_unit_test(test_export_options_limits),
+      cmocka_unit_test(test_window_takes_limits_and_shows_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,2 @@
+print("summing")
+print(sum(range(10**11)))
