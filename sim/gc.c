@@ -115,6 +115,8 @@ static bool mark_obj(vm *v, obj *o) {
 
 static bool mark_val(vm *v, value x) { return x.t != VAL_OBJ || mark_obj(v, x.as.o); }
 
+bool gc_mark_value(vm *v, value x) { return mark_val(v, x); }
+
 static bool mark_vals(vm *v, const value *xs, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (xs[i].t == VAL_OBJ && !mark_obj(v, xs[i].as.o))
@@ -189,8 +191,11 @@ static bool scan(vm *v, obj *o) {
            mark_obj(v, OBJ(c->module)) && mark_obj(v, OBJ(c->base)) && mark_obj(v, OBJ(c->dict));
   }
   case OBJ_INSTANCE:
-  case OBJ_NATIVE_OBJ:
     return mark_obj(v, OBJ(((obj_typed *)o)->cls)) && mark_obj(v, OBJ(((obj_typed *)o)->dict));
+  case OBJ_NATIVE_OBJ: {
+    obj_native_obj *n = (obj_native_obj *)o;
+    return mark_obj(v, OBJ(n->cls)) && mark_obj(v, OBJ(n->dict)) && (!n->mark || n->mark(v, n));
+  }
   case OBJ_EXCEPTION: {
     obj_exception *e = (obj_exception *)o;
     if (!mark_obj(v, OBJ(e->cls)) || !mark_obj(v, OBJ(e->dict)) || !mark_obj(v, OBJ(e->args)) ||

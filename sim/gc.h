@@ -36,6 +36,10 @@ typedef enum gc_result {
 gc_result gc_pin(vm *v, value x);
 void gc_unpin(vm *v, int n);
 
+/* Marks x as reachable (for native objects' mark functions); false when the
+ * collector ran out of memory. */
+bool gc_mark_value(vm *v, value x);
+
 /* Whether the C stack is at a safe point (see above). */
 bool gc_safe(const vm *v);
 /* Collects when the bytes allocated since the last collection call for it

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "builtins.h"
+#include "deque.h"
 #include "code.h"
 #include "compile.h"
 #include "parse.h"
@@ -2252,7 +2253,7 @@ obj_module *loop_module_asyncio(vm *v) {
   for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
     if (!obj_dict_set_cstr(v, d, classes[i].name, val_obj(v->cls[classes[i].slot])))
       return NULL;
-  if (!run_prelude(v, m))
+  if (!deque_install(v, d) || !run_prelude(v, m))
     return NULL;
   return m;
 }

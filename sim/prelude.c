@@ -68,50 +68,7 @@
   "    return f'<{cls.__module__}.{cls.__qualname__} object at {id(obj):#x} [{extra}]>'\n" \
   "\n" \
   "\n" \
-  "class _Deque:\n" \
-  "    # collections.deque for waiters and FIFO queues: a list and the index\n" \
-  "    # of its first live item, so popleft() costs O(1)\n" \
-  "\n" \
-  "    def __init__(self):\n" \
-  "        self._items = []\n" \
-  "        self._head = 0\n" \
-  "\n" \
-  "    def __len__(self):\n" \
-  "        return len(self._items) - self._head\n" \
-  "\n" \
-  "    def __bool__(self):\n" \
-  "        return len(self._items) > self._head\n" \
-  "\n" \
-  "    def __iter__(self):\n" \
-  "        return iter(self._items[self._head:])\n" \
-  "\n" \
-  "    def append(self, x):\n" \
-  "        self._items.append(x)\n" \
-  "\n" \
-  "    def first(self):\n" \
-  "        return self._items[self._head]\n" \
-  "\n" \
-  "    def popleft(self):\n" \
-  "        if self._head >= len(self._items):\n" \
-  "            raise IndexError('pop from an empty deque')\n" \
-  "        x = self._items[self._head]\n" \
-  "        self._items[self._head] = None\n" \
-  "        self._head += 1\n" \
-  "        if self._head >= 32 and self._head * 2 >= len(self._items):\n" \
-  "            self._items = self._items[self._head:]\n" \
-  "            self._head = 0\n" \
-  "        return x\n" \
-  "\n" \
-  "    def remove(self, x):\n" \
-  "        i = self._head\n" \
-  "        n = len(self._items)\n" \
-  "        while i < n:\n" \
-  "            y = self._items[i]\n" \
-  "            if y is x or y == x:\n" \
-  "                del self._items[i]\n" \
-  "                return\n" \
-  "            i += 1\n" \
-  "        raise ValueError('deque.remove(x): x not in deque')\n" \
+  "# _Deque, the FIFO of waiters and queue items, is native (sim/deque.c)\n" \
   "\n" \
   "\n" \
   "def _heappush(heap, item):\n" \

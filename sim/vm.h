@@ -93,12 +93,16 @@ struct obj_awaitable {
 
 typedef struct obj_native_obj obj_native_obj;
 typedef void (*native_obj_free_fn)(vm *v, obj_native_obj *o);
+/* Marks the values data holds (gc_mark_value); false when the collector ran
+ * out of memory. */
+typedef bool (*native_obj_mark_fn)(vm *v, obj_native_obj *o);
 struct obj_native_obj {
   obj hdr;                 /* kind OBJ_NATIVE_OBJ */
   obj_class *cls;          /* its class (Queue, Lock ...) */
   obj_dict *dict;          /* attributes (created lazily) */
   void *data;              /* implementation state */
   native_obj_free_fn free; /* releases data, may be NULL */
+  native_obj_mark_fn mark; /* marks the values data holds, may be NULL */
 };
 
 struct vm {
