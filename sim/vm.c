@@ -680,7 +680,11 @@ static void frame_init(frame *f, obj_function *fn, code *k, obj_dict *globals, v
 
 int vm_current_line(vm *v) {
   frame *f = v->current;
-  if (!f || !f->code || !f->code->nops)
+  /* loopviz's own library code (the prelude) has no lines a person can see:
+   * the line of the scenario's code that called into it */
+  while (f && f->code && f->code->library && f->parent)
+    f = f->parent;
+  if (!f || !f->code || !f->code->nops || f->code->library)
     return 0;
   return f->code->lines[f->last_ip];
 }
