@@ -292,7 +292,7 @@ static bool getattr_impl(vm *v, value o, obj_str *name, value *out, bool *found,
   if (val_is(o, OBJ_NATIVE_OBJ) && ((obj_typed *)o.as.o)->cls == v->cls[CLS_SUPER])
     return bi_super_getattr(v, o, name, out, found);
   obj_class *c = obj_class_of(v, o);
-  value x = obj_class_lookup(c, name);
+  value x = obj_class_find(v, c, name);
   if (is_native_obj_of(v, x, CLS_PROPERTY)) {
     /* a data descriptor: it wins over the instance dict */
     value fget = desc_field(v, x, "fget");
@@ -320,7 +320,7 @@ static bool getattr_impl(vm *v, value o, obj_str *name, value *out, bool *found,
   if (bi_is_typed(o)) {
     obj_str *ga = intern(v, "__getattr__");
     if (!ga) return false;
-    value g = obj_class_lookup(c, ga);
+    value g = obj_class_find(v, c, ga);
     if (g.t != VAL_UNDEF) {
       value arg = val_obj(name);
       bool f2;
@@ -348,7 +348,7 @@ bool vm_getmethod(vm *v, value o, obj_str *name, value *out, value *self) {
       *out = x;
       return true;
     }
-    x = obj_class_lookup(obj_class_of(v, o), name);
+    x = obj_class_find(v, obj_class_of(v, o), name);
     if (val_is(x, OBJ_FUNCTION) || (val_is(x, OBJ_NATIVE) && AS_NATIVE(x)->owner)) {
       /* what vm_getattr would bind, unless the instance dict shadows it */
       obj_dict **slot = obj_dict_slot(o);

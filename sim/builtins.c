@@ -114,7 +114,7 @@ bool bi_is_typed(value x) {
 
 bool bi_call_dunder(vm *v, value x, obj_str *name, const value *args, int nargs, value *out,
                     bool *found) {
-  value m = obj_class_lookup(obj_class_of(v, x), name);
+  value m = obj_class_find(v, obj_class_of(v, x), name);
   *found = m.t != VAL_UNDEF;
   if (!*found) return true;
   if (val_is(m, OBJ_NATIVE)) {
@@ -1989,8 +1989,8 @@ NATIVE(exception_add_note) {
 bool bi_call_class(vm *v, obj_class *cls, const value *args, int nargs, obj_tuple *kwnames,
                    value *out) {
   if (cls == v->cls[CLS_TYPE]) return new_type(v, val_obj(cls), args, nargs, kwnames, out);
-  value newf = obj_class_lookup(cls, obj_str_intern(v, "__new__", 7));
-  value initf = obj_class_lookup(cls, v->s_init);
+  value newf = obj_class_find(v, cls, obj_str_intern(v, "__new__", 7));
+  value initf = obj_class_find(v, cls, v->s_init);
   value obj;
   bool default_new = false;
   if (val_is(newf, OBJ_NATIVE)) {

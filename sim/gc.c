@@ -323,6 +323,9 @@ void gc_free_object(vm *v, obj *o) {
   case OBJ_EXCEPTION:
     free(((obj_exception *)o)->tb);
     break;
+  case OBJ_CLASS:
+    free(((obj_class *)o)->cache);
+    break;
   case OBJ_CORO: {
     obj_coro *c = (obj_coro *)o;
     if (c->slots)
@@ -362,6 +365,8 @@ void gc_collect(vm *v) {
     }
   }
   v->gc_collections++;
+  /* class lookup caches may name strings this collection freed */
+  v->class_epoch++;
   /* next time: when the heap has doubled, or used half of what the memory
    * limit leaves, whichever comes first */
   size_t next = v->bytes * GC_GROWTH;

@@ -246,6 +246,7 @@ bool obj_dict_get(vm *v, obj_dict *d, value key, value *out, bool *found) {
 }
 
 bool obj_dict_set(vm *v, obj_dict *d, value key, value val) {
+  if (d->hdr.class_dict) v->class_epoch++;
   uint64_t h;
   if (!obj_hash(v, key, &h)) return false;
   int64_t pos;
@@ -258,6 +259,7 @@ bool obj_dict_set(vm *v, obj_dict *d, value key, value val) {
 }
 
 bool obj_dict_del(vm *v, obj_dict *d, value key, bool *found) {
+  if (d->hdr.class_dict) v->class_epoch++;
   uint64_t h;
   if (!obj_hash(v, key, &h)) return false;
   int64_t pos;
@@ -307,6 +309,7 @@ static int64_t dict_find_bytes(obj_dict *d, const char *s, size_t len, uint64_t 
 }
 
 bool obj_dict_set_str(vm *v, obj_dict *d, obj_str *key, value val) {
+  if (d->hdr.class_dict) v->class_epoch++;
   uint64_t h = str_hash(key);
   int64_t pos = dict_find_bytes(d, key->data, key->len, h);
   if (pos >= 0) {
@@ -356,6 +359,7 @@ bool obj_set_contains(vm *v, obj_dict *s, value key, bool *found) {
 }
 
 void obj_dict_clear(vm *v, obj_dict *d) {
+  if (d->hdr.class_dict) v->class_epoch++;
   d->count = 0;
   d->used = 0;
   for (size_t i = 0; i < d->index_size; i++) d->index[i] = IX_EMPTY;
@@ -913,6 +917,8 @@ obj_class *obj_class_new(vm *v, obj_str *name, obj_class *base) {
   c->base = base;
   c->dict = obj_dict_new(v);
   if (!c->dict || !c->module) return NULL;
+  c->dict->hdr.class_dict = true;
+  v->class_epoch++;
   c->flavor = base ? (base->flavor == FLAVOR_EXCEPTION ? FLAVOR_EXCEPTION : FLAVOR_PLAIN)
                    : FLAVOR_PLAIN;
   c->depth = base ? base->depth + 1 : 0;
@@ -1077,6 +1083,20 @@ value obj_class_lookup(const obj_class *c, obj_str *name) {
   return val_undef();
 }
 
+value obj_class_find(vm *v, obj_class *c, obj_str *name) {
+  if (!c->cache) {
+    c->cache = calloc(CLASS_CACHE_SIZE, sizeof *c->cache);
+    if (!c->cache) return obj_class_lookup(c, name);
+  }
+  class_cache_entry *e = &c->cache[((uintptr_t)name >> 4) & (CLASS_CACHE_SIZE - 1)];
+  if (e->name == name && e->epoch == v->class_epoch) return e->val;
+  value x = obj_class_lookup(c, name);
+  e->name = name;
+  e->epoch = v->class_epoch;
+  e->val = x;
+  return x;
+}
+
 const char *obj_type_name(vm *v, value x) { return obj_class_of(v, x)->name->data; }
 
 uint64_t obj_id(vm *v, value x) {
@@ -1155,7 +1175,7 @@ bool obj_truthy(vm *v, value x, bool *out) {
   }
   if (is_user_typed(x)) {
     obj_class *c = obj_class_of(v, x);
-    value m = obj_class_lookup(c, v->s_bool);
+    value m = obj_class_find(v, c, v->s_bool);
     if (m.t != VAL_UNDEF) {
       value r;
       bool found;
@@ -1170,7 +1190,7 @@ bool obj_truthy(vm *v, value x, bool *out) {
       *out = r.as.b;
       return true;
     }
-    m = obj_class_lookup(c, v->s_len);
+    m = obj_class_find(v, c, v->s_len);
     if (m.t != VAL_UNDEF) {
       int64_t n;
       if (!vm_len(v, x, &n)) return false;
@@ -1208,7 +1228,7 @@ static bool user_eq(vm *v, value a, value b, bool *out, bool *handled) {
   *handled = false;
   if (!is_user_typed(a)) return true;
   obj_class *c = obj_class_of(v, a);
-  value m = obj_class_lookup(c, v->s_eq);
+  value m = obj_class_find(v, c, v->s_eq);
   if (m.t == VAL_UNDEF) return true;
   value r;
   bool found;

@@ -68,6 +68,8 @@ typedef enum obj_kind {
 struct obj {
   obj_kind kind;   /* which struct this header begins */
   bool marked;     /* reached by the collector's current mark phase (gc.h) */
+  bool class_dict; /* a dict that is a class's namespace: changing it invalidates the
+                      class lookup caches (obj_class_find) */
   obj *next;       /* the VM's list of every live object */
   uint64_t serial; /* id() serial, 0 until first asked for (obj_id) */
   size_t size;     /* bytes of this allocation (not counting its buffers) */
@@ -173,8 +175,18 @@ typedef enum class_flavor {
   FLAVOR_BUILTIN    /* int, str, list ...: not subclassable in scenarios */
 } class_flavor;
 
+/* One remembered class lookup (obj_class_find). */
+typedef struct class_cache_entry {
+  obj_str *name;  /* the name looked up */
+  uint64_t epoch; /* vm->class_epoch when it was looked up */
+  value val;      /* what the lookup found (VAL_UNDEF: nothing) */
+} class_cache_entry;
+
+#define CLASS_CACHE_SIZE 32
+
 struct obj_class {
   obj hdr;             /* kind OBJ_CLASS */
+  class_cache_entry *cache; /* recent lookups through the base chain, NULL until the first */
   obj_str *name;       /* __name__ */
   obj_str *qualname;   /* __qualname__ */
   obj_str *module;     /* __module__ ("builtins", "asyncio", "__main__") */
@@ -453,6 +465,9 @@ bool obj_dict_next(const obj_dict *d, size_t *pos, dict_entry **e);
 
 /* Class attribute lookup through the base chain (VAL_UNDEF when absent). */
 value obj_class_lookup(const obj_class *c, obj_str *name);
+/* The same, remembered per class until any class namespace changes or the
+ * collector runs (vm->class_epoch). */
+value obj_class_find(vm *v, obj_class *c, obj_str *name);
 
 /* Name of a value's type, as type(x).__name__ gives it. */
 const char *obj_type_name(vm *v, value x);

@@ -113,6 +113,7 @@ vm *vm_new(const sim_options *opts) {
   v->exc = val_undef();
   v->native_data = val_undef();
   v->gc_threshold = GC_MIN_THRESHOLD;
+  v->class_epoch = 1;
   v->stack = calloc(VM_STACK_VALUES, sizeof *v->stack);
   v->max_frames = (opts->limits.max_recursion > 0 ? opts->limits.max_recursion : 1000) + 64;
   v->frames = calloc((size_t)v->max_frames, sizeof *v->frames);
@@ -1662,6 +1663,8 @@ static bool make_class(vm *v, value body, value name, value base, value *out) {
   if (!c)
     return false;
   c->dict = ns;
+  ns->hdr.class_dict = true;
+  v->class_epoch++;
   value q = obj_dict_get_str(ns, v->s_qualname);
   if (val_is(q, OBJ_STR))
     c->qualname = AS_STR(q);

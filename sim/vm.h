@@ -151,6 +151,8 @@ struct vm {
   size_t gc_stack_cap;        /* objects allocated */
   size_t gc_threshold;        /* bytes at which the next collection is due */
   uint64_t gc_collections;    /* collections so far */
+  uint64_t class_epoch;       /* bumped when a class namespace changes or the collector runs:
+                                 class lookup caches older than it are stale (obj_class_find) */
   void *pool_free[VM_POOL_CLASSES]; /* free chunks of each size class, linked through
                                        their first word */
   char *pool_cur;             /* next unused byte of the newest slab */
