@@ -175,6 +175,9 @@ typedef struct layout_diagram {
   float height;        /* whole diagram, points */
   double time_end;     /* the clock at the last stop */
   bool time_sorted;    /* the stops' clocks never go down (the loop's clock does not) */
+  size_t ntask_lanes;  /* lanes of tasks (the main task's and the others') */
+  float lane_w_max;    /* the widest lane header box */
+  bool lanes_sorted;   /* lanes' x never decreases left to right (gaps are never negative) */
   trace_qindex *queues; /* the trace's ready queue and timers at any step (the loop panel) */
   layout_where *wheres;  /* each task's lines over time, task by task, in event order */
   uint32_t *where_first; /* per task: its first entry in wheres; entry ntasks: their count */
