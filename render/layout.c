@@ -1515,6 +1515,14 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
       index_bars(d);
       shift_rows(&b);
       d->time_end = d->stops[d->nstops - 1].time;
+      d->lanes_sorted = true;
+      for (size_t i = 0; i < d->nlanes; i++) {
+        if (i > 0 && !(d->lanes[i].x >= d->lanes[i - 1].x))
+          d->lanes_sorted = false;
+        d->ntask_lanes += d->lanes[i].kind == LANE_MAIN || d->lanes[i].kind == LANE_TASK;
+        if (d->lanes[i].w > d->lane_w_max)
+          d->lane_w_max = d->lanes[i].w;
+      }
       d->time_sorted = true;
       for (size_t k = 1; k < d->nstops && d->time_sorted; k++)
         d->time_sorted = d->stops[k].time >= d->stops[k - 1].time; /* false for a NaN */

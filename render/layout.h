@@ -36,7 +36,12 @@ typedef enum layout_face {
   FACE__COUNT
 } layout_face;
 
-/* Measures text (len bytes of UTF-8) in face at size pixels: its advance width and line height. */
+/* Measures text (len bytes of UTF-8) in face at size pixels: its advance width and line height.
+ * The layout relies on two properties of a font measurer (sdlr_measure has both): the height is
+ * that of a line at face and size whatever the text, so rows are sized without measuring their
+ * labels; and an ASCII text's width is within a quarter above and a fifth below the sum of its
+ * characters' widths alone, give or take an em, so labels that surely fit (or surely do not) are
+ * not measured whole. */
 typedef void (*layout_measure_fn)(void *user, layout_face face, float size, const char *text,
                                   size_t len, float *w, float *h);
 
@@ -175,6 +180,9 @@ typedef struct layout_diagram {
   float height;        /* whole diagram, points */
   double time_end;     /* the clock at the last stop */
   bool time_sorted;    /* the stops' clocks never go down (the loop's clock does not) */
+  size_t ntask_lanes;  /* lanes of tasks (the main task's and the others') */
+  float lane_w_max;    /* the widest lane header box */
+  bool lanes_sorted;   /* lanes' x never decreases left to right (gaps are never negative) */
   trace_qindex *queues; /* the trace's ready queue and timers at any step (the loop panel) */
   layout_where *wheres;  /* each task's lines over time, task by task, in event order */
   uint32_t *where_first; /* per task: its first entry in wheres; entry ntasks: their count */

@@ -304,12 +304,7 @@ static void clip_pop(ctx *c) { push(c->l, SC_CLIP_POP, (theme_color){0, 0, 0, 0}
 
 /* ---- panels ------------------------------------------------------------------------------- */
 
-static size_t task_lanes(const layout_diagram *d) {
-  size_t n = 0;
-  for (size_t i = 0; i < d->nlanes; i++)
-    n += d->lanes[i].kind == LANE_MAIN || d->lanes[i].kind == LANE_TASK;
-  return n;
-}
+static size_t task_lanes(const layout_diagram *d) { return d->ntask_lanes; }
 
 static void panels(const scene_input *in, scene_panels *p) {
   const theme *t = in->theme;
@@ -462,10 +457,44 @@ static bool lane_in_sight(const ctx *c, const layout_lane *l) {
   return x + reach >= c->inner.x && x - reach <= c->inner.x + c->inner.w;
 }
 
+/* The lanes [*lo, *hi) among which lane_in_sight can hold: lanes go left to right, so two binary
+ * searches with the widest lane's reach bound them. */
+static void lanes_near(const ctx *c, size_t *lo, size_t *hi) {
+  const layout_diagram *d = c->d;
+  const theme *t = c->t;
+  float half = d->lane_w_max / 2 > t->activation_w / 2 ? d->lane_w_max / 2 : t->activation_w / 2;
+  float reach = dpt(c, half + 2 * t->line_w) + 1.0f;
+  size_t a = 0, b = d->nlanes;
+  if (!d->lanes_sorted) {
+    *lo = 0;
+    *hi = d->nlanes;
+    return;
+  }
+  while (a < b) { /* the first lane whose reach ends right of the panel's left edge */
+    size_t mid = a + (b - a) / 2;
+    if (DX(c, d->lanes[mid].x) + reach < c->inner.x)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  *lo = a;
+  b = d->nlanes;
+  while (a < b) { /* the first lane that starts right of the panel's right edge */
+    size_t mid = a + (b - a) / 2;
+    if (DX(c, d->lanes[mid].x) - reach <= c->inner.x + c->inner.w)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  *hi = a;
+}
+
 static void lifelines(ctx *c) {
   const layout_diagram *d = c->d;
   const theme *t = c->t;
-  for (size_t i = 0; i < d->nlanes; i++) {
+  size_t lo = 0, hi = 0;
+  lanes_near(c, &lo, &hi);
+  for (size_t i = lo; i < hi; i++) {
     const layout_lane *l = &d->lanes[i];
     if (!lane_in_sight(c, l))
       continue;
@@ -520,7 +549,9 @@ static void bars(ctx *c) {
   const layout_diagram *d = c->d;
   float top = c->sy, bottom = c->sy + c->inner.h / c->ds;
   uint32_t top_row = layout_row_at(d, top);
-  for (size_t i = 0; i < d->nlanes; i++) {
+  size_t first = 0, end = 0;
+  lanes_near(c, &first, &end);
+  for (size_t i = first; i < end; i++) {
     const layout_lane *l = &d->lanes[i];
     if (l->nbars == 0 || !lane_in_sight(c, l))
       continue;
@@ -753,7 +784,9 @@ static void lane_headers(ctx *c) {
   int tsize = font_px(dpt(c, t->header_pt)), ssize = font_px(dpt(c, t->sub_pt));
   float th = line_h(c, FACE_SANS_BOLD, tsize);
   char buf[TEXT_BYTES];
-  for (size_t i = 0; i < d->nlanes; i++) {
+  size_t lo = 0, hi = 0;
+  lanes_near(c, &lo, &hi);
+  for (size_t i = lo; i < hi; i++) {
     const layout_lane *l = &d->lanes[i];
     if (!lane_in_sight(c, l))
       continue;

@@ -723,6 +723,21 @@ static const char *cb_name(int32_t cb) {
   return cb >= 0 && (size_t)cb < sizeof names / sizeof names[0] ? names[cb] : "?";
 }
 
+/* fmt_buf_append and its kin, inlined here: the writers make tens of millions
+ * of small appends to a long trace's text. Failures (memory) are left to show
+ * as missing text, as fmt_buf_append leaves them. */
+static inline void w_put(fmt_buf *out, const char *s, size_t n) {
+  if (out->len + n + 1 > out->cap && fmt_buf_reserve(out, n) != FMT_OK)
+    return;
+  memcpy(out->data + out->len, s, n);
+  out->len += n;
+  out->data[out->len] = '\0';
+}
+
+static inline void w_puts(fmt_buf *out, const char *s) { w_put(out, s, strlen(s)); }
+
+static inline void w_putc(fmt_buf *out, char c) { w_put(out, &c, 1); }
+
 /* Fast pieces of the text and JSON writers: a trace of millions of events
  * spent most of its writing time in printf. Each gives the bytes printf's
  * conversion named beside it gives. */
@@ -738,17 +753,17 @@ static void append_int(fmt_buf *out, int64_t v) {
   } while (u > 0);
   if (v < 0)
     buf[--n] = '-';
-  fmt_buf_append(out, buf + n, sizeof buf - n);
+  w_put(out, buf + n, sizeof buf - n);
 }
 
 /* "%-<width>s" */
 static void append_left(fmt_buf *out, const char *s, size_t width) {
   size_t n = strlen(s);
-  fmt_buf_append(out, s, n);
+  w_put(out, s, n);
   static const char spaces[] = "                ";
   while (n < width) {
     size_t k = width - n < sizeof spaces - 1 ? width - n : sizeof spaces - 1;
-    fmt_buf_append(out, spaces, k);
+    w_put(out, spaces, k);
     n += k;
   }
 }
@@ -775,46 +790,46 @@ static void append_fixed6(fmt_buf *out, double x, num_memo *m) {
     m->n = (size_t)n;
     m->valid = true;
   }
-  fmt_buf_append(out, m->s, m->n);
+  w_put(out, m->s, m->n);
 }
 
 static void append_task(const trace *t, fmt_buf *out, int32_t task) {
   const trace_task *k = trace_task_at(t, task);
   if (!k) {
-    fmt_buf_appends(out, "-");
+    w_puts(out, "-");
     return;
   }
-  fmt_buf_appends(out, trace_text(t, k->name));
-  fmt_buf_appendc(out, ' ');
-  fmt_buf_appends(out, trace_text(t, k->label));
+  w_puts(out, trace_text(t, k->name));
+  w_putc(out, ' ');
+  w_puts(out, trace_text(t, k->label));
 }
 
 /* Quotes text on one line: newlines and tabs escaped. */
 static void append_quoted(fmt_buf *out, const char *s) {
-  fmt_buf_appendc(out, '"');
+  w_putc(out, '"');
   for (; *s; s++) {
     switch (*s) {
     case '\n':
-      fmt_buf_appends(out, "\\n");
+      w_puts(out, "\\n");
       break;
     case '\t':
-      fmt_buf_appends(out, "\\t");
+      w_puts(out, "\\t");
       break;
     case '\r':
-      fmt_buf_appends(out, "\\r");
+      w_puts(out, "\\r");
       break;
     case '"':
-      fmt_buf_appends(out, "\\\"");
+      w_puts(out, "\\\"");
       break;
     case '\\':
-      fmt_buf_appends(out, "\\\\");
+      w_puts(out, "\\\\");
       break;
     default:
-      fmt_buf_appendc(out, *s);
+      w_putc(out, *s);
       break;
     }
   }
-  fmt_buf_appendc(out, '"');
+  w_putc(out, '"');
 }
 
 bool trace_write_text(const trace *t, fmt_buf *out) {
@@ -835,103 +850,103 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
     const char *text = trace_text(t, e->text);
     /* "%.6f  #%-5u %-9s " */
     append_fixed6(out, e->time, &time_memo);
-    fmt_buf_append(out, "  #", 3);
+    w_put(out, "  #", 3);
     size_t before = out->len;
     append_int(out, e->step);
     for (size_t w = out->len - before; w < 5; w++)
-      fmt_buf_appendc(out, ' ');
-    fmt_buf_appendc(out, ' ');
+      w_putc(out, ' ');
+    w_putc(out, ' ');
     append_left(out, trace_kind_name(e->kind), 9);
-    fmt_buf_appendc(out, ' ');
+    w_putc(out, ' ');
     switch (e->kind) {
     case TR_RUN_START:
-      fmt_buf_appends(out, text);
+      w_puts(out, text);
       break;
     case TR_RUN_END:
       fmt_buf_appendf(out, "exit status %d", e->a);
       break;
     case TR_TASK_CREATED:
       append_task(t, out, e->task);
-      fmt_buf_appends(out, "  by ");
+      w_puts(out, "  by ");
       if (e->a >= 0)
-        fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->a)->name));
+        w_puts(out, trace_text(t, trace_task_at(t, e->a)->name));
       else
-        fmt_buf_appends(out, "the program");
+        w_puts(out, "the program");
       if (e->line) {
-        fmt_buf_appends(out, " at line ");
+        w_puts(out, " at line ");
         append_int(out, e->line);
       }
       break;
     case TR_STEP_BEGIN:
       append_task(t, out, e->task);
-      fmt_buf_appends(out, "  <- ");
-      fmt_buf_appends(out, trace_wake_name((trace_wake)e->a));
+      w_puts(out, "  <- ");
+      w_puts(out, trace_wake_name((trace_wake)e->a));
       if (e->a == WAKE_TASK)
         fmt_buf_appendf(
             out, " %s",
             trace_text(t, trace_task_at(t, e->b) ? trace_task_at(t, e->b)->name : TRACE_NO_TEXT));
       if (*text) {
-        fmt_buf_appendc(out, ' ');
-        fmt_buf_appends(out, text);
+        w_putc(out, ' ');
+        w_puts(out, text);
       }
       break;
     case TR_STEP_SUSPEND:
       append_task(t, out, e->task);
-      fmt_buf_appends(out, "  awaits ");
-      fmt_buf_appends(out, text);
+      w_puts(out, "  awaits ");
+      w_puts(out, text);
       if (e->a == WAIT_SLEEP) {
-        fmt_buf_appends(out, " until ");
+        w_puts(out, " until ");
         append_fixed6(out, e->num, &num_memo_);
       }
       if (e->line) {
-        fmt_buf_appends(out, " at line ");
+        w_puts(out, " at line ");
         append_int(out, e->line);
       }
       break;
     case TR_STEP_RETURN:
       append_task(t, out, e->task);
-      fmt_buf_appends(out, "  -> ");
-      fmt_buf_appends(out, text);
+      w_puts(out, "  -> ");
+      w_puts(out, text);
       break;
     case TR_STEP_RAISE:
       append_task(t, out, e->task);
-      fmt_buf_appends(out, e->a ? "  cancelled by " : "  raised ");
-      fmt_buf_appends(out, text);
+      w_puts(out, e->a ? "  cancelled by " : "  raised ");
+      w_puts(out, text);
       break;
     case TR_READY_PUSH:
-      fmt_buf_appends(out, "handle ");
+      w_puts(out, "handle ");
       append_int(out, e->a);
-      fmt_buf_appendc(out, ' ');
-      fmt_buf_appends(out, cb_name(e->b));
+      w_putc(out, ' ');
+      w_puts(out, cb_name(e->b));
       if (e->task >= 0) {
-        fmt_buf_appends(out, " of ");
-        fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
+        w_puts(out, " of ");
+        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
       }
       if (*text) {
-        fmt_buf_appends(out, " (");
-        fmt_buf_appends(out, text);
-        fmt_buf_appendc(out, ')');
+        w_puts(out, " (");
+        w_puts(out, text);
+        w_putc(out, ')');
       }
       break;
     case TR_READY_POP:
     case TR_TIMER_FIRE:
     case TR_TIMER_CANCEL:
-      fmt_buf_appends(out, "handle ");
+      w_puts(out, "handle ");
       append_int(out, e->a);
       break;
     case TR_TIMER_ADD:
-      fmt_buf_appends(out, "handle ");
+      w_puts(out, "handle ");
       append_int(out, e->a);
-      fmt_buf_appends(out, " at ");
+      w_puts(out, " at ");
       append_fixed6(out, e->num, &num_memo_);
       if (e->task >= 0) {
-        fmt_buf_appends(out, " for ");
-        fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
+        w_puts(out, " for ");
+        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
       }
       break;
     case TR_CLOCK_JUMP:
       append_fixed6(out, e->num, &num_memo_);
-      fmt_buf_appends(out, " -> ");
+      w_puts(out, " -> ");
       append_fixed6(out, e->time, &time_memo);
       break;
     case TR_BLOCK:
@@ -940,21 +955,21 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       break;
     case TR_PRINT:
       if (e->task >= 0) {
-        fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
-        fmt_buf_appendc(out, ' ');
+        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
+        w_putc(out, ' ');
       }
       append_quoted(out, text);
       break;
     case TR_FUTURE_DONE:
-      fmt_buf_appends(out, "future ");
+      w_puts(out, "future ");
       append_int(out, e->a);
-      fmt_buf_appends(out, e->b == 0   ? " result"
+      w_puts(out, e->b == 0   ? " result"
                            : e->b == 1 ? " exception"
                                        : " cancelled");
       if (e->task >= 0) {
-        fmt_buf_appends(out, " (");
-        fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
-        fmt_buf_appends(out, ")");
+        w_puts(out, " (");
+        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
+        w_puts(out, ")");
       }
       if (*text)
         fmt_buf_appendf(out, " %s", text);
@@ -972,38 +987,38 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       break;
     case TR_LINE:
       if (e->task >= 0) {
-        fmt_buf_appends(out, trace_text(t, trace_task_at(t, e->task)->name));
-        fmt_buf_appendc(out, ' ');
+        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
+        w_putc(out, ' ');
       }
-      fmt_buf_appends(out, "line ");
+      w_puts(out, "line ");
       append_int(out, e->line);
       break;
     default:
       break;
     }
-    fmt_buf_appendc(out, '\n');
+    w_putc(out, '\n');
   }
   return true;
 }
 
 static void json_str(fmt_buf *out, const char *s) {
-  fmt_buf_appendc(out, '"');
+  w_putc(out, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     if (*p == '"' || *p == '\\') {
-      fmt_buf_appendc(out, '\\');
-      fmt_buf_appendc(out, (char)*p);
+      w_putc(out, '\\');
+      w_putc(out, (char)*p);
     } else if (*p < 0x20) {
       fmt_buf_appendf(out, "\\u%04x", *p);
     } else {
-      fmt_buf_appendc(out, (char)*p);
+      w_putc(out, (char)*p);
     }
   }
-  fmt_buf_appendc(out, '"');
+  w_putc(out, '"');
 }
 
 static void json_num(fmt_buf *out, double x) {
   if (!isfinite(x)) {
-    fmt_buf_appends(out, "null");
+    w_puts(out, "null");
     return;
   }
   fmt_float_repr(out, x);
@@ -1017,7 +1032,7 @@ static void json_num_memo(fmt_buf *out, double x, num_memo *m) {
     json_num(&b, x);
     if (b.len >= sizeof m->s) {
       m->valid = false;
-      fmt_buf_append(out, fmt_buf_str(&b), b.len);
+      w_put(out, fmt_buf_str(&b), b.len);
       fmt_buf_free(&b);
       return;
     }
@@ -1027,7 +1042,7 @@ static void json_num_memo(fmt_buf *out, double x, num_memo *m) {
     m->valid = true;
     fmt_buf_free(&b);
   }
-  fmt_buf_append(out, m->s, m->n);
+  w_put(out, m->s, m->n);
 }
 
 bool trace_write_jsonl(const trace *t, fmt_buf *out) {
@@ -1038,43 +1053,43 @@ bool trace_write_jsonl_range(const trace *t, size_t first, size_t n, fmt_buf *ou
   num_memo time_memo = {0};
   for (size_t i = first, end = range_end(t, first, n); i < end; i++) {
     const trace_event *e = &t->events[i];
-    fmt_buf_appends(out, "{\"step\":");
+    w_puts(out, "{\"step\":");
     append_int(out, e->step);
-    fmt_buf_appends(out, ",\"time\":");
+    w_puts(out, ",\"time\":");
     json_num_memo(out, e->time, &time_memo);
-    fmt_buf_appends(out, ",\"kind\":");
+    w_puts(out, ",\"kind\":");
     json_str(out, trace_kind_name(e->kind));
     if (e->task >= 0) {
       const trace_task *k = trace_task_at(t, e->task);
-      fmt_buf_appends(out, ",\"task\":");
+      w_puts(out, ",\"task\":");
       append_int(out, e->task);
-      fmt_buf_appends(out, ",\"task_name\":");
+      w_puts(out, ",\"task_name\":");
       json_str(out, trace_text(t, k->name));
-      fmt_buf_appends(out, ",\"coro\":");
+      w_puts(out, ",\"coro\":");
       json_str(out, trace_text(t, k->label));
     }
     switch (e->kind) {
     case TR_STEP_BEGIN:
-      fmt_buf_appends(out, ",\"wake\":");
+      w_puts(out, ",\"wake\":");
       json_str(out, trace_wake_name((trace_wake)e->a));
       fmt_buf_appendf(out, ",\"ref\":%d", e->b);
       break;
     case TR_STEP_SUSPEND:
-      fmt_buf_appends(out, ",\"wait\":");
+      w_puts(out, ",\"wait\":");
       json_str(out, trace_wait_name((trace_wait)e->a));
       fmt_buf_appendf(out, ",\"ref\":%d,\"deadline\":", e->b);
       json_num(out, e->num);
       break;
     case TR_READY_PUSH:
-      fmt_buf_appends(out, ",\"handle\":");
+      w_puts(out, ",\"handle\":");
       append_int(out, e->a);
-      fmt_buf_appends(out, ",\"callback\":");
+      w_puts(out, ",\"callback\":");
       json_str(out, cb_name(e->b));
       break;
     case TR_READY_POP:
     case TR_TIMER_FIRE:
     case TR_TIMER_CANCEL:
-      fmt_buf_appends(out, ",\"handle\":");
+      w_puts(out, ",\"handle\":");
       append_int(out, e->a);
       break;
     case TR_TIMER_ADD:
@@ -1082,11 +1097,11 @@ bool trace_write_jsonl_range(const trace *t, size_t first, size_t n, fmt_buf *ou
       json_num(out, e->num);
       break;
     case TR_CLOCK_JUMP:
-      fmt_buf_appends(out, ",\"from\":");
+      w_puts(out, ",\"from\":");
       json_num(out, e->num);
       break;
     case TR_BLOCK:
-      fmt_buf_appends(out, ",\"seconds\":");
+      w_puts(out, ",\"seconds\":");
       json_num(out, e->num);
       break;
     case TR_FUTURE_DONE:
@@ -1107,14 +1122,14 @@ bool trace_write_jsonl_range(const trace *t, size_t first, size_t n, fmt_buf *ou
       break;
     }
     if (e->line) {
-      fmt_buf_appends(out, ",\"line\":");
+      w_puts(out, ",\"line\":");
       append_int(out, e->line);
     }
     if (e->text != TRACE_NO_TEXT) {
-      fmt_buf_appends(out, ",\"text\":");
+      w_puts(out, ",\"text\":");
       json_str(out, trace_text(t, e->text));
     }
-    fmt_buf_appends(out, "}\n");
+    w_puts(out, "}\n");
   }
   return true;
 }
