@@ -20,34 +20,32 @@ struct loop_future {
   obj hdr;             /* kind OBJ_FUTURE */
   obj_class *cls;      /* Future, Task or a _GatheringFuture-like class */
   obj_dict *dict;      /* attributes set by scenarios (created lazily) */
-  fut_state state;     /* pending, cancelled or finished */
+  obj_list *callbacks; /* done callbacks (callables), NULL when none */
+  obj_str *name;       /* task name, "Task-N" by default */
+  obj_str *what;       /* FUTK_SLEEP: "asyncio.sleep(1)" */
   value result;        /* the result once finished */
   value exception;     /* the exception once finished with one, else VAL_UNDEF */
-  obj_list *callbacks; /* done callbacks (callables), NULL when none */
   value cancel_msg;    /* message given to cancel(), None when none */
-  bool blocking;       /* _asyncio_future_blocking: yielded to a task */
-  bool log_tb;         /* the exception was never retrieved */
+  value coro;          /* task: the coroutine the task drives */
+  value fut_waiter;    /* task: the future the task waits on, None when none */
+  value context;       /* gather: child futures list; other use: None */
+  double deadline;     /* FUTK_SLEEP: when the timer fires */
+  fut_state state;     /* pending, cancelled or finished */
   uint32_t id;         /* creation order, for stable ordering and traces */
-  /* task part (is_task) */
-  bool is_task;                  /* a Task */
-  value coro;                    /* the coroutine the task drives */
-  value fut_waiter;              /* the future the task waits on, None when none */
-  bool must_cancel;              /* cancel at the next step */
-  int cancel_requests;           /* cancel() calls not yet uncancelled */
-  obj_str *name;                 /* task name, "Task-N" by default */
-  value context;                 /* gather: child futures list; other use: None */
-  int64_t gather_done;           /* gather: children finished */
-  int64_t gather_count;          /* gather: distinct children (duplicates share a future) */
+  int cancel_requests; /* task: cancel() calls not yet uncancelled */
+  uint32_t steps;      /* task: steps run so far */
+  int32_t gather_done;  /* gather: children finished */
+  int32_t gather_count; /* gather: distinct children (duplicates share a future) */
+  int32_t tid;          /* trace task id, -1 when not a task or not tracing */
+  int32_t fid;          /* trace future id */
+  int32_t timer_hid;    /* FUTK_SLEEP: trace id of its timer handle */
+  uint8_t fkind;        /* loop_fkind: what this future stands for */
+  bool blocking;        /* _asyncio_future_blocking: yielded to a task */
+  bool log_tb;          /* the exception was never retrieved */
+  bool is_task;         /* a Task */
+  bool must_cancel;     /* task: cancel at the next step */
   bool gather_return_exceptions; /* gather: return_exceptions=True */
   bool gather_cancel_requested;  /* gather: cancel() was called on the outer future */
-  /* what the trace needs */
-  int32_t tid;         /* trace task id, -1 when not a task or not tracing */
-  int32_t fid;         /* trace future id */
-  uint8_t fkind;       /* loop_fkind: what this future stands for */
-  double deadline;     /* FUTK_SLEEP: when the timer fires */
-  int32_t timer_hid;   /* FUTK_SLEEP: trace id of its timer handle */
-  obj_str *what;       /* FUTK_SLEEP: "asyncio.sleep(1)" */
-  uint32_t steps;      /* task: steps run so far */
   bool cancel_waiting; /* task: its cancel() cancelled the future it waits on, so the
                           CancelledError that future raises is its own cancellation */
 };
