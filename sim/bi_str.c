@@ -870,8 +870,10 @@ NATIVE(m_expandtabs) {
           fmt_buf_free(&b);
           return false;
         }
-        for (int64_t k = 0; k < n; k++)
-          if (fmt_buf_appendc(&b, ' ') != FMT_OK) goto nomem;
+        if (fmt_buf_reserve(&b, (size_t)n) != FMT_OK) goto nomem;
+        memset(b.data + b.len, ' ', (size_t)n);
+        b.len += (size_t)n;
+        b.data[b.len] = '\0';
         col += n;
       }
     } else {
