@@ -891,7 +891,8 @@ static bool deadlock(vm *v, loop *l) {
     int line = 0;
     if (val_is(t->coro, OBJ_CORO)) {
       obj_coro *c = (obj_coro *)t->coro.as.o;
-      fmt_buf_appendf(&b, " %s", c->label ? c->label->data : c->name->data);
+      obj_str *label = vm_coro_label(v, c);
+      fmt_buf_appendf(&b, " %s", label ? label->data : c->name->data);
       line = await_line(t);
     }
     /* "Task-2 fetch(1) waits on Event.wait() at x.py:12" */

@@ -760,8 +760,9 @@ static bool make_coro(vm *v, obj_function *fn, value self, const value *args, in
   c->created_line = vm_current_line(v);
   frame_init(&c->frame, fn, k, fn->globals, c->slots);
   c->frame.coro = c;
-  c->label = coro_label(v, fn, c->slots);
-  if (!c->label)
+  /* the label is for the trace; without one it is made when asked for
+   * (vm_coro_label) */
+  if (v->trace && !(c->label = coro_label(v, fn, c->slots)))
     return false;
   if (c->ck == CORO_COROUTINE) {
     /* remembered for the "never awaited" warning */
@@ -885,6 +886,12 @@ bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, 
   }
   vm_raisef(v, CLS_TYPE_ERROR, "'%s' object is not callable", obj_type_name(v, fn));
   return false;
+}
+
+obj_str *vm_coro_label(vm *v, obj_coro *c) {
+  if (!c->label && c->frame.fn && c->slots)
+    c->label = coro_label(v, c->frame.fn, c->slots);
+  return c->label;
 }
 
 /* Calls a method found on self's class (vm_getmethod) as the bound method

@@ -62,7 +62,8 @@ struct obj_coro {
   coro_state state;  /* lifecycle */
   obj_str *name;     /* __name__ */
   obj_str *qualname; /* __qualname__ */
-  obj_str *label;    /* how a person reads it: fetch_data(1, 2) */
+  obj_str *label;    /* how a person reads it: fetch_data(1, 2); made when the coroutine is
+                        created if a trace is recorded, else when asked for (vm_coro_label) */
   bool awaited;      /* was ever sent into (for "never awaited") */
   bool agen_running; /* async generator: an asend/athrow is in progress */
   bool agen_hooked;  /* async generator: registered for shutdown_asyncgens */
@@ -246,6 +247,10 @@ void vm_print_exception(vm *v, value exc);
 /* Warns about every coroutine that was created and never awaited, as
  * CPython does when it collects them (RuntimeWarning on err). */
 void vm_report_never_awaited(vm *v);
+/* How a person reads coroutine c: "fetch_data(1, 2)" (made from its
+ * arguments as they are now if it was not made at its creation); NULL on
+ * failure (MemoryError raised). */
+obj_str *vm_coro_label(vm *v, obj_coro *c);
 /* Line of the instruction running in the innermost frame (0 if none). */
 int vm_current_line(vm *v);
 /* Source line n (1-based) of the scenario, without its newline. */
