@@ -370,7 +370,13 @@ static bool seq_repeat(vm *v, value seq, value n, value *out) {
     size_t total = s->len * (size_t)count;
     obj_str *r = vm_alloc(v, OBJ_STR, sizeof(obj_str) + total + 1);
     if (!r) return false;
-    for (int64_t i = 0; i < count; i++) memcpy(r->data + (size_t)i * s->len, s->data, s->len);
+    /* copy once, then double what is written: a few copies, not count of them */
+    if (total) memcpy(r->data, s->data, s->len);
+    for (size_t done = total ? s->len : 0; done < total;) {
+      size_t n = done < total - done ? done : total - done;
+      memcpy(r->data + done, r->data, n);
+      done += n;
+    }
     r->data[total] = '\0';
     r->len = total;
     r->chars = s->chars * (size_t)count;
