@@ -55,6 +55,7 @@ typedef enum cli_option_id {
   OPT_MAX_NESTING = 1u << 26,      /* --max-nesting N */
   OPT_MAX_LINE = 1u << 27,         /* --max-line-length N */
   OPT_GC_STRESS = 1u << 28,        /* --gc-stress */
+  OPT_MAX_TASKS = 1u << 29,        /* --max-tasks N */
 } cli_option_id;
 
 typedef struct cli_option {
@@ -97,6 +98,7 @@ static const cli_option options[] = {
     {OPT_MAX_MEMORY, "--max-memory", NULL, "MB", "stop when objects need over MB MiB"},
     {OPT_MAX_RECURSION, "--max-recursion", NULL, "N", "RecursionError beyond N nested calls"},
     {OPT_MAX_TIME, "--max-time", NULL, "SECONDS", "stop when the virtual clock passes SECONDS"},
+    {OPT_MAX_TASKS, "--max-tasks", NULL, "N", "stop when a run creates more than N tasks"},
     {OPT_MAX_SOURCE, "--max-source", NULL, "BYTES", "refuse a file over BYTES bytes"},
     {OPT_MAX_NESTING, "--max-nesting", NULL, "N",
      "refuse brackets, blocks or expressions nested deeper"},
@@ -145,8 +147,8 @@ static const struct {
 
 /* The hard limits of a run (docs/robustness.md): run, trace, export and the window take them. */
 static const unsigned limit_options = OPT_MAX_INSTRUCTIONS | OPT_MAX_MEMORY | OPT_MAX_RECURSION |
-                                      OPT_MAX_TIME | OPT_MAX_SOURCE | OPT_MAX_NESTING |
-                                      OPT_MAX_LINE;
+                                      OPT_MAX_TIME | OPT_MAX_TASKS | OPT_MAX_SOURCE |
+                                      OPT_MAX_NESTING | OPT_MAX_LINE;
 
 /* The deepest --max-recursion. Python calls nested through natives (__iter__ under list(), a
  * sort key, __eq__ in a dict lookup) nest C frames too; the VM's budget on the C stack raises
@@ -172,6 +174,7 @@ static const cli_limit limit_table[] = {
     {OPT_MAX_MEMORY, 1048576, "a whole number of MiB"},
     {OPT_MAX_RECURSION, CLI_MAX_RECURSION, "a whole number of calls"},
     {OPT_MAX_TIME, 1e300, "a number of seconds above 0"},
+    {OPT_MAX_TASKS, 1e12, "a whole number of tasks"},
     {OPT_MAX_SOURCE, 1 << 30, "a whole number of bytes"},
     {OPT_MAX_NESTING, PARSE_MAX_NESTING_CAP, "a whole number of levels"},
     {OPT_MAX_LINE, 1 << 30, "a whole number of bytes"},
@@ -193,6 +196,9 @@ static void limit_store(sim_limits *l, cli_option_id id, double v) {
     break;
   case OPT_MAX_TIME:
     l->max_virtual_time = v;
+    break;
+  case OPT_MAX_TASKS:
+    l->max_tasks = (uint64_t)v;
     break;
   case OPT_MAX_SOURCE:
     l->max_source = (size_t)v;
@@ -217,6 +223,8 @@ static double limit_load(const sim_limits *l, cli_option_id id) {
     return l->max_recursion;
   case OPT_MAX_TIME:
     return l->max_virtual_time;
+  case OPT_MAX_TASKS:
+    return (double)l->max_tasks;
   case OPT_MAX_SOURCE:
     return (double)l->max_source;
   case OPT_MAX_NESTING:

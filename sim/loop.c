@@ -565,6 +565,12 @@ static loop_future *task_new(vm *v, loop *l, value coro, value name) {
     return NULL;
   t->is_task = true;
   t->coro = coro;
+  if (v->opts.limits.max_tasks && v->task_counter >= v->opts.limits.max_tasks) {
+    v->limit_hit = true;
+    vm_raisef(v, CLS_LIMIT_ERROR, "task limit of %llu exceeded (raise it with --max-tasks)",
+              (unsigned long long)v->opts.limits.max_tasks);
+    return NULL;
+  }
   v->task_counter++;
   if (name.t == VAL_NONE || name.t == VAL_UNDEF) {
     char buf[32];

@@ -19,6 +19,7 @@ void sim_options_init(sim_options *o) {
   o->limits.max_memory = 512ull << 20;
   o->limits.max_recursion = 1000;
   o->limits.max_virtual_time = 1e9;
+  o->limits.max_tasks = 1000000;
   o->limits.max_source = 1u << 20;
   parse_config pc;
   parse_config_init(&pc);
@@ -35,6 +36,8 @@ void sim_limits_override(sim_limits *l, const sim_limits *given) {
     l->max_recursion = given->max_recursion;
   if (given->max_virtual_time != 0)
     l->max_virtual_time = given->max_virtual_time;
+  if (given->max_tasks != 0)
+    l->max_tasks = given->max_tasks;
   if (given->max_source != 0)
     l->max_source = given->max_source;
   if (given->max_nesting != 0)

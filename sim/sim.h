@@ -26,6 +26,7 @@ typedef struct sim_limits {
   uint64_t max_memory;       /* bytes allocated for objects at once */
   int max_recursion;         /* Python call depth before RecursionError */
   double max_virtual_time;   /* seconds on the virtual clock */
+  uint64_t max_tasks;        /* asyncio tasks created in one run */
   size_t max_source;         /* bytes of scenario source */
   int max_nesting;           /* brackets, blocks and expressions nested in the source (parser) */
   int max_line_length;       /* bytes in one source line (lexer) */

@@ -104,6 +104,8 @@ static void test_values_are_stored(void **state) {
   assert_int_equal(a.limits.max_nesting, 30);
   assert_int_equal(a.limits.max_line_length, 80);
   assert_int_equal(PARSE(&a, "run", "--max-time", "0.001", "x.py"), CLI_COMMAND);
+  assert_int_equal(PARSE(&a, "run", "--max-tasks", "7", "x.py"), CLI_COMMAND);
+  assert_int_equal(a.limits.max_tasks, 7);
   assert_int_equal(PARSE(&a, "run", "--max-memory", "1048576", "x.py"), CLI_COMMAND);
   assert_int_equal(PARSE(&a, "run", "--max-nesting", "1000", "x.py"), CLI_COMMAND);
   assert_int_equal(PARSE(&a, "run", "--max-recursion", "1000000", "x.py"), CLI_COMMAND);
@@ -122,6 +124,8 @@ static void test_bad_values_are_usage_errors(void **state) {
       {"--max-time", "soon"},        {"--max-source", "99999999999999"},
       {"--max-nesting", "1001"},     {"--max-line-length", "0x10"},
       {"--max-line-length", "+10"},  {"--max-recursion", "99999999999999999999999"},
+      {"--max-tasks", "0"},          {"--max-tasks", "2.5"},
+      {"--max-tasks", "many"},       {"--max-tasks", "1000000000001"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     cli_args a;
@@ -175,6 +179,8 @@ static void test_help_shows_defaults(void **state) {
   assert_non_null(strstr(c.out, "--max-recursion N"));
   assert_non_null(strstr(c.out, "(default 1000)\n"));
   assert_non_null(strstr(c.out, "--max-time SECONDS"));
+  assert_non_null(strstr(c.out, "--max-tasks N"));
+  assert_non_null(strstr(c.out, "(default 1000000)\n"));
   assert_non_null(strstr(c.out, "--max-source BYTES"));
   assert_non_null(strstr(c.out, "(default 1048576)\n"));
   assert_non_null(strstr(c.out, "--max-nesting N"));
@@ -219,6 +225,12 @@ static void test_each_limit_stops_a_run(void **state) {
               "    await asyncio.sleep(4)\n    print('8 s')\nasyncio.run(main())\n",
               "LimitError: virtual time limit of 5 seconds exceeded (raise it with --max-time)",
               "4 s\n");
+  expect_stop("run", "--max-tasks", "10",
+              "import asyncio\nasync def job(i):\n    await asyncio.sleep(i)\n"
+              "async def main():\n    for i in range(100):\n        asyncio.create_task(job(i))\n"
+              "        print(i)\n    await asyncio.sleep(1)\nasyncio.run(main())\n",
+              "LimitError: task limit of 10 exceeded (raise it with --max-tasks)",
+              "0\n1\n2\n3\n4\n5\n6\n7\n8\n");
   expect_stop("run", "--max-source", "20", "print('this file is longer than twenty bytes')\n",
               ":1:1: source exceeds the 20-byte limit (--max-source)", "");
   expect_stop("run", "--max-line-length", "30",
