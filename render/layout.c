@@ -1446,6 +1446,8 @@ int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events,
   if (task < 0 || (size_t)task >= d->ntasks)
     return 0;
   size_t lo = d->where_first[task], hi = d->where_first[task + 1];
+  if (lo < hi && d->wheres[hi - 1].event < events)
+    lo = hi; /* all before the playhead (a finished task, for one): no search */
   while (lo < hi) { /* the first entry at or after events */
     size_t mid = lo + (hi - lo) / 2;
     if (d->wheres[mid].event < events)
@@ -1613,6 +1615,8 @@ layout_state layout_lane_state(const layout_diagram *d, uint32_t lane, size_t k)
     return STATE_ABSENT;
   const layout_lane *l = &d->lanes[lane];
   size_t lo = l->first_run, hi = l->first_run + l->nruns;
+  if (lo < hi && d->runs[hi - 1].first_stop <= k) /* in the last run (done, for one) */
+    return d->runs[hi - 1].end_stop > k ? d->runs[hi - 1].state : STATE_ABSENT;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (d->runs[mid].end_stop <= k)
