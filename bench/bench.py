@@ -100,8 +100,12 @@ medians of several runs; `valgrind --tool=callgrind` for counts that do not depe
   100,000 tasks: `run` 1.02 s, `trace` 1.43 s (+40%; it was 1.83 s, +79%, in the same minutes).
 - **Frames** (1920x1080, 100,000 tasks): about half the time is SDL's software renderer, a fifth
   the code panel, which looks up every task's line and state at every frame (about 3.5 ms of the
-  7 ms median of scene_build); the 99th percentile on this loaded machine is 40 to 57 ms, CPU
-  time 36 to 46 ms: not yet fixed.
+  7 ms median of scene_build). A finished task's state and line (in its last run, after its last
+  line event) are now found without a search: scene_build 4.4 to 6.3 ms median, 9.5 to 15 ms at
+  the 99th percentile (was 7 and 20 to 28). Whole frames, 99th percentile, on this loaded
+  machine: 28 to 48 ms (CPU time 27 to 42 ms), was 40 to 57 (CPU 36 to 46); the median is about
+  16 ms. Left: software rendering (about 10 ms median: glyph-run blits and fills), the code
+  panel's line lookup for every task still alive, and the noise of the machine.
 
 """
 
