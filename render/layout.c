@@ -81,6 +81,8 @@ typedef struct builder {
   uint32_t first_sync;     /* index of the first sync lane */
   float *row_w;            /* per row: the width its label needs between its lanes, or NAN until
                               measured (row_need) */
+  float *row_hi;           /* per row: row_bound's bound from its characters' widths, made as the
+                              row is added (its text then in cache), or NAN when they give none */
   bound_table bounds[BOUND_TABLES]; /* character widths for row_bound, per face and size */
   size_t nbounds;                   /* tables in use */
   int32_t running;         /* the task whose step is in progress, or -1 */
@@ -100,7 +102,7 @@ typedef struct builder {
   size_t cap_waiters;      /* allocated */
   int32_t *woken;          /* scratch for on_future_done: the tasks a future wakes */
   int32_t nlines;          /* lines of the scenario's source: others belong to the prelude */
-  size_t cap_rows;         /* allocated rows (and row_w) */
+  size_t cap_rows;         /* allocated rows (and row_w, row_hi) */
   size_t cap_bars;         /* allocated bars */
   size_t cap_stops;        /* allocated stops */
   bool oom;                /* an allocation failed */
@@ -321,6 +323,7 @@ static bool char_widths(builder *b, layout_face face, float size, const char *te
   if (t == NULL)
     return false;
   *lines = 1;
+  float s = *sum, c = *chars; /* summed in registers, in the same order */
   for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
     if (*p >= 128)
       return false;
@@ -334,9 +337,11 @@ static bool char_widths(builder *b, layout_face face, float size, const char *te
       b->o->measure(b->o->measure_user, face, size, &one, 1, &t->w[*p], &h);
       t->known[*p] = true;
     }
-    *sum += t->w[*p];
-    *chars += 1;
+    s += t->w[*p];
+    c += 1;
   }
+  *sum = s;
+  *chars = c;
   return true;
 }
 
@@ -348,14 +353,9 @@ static bool char_widths(builder *b, layout_face face, float size, const char *te
 static float row_bound(builder *b, size_t r) {
   if (!isnan(b->row_w[r]))
     return b->row_w[r];
-  const layout_row *row = &b->d->rows[r];
-  layout_face face = FACE_SANS;
-  float size = 0, sum = 0, chars = 0;
-  size_t lines = 0;
-  row_font(b, row->kind, &face, &size);
-  if (!char_widths(b, face, size, btext(b, row->label), &sum, &chars, &lines))
-    return row_need(b, r);
-  return row_room(b, row->kind, sum * 1.25f + size + chars);
+  if (!isnan(b->row_hi[r]))
+    return b->row_hi[r];
+  return row_need(b, r);
 }
 
 /* Bounds of the width measure gives a one-line text: the upper one of row_bound, and a lower one
@@ -375,17 +375,26 @@ static bool text_bounds(builder *b, layout_face face, float size, const char *te
 static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32_t event,
                         uint32_t from, uint32_t to, int32_t task, bool dashed, uint32_t label) {
   layout_diagram *d = b->d;
+  size_t had = b->cap_rows;
   if (b->oom || !grow((void **)&d->rows, &b->cap_rows, d->nrows + 1, sizeof *d->rows)) {
     b->oom = true;
     return 0;
   }
   size_t cap = b->cap_rows;
-  float *w = realloc(b->row_w, cap * sizeof *w);
-  if (w == NULL) {
-    b->oom = true;
-    return 0;
+  if (cap != had || b->row_w == NULL || b->row_hi == NULL) { /* row_w and row_hi follow rows */
+    float *w = realloc(b->row_w, cap * sizeof *w);
+    if (w == NULL) {
+      b->oom = true;
+      return 0;
+    }
+    b->row_w = w;
+    float *hi = realloc(b->row_hi, cap * sizeof *hi);
+    if (hi == NULL) {
+      b->oom = true;
+      return 0;
+    }
+    b->row_hi = hi;
   }
-  b->row_w = w;
   const theme *th = b->th;
   const trace_event *e = trace_event_at(b->t, event);
   layout_row *r = &d->rows[d->nrows];
@@ -413,6 +422,11 @@ static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32
   const bound_table *bt = bound_for(b, face, size);
   float th_ = (bt != NULL ? bt->line_h : line_height(b, face, size)) * (float)lines;
   b->row_w[d->nrows] = NAN;
+  float sum = 0, chars = 0;
+  size_t clines = 0;
+  b->row_hi[d->nrows] = char_widths(b, face, size, text, &sum, &chars, &clines)
+                            ? row_room(b, kind, sum * 1.25f + size + chars)
+                            : NAN;
   switch (kind) {
   case ROW_MESSAGE:
     r->y = r->top + th_ + th->label_gap + th->head_w / 2;
@@ -1432,6 +1446,8 @@ int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events,
   if (task < 0 || (size_t)task >= d->ntasks)
     return 0;
   size_t lo = d->where_first[task], hi = d->where_first[task + 1];
+  if (lo < hi && d->wheres[hi - 1].event < events)
+    lo = hi; /* all before the playhead (a finished task, for one): no search */
   while (lo < hi) { /* the first entry at or after events */
     size_t mid = lo + (hi - lo) / 2;
     if (d->wheres[mid].event < events)
@@ -1465,6 +1481,7 @@ static void free_builder(builder *b) {
   free(b->handle_text);
   free(b->sync_keys);
   free(b->row_w);
+  free(b->row_hi);
   free(b->dirty);
   free(b->changes);
   free(b->wait_head);
@@ -1598,6 +1615,8 @@ layout_state layout_lane_state(const layout_diagram *d, uint32_t lane, size_t k)
     return STATE_ABSENT;
   const layout_lane *l = &d->lanes[lane];
   size_t lo = l->first_run, hi = l->first_run + l->nruns;
+  if (lo < hi && d->runs[hi - 1].first_stop <= k) /* in the last run (done, for one) */
+    return d->runs[hi - 1].end_stop > k ? d->runs[hi - 1].state : STATE_ABSENT;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (d->runs[mid].end_stop <= k)

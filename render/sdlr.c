@@ -24,8 +24,23 @@ enum {
   ARC_STEP_PX = 3,      /* about one segment per this many pixels of radius */
   TEXT_MAX = 4096,      /* bytes of one text command drawn */
   MEASURE_SLOTS = 4096, /* entries of the measuring cache (a power of two) */
-  MEASURE_KEY = 48,     /* longest text the measuring cache keeps */
+  MEASURE_KEY = 64,     /* longest text the measuring cache keeps */
+  DIGIT_FONTS = 8,      /* faces and sizes whose digits are checked (digit_check) */
 };
+
+/* Whether the digits of one face and size can stand for one another in a measurement, so that
+ * "Task-48213" measures as "Task-00000" does and 100,000 task names cost a handful of shapings.
+ * It holds when every digit alone, and every pair of digits, measures the same (equal advances and
+ * extents, no kerning between digits), and each character next to a run of digits measures the
+ * same beside every digit (no kerning with it): the shaper's positions are then the same whatever
+ * the digits are. Each is found out by measuring, once per face and size (and neighbour). */
+typedef struct digit_check {
+  layout_face face;     /* font */
+  int size;             /* pixel size */
+  int8_t uniform;       /* 0 unknown, 1 the digits and their pairs measure alike, -1 they do not */
+  int8_t before[128];   /* per ASCII character c: 0 unknown, 1 "c0".."c9" measure alike, -1 not */
+  int8_t after[128];    /* per ASCII character c: the same for "0c".."9c" */
+} digit_check;
 
 /* A remembered measurement: layout measures the same few labels over and over. */
 typedef struct measured {
@@ -69,6 +84,8 @@ struct sdlr {
   bool ttf_open;                /* TTF_Init succeeded (TTF_Quit is owed) */
   SDL_BlendMode blend;          /* the renderer's draw blend mode, as last set */
   measured *measures;           /* direct-mapped measuring cache, MEASURE_SLOTS entries */
+  digit_check *digits;          /* DIGIT_FONTS entries: which fonts' digits are interchangeable */
+  int ndigits;                  /* entries in use */
 };
 
 static char tomb[] = ""; /* marks a deleted run slot; compared by address only */
@@ -120,11 +137,103 @@ static TTF_Font *font_at(sdlr *r, layout_face face, int size) {
 
 static uint32_t run_hash(layout_face face, int size, const char *s, size_t n);
 
+/* The width SDL_ttf gives text (len bytes, len below TEXT_MAX), or -1 when it fails. */
+static int ttf_width(TTF_Font *f, const char *text, size_t len) {
+  char buf[TEXT_MAX];
+  memcpy(buf, text, len);
+  buf[len] = '\0';
+  int tw = 0;
+  return TTF_SizeUTF8(f, buf, &tw, NULL) == 0 ? tw : -1;
+}
+
+/* 1 when the ten texts made by putting each digit where '0' is in pattern measure alike. */
+static int8_t digits_alike(TTF_Font *f, const char *pattern, size_t len) {
+  char buf[8];
+  memcpy(buf, pattern, len);
+  int first = -1;
+  for (char d = '0'; d <= '9'; d++) {
+    for (size_t i = 0; i < len; i++)
+      buf[i] = pattern[i] == '0' ? d : pattern[i];
+    int w = ttf_width(f, buf, len);
+    if (w < 0 || (first >= 0 && w != first))
+      return -1;
+    first = w;
+  }
+  return 1;
+}
+
+/* The check of face at px, made on first use (NULL when the table is full). */
+static digit_check *digit_check_for(sdlr *r, TTF_Font *f, layout_face face, int px) {
+  for (int i = 0; i < r->ndigits; i++)
+    if (r->digits[i].face == face && r->digits[i].size == px)
+      return &r->digits[i];
+  if (r->digits == NULL || r->ndigits == DIGIT_FONTS)
+    return NULL;
+  digit_check *c = &r->digits[r->ndigits++];
+  memset(c, 0, sizeof *c);
+  c->face = face;
+  c->size = px;
+  c->uniform = digits_alike(f, "0", 1);
+  char pair[2] = {'0', '0'};
+  for (char d = '0'; d <= '9' && c->uniform == 1; d++) {
+    pair[1] = d; /* "0d".."9d": with the single digits alike, every pair measures alike */
+    c->uniform = digits_alike(f, pair, 2);
+  }
+  return c;
+}
+
+/* Whether ASCII character ch beside a digit (before it when before, else after) measures the same
+ * whatever the digit. */
+static bool neighbour_ok(TTF_Font *f, digit_check *c, unsigned char ch, bool before) {
+  if (ch >= 128)
+    return false;
+  int8_t *known = before ? &c->before[ch] : &c->after[ch];
+  if (*known == 0) {
+    char pair[2] = {before ? (char)ch : '0', before ? '0' : (char)ch};
+    *known = digits_alike(f, pair, 2);
+  }
+  return *known == 1;
+}
+
+/* Copies text to out with every digit made '0' when that cannot change its measure (see
+ * digit_check); false, out unspecified, when it might or text has no digit. */
+static bool digits_normalised(sdlr *r, layout_face face, int px, const char *text, size_t len,
+                              char *out) {
+  digit_check *c = NULL;
+  TTF_Font *f = NULL;
+  bool any = false;
+  for (size_t i = 0; i < len;) {
+    if (text[i] < '0' || text[i] > '9') {
+      out[i] = text[i];
+      i++;
+      continue;
+    }
+    if (c == NULL) {
+      f = font_at(r, face, px);
+      c = f != NULL ? digit_check_for(r, f, face, px) : NULL;
+      if (c == NULL || c->uniform != 1)
+        return false;
+    }
+    size_t j = i;
+    while (j < len && text[j] >= '0' && text[j] <= '9')
+      out[j++] = '0';
+    if ((i > 0 && !neighbour_ok(f, c, (unsigned char)text[i - 1], true)) ||
+        (j < len && !neighbour_ok(f, c, (unsigned char)text[j], false)))
+      return false;
+    any = true;
+    i = j;
+  }
+  return any;
+}
+
 void sdlr_measure(void *user, layout_face face, float size, const char *text, size_t len, float *w,
                   float *h) {
   sdlr *r = user;
   int px = (int)lroundf(size);
   measured *slot = NULL;
+  char norm[MEASURE_KEY];
+  if (len < MEASURE_KEY && r->measures != NULL && digits_normalised(r, face, px, text, len, norm))
+    text = norm;
   if (len < MEASURE_KEY && r->measures != NULL) {
     uint32_t hash = run_hash(face, px, text, len) | 1u;
     slot = &r->measures[hash & (MEASURE_SLOTS - 1)];
@@ -157,13 +266,8 @@ void sdlr_measure(void *user, layout_face face, float size, const char *text, si
       slot->h = *h;
     return;
   }
-  char buf[TEXT_MAX];
-  if (len >= sizeof buf)
-    len = sizeof buf - 1;
-  memcpy(buf, text, len);
-  buf[len] = '\0';
-  int tw = 0;
-  if (TTF_SizeUTF8(f, buf, &tw, NULL) == 0)
+  int tw = ttf_width(f, text, len < TEXT_MAX ? len : TEXT_MAX - 1);
+  if (tw >= 0)
     *w = (float)tw;
   if (slot != NULL) {
     slot->w = *w;
@@ -579,7 +683,8 @@ static sdlr_status init_common(sdlr *r, const sdlr_fonts *fonts, char *err, size
   r->ttf_open = true;
   r->runs = calloc(RUN_SLOTS, sizeof *r->runs);
   r->measures = calloc(MEASURE_SLOTS, sizeof *r->measures);
-  if (r->runs == NULL || r->measures == NULL)
+  r->digits = calloc(DIGIT_FONTS, sizeof *r->digits);
+  if (r->runs == NULL || r->measures == NULL || r->digits == NULL)
     return fail(SDLR_NO_MEMORY, err, cap, "glyph cache", "out of memory");
   for (int i = 0; i < FACE__COUNT; i++) {
     snprintf(r->path[i], sizeof r->path[i], "%s", fonts->path[i]);
@@ -706,6 +811,7 @@ void sdlr_free(sdlr *r) {
   drop_runs(r);
   free(r->runs);
   free(r->measures);
+  free(r->digits);
   for (int i = 0; i < FONT_SLOTS; i++)
     if (r->fonts[i].font != NULL)
       TTF_CloseFont(r->fonts[i].font);

@@ -322,8 +322,67 @@ static loop_future *future_new(vm *v, loop *l, obj_class *cls) {
   return f;
 }
 
+/* repr of a float whose shortest round-trip text has at most FAST_FLOAT_PLACES decimals and an
+ * integer part under 1e15 ("0.001", "2.5", "3.0"), without printf's trial conversions: a sleep's
+ * delay is printed for the trace at every sleep. x is m / 10^k for the least k at which an integer
+ * m gives x back (a division of exact integers is correctly rounded, as strtod is), and an ulp of
+ * x is under half of 10^-k, so no other m at that k does: that is the shortest text, the one repr
+ * prints. False (nothing appended) for other numbers. */
+enum { FAST_FLOAT_PLACES = 6 };
+static bool fast_float_repr(fmt_buf *b, double x) {
+  static const double p10[FAST_FLOAT_PLACES + 1] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+  double a = fabs(x);
+  if (!(a >= 1e-4 && a < 1e15))
+    return false;
+  double ulp = nextafter(a, INFINITY) - a;
+  for (int k = 0; k <= FAST_FLOAT_PLACES; k++) {
+    double scaled = a * p10[k];
+    if (scaled >= 0x1p53 || ulp * p10[k] >= 0.5)
+      return false;
+    double m = nearbyint(scaled);
+    if (m / p10[k] != a)
+      continue;
+    char digits[24], out[48];
+    int nd = 0;
+    for (uint64_t u = (uint64_t)m; nd == 0 || u > 0; u /= 10)
+      digits[nd++] = (char)('0' + u % 10);
+    for (int i = 0; i < nd / 2; i++) {
+      char c = digits[i];
+      digits[i] = digits[nd - 1 - i];
+      digits[nd - 1 - i] = c;
+    }
+    size_t n = 0;
+    if (x < 0)
+      out[n++] = '-';
+    if (k == 0) {
+      memcpy(out + n, digits, (size_t)nd);
+      n += (size_t)nd;
+      memcpy(out + n, ".0", 2);
+      n += 2;
+    } else if (nd > k) {
+      memcpy(out + n, digits, (size_t)(nd - k));
+      n += (size_t)(nd - k);
+      out[n++] = '.';
+      memcpy(out + n, digits + nd - k, (size_t)k);
+      n += (size_t)k;
+    } else {
+      out[n++] = '0';
+      out[n++] = '.';
+      for (int z = nd; z < k; z++)
+        out[n++] = '0';
+      memcpy(out + n, digits, (size_t)nd);
+      n += (size_t)nd;
+    }
+    (void)fmt_buf_append(b, out, n); /* out of memory: the text is missing, as elsewhere */
+    return true;
+  }
+  return false;
+}
+
 /* repr of x for the trace, cut to a readable length */
 static void short_repr(vm *v, value x, fmt_buf *b) {
+  if (x.t == VAL_FLOAT && fast_float_repr(b, x.as.f))
+    return;
   value saved = v->exc;
   size_t start = b->len;
   if (!vm_repr(v, x, b)) {

@@ -742,18 +742,33 @@ static inline void w_putc(fmt_buf *out, char c) { w_put(out, &c, 1); }
  * spent most of its writing time in printf. Each gives the bytes printf's
  * conversion named beside it gives. */
 
+/* The digits of u, two at a time, ending at end: where they begin. */
+static char *digits_before(char *end, uint64_t u) {
+  static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+                              "34353637383940414243444546474849505152535455565758596061626364656667"
+                              "6869707172737475767778798081828384858687888990919293949596979899";
+  while (u >= 100) {
+    unsigned k = (unsigned)(u % 100) * 2;
+    u /= 100;
+    *--end = pairs[k + 1];
+    *--end = pairs[k];
+  }
+  if (u >= 10) {
+    *--end = pairs[u * 2 + 1];
+    *--end = pairs[u * 2];
+  } else {
+    *--end = (char)('0' + u);
+  }
+  return end;
+}
+
 /* "%d" / "%u" */
 static void append_int(fmt_buf *out, int64_t v) {
   char buf[24];
-  size_t n = sizeof buf;
-  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-  do {
-    buf[--n] = (char)('0' + u % 10);
-    u /= 10;
-  } while (u > 0);
+  char *p = digits_before(buf + sizeof buf, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
   if (v < 0)
-    buf[--n] = '-';
-  w_put(out, buf + n, sizeof buf - n);
+    *--p = '-';
+  w_put(out, p, (size_t)(buf + sizeof buf - p));
 }
 
 /* "%-<width>s" */
@@ -777,9 +792,36 @@ typedef struct num_memo {
   size_t n;    /* bytes of s */
 } num_memo;
 
+/* "%.6f" of x in m->s without printf, for 0 <= x < 1e9 whose millionths are not near a half (the
+ * product x * 1e6 is then within 1/16 of the exact one, so its nearest integer is the exact
+ * value's, which printf prints); false otherwise. */
+static bool fast_fixed6(double x, num_memo *m) {
+  if (!(x >= 0 && x < 1e9) || signbit(x))
+    return false;
+  double y = x * 1e6, r = nearbyint(y);
+  if (fabs(y - r) > 0.4)
+    return false;
+  uint64_t u = (uint64_t)r;
+  char buf[32];
+  char *end = buf + sizeof buf, *p = digits_before(end, u % 1000000);
+  while (p > end - 6)
+    *--p = '0';
+  *--p = '.';
+  p = digits_before(p, u / 1000000);
+  m->n = (size_t)(end - p);
+  memcpy(m->s, p, m->n);
+  return true;
+}
+
 /* "%.6f" */
 static void append_fixed6(fmt_buf *out, double x, num_memo *m) {
   if (!m->valid || memcmp(&m->x, &x, sizeof x) != 0) {
+    if (fast_fixed6(x, m)) {
+      m->x = x;
+      m->valid = true;
+      w_put(out, m->s, m->n);
+      return;
+    }
     int n = snprintf(m->s, sizeof m->s, "%.6f", x);
     if (n < 0 || (size_t)n >= sizeof m->s) { /* never for a double; printed as it is */
       m->valid = false;
@@ -851,11 +893,16 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
     /* "%.6f  #%-5u %-9s " */
     append_fixed6(out, e->time, &time_memo);
     w_put(out, "  #", 3);
-    size_t before = out->len;
-    append_int(out, e->step);
-    for (size_t w = out->len - before; w < 5; w++)
-      w_putc(out, ' ');
-    w_putc(out, ' ');
+    {
+      char buf[32]; /* "%-5u " */
+      char *p = digits_before(buf + 24, e->step);
+      size_t n = (size_t)(buf + 24 - p);
+      memmove(buf, p, n);
+      while (n < 5)
+        buf[n++] = ' ';
+      buf[n++] = ' ';
+      w_put(out, buf, n);
+    }
     append_left(out, trace_kind_name(e->kind), 9);
     w_putc(out, ' ');
     switch (e->kind) {
@@ -881,10 +928,11 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       append_task(t, out, e->task);
       w_puts(out, "  <- ");
       w_puts(out, trace_wake_name((trace_wake)e->a));
-      if (e->a == WAKE_TASK)
-        fmt_buf_appendf(
-            out, " %s",
-            trace_text(t, trace_task_at(t, e->b) ? trace_task_at(t, e->b)->name : TRACE_NO_TEXT));
+      if (e->a == WAKE_TASK) {
+        w_putc(out, ' ');
+        w_puts(out, trace_text(t, trace_task_at(t, e->b) ? trace_task_at(t, e->b)->name
+                                                          : TRACE_NO_TEXT));
+      }
       if (*text) {
         w_putc(out, ' ');
         w_puts(out, text);
@@ -971,15 +1019,21 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
         w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
         w_puts(out, ")");
       }
-      if (*text)
-        fmt_buf_appendf(out, " %s", text);
+      if (*text) {
+        w_putc(out, ' ');
+        w_puts(out, text);
+      }
       break;
     case TR_CANCEL:
       append_task(t, out, e->task);
-      if (e->b >= 0)
-        fmt_buf_appendf(out, "  by %s", trace_text(t, trace_task_at(t, e->b)->name));
-      if (*text)
-        fmt_buf_appendf(out, " msg %s", text);
+      if (e->b >= 0) {
+        w_puts(out, "  by ");
+        w_puts(out, trace_text(t, trace_task_at(t, e->b)->name));
+      }
+      if (*text) {
+        w_puts(out, " msg ");
+        w_puts(out, text);
+      }
       break;
     case TR_WARNING:
     case TR_DEADLOCK:
