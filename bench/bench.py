@@ -121,9 +121,9 @@ The simulator (callgrind instruction counts, repeatable on a loaded machine):
   sweeping the 100,000 live tasks (about 15%), allocation (10%), the timer heap (3%). The peak
   memory is the live set, 100,000 tasks each with a coroutine and its frame, a Task, a sleep
   future, a timer handle and callbacks (about 1.1 KiB a task, 112 MB), plus the garbage made
-  before the collection that finds it: collections come when the heap has doubled, and
-  collecting more often (at 1.5x or 1.25x) made the run slower without lowering its peak
-  resident memory (pages of freed objects stay with the process for reuse).
+  before the collection that finds it: collections come when the heap has doubled. Collecting
+  at 1.5x did not lower the peak resident memory (pages of freed objects stay with the process
+  for reuse by objects of their size); at 1.25x it was a tenth lower and the run 40% slower.
 - **Queue pipeline** (`queue_pipeline_50k`, 10,000-item version): 660 million instructions, a
   third in attribute lookups (every `self._x` walked the class chain for a data descriptor,
   then the instance dict), bound methods made for every `obj.method()` call, and the prelude's
