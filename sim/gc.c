@@ -87,9 +87,10 @@ gc_result gc_pin(vm *v, value x) {
   return GC_OK;
 }
 
-void gc_unpin(vm *v, int n) { v->npins = n > v->npins ? 0 : v->npins - n; }
+void gc_unpin_to(vm *v, int npins) { v->npins = npins < v->npins ? npins : v->npins; }
 
-bool gc_safe(const vm *v) { return v->exec_nesting == 1 && v->native_depth == 1 && v->loop; }
+/* Whether the C stack is at a safe point (gc.h). */
+static bool gc_safe(const vm *v) { return v->exec_nesting == 1 && v->native_depth == 1 && v->loop; }
 
 /* ------------------------------------------------------------------------ */
 /* Mark                                                                     */
@@ -346,7 +347,7 @@ void gc_free_object(vm *v, obj *o) {
   obj_release(v, o);
 }
 
-void gc_collect(vm *v) {
+static void gc_collect(vm *v) {
   if (v->loop)
     prune_tasks(v->loop);
   v->gc_stack_count = 0;

@@ -32,21 +32,19 @@ typedef enum gc_result {
 /* No collection before the heap holds this many bytes. */
 #define GC_MIN_THRESHOLD ((size_t)8 << 20)
 
-/* Pins x; gc_unpin(v, n) drops the n newest pins. */
+/* Pins x. A native notes v->npins before pinning and gives it back to
+ * gc_unpin_to when the values are no longer needed. */
 gc_result gc_pin(vm *v, value x);
-void gc_unpin(vm *v, int n);
+void gc_unpin_to(vm *v, int npins);
 
 /* Marks x as reachable (for native objects' mark functions); false when the
  * collector ran out of memory. */
 bool gc_mark_value(vm *v, value x);
 
-/* Whether the C stack is at a safe point (see above). */
-bool gc_safe(const vm *v);
 /* Collects when the bytes allocated since the last collection call for it
- * and the C stack is at a safe point. Returns whether it collected. */
+ * and the C stack is at a safe point (see above). Returns whether it
+ * collected. */
 bool gc_maybe_collect(vm *v);
-/* Collects now; only at a safe point. */
-void gc_collect(vm *v);
 
 /* Memory for one object of size bytes, zeroed (vm_alloc's allocator): small
  * objects come from per-size free lists in slabs of the VM's own, which the

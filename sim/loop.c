@@ -1127,12 +1127,12 @@ static bool run_until_complete(vm *v, loop *l, loop_future *f, value *out) {
   /* f and cb live in C variables across the loop's run */
   int npins = v->npins;
   if (gc_pin(v, val_obj(f)) != GC_OK || gc_pin(v, cb) != GC_OK) {
-    v->npins = npins;
+    gc_unpin_to(v, npins);
     vm_raise_msg(v, CLS_RUNTIME_ERROR, "too many nested runs of the event loop");
     return false;
   }
   bool ok = run_forever(v, l);
-  gc_unpin(v, 2);
+  gc_unpin_to(v, npins);
   remove_done_callback(v, f, cb);
   if (!ok)
     return false;
@@ -1534,7 +1534,7 @@ static bool cancel_all_tasks(vm *v, loop *l) {
   value out;
   int npins = v->npins;
   bool ran = gc_pin(v, val_obj(pending)) == GC_OK && run_until_complete(v, l, as_fut(g), &out);
-  v->npins = npins;
+  gc_unpin_to(v, npins);
   if (!ran)
     return false;
   for (size_t i = 0; i < pending->count; i++) {
@@ -1620,7 +1620,7 @@ static bool aio_run(vm *v, value self, const value *args, int nargs, obj_tuple *
   bool clean = gc_pin(v, ok ? result : val_none()) == GC_OK && gc_pin(v, exc) == GC_OK &&
                cancel_all_tasks(v, l) && run_noop_task(v, l, "shutdown_asyncgens") &&
                run_noop_task(v, l, "shutdown_default_executor");
-  v->npins = npins;
+  gc_unpin_to(v, npins);
   l->closed = true;
   if (!clean)
     return false;

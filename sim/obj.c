@@ -1140,6 +1140,15 @@ static bool is_user_typed(value x) {
          k == OBJ_HANDLE;
 }
 
+/* Calls m, the dunder name found on x's class, as x.name(args): a Python
+ * function directly with x as self, anything else through attribute lookup. */
+static bool call_dunder(vm *v, value x, value m, obj_str *name, const value *args, int nargs,
+                        value *out) {
+  bool found;
+  return val_is(m, OBJ_FUNCTION) ? bi_call_dunder(v, x, name, args, nargs, out, &found)
+                                 : vm_call_method(v, x, name, args, nargs, out);
+}
+
 bool obj_truthy(vm *v, value x, bool *out) {
   switch (x.t) {
   case VAL_UNDEF:
@@ -1178,10 +1187,7 @@ bool obj_truthy(vm *v, value x, bool *out) {
     value m = obj_class_find(v, c, v->s_bool);
     if (m.t != VAL_UNDEF) {
       value r;
-      bool found;
-      if (val_is(m, OBJ_FUNCTION) ? !bi_call_dunder(v, x, v->s_bool, NULL, 0, &r, &found)
-                                  : !vm_call_method(v, x, v->s_bool, NULL, 0, &r))
-        return false;
+      if (!call_dunder(v, x, m, v->s_bool, NULL, 0, &r)) return false;
       if (r.t != VAL_BOOL) {
         vm_raisef(v, CLS_TYPE_ERROR, "__bool__ should return bool, returned %s",
                   obj_type_name(v, r));
@@ -1231,10 +1237,7 @@ static bool user_eq(vm *v, value a, value b, bool *out, bool *handled) {
   value m = obj_class_find(v, c, v->s_eq);
   if (m.t == VAL_UNDEF) return true;
   value r;
-  bool found;
-  if (val_is(m, OBJ_FUNCTION) ? !bi_call_dunder(v, a, v->s_eq, &b, 1, &r, &found)
-                              : !vm_call_method(v, a, v->s_eq, &b, 1, &r))
-    return false;
+  if (!call_dunder(v, a, m, v->s_eq, &b, 1, &r)) return false;
   if (obj_is(r, v->notimpl)) return true; /* let the other side (or identity) decide */
   *handled = true;
   return obj_truthy(v, r, out);
@@ -1542,10 +1545,7 @@ bool obj_hash(vm *v, value x, uint64_t *out) {
       if (h.t == VAL_NONE) return unhashable(v, x);
       if (h.t != VAL_UNDEF) {
         value r;
-        bool found;
-        if (val_is(h, OBJ_FUNCTION) ? !bi_call_dunder(v, x, v->s_hash, NULL, 0, &r, &found)
-                                    : !vm_call_method(v, x, v->s_hash, NULL, 0, &r))
-          return false;
+        if (!call_dunder(v, x, h, v->s_hash, NULL, 0, &r)) return false;
         if (r.t == VAL_BOOL) r = val_int(r.as.b);
         if (r.t != VAL_INT) {
           vm_raise_msg(v, CLS_TYPE_ERROR, "__hash__ method should return an integer");

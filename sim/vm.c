@@ -828,33 +828,30 @@ static bool call_function(vm *v, obj_function *fn, value self, const value *args
   return st == EXEC_RETURN;
 }
 
+/* Calls native n with self (VAL_UNDEF for a plain function), its data at
+ * hand in vm->native_data. */
+static bool call_native(vm *v, obj_native *n, value self, const value *args, int nargs,
+                        obj_tuple *kwnames, value *out) {
+  value saved = v->native_data;
+  v->native_data = n->data;
+  v->native_depth++;
+  bool ok = n->fn(v, self, args, nargs, kwnames, out);
+  v->native_depth--;
+  v->native_data = saved;
+  return ok;
+}
+
 bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, value *out) {
   if (fn.t == VAL_OBJ) {
     switch (fn.as.o->kind) {
     case OBJ_FUNCTION:
       return call_function(v, AS_FUNCTION(fn), val_undef(), args, nargs, kwnames, out);
-    case OBJ_NATIVE: {
-      obj_native *n = AS_NATIVE(fn);
-      value saved = v->native_data;
-      v->native_data = n->data;
-      v->native_depth++;
-      bool ok = n->fn(v, val_undef(), args, nargs, kwnames, out);
-      v->native_depth--;
-      v->native_data = saved;
-      return ok;
-    }
+    case OBJ_NATIVE:
+      return call_native(v, AS_NATIVE(fn), val_undef(), args, nargs, kwnames, out);
     case OBJ_BOUND: {
       obj_bound *b = AS_BOUND(fn);
-      if (val_is(b->func, OBJ_NATIVE)) {
-        obj_native *n = AS_NATIVE(b->func);
-        value saved = v->native_data;
-        v->native_data = n->data;
-        v->native_depth++;
-        bool ok = n->fn(v, b->self, args, nargs, kwnames, out);
-        v->native_depth--;
-        v->native_data = saved;
-        return ok;
-      }
+      if (val_is(b->func, OBJ_NATIVE))
+        return call_native(v, AS_NATIVE(b->func), b->self, args, nargs, kwnames, out);
       if (val_is(b->func, OBJ_FUNCTION))
         return call_function(v, AS_FUNCTION(b->func), b->self, args, nargs, kwnames, out);
       size_t total = (size_t)nargs + (kwnames ? kwnames->count : 0);
@@ -898,16 +895,8 @@ obj_str *vm_coro_label(vm *v, obj_coro *c) {
  * would be called. */
 static bool call_with_self(vm *v, value fn, value self, const value *args, int nargs,
                            value *out) {
-  if (val_is(fn, OBJ_NATIVE)) {
-    obj_native *n = AS_NATIVE(fn);
-    value saved = v->native_data;
-    v->native_data = n->data;
-    v->native_depth++;
-    bool ok = n->fn(v, self, args, nargs, NULL, out);
-    v->native_depth--;
-    v->native_data = saved;
-    return ok;
-  }
+  if (val_is(fn, OBJ_NATIVE))
+    return call_native(v, AS_NATIVE(fn), self, args, nargs, NULL, out);
   return call_function(v, AS_FUNCTION(fn), self, args, nargs, NULL, out);
 }
 
@@ -923,6 +912,35 @@ bool vm_call_method(vm *v, value self, obj_str *name, const value *args, int nar
 /* ------------------------------------------------------------------------ */
 
 static exec_status exec_frame(vm *v, frame *f, int mode, value in, value *out);
+
+/* A Python function whose call runs in the caller's interpreter loop (not a
+ * coroutine, generator or async generator function). */
+static bool is_plain_function(value fn) {
+  return val_is(fn, OBJ_FUNCTION) &&
+         !(AS_FUNCTION(fn)->code->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN));
+}
+
+/* Pushes the frame of a plain call made by f, which resumes at ip with its
+ * stack down to base: the new frame, its arguments bound (self first unless
+ * VAL_UNDEF), or NULL with an exception raised. */
+static frame *enter_call(vm *v, frame *f, uint32_t ip, value *base, obj_function *callee,
+                         value self, const value *args, int nargs) {
+  f->sp = base;
+  f->ip = ip;
+  frame *nf = push_frame(v, callee->code);
+  if (!nf)
+    return NULL;
+  nf->fn = callee;
+  nf->globals = callee->globals;
+  if (!bind_args(v, callee, nf->slots, self, args, nargs, NULL)) {
+    pop_frame(v, nf);
+    return NULL;
+  }
+  nf->parent = f;
+  v->current = nf;
+  v->depth++;
+  return nf;
+}
 enum { MODE_START, MODE_SEND, MODE_THROW };
 
 static const char *coro_kind_name(obj_coro *c) {
@@ -2225,26 +2243,11 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     }
     case OP_CALL: {
       value fn = sp[-(int)arg - 1];
-      if (val_is(fn, OBJ_FUNCTION) &&
-          !(AS_FUNCTION(fn)->code->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN))) {
-        /* a plain Python call runs in this loop: push its frame */
-        obj_function *callee = AS_FUNCTION(fn);
-        f->sp = sp - arg - 1;
-        f->ip = ip;
-        frame *nf = push_frame(v, callee->code);
+      if (is_plain_function(fn)) {
+        frame *nf = enter_call(v, f, ip, sp - arg - 1, AS_FUNCTION(fn), val_undef(), sp - arg,
+                               (int)arg);
         CHECK(nf);
-        nf->fn = callee;
-        nf->globals = callee->globals;
-        if (!bind_args(v, callee, nf->slots, val_undef(), sp - arg, (int)arg, NULL)) {
-          pop_frame(v, nf);
-          ERR();
-        }
-        sp -= arg + 1;
-        f->sp = sp;
-        nf->parent = f;
         f = nf;
-        v->current = f;
-        v->depth++;
         LOAD_STATE();
         break;
       }
@@ -2264,26 +2267,11 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_CALL_METHOD: {
       value fn = sp[-(int)arg - 2];
       value self_v = sp[-(int)arg - 1];
-      if (val_is(fn, OBJ_FUNCTION) &&
-          !(AS_FUNCTION(fn)->code->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN))) {
-        /* a plain Python call runs in this loop: push its frame */
-        obj_function *callee = AS_FUNCTION(fn);
-        f->sp = sp - arg - 2;
-        f->ip = ip;
-        frame *nf = push_frame(v, callee->code);
+      if (is_plain_function(fn)) {
+        frame *nf =
+            enter_call(v, f, ip, sp - arg - 2, AS_FUNCTION(fn), self_v, sp - arg, (int)arg);
         CHECK(nf);
-        nf->fn = callee;
-        nf->globals = callee->globals;
-        if (!bind_args(v, callee, nf->slots, self_v, sp - arg, (int)arg, NULL)) {
-          pop_frame(v, nf);
-          ERR();
-        }
-        sp -= arg + 2;
-        f->sp = sp;
-        nf->parent = f;
         f = nf;
-        v->current = f;
-        v->depth++;
         LOAD_STATE();
         break;
       }
