@@ -228,8 +228,9 @@ static bool scan(vm *v, obj *o) {
     loop_future *f = (loop_future *)o;
     return mark_obj(v, OBJ(f->cls)) && mark_obj(v, OBJ(f->dict)) && mark_val(v, f->result) &&
            mark_val(v, f->exception) && mark_obj(v, OBJ(f->callbacks)) &&
-           mark_val(v, f->cancel_msg) && mark_val(v, f->coro) && mark_val(v, f->fut_waiter) &&
-           mark_obj(v, OBJ(f->name)) && mark_val(v, f->context) && mark_obj(v, OBJ(f->what));
+           mark_val(v, f->callback) && mark_val(v, f->cancel_msg) && mark_val(v, f->coro) &&
+           mark_val(v, f->fut_waiter) && mark_obj(v, OBJ(f->name)) && mark_val(v, f->context) &&
+           mark_obj(v, OBJ(f->what));
   }
   case OBJ_HANDLE:
     return mark_val(v, ((loop_handle *)o)->callback) && mark_obj(v, OBJ(((loop_handle *)o)->args));
@@ -291,8 +292,12 @@ static bool mark_roots(vm *v) {
 /* Sweep                                                                    */
 /* ------------------------------------------------------------------------ */
 
+/* Frees one object. The kinds whose cases below free buffers are the kinds
+ * gc_free_all must visit: keep the two in step. */
 void gc_free_object(vm *v, obj *o) {
   size_t bytes = o->size;
+  if (o->has_id)
+    obj_id_forget(v, o);
   switch (o->kind) {
   case OBJ_LIST: {
     obj_list *l = (obj_list *)o;
@@ -345,6 +350,38 @@ void gc_free_object(vm *v, obj *o) {
   }
   v->bytes -= bytes < v->bytes ? bytes : v->bytes;
   obj_release(v, o);
+}
+
+void gc_free_all(vm *v) {
+  obj *o = v->objects;
+  v->objects = NULL;
+  while (o) {
+    obj *next = o->next;
+    bool owns = o->size > VM_POOL_MAX || o->size == 0 || !GC_POOL;
+    /* the kinds gc_free_object frees buffers of */
+    switch (o->kind) {
+    case OBJ_LIST:
+    case OBJ_DICT:
+    case OBJ_SET:
+    case OBJ_FROZENSET:
+    case OBJ_CODE:
+    case OBJ_EXCEPTION:
+    case OBJ_CLASS:
+    case OBJ_CORO:
+    case OBJ_NATIVE_OBJ:
+      owns = true;
+      break;
+    default:
+      break;
+    }
+    if (owns) {
+      /* the id table goes as a whole below */
+      o->has_id = false;
+      gc_free_object(v, o);
+    }
+    o = next;
+  }
+  gc_free_slabs(v);
 }
 
 static void gc_collect(vm *v) {

@@ -53,6 +53,10 @@ void *gc_obj_alloc(vm *v, size_t size);
 /* Frees the slabs (vm_free, after every object). */
 void gc_free_slabs(vm *v);
 
+/* Frees every object and the pools, as the VM ends: objects that own
+ * nothing besides their pool chunk go with their slabs, unvisited. */
+void gc_free_all(vm *v);
+
 /* Frees one object and its buffers, subtracting their bytes from v->bytes
  * (used by the sweep and by vm_free). */
 void gc_free_object(vm *v, obj *o);

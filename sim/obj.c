@@ -1099,6 +1099,34 @@ value obj_class_find(vm *v, obj_class *c, obj_str *name) {
 
 const char *obj_type_name(vm *v, value x) { return obj_class_of(v, x)->name->data; }
 
+/* Slot of an object in the id table: its address, mixed. */
+static size_t id_hash(const obj *o) {
+  uint64_t h = (uint64_t)(uintptr_t)o >> 4;
+  h *= UINT64_C(0x9E3779B97F4A7C15);
+  return (size_t)(h >> 16);
+}
+
+/* Doubles the id table (or makes the first), rehashing what it holds. */
+static bool id_grow(vm *v) {
+  size_t cap = v->ids_cap ? v->ids_cap * 2 : 64;
+  vm_id_entry *t = calloc(cap, sizeof *t);
+  if (!t)
+    return false;
+  for (size_t k = 0; k < v->ids_cap; k++) {
+    obj *o = v->ids[k].o;
+    if (!o)
+      continue;
+    size_t i = id_hash(o) & (cap - 1);
+    while (t[i].o)
+      i = (i + 1) & (cap - 1);
+    t[i] = v->ids[k];
+  }
+  free(v->ids);
+  v->ids = t;
+  v->ids_cap = cap;
+  return true;
+}
+
 uint64_t obj_id(vm *v, value x) {
   switch (x.t) {
   case VAL_UNDEF:
@@ -1112,8 +1140,47 @@ uint64_t obj_id(vm *v, value x) {
   }
   case VAL_OBJ: break;
   }
-  if (x.as.o->serial == 0) x.as.o->serial = ++v->next_serial;
-  return x.as.o->serial;
+  obj *o = x.as.o;
+  if (o->has_id) {
+    for (size_t i = id_hash(o) & (v->ids_cap - 1);; i = (i + 1) & (v->ids_cap - 1))
+      if (v->ids[i].o == o)
+        return v->ids[i].serial;
+  }
+  if ((v->ids_count + 1) * 4 > v->ids_cap * 3 && !id_grow(v) && v->ids_count + 1 >= v->ids_cap) {
+    /* out of memory for the table: a serial that is still unique, never repeated */
+    return ++v->next_serial;
+  }
+  size_t i = id_hash(o) & (v->ids_cap - 1);
+  while (v->ids[i].o)
+    i = (i + 1) & (v->ids_cap - 1);
+  v->ids[i].o = o;
+  v->ids[i].serial = ++v->next_serial;
+  v->ids_count++;
+  o->has_id = true;
+  return v->ids[i].serial;
+}
+
+void obj_id_forget(vm *v, obj *o) {
+  size_t mask = v->ids_cap - 1;
+  size_t i = id_hash(o) & mask;
+  while (v->ids[i].o != o)
+    i = (i + 1) & mask;
+  /* backward-shift deletion keeps every probe sequence unbroken */
+  size_t j = i;
+  for (;;) {
+    j = (j + 1) & mask;
+    if (!v->ids[j].o)
+      break;
+    size_t home = id_hash(v->ids[j].o) & mask;
+    /* move j into the hole at i unless its home lies cyclically in (i, j] */
+    if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+      v->ids[i] = v->ids[j];
+      i = j;
+    }
+  }
+  v->ids[i].o = NULL;
+  v->ids_count--;
+  o->has_id = false;
 }
 
 uint64_t obj_addr(vm *v, value x) { return FAKE_ADDR_BASE + FAKE_ADDR_STEP * obj_id(v, x); }

@@ -65,14 +65,16 @@ typedef enum obj_kind {
   OBJ_NATIVE_OBJ /* obj_native_obj: other native state (queues, locks ...) */
 } obj_kind;
 
+/* Every heap object begins with this 16-byte header. */
 struct obj {
-  obj_kind kind;   /* which struct this header begins */
+  uint8_t kind;    /* an obj_kind: which struct this header begins */
   bool marked;     /* reached by the collector's current mark phase (gc.h) */
   bool class_dict; /* a dict that is a class's namespace: changing it invalidates the
                       class lookup caches (obj_class_find) */
+  bool has_id;     /* id() gave it a serial, kept in the VM's id table (obj_id) */
+  uint32_t size;   /* bytes of this allocation (not counting its buffers; at most
+                      VM_MAX_OBJECT_BYTES) */
   obj *next;       /* the VM's list of every live object */
-  uint64_t serial; /* id() serial, 0 until first asked for (obj_id) */
-  size_t size;     /* bytes of this allocation (not counting its buffers) */
 };
 
 typedef struct obj_class obj_class;
@@ -475,6 +477,8 @@ const char *obj_type_name(vm *v, value x);
 /* id(x): a deterministic serial, handed out in the order objects are first
  * asked for (CPython prints addresses, which no two runs share anyway). */
 uint64_t obj_id(vm *v, value x);
+/* Forgets the serial of an object being freed (obj->has_id). */
+void obj_id_forget(vm *v, obj *o);
 /* The fake address printed in default reprs (<Foo object at 0x...>):
  * 0x7f0000000000 + 0x40 * obj_id(x). */
 uint64_t obj_addr(vm *v, value x);

@@ -48,6 +48,10 @@ static void raise_memory_limit(vm *v) {
 }
 
 void *vm_alloc(vm *v, obj_kind kind, size_t size) {
+  if (size > VM_MAX_OBJECT_BYTES) {
+    vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+    return NULL;
+  }
   if (over_memory(v, size)) {
     raise_memory_limit(v);
     return NULL;
@@ -57,8 +61,8 @@ void *vm_alloc(vm *v, obj_kind kind, size_t size) {
     vm_raise_msg(v, CLS_MEMORY_ERROR, "");
     return NULL;
   }
-  o->kind = kind;
-  o->size = size;
+  o->kind = (uint8_t)kind;
+  o->size = (uint32_t)size;
   o->next = v->objects;
   v->objects = o;
   v->bytes += size;
@@ -182,17 +186,12 @@ void vm_free(vm *v) {
     return;
   if (v->loop)
     loop_free(v, v->loop);
-  obj *o = v->objects;
-  while (o) {
-    obj *next = o->next;
-    gc_free_object(v, o);
-    o = next;
-  }
-  gc_free_slabs(v);
+  gc_free_all(v);
   free(v->stack);
   free(v->frames);
   free(v->gc_stack);
   free(v->fresh);
+  free(v->ids);
   free(v);
 }
 

@@ -20,6 +20,15 @@
 #define VM_POOL_CLASSES 32
 #define VM_POOL_MAX (VM_POOL_CLASSES * 16)
 
+/* The largest single object allocation (its header's size field is 32 bits). */
+#define VM_MAX_OBJECT_BYTES ((size_t)UINT32_MAX)
+
+/* One entry of the id table: the serial id() gave an object. */
+typedef struct vm_id_entry {
+  obj *o;          /* the object, NULL in an empty slot */
+  uint64_t serial; /* its id() serial */
+} vm_id_entry;
+
 /* Values natives may pin as collector roots (gc_pin). */
 #define VM_MAX_PINS 64
 
@@ -141,6 +150,9 @@ struct vm {
   bool limit_hit;             /* a hard limit stopped the run */
   value native_data;          /* data of the native function being called */
   uint64_t next_serial;       /* last serial handed out by obj_id (starts at 0) */
+  vm_id_entry *ids;           /* serials of the objects id() was asked for (open addressing) */
+  size_t ids_cap;             /* slots in ids, a power of two (0 before the first) */
+  size_t ids_count;           /* slots in use */
   obj_list *repr_guard;       /* containers whose repr is in progress ('[...]'), or NULL */
   value notimpl;              /* the NotImplemented singleton (bi_install) */
   int exec_nesting;           /* interpreter loops (exec_frame) active on the C stack */
