@@ -311,6 +311,7 @@ static loop_future *future_new(vm *v, loop *l, obj_class *cls) {
   f->state = FUT_PENDING;
   f->result = val_none();
   f->exception = val_undef();
+  f->callback = val_undef();
   f->cancel_msg = val_none();
   f->fut_waiter = val_none();
   f->coro = val_none();
@@ -405,12 +406,16 @@ static void trace_done(vm *v, loop_future *f, int outcome, value x) {
 }
 
 static bool schedule_callbacks(vm *v, loop_future *f) {
-  if (!f->callbacks || f->callbacks->count == 0)
+  if (f->callback.t == VAL_UNDEF)
     return true;
+  value first = f->callback;
   obj_list *cbs = f->callbacks;
+  f->callback = val_undef();
   f->callbacks = NULL;
   value self = val_obj(f);
-  for (size_t i = 0; i < cbs->count; i++)
+  if (!call_soon(v, v->loop, first, &self, 1))
+    return false;
+  for (size_t i = 0; cbs && i < cbs->count; i++)
     if (!call_soon(v, v->loop, cbs->items[i], &self, 1))
       return false;
   return true;
@@ -522,6 +527,10 @@ static bool add_done_callback(vm *v, loop_future *f, value cb) {
     value self = val_obj(f);
     return call_soon(v, v->loop, cb, &self, 1) != NULL;
   }
+  if (f->callback.t == VAL_UNDEF) {
+    f->callback = cb;
+    return true;
+  }
   if (!f->callbacks) {
     f->callbacks = obj_list_new(v, 2);
     if (!f->callbacks)
@@ -546,10 +555,16 @@ static bool callbacks_equal(vm *v, value a, value b) {
 }
 
 static int64_t remove_done_callback(vm *v, loop_future *f, value cb) {
-  if (!f->callbacks)
+  if (f->callback.t == VAL_UNDEF)
     return 0;
-  size_t j = 0;
   int64_t removed = 0;
+  if (callbacks_equal(v, f->callback, cb)) {
+    removed++;
+    f->callback = val_undef();
+  }
+  if (!f->callbacks)
+    return removed;
+  size_t j = 0;
   for (size_t i = 0; i < f->callbacks->count; i++) {
     if (callbacks_equal(v, f->callbacks->items[i], cb)) {
       removed++;
@@ -558,6 +573,12 @@ static int64_t remove_done_callback(vm *v, loop_future *f, value cb) {
     f->callbacks->items[j++] = f->callbacks->items[i];
   }
   f->callbacks->count = j;
+  /* the first of those left becomes the first callback */
+  if (f->callback.t == VAL_UNDEF && j) {
+    f->callback = f->callbacks->items[0];
+    memmove(f->callbacks->items, f->callbacks->items + 1, (j - 1) * sizeof(value));
+    f->callbacks->count = j - 1;
+  }
   return removed;
 }
 
@@ -618,6 +639,39 @@ static bool schedule_step(vm *v, loop_future *t, value exc) {
   return call_soon(v, v->loop, cb, &exc, exc.t == VAL_UNDEF ? 0 : 1) != NULL;
 }
 
+/* Room for a default task name, "Task-" and up to 10 digits. */
+typedef struct task_name_buf {
+  char s[32]; /* the text */
+} task_name_buf;
+
+/* A task's name as C text, without allocating: its string, or its default
+ * "Task-N" written into buf. */
+static const char *task_name_text(const loop_future *t, task_name_buf *buf) {
+  if (t->name)
+    return t->name->data;
+  if (!t->name_num)
+    return "";
+  char digits[16];
+  int n = 0;
+  for (uint32_t k = t->name_num; k; k /= 10)
+    digits[n++] = (char)('0' + k % 10);
+  memcpy(buf->s, "Task-", 5);
+  for (int i = 0; i < n; i++)
+    buf->s[5 + i] = digits[n - 1 - i];
+  buf->s[5 + n] = '\0';
+  return buf->s;
+}
+
+obj_str *loop_task_name(vm *v, loop_future *t) {
+  if (!t->name && t->name_num) {
+    task_name_buf nb;
+    t->name = obj_str_cstr(v, task_name_text(t, &nb));
+    if (t->name)
+      t->name_num = 0;
+  }
+  return t->name;
+}
+
 static loop_future *task_new(vm *v, loop *l, value coro, value name) {
   loop_future *t = future_new(v, l, v->cls[CLS_TASK]);
   if (!t)
@@ -631,22 +685,27 @@ static loop_future *task_new(vm *v, loop *l, value coro, value name) {
     return NULL;
   }
   v->task_counter++;
-  if (name.t == VAL_NONE || name.t == VAL_UNDEF) {
-    char buf[32];
-    snprintf(buf, sizeof buf, "Task-%llu", (unsigned long long)v->task_counter);
-    t->name = obj_str_cstr(v, buf);
+  if ((name.t == VAL_NONE || name.t == VAL_UNDEF) && v->task_counter <= UINT32_MAX) {
+    t->name_num = (uint32_t)v->task_counter;
   } else {
-    t->name = vm_str_str(v, name);
+    if (name.t == VAL_NONE || name.t == VAL_UNDEF) {
+      char buf[32];
+      snprintf(buf, sizeof buf, "Task-%llu", (unsigned long long)v->task_counter);
+      t->name = obj_str_cstr(v, buf);
+    } else {
+      t->name = vm_str_str(v, name);
+    }
+    if (!t->name)
+      return NULL;
   }
-  if (!t->name)
-    return NULL;
   if (v->trace) {
-    const char *label = t->name->data;
+    task_name_buf nb;
+    const char *label = task_name_text(t, &nb);
     if (val_is(coro, OBJ_CORO) && ((obj_coro *)coro.as.o)->label)
       label = ((obj_coro *)coro.as.o)->label->data;
     else if (val_is(coro, OBJ_AWAITABLE))
       label = ((obj_awaitable *)coro.as.o)->name;
-    t->tid = trace_add_task(v->trace, v->clock, t->name->data, label, current_tid(v),
+    t->tid = trace_add_task(v->trace, v->clock, task_name_text(t, &nb), label, current_tid(v),
                             vm_current_line(v));
   }
   if (!schedule_step(v, t, val_undef()))
@@ -706,7 +765,8 @@ static void trace_suspend(vm *v, loop_future *t, value result) {
   } else if (w->is_task) {
     kind = WAIT_TASK;
     ref = w->tid;
-    fmt_buf_appends(&b, w->name->data);
+    task_name_buf nb;
+    fmt_buf_appends(&b, task_name_text(w, &nb));
     if (val_is(w->coro, OBJ_CORO) && ((obj_coro *)w->coro.as.o)->label)
       fmt_buf_appendf(&b, " %s", ((obj_coro *)w->coro.as.o)->label->data);
   } else if (w->fkind == FUTK_GATHER) {
@@ -726,7 +786,8 @@ static void trace_suspend(vm *v, loop_future *t, value result) {
 static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
   loop *l = v->loop;
   if (t->state != FUT_PENDING) {
-    vm_raisef(v, CLS_INVALID_STATE_ERROR, "_step(): already done: %s", t->name->data);
+    task_name_buf nb;
+    vm_raisef(v, CLS_INVALID_STATE_ERROR, "_step(): already done: %s", task_name_text(t, &nb));
     return false;
   }
   if (t->must_cancel) {
@@ -952,7 +1013,8 @@ static bool deadlock(vm *v, loop *l) {
     loop_future *t = as_fut(l->tasks->items[i]);
     if (t->state != FUT_PENDING)
       continue;
-    fmt_buf_appendf(&b, "\n  %s", t->name->data);
+    task_name_buf nb;
+    fmt_buf_appendf(&b, "\n  %s", task_name_text(t, &nb));
     int line = 0;
     if (val_is(t->coro, OBJ_CORO)) {
       obj_coro *c = (obj_coro *)t->coro.as.o;
@@ -966,7 +1028,7 @@ static bool deadlock(vm *v, loop *l) {
       value what =
           w->dict ? obj_dict_get_str(w->dict, obj_str_intern(v, "_loopviz_what", 13)) : val_undef();
       if (w->is_task)
-        fmt_buf_appendf(&b, " waits on task %s", w->name->data);
+        fmt_buf_appendf(&b, " waits on task %s", task_name_text(w, &nb));
       else if (val_is(what, OBJ_STR))
         fmt_buf_appendf(&b, " waits on %s", AS_STR(what)->data);
       else if (w->fkind == FUTK_GATHER)
@@ -1544,7 +1606,9 @@ static bool cancel_all_tasks(vm *v, loop *l) {
     if (t->exception.t != VAL_UNDEF) {
       static const char msg[] = "unhandled exception during asyncio.run() shutdown\ntask: ";
       vm_write_err(v, msg, sizeof msg - 1);
-      vm_write_err(v, t->name->data, t->name->len);
+      task_name_buf nb;
+      const char *name = task_name_text(t, &nb);
+      vm_write_err(v, name, strlen(name));
       vm_write_err(v, "\n", 1);
       vm_print_exception(v, t->exception);
     }
@@ -2045,6 +2109,8 @@ static bool tm_get_name(vm *v, value self, const value *args, int nargs, obj_tup
   loop_future *f;
   if (!no_args(v, "get_name", nargs, kw) || !self_future(v, self, &f))
     return false;
+  if (f->is_task && !loop_task_name(v, f))
+    return false;
   *out = f->name ? val_obj(f->name) : val_none();
   return true;
 }
@@ -2063,6 +2129,7 @@ static bool tm_set_name(vm *v, value self, const value *args, int nargs, obj_tup
   if (!s)
     return false;
   f->name = s;
+  f->name_num = 0;
   *out = val_none();
   return true;
 }
@@ -2111,7 +2178,8 @@ static bool fm_repr(vm *v, value self, const value *args, int nargs, obj_tuple *
                                                : "finished";
   fmt_buf_appendf(&b, "<%s %s", f->cls->name->data, st);
   if (f->is_task) {
-    fmt_buf_appendf(&b, " name='%s' coro=<", f->name->data);
+    task_name_buf nb;
+    fmt_buf_appendf(&b, " name='%s' coro=<", task_name_text(f, &nb));
     if (val_is(f->coro, OBJ_CORO)) {
       obj_coro *c = (obj_coro *)f->coro.as.o;
       fmt_buf_appendf(&b, "%s() ", c->qualname->data);

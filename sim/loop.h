@@ -20,8 +20,10 @@ struct loop_future {
   obj hdr;             /* kind OBJ_FUTURE */
   obj_class *cls;      /* Future, Task or a _GatheringFuture-like class */
   obj_dict *dict;      /* attributes set by scenarios (created lazily) */
-  obj_list *callbacks; /* done callbacks (callables), NULL when none */
-  obj_str *name;       /* task name, "Task-N" by default */
+  value callback;      /* the first done callback, VAL_UNDEF when none */
+  obj_list *callbacks; /* the done callbacks after the first, NULL when none */
+  obj_str *name;       /* task name; NULL while it is the default "Task-N" not yet asked for
+                          (name_num) */
   obj_str *what;       /* FUTK_SLEEP: "asyncio.sleep(1)" */
   value result;        /* the result once finished */
   value exception;     /* the exception once finished with one, else VAL_UNDEF */
@@ -39,6 +41,8 @@ struct loop_future {
   int32_t tid;          /* trace task id, -1 when not a task or not tracing */
   int32_t fid;          /* trace future id */
   int32_t timer_hid;    /* FUTK_SLEEP: trace id of its timer handle */
+  uint32_t name_num;    /* task: N of its default name "Task-N", made into a string only
+                           when asked for (loop_task_name), 0 once name is set */
   uint8_t fkind;        /* loop_fkind: what this future stands for */
   bool blocking;        /* _asyncio_future_blocking: yielded to a task */
   bool log_tb;          /* the exception was never retrieved */
@@ -105,6 +109,10 @@ struct loop {
 obj_module *loop_module_asyncio(vm *v);
 /* An awaitable iterator over a future (Future.__await__). */
 bool loop_future_await(vm *v, loop_future *f, value *out);
+
+/* A task's name as a string, made on first ask when it is the default
+ * "Task-N"; NULL when out of memory (an exception is set). */
+obj_str *loop_task_name(vm *v, loop_future *t);
 /* Whether x is a Future or Task. */
 bool loop_is_future(value x);
 
