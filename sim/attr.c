@@ -102,6 +102,18 @@ static obj_str *module_name_of(vm *v, obj_dict *globals) {
   return v->s_main;
 }
 
+/* Whether o may have a special attribute called name: only numbers,
+ * coroutines, ranges, slices and exceptions have some not named __x__, so
+ * most lookups (self._queue) need not ask special_attr. */
+static inline bool maybe_special(value o, const obj_str *name) {
+  if (name->len > 4 && name->data[0] == '_' && name->data[1] == '_')
+    return true;
+  if (o.t != VAL_OBJ)
+    return true;
+  obj_kind k = (obj_kind)o.as.o->kind;
+  return k == OBJ_CORO || k == OBJ_RANGE || k == OBJ_SLICE || k == OBJ_EXCEPTION;
+}
+
 /* Special attributes that every kind answers before any dict. */
 static bool special_attr(vm *v, value o, obj_str *name, value *out, bool *found) {
   *found = true;
@@ -262,8 +274,12 @@ static bool special_attr(vm *v, value o, obj_str *name, value *out, bool *found)
 static bool getattr_impl(vm *v, value o, obj_str *name, value *out, bool *found,
                          bool raise_getattr_error) {
   *found = false;
-  if (!special_attr(v, o, name, out, found)) return false;
-  if (*found) return true;
+  if (maybe_special(o, name)) {
+    if (!special_attr(v, o, name, out, found))
+      return false;
+    if (*found)
+      return true;
+  }
   if (val_is(o, OBJ_MODULE)) {
     value x = obj_dict_get_str(AS_MODULE(o)->dict, name);
     if (x.t != VAL_UNDEF) {
@@ -341,9 +357,10 @@ bool vm_getmethod(vm *v, value o, obj_str *name, value *out, value *self) {
   *self = val_undef();
   if (o.t == VAL_OBJ && !val_is(o, OBJ_MODULE) && !val_is(o, OBJ_CLASS) &&
       !(val_is(o, OBJ_NATIVE_OBJ) && ((obj_typed *)o.as.o)->cls == v->cls[CLS_SUPER])) {
-    bool special;
+    bool special = false;
     value x;
-    if (!special_attr(v, o, name, &x, &special)) return false;
+    if (maybe_special(o, name) && !special_attr(v, o, name, &x, &special))
+      return false;
     if (special) {
       *out = x;
       return true;

@@ -1,4 +1,4 @@
-/* gc: mark and sweep over the VM's object list (see gc.h). */
+/* gc: mark and sweep over the VM's object pools (see gc.h). */
 #include "gc.h"
 
 #include <stdlib.h>
@@ -26,26 +26,63 @@
 
 #define GC_SLAB_BYTES ((size_t)256 << 10)
 
+/* A kind no object has: a pool chunk on a free list. */
+#define GC_FREE_KIND 0xFF
+
+/* A pool chunk on its size class's free list. Its header keeps the chunk's
+ * size, so a slab can be walked chunk by chunk (gc_collect, gc_free_all). */
+struct gc_free_chunk {
+  obj hdr;             /* kind GC_FREE_KIND, size: the chunk's bytes */
+  gc_free_chunk *link; /* the next free chunk of the same size */
+};
+
+/* The first bytes of a slab. The chunks follow, each an object or a free
+ * chunk, each as long as its header's size rounded up to 16. */
+struct gc_slab {
+  gc_slab *next; /* the slab made before this one */
+  size_t used;   /* bytes up to the end of its last chunk, this header included; for
+                    the newest slab pool_cur says instead */
+};
+
+/* What an object too big for the pools (or every object, without pools) is
+ * preceded by in its own malloc block. */
+struct gc_big {
+  gc_big *next; /* the next such block, newer first */
+  size_t pad;   /* keeps the object 16-byte aligned */
+};
+
+static bool pooled(size_t size) { return GC_POOL && size && size <= VM_POOL_MAX; }
+
+static size_t chunk_bytes(size_t size) { return (size + 15) & ~(size_t)15; }
+
 void *gc_obj_alloc(vm *v, size_t size) {
-  if (!GC_POOL || size > VM_POOL_MAX || size == 0)
-    return calloc(1, size);
+  if (!pooled(size)) {
+    gc_big *b = calloc(1, sizeof *b + size);
+    if (!b)
+      return NULL;
+    b->next = v->big;
+    v->big = b;
+    return b + 1;
+  }
   size_t cls = (size - 1) / 16;
   size_t chunk = (cls + 1) * 16;
-  void *p = v->pool_free[cls];
+  gc_free_chunk *p = v->pool_free[cls];
   if (p) {
-    memcpy(&v->pool_free[cls], p, sizeof(void *));
+    v->pool_free[cls] = p->link;
   } else {
     if (v->pool_left < chunk) {
-      char *slab = malloc(GC_SLAB_BYTES);
-      if (!slab)
+      gc_slab *s = malloc(GC_SLAB_BYTES);
+      if (!s)
         return NULL;
-      memcpy(slab, &v->slabs, sizeof(void *));
-      v->slabs = slab;
-      /* the first 16 bytes link the slab list */
-      v->pool_cur = slab + 16;
-      v->pool_left = GC_SLAB_BYTES - 16;
+      if (v->slabs)
+        v->slabs->used = (size_t)(v->pool_cur - (char *)v->slabs);
+      s->next = v->slabs;
+      s->used = sizeof *s;
+      v->slabs = s;
+      v->pool_cur = (char *)(s + 1);
+      v->pool_left = GC_SLAB_BYTES - sizeof *s;
     }
-    p = v->pool_cur;
+    p = (gc_free_chunk *)v->pool_cur;
     v->pool_cur += chunk;
     v->pool_left -= chunk;
   }
@@ -53,23 +90,32 @@ void *gc_obj_alloc(vm *v, size_t size) {
   return p;
 }
 
-/* Gives an object's memory back (to its pool list, or to malloc). */
+/* Gives an object's memory back: a pooled one becomes a free chunk of its
+ * size class; a big one is freed (its caller unlinked it from v->big). */
 static void obj_release(vm *v, obj *o) {
   size_t size = o->size;
-  if (!GC_POOL || size > VM_POOL_MAX || size == 0) {
-    free(o);
+  if (!pooled(size)) {
+    free((gc_big *)o - 1);
     return;
   }
   size_t cls = (size - 1) / 16;
-  memcpy(o, &v->pool_free[cls], sizeof(void *));
-  v->pool_free[cls] = o;
+  gc_free_chunk *c = (gc_free_chunk *)o;
+  memset(&c->hdr, 0, sizeof c->hdr);
+  c->hdr.kind = GC_FREE_KIND;
+  c->hdr.size = (uint32_t)chunk_bytes(size);
+  c->link = v->pool_free[cls];
+  v->pool_free[cls] = c;
+}
+
+/* End of the chunks of slab s. */
+static char *slab_end(const vm *v, gc_slab *s) {
+  return s == v->slabs ? v->pool_cur : (char *)s + s->used;
 }
 
 void gc_free_slabs(vm *v) {
-  void *s = v->slabs;
+  gc_slab *s = v->slabs;
   while (s) {
-    void *next;
-    memcpy(&next, s, sizeof next);
+    gc_slab *next = s->next;
     free(s);
     s = next;
   }
@@ -293,7 +339,7 @@ static bool mark_roots(vm *v) {
 /* ------------------------------------------------------------------------ */
 
 /* Frees one object. The kinds whose cases below free buffers are the kinds
- * gc_free_all must visit: keep the two in step. */
+ * owns_buffers names: keep the two in step. */
 void gc_free_object(vm *v, obj *o) {
   size_t bytes = o->size;
   if (o->has_id)
@@ -332,13 +378,6 @@ void gc_free_object(vm *v, obj *o) {
   case OBJ_CLASS:
     free(((obj_class *)o)->cache);
     break;
-  case OBJ_CORO: {
-    obj_coro *c = (obj_coro *)o;
-    if (c->slots)
-      bytes += c->nslots_alloc * sizeof(value);
-    free(c->slots);
-    break;
-  }
   case OBJ_NATIVE_OBJ: {
     obj_native_obj *n = (obj_native_obj *)o;
     if (n->free)
@@ -352,36 +391,78 @@ void gc_free_object(vm *v, obj *o) {
   obj_release(v, o);
 }
 
+/* Whether freeing o frees more than its memory: the kinds gc_free_object
+ * frees buffers of. */
+static bool owns_buffers(const obj *o) {
+  switch (o->kind) {
+  case OBJ_LIST:
+  case OBJ_DICT:
+  case OBJ_SET:
+  case OBJ_FROZENSET:
+  case OBJ_CODE:
+  case OBJ_EXCEPTION:
+  case OBJ_CLASS:
+  case OBJ_NATIVE_OBJ:
+    return true;
+  default:
+    return false;
+  }
+}
+
 void gc_free_all(vm *v) {
-  obj *o = v->objects;
-  v->objects = NULL;
-  while (o) {
-    obj *next = o->next;
-    bool owns = o->size > VM_POOL_MAX || o->size == 0 || !GC_POOL;
-    /* the kinds gc_free_object frees buffers of */
-    switch (o->kind) {
-    case OBJ_LIST:
-    case OBJ_DICT:
-    case OBJ_SET:
-    case OBJ_FROZENSET:
-    case OBJ_CODE:
-    case OBJ_EXCEPTION:
-    case OBJ_CLASS:
-    case OBJ_CORO:
-    case OBJ_NATIVE_OBJ:
-      owns = true;
-      break;
-    default:
-      break;
+  /* the id table goes as a whole: no object needs forgetting */
+  for (gc_slab *s = v->slabs; s; s = s->next) {
+    char *end = slab_end(v, s);
+    for (char *p = (char *)(s + 1); p < end;) {
+      obj *o = (obj *)p;
+      p += chunk_bytes(o->size);
+      if (o->kind != GC_FREE_KIND && owns_buffers(o)) {
+        o->has_id = false;
+        gc_free_object(v, o);
+      }
     }
-    if (owns) {
-      /* the id table goes as a whole below */
-      o->has_id = false;
-      gc_free_object(v, o);
-    }
-    o = next;
+  }
+  gc_big *b = v->big;
+  v->big = NULL;
+  while (b) {
+    gc_big *next = b->next;
+    obj *o = (obj *)(b + 1);
+    o->has_id = false;
+    gc_free_object(v, o);
+    b = next;
   }
   gc_free_slabs(v);
+}
+
+/* The sweep: frees every object the mark left unmarked (but code objects),
+ * unmarks the rest; with keep_all (the mark ran out of memory) frees none.
+ * The pools are walked slab by slab, in address order. */
+static void sweep(vm *v, bool keep_all) {
+  for (gc_slab *s = v->slabs; s; s = s->next) {
+    char *end = slab_end(v, s);
+    for (char *p = (char *)(s + 1); p < end;) {
+      obj *o = (obj *)p;
+      p += chunk_bytes(o->size);
+      if (o->kind == GC_FREE_KIND)
+        continue;
+      if (o->marked || keep_all || o->kind == OBJ_CODE)
+        o->marked = false;
+      else
+        gc_free_object(v, o);
+    }
+  }
+  gc_big **link = &v->big;
+  while (*link) {
+    gc_big *b = *link;
+    obj *o = (obj *)(b + 1);
+    if (o->marked || keep_all || o->kind == OBJ_CODE) {
+      o->marked = false;
+      link = &b->next;
+    } else {
+      *link = b->next;
+      gc_free_object(v, o);
+    }
+  }
 }
 
 static void gc_collect(vm *v) {
@@ -391,17 +472,7 @@ static void gc_collect(vm *v) {
   bool ok = mark_roots(v);
   while (ok && v->gc_stack_count)
     ok = scan(v, v->gc_stack[--v->gc_stack_count]);
-  obj **link = &v->objects;
-  while (*link) {
-    obj *o = *link;
-    if (o->marked || !ok || o->kind == OBJ_CODE) {
-      o->marked = false;
-      link = &o->next;
-    } else {
-      *link = o->next;
-      gc_free_object(v, o);
-    }
-  }
+  sweep(v, !ok);
   v->gc_collections++;
   /* class lookup caches may name strings this collection freed */
   v->class_epoch++;

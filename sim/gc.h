@@ -1,7 +1,10 @@
 /* gc: the garbage collector of the scenario VM (mark and sweep).
  *
- * Every heap object is on the VM's object list (vm_alloc). A collection
- * marks what the program can still reach and frees the rest. It runs only
+ * Every heap object lives in the VM's pools: objects up to VM_POOL_MAX
+ * bytes in slabs of chunks, bigger ones in blocks of their own on a list
+ * (vm_alloc, gc_obj_alloc). A collection marks what the program can still
+ * reach, then walks the slabs in address order and the list, freeing the
+ * rest. It runs only
  * at a safe point: between two callbacks or two iterations of the event
  * loop, when the C stack holds nothing but the outermost interpreter loop
  * and the one native that runs the event loop (asyncio.run). There every live value is in a

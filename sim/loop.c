@@ -144,10 +144,22 @@ static const char *callback_name(vm *v, value cb) {
   return obj_type_name(v, cb);
 }
 
+/* The name of what a handle calls. */
+static const char *handle_name(vm *v, const loop_handle *h) {
+  if (h->direct)
+    return h->direct == DIRECT_STEP ? "Task.__step" : "Task.__wakeup";
+  return callback_name(v, h->callback);
+}
+
 /* What a handle calls, for the trace. */
 static void classify_handle(loop_handle *h) {
   h->task = -1;
   h->cb_kind = CB_USER;
+  if (h->direct) {
+    h->cb_kind = h->direct == DIRECT_STEP ? CB_STEP : CB_WAKEUP;
+    h->task = ((loop_future *)h->callback.as.o)->tid;
+    return;
+  }
   if (!val_is(h->callback, OBJ_NATIVE))
     return;
   obj_native *n = AS_NATIVE(h->callback);
@@ -179,7 +191,7 @@ static bool ready_push(vm *v, loop *l, loop_handle *h) {
   l->ready[(l->ready_head + l->ready_count) % l->ready_cap] = h;
   l->ready_count++;
   if (v->trace)
-    tr_text(v, TR_READY_PUSH, h->task, h->hid, h->cb_kind, 0, 0, callback_name(v, h->callback));
+    tr_text(v, TR_READY_PUSH, h->task, h->hid, h->cb_kind, 0, 0, handle_name(v, h));
   return true;
 }
 
@@ -240,21 +252,37 @@ static bool heap_push(vm *v, loop *l, loop_handle *h) {
   return true;
 }
 
+/* Removes the earliest timer. The hole the root leaves goes down to a leaf
+ * along the earlier children (one comparison a level), and the heap's last
+ * entry rises into it from there, usually at once (Floyd). */
 static loop_handle *heap_pop(loop *l) {
   loop_handle *top = l->timers[0].h;
-  l->ntimers--;
-  if (l->ntimers) {
-    l->timers[0] = l->timers[l->ntimers];
-    heap_down(l, 0);
+  size_t n = --l->ntimers;
+  if (n) {
+    loop_timer last = l->timers[n];
+    size_t i = 0;
+    for (;;) {
+      size_t c = 2 * i + 1;
+      if (c >= n)
+        break;
+      if (c + 1 < n && timer_less(&l->timers[c + 1], &l->timers[c]))
+        c++;
+      l->timers[i] = l->timers[c];
+      i = c;
+    }
+    l->timers[i] = last;
+    heap_up(l, i);
   }
   return top;
 }
 
-static loop_handle *handle_new(vm *v, loop *l, value cb, const value *args, int nargs) {
+static loop_handle *handle_new_direct(vm *v, loop *l, value cb, loop_direct direct,
+                                      const value *args, int nargs) {
   loop_handle *h = vm_alloc(v, OBJ_HANDLE, sizeof *h);
   if (!h)
     return NULL;
   h->callback = cb;
+  h->direct = (uint8_t)direct;
   if (nargs) {
     h->args = obj_tuple_new(v, (size_t)nargs);
     if (!h->args)
@@ -267,8 +295,21 @@ static loop_handle *handle_new(vm *v, loop *l, value cb, const value *args, int 
   return h;
 }
 
+static loop_handle *handle_new(vm *v, loop *l, value cb, const value *args, int nargs) {
+  return handle_new_direct(v, l, cb, DIRECT_NONE, args, nargs);
+}
+
 static loop_handle *call_soon(vm *v, loop *l, value cb, const value *args, int nargs) {
   loop_handle *h = handle_new(v, l, cb, args, nargs);
+  if (!h || !ready_push(v, l, h))
+    return NULL;
+  return h;
+}
+
+/* call_soon of task t's __step or __wakeup, t being the callback. */
+static loop_handle *call_soon_direct(vm *v, loop *l, loop_future *t, loop_direct direct,
+                                     const value *args, int nargs) {
+  loop_handle *h = handle_new_direct(v, l, val_obj(t), direct, args, nargs);
   if (!h || !ready_push(v, l, h))
     return NULL;
   return h;
@@ -409,11 +450,14 @@ static bool schedule_callbacks(vm *v, loop_future *f) {
   if (f->callback.t == VAL_UNDEF)
     return true;
   value first = f->callback;
+  bool wakeup = f->callback_wakeup;
   obj_list *cbs = f->callbacks;
   f->callback = val_undef();
+  f->callback_wakeup = false;
   f->callbacks = NULL;
   value self = val_obj(f);
-  if (!call_soon(v, v->loop, first, &self, 1))
+  if (wakeup ? !call_soon_direct(v, v->loop, as_fut(first), DIRECT_WAKEUP, &self, 1)
+             : !call_soon(v, v->loop, first, &self, 1))
     return false;
   for (size_t i = 0; cbs && i < cbs->count; i++)
     if (!call_soon(v, v->loop, cbs->items[i], &self, 1))
@@ -558,7 +602,7 @@ static int64_t remove_done_callback(vm *v, loop_future *f, value cb) {
   if (f->callback.t == VAL_UNDEF)
     return 0;
   int64_t removed = 0;
-  if (callbacks_equal(v, f->callback, cb)) {
+  if (!f->callback_wakeup && callbacks_equal(v, f->callback, cb)) {
     removed++;
     f->callback = val_undef();
   }
@@ -633,10 +677,22 @@ static value native_bound(vm *v, native_fn fn, const char *name, value data) {
 }
 
 static bool schedule_step(vm *v, loop_future *t, value exc) {
-  value cb = native_bound(v, task_step_cb, "Task.__step", val_obj(t));
-  if (cb.t == VAL_UNDEF)
-    return false;
-  return call_soon(v, v->loop, cb, &exc, exc.t == VAL_UNDEF ? 0 : 1) != NULL;
+  return call_soon_direct(v, v->loop, t, DIRECT_STEP, &exc, exc.t == VAL_UNDEF ? 0 : 1) != NULL;
+}
+
+/* Task t waits on future w: w's done callbacks get t's __wakeup. */
+static bool add_wakeup(vm *v, loop_future *w, loop_future *t) {
+  if (w->state == FUT_PENDING && w->callback.t == VAL_UNDEF) {
+    w->callback = val_obj(t);
+    w->callback_wakeup = true;
+    return true;
+  }
+  if (w->state != FUT_PENDING) {
+    value self = val_obj(w);
+    return call_soon_direct(v, v->loop, t, DIRECT_WAKEUP, &self, 1) != NULL;
+  }
+  value cb = native_bound(v, task_wakeup_cb, "Task.__wakeup", val_obj(t));
+  return cb.t != VAL_UNDEF && add_done_callback(v, w, cb);
 }
 
 /* Room for a default task name, "Task-" and up to 10 digits. */
@@ -879,8 +935,7 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
         ok = err.t != VAL_UNDEF && schedule_step(v, t, err);
       } else if (w->blocking) {
         w->blocking = false;
-        value cb = native_bound(v, task_wakeup_cb, "Task.__wakeup", val_obj(t));
-        ok = cb.t != VAL_UNDEF && add_done_callback(v, w, cb);
+        ok = add_wakeup(v, w, t);
         t->fut_waiter = result;
         if (ok && t->must_cancel) {
           bool c;
@@ -1056,7 +1111,9 @@ static void report_callback_error(vm *v, loop_handle *h) {
   fmt_buf_init(&b);
   fmt_buf_appends(&b, "Exception in callback ");
   value cb = h->callback;
-  if (val_is(cb, OBJ_FUNCTION))
+  if (h->direct)
+    fmt_buf_appends(&b, handle_name(v, h));
+  else if (val_is(cb, OBJ_FUNCTION))
     fmt_buf_appends(&b, AS_FUNCTION(cb)->qualname->data);
   else if (val_is(cb, OBJ_NATIVE))
     fmt_buf_appends(&b, AS_NATIVE(cb)->name);
@@ -1066,6 +1123,24 @@ static void report_callback_error(vm *v, loop_handle *h) {
   vm_write_err(v, b.data, b.len);
   fmt_buf_free(&b);
   vm_print_exception(v, e);
+}
+
+/* Calls what h calls: its callback, or the task's __step or __wakeup as
+ * the bound method would (native_data is the task). */
+static bool run_handle(vm *v, loop_handle *h) {
+  value out;
+  int n = h->args ? (int)h->args->count : 0;
+  const value *args = h->args ? h->args->items : NULL;
+  if (!h->direct)
+    return vm_call(v, h->callback, args, n, NULL, &out);
+  value saved = v->native_data;
+  v->native_data = h->callback;
+  v->native_depth++;
+  bool ok = h->direct == DIRECT_STEP ? task_step_cb(v, val_undef(), args, n, NULL, &out)
+                                     : task_wakeup_cb(v, val_undef(), args, n, NULL, &out);
+  v->native_depth--;
+  v->native_data = saved;
+  return ok;
 }
 
 /* One iteration of the loop (BaseEventLoop._run_once). */
@@ -1130,9 +1205,7 @@ static bool run_once(vm *v, loop *l) {
       tr(v, TR_READY_POP, h->task, h->hid, 0, 0, 0);
     if (h->cancelled)
       continue;
-    value out;
-    int n = h->args ? (int)h->args->count : 0;
-    if (!vm_call(v, h->callback, h->args ? h->args->items : NULL, n, NULL, &out)) {
+    if (!run_handle(v, h)) {
       if (v->limit_hit)
         return false;
       report_callback_error(v, h);

@@ -21,6 +21,7 @@ struct loop_future {
   obj_class *cls;      /* Future, Task or a _GatheringFuture-like class */
   obj_dict *dict;      /* attributes set by scenarios (created lazily) */
   value callback;      /* the first done callback, VAL_UNDEF when none */
+  bool callback_wakeup; /* callback is a task: its Task.__wakeup (no bound method made) */
   obj_list *callbacks; /* the done callbacks after the first, NULL when none */
   obj_str *name;       /* task name; NULL while it is the default "Task-N" not yet asked for
                           (name_num) */
@@ -60,6 +61,13 @@ typedef enum loop_fkind {
   FUTK_GATHER /* the outer future of asyncio.gather */
 } loop_fkind;
 
+/* What a handle whose callback is a task itself runs (loop_handle.direct). */
+typedef enum loop_direct {
+  DIRECT_NONE,  /* the callback is a callable */
+  DIRECT_STEP,  /* Task.__step of the task */
+  DIRECT_WAKEUP /* Task.__wakeup of the task (its argument: the future) */
+} loop_direct;
+
 typedef struct loop_handle loop_handle;
 struct loop_handle {
   obj hdr;         /* kind OBJ_HANDLE */
@@ -67,6 +75,8 @@ struct loop_handle {
   obj_tuple *args; /* positional arguments, NULL when none */
   double when;     /* deadline (timers) */
   uint64_t seq;    /* scheduling order: tie-break of equal deadlines */
+  uint8_t direct;  /* a loop_direct: the callback is a task whose __step or __wakeup
+                      this runs, without a bound method object */
   bool is_timer;   /* a TimerHandle */
   bool cancelled;  /* cancel() was called */
   bool scheduled;  /* a timer still in the heap */

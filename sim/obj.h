@@ -65,7 +65,8 @@ typedef enum obj_kind {
   OBJ_NATIVE_OBJ /* obj_native_obj: other native state (queues, locks ...) */
 } obj_kind;
 
-/* Every heap object begins with this 16-byte header. */
+/* Every heap object begins with this 8-byte header. The collector finds
+ * objects by walking its pools (gc.c), so objects are not linked. */
 struct obj {
   uint8_t kind;    /* an obj_kind: which struct this header begins */
   bool marked;     /* reached by the collector's current mark phase (gc.h) */
@@ -74,7 +75,6 @@ struct obj {
   bool has_id;     /* id() gave it a serial, kept in the VM's id table (obj_id) */
   uint32_t size;   /* bytes of this allocation (not counting its buffers; at most
                       VM_MAX_OBJECT_BYTES) */
-  obj *next;       /* the VM's list of every live object */
 };
 
 typedef struct obj_class obj_class;

@@ -679,8 +679,7 @@ bool vm_next(vm *v, value itv, value *out, bool *done) {
   }
   /* Each item a native loop takes (sum, max, all, join, sorted...) counts as an instruction, so
    * that no loop over a huge range escapes the instruction limit. */
-  if (++v->instructions > v->opts.limits.max_instructions && v->opts.limits.max_instructions &&
-      !vm_check_limits(v))
+  if (++v->instructions > v->instr_stop && !vm_check_limits(v))
     return false;
   if (!val_is(itv, OBJ_ITER)) {
     if (bi_is_typed(itv)) return user_next(v, itv, out, done);

@@ -29,7 +29,7 @@
 /* ------------------------------------------------------------------------ */
 
 static bool over_memory(vm *v, size_t extra) {
-  return v->opts.limits.max_memory && v->bytes + extra > v->opts.limits.max_memory && !v->limit_hit;
+  return v->bytes + extra > v->mem_stop && v->opts.limits.max_memory && !v->limit_hit;
 }
 
 static void raise_limit(vm *v, const char *what, const char *option, const char *fmt, ...) {
@@ -63,8 +63,6 @@ void *vm_alloc(vm *v, obj_kind kind, size_t size) {
   }
   o->kind = (uint8_t)kind;
   o->size = (uint32_t)size;
-  o->next = v->objects;
-  v->objects = o;
   v->bytes += size;
   if (v->bytes > v->peak_bytes)
     v->peak_bytes = v->bytes;
@@ -114,6 +112,8 @@ vm *vm_new(const sim_options *opts) {
   if (!v)
     return NULL;
   v->opts = *opts;
+  v->mem_stop = opts->limits.max_memory ? (size_t)opts->limits.max_memory : SIZE_MAX;
+  v->instr_stop = opts->limits.max_instructions ? opts->limits.max_instructions : UINT64_MAX;
   v->exc = val_undef();
   v->native_data = val_undef();
   v->gc_threshold = GC_MIN_THRESHOLD;
@@ -546,10 +546,11 @@ static void missing_args(vm *v, obj_function *fn, value *slots, uint32_t from, u
   fmt_buf_free(&b);
 }
 
-/* Binds a call's arguments into the slots of fn's frame. self, when
- * given, is the first positional argument. */
-static bool bind_args(vm *v, obj_function *fn, value *slots, value self, const value *args,
-                      int nargs, obj_tuple *kwnames) {
+/* bind_args for every call but the common one: keywords, defaults, *args,
+ * **kwargs, cells, and the errors. */
+__attribute__((noinline)) static bool bind_args_full(vm *v, obj_function *fn, value *slots,
+                                                     value self, const value *args, int nargs,
+                                                     obj_tuple *kwnames) {
   code *k = fn->code;
   uint32_t argc = k->argcount, kwonly = k->kwonlycount;
   uint32_t total = (uint32_t)nargs + (self.t != VAL_UNDEF ? 1u : 0u);
@@ -663,6 +664,28 @@ static bool bind_args(vm *v, obj_function *fn, value *slots, value self, const v
   return true;
 }
 
+/* Binds a call's arguments into the slots of fn's frame. self, when
+ * given, is the first positional argument. */
+static bool bind_args(vm *v, obj_function *fn, value *slots, value self, const value *args,
+                      int nargs, obj_tuple *kwnames) {
+  code *k = fn->code;
+  uint32_t total = (uint32_t)nargs + (self.t != VAL_UNDEF ? 1u : 0u);
+  if (kwnames || total != k->argcount || k->kwonlycount || k->ncells ||
+      (k->flags & (CODE_VARARGS | CODE_VARKW)))
+    return bind_args_full(v, fn, slots, self, args, nargs, kwnames);
+  /* the common call: exactly the positional parameters, nothing else */
+  uint32_t i = 0;
+  if (self.t != VAL_UNDEF)
+    slots[i++] = self;
+  for (int a = 0; a < nargs; a++)
+    slots[i++] = args[a];
+  for (; i < k->nslots; i++)
+    slots[i] = val_undef();
+  for (uint32_t j = 0; j < k->nfrees; j++)
+    slots[k->free_slots[j]] = fn->closure ? fn->closure->items[j] : val_undef();
+  return true;
+}
+
 static void frame_init(frame *f, obj_function *fn, code *k, obj_dict *globals, value *slots) {
   f->code = k;
   f->fn = fn;
@@ -737,7 +760,8 @@ static obj_str *coro_label(vm *v, obj_function *fn, value *slots) {
 static bool make_coro(vm *v, obj_function *fn, value self, const value *args, int nargs,
                       obj_tuple *kwnames, value *out) {
   code *k = fn->code;
-  obj_coro *c = vm_alloc(v, OBJ_CORO, sizeof *c);
+  size_t n = (size_t)k->nslots + k->stacksize;
+  obj_coro *c = vm_alloc(v, OBJ_CORO, sizeof *c + n * sizeof *c->slots);
   if (!c)
     return false;
   c->ck = (k->flags & CODE_COROUTINE)   ? CORO_COROUTINE
@@ -749,11 +773,6 @@ static bool make_coro(vm *v, obj_function *fn, value self, const value *args, in
    * report it as "never awaited" */
   c->state = CORO_CLOSED;
   c->awaited = true;
-  size_t n = (size_t)k->nslots + k->stacksize;
-  c->slots = vm_realloc(v, NULL, 0, n * sizeof *c->slots);
-  if (!c->slots)
-    return false;
-  c->nslots_alloc = n;
   if (!bind_args(v, fn, c->slots, self, args, nargs, kwnames))
     return false;
   c->created_line = vm_current_line(v);
@@ -885,7 +904,7 @@ bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, 
 }
 
 obj_str *vm_coro_label(vm *v, obj_coro *c) {
-  if (!c->label && c->frame.fn && c->slots)
+  if (!c->label && c->frame.fn)
     c->label = coro_label(v, c->frame.fn, c->slots);
   return c->label;
 }
@@ -1797,7 +1816,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     f->last_ip = ip++;
     if (v->trace_lines && k->stmt[f->last_ip] && !k->library)
       trace_line(v, k->stmt[f->last_ip]);
-    if (++v->instructions > v->opts.limits.max_instructions && v->opts.limits.max_instructions) {
+    if (++v->instructions > v->instr_stop) {
       vm_check_limits(v);
       goto error;
     }

@@ -23,6 +23,10 @@
 /* The largest single object allocation (its header's size field is 32 bits). */
 #define VM_MAX_OBJECT_BYTES ((size_t)UINT32_MAX)
 
+typedef struct gc_slab gc_slab;
+typedef struct gc_big gc_big;
+typedef struct gc_free_chunk gc_free_chunk;
+
 /* One entry of the id table: the serial id() gave an object. */
 typedef struct vm_id_entry {
   obj *o;          /* the object, NULL in an empty slot */
@@ -79,8 +83,8 @@ struct obj_coro {
   bool delegating;   /* suspended inside SEND, awaiting the iterator on its stack */
   int created_line;  /* line of the call that created it */
   frame frame;       /* its own frame */
-  value *slots;      /* storage of frame.slots */
-  size_t nslots_alloc; /* values allocated at slots */
+  value slots[];     /* storage of frame.slots (locals, then the value stack), allocated
+                        with the object */
 };
 
 /* Native awaitables (asyncio.sleep, future iterators, asend ...) implement
@@ -120,7 +124,7 @@ struct vm {
   const char *filename;       /* scenario file name, for messages */
   const char *source;         /* scenario source text */
   size_t source_len;          /* its length */
-  obj *objects;               /* every heap object, newest first */
+  gc_big *big;                /* objects outside the pools, each in its own block (gc.c) */
   size_t bytes;               /* bytes allocated now */
   size_t peak_bytes;          /* most bytes allocated at once */
   obj_dict *interned;         /* interned strings, text -> itself */
@@ -139,6 +143,10 @@ struct vm {
   char *c_stack_base;         /* address in the outermost run's C frame (stack budget) */
   frame *current;             /* innermost running frame, NULL when none */
   uint64_t instructions;      /* executed so far */
+  size_t mem_stop;            /* bytes past which the memory limit stops the run:
+                                 opts.limits.max_memory, or SIZE_MAX without one */
+  uint64_t instr_stop;        /* instructions past which the limit stops the run:
+                                 opts.limits.max_instructions, or UINT64_MAX without one */
   loop *loop;                 /* the running event loop, NULL outside asyncio.run */
   double clock;               /* virtual seconds since the run started */
   uint64_t task_counter;      /* tasks created (names Task-N), across asyncio.run calls */
@@ -166,11 +174,10 @@ struct vm {
   uint64_t gc_collections;    /* collections so far */
   uint64_t class_epoch;       /* bumped when a class namespace changes or the collector runs:
                                  class lookup caches older than it are stale (obj_class_find) */
-  void *pool_free[VM_POOL_CLASSES]; /* free chunks of each size class, linked through
-                                       their first word */
+  gc_free_chunk *pool_free[VM_POOL_CLASSES]; /* free chunks of each size class (gc.c) */
   char *pool_cur;             /* next unused byte of the newest slab */
   size_t pool_left;           /* unused bytes left in it */
-  void *slabs;                /* every slab, linked through its first word */
+  gc_slab *slabs;             /* every slab of the pools, newest first (gc.c) */
   obj_coro **fresh;           /* coroutines maybe never awaited, in creation order (the
                                  collector drops the awaited ones) */
   size_t nfresh;              /* entries in fresh */

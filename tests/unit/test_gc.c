@@ -99,6 +99,33 @@ static void stress_changes_nothing(void **state) {
   assert_string_equal(c.out, "[780, 780, 780, 780]\n");
 }
 
+/* Objects of every pool size and bigger ones (long strings, long tuples) die and survive side by
+ * side: the sweep walks the slabs chunk by chunk and the list of big objects; what is kept keeps
+ * its contents and its id(). */
+static void mixed_sizes_survive(void **state) {
+  (void)state;
+  static const char src[] =
+      "import asyncio\n"
+      "async def main():\n"
+      "    keep = []\n"
+      "    ids = []\n"
+      "    for r in range(60):\n"
+      "        junk = [('x' * (r * 37 % 1500)) + str(i) for i in range(200)]\n"
+      "        small = [(i, r) for i in range(200)]\n"
+      "        big = tuple(range(r * 3))\n"
+      "        keep.append((junk[r % 200], small[r], big))\n"
+      "        ids.append(id(keep[-1][0]))\n"
+      "        await asyncio.sleep(0)\n"
+      "    print(len(keep), sum(len(k[0]) for k in keep), sum(k[1][0] + k[1][1] for k in keep),\n"
+      "          sum(len(k[2]) for k in keep), ids == [id(k[0]) for k in keep])\n"
+      "asyncio.run(main())\n";
+  for (int stress = 0; stress < 2; stress++) {
+    capture c;
+    assert_int_equal(run(src, 16, stress, &c), SIM_OK);
+    assert_string_equal(c.out, "60 37100 3540 5310 True\n");
+  }
+}
+
 /* A queue pipeline: futures, waiters and handles of 30,000 items come and go. */
 static void queue_pipeline_in_little_memory(void **state) {
   (void)state;
@@ -226,11 +253,9 @@ static void suspended_state_survives(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(garbage_is_collected),
-      cmocka_unit_test(stress_changes_nothing),
-      cmocka_unit_test(queue_pipeline_in_little_memory),
-      cmocka_unit_test(loop_roots_survive),
-      cmocka_unit_test(reported_objects_survive),
+      cmocka_unit_test(garbage_is_collected),     cmocka_unit_test(stress_changes_nothing),
+      cmocka_unit_test(mixed_sizes_survive),      cmocka_unit_test(queue_pipeline_in_little_memory),
+      cmocka_unit_test(loop_roots_survive),       cmocka_unit_test(reported_objects_survive),
       cmocka_unit_test(suspended_state_survives),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
