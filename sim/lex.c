@@ -339,7 +339,9 @@ static const kw_entry keywords[] = {
 
 static lex_kind keyword_kind(const char *s, size_t n) {
   for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
-    if (strlen(keywords[i].word) == n && memcmp(keywords[i].word, s, n) == 0) return keywords[i].kind;
+    if (keywords[i].word[0] == s[0] && strlen(keywords[i].word) == n &&
+        memcmp(keywords[i].word, s, n) == 0)
+      return keywords[i].kind;
   }
   return LEX_NAME;
 }
@@ -975,6 +977,7 @@ again:
   /* operators and brackets */
   for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++) {
     const char *t = operators[i].text;
+    if (t[0] != *start) continue;
     size_t n = strlen(t);
     if ((size_t)(lx->end - start) >= n && memcmp(start, t, n) == 0) {
       for (size_t k = 1; k < n; k++) nextc(lx);
