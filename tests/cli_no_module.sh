@@ -16,7 +16,7 @@ fail() {
   exit 1
 }
 
-rm -rf "$dir" && mkdir -p "$dir/bin" || fail "mkdir $dir/bin"
+{ rm -rf "$dir" && mkdir -p "$dir/bin"; } || fail "mkdir $dir/bin"
 cp "$exe" "$dir/bin/loopviz" || fail "cp $exe"
 copy="$dir/bin/loopviz"
 
@@ -53,7 +53,7 @@ check 2 export "$scenario" --png "$dir/x.png" --fps 3 # a usage error, found bef
 check 2 no_such_scenario_name
 echo "ok: exit status 4 naming $want"
 
-mkdir -p "$(dirname "$want")" && cp "$module" "$want" || fail "cp $module $want"
+{ mkdir -p "$(dirname "$want")" && cp "$module" "$want"; } || fail "cp $module $want"
 check 0 export "$scenario" --svg "$dir/x.svg"
 [ -s "$dir/x.svg" ] || fail "no SVG through $want"
 echo "ok: the module found in bin/$reldir"
