@@ -58,7 +58,10 @@ gui_status gui_call(const gui_request *req, int *exit_status, char *why, size_t 
     snprintf(why, cap, "cannot load the drawing module: its path under %.200s is too long", dir);
     return GUI_NOT_LOADED;
   }
-  void *module = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  /* Lazy binding, as when the executable linked SDL: RTLD_NOW would bind every function of the
+   * ~70 libraries below the module up front, +4% instructions for a small PNG export. The module
+   * is linked with --no-undefined, so nothing it calls is missing. */
+  void *module = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
   if (module == NULL) {
     const char *e = dlerror();
     size_t n = strlen(path);

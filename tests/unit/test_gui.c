@@ -62,6 +62,7 @@ static void test_too_long(void **state) {
  * request (NULL here), and says its own version. */
 static void test_abi_check(void **state) {
   (void)state;
+  /* RTLD_NOW, unlike gui_call: every symbol the module and its libraries use must resolve */
   void *module = dlopen(LOOPVIZ_BUILD_DIR "/" GUI_MODULE_FILE, RTLD_NOW | RTLD_LOCAL);
   if (module == NULL)
     fail_msg("dlopen: %s", dlerror());
