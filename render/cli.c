@@ -3,8 +3,8 @@
 
 #include "cli.h"
 
-#include "app.h"
 #include "export.h"
+#include "gui.h"
 #include "parse.h"
 #include "paths.h"
 #include "scenarios.h"
@@ -690,29 +690,30 @@ static int export_traces(const cli_args *args, FILE *out, FILE *err) {
   return ok ? (int)st : CLI_EXIT_FAILURE;
 }
 
-/* Frames, video, still and SVG (render/export.h), with a progress bar when err is a terminal.
- * When the program stops with an error, its last line goes on err as well, unless traced (a
- * trace export ran it already and wrote its traceback there). Exit status: the run's (0, or 1 when the program stopped with an error, as for the traces), 2
- * for a wrong option value, 130 after Ctrl-C, 1 for any other failure. */
-static int export_pictures(const cli_args *args, exp_options *eo, bool traced, FILE *err) {
-  eo->font = args->font;
-  eo->limits = args->limits;
-  const char *columns = getenv("COLUMNS");
-  exp_terminal term = {err, columns != NULL ? atoi(columns) : 0, 0, false};
-  if (isatty(fileno(err))) {
-    eo->progress = exp_terminal_progress;
-    eo->progress_user = &term;
-  }
-  exp_result res;
-  char msg[1024];
-  exp_status st = exp_run(eo, args->operands[0], &res, msg, sizeof msg);
-  exp_terminal_end(&term);
-  if (st == EXP_OK && res.error[0] != '\0' && !traced)
-    fprintf(err, "loopviz: %s\n", res.error); /* the pictures show it; say it here too */
-  if (st == EXP_OK)
-    return res.run_status;
-  fprintf(err, "loopviz: %s\n", msg);
-  return st == EXP_USAGE ? CLI_EXIT_USAGE : st == EXP_INTERRUPTED ? 130 : CLI_EXIT_FAILURE;
+/* Carries out req in the drawing module. When the module cannot be loaded, says why (its path
+ * and dlerror()) and returns CLI_EXIT_NO_GUI; the commands that do not draw never get here. */
+static int call_gui(const gui_request *req, FILE *err) {
+  int status = CLI_EXIT_FAILURE;
+  char why[PATHS_MAX + 512];
+  if (gui_call(req, &status, why, sizeof why) == GUI_OK)
+    return status;
+  fprintf(err, "loopviz: %s\n", why);
+  return CLI_EXIT_NO_GUI;
+}
+
+/* Frames, video, still and SVG, drawn by the module (gui.c, export.h). traced: a trace export ran
+ * the scenario already and wrote its traceback on err. */
+static int export_pictures(const cli_args *args, const exp_options *eo, bool traced, FILE *err) {
+  gui_request req;
+  memset(&req, 0, sizeof req);
+  req.command = GUI_PICTURES;
+  req.err = err;
+  req.scenario = args->operands[0];
+  req.font = args->font;
+  req.limits = args->limits;
+  req.exp = *eo;
+  req.traced = traced;
+  return call_gui(&req, err);
 }
 
 /* Checks every option before writing anything, then the traces, then the pictures. */
@@ -800,26 +801,17 @@ static int run_window(const cli_args *args, FILE *err) {
   int status = window_paths(args, scenario, icon, err);
   if (status >= 0)
     return status;
-  app_config cfg = {scenario[0] != '\0' ? scenario : NULL, args->font,
-                    icon[0] != '\0' ? icon : NULL, args->limits};
-  app_prefs prefs = {args->exp.theme, 0, 0};
-  app *a = NULL;
-  char msg[512];
-  switch (app_open_prefs(&cfg, &prefs, &a, msg, sizeof msg)) {
-  case APP_OK:
-    app_run(a);
-    app_close(a);
-    return CLI_EXIT_OK;
-  case APP_NO_DISPLAY:
-    fprintf(err,
-            "loopviz: cannot open a window: %s; `loopviz export` draws the same diagram "
-            "without a display\n",
-            msg);
-    return CLI_EXIT_FAILURE;
-  default:
-    fprintf(err, "loopviz: %s\n", msg);
-    return CLI_EXIT_FAILURE;
-  }
+  gui_request req;
+  memset(&req, 0, sizeof req);
+  req.command = GUI_WINDOW;
+  req.err = err;
+  req.scenario = scenario[0] != '\0' ? scenario : NULL;
+  req.font = args->font;
+  req.icon = icon[0] != '\0' ? icon : NULL;
+  req.theme = args->exp.theme;
+  req.limits = args->limits;
+  exp_options_init(&req.exp);
+  return call_gui(&req, err);
 }
 
 /* ---- dispatch ---------------------------------------------------------------------------- */

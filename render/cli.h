@@ -13,9 +13,11 @@
 #include "sim.h"
 
 enum {
-  CLI_EXIT_OK = 0,      /* success */
-  CLI_EXIT_FAILURE = 1, /* the command ran and failed (no display, no font, ...) */
-  CLI_EXIT_USAGE = 2,   /* the command line was wrong */
+  CLI_EXIT_OK = 0,            /* success */
+  CLI_EXIT_FAILURE = 1,       /* the command ran and failed (no display, no font, ...) */
+  CLI_EXIT_USAGE = 2,         /* the command line was wrong */
+  CLI_EXIT_NO_GUI = 4,        /* the drawing module (loopviz-gui.so, gui.h) could not be loaded */
+  CLI_EXIT_INTERRUPTED = 130, /* an export stopped by SIGINT or SIGTERM */
 };
 
 typedef enum cli_action {
