@@ -255,8 +255,14 @@ static bool parse_limit(cli_args *args, const char *name, cli_option_id id, cons
   ok = ok && end != NULL && *end == '\0' && isfinite(v) && v <= lim->max &&
        (fraction ? v > 0 : v >= 1);
   if (!ok) {
-    snprintf(args->error, sizeof args->error, "option %s needs %s from %s to %.15g, not '%.40s'",
-             name, lim->what, fraction ? "just above 0" : "1", lim->max, text);
+    /* a whole-number bound in digits, as the option takes it (1000000000000000, not 1e+15) */
+    if (fraction)
+      snprintf(args->error, sizeof args->error,
+               "option %s needs %s from just above 0 to %.15g, not '%.40s'", name, lim->what,
+               lim->max, text);
+    else
+      snprintf(args->error, sizeof args->error, "option %s needs %s from 1 to %.0f, not '%.40s'",
+               name, lim->what, lim->max, text);
     args->action = CLI_USAGE;
     return false;
   }

@@ -161,6 +161,14 @@ static void test_where_they_apply(void **state) {
   assert_int_equal(PARSE(&a, "--max-memory", "0", "x.py"), CLI_USAGE);
   assert_string_equal(
       a.error, "option --max-memory needs a whole number of MiB from 1 to 1048576, not '0'");
+  /* the bound is written as the option takes it: digits, no exponent */
+  assert_int_equal(PARSE(&a, "--max-instructions", "1e15", "x.py"), CLI_USAGE);
+  assert_string_equal(a.error, "option --max-instructions needs a whole number of instructions "
+                               "from 1 to 1000000000000000, not '1e15'");
+  assert_int_equal(PARSE(&a, "--max-time", "0", "x.py"), CLI_USAGE);
+  assert_string_equal(a.error,
+                      "option --max-time needs a number of seconds above 0 from just above 0 to "
+                      "1e+300, not '0'");
   /* and so do the picture exports */
   assert_int_equal(PARSE(&a, "export", "x.py", "--png", "x.png", "--max-nesting", "12"),
                    CLI_COMMAND);
