@@ -6,9 +6,11 @@
  * native methods come back bound to the object. Messages are CPython
  * 3.11's; an AttributeError carries .name and .obj as CPython's does (the
  * traceback printer may use them for "Did you mean" hints). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "bi_private.h"
+#include "code.h"
 #include "vm.h"
 
 static obj_str *intern(vm *v, const char *s) { return obj_str_intern(v, s, strlen(s)); }
@@ -380,6 +382,90 @@ bool vm_getmethod(vm *v, value o, obj_str *name, value *out, value *self) {
     }
   }
   return vm_getattr(v, o, name, out);
+}
+
+/* The cache of instruction ip of k, made on first use; NULL when out of
+ * memory (the lookup then goes the long way). */
+static attr_cache *site_cache(code *k, uint32_t ip) {
+  if (!k->attr_caches) {
+    k->attr_caches = calloc(k->nops, sizeof *k->attr_caches);
+    if (!k->attr_caches)
+      return NULL;
+  }
+  return &k->attr_caches[ip];
+}
+
+/* What instance in's class and its dict hold under name (VAL_UNDEF where
+ * nothing), through the site cache e: the class part stays valid until the
+ * class epoch moves (any class namespace changes, or a collection, which may
+ * reuse the memory of a freed class or dict) or in has another class; the
+ * dict part until the dict has had an insertion or deletion. */
+static void cached_lookup(vm *v, attr_cache *e, obj_instance *in, obj_str *name, value *cls_val,
+                          value *inst_val) {
+  if (e->epoch != v->class_epoch || e->cls != in->cls) {
+    e->epoch = v->class_epoch;
+    e->cls = in->cls;
+    e->cls_val = obj_class_find(v, in->cls, name);
+    e->dict = NULL;
+  }
+  *cls_val = e->cls_val;
+  *inst_val = val_undef();
+  obj_dict *d = in->dict;
+  if (!d || d->count == 0)
+    return;
+  if (e->dict != d || e->dict_version != d->version) {
+    e->dict = d;
+    e->dict_version = d->version;
+    e->dict_pos = obj_dict_find_str(d, name);
+  }
+  if (e->dict_pos >= 0)
+    *inst_val = d->entries[e->dict_pos].val;
+}
+
+/* Whether the cached path answers o.name: a plain instance and a name with
+ * no special meaning (the same cases getattr_impl and vm_getmethod decide
+ * from the class and the instance dict alone). */
+static bool cacheable(value o, const obj_str *name) {
+  return val_is(o, OBJ_INSTANCE) && !maybe_special(o, name);
+}
+
+bool vm_getattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *out) {
+  attr_cache *e = cacheable(o, name) ? site_cache(k, ip) : NULL;
+  if (e) {
+    value x, y;
+    cached_lookup(v, e, AS_INSTANCE(o), name, &x, &y);
+    /* a property wins over the instance dict: the long way handles it */
+    if (!is_native_obj_of(v, x, CLS_PROPERTY)) {
+      if (y.t != VAL_UNDEF) {
+        *out = y;
+        return true;
+      }
+      if (x.t != VAL_UNDEF)
+        return bind(v, o, x, out);
+    }
+  }
+  return vm_getattr(v, o, name, out);
+}
+
+bool vm_getmethod_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *out, value *self) {
+  attr_cache *e = cacheable(o, name) ? site_cache(k, ip) : NULL;
+  if (e) {
+    value x, y;
+    cached_lookup(v, e, AS_INSTANCE(o), name, &x, &y);
+    if (val_is(x, OBJ_FUNCTION) || (val_is(x, OBJ_NATIVE) && AS_NATIVE(x)->owner)) {
+      *self = val_undef();
+      if (y.t != VAL_UNDEF) {
+        *out = y;
+      } else {
+        *out = x;
+        *self = o;
+      }
+      return true;
+    }
+    *self = val_undef();
+    return vm_getattr_at(v, k, ip, o, name, out);
+  }
+  return vm_getmethod(v, o, name, out, self);
 }
 
 bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found) {

@@ -129,6 +129,18 @@ typedef struct code_handler {
   bool push_prev;  /* push the previously handled exception before exc */
 } code_handler;
 
+/* What one attribute instruction (LOAD_ATTR, LOAD_METHOD) last found on an
+ * instance (attr.c): valid while the class epoch, the class and the
+ * instance dict's version are the same. */
+typedef struct attr_cache {
+  uint64_t epoch;        /* vm->class_epoch when the class part was filled; 0: empty */
+  obj_class *cls;        /* the instance's class */
+  value cls_val;         /* what the class (and its bases) hold under the name, VAL_UNDEF */
+  obj_dict *dict;        /* the instance dict looked in last, NULL when none */
+  uint64_t dict_version; /* its version then */
+  int64_t dict_pos;      /* the name's entry in it, -1 when absent */
+} attr_cache;
+
 struct code {
   obj hdr;                /* kind OBJ_CODE */
   obj_str *name;          /* function name, "<module>", "<lambda>", "<listcomp>" ... */
@@ -157,6 +169,8 @@ struct code {
   int firstline;          /* line of the def */
   obj_str *filename;      /* source file (the scenario, or <asyncio> for the prelude) */
   bool library;           /* loopviz's own library code ("<...>" files): not traced */
+  attr_cache *attr_caches; /* one per instruction, made when an attribute instruction of this
+                              code first runs; NULL before */
 };
 
 /* Name of an opcode, for the disassembler and the execution trace. */

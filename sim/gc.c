@@ -370,6 +370,7 @@ void gc_free_object(vm *v, obj *o) {
     free(k->handlers);
     free(k->cell_slots);
     free(k->free_slots);
+    free(k->attr_caches);
     break;
   }
   case OBJ_EXCEPTION:

@@ -269,6 +269,30 @@ bool obj_dict_del(vm *v, obj_dict *d, value key, bool *found) {
   return true;
 }
 
+int64_t obj_dict_find_str(obj_dict *d, obj_str *key) {
+  if (!d || d->count == 0)
+    return -1;
+  uint64_t hash = str_hash(key);
+  size_t mask = d->index_size - 1;
+  size_t i = (size_t)hash & mask;
+  uint64_t perturb = hash;
+  for (;;) {
+    int32_t ix = d->index[i];
+    if (ix == IX_EMPTY)
+      return -1;
+    if (ix >= 0) {
+      dict_entry *e = &d->entries[ix];
+      if (e->hash == hash && val_is(e->key, OBJ_STR)) {
+        obj_str *k = AS_STR(e->key);
+        if (k == key || str_eq_bytes(k, key->data, key->len))
+          return ix;
+      }
+    }
+    perturb >>= PERTURB_SHIFT;
+    i = (i * 5 + 1 + (size_t)perturb) & mask;
+  }
+}
+
 value obj_dict_get_str(obj_dict *d, obj_str *key) {
   if (!d || d->count == 0) return val_undef();
   uint64_t hash = str_hash(key);

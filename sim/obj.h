@@ -453,7 +453,9 @@ bool obj_is(value a, value b);
 bool obj_dict_get(vm *v, obj_dict *d, value key, value *out, bool *found);
 bool obj_dict_set(vm *v, obj_dict *d, value key, value val);
 bool obj_dict_del(vm *v, obj_dict *d, value key, bool *found);
-/* Fast paths for string keys that cannot run user code. */
+/* Fast paths for string keys that cannot run user code. obj_dict_find_str
+ * gives the position of key's entry in d->entries, -1 when absent. */
+int64_t obj_dict_find_str(obj_dict *d, obj_str *key);
 value obj_dict_get_str(obj_dict *d, obj_str *key); /* VAL_UNDEF when absent */
 bool obj_dict_set_str(vm *v, obj_dict *d, obj_str *key, value val);
 bool obj_dict_set_cstr(vm *v, obj_dict *d, const char *key, value val);

@@ -1945,7 +1945,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       break;
     }
     case OP_LOAD_ATTR:
-      CHECK(vm_getattr(v, TOP(), k->names[arg], &tmp));
+      CHECK(vm_getattr_at(v, k, f->last_ip, TOP(), k->names[arg], &tmp));
       TOP() = tmp;
       break;
     case OP_STORE_ATTR:
@@ -2277,7 +2277,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     }
     case OP_LOAD_METHOD: {
       value self_or_undef;
-      CHECK(vm_getmethod(v, TOP(), k->names[arg], &tmp, &self_or_undef));
+      CHECK(vm_getmethod_at(v, k, f->last_ip, TOP(), k->names[arg], &tmp, &self_or_undef));
       TOP() = tmp;
       PUSH(self_or_undef);
       break;

@@ -227,6 +227,10 @@ bool vm_getattr(vm *v, value o, obj_str *name, value *out);
  * is o, and no bound method is made; otherwise *out is getattr(o, name) and
  * *self is VAL_UNDEF. */
 bool vm_getmethod(vm *v, value o, obj_str *name, value *out, value *self);
+/* vm_getattr and vm_getmethod for instruction ip of k, which remembers what
+ * it found on an instance for the next time (code.h: attr_cache). */
+bool vm_getattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *out);
+bool vm_getmethod_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *out, value *self);
 bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found);
 bool vm_setattr(vm *v, value o, obj_str *name, value x);
 bool vm_delattr(vm *v, value o, obj_str *name);
