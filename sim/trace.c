@@ -12,7 +12,7 @@ struct trace {
   trace_event *events; /* the events */
   size_t count;        /* events recorded */
   size_t cap;          /* events allocated */
-  char *pool;          /* NUL-terminated strings */
+  char *pool;          /* strings, each NUL-terminated after its length (pool_add) */
   size_t pool_len;     /* bytes used */
   size_t pool_cap;     /* bytes allocated */
   trace_task *tasks;   /* tasks by id */
@@ -49,12 +49,18 @@ void trace_free(trace *t) {
 bool trace_lines_enabled(const trace *t) { return t && t->lines; }
 bool trace_truncated(const trace *t) { return t->truncated; }
 
+/* A string in the pool is its length up to its first NUL (what trace_text shows of it), four
+ * bytes, then its bytes and a NUL; its offset is that of its bytes. The writers take the
+ * length from there instead of measuring the string at every event. */
+enum { POOL_LEN_BYTES = 4 };
+
 static uint32_t pool_add(trace *t, const char *s, size_t len) {
   if (!s)
     return TRACE_NO_TEXT;
-  if (t->pool_len + len + 1 > t->pool_cap) {
+  size_t need = t->pool_len + POOL_LEN_BYTES + len + 1;
+  if (need > t->pool_cap) {
     size_t n = t->pool_cap ? t->pool_cap * 2 : 4096;
-    while (n < t->pool_len + len + 1)
+    while (n < need)
       n *= 2;
     if (n >= TRACE_NO_TEXT) {
       t->truncated = true;
@@ -68,11 +74,23 @@ static uint32_t pool_add(trace *t, const char *s, size_t len) {
     t->pool = p;
     t->pool_cap = n;
   }
-  uint32_t off = (uint32_t)t->pool_len;
+  const char *nul = memchr(s, '\0', len);
+  uint32_t shown = (uint32_t)(nul ? (size_t)(nul - s) : len);
+  memcpy(t->pool + t->pool_len, &shown, POOL_LEN_BYTES);
+  uint32_t off = (uint32_t)(t->pool_len + POOL_LEN_BYTES);
   memcpy(t->pool + off, s, len);
   t->pool[off + len] = '\0';
-  t->pool_len += len + 1;
+  t->pool_len = need;
   return off;
+}
+
+/* strlen(trace_text(t, off)), read from the pool. */
+static inline size_t text_len(const trace *t, uint32_t off) {
+  if (off == TRACE_NO_TEXT || off >= t->pool_len)
+    return 0;
+  uint32_t n;
+  memcpy(&n, t->pool + off - POOL_LEN_BYTES, POOL_LEN_BYTES);
+  return n;
 }
 
 uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
@@ -380,9 +398,9 @@ static size_t ends_before(const uint32_t *a, size_t n, uint32_t e) {
  * max of each queue, in queue order, as entry indices. The stays begun
  * since c are a range of each array; a new timer may sort anywhere, so the
  * max smallest ranks among them are kept by insertion and merged with c's. */
-static void qcollect(const trace_qindex *x, const qcheck *c, uint32_t e, size_t rmax,
-                     size_t tmax, uint32_t *ready, size_t *nready, uint32_t *timers,
-                     size_t *ntimers, uint32_t *scratch) {
+static void qcollect(const trace_qindex *x, const qcheck *c, uint32_t e, size_t rmax, size_t tmax,
+                     uint32_t *ready, size_t *nready, uint32_t *timers, size_t *ntimers,
+                     uint32_t *scratch) {
   size_t n = 0, max = rmax;
   for (size_t j = 0; j < c->nready && n < max; j++) {
     uint32_t k = x->alive[c->ready + j];
@@ -671,8 +689,7 @@ bool trace_qindex_at(const trace_qindex *x, size_t step, size_t max, trace_queue
   }
   uint32_t e = step < x->count ? (uint32_t)step + 1 : x->count;
   *ready_len = starts_before(x->ready, x->nready, e) - ends_before(x->ready_ends, x->nready, e);
-  *timers_len =
-      starts_before(x->timers, x->ntimers, e) - ends_before(x->timer_ends, x->ntimers, e);
+  *timers_len = starts_before(x->timers, x->ntimers, e) - ends_before(x->timer_ends, x->ntimers, e);
   size_t nr = *ready_len < max ? *ready_len : max, nt = *timers_len < max ? *timers_len : max;
   uint32_t *idx = malloc((nr + 2 * nt + 1) * sizeof *idx); /* ready, timers, scratch */
   out->ready = malloc((nr ? nr : 1) * sizeof *out->ready);
@@ -771,18 +788,6 @@ static void append_int(fmt_buf *out, int64_t v) {
   w_put(out, p, (size_t)(buf + sizeof buf - p));
 }
 
-/* "%-<width>s" */
-static void append_left(fmt_buf *out, const char *s, size_t width) {
-  size_t n = strlen(s);
-  w_put(out, s, n);
-  static const char spaces[] = "                ";
-  while (n < width) {
-    size_t k = width - n < sizeof spaces - 1 ? width - n : sizeof spaces - 1;
-    w_put(out, spaces, k);
-    n += k;
-  }
-}
-
 /* A number as it was last formatted: times repeat over many events in a
  * row, so each distinct one goes through printf (or repr) once. */
 typedef struct num_memo {
@@ -813,65 +818,122 @@ static bool fast_fixed6(double x, num_memo *m) {
   return true;
 }
 
-/* "%.6f" */
-static void append_fixed6(fmt_buf *out, double x, num_memo *m) {
+/* ---- the text layout ---- */
+
+/* The text layout writes each line straight into the buffer: room for the whole line is made
+ * first (LINE_ROOM for everything but the strings from the pool, which are counted), then the
+ * pieces are copied in without further checks. */
+enum {
+  LINE_ROOM = 1024 /* > two "%.6f" (at most 317 bytes each), a "%g", four integers, the words */
+};
+
+/* Copies a string literal. */
+#define PUT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) += sizeof(lit) - 1)
+
+static inline char *put(char *p, const char *s, size_t n) {
+  memcpy(p, s, n);
+  return p + n;
+}
+
+/* A pool string (its length from the pool). */
+static inline char *put_text(char *p, const trace *t, uint32_t off) {
+  return put(p, trace_text(t, off), text_len(t, off));
+}
+
+/* "%d" */
+static char *put_int(char *p, int64_t v) {
+  char buf[24];
+  char *q = digits_before(buf + sizeof buf, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+  if (v < 0)
+    *--q = '-';
+  return put(p, q, (size_t)(buf + sizeof buf - q));
+}
+
+/* "%.6f", through the memo m. */
+static char *put_fixed6(char *p, double x, num_memo *m) {
   if (!m->valid || memcmp(&m->x, &x, sizeof x) != 0) {
-    if (fast_fixed6(x, m)) {
-      m->x = x;
-      m->valid = true;
-      w_put(out, m->s, m->n);
-      return;
-    }
-    int n = snprintf(m->s, sizeof m->s, "%.6f", x);
-    if (n < 0 || (size_t)n >= sizeof m->s) { /* never for a double; printed as it is */
-      m->valid = false;
-      fmt_buf_appendf(out, "%.6f", x);
-      return;
+    m->valid = false;
+    if (!fast_fixed6(x, m)) {
+      int n = snprintf(m->s, sizeof m->s, "%.6f", x);
+      if (n < 0 || (size_t)n >= sizeof m->s) /* never for a double */
+        return p;
+      m->n = (size_t)n;
     }
     m->x = x;
-    m->n = (size_t)n;
     m->valid = true;
   }
-  w_put(out, m->s, m->n);
+  return put(p, m->s, m->n);
 }
 
-static void append_task(const trace *t, fmt_buf *out, int32_t task) {
-  const trace_task *k = trace_task_at(t, task);
+/* "%-5u " of a step: the digits, then spaces up to five columns, then one more. */
+static char *put_step(char *p, uint32_t step) {
+  char buf[32];
+  memset(buf + 16, ' ', 16);
+  char *q = digits_before(buf + 16, step);
+  size_t n = (size_t)(buf + 16 - q);
+  memcpy(p, q, 16); /* digits, spaces */
+  return p + (n < 5 ? 5 : n) + 1;
+}
+
+/* A task as "NAME LABEL", or "-" for none. */
+static char *put_task(char *p, const trace *t, const trace_task *k) {
   if (!k) {
-    w_puts(out, "-");
-    return;
+    *p++ = '-';
+    return p;
   }
-  w_puts(out, trace_text(t, k->name));
-  w_putc(out, ' ');
-  w_puts(out, trace_text(t, k->label));
+  p = put_text(p, t, k->name);
+  *p++ = ' ';
+  return put_text(p, t, k->label);
 }
 
-/* Quotes text on one line: newlines and tabs escaped. */
-static void append_quoted(fmt_buf *out, const char *s) {
-  w_putc(out, '"');
-  for (; *s; s++) {
-    switch (*s) {
+/* A task's name ("" for none). */
+static char *put_name(char *p, const trace *t, const trace_task *k) {
+  return k ? put_text(p, t, k->name) : p;
+}
+
+/* Quotes text on one line: newlines, tabs, returns, quotes and backslashes escaped. */
+static char *put_quoted(char *p, const char *s, size_t n) {
+  *p++ = '"';
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    switch (c) {
     case '\n':
-      w_puts(out, "\\n");
+      PUT_LIT(p, "\\n");
       break;
     case '\t':
-      w_puts(out, "\\t");
+      PUT_LIT(p, "\\t");
       break;
     case '\r':
-      w_puts(out, "\\r");
+      PUT_LIT(p, "\\r");
       break;
     case '"':
-      w_puts(out, "\\\"");
+      PUT_LIT(p, "\\\"");
       break;
     case '\\':
-      w_puts(out, "\\\\");
+      PUT_LIT(p, "\\\\");
       break;
     default:
-      w_putc(out, *s);
+      *p++ = c;
       break;
     }
   }
-  w_putc(out, '"');
+  *p++ = '"';
+  return p;
+}
+
+/* Bytes a task takes as put_task writes it. */
+static size_t task_room(const trace *t, const trace_task *k) {
+  return k ? text_len(t, k->name) + 1 + text_len(t, k->label) : 1;
+}
+
+/* "%-9s " of each kind's name. */
+static const char *kind_column(trace_kind k) {
+  static const char cols[TR__COUNT + 1][11] = {
+      "run-start ", "run-end   ", "created   ", "step      ", "suspend   ", "return    ",
+      "raise     ", "ready     ", "run       ", "timer     ", "fire      ", "untimer   ",
+      "clock     ", "block     ", "print     ", "done      ", "cancel    ", "warn      ",
+      "deadlock  ", "line      ", "?         "};
+  return cols[(unsigned)k < TR__COUNT ? (unsigned)k : TR__COUNT];
 }
 
 bool trace_write_text(const trace *t, fmt_buf *out) {
@@ -889,169 +951,190 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
   num_memo time_memo = {0}, num_memo_ = {0};
   for (size_t i = first, end = range_end(t, first, n); i < end; i++) {
     const trace_event *e = &t->events[i];
+    const trace_task *k = trace_task_at(t, e->task);
+    /* another task the line names: the creator, the awaited task, the canceller */
+    const trace_task *o = NULL;
+    if (e->kind == TR_TASK_CREATED)
+      o = trace_task_at(t, e->a);
+    else if ((e->kind == TR_STEP_BEGIN && e->a == WAKE_TASK) || e->kind == TR_CANCEL)
+      o = trace_task_at(t, e->b);
+    size_t tl = text_len(t, e->text);
+    size_t room = LINE_ROOM + task_room(t, k) + 2 * tl + (o ? text_len(t, o->name) : 0);
+    if (out->cap - out->len < room + 1 && fmt_buf_reserve(out, room) != FMT_OK)
+      return false;
     const char *text = trace_text(t, e->text);
+    char *p = out->data + out->len;
     /* "%.6f  #%-5u %-9s " */
-    append_fixed6(out, e->time, &time_memo);
-    w_put(out, "  #", 3);
-    {
-      char buf[32]; /* "%-5u " */
-      char *p = digits_before(buf + 24, e->step);
-      size_t n = (size_t)(buf + 24 - p);
-      memmove(buf, p, n);
-      while (n < 5)
-        buf[n++] = ' ';
-      buf[n++] = ' ';
-      w_put(out, buf, n);
-    }
-    append_left(out, trace_kind_name(e->kind), 9);
-    w_putc(out, ' ');
+    p = put_fixed6(p, e->time, &time_memo);
+    PUT_LIT(p, "  #");
+    p = put_step(p, e->step);
+    p = put(p, kind_column(e->kind), 10);
     switch (e->kind) {
     case TR_RUN_START:
-      w_puts(out, text);
+      p = put(p, text, tl);
       break;
     case TR_RUN_END:
-      fmt_buf_appendf(out, "exit status %d", e->a);
+      PUT_LIT(p, "exit status ");
+      p = put_int(p, e->a);
       break;
     case TR_TASK_CREATED:
-      append_task(t, out, e->task);
-      w_puts(out, "  by ");
+      p = put_task(p, t, k);
+      PUT_LIT(p, "  by ");
       if (e->a >= 0)
-        w_puts(out, trace_text(t, trace_task_at(t, e->a)->name));
+        p = put_name(p, t, o);
       else
-        w_puts(out, "the program");
+        PUT_LIT(p, "the program");
       if (e->line) {
-        w_puts(out, " at line ");
-        append_int(out, e->line);
+        PUT_LIT(p, " at line ");
+        p = put_int(p, e->line);
       }
       break;
     case TR_STEP_BEGIN:
-      append_task(t, out, e->task);
-      w_puts(out, "  <- ");
-      w_puts(out, trace_wake_name((trace_wake)e->a));
-      if (e->a == WAKE_TASK) {
-        w_putc(out, ' ');
-        w_puts(out, trace_text(t, trace_task_at(t, e->b) ? trace_task_at(t, e->b)->name
-                                                          : TRACE_NO_TEXT));
+      p = put_task(p, t, k);
+      PUT_LIT(p, "  <- ");
+      {
+        const char *w = trace_wake_name((trace_wake)e->a);
+        p = put(p, w, strlen(w));
       }
-      if (*text) {
-        w_putc(out, ' ');
-        w_puts(out, text);
+      if (e->a == WAKE_TASK) {
+        *p++ = ' ';
+        p = put_name(p, t, o);
+      }
+      if (tl) {
+        *p++ = ' ';
+        p = put(p, text, tl);
       }
       break;
     case TR_STEP_SUSPEND:
-      append_task(t, out, e->task);
-      w_puts(out, "  awaits ");
-      w_puts(out, text);
+      p = put_task(p, t, k);
+      PUT_LIT(p, "  awaits ");
+      p = put(p, text, tl);
       if (e->a == WAIT_SLEEP) {
-        w_puts(out, " until ");
-        append_fixed6(out, e->num, &num_memo_);
+        PUT_LIT(p, " until ");
+        p = put_fixed6(p, e->num, &num_memo_);
       }
       if (e->line) {
-        w_puts(out, " at line ");
-        append_int(out, e->line);
+        PUT_LIT(p, " at line ");
+        p = put_int(p, e->line);
       }
       break;
     case TR_STEP_RETURN:
-      append_task(t, out, e->task);
-      w_puts(out, "  -> ");
-      w_puts(out, text);
+      p = put_task(p, t, k);
+      PUT_LIT(p, "  -> ");
+      p = put(p, text, tl);
       break;
     case TR_STEP_RAISE:
-      append_task(t, out, e->task);
-      w_puts(out, e->a ? "  cancelled by " : "  raised ");
-      w_puts(out, text);
+      p = put_task(p, t, k);
+      if (e->a)
+        PUT_LIT(p, "  cancelled by ");
+      else
+        PUT_LIT(p, "  raised ");
+      p = put(p, text, tl);
       break;
     case TR_READY_PUSH:
-      w_puts(out, "handle ");
-      append_int(out, e->a);
-      w_putc(out, ' ');
-      w_puts(out, cb_name(e->b));
-      if (e->task >= 0) {
-        w_puts(out, " of ");
-        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
+      PUT_LIT(p, "handle ");
+      p = put_int(p, e->a);
+      *p++ = ' ';
+      {
+        const char *c = cb_name(e->b);
+        p = put(p, c, strlen(c));
       }
-      if (*text) {
-        w_puts(out, " (");
-        w_puts(out, text);
-        w_putc(out, ')');
+      if (e->task >= 0) {
+        PUT_LIT(p, " of ");
+        p = put_name(p, t, k);
+      }
+      if (tl) {
+        PUT_LIT(p, " (");
+        p = put(p, text, tl);
+        *p++ = ')';
       }
       break;
     case TR_READY_POP:
     case TR_TIMER_FIRE:
     case TR_TIMER_CANCEL:
-      w_puts(out, "handle ");
-      append_int(out, e->a);
+      PUT_LIT(p, "handle ");
+      p = put_int(p, e->a);
       break;
     case TR_TIMER_ADD:
-      w_puts(out, "handle ");
-      append_int(out, e->a);
-      w_puts(out, " at ");
-      append_fixed6(out, e->num, &num_memo_);
+      PUT_LIT(p, "handle ");
+      p = put_int(p, e->a);
+      PUT_LIT(p, " at ");
+      p = put_fixed6(p, e->num, &num_memo_);
       if (e->task >= 0) {
-        w_puts(out, " for ");
-        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
+        PUT_LIT(p, " for ");
+        p = put_name(p, t, k);
       }
       break;
     case TR_CLOCK_JUMP:
-      append_fixed6(out, e->num, &num_memo_);
-      w_puts(out, " -> ");
-      append_fixed6(out, e->time, &time_memo);
+      p = put_fixed6(p, e->num, &num_memo_);
+      PUT_LIT(p, " -> ");
+      p = put_fixed6(p, e->time, &time_memo);
       break;
-    case TR_BLOCK:
-      append_task(t, out, e->task);
-      fmt_buf_appendf(out, "  blocks the loop for %g s (time.sleep)", e->num);
+    case TR_BLOCK: {
+      p = put_task(p, t, k);
+      PUT_LIT(p, "  blocks the loop for ");
+      int g = snprintf(p, 32, "%g", e->num); /* at most 13 bytes ("-1.23457e+308") */
+      p += g > 0 && g < 32 ? g : 0;
+      PUT_LIT(p, " s (time.sleep)");
       break;
+    }
     case TR_PRINT:
       if (e->task >= 0) {
-        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
-        w_putc(out, ' ');
+        p = put_name(p, t, k);
+        *p++ = ' ';
       }
-      append_quoted(out, text);
+      p = put_quoted(p, text, tl);
       break;
     case TR_FUTURE_DONE:
-      w_puts(out, "future ");
-      append_int(out, e->a);
-      w_puts(out, e->b == 0   ? " result"
-                           : e->b == 1 ? " exception"
-                                       : " cancelled");
+      PUT_LIT(p, "future ");
+      p = put_int(p, e->a);
+      if (e->b == 0)
+        PUT_LIT(p, " result");
+      else if (e->b == 1)
+        PUT_LIT(p, " exception");
+      else
+        PUT_LIT(p, " cancelled");
       if (e->task >= 0) {
-        w_puts(out, " (");
-        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
-        w_puts(out, ")");
+        PUT_LIT(p, " (");
+        p = put_name(p, t, k);
+        *p++ = ')';
       }
-      if (*text) {
-        w_putc(out, ' ');
-        w_puts(out, text);
+      if (tl) {
+        *p++ = ' ';
+        p = put(p, text, tl);
       }
       break;
     case TR_CANCEL:
-      append_task(t, out, e->task);
+      p = put_task(p, t, k);
       if (e->b >= 0) {
-        w_puts(out, "  by ");
-        w_puts(out, trace_text(t, trace_task_at(t, e->b)->name));
+        PUT_LIT(p, "  by ");
+        p = put_name(p, t, o);
       }
-      if (*text) {
-        w_puts(out, " msg ");
-        w_puts(out, text);
+      if (tl) {
+        PUT_LIT(p, " msg ");
+        p = put(p, text, tl);
       }
       break;
     case TR_WARNING:
     case TR_DEADLOCK:
-      append_quoted(out, text);
+      p = put_quoted(p, text, tl);
       break;
     case TR_LINE:
       if (e->task >= 0) {
-        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
-        w_putc(out, ' ');
+        p = put_name(p, t, k);
+        *p++ = ' ';
       }
-      w_puts(out, "line ");
-      append_int(out, e->line);
+      PUT_LIT(p, "line ");
+      p = put_int(p, e->line);
       break;
     default:
       break;
     }
-    w_putc(out, '\n');
+    *p++ = '\n';
+    out->len = (size_t)(p - out->data);
   }
+  if (out->data)
+    out->data[out->len] = '\0';
   return true;
 }
 
