@@ -779,6 +779,26 @@ static char *digits_before(char *end, uint64_t u) {
   return end;
 }
 
+/* digits_before for 32 bits, whose divisions are cheaper. */
+static char *digits32_before(char *end, uint32_t u) {
+  static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+                              "34353637383940414243444546474849505152535455565758596061626364656667"
+                              "6869707172737475767778798081828384858687888990919293949596979899";
+  while (u >= 100) {
+    unsigned k = (u % 100) * 2;
+    u /= 100;
+    *--end = pairs[k + 1];
+    *--end = pairs[k];
+  }
+  if (u >= 10) {
+    *--end = pairs[u * 2 + 1];
+    *--end = pairs[u * 2];
+  } else {
+    *--end = (char)('0' + u);
+  }
+  return end;
+}
+
 /* "%d" / "%u" */
 static void append_int(fmt_buf *out, int64_t v) {
   char buf[24];
@@ -791,10 +811,11 @@ static void append_int(fmt_buf *out, int64_t v) {
 /* A number as it was last formatted: times repeat over many events in a
  * row, so each distinct one goes through printf (or repr) once. */
 typedef struct num_memo {
-  double x;    /* the number */
-  bool valid;  /* s holds its text */
-  char s[400]; /* its text ("%.6f" of 1e300 is 307 digits and more) */
-  size_t n;    /* bytes of s */
+  double x;      /* the number (json_num_memo) */
+  uint64_t bits; /* its bits (put_fixed6) */
+  bool valid;    /* s holds its text */
+  char s[400];   /* its text ("%.6f" of 1e300 is 307 digits and more) */
+  size_t n;      /* bytes of s */
 } num_memo;
 
 /* "%.6f" of x in m->s without printf, for 0 <= x < 1e9 whose millionths are not near a half (the
@@ -842,16 +863,23 @@ static inline char *put_text(char *p, const trace *t, uint32_t off) {
 
 /* "%d" */
 static char *put_int(char *p, int64_t v) {
-  char buf[24];
-  char *q = digits_before(buf + sizeof buf, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+  char buf[40], *end = buf + 24; /* 16 bytes after the digits, read by the copy below */
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  char *q = u <= UINT32_MAX ? digits32_before(end, (uint32_t)u) : digits_before(end, u);
   if (v < 0)
     *--q = '-';
-  return put(p, q, (size_t)(buf + sizeof buf - q));
+  size_t n = (size_t)(end - q);
+  if (n > 16)
+    return put(p, q, n);
+  memcpy(p, q, 16); /* a fixed-size copy is a move or two; the line's room has plenty */
+  return p + n;
 }
 
 /* "%.6f", through the memo m. */
 static char *put_fixed6(char *p, double x, num_memo *m) {
-  if (!m->valid || memcmp(&m->x, &x, sizeof x) != 0) {
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  if (!m->valid || bits != m->bits) {
     m->valid = false;
     if (!fast_fixed6(x, m)) {
       int n = snprintf(m->s, sizeof m->s, "%.6f", x);
@@ -859,20 +887,48 @@ static char *put_fixed6(char *p, double x, num_memo *m) {
         return p;
       m->n = (size_t)n;
     }
-    m->x = x;
+    m->bits = bits;
     m->valid = true;
+  }
+  if (m->n <= 32) {
+    memcpy(p, m->s, 32); /* whole: s holds 400 bytes, the line's room has plenty */
+    return p + m->n;
   }
   return put(p, m->s, m->n);
 }
 
-/* "%-5u " of a step: the digits, then spaces up to five columns, then one more. */
-static char *put_step(char *p, uint32_t step) {
-  char buf[32];
-  memset(buf + 16, ' ', 16);
-  char *q = digits_before(buf + 16, step);
-  size_t n = (size_t)(buf + 16 - q);
-  memcpy(p, q, 16); /* digits, spaces */
-  return p + (n < 5 ? 5 : n) + 1;
+/* "%-5u " of consecutive step numbers, counted in decimal text: digits[0, n) are the current
+ * number's. */
+typedef struct step_text {
+  char digits[16]; /* the digits, then spaces */
+  size_t n;        /* how many digits */
+} step_text;
+
+static void step_text_set(step_text *s, uint32_t step) {
+  char buf[16];
+  char *q = digits32_before(buf + sizeof buf, step);
+  s->n = (size_t)(buf + sizeof buf - q);
+  memset(s->digits, ' ', sizeof s->digits);
+  memcpy(s->digits, q, s->n);
+}
+
+/* The next number. */
+static void step_text_next(step_text *s) {
+  size_t i = s->n;
+  while (i > 0 && s->digits[i - 1] == '9')
+    s->digits[--i] = '0';
+  if (i > 0) {
+    s->digits[i - 1]++;
+    return;
+  }
+  memmove(s->digits + 1, s->digits, s->n); /* 999 -> 1000 */
+  s->digits[0] = '1';
+  s->n++;
+}
+
+static char *put_step(char *p, const step_text *s) {
+  memcpy(p, s->digits, sizeof s->digits); /* digits, spaces */
+  return p + (s->n < 5 ? 5 : s->n) + 1;
 }
 
 /* A task as "NAME LABEL", or "-" for none. */
@@ -949,7 +1005,11 @@ static size_t range_end(const trace *t, size_t first, size_t n) {
 
 bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out) {
   num_memo time_memo = {0}, num_memo_ = {0};
-  for (size_t i = first, end = range_end(t, first, n); i < end; i++) {
+  step_text step;
+  size_t end = range_end(t, first, n);
+  if (first < end)
+    step_text_set(&step, t->events[first].step);
+  for (size_t i = first; i < end; i++) {
     const trace_event *e = &t->events[i];
     const trace_task *k = trace_task_at(t, e->task);
     /* another task the line names: the creator, the awaited task, the canceller */
@@ -967,7 +1027,8 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
     /* "%.6f  #%-5u %-9s " */
     p = put_fixed6(p, e->time, &time_memo);
     PUT_LIT(p, "  #");
-    p = put_step(p, e->step);
+    p = put_step(p, &step);
+    step_text_next(&step);
     p = put(p, kind_column(e->kind), 10);
     switch (e->kind) {
     case TR_RUN_START:
