@@ -108,6 +108,13 @@ static void tr(vm *v, trace_kind k, int32_t task, int32_t a, int32_t b, int32_t 
   trace_add(v->trace, k, v->clock, task, a, b, line, num, NULL, 0);
 }
 
+/* tr_text of a buffer from trace_buf_take, which it gives back. */
+static void tr_buf(vm *v, trace_kind k, int32_t task, int32_t a, int32_t b, int32_t line,
+                   double num, fmt_buf *text) {
+  trace_add(v->trace, k, v->clock, task, a, b, line, num, fmt_buf_str(text), text->len);
+  trace_buf_give(v->trace, text);
+}
+
 bool loop_block(vm *v, double seconds) {
   if (isnan(seconds)) {
     vm_raise_msg(v, CLS_VALUE_ERROR, "Invalid value NaN (not a number)");
@@ -396,12 +403,10 @@ static void short_repr(vm *v, value x, fmt_buf *b) {
 }
 
 static void trace_done(vm *v, loop_future *f, int outcome, value x) {
-  fmt_buf b;
-  fmt_buf_init(&b);
+  fmt_buf b = trace_buf_take(v->trace);
   if (outcome != 2 || x.t != VAL_NONE)
     short_repr(v, x, &b);
-  tr_text(v, TR_FUTURE_DONE, f->tid, f->fid, outcome, 0, 0, fmt_buf_str(&b));
-  fmt_buf_free(&b);
+  tr_buf(v, TR_FUTURE_DONE, f->tid, f->fid, outcome, 0, 0, &b);
 }
 
 static bool schedule_callbacks(vm *v, loop_future *f) {
@@ -692,8 +697,7 @@ static void trace_suspend(vm *v, loop_future *t, value result) {
   if (!val_is(result, OBJ_FUTURE))
     return;
   loop_future *w = as_fut(result);
-  fmt_buf b;
-  fmt_buf_init(&b);
+  fmt_buf b = trace_buf_take(v->trace);
   int kind = WAIT_FUTURE, ref = w->fid;
   double num = 0;
   value what =
@@ -719,8 +723,7 @@ static void trace_suspend(vm *v, loop_future *t, value result) {
   } else {
     fmt_buf_appends(&b, "a Future");
   }
-  tr_text(v, TR_STEP_SUSPEND, t->tid, kind, ref, line, num, fmt_buf_str(&b));
-  fmt_buf_free(&b);
+  tr_buf(v, TR_STEP_SUSPEND, t->tid, kind, ref, line, num, &b);
 }
 
 static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
@@ -739,16 +742,14 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
     wake = WAKE_CANCEL;
   }
   if (v->trace) {
-    fmt_buf b;
-    fmt_buf_init(&b);
+    fmt_buf b = trace_buf_take(v->trace);
     if (exc.t != VAL_UNDEF)
       short_repr(v, exc, &b);
     if (exc.t != VAL_UNDEF && wake != WAKE_CANCEL)
       wake = t->cancel_waiting && obj_isinstance(v, exc, v->cls[CLS_CANCELLED_ERROR])
                  ? WAKE_CANCEL
                  : WAKE_EXCEPTION;
-    tr_text(v, TR_STEP_BEGIN, t->tid, wake, ref, 0, 0, fmt_buf_str(&b));
-    fmt_buf_free(&b);
+    tr_buf(v, TR_STEP_BEGIN, t->tid, wake, ref, 0, 0, &b);
   }
   t->steps++;
   t->cancel_waiting = false;
@@ -769,20 +770,16 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
   bool ok = true;
   if (v->trace && !v->limit_hit) {
     if (st == EXEC_RETURN) {
-      fmt_buf b;
-      fmt_buf_init(&b);
+      fmt_buf b = trace_buf_take(v->trace);
       short_repr(v, result, &b);
-      tr_text(v, TR_STEP_RETURN, t->tid, 0, 0, 0, 0, fmt_buf_str(&b));
-      fmt_buf_free(&b);
+      tr_buf(v, TR_STEP_RETURN, t->tid, 0, 0, 0, 0, &b);
     } else if (st == EXEC_ERROR) {
-      fmt_buf b;
-      fmt_buf_init(&b);
+      fmt_buf b = trace_buf_take(v->trace);
       value e = v->exc;
       short_repr(v, e, &b);
       v->exc = e;
-      tr_text(v, TR_STEP_RAISE, t->tid, obj_isinstance(v, e, v->cls[CLS_CANCELLED_ERROR]), 0, 0, 0,
-              fmt_buf_str(&b));
-      fmt_buf_free(&b);
+      tr_buf(v, TR_STEP_RAISE, t->tid, obj_isinstance(v, e, v->cls[CLS_CANCELLED_ERROR]), 0, 0, 0,
+             &b);
     } else {
       trace_suspend(v, t, result);
     }
@@ -895,12 +892,10 @@ static bool task_cancel(vm *v, loop_future *t, value msg, bool *out) {
   }
   t->cancel_requests++;
   if (v->trace) {
-    fmt_buf b;
-    fmt_buf_init(&b);
+    fmt_buf b = trace_buf_take(v->trace);
     if (msg.t != VAL_NONE)
       short_repr(v, msg, &b);
-    tr_text(v, TR_CANCEL, t->tid, 0, current_tid(v), vm_current_line(v), 0, fmt_buf_str(&b));
-    fmt_buf_free(&b);
+    tr_buf(v, TR_CANCEL, t->tid, 0, current_tid(v), vm_current_line(v), 0, &b);
   }
   if (val_is(t->fut_waiter, OBJ_FUTURE)) {
     loop_future *w = as_fut(t->fut_waiter);
@@ -1355,13 +1350,12 @@ static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
       f->fkind = FUTK_SLEEP;
       f->deadline = v->clock + a->when;
       if (v->trace) {
-        fmt_buf b;
-        fmt_buf_init(&b);
+        fmt_buf b = trace_buf_take(v->trace);
         fmt_buf_appends(&b, "asyncio.sleep(");
         short_repr(v, a->a, &b);
         fmt_buf_appendc(&b, ')');
         f->what = obj_str_new(v, fmt_buf_str(&b), b.len);
-        fmt_buf_free(&b);
+        trace_buf_give(v->trace, &b);
         if (!f->what)
           return EXEC_ERROR;
       }

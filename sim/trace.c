@@ -8,23 +8,38 @@
 
 #define TRACE_MAX_EVENTS 50000000u /* keeps a runaway scenario's trace under ~2 GiB */
 
+enum {
+  POOL_MEMO_SLOTS = 64,  /* texts remembered by pool_add (a power of two) */
+  POOL_MEMO_MAX_LEN = 64 /* longest text remembered */
+};
+
+/* A text pool_add added, by the address it came from: texts such as "Task.__step" come from
+ * the same address again and again and are stored once. */
+typedef struct pool_memo {
+  const char *s; /* the address */
+  uint32_t len;  /* its length */
+  uint32_t off;  /* its copy in the pool */
+} pool_memo;
+
 struct trace {
-  trace_event *events; /* the events */
-  size_t count;        /* events recorded */
-  size_t cap;          /* events allocated */
-  char *pool;          /* strings, each NUL-terminated after its length (pool_add) */
-  size_t pool_len;     /* bytes used */
-  size_t pool_cap;     /* bytes allocated */
-  trace_task *tasks;   /* tasks by id */
-  size_t ntasks;       /* tasks registered */
-  size_t tasks_cap;    /* allocated */
-  int32_t handles;     /* handle ids handed out */
-  int32_t futures;     /* future ids handed out */
-  bool lines;          /* TR_LINE events are recorded */
-  bool truncated;      /* memory or the event limit stopped recording */
-  uint32_t filename;   /* pool offset of the scenario's file name */
-  uint32_t source;     /* pool offset of the scenario's source */
-  size_t source_len;   /* its length */
+  trace_event *events;             /* the events */
+  size_t count;                    /* events recorded */
+  size_t cap;                      /* events allocated */
+  char *pool;                      /* strings, each NUL-terminated after its length (pool_add) */
+  size_t pool_len;                 /* bytes used */
+  size_t pool_cap;                 /* bytes allocated */
+  trace_task *tasks;               /* tasks by id */
+  size_t ntasks;                   /* tasks registered */
+  size_t tasks_cap;                /* allocated */
+  int32_t handles;                 /* handle ids handed out */
+  int32_t futures;                 /* future ids handed out */
+  bool lines;                      /* TR_LINE events are recorded */
+  bool truncated;                  /* memory or the event limit stopped recording */
+  uint32_t filename;               /* pool offset of the scenario's file name */
+  uint32_t source;                 /* pool offset of the scenario's source */
+  size_t source_len;               /* its length */
+  fmt_buf spare;                   /* the buffer trace_buf_take hands out, when not out */
+  pool_memo memo[POOL_MEMO_SLOTS]; /* recent short texts (pool_add) */
 };
 
 trace *trace_new(bool lines) {
@@ -43,7 +58,28 @@ void trace_free(trace *t) {
   free(t->events);
   free(t->pool);
   free(t->tasks);
+  fmt_buf_free(&t->spare);
   free(t);
+}
+
+enum {
+  TRACE_SPARE_MAX = 1 << 20 /* bytes of spare buffer kept: one huge repr is not kept */
+};
+
+fmt_buf trace_buf_take(trace *t) {
+  fmt_buf b = t->spare;
+  fmt_buf_init(&t->spare);
+  fmt_buf_clear(&b);
+  return b;
+}
+
+void trace_buf_give(trace *t, fmt_buf *b) {
+  if (t->spare.data == NULL && b->cap <= TRACE_SPARE_MAX) {
+    t->spare = *b;
+    fmt_buf_init(b);
+  } else {
+    fmt_buf_free(b);
+  }
 }
 
 bool trace_lines_enabled(const trace *t) { return t && t->lines; }
@@ -52,15 +88,27 @@ bool trace_truncated(const trace *t) { return t->truncated; }
 /* A string in the pool is its length up to its first NUL (what trace_text shows of it), four
  * bytes, then its bytes and a NUL; its offset is that of its bytes. The writers take the
  * length from there instead of measuring the string at every event. */
-enum { POOL_LEN_BYTES = 4 };
+enum {
+  POOL_LEN_BYTES = 4, /* the length before each string */
+  POOL_SLACK = 16     /* bytes allocated past the last string: put_text copies 16 at a time */
+};
 
 static uint32_t pool_add(trace *t, const char *s, size_t len) {
   if (!s)
     return TRACE_NO_TEXT;
+  /* the same bytes at the same address as a recent text: that text (an address is checked
+   * against the copy, so a buffer reused for other text is never mistaken) */
+  pool_memo *m = NULL;
+  if (len <= POOL_MEMO_MAX_LEN) {
+    uintptr_t h = (uintptr_t)s ^ ((uintptr_t)s >> 7) ^ (len * 0x9e3779b1u);
+    m = &t->memo[h & (POOL_MEMO_SLOTS - 1)];
+    if (m->s == s && m->len == len && memcmp(t->pool + m->off, s, len) == 0)
+      return m->off;
+  }
   size_t need = t->pool_len + POOL_LEN_BYTES + len + 1;
-  if (need > t->pool_cap) {
+  if (need + POOL_SLACK > t->pool_cap) {
     size_t n = t->pool_cap ? t->pool_cap * 2 : 4096;
-    while (n < need)
+    while (n < need + POOL_SLACK)
       n *= 2;
     if (n >= TRACE_NO_TEXT) {
       t->truncated = true;
@@ -81,6 +129,11 @@ static uint32_t pool_add(trace *t, const char *s, size_t len) {
   memcpy(t->pool + off, s, len);
   t->pool[off + len] = '\0';
   t->pool_len = need;
+  if (m) {
+    m->s = s;
+    m->len = (uint32_t)len;
+    m->off = off;
+  }
   return off;
 }
 
@@ -858,11 +911,26 @@ static inline char *put(char *p, const char *s, size_t n) {
 
 /* A pool string (its length from the pool). */
 static inline char *put_text(char *p, const trace *t, uint32_t off) {
-  return put(p, trace_text(t, off), text_len(t, off));
+  size_t n = text_len(t, off);
+  if (n == 0)
+    return p;
+  /* 16 bytes at a time: the pool has POOL_SLACK bytes past its last string, the line's room
+   * more than 16 past its end; what is copied past n is written over or never counted */
+  const char *s = t->pool + off;
+  for (size_t i = 0; i < n; i += 16)
+    memcpy(p + i, s + i, 16);
+  return p + n;
 }
 
 /* "%d" */
-static char *put_int(char *p, int64_t v) {
+static inline char *put_int(char *p, int64_t v) {
+  if (v >= 0 && v < 100000) { /* handles, futures, lines: digits counted, written in place */
+    uint32_t u = (uint32_t)v;
+    size_t n = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : 5;
+    for (size_t i = n; i-- > 0; u /= 10)
+      p[i] = (char)('0' + u % 10);
+    return p + n;
+  }
   char buf[40], *end = buf + 24; /* 16 bytes after the digits, read by the copy below */
   uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
   char *q = u <= UINT32_MAX ? digits32_before(end, (uint32_t)u) : digits_before(end, u);
@@ -875,20 +943,27 @@ static char *put_int(char *p, int64_t v) {
   return p + n;
 }
 
-/* "%.6f", through the memo m. */
-static char *put_fixed6(char *p, double x, num_memo *m) {
+/* "%.6f" of x into m, unless it holds it already. */
+static void fixed6_memo(double x, uint64_t bits, num_memo *m) {
+  m->valid = false;
+  if (!fast_fixed6(x, m)) {
+    int n = snprintf(m->s, sizeof m->s, "%.6f", x);
+    if (n < 0 || (size_t)n >= sizeof m->s) /* never for a double */
+      return;
+    m->n = (size_t)n;
+  }
+  m->bits = bits;
+  m->valid = true;
+}
+
+/* "%.6f", through the memo m: a number repeated is copied (inlined, the common case). */
+static inline char *put_fixed6(char *p, double x, num_memo *m) {
   uint64_t bits;
   memcpy(&bits, &x, sizeof bits);
   if (!m->valid || bits != m->bits) {
-    m->valid = false;
-    if (!fast_fixed6(x, m)) {
-      int n = snprintf(m->s, sizeof m->s, "%.6f", x);
-      if (n < 0 || (size_t)n >= sizeof m->s) /* never for a double */
-        return p;
-      m->n = (size_t)n;
-    }
-    m->bits = bits;
-    m->valid = true;
+    fixed6_memo(x, bits, m);
+    if (!m->valid)
+      return p;
   }
   if (m->n <= 32) {
     memcpy(p, m->s, 32); /* whole: s holds 400 bytes, the line's room has plenty */
