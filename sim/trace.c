@@ -179,6 +179,14 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
   return (uint32_t)t->count++;
 }
 
+/* trace_add of a text already in the pool. */
+static void add_pooled(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
+                       int32_t line, uint32_t text) {
+  uint32_t s = trace_add(t, kind, time, task, a, b, line, 0, NULL, 0);
+  if (s != UINT32_MAX)
+    t->events[s].text = text;
+}
+
 int32_t trace_add_task(trace *t, double time, const char *name, const char *label, int32_t parent,
                        int32_t line) {
   if (t->ntasks == t->tasks_cap) {
@@ -198,7 +206,7 @@ int32_t trace_add_task(trace *t, double time, const char *name, const char *labe
   k->parent = parent;
   k->line = line;
   k->created = (uint32_t)t->count;
-  trace_add(t, TR_TASK_CREATED, time, id, parent, -1, line, 0, label, strlen(label));
+  add_pooled(t, TR_TASK_CREATED, time, id, parent, -1, line, k->label); /* the label's copy */
   return id;
 }
 

@@ -3,7 +3,8 @@
  * enum values, escapes, empty and missing texts, names and texts longer than any line
  * buffer, step numbers wider than their column) must give exactly the bytes the layout
  * gave when it was written with printf (the expected text below was produced that way),
- * and the text written in pieces must be the text written whole. */
+ * and the text written in pieces must be the text written whole. Also the buffers the trace
+ * lends for building labels (trace_buf_take/give) and the pool's sharing of repeated texts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -221,11 +222,83 @@ static void test_long(void **state) {
   trace_free(t);
 }
 
+/* trace_buf_take lends the spare buffer emptied, nested takes get buffers of their own, and
+ * giving back keeps one allocation (the sanitizer build checks that none leaks). */
+static void test_buf_take_give(void **state) {
+  (void)state;
+  trace *t = trace_new(false);
+  fmt_buf a = trace_buf_take(t);
+  assert_int_equal(a.len, 0);
+  assert_string_equal(fmt_buf_str(&a), "");
+  fmt_buf_appends(&a, "first");
+  const char *kept = a.data;
+  trace_buf_give(t, &a);
+  assert_null(a.data);
+  fmt_buf b = trace_buf_take(t);
+  assert_ptr_equal(b.data, kept); /* the same allocation, emptied */
+  assert_int_equal(b.len, 0);
+  assert_string_equal(fmt_buf_str(&b), "");
+  fmt_buf c = trace_buf_take(t); /* nested: the spare is out */
+  assert_null(c.data);
+  fmt_buf_appends(&c, "inner");
+  fmt_buf_appends(&b, "outer");
+  trace_buf_give(t, &c); /* kept */
+  trace_buf_give(t, &b); /* the spare is back: freed */
+  assert_null(b.data);
+  fmt_buf d = trace_buf_take(t);
+  assert_int_equal(d.len, 0);
+  assert_non_null(d.data);
+  /* a huge buffer is not kept */
+  fmt_buf big = trace_buf_take(t);
+  assert_int_equal(fmt_buf_reserve(&big, 4u << 20), FMT_OK);
+  trace_buf_give(t, &d);
+  trace_buf_give(t, &big);
+  assert_null(big.data);
+  trace_free(t); /* frees the spare */
+}
+
+/* Texts from the same address are stored once while their bytes are the same; the same address
+ * with other bytes (a reused buffer) is a new text. */
+static void test_pool_memo(void **state) {
+  (void)state;
+  trace *t = trace_new(false);
+  char buf[80];
+  strcpy(buf, "Task.__step");
+  uint32_t s1 = trace_add(t, TR_READY_PUSH, 0, -1, 1, CB_USER, 0, 0, buf, strlen(buf));
+  uint32_t s2 = trace_add(t, TR_READY_PUSH, 0, -1, 2, CB_USER, 0, 0, buf, strlen(buf));
+  assert_int_equal(trace_event_at(t, s1)->text, trace_event_at(t, s2)->text);
+  strcpy(buf, "Task.__wakeup");
+  uint32_t s3 = trace_add(t, TR_READY_PUSH, 0, -1, 3, CB_USER, 0, 0, buf, strlen(buf));
+  strcpy(buf, "Task.__stop");
+  uint32_t s4 = trace_add(t, TR_READY_PUSH, 0, -1, 4, CB_USER, 0, 0, buf, strlen(buf));
+  uint32_t s5 = trace_add(t, TR_READY_PUSH, 0, -1, 5, CB_USER, 0, 0, buf, 4); /* a prefix */
+  uint32_t s6 = trace_add(t, TR_PRINT, 0, -1, 0, 0, 1, 0, buf, 0);            /* empty, not none */
+  memset(buf, 'x', sizeof buf - 1);
+  buf[sizeof buf - 1] = '\0';
+  uint32_t s7 = trace_add(t, TR_PRINT, 0, -1, 0, 0, 1, 0, buf, sizeof buf - 1); /* too long */
+  uint32_t s8 = trace_add(t, TR_PRINT, 0, -1, 0, 0, 1, 0, buf, sizeof buf - 1);
+  assert_string_equal(trace_text(t, trace_event_at(t, s1)->text), "Task.__step");
+  assert_string_equal(trace_text(t, trace_event_at(t, s3)->text), "Task.__wakeup");
+  assert_string_equal(trace_text(t, trace_event_at(t, s4)->text), "Task.__stop");
+  assert_string_equal(trace_text(t, trace_event_at(t, s5)->text), "Task");
+  assert_int_not_equal(trace_event_at(t, s6)->text, TRACE_NO_TEXT);
+  assert_string_equal(trace_text(t, trace_event_at(t, s6)->text), "");
+  assert_string_equal(trace_text(t, trace_event_at(t, s7)->text), buf);
+  assert_string_equal(trace_text(t, trace_event_at(t, s8)->text), buf);
+  /* a text with a NUL shows up to it, in every layout */
+  uint32_t s9 = trace_add(t, TR_PRINT, 0, -1, 0, 0, 1, 0, "ab\0cd", 5);
+  assert_string_equal(trace_text(t, trace_event_at(t, s9)->text), "ab");
+  char *text = text_of(t, s9, 1);
+  assert_string_equal(text, "0.000000  #8     print     \"ab\"\n");
+  free(text);
+  trace_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_every_kind),
-      cmocka_unit_test(test_pieces),
-      cmocka_unit_test(test_long),
+      cmocka_unit_test(test_every_kind), cmocka_unit_test(test_pieces),
+      cmocka_unit_test(test_long),       cmocka_unit_test(test_buf_take_give),
+      cmocka_unit_test(test_pool_memo),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
