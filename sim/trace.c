@@ -39,6 +39,8 @@ struct trace {
   uint32_t source;                 /* pool offset of the scenario's source */
   size_t source_len;               /* its length */
   fmt_buf spare;                   /* the buffer trace_buf_take hands out, when not out */
+  size_t longest_name;             /* bytes of the longest task name (the text layout's room) */
+  size_t longest_label;            /* bytes of the longest task label */
   pool_memo memo[POOL_MEMO_SLOTS]; /* recent short texts (pool_add) */
 };
 
@@ -201,8 +203,11 @@ int32_t trace_add_task(trace *t, double time, const char *name, const char *labe
   }
   int32_t id = (int32_t)t->ntasks;
   trace_task *k = &t->tasks[t->ntasks++];
-  k->name = pool_add(t, name, strlen(name));
-  k->label = pool_add(t, label, strlen(label));
+  size_t name_len = strlen(name), label_len = strlen(label);
+  k->name = pool_add(t, name, name_len);
+  k->label = pool_add(t, label, label_len);
+  t->longest_name = name_len > t->longest_name ? name_len : t->longest_name;
+  t->longest_label = label_len > t->longest_label ? label_len : t->longest_label;
   k->parent = parent;
   k->line = line;
   k->created = (uint32_t)t->count;
@@ -213,10 +218,12 @@ int32_t trace_add_task(trace *t, double time, const char *name, const char *labe
 bool trace_rename_task(trace *t, int32_t task, const char *name) {
   if (task < 0 || (size_t)task >= t->ntasks)
     return false;
-  uint32_t off = pool_add(t, name, strlen(name));
+  size_t len = strlen(name);
+  uint32_t off = pool_add(t, name, len);
   if (off == TRACE_NO_TEXT)
     return false;
   t->tasks[task].name = off;
+  t->longest_name = len > t->longest_name ? len : t->longest_name;
   return true;
 }
 
@@ -1060,14 +1067,9 @@ static char *put_quoted(char *p, const char *s, size_t n) {
   return p;
 }
 
-/* Bytes a task takes as put_task writes it. */
-static size_t task_room(const trace *t, const trace_task *k) {
-  return k ? text_len(t, k->name) + 1 + text_len(t, k->label) : 1;
-}
-
-/* "%-9s " of each kind's name. */
+/* "%-9s " of each kind's name (16 bytes a row: copied whole). */
 static const char *kind_column(trace_kind k) {
-  static const char cols[TR__COUNT + 1][11] = {
+  static const char cols[TR__COUNT + 1][16] = {
       "run-start ", "run-end   ", "created   ", "step      ", "suspend   ", "return    ",
       "raise     ", "ready     ", "run       ", "timer     ", "fire      ", "untimer   ",
       "clock     ", "block     ", "print     ", "done      ", "cancel    ", "warn      ",
@@ -1090,20 +1092,15 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
   num_memo time_memo = {0}, num_memo_ = {0};
   step_text step;
   size_t end = range_end(t, first, n);
+  size_t room = LINE_ROOM + 2 * t->longest_name + 1 + t->longest_label;
   if (first < end)
     step_text_set(&step, t->events[first].step);
   for (size_t i = first; i < end; i++) {
     const trace_event *e = &t->events[i];
     const trace_task *k = trace_task_at(t, e->task);
-    /* another task the line names: the creator, the awaited task, the canceller */
-    const trace_task *o = NULL;
-    if (e->kind == TR_TASK_CREATED)
-      o = trace_task_at(t, e->a);
-    else if ((e->kind == TR_STEP_BEGIN && e->a == WAKE_TASK) || e->kind == TR_CANCEL)
-      o = trace_task_at(t, e->b);
     size_t tl = text_len(t, e->text);
-    size_t room = LINE_ROOM + task_room(t, k) + 2 * tl + (o ? text_len(t, o->name) : 0);
-    if (out->cap - out->len < room + 1 && fmt_buf_reserve(out, room) != FMT_OK)
+    /* the line names at most a task, another task's name and the text (quoted: doubled) */
+    if (out->cap - out->len < room + 2 * tl + 1 && fmt_buf_reserve(out, room + 2 * tl) != FMT_OK)
       return false;
     const char *text = trace_text(t, e->text);
     char *p = out->data + out->len;
@@ -1112,7 +1109,8 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
     PUT_LIT(p, "  #");
     p = put_step(p, &step);
     step_text_next(&step);
-    p = put(p, kind_column(e->kind), 10);
+    memcpy(p, kind_column(e->kind), 16);
+    p += 10;
     switch (e->kind) {
     case TR_RUN_START:
       p = put(p, text, tl);
@@ -1125,7 +1123,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       p = put_task(p, t, k);
       PUT_LIT(p, "  by ");
       if (e->a >= 0)
-        p = put_name(p, t, o);
+        p = put_name(p, t, trace_task_at(t, e->a));
       else
         PUT_LIT(p, "the program");
       if (e->line) {
@@ -1142,7 +1140,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       }
       if (e->a == WAKE_TASK) {
         *p++ = ' ';
-        p = put_name(p, t, o);
+        p = put_name(p, t, trace_task_at(t, e->b));
       }
       if (tl) {
         *p++ = ' ';
@@ -1252,7 +1250,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       p = put_task(p, t, k);
       if (e->b >= 0) {
         PUT_LIT(p, "  by ");
-        p = put_name(p, t, o);
+        p = put_name(p, t, trace_task_at(t, e->b));
       }
       if (tl) {
         PUT_LIT(p, " msg ");
