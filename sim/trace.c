@@ -69,9 +69,13 @@ enum {
 };
 
 fmt_buf trace_buf_take(trace *t) {
-  fmt_buf b = t->spare;
-  fmt_buf_init(&t->spare);
-  fmt_buf_clear(&b);
+  fmt_buf b = t->spare; /* fields set one by one: no calls, no partial overlapping stores */
+  t->spare.data = NULL;
+  t->spare.len = 0;
+  t->spare.cap = 0;
+  b.len = 0;
+  if (b.data)
+    b.data[0] = '\0';
   return b;
 }
 
