@@ -688,6 +688,31 @@ static int await_line(loop_future *t) {
   return line;
 }
 
+/* The suspend of t on the future w of an asyncio.sleep: "asyncio.sleep(0.5)", made once for
+ * each delay (a program sleeps the same few delays again and again). */
+static void trace_sleep(vm *v, loop_future *t, loop_future *w, int32_t line) {
+  value d = w->context;
+  uint64_t key = 0;
+  if (d.t == VAL_FLOAT)
+    memcpy(&key, &d.as.f, sizeof key);
+  else if (d.t == VAL_INT)
+    key = (uint64_t)d.as.i;
+  else if (d.t == VAL_BOOL)
+    key = d.as.b;
+  uint32_t text = trace_keyed_text(v->trace, (uint32_t)d.t, key);
+  if (text == TRACE_NO_TEXT) {
+    fmt_buf b = trace_buf_take(v->trace);
+    fmt_buf_appends(&b, "asyncio.sleep(");
+    if (d.t == VAL_FLOAT || d.t == VAL_INT || d.t == VAL_BOOL)
+      short_repr(v, d, &b);
+    fmt_buf_appendc(&b, ')');
+    text = trace_keyed_text_add(v->trace, (uint32_t)d.t, key, fmt_buf_str(&b), b.len);
+    trace_buf_give(v->trace, &b);
+  }
+  trace_add_text(v->trace, TR_STEP_SUSPEND, v->clock, t->tid, WAIT_SLEEP, w->timer_hid, line,
+                 w->deadline, text);
+}
+
 static void trace_suspend(vm *v, loop_future *t, value result) {
   int32_t line = await_line(t);
   if (result.t == VAL_NONE) {
@@ -697,17 +722,16 @@ static void trace_suspend(vm *v, loop_future *t, value result) {
   if (!val_is(result, OBJ_FUTURE))
     return;
   loop_future *w = as_fut(result);
+  if (w->fkind == FUTK_SLEEP) {
+    trace_sleep(v, t, w, line);
+    return;
+  }
   fmt_buf b = trace_buf_take(v->trace);
   int kind = WAIT_FUTURE, ref = w->fid;
   double num = 0;
   value what =
       w->dict ? obj_dict_get_str(w->dict, obj_str_intern(v, "_loopviz_what", 13)) : val_undef();
-  if (w->fkind == FUTK_SLEEP) {
-    kind = WAIT_SLEEP;
-    ref = w->timer_hid;
-    num = w->deadline;
-    fmt_buf_appends(&b, w->what ? w->what->data : "asyncio.sleep()");
-  } else if (w->is_task) {
+  if (w->is_task) {
     kind = WAIT_TASK;
     ref = w->tid;
     fmt_buf_appends(&b, w->name->data);
@@ -1349,16 +1373,8 @@ static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
       value cargs[2] = {val_obj(f), a->b};
       f->fkind = FUTK_SLEEP;
       f->deadline = v->clock + a->when;
-      if (v->trace) {
-        fmt_buf b = trace_buf_take(v->trace);
-        fmt_buf_appends(&b, "asyncio.sleep(");
-        short_repr(v, a->a, &b);
-        fmt_buf_appendc(&b, ')');
-        f->what = obj_str_new(v, fmt_buf_str(&b), b.len);
-        trace_buf_give(v->trace, &b);
-        if (!f->what)
-          return EXEC_ERROR;
-      }
+      if (v->trace)
+        f->context = a->a; /* the delay, for the label of the suspend (trace_suspend) */
       loop_handle *h = handle_new(v, l, cb, cargs, 2);
       if (!h)
         return EXEC_ERROR;

@@ -13,6 +13,17 @@ enum {
   POOL_MEMO_MAX_LEN = 64 /* longest text remembered */
 };
 
+enum {
+  KEYED_SLOTS = 1024 /* texts kept by key (a power of two) */
+};
+
+/* A text stored under a key (trace_keyed_text). */
+typedef struct keyed_text {
+  uint64_t key; /* the key */
+  uint32_t tag; /* its tag */
+  uint32_t off; /* the text in the pool, TRACE_NO_TEXT for an empty slot */
+} keyed_text;
+
 /* A text pool_add added, by the address it came from: texts such as "Task.__step" come from
  * the same address again and again and are stored once. */
 typedef struct pool_memo {
@@ -42,6 +53,7 @@ struct trace {
   size_t longest_name;             /* bytes of the longest task name (the text layout's room) */
   size_t longest_label;            /* bytes of the longest task label */
   pool_memo memo[POOL_MEMO_SLOTS]; /* recent short texts (pool_add) */
+  keyed_text *keyed;               /* KEYED_SLOTS texts by key, NULL until the first */
 };
 
 trace *trace_new(bool lines) {
@@ -61,6 +73,7 @@ void trace_free(trace *t) {
   free(t->pool);
   free(t->tasks);
   fmt_buf_free(&t->spare);
+  free(t->keyed);
   free(t);
 }
 
@@ -185,12 +198,40 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
   return (uint32_t)t->count++;
 }
 
-/* trace_add of a text already in the pool. */
-static void add_pooled(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
-                       int32_t line, uint32_t text) {
-  uint32_t s = trace_add(t, kind, time, task, a, b, line, 0, NULL, 0);
+uint32_t trace_add_text(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
+                        int32_t line, double num, uint32_t text) {
+  uint32_t s = trace_add(t, kind, time, task, a, b, line, num, NULL, 0);
   if (s != UINT32_MAX)
-    t->events[s].text = text;
+    t->events[s].text = text < t->pool_len ? text : TRACE_NO_TEXT;
+  return s;
+}
+
+static size_t keyed_slot(uint32_t tag, uint64_t key) {
+  uint64_t h = (key ^ (key >> 29) ^ ((uint64_t)tag << 32)) * 0x9e3779b97f4a7c15u;
+  return (size_t)(h >> 54) & (KEYED_SLOTS - 1);
+}
+
+uint32_t trace_keyed_text(const trace *t, uint32_t tag, uint64_t key) {
+  if (!t->keyed)
+    return TRACE_NO_TEXT;
+  const keyed_text *k = &t->keyed[keyed_slot(tag, key)];
+  return k->off != TRACE_NO_TEXT && k->key == key && k->tag == tag ? k->off : TRACE_NO_TEXT;
+}
+
+uint32_t trace_keyed_text_add(trace *t, uint32_t tag, uint64_t key, const char *s, size_t len) {
+  if (!t->keyed) {
+    t->keyed = malloc(KEYED_SLOTS * sizeof *t->keyed);
+    if (!t->keyed)
+      return pool_add(t, s, len); /* not kept: found again next time */
+    for (size_t i = 0; i < KEYED_SLOTS; i++)
+      t->keyed[i].off = TRACE_NO_TEXT;
+  }
+  uint32_t off = pool_add(t, s, len);
+  keyed_text *k = &t->keyed[keyed_slot(tag, key)];
+  k->key = key;
+  k->tag = tag;
+  k->off = off;
+  return off;
 }
 
 int32_t trace_add_task(trace *t, double time, const char *name, const char *label, int32_t parent,
@@ -215,7 +256,7 @@ int32_t trace_add_task(trace *t, double time, const char *name, const char *labe
   k->parent = parent;
   k->line = line;
   k->created = (uint32_t)t->count;
-  add_pooled(t, TR_TASK_CREATED, time, id, parent, -1, line, k->label); /* the label's copy */
+  trace_add_text(t, TR_TASK_CREATED, time, id, parent, -1, line, 0, k->label); /* its copy */
   return id;
 }
 

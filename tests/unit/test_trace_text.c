@@ -4,7 +4,8 @@
  * buffer, step numbers wider than their column) must give exactly the bytes the layout
  * gave when it was written with printf (the expected text below was produced that way),
  * and the text written in pieces must be the text written whole. Also the buffers the trace
- * lends for building labels (trace_buf_take/give) and the pool's sharing of repeated texts. */
+ * lends for building labels (trace_buf_take/give), the pool's sharing of repeated texts, texts
+ * kept by key and the sleep labels made from them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "fmt.h"
+#include "sim.h"
 #include "trace.h"
 
 #include <math.h>
@@ -294,11 +296,74 @@ static void test_pool_memo(void **state) {
   trace_free(t);
 }
 
+/* Texts stored under keys: found again under the same tag and key only; a slot taken by
+ * another key forgets the first, which is then stored anew. */
+static void test_keyed_text(void **state) {
+  (void)state;
+  trace *t = trace_new(false);
+  assert_int_equal(trace_keyed_text(t, 1, 42), TRACE_NO_TEXT);
+  uint32_t a = trace_keyed_text_add(t, 1, 42, "forty-two", 9);
+  assert_int_equal(trace_keyed_text(t, 1, 42), a);
+  assert_int_equal(trace_keyed_text(t, 2, 42), TRACE_NO_TEXT);
+  assert_int_equal(trace_keyed_text(t, 1, 43), TRACE_NO_TEXT);
+  for (uint64_t k = 0; k < 5000; k++) {
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "k%llu", (unsigned long long)k);
+    uint32_t off = trace_keyed_text(t, 3, k);
+    if (off == TRACE_NO_TEXT)
+      off = trace_keyed_text_add(t, 3, k, buf, (size_t)n);
+    assert_string_equal(trace_text(t, off), buf);
+    assert_int_equal(trace_keyed_text(t, 3, k), off);
+  }
+  uint32_t again = trace_keyed_text(t, 1, 42);
+  assert_true(again == TRACE_NO_TEXT || again == a);
+  uint32_t s = trace_add_text(t, TR_STEP_SUSPEND, 1, -1, WAIT_SLEEP, 3, 0, 2, a);
+  assert_string_equal(trace_text(t, trace_event_at(t, s)->text), "forty-two");
+  s = trace_add_text(t, TR_RUN_END, 1, -1, 0, 0, 0, 0, TRACE_NO_TEXT);
+  assert_int_equal(trace_event_at(t, s)->text, TRACE_NO_TEXT);
+  trace_free(t);
+}
+
+/* A sleep's label is the repr of its delay as given (int, bool or float), for every delay and
+ * every repeat of one. */
+static void test_sleep_labels(void **state) {
+  (void)state;
+  static const char src[] = "import asyncio\n"
+                            "async def main():\n"
+                            "    for d in [1, 0.5, True, 1, 0.5, 1.0, 2, 0.001, 1e-05, 0.1 + 0.2,"
+                            " 0.5, 3]:\n"
+                            "        await asyncio.sleep(d)\n"
+                            "asyncio.run(main())\n";
+  static const char *const want[] = {"asyncio.sleep(1)",     "asyncio.sleep(0.5)",
+                                     "asyncio.sleep(True)",  "asyncio.sleep(1)",
+                                     "asyncio.sleep(0.5)",   "asyncio.sleep(1.0)",
+                                     "asyncio.sleep(2)",     "asyncio.sleep(0.001)",
+                                     "asyncio.sleep(1e-05)", "asyncio.sleep(0.30000000000000004)",
+                                     "asyncio.sleep(0.5)",   "asyncio.sleep(3)"};
+  trace *t = trace_new(false);
+  sim_options o;
+  sim_options_init(&o);
+  o.trace = t;
+  assert_int_equal(sim_run_source(&o, "sleeps.py", src, sizeof src - 1), SIM_OK);
+  size_t n = 0;
+  for (size_t i = 0; i < trace_count(t); i++) {
+    const trace_event *e = trace_event_at(t, i);
+    if (e->kind != TR_STEP_SUSPEND || e->a != WAIT_SLEEP)
+      continue;
+    assert_true(n < sizeof want / sizeof want[0]);
+    assert_string_equal(trace_text(t, e->text), want[n]);
+    n++;
+  }
+  assert_int_equal(n, sizeof want / sizeof want[0]);
+  trace_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_every_kind), cmocka_unit_test(test_pieces),
-      cmocka_unit_test(test_long),       cmocka_unit_test(test_buf_take_give),
-      cmocka_unit_test(test_pool_memo),
+      cmocka_unit_test(test_every_kind),   cmocka_unit_test(test_pieces),
+      cmocka_unit_test(test_long),         cmocka_unit_test(test_buf_take_give),
+      cmocka_unit_test(test_pool_memo),    cmocka_unit_test(test_keyed_text),
+      cmocka_unit_test(test_sleep_labels),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
