@@ -386,15 +386,58 @@ static bool fast_float_repr(fmt_buf *b, double x) {
   return false;
 }
 
+/* The repr of a long list or tuple of ints, floats, bools and Nones (a gather's results), as far
+ * as short_repr keeps it: its items up to the first that ends past the cut. Their reprs run no
+ * code of the program's, so leaving out the rest changes nothing; false (nothing appended) for
+ * anything else, and where vm_repr would not make the whole repr (a repr of it in progress, the
+ * recursion limit), for vm_repr to answer. */
+static bool prefix_repr(vm *v, value x, fmt_buf *b, size_t cut) {
+  if (!val_is(x, OBJ_LIST) && !val_is(x, OBJ_TUPLE))
+    return false;
+  bool list = val_is(x, OBJ_LIST);
+  const value *items = list ? AS_LIST(x)->items : AS_TUPLE(x)->items;
+  size_t n = list ? AS_LIST(x)->count : AS_TUPLE(x)->count;
+  if (n < 64) /* short: the whole repr costs little */
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (items[i].t != VAL_NONE && items[i].t != VAL_BOOL && items[i].t != VAL_INT &&
+        items[i].t != VAL_FLOAT)
+      return false;
+  int max = v->opts.limits.max_recursion;
+  if (max > 0 && v->depth + 1 > max)
+    return false;
+  for (size_t i = 0; v->repr_guard && i < v->repr_guard->count; i++)
+    if (v->repr_guard->items[i].as.o == x.as.o)
+      return false;
+  size_t start = b->len;
+  fmt_buf_appendc(b, list ? '[' : '(');
+  value saved = v->exc;
+  for (size_t i = 0; i < n && b->len - start <= cut; i++) {
+    if (i)
+      fmt_buf_appends(b, ", ");
+    if (!vm_repr(v, items[i], b)) { /* out of memory, as the whole repr would be */
+      v->exc = saved;
+      b->len = start;
+      fmt_buf_appends(b, "<?>");
+      return true;
+    }
+  }
+  if (b->len - start <= cut) /* all of it: the whole repr */
+    fmt_buf_appendc(b, list ? ']' : ')');
+  return true;
+}
+
 /* repr of x for the trace, cut to a readable length */
 static void short_repr(vm *v, value x, fmt_buf *b) {
   if (x.t == VAL_FLOAT && fast_float_repr(b, x.as.f))
     return;
-  value saved = v->exc;
   size_t start = b->len;
-  if (!vm_repr(v, x, b)) {
-    v->exc = saved;
-    fmt_buf_appends(b, "<?>");
+  if (!prefix_repr(v, x, b, 200)) {
+    value saved = v->exc;
+    if (!vm_repr(v, x, b)) {
+      v->exc = saved;
+      fmt_buf_appends(b, "<?>");
+    }
   }
   if (b->len - start > 200) {
     b->len = start + 197;

@@ -5,7 +5,7 @@
  * gave when it was written with printf (the expected text below was produced that way),
  * and the text written in pieces must be the text written whole. Also the buffers the trace
  * lends for building labels (trace_buf_take/give), the pool's sharing of repeated texts, texts
- * kept by key and the sleep labels made from them. */
+ * kept by key and the sleep labels made from them, and the cut reprs of long results. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -358,12 +358,65 @@ static void test_sleep_labels(void **state) {
   trace_free(t);
 }
 
+/* The repr of a gather's results in its done event, whole or cut at 200 characters, for lists
+ * short and long (a long list of numbers is written only as far as the cut). */
+static void test_result_reprs(void **state) {
+  (void)state;
+  static const char src[] = "import asyncio\n"
+                            "async def w(i):\n"
+                            "    return i\n"
+                            "async def main():\n"
+                            "    for n in [3, 63, 64, 65, 100, 5000]:\n"
+                            "        await asyncio.gather(*(w(i % 7) for i in range(n)))\n"
+                            "    await asyncio.gather(*(w(0.5) for i in range(70)))\n"
+                            "    await asyncio.gather(*(w((i,)) for i in range(70)))\n"
+                            "asyncio.run(main())\n";
+  trace *t = trace_new(false);
+  sim_options o;
+  sim_options_init(&o);
+  o.trace = t;
+  assert_int_equal(sim_run_source(&o, "results.py", src, sizeof src - 1), SIM_OK);
+  /* the expected texts: the whole repr, cut to 197 characters and "..." past 200 */
+  static const int sizes[] = {3, 63, 64, 65, 100, 5000, -70, -71};
+  size_t found = 0;
+  for (size_t i = 0; i < trace_count(t); i++) {
+    const trace_event *e = trace_event_at(t, i);
+    const char *text = trace_text(t, e->text);
+    if (e->kind != TR_FUTURE_DONE || e->task >= 0 || text[0] != '[')
+      continue;
+    assert_true(found < sizeof sizes / sizeof sizes[0]);
+    int n = sizes[found++];
+    fmt_buf want;
+    fmt_buf_init(&want);
+    fmt_buf_appendc(&want, '[');
+    for (int k = 0; k < (n < 0 ? 70 : n); k++) {
+      if (k)
+        fmt_buf_appends(&want, ", ");
+      if (n == -70)
+        fmt_buf_appends(&want, "0.5");
+      else if (n == -71)
+        fmt_buf_appendf(&want, "(%d,)", k);
+      else
+        fmt_buf_appendf(&want, "%d", k % 7);
+    }
+    fmt_buf_appendc(&want, ']');
+    if (want.len > 200) {
+      want.len = 197;
+      fmt_buf_appends(&want, "...");
+    }
+    assert_string_equal(text, fmt_buf_str(&want));
+    fmt_buf_free(&want);
+  }
+  assert_int_equal(found, sizeof sizes / sizeof sizes[0]);
+  trace_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_kind),   cmocka_unit_test(test_pieces),
       cmocka_unit_test(test_long),         cmocka_unit_test(test_buf_take_give),
       cmocka_unit_test(test_pool_memo),    cmocka_unit_test(test_keyed_text),
-      cmocka_unit_test(test_sleep_labels),
+      cmocka_unit_test(test_sleep_labels), cmocka_unit_test(test_result_reprs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
