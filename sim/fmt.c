@@ -797,13 +797,19 @@ static uint64_t i64_magnitude(int64_t n) {
 }
 
 fmt_result fmt_int(fmt_buf *b, int64_t n) {
+  /* base 10 written out: a division by a constant is a multiplication (the trace formats an
+   * int for every task's result) */
   char tmp[24];
-  size_t len = 0;
+  char *p = tmp + sizeof tmp;
+  uint64_t u = i64_magnitude(n);
+  do {
+    *--p = (char)('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
   if (n < 0) {
-    tmp[len++] = '-';
+    *--p = '-';
   }
-  len += u64_digits(i64_magnitude(n), 10, false, tmp + len);
-  return fmt_buf_append(b, tmp, len);
+  return fmt_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 /* ---- format spec parsing ------------------------------------------------- */

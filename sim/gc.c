@@ -275,8 +275,7 @@ static bool scan(vm *v, obj *o) {
     return mark_obj(v, OBJ(f->cls)) && mark_obj(v, OBJ(f->dict)) && mark_val(v, f->result) &&
            mark_val(v, f->exception) && mark_obj(v, OBJ(f->callbacks)) &&
            mark_val(v, f->callback) && mark_val(v, f->cancel_msg) && mark_val(v, f->coro) &&
-           mark_val(v, f->fut_waiter) && mark_obj(v, OBJ(f->name)) && mark_val(v, f->context) &&
-           mark_obj(v, OBJ(f->what));
+           mark_val(v, f->fut_waiter) && mark_obj(v, OBJ(f->name)) && mark_val(v, f->context);
   }
   case OBJ_HANDLE:
     return mark_val(v, ((loop_handle *)o)->callback) && mark_obj(v, OBJ(((loop_handle *)o)->args));

@@ -108,6 +108,13 @@ static void tr(vm *v, trace_kind k, int32_t task, int32_t a, int32_t b, int32_t 
   trace_add(v->trace, k, v->clock, task, a, b, line, num, NULL, 0);
 }
 
+/* tr_text of a buffer from trace_buf_take, which it gives back. */
+static void tr_buf(vm *v, trace_kind k, int32_t task, int32_t a, int32_t b, int32_t line,
+                   double num, fmt_buf *text) {
+  trace_add(v->trace, k, v->clock, task, a, b, line, num, fmt_buf_str(text), text->len);
+  trace_buf_give(v->trace, text);
+}
+
 bool loop_block(vm *v, double seconds) {
   if (isnan(seconds)) {
     vm_raise_msg(v, CLS_VALUE_ERROR, "Invalid value NaN (not a number)");
@@ -421,15 +428,58 @@ static bool fast_float_repr(fmt_buf *b, double x) {
   return false;
 }
 
+/* The repr of a long list or tuple of ints, floats, bools and Nones (a gather's results), as far
+ * as short_repr keeps it: its items up to the first that ends past the cut. Their reprs run no
+ * code of the program's, so leaving out the rest changes nothing; false (nothing appended) for
+ * anything else, and where vm_repr would not make the whole repr (a repr of it in progress, the
+ * recursion limit), for vm_repr to answer. */
+static bool prefix_repr(vm *v, value x, fmt_buf *b, size_t cut) {
+  if (!val_is(x, OBJ_LIST) && !val_is(x, OBJ_TUPLE))
+    return false;
+  bool list = val_is(x, OBJ_LIST);
+  const value *items = list ? AS_LIST(x)->items : AS_TUPLE(x)->items;
+  size_t n = list ? AS_LIST(x)->count : AS_TUPLE(x)->count;
+  if (n < 64) /* short: the whole repr costs little */
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (items[i].t != VAL_NONE && items[i].t != VAL_BOOL && items[i].t != VAL_INT &&
+        items[i].t != VAL_FLOAT)
+      return false;
+  int max = v->opts.limits.max_recursion;
+  if (max > 0 && v->depth + 1 > max)
+    return false;
+  for (size_t i = 0; v->repr_guard && i < v->repr_guard->count; i++)
+    if (v->repr_guard->items[i].as.o == x.as.o)
+      return false;
+  size_t start = b->len;
+  fmt_buf_appendc(b, list ? '[' : '(');
+  value saved = v->exc;
+  for (size_t i = 0; i < n && b->len - start <= cut; i++) {
+    if (i)
+      fmt_buf_appends(b, ", ");
+    if (!vm_repr(v, items[i], b)) { /* out of memory, as the whole repr would be */
+      v->exc = saved;
+      b->len = start;
+      fmt_buf_appends(b, "<?>");
+      return true;
+    }
+  }
+  if (b->len - start <= cut) /* all of it: the whole repr */
+    fmt_buf_appendc(b, list ? ']' : ')');
+  return true;
+}
+
 /* repr of x for the trace, cut to a readable length */
 static void short_repr(vm *v, value x, fmt_buf *b) {
   if (x.t == VAL_FLOAT && fast_float_repr(b, x.as.f))
     return;
-  value saved = v->exc;
   size_t start = b->len;
-  if (!vm_repr(v, x, b)) {
-    v->exc = saved;
-    fmt_buf_appends(b, "<?>");
+  if (!prefix_repr(v, x, b, 200)) {
+    value saved = v->exc;
+    if (!vm_repr(v, x, b)) {
+      v->exc = saved;
+      fmt_buf_appends(b, "<?>");
+    }
   }
   if (b->len - start > 200) {
     b->len = start + 197;
@@ -438,12 +488,10 @@ static void short_repr(vm *v, value x, fmt_buf *b) {
 }
 
 static void trace_done(vm *v, loop_future *f, int outcome, value x) {
-  fmt_buf b;
-  fmt_buf_init(&b);
+  fmt_buf b = trace_buf_take(v->trace);
   if (outcome != 2 || x.t != VAL_NONE)
     short_repr(v, x, &b);
-  tr_text(v, TR_FUTURE_DONE, f->tid, f->fid, outcome, 0, 0, fmt_buf_str(&b));
-  fmt_buf_free(&b);
+  tr_buf(v, TR_FUTURE_DONE, f->tid, f->fid, outcome, 0, 0, &b);
 }
 
 static bool schedule_callbacks(vm *v, loop_future *f) {
@@ -798,6 +846,31 @@ static int await_line(loop_future *t) {
   return line;
 }
 
+/* The suspend of t on the future w of an asyncio.sleep: "asyncio.sleep(0.5)", made once for
+ * each delay (a program sleeps the same few delays again and again). */
+static void trace_sleep(vm *v, loop_future *t, loop_future *w, int32_t line) {
+  value d = w->context;
+  uint64_t key = 0;
+  if (d.t == VAL_FLOAT)
+    memcpy(&key, &d.as.f, sizeof key);
+  else if (d.t == VAL_INT)
+    key = (uint64_t)d.as.i;
+  else if (d.t == VAL_BOOL)
+    key = d.as.b;
+  uint32_t text = trace_keyed_text(v->trace, (uint32_t)d.t, key);
+  if (text == TRACE_NO_TEXT) {
+    fmt_buf b = trace_buf_take(v->trace);
+    fmt_buf_appends(&b, "asyncio.sleep(");
+    if (d.t == VAL_FLOAT || d.t == VAL_INT || d.t == VAL_BOOL)
+      short_repr(v, d, &b);
+    fmt_buf_appendc(&b, ')');
+    text = trace_keyed_text_add(v->trace, (uint32_t)d.t, key, fmt_buf_str(&b), b.len);
+    trace_buf_give(v->trace, &b);
+  }
+  trace_add_text(v->trace, TR_STEP_SUSPEND, v->clock, t->tid, WAIT_SLEEP, w->timer_hid, line,
+                 w->deadline, text);
+}
+
 static void trace_suspend(vm *v, loop_future *t, value result) {
   int32_t line = await_line(t);
   if (result.t == VAL_NONE) {
@@ -807,18 +880,16 @@ static void trace_suspend(vm *v, loop_future *t, value result) {
   if (!val_is(result, OBJ_FUTURE))
     return;
   loop_future *w = as_fut(result);
-  fmt_buf b;
-  fmt_buf_init(&b);
+  if (w->fkind == FUTK_SLEEP) {
+    trace_sleep(v, t, w, line);
+    return;
+  }
+  fmt_buf b = trace_buf_take(v->trace);
   int kind = WAIT_FUTURE, ref = w->fid;
   double num = 0;
   value what =
       w->dict ? obj_dict_get_str(w->dict, obj_str_intern(v, "_loopviz_what", 13)) : val_undef();
-  if (w->fkind == FUTK_SLEEP) {
-    kind = WAIT_SLEEP;
-    ref = w->timer_hid;
-    num = w->deadline;
-    fmt_buf_appends(&b, w->what ? w->what->data : "asyncio.sleep()");
-  } else if (w->is_task) {
+  if (w->is_task) {
     kind = WAIT_TASK;
     ref = w->tid;
     task_name_buf nb;
@@ -835,8 +906,7 @@ static void trace_suspend(vm *v, loop_future *t, value result) {
   } else {
     fmt_buf_appends(&b, "a Future");
   }
-  tr_text(v, TR_STEP_SUSPEND, t->tid, kind, ref, line, num, fmt_buf_str(&b));
-  fmt_buf_free(&b);
+  tr_buf(v, TR_STEP_SUSPEND, t->tid, kind, ref, line, num, &b);
 }
 
 static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
@@ -856,16 +926,14 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
     wake = WAKE_CANCEL;
   }
   if (v->trace) {
-    fmt_buf b;
-    fmt_buf_init(&b);
+    fmt_buf b = trace_buf_take(v->trace);
     if (exc.t != VAL_UNDEF)
       short_repr(v, exc, &b);
     if (exc.t != VAL_UNDEF && wake != WAKE_CANCEL)
       wake = t->cancel_waiting && obj_isinstance(v, exc, v->cls[CLS_CANCELLED_ERROR])
                  ? WAKE_CANCEL
                  : WAKE_EXCEPTION;
-    tr_text(v, TR_STEP_BEGIN, t->tid, wake, ref, 0, 0, fmt_buf_str(&b));
-    fmt_buf_free(&b);
+    tr_buf(v, TR_STEP_BEGIN, t->tid, wake, ref, 0, 0, &b);
   }
   t->steps++;
   t->cancel_waiting = false;
@@ -886,20 +954,16 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
   bool ok = true;
   if (v->trace && !v->limit_hit) {
     if (st == EXEC_RETURN) {
-      fmt_buf b;
-      fmt_buf_init(&b);
+      fmt_buf b = trace_buf_take(v->trace);
       short_repr(v, result, &b);
-      tr_text(v, TR_STEP_RETURN, t->tid, 0, 0, 0, 0, fmt_buf_str(&b));
-      fmt_buf_free(&b);
+      tr_buf(v, TR_STEP_RETURN, t->tid, 0, 0, 0, 0, &b);
     } else if (st == EXEC_ERROR) {
-      fmt_buf b;
-      fmt_buf_init(&b);
+      fmt_buf b = trace_buf_take(v->trace);
       value e = v->exc;
       short_repr(v, e, &b);
       v->exc = e;
-      tr_text(v, TR_STEP_RAISE, t->tid, obj_isinstance(v, e, v->cls[CLS_CANCELLED_ERROR]), 0, 0, 0,
-              fmt_buf_str(&b));
-      fmt_buf_free(&b);
+      tr_buf(v, TR_STEP_RAISE, t->tid, obj_isinstance(v, e, v->cls[CLS_CANCELLED_ERROR]), 0, 0, 0,
+             &b);
     } else {
       trace_suspend(v, t, result);
     }
@@ -1011,12 +1075,10 @@ static bool task_cancel(vm *v, loop_future *t, value msg, bool *out) {
   }
   t->cancel_requests++;
   if (v->trace) {
-    fmt_buf b;
-    fmt_buf_init(&b);
+    fmt_buf b = trace_buf_take(v->trace);
     if (msg.t != VAL_NONE)
       short_repr(v, msg, &b);
-    tr_text(v, TR_CANCEL, t->tid, 0, current_tid(v), vm_current_line(v), 0, fmt_buf_str(&b));
-    fmt_buf_free(&b);
+    tr_buf(v, TR_CANCEL, t->tid, 0, current_tid(v), vm_current_line(v), 0, &b);
   }
   if (val_is(t->fut_waiter, OBJ_FUTURE)) {
     loop_future *w = as_fut(t->fut_waiter);
@@ -1489,17 +1551,8 @@ static exec_status sleep_send(vm *v, obj_awaitable *a, value in, value *out) {
       value cargs[2] = {val_obj(f), a->b};
       f->fkind = FUTK_SLEEP;
       f->deadline = v->clock + a->when;
-      if (v->trace) {
-        fmt_buf b;
-        fmt_buf_init(&b);
-        fmt_buf_appends(&b, "asyncio.sleep(");
-        short_repr(v, a->a, &b);
-        fmt_buf_appendc(&b, ')');
-        f->what = obj_str_new(v, fmt_buf_str(&b), b.len);
-        fmt_buf_free(&b);
-        if (!f->what)
-          return EXEC_ERROR;
-      }
+      if (v->trace)
+        f->context = a->a; /* the delay, for the label of the suspend (trace_suspend) */
       loop_handle *h = handle_new(v, l, cb, cargs, 2);
       if (!h)
         return EXEC_ERROR;

@@ -25,13 +25,13 @@ struct loop_future {
   obj_list *callbacks; /* the done callbacks after the first, NULL when none */
   obj_str *name;       /* task name; NULL while it is the default "Task-N" not yet asked for
                           (name_num) */
-  obj_str *what;       /* FUTK_SLEEP: "asyncio.sleep(1)" */
   value result;        /* the result once finished */
   value exception;     /* the exception once finished with one, else VAL_UNDEF */
   value cancel_msg;    /* message given to cancel(), None when none */
   value coro;          /* task: the coroutine the task drives */
   value fut_waiter;    /* task: the future the task waits on, None when none */
-  value context;       /* gather: child futures list; other use: None */
+  value context;       /* gather: child futures list; FUTK_SLEEP when tracing: the delay as
+                          given (an int, bool or float), for the trace's label; else None */
   double deadline;     /* FUTK_SLEEP: when the timer fires */
   fut_state state;     /* pending, cancelled or finished */
   uint32_t id;         /* creation order, for stable ordering and traces */

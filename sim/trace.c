@@ -8,23 +8,52 @@
 
 #define TRACE_MAX_EVENTS 50000000u /* keeps a runaway scenario's trace under ~2 GiB */
 
+enum {
+  POOL_MEMO_SLOTS = 64,  /* texts remembered by pool_add (a power of two) */
+  POOL_MEMO_MAX_LEN = 64 /* longest text remembered */
+};
+
+enum {
+  KEYED_SLOTS = 1024 /* texts kept by key (a power of two) */
+};
+
+/* A text stored under a key (trace_keyed_text). */
+typedef struct keyed_text {
+  uint64_t key; /* the key */
+  uint32_t tag; /* its tag */
+  uint32_t off; /* the text in the pool, TRACE_NO_TEXT for an empty slot */
+} keyed_text;
+
+/* A text pool_add added, by the address it came from: texts such as "Task.__step" come from
+ * the same address again and again and are stored once. */
+typedef struct pool_memo {
+  const char *s; /* the address */
+  uint32_t len;  /* its length */
+  uint32_t off;  /* its copy in the pool */
+} pool_memo;
+
 struct trace {
-  trace_event *events; /* the events */
-  size_t count;        /* events recorded */
-  size_t cap;          /* events allocated */
-  char *pool;          /* NUL-terminated strings */
-  size_t pool_len;     /* bytes used */
-  size_t pool_cap;     /* bytes allocated */
-  trace_task *tasks;   /* tasks by id */
-  size_t ntasks;       /* tasks registered */
-  size_t tasks_cap;    /* allocated */
-  int32_t handles;     /* handle ids handed out */
-  int32_t futures;     /* future ids handed out */
-  bool lines;          /* TR_LINE events are recorded */
-  bool truncated;      /* memory or the event limit stopped recording */
-  uint32_t filename;   /* pool offset of the scenario's file name */
-  uint32_t source;     /* pool offset of the scenario's source */
-  size_t source_len;   /* its length */
+  trace_event *events;             /* the events */
+  size_t count;                    /* events recorded */
+  size_t cap;                      /* events allocated */
+  char *pool;                      /* strings, each NUL-terminated after its length (pool_add) */
+  size_t pool_len;                 /* bytes used */
+  size_t pool_cap;                 /* bytes allocated */
+  trace_task *tasks;               /* tasks by id */
+  size_t ntasks;                   /* tasks registered */
+  size_t tasks_cap;                /* allocated */
+  int32_t handles;                 /* handle ids handed out */
+  int32_t futures;                 /* future ids handed out */
+  bool lines;                      /* TR_LINE events are recorded */
+  bool truncated;                  /* memory or the event limit stopped recording */
+  uint32_t filename;               /* pool offset of the scenario's file name */
+  uint32_t source;                 /* pool offset of the scenario's source */
+  size_t source_len;               /* its length */
+  fmt_buf spare;                   /* the buffer trace_buf_take hands out, when not out */
+  size_t longest_name;             /* bytes of the longest task name (the text layout's room) */
+  size_t longest_label;            /* bytes of the longest task label */
+  pool_memo memo[POOL_MEMO_SLOTS]; /* recent short texts (pool_add) */
+  keyed_text *keyed;               /* KEYED_SLOTS texts by key, NULL until the first */
 };
 
 trace *trace_new(bool lines) {
@@ -43,18 +72,62 @@ void trace_free(trace *t) {
   free(t->events);
   free(t->pool);
   free(t->tasks);
+  fmt_buf_free(&t->spare);
+  free(t->keyed);
   free(t);
+}
+
+enum {
+  TRACE_SPARE_MAX = 1 << 20 /* bytes of spare buffer kept: one huge repr is not kept */
+};
+
+fmt_buf trace_buf_take(trace *t) {
+  fmt_buf b = t->spare; /* fields set one by one: no calls, no partial overlapping stores */
+  t->spare.data = NULL;
+  t->spare.len = 0;
+  t->spare.cap = 0;
+  b.len = 0;
+  if (b.data)
+    b.data[0] = '\0';
+  return b;
+}
+
+void trace_buf_give(trace *t, fmt_buf *b) {
+  if (t->spare.data == NULL && b->cap <= TRACE_SPARE_MAX) {
+    t->spare = *b;
+    fmt_buf_init(b);
+  } else {
+    fmt_buf_free(b);
+  }
 }
 
 bool trace_lines_enabled(const trace *t) { return t && t->lines; }
 bool trace_truncated(const trace *t) { return t->truncated; }
 
+/* A string in the pool is its length up to its first NUL (what trace_text shows of it), four
+ * bytes, then its bytes and a NUL; its offset is that of its bytes. The writers take the
+ * length from there instead of measuring the string at every event. */
+enum {
+  POOL_LEN_BYTES = 4, /* the length before each string */
+  POOL_SLACK = 16     /* bytes allocated past the last string: put_text copies 16 at a time */
+};
+
 static uint32_t pool_add(trace *t, const char *s, size_t len) {
   if (!s)
     return TRACE_NO_TEXT;
-  if (t->pool_len + len + 1 > t->pool_cap) {
+  /* the same bytes at the same address as a recent text: that text (an address is checked
+   * against the copy, so a buffer reused for other text is never mistaken) */
+  pool_memo *m = NULL;
+  if (len <= POOL_MEMO_MAX_LEN) {
+    uintptr_t h = (uintptr_t)s ^ ((uintptr_t)s >> 7) ^ (len * 0x9e3779b1u);
+    m = &t->memo[h & (POOL_MEMO_SLOTS - 1)];
+    if (m->s == s && m->len == len && memcmp(t->pool + m->off, s, len) == 0)
+      return m->off;
+  }
+  size_t need = t->pool_len + POOL_LEN_BYTES + len + 1;
+  if (need + POOL_SLACK > t->pool_cap) {
     size_t n = t->pool_cap ? t->pool_cap * 2 : 4096;
-    while (n < t->pool_len + len + 1)
+    while (n < need + POOL_SLACK)
       n *= 2;
     if (n >= TRACE_NO_TEXT) {
       t->truncated = true;
@@ -68,11 +141,28 @@ static uint32_t pool_add(trace *t, const char *s, size_t len) {
     t->pool = p;
     t->pool_cap = n;
   }
-  uint32_t off = (uint32_t)t->pool_len;
+  const char *nul = memchr(s, '\0', len);
+  uint32_t shown = (uint32_t)(nul ? (size_t)(nul - s) : len);
+  memcpy(t->pool + t->pool_len, &shown, POOL_LEN_BYTES);
+  uint32_t off = (uint32_t)(t->pool_len + POOL_LEN_BYTES);
   memcpy(t->pool + off, s, len);
   t->pool[off + len] = '\0';
-  t->pool_len += len + 1;
+  t->pool_len = need;
+  if (m) {
+    m->s = s;
+    m->len = (uint32_t)len;
+    m->off = off;
+  }
   return off;
+}
+
+/* strlen(trace_text(t, off)), read from the pool. */
+static inline size_t text_len(const trace *t, uint32_t off) {
+  if (off == TRACE_NO_TEXT || off >= t->pool_len)
+    return 0;
+  uint32_t n;
+  memcpy(&n, t->pool + off - POOL_LEN_BYTES, POOL_LEN_BYTES);
+  return n;
 }
 
 uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
@@ -108,6 +198,42 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
   return (uint32_t)t->count++;
 }
 
+uint32_t trace_add_text(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
+                        int32_t line, double num, uint32_t text) {
+  uint32_t s = trace_add(t, kind, time, task, a, b, line, num, NULL, 0);
+  if (s != UINT32_MAX)
+    t->events[s].text = text < t->pool_len ? text : TRACE_NO_TEXT;
+  return s;
+}
+
+static size_t keyed_slot(uint32_t tag, uint64_t key) {
+  uint64_t h = (key ^ (key >> 29) ^ ((uint64_t)tag << 32)) * 0x9e3779b97f4a7c15u;
+  return (size_t)(h >> 54) & (KEYED_SLOTS - 1);
+}
+
+uint32_t trace_keyed_text(const trace *t, uint32_t tag, uint64_t key) {
+  if (!t->keyed)
+    return TRACE_NO_TEXT;
+  const keyed_text *k = &t->keyed[keyed_slot(tag, key)];
+  return k->off != TRACE_NO_TEXT && k->key == key && k->tag == tag ? k->off : TRACE_NO_TEXT;
+}
+
+uint32_t trace_keyed_text_add(trace *t, uint32_t tag, uint64_t key, const char *s, size_t len) {
+  if (!t->keyed) {
+    t->keyed = malloc(KEYED_SLOTS * sizeof *t->keyed);
+    if (!t->keyed)
+      return pool_add(t, s, len); /* not kept: found again next time */
+    for (size_t i = 0; i < KEYED_SLOTS; i++)
+      t->keyed[i].off = TRACE_NO_TEXT;
+  }
+  uint32_t off = pool_add(t, s, len);
+  keyed_text *k = &t->keyed[keyed_slot(tag, key)];
+  k->key = key;
+  k->tag = tag;
+  k->off = off;
+  return off;
+}
+
 int32_t trace_add_task(trace *t, double time, const char *name, const char *label, int32_t parent,
                        int32_t line) {
   if (t->ntasks == t->tasks_cap) {
@@ -122,22 +248,27 @@ int32_t trace_add_task(trace *t, double time, const char *name, const char *labe
   }
   int32_t id = (int32_t)t->ntasks;
   trace_task *k = &t->tasks[t->ntasks++];
-  k->name = pool_add(t, name, strlen(name));
-  k->label = pool_add(t, label, strlen(label));
+  size_t name_len = strlen(name), label_len = strlen(label);
+  k->name = pool_add(t, name, name_len);
+  k->label = pool_add(t, label, label_len);
+  t->longest_name = name_len > t->longest_name ? name_len : t->longest_name;
+  t->longest_label = label_len > t->longest_label ? label_len : t->longest_label;
   k->parent = parent;
   k->line = line;
   k->created = (uint32_t)t->count;
-  trace_add(t, TR_TASK_CREATED, time, id, parent, -1, line, 0, label, strlen(label));
+  trace_add_text(t, TR_TASK_CREATED, time, id, parent, -1, line, 0, k->label); /* its copy */
   return id;
 }
 
 bool trace_rename_task(trace *t, int32_t task, const char *name) {
   if (task < 0 || (size_t)task >= t->ntasks)
     return false;
-  uint32_t off = pool_add(t, name, strlen(name));
+  size_t len = strlen(name);
+  uint32_t off = pool_add(t, name, len);
   if (off == TRACE_NO_TEXT)
     return false;
   t->tasks[task].name = off;
+  t->longest_name = len > t->longest_name ? len : t->longest_name;
   return true;
 }
 
@@ -380,9 +511,9 @@ static size_t ends_before(const uint32_t *a, size_t n, uint32_t e) {
  * max of each queue, in queue order, as entry indices. The stays begun
  * since c are a range of each array; a new timer may sort anywhere, so the
  * max smallest ranks among them are kept by insertion and merged with c's. */
-static void qcollect(const trace_qindex *x, const qcheck *c, uint32_t e, size_t rmax,
-                     size_t tmax, uint32_t *ready, size_t *nready, uint32_t *timers,
-                     size_t *ntimers, uint32_t *scratch) {
+static void qcollect(const trace_qindex *x, const qcheck *c, uint32_t e, size_t rmax, size_t tmax,
+                     uint32_t *ready, size_t *nready, uint32_t *timers, size_t *ntimers,
+                     uint32_t *scratch) {
   size_t n = 0, max = rmax;
   for (size_t j = 0; j < c->nready && n < max; j++) {
     uint32_t k = x->alive[c->ready + j];
@@ -671,8 +802,7 @@ bool trace_qindex_at(const trace_qindex *x, size_t step, size_t max, trace_queue
   }
   uint32_t e = step < x->count ? (uint32_t)step + 1 : x->count;
   *ready_len = starts_before(x->ready, x->nready, e) - ends_before(x->ready_ends, x->nready, e);
-  *timers_len =
-      starts_before(x->timers, x->ntimers, e) - ends_before(x->timer_ends, x->ntimers, e);
+  *timers_len = starts_before(x->timers, x->ntimers, e) - ends_before(x->timer_ends, x->ntimers, e);
   size_t nr = *ready_len < max ? *ready_len : max, nt = *timers_len < max ? *timers_len : max;
   uint32_t *idx = malloc((nr + 2 * nt + 1) * sizeof *idx); /* ready, timers, scratch */
   out->ready = malloc((nr ? nr : 1) * sizeof *out->ready);
@@ -762,6 +892,26 @@ static char *digits_before(char *end, uint64_t u) {
   return end;
 }
 
+/* digits_before for 32 bits, whose divisions are cheaper. */
+static char *digits32_before(char *end, uint32_t u) {
+  static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+                              "34353637383940414243444546474849505152535455565758596061626364656667"
+                              "6869707172737475767778798081828384858687888990919293949596979899";
+  while (u >= 100) {
+    unsigned k = (u % 100) * 2;
+    u /= 100;
+    *--end = pairs[k + 1];
+    *--end = pairs[k];
+  }
+  if (u >= 10) {
+    *--end = pairs[u * 2 + 1];
+    *--end = pairs[u * 2];
+  } else {
+    *--end = (char)('0' + u);
+  }
+  return end;
+}
+
 /* "%d" / "%u" */
 static void append_int(fmt_buf *out, int64_t v) {
   char buf[24];
@@ -771,25 +921,14 @@ static void append_int(fmt_buf *out, int64_t v) {
   w_put(out, p, (size_t)(buf + sizeof buf - p));
 }
 
-/* "%-<width>s" */
-static void append_left(fmt_buf *out, const char *s, size_t width) {
-  size_t n = strlen(s);
-  w_put(out, s, n);
-  static const char spaces[] = "                ";
-  while (n < width) {
-    size_t k = width - n < sizeof spaces - 1 ? width - n : sizeof spaces - 1;
-    w_put(out, spaces, k);
-    n += k;
-  }
-}
-
 /* A number as it was last formatted: times repeat over many events in a
  * row, so each distinct one goes through printf (or repr) once. */
 typedef struct num_memo {
-  double x;    /* the number */
-  bool valid;  /* s holds its text */
-  char s[400]; /* its text ("%.6f" of 1e300 is 307 digits and more) */
-  size_t n;    /* bytes of s */
+  double x;      /* the number (json_num_memo) */
+  uint64_t bits; /* its bits (put_fixed6) */
+  bool valid;    /* s holds its text */
+  char s[400];   /* its text ("%.6f" of 1e300 is 307 digits and more) */
+  size_t n;      /* bytes of s */
 } num_memo;
 
 /* "%.6f" of x in m->s without printf, for 0 <= x < 1e9 whose millionths are not near a half (the
@@ -813,65 +952,174 @@ static bool fast_fixed6(double x, num_memo *m) {
   return true;
 }
 
-/* "%.6f" */
-static void append_fixed6(fmt_buf *out, double x, num_memo *m) {
-  if (!m->valid || memcmp(&m->x, &x, sizeof x) != 0) {
-    if (fast_fixed6(x, m)) {
-      m->x = x;
-      m->valid = true;
-      w_put(out, m->s, m->n);
-      return;
-    }
-    int n = snprintf(m->s, sizeof m->s, "%.6f", x);
-    if (n < 0 || (size_t)n >= sizeof m->s) { /* never for a double; printed as it is */
-      m->valid = false;
-      fmt_buf_appendf(out, "%.6f", x);
-      return;
-    }
-    m->x = x;
-    m->n = (size_t)n;
-    m->valid = true;
-  }
-  w_put(out, m->s, m->n);
+/* ---- the text layout ---- */
+
+/* The text layout writes each line straight into the buffer: room for the whole line is made
+ * first (LINE_ROOM for everything but the strings from the pool, which are counted), then the
+ * pieces are copied in without further checks. */
+enum {
+  LINE_ROOM = 1024 /* > two "%.6f" (at most 317 bytes each), a "%g", four integers, the words */
+};
+
+/* Copies a string literal. */
+#define PUT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) += sizeof(lit) - 1)
+
+static inline char *put(char *p, const char *s, size_t n) {
+  memcpy(p, s, n);
+  return p + n;
 }
 
-static void append_task(const trace *t, fmt_buf *out, int32_t task) {
-  const trace_task *k = trace_task_at(t, task);
-  if (!k) {
-    w_puts(out, "-");
+/* A pool string (its length from the pool). */
+static inline char *put_text(char *p, const trace *t, uint32_t off) {
+  size_t n = text_len(t, off);
+  if (n == 0)
+    return p;
+  /* 16 bytes at a time: the pool has POOL_SLACK bytes past its last string, the line's room
+   * more than 16 past its end; what is copied past n is written over or never counted */
+  const char *s = t->pool + off;
+  for (size_t i = 0; i < n; i += 16)
+    memcpy(p + i, s + i, 16);
+  return p + n;
+}
+
+/* "%d" */
+static inline char *put_int(char *p, int64_t v) {
+  if (v >= 0 && v < 100000) { /* handles, futures, lines: digits counted, written in place */
+    uint32_t u = (uint32_t)v;
+    size_t n = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : 5;
+    for (size_t i = n; i-- > 0; u /= 10)
+      p[i] = (char)('0' + u % 10);
+    return p + n;
+  }
+  char buf[40], *end = buf + 24; /* 16 bytes after the digits, read by the copy below */
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  char *q = u <= UINT32_MAX ? digits32_before(end, (uint32_t)u) : digits_before(end, u);
+  if (v < 0)
+    *--q = '-';
+  size_t n = (size_t)(end - q);
+  if (n > 16)
+    return put(p, q, n);
+  memcpy(p, q, 16); /* a fixed-size copy is a move or two; the line's room has plenty */
+  return p + n;
+}
+
+/* "%.6f" of x into m, unless it holds it already. */
+static void fixed6_memo(double x, uint64_t bits, num_memo *m) {
+  m->valid = false;
+  if (!fast_fixed6(x, m)) {
+    int n = snprintf(m->s, sizeof m->s, "%.6f", x);
+    if (n < 0 || (size_t)n >= sizeof m->s) /* never for a double */
+      return;
+    m->n = (size_t)n;
+  }
+  m->bits = bits;
+  m->valid = true;
+}
+
+/* "%.6f", through the memo m: a number repeated is copied (inlined, the common case). */
+static inline char *put_fixed6(char *p, double x, num_memo *m) {
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  if (!m->valid || bits != m->bits) {
+    fixed6_memo(x, bits, m);
+    if (!m->valid)
+      return p;
+  }
+  if (m->n <= 32) {
+    memcpy(p, m->s, 32); /* whole: s holds 400 bytes, the line's room has plenty */
+    return p + m->n;
+  }
+  return put(p, m->s, m->n);
+}
+
+/* "%-5u " of consecutive step numbers, counted in decimal text: digits[0, n) are the current
+ * number's. */
+typedef struct step_text {
+  char digits[16]; /* the digits, then spaces */
+  size_t n;        /* how many digits */
+} step_text;
+
+static void step_text_set(step_text *s, uint32_t step) {
+  char buf[16];
+  char *q = digits32_before(buf + sizeof buf, step);
+  s->n = (size_t)(buf + sizeof buf - q);
+  memset(s->digits, ' ', sizeof s->digits);
+  memcpy(s->digits, q, s->n);
+}
+
+/* The next number. */
+static void step_text_next(step_text *s) {
+  size_t i = s->n;
+  while (i > 0 && s->digits[i - 1] == '9')
+    s->digits[--i] = '0';
+  if (i > 0) {
+    s->digits[i - 1]++;
     return;
   }
-  w_puts(out, trace_text(t, k->name));
-  w_putc(out, ' ');
-  w_puts(out, trace_text(t, k->label));
+  memmove(s->digits + 1, s->digits, s->n); /* 999 -> 1000 */
+  s->digits[0] = '1';
+  s->n++;
 }
 
-/* Quotes text on one line: newlines and tabs escaped. */
-static void append_quoted(fmt_buf *out, const char *s) {
-  w_putc(out, '"');
-  for (; *s; s++) {
-    switch (*s) {
+static char *put_step(char *p, const step_text *s) {
+  memcpy(p, s->digits, sizeof s->digits); /* digits, spaces */
+  return p + (s->n < 5 ? 5 : s->n) + 1;
+}
+
+/* A task as "NAME LABEL", or "-" for none. */
+static char *put_task(char *p, const trace *t, const trace_task *k) {
+  if (!k) {
+    *p++ = '-';
+    return p;
+  }
+  p = put_text(p, t, k->name);
+  *p++ = ' ';
+  return put_text(p, t, k->label);
+}
+
+/* A task's name ("" for none). */
+static char *put_name(char *p, const trace *t, const trace_task *k) {
+  return k ? put_text(p, t, k->name) : p;
+}
+
+/* Quotes text on one line: newlines, tabs, returns, quotes and backslashes escaped. */
+static char *put_quoted(char *p, const char *s, size_t n) {
+  *p++ = '"';
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    switch (c) {
     case '\n':
-      w_puts(out, "\\n");
+      PUT_LIT(p, "\\n");
       break;
     case '\t':
-      w_puts(out, "\\t");
+      PUT_LIT(p, "\\t");
       break;
     case '\r':
-      w_puts(out, "\\r");
+      PUT_LIT(p, "\\r");
       break;
     case '"':
-      w_puts(out, "\\\"");
+      PUT_LIT(p, "\\\"");
       break;
     case '\\':
-      w_puts(out, "\\\\");
+      PUT_LIT(p, "\\\\");
       break;
     default:
-      w_putc(out, *s);
+      *p++ = c;
       break;
     }
   }
-  w_putc(out, '"');
+  *p++ = '"';
+  return p;
+}
+
+/* "%-9s " of each kind's name (16 bytes a row: copied whole). */
+static const char *kind_column(trace_kind k) {
+  static const char cols[TR__COUNT + 1][16] = {
+      "run-start ", "run-end   ", "created   ", "step      ", "suspend   ", "return    ",
+      "raise     ", "ready     ", "run       ", "timer     ", "fire      ", "untimer   ",
+      "clock     ", "block     ", "print     ", "done      ", "cancel    ", "warn      ",
+      "deadlock  ", "line      ", "?         "};
+  return cols[(unsigned)k < TR__COUNT ? (unsigned)k : TR__COUNT];
 }
 
 bool trace_write_text(const trace *t, fmt_buf *out) {
@@ -887,171 +1135,193 @@ static size_t range_end(const trace *t, size_t first, size_t n) {
 
 bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out) {
   num_memo time_memo = {0}, num_memo_ = {0};
-  for (size_t i = first, end = range_end(t, first, n); i < end; i++) {
+  step_text step;
+  size_t end = range_end(t, first, n);
+  size_t room = LINE_ROOM + 2 * t->longest_name + 1 + t->longest_label;
+  if (first < end)
+    step_text_set(&step, t->events[first].step);
+  for (size_t i = first; i < end; i++) {
     const trace_event *e = &t->events[i];
+    const trace_task *k = trace_task_at(t, e->task);
+    size_t tl = text_len(t, e->text);
+    /* the line names at most a task, another task's name and the text (quoted: doubled) */
+    if (out->cap - out->len < room + 2 * tl + 1 && fmt_buf_reserve(out, room + 2 * tl) != FMT_OK)
+      return false;
     const char *text = trace_text(t, e->text);
+    char *p = out->data + out->len;
     /* "%.6f  #%-5u %-9s " */
-    append_fixed6(out, e->time, &time_memo);
-    w_put(out, "  #", 3);
-    {
-      char buf[32]; /* "%-5u " */
-      char *p = digits_before(buf + 24, e->step);
-      size_t n = (size_t)(buf + 24 - p);
-      memmove(buf, p, n);
-      while (n < 5)
-        buf[n++] = ' ';
-      buf[n++] = ' ';
-      w_put(out, buf, n);
-    }
-    append_left(out, trace_kind_name(e->kind), 9);
-    w_putc(out, ' ');
+    p = put_fixed6(p, e->time, &time_memo);
+    PUT_LIT(p, "  #");
+    p = put_step(p, &step);
+    step_text_next(&step);
+    memcpy(p, kind_column(e->kind), 16);
+    p += 10;
     switch (e->kind) {
     case TR_RUN_START:
-      w_puts(out, text);
+      p = put(p, text, tl);
       break;
     case TR_RUN_END:
-      fmt_buf_appendf(out, "exit status %d", e->a);
+      PUT_LIT(p, "exit status ");
+      p = put_int(p, e->a);
       break;
     case TR_TASK_CREATED:
-      append_task(t, out, e->task);
-      w_puts(out, "  by ");
+      p = put_task(p, t, k);
+      PUT_LIT(p, "  by ");
       if (e->a >= 0)
-        w_puts(out, trace_text(t, trace_task_at(t, e->a)->name));
+        p = put_name(p, t, trace_task_at(t, e->a));
       else
-        w_puts(out, "the program");
+        PUT_LIT(p, "the program");
       if (e->line) {
-        w_puts(out, " at line ");
-        append_int(out, e->line);
+        PUT_LIT(p, " at line ");
+        p = put_int(p, e->line);
       }
       break;
     case TR_STEP_BEGIN:
-      append_task(t, out, e->task);
-      w_puts(out, "  <- ");
-      w_puts(out, trace_wake_name((trace_wake)e->a));
-      if (e->a == WAKE_TASK) {
-        w_putc(out, ' ');
-        w_puts(out, trace_text(t, trace_task_at(t, e->b) ? trace_task_at(t, e->b)->name
-                                                          : TRACE_NO_TEXT));
+      p = put_task(p, t, k);
+      PUT_LIT(p, "  <- ");
+      {
+        const char *w = trace_wake_name((trace_wake)e->a);
+        p = put(p, w, strlen(w));
       }
-      if (*text) {
-        w_putc(out, ' ');
-        w_puts(out, text);
+      if (e->a == WAKE_TASK) {
+        *p++ = ' ';
+        p = put_name(p, t, trace_task_at(t, e->b));
+      }
+      if (tl) {
+        *p++ = ' ';
+        p = put(p, text, tl);
       }
       break;
     case TR_STEP_SUSPEND:
-      append_task(t, out, e->task);
-      w_puts(out, "  awaits ");
-      w_puts(out, text);
+      p = put_task(p, t, k);
+      PUT_LIT(p, "  awaits ");
+      p = put(p, text, tl);
       if (e->a == WAIT_SLEEP) {
-        w_puts(out, " until ");
-        append_fixed6(out, e->num, &num_memo_);
+        PUT_LIT(p, " until ");
+        p = put_fixed6(p, e->num, &num_memo_);
       }
       if (e->line) {
-        w_puts(out, " at line ");
-        append_int(out, e->line);
+        PUT_LIT(p, " at line ");
+        p = put_int(p, e->line);
       }
       break;
     case TR_STEP_RETURN:
-      append_task(t, out, e->task);
-      w_puts(out, "  -> ");
-      w_puts(out, text);
+      p = put_task(p, t, k);
+      PUT_LIT(p, "  -> ");
+      p = put(p, text, tl);
       break;
     case TR_STEP_RAISE:
-      append_task(t, out, e->task);
-      w_puts(out, e->a ? "  cancelled by " : "  raised ");
-      w_puts(out, text);
+      p = put_task(p, t, k);
+      if (e->a)
+        PUT_LIT(p, "  cancelled by ");
+      else
+        PUT_LIT(p, "  raised ");
+      p = put(p, text, tl);
       break;
     case TR_READY_PUSH:
-      w_puts(out, "handle ");
-      append_int(out, e->a);
-      w_putc(out, ' ');
-      w_puts(out, cb_name(e->b));
-      if (e->task >= 0) {
-        w_puts(out, " of ");
-        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
+      PUT_LIT(p, "handle ");
+      p = put_int(p, e->a);
+      *p++ = ' ';
+      {
+        const char *c = cb_name(e->b);
+        p = put(p, c, strlen(c));
       }
-      if (*text) {
-        w_puts(out, " (");
-        w_puts(out, text);
-        w_putc(out, ')');
+      if (e->task >= 0) {
+        PUT_LIT(p, " of ");
+        p = put_name(p, t, k);
+      }
+      if (tl) {
+        PUT_LIT(p, " (");
+        p = put(p, text, tl);
+        *p++ = ')';
       }
       break;
     case TR_READY_POP:
     case TR_TIMER_FIRE:
     case TR_TIMER_CANCEL:
-      w_puts(out, "handle ");
-      append_int(out, e->a);
+      PUT_LIT(p, "handle ");
+      p = put_int(p, e->a);
       break;
     case TR_TIMER_ADD:
-      w_puts(out, "handle ");
-      append_int(out, e->a);
-      w_puts(out, " at ");
-      append_fixed6(out, e->num, &num_memo_);
+      PUT_LIT(p, "handle ");
+      p = put_int(p, e->a);
+      PUT_LIT(p, " at ");
+      p = put_fixed6(p, e->num, &num_memo_);
       if (e->task >= 0) {
-        w_puts(out, " for ");
-        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
+        PUT_LIT(p, " for ");
+        p = put_name(p, t, k);
       }
       break;
     case TR_CLOCK_JUMP:
-      append_fixed6(out, e->num, &num_memo_);
-      w_puts(out, " -> ");
-      append_fixed6(out, e->time, &time_memo);
+      p = put_fixed6(p, e->num, &num_memo_);
+      PUT_LIT(p, " -> ");
+      p = put_fixed6(p, e->time, &time_memo);
       break;
-    case TR_BLOCK:
-      append_task(t, out, e->task);
-      fmt_buf_appendf(out, "  blocks the loop for %g s (time.sleep)", e->num);
+    case TR_BLOCK: {
+      p = put_task(p, t, k);
+      PUT_LIT(p, "  blocks the loop for ");
+      int g = snprintf(p, 32, "%g", e->num); /* at most 13 bytes ("-1.23457e+308") */
+      p += g > 0 && g < 32 ? g : 0;
+      PUT_LIT(p, " s (time.sleep)");
       break;
+    }
     case TR_PRINT:
       if (e->task >= 0) {
-        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
-        w_putc(out, ' ');
+        p = put_name(p, t, k);
+        *p++ = ' ';
       }
-      append_quoted(out, text);
+      p = put_quoted(p, text, tl);
       break;
     case TR_FUTURE_DONE:
-      w_puts(out, "future ");
-      append_int(out, e->a);
-      w_puts(out, e->b == 0   ? " result"
-                           : e->b == 1 ? " exception"
-                                       : " cancelled");
+      PUT_LIT(p, "future ");
+      p = put_int(p, e->a);
+      if (e->b == 0)
+        PUT_LIT(p, " result");
+      else if (e->b == 1)
+        PUT_LIT(p, " exception");
+      else
+        PUT_LIT(p, " cancelled");
       if (e->task >= 0) {
-        w_puts(out, " (");
-        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
-        w_puts(out, ")");
+        PUT_LIT(p, " (");
+        p = put_name(p, t, k);
+        *p++ = ')';
       }
-      if (*text) {
-        w_putc(out, ' ');
-        w_puts(out, text);
+      if (tl) {
+        *p++ = ' ';
+        p = put(p, text, tl);
       }
       break;
     case TR_CANCEL:
-      append_task(t, out, e->task);
+      p = put_task(p, t, k);
       if (e->b >= 0) {
-        w_puts(out, "  by ");
-        w_puts(out, trace_text(t, trace_task_at(t, e->b)->name));
+        PUT_LIT(p, "  by ");
+        p = put_name(p, t, trace_task_at(t, e->b));
       }
-      if (*text) {
-        w_puts(out, " msg ");
-        w_puts(out, text);
+      if (tl) {
+        PUT_LIT(p, " msg ");
+        p = put(p, text, tl);
       }
       break;
     case TR_WARNING:
     case TR_DEADLOCK:
-      append_quoted(out, text);
+      p = put_quoted(p, text, tl);
       break;
     case TR_LINE:
       if (e->task >= 0) {
-        w_puts(out, trace_text(t, trace_task_at(t, e->task)->name));
-        w_putc(out, ' ');
+        p = put_name(p, t, k);
+        *p++ = ' ';
       }
-      w_puts(out, "line ");
-      append_int(out, e->line);
+      PUT_LIT(p, "line ");
+      p = put_int(p, e->line);
       break;
     default:
       break;
     }
-    w_putc(out, '\n');
+    *p++ = '\n';
+    out->len = (size_t)(p - out->data);
   }
+  if (out->data)
+    out->data[out->len] = '\0';
   return true;
 }
 

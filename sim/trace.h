@@ -107,6 +107,20 @@ bool trace_lines_enabled(const trace *t);
  * (the trace then stops growing and trace_truncated says so). */
 uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
                    int32_t line, double num, const char *text, size_t text_len);
+/* A buffer to build an event's text in: trace_buf_take hands out the trace's spare buffer,
+ * emptied (an empty new one while the spare is out, so takes may nest), trace_buf_give takes a
+ * buffer back and keeps one allocation for the next take (b is then empty). Recording labels
+ * this way allocates nothing once the spare has grown. */
+fmt_buf trace_buf_take(trace *t);
+void trace_buf_give(trace *t, fmt_buf *b);
+/* Texts the recorder makes again and again (the label of a sleep of each delay), stored once:
+ * trace_keyed_text finds the text stored under (tag, key), TRACE_NO_TEXT when there is none
+ * (or it was pushed out by another); trace_keyed_text_add stores a copy of a text under it
+ * and returns its offset; trace_add_text records an event with a text so found. */
+uint32_t trace_keyed_text(const trace *t, uint32_t tag, uint64_t key);
+uint32_t trace_keyed_text_add(trace *t, uint32_t tag, uint64_t key, const char *s, size_t len);
+uint32_t trace_add_text(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
+                        int32_t line, double num, uint32_t text);
 /* Registers a new task (and records TR_TASK_CREATED); returns its id. */
 int32_t trace_add_task(trace *t, double time, const char *name, const char *label, int32_t parent,
                        int32_t line);

@@ -715,8 +715,8 @@ int vm_current_line(vm *v) {
 /* Builds "name(arg1, arg2)" from the bound parameters. */
 static obj_str *coro_label(vm *v, obj_function *fn, value *slots) {
   code *k = fn->code;
-  fmt_buf b;
-  fmt_buf_init(&b);
+  /* built in the trace's spare buffer, each argument's repr in place (no allocation) */
+  fmt_buf b = v->trace ? trace_buf_take(v->trace) : (fmt_buf){0};
   fmt_buf_appends(&b, k->name->data);
   fmt_buf_appendc(&b, '(');
   uint32_t n = k->argcount;
@@ -731,29 +731,29 @@ static obj_str *coro_label(vm *v, obj_function *fn, value *slots) {
       fmt_buf_appends(&b, "self");
       continue;
     }
-    fmt_buf r;
-    fmt_buf_init(&r);
-    if (vm_repr(v, x, &r)) {
-      if (r.len && r.data[0] == '<' && strstr(r.data, " object at 0x")) {
+    size_t start = b.len;
+    if (vm_repr(v, x, &b)) {
+      if (b.len > start && b.data[start] == '<' && strstr(b.data + start, " object at 0x")) {
         /* <asyncio.locks.Event object at 0x...> reads better as <Event> */
-        fmt_buf_clear(&r);
-        fmt_buf_appendf(&r, "<%s>", obj_type_name(v, x));
+        b.len = start;
+        fmt_buf_appendf(&b, "<%s>", obj_type_name(v, x));
       }
-      if (r.len > 40) {
-        fmt_buf_append(&b, r.data, 37);
+      if (b.len - start > 40) {
+        b.len = start + 37;
         fmt_buf_appends(&b, "...");
-      } else {
-        fmt_buf_append(&b, r.data, r.len);
       }
     } else {
+      b.len = start;
       fmt_buf_appends(&b, "?");
       v->exc = saved;
     }
-    fmt_buf_free(&r);
   }
   fmt_buf_appendc(&b, ')');
   obj_str *s = obj_str_new(v, b.data ? b.data : "", b.len);
-  fmt_buf_free(&b);
+  if (v->trace)
+    trace_buf_give(v->trace, &b);
+  else
+    fmt_buf_free(&b);
   return s;
 }
 
