@@ -516,11 +516,9 @@ static bool exception_setattr(vm *v, obj_exception *e, obj_str *name, value x, b
 }
 
 /* The user __setattr__ / __delattr__ of x's class, if any (not object's). */
-static value user_hook(vm *v, value o, const char *hook) {
+static value user_hook(vm *v, value o, obj_str *hook) {
   if (!val_is(o, OBJ_INSTANCE) && !val_is(o, OBJ_EXCEPTION)) return val_undef();
-  obj_str *n = intern(v, hook);
-  if (!n) return val_undef();
-  value m = obj_class_lookup(obj_class_of(v, o), n);
+  value m = obj_class_find(v, obj_class_of(v, o), hook);
   return val_is(m, OBJ_FUNCTION) ? m : val_undef();
 }
 
@@ -590,7 +588,7 @@ bool vm_setattr(vm *v, value o, obj_str *name, value x) {
     default: break;
     }
   }
-  value hook = user_hook(v, o, "__setattr__");
+  value hook = user_hook(v, o, v->s_setattr);
   if (hook.t != VAL_UNDEF) {
     value args[3] = {o, val_obj(name), x}, r;
     return vm_call(v, hook, args, 3, NULL, &r);
@@ -603,7 +601,7 @@ static bool property_store(vm *v, value o, obj_str *name, value x, bool del, boo
   *handled = false;
   if (!bi_is_typed(o)) return true;
   obj_class *c = obj_class_of(v, o);
-  value p = obj_class_lookup(c, name);
+  value p = obj_class_find(v, c, name);
   if (!is_native_obj_of(v, p, CLS_PROPERTY)) return true;
   *handled = true;
   value f = desc_field(v, p, del ? "fdel" : "fset");
@@ -655,7 +653,7 @@ bool vm_delattr(vm *v, value o, obj_str *name) {
     if (!found) return attr_error(v, o, name);
     return true;
   }
-  value hook = user_hook(v, o, "__delattr__");
+  value hook = user_hook(v, o, v->s_delattr);
   if (hook.t != VAL_UNDEF) {
     value args[2] = {o, val_obj(name)}, r;
     return vm_call(v, hook, args, 2, NULL, &r);

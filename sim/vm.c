@@ -139,6 +139,8 @@ vm *vm_new(const sim_options *opts) {
     return NULL;                                                                                   \
   }
   NAME(s_init, "__init__")
+  NAME(s_setattr, "__setattr__")
+  NAME(s_delattr, "__delattr__")
   NAME(s_str, "__str__")
   NAME(s_repr, "__repr__")
   NAME(s_eq, "__eq__") NAME(s_ne, "__ne__") NAME(s_lt, "__lt__") NAME(s_le, "__le__")

@@ -186,7 +186,7 @@ struct vm {
       *s_bool, *s_iter, *s_next, *s_aiter, *s_anext, *s_aenter, *s_aexit, *s_enter, *s_exit,
       *s_call, *s_getitem, *s_setitem, *s_delitem, *s_contains, *s_name, *s_qualname, *s_module,
       *s_class, *s_dict, *s_args, *s_await, *s_main, *s_add, *s_sub, *s_mul, *s_truediv,
-      *s_floordiv, *s_mod, *s_neg, *s_self, *s_doc; /* interned names */
+      *s_floordiv, *s_mod, *s_neg, *s_self, *s_doc, *s_setattr, *s_delattr; /* interned names */
 };
 
 /* ---- lifetime ---- */
