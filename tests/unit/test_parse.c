@@ -467,12 +467,12 @@ static char *dump_body(const char *src, size_t len) {
 
 static void check_tree(const char *src, const char *expected) {
   char *got = dump_body(src, strlen(src));
-  if (strcmp(got, expected) != 0) {
+  int same = strcmp(got, expected) == 0;
+  if (!same)
     print_error("source:   %s\nexpected: %s\ngot:      %s\n", src, expected, got);
-    free(got);
-    fail();
-  }
   free(got);
+  if (!same)
+    fail();
 }
 
 static void check_error_cfg(const char *src, size_t len, const parse_config *cfg, diag_kind kind,
