@@ -9,11 +9,11 @@
 #include <string.h>
 
 enum {
-  WAKE_CONTINUED = -2, /* step_acc.wake: the step began before the previous stop */
-  STATE_NONE = 0xff,   /* task_info.shown: no run recorded yet */
-  LABEL_BYTES = 512,   /* room for one formatted label */
-  BOUND_TABLES = 4,    /* faces and sizes of row labels (row_bound) */
-  CAPTION_BYTES = 768, /* room for one caption */
+  WAKE_CONTINUED = -2,   /* step_acc.wake: the step began before the previous stop */
+  STATE_NONE = 0xff,     /* task_info.shown: no run recorded yet */
+  LABEL_BYTES = 512,     /* room for one formatted label */
+  BOUND_TABLES = 4,      /* faces and sizes of row labels (row_bound) */
+  LABEL_FMT_BYTES = 768, /* room for one label made by pool_addf */
 };
 
 static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
@@ -140,7 +140,7 @@ static uint32_t pool_addn(builder *b, const char *s, size_t len) {
 static uint32_t pool_add(builder *b, const char *s) { return pool_addn(b, s, strlen(s)); }
 
 static uint32_t pool_addf(builder *b, const char *fmt, ...) {
-  char buf[CAPTION_BYTES];
+  char buf[LABEL_FMT_BYTES];
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(buf, sizeof buf, fmt, ap);
@@ -221,16 +221,16 @@ const char *layout_task_name(const layout_diagram *d, int32_t task) {
   return trace_text(d->trace, k->name);
 }
 
-static const char *task_label(const builder *b, int32_t task) {
-  const trace_task *k = trace_task_at(b->t, task);
-  return k != NULL ? trace_text(b->t, k->label) : "";
+static const char *task_label(const trace *t, int32_t task) {
+  const trace_task *k = trace_task_at(t, task);
+  return k != NULL ? trace_text(t, k->label) : "";
 }
 
-/* A coroutine label short enough for a lane header: "fetch_data(1, 2)" stays, a long
- * "producer(<Queue at 0x7f...>)" becomes "producer(…)". */
-static void short_label(const builder *b, int32_t task, char *out, size_t cap) {
-  const char *label = task_label(b, task);
-  size_t max = (size_t)b->th->header_chars, chars = 0;
+/* A coroutine label short enough for a lane header (at most header_chars characters):
+ * "fetch_data(1, 2)" stays, a long "producer(<Queue at 0x7f...>)" becomes "producer(…)". */
+static void short_label(const trace *t, float header_chars, int32_t task, char *out, size_t cap) {
+  const char *label = task_label(t, task);
+  size_t max = (size_t)header_chars, chars = 0;
   for (const char *p = label; *p; p++)
     chars += ((unsigned char)*p & 0xc0) != 0x80;
   const char *paren = strchr(label, '(');
@@ -466,15 +466,18 @@ static void close_bar(builder *b, int32_t task, uint32_t row) {
 
 /* ---- captions ----------------------------------------------------------------------------- */
 
-static void who(const builder *b, int32_t task, char *out, size_t cap) {
+/* Captions are made on demand (layout_caption) from what add_stop keeps in the stop: the event
+ * that ends it, how its step began, what the step did and what is left in the queues. */
+
+static void who(const layout_diagram *d, int32_t task, char *out, size_t cap) {
   char label[LABEL_BYTES];
-  short_label(b, task, label, sizeof label);
-  const trace_task *k = trace_task_at(b->t, task);
-  snprintf(out, cap, "%.200s (%.100s)", label, k != NULL ? trace_text(b->t, k->name) : "?");
+  short_label(d->trace, d->header_chars, task, label, sizeof label);
+  const trace_task *k = trace_task_at(d->trace, task);
+  snprintf(out, cap, "%.200s (%.100s)", label, k != NULL ? trace_text(d->trace, k->name) : "?");
 }
 
-static void began(const builder *b, char *out, size_t cap) {
-  switch (b->acc.wake) {
+static void began(const layout_diagram *d, const layout_stop *st, char *out, size_t cap) {
+  switch (st->wake) {
   case WAKE_START:
     snprintf(out, cap, "starts");
     break;
@@ -482,7 +485,7 @@ static void began(const builder *b, char *out, size_t cap) {
     snprintf(out, cap, "resumes (its sleep is over)");
     break;
   case WAKE_TASK:
-    snprintf(out, cap, "resumes (%s is done)", task_name(b, b->acc.wake_b));
+    snprintf(out, cap, "resumes (%s is done)", layout_task_name(d, st->wake_b));
     break;
   case WAKE_GATHER:
     snprintf(out, cap, "resumes (the gather is done)");
@@ -509,21 +512,21 @@ static void began(const builder *b, char *out, size_t cap) {
 }
 
 /* ", creates 3 tasks, prints" */
-static void doings(const builder *b, char *out, size_t cap) {
+static void doings(const layout_stop *st, char *out, size_t cap) {
   out[0] = '\0';
   size_t n = 0;
-  if (b->acc.created == 1)
+  if (st->created == 1)
     n += (size_t)snprintf(out + n, cap - n, ", creates a task");
-  else if (b->acc.created > 1)
-    n += (size_t)snprintf(out + n, cap - n, ", creates %zu tasks", b->acc.created);
-  if (n < cap && b->acc.prints > 0)
+  else if (st->created > 1)
+    n += (size_t)snprintf(out + n, cap - n, ", creates %zu tasks", (size_t)st->created);
+  if (n < cap && (st->facts & LAYOUT_STOP_PRINTS) != 0)
     snprintf(out + n, cap - n, ", prints");
 }
 
 /* The source line n without its indentation, elided. */
-static void source_line(const builder *b, int32_t n, char *out, size_t cap) {
+static void source_line(const layout_diagram *d, int32_t n, char *out, size_t cap) {
   size_t len = 0;
-  const char *src = trace_source(b->t, &len);
+  const char *src = trace_source(d->trace, &len);
   out[0] = '\0';
   int32_t line = 1;
   size_t i = 0;
@@ -543,85 +546,112 @@ static void source_line(const builder *b, int32_t n, char *out, size_t cap) {
   size_t m = end - i < sizeof buf - 1 ? end - i : sizeof buf - 1;
   memcpy(buf, src + i, m);
   buf[m] = '\0';
-  elide(buf, (size_t)b->th->label_chars * 2, out, cap);
+  elide(buf, (size_t)d->label_chars * 2, out, cap);
 }
 
-static uint32_t caption(builder *b, const trace_event *e) {
-  char w[LABEL_BYTES], v[LABEL_BYTES], d[LABEL_BYTES], x[LABEL_BYTES];
-  const char *text = e != NULL ? trace_text(b->t, e->text) : "";
+/* Formats into out as snprintf does; the length written. */
+static size_t put(char *out, size_t cap, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(out, cap, fmt, ap);
+  va_end(ap);
+  if (n < 0) {
+    out[0] = '\0';
+    return 0;
+  }
+  return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+size_t layout_caption(const layout_diagram *d, size_t k, char *out, size_t cap) {
+  if (cap == 0)
+    return 0;
+  if (cap > LAYOUT_CAPTION_BYTES)
+    cap = LAYOUT_CAPTION_BYTES;
+  if (k >= d->nstops) {
+    out[0] = '\0';
+    return 0;
+  }
+  const layout_stop *st = &d->stops[k];
+  const trace_event *e = (st->facts & LAYOUT_STOP_EVENT) != 0 && st->event_end > 0
+                             ? trace_event_at(d->trace, st->event_end - 1)
+                             : NULL;
+  char w[LABEL_BYTES], v[LABEL_BYTES], dd[LABEL_BYTES], x[LABEL_BYTES];
+  const char *text = e != NULL ? trace_text(d->trace, e->text) : "";
+  size_t label_chars = (size_t)d->label_chars;
   if (e == NULL) {
-    if (b->ntasks > 0) {
-      who(b, 0, w, sizeof w);
-      return pool_addf(b,
-                       "asyncio.run creates the main task, %s, and puts its first step in the "
-                       "ready queue.",
-                       w);
+    if (d->ntasks > 0) {
+      who(d, 0, w, sizeof w);
+      return put(out, cap,
+                 "asyncio.run creates the main task, %s, and puts its first step in the ready "
+                 "queue.",
+                 w);
     }
-    int status = trace_exit_status(b->t);
+    int status = trace_exit_status(d->trace);
     if (status > 0)
-      return pool_add(b, "The program stopped before its event loop started: see the console.");
-    return pool_add(b, "Nothing has run yet.");
+      return put(out, cap, "%s",
+                 "The program stopped before its event loop started: see the console.");
+    return put(out, cap, "%s", "Nothing has run yet.");
   }
   if (e->task >= 0)
-    who(b, e->task, w, sizeof w);
+    who(d, e->task, w, sizeof w);
   else
     snprintf(w, sizeof w, "The program");
-  began(b, v, sizeof v);
-  doings(b, d, sizeof d);
+  began(d, st, v, sizeof v);
+  doings(st, dd, sizeof dd);
+  bool ready = (st->facts & LAYOUT_STOP_READY) != 0, timers = (st->facts & LAYOUT_STOP_TIMERS) != 0;
   switch (e->kind) {
   case TR_STEP_SUSPEND: {
-    const char *next = b->ready > 0    ? "the event loop runs the next ready task"
-                       : b->timers > 0 ? "nothing else is ready, so the loop will wait for "
-                                         "the earliest timer"
-                                       : "nothing else is ready";
-    elide(text, (size_t)b->th->label_chars, x, sizeof x);
+    const char *next = ready    ? "the event loop runs the next ready task"
+                       : timers ? "nothing else is ready, so the loop will wait for "
+                                  "the earliest timer"
+                                : "nothing else is ready";
+    elide(text, label_chars, x, sizeof x);
     if (e->a == WAIT_YIELD)
-      return pool_addf(b,
-                       "%s %s%s, then yields with %s: it goes to the back of the ready queue, "
-                       "and %s.",
-                       w, v, d, x,
-                       b->ready > 0 ? "the event loop runs the next ready task"
-                                    : "it is the only one ready, so it runs again");
+      return put(out, cap,
+                 "%s %s%s, then yields with %s: it goes to the back of the ready queue, and %s.", w,
+                 v, dd, x,
+                 ready ? "the event loop runs the next ready task"
+                       : "it is the only one ready, so it runs again");
     if (e->a == WAIT_SLEEP)
-      return pool_addf(b, "%s %s%s, then awaits %s: it is suspended until t = %.3f, and %s.", w, v,
-                       d, x, e->num, next);
-    return pool_addf(b, "%s %s%s, then awaits %s: it is suspended, and %s.", w, v, d, x, next);
+      return put(out, cap, "%s %s%s, then awaits %s: it is suspended until t = %.3f, and %s.", w, v,
+                 dd, x, e->num, next);
+    return put(out, cap, "%s %s%s, then awaits %s: it is suspended, and %s.", w, v, dd, x, next);
   }
   case TR_STEP_RETURN:
-    elide(text, (size_t)b->th->label_chars, x, sizeof x);
-    return pool_addf(b, "%s %s%s and returns %s: %s", w, v, d, x,
-                     e->task == 0 ? "asyncio.run has its result." : "its task is done.");
+    elide(text, label_chars, x, sizeof x);
+    return put(out, cap, "%s %s%s and returns %s: %s", w, v, dd, x,
+               e->task == 0 ? "asyncio.run has its result." : "its task is done.");
   case TR_STEP_RAISE:
-    elide(text, (size_t)b->th->label_chars, x, sizeof x);
+    elide(text, label_chars, x, sizeof x);
     if (e->a == 1)
-      return pool_addf(b, "%s %s%s and ends cancelled.", w, v, d);
-    return pool_addf(b, "%s %s%s and raises %s: the task ends with that exception.", w, v, d, x);
+      return put(out, cap, "%s %s%s and ends cancelled.", w, v, dd);
+    return put(out, cap, "%s %s%s and raises %s: the task ends with that exception.", w, v, dd, x);
   case TR_CLOCK_JUMP:
-    return pool_addf(b,
-                     "Nothing is ready, so the event loop moves its clock from %.3f to %.3f s, "
-                     "the earliest timer's deadline: no real time passes.",
-                     e->num, e->time);
+    return put(out, cap,
+               "Nothing is ready, so the event loop moves its clock from %.3f to %.3f s, the "
+               "earliest timer's deadline: no real time passes.",
+               e->num, e->time);
   case TR_BLOCK:
-    return pool_addf(b,
-                     "%s calls time.sleep(%g): the whole event loop is blocked for %.3f s, and "
-                     "no other task can run.",
-                     w, e->num, e->num);
+    return put(out, cap,
+               "%s calls time.sleep(%g): the whole event loop is blocked for %.3f s, and no "
+               "other task can run.",
+               w, e->num, e->num);
   case TR_RUN_END:
     if (e->a == 0)
-      return pool_addf(b,
-                       "asyncio.run returns and the program ends, after %.3f s of virtual "
-                       "time.",
-                       e->time);
-    return pool_addf(b, "The program ends with an error (exit status %d): see the console.", e->a);
+      return put(out, cap,
+                 "asyncio.run returns and the program ends, after %.3f s of virtual time.",
+                 e->time);
+    return put(out, cap, "The program ends with an error (exit status %d): see the console.", e->a);
   case TR_DEADLOCK:
-    return pool_add(b, "Deadlock: every task waits for something no one will ever do.");
+    return put(out, cap, "%s", "Deadlock: every task waits for something no one will ever do.");
   case TR_LINE:
-    source_line(b, e->line, x, sizeof x);
+    source_line(d, e->line, x, sizeof x);
     if (e->task < 0)
-      return pool_addf(b, "The program runs line %d: %s", e->line, x);
-    return pool_addf(b, "%s runs line %d: %s", w, e->line, x);
+      return put(out, cap, "The program runs line %d: %s", e->line, x);
+    return put(out, cap, "%s runs line %d: %s", w, e->line, x);
   default:
-    return pool_add(b, "");
+    out[0] = '\0';
+    return 0;
   }
 }
 
@@ -689,7 +719,13 @@ static void add_stop(builder *b, uint32_t event_end, const trace_event *e) {
   s->line = task >= 0 && (size_t)task < b->ntasks ? b->tasks[task].line : 0;
   if (e != NULL && e->kind == TR_LINE)
     s->line = e->line;
-  s->caption = caption(b, e);
+  /* what its caption says (layout_caption): e is the stop's last event, or NULL */
+  s->wake = (int8_t)b->acc.wake;
+  s->wake_b = b->acc.wake_b;
+  s->created = (uint32_t)b->acc.created;
+  s->facts =
+      (uint8_t)((e != NULL ? LAYOUT_STOP_EVENT : 0) | (b->acc.prints > 0 ? LAYOUT_STOP_PRINTS : 0) |
+                (b->ready > 0 ? LAYOUT_STOP_READY : 0) | (b->timers > 0 ? LAYOUT_STOP_TIMERS : 0));
   record_states(b);
   d->nstops++;
   b->acc = (step_acc){-1, -1, -1, 0, 0, s->time};
@@ -1125,7 +1161,7 @@ static bool make_lanes(builder *b) {
   /* Main */
   char main_label[LABEL_BYTES];
   if (ntasks > 0)
-    short_label(b, 0, main_label, sizeof main_label);
+    short_label(t, b->th->header_chars, 0, main_label, sizeof main_label);
   d->lanes[n] = (layout_lane){LANE_MAIN,
                               ntasks > 0 ? 0 : -1,
                               pool_add(b, "Main"),
@@ -1146,7 +1182,7 @@ static bool make_lanes(builder *b) {
       LANE_LOOP, -1, pool_add(b, "EventLoop"), pool_add(b, ""), 0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
   for (size_t i = 1; i < ntasks; i++) {
     char label[LABEL_BYTES];
-    short_label(b, (int32_t)i, label, sizeof label);
+    short_label(t, b->th->header_chars, (int32_t)i, label, sizeof label);
     d->lanes[n] = (layout_lane){LANE_TASK,
                                 (int32_t)i,
                                 pool_add(b, label),
@@ -1504,6 +1540,8 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
   b.acc = (step_acc){-1, -1, -1, 0, 0, 0};
   d->trace = t;
   d->grain = o->grain;
+  d->label_chars = o->theme->label_chars;
+  d->header_chars = o->theme->header_chars;
   size_t src_len = 0;
   const char *src = trace_source(t, &src_len);
   for (size_t i = 0; i < src_len; i++)

@@ -928,7 +928,6 @@ static int wrap(ctx *c, layout_face face, int size, float x, float y, float w, t
 static void caption(ctx *c) {
   const theme *t = c->t;
   const layout_diagram *d = c->d;
-  const layout_stop *st = &d->stops[c->stop];
   scene_rect r = c->p.caption;
   bool show_error = c->v->error != NULL && error_visible(c);
   round_rect(c, r.x, r.y, r.w, r.h, pt(c, t->radius), show_error ? t->error_bg : t->caption_bg,
@@ -954,7 +953,9 @@ static void caption(ctx *c) {
   /* middle: the sentence, or the error */
   float x = in.x + left_w + pt(c, t->pad) * 2;
   float w = in.w - left_w - right_w - pt(c, t->pad) * 4;
-  const char *sentence = show_error ? c->v->error : layout_text(d, st->caption);
+  char said[LAYOUT_CAPTION_BYTES];
+  layout_caption(d, c->stop, said, sizeof said);
+  const char *sentence = show_error ? c->v->error : said;
   float ch = line_h(c, FACE_SANS, csize);
   int lines = 1;
   /* count the lines first so the block is centred vertically */

@@ -86,6 +86,17 @@ static const char *label(const layout_diagram *d, size_t row) {
   return layout_text(d, d->rows[row].label);
 }
 
+/* A stop's caption, made on demand. */
+typedef struct said {
+  char s[LAYOUT_CAPTION_BYTES]; /* the sentence */
+} said;
+
+static said caption_of(const layout_diagram *d, size_t k) {
+  said out;
+  layout_caption(d, k, out.s, sizeof out.s);
+  return out;
+}
+
 /* ---- the gather program: the article's diagram --------------------------------------------- */
 
 static void test_gather_lanes(void **state) {
@@ -260,12 +271,12 @@ static void test_gather_stops(void **state) {
    * resumption, Main's resumption, and the end of the run */
   assert_int_equal(d->nstops, 13);
   assert_int_equal(d->stops[0].row_end, 0);
-  assert_non_null(strstr(layout_text(d, d->stops[0].caption), "asyncio.run"));
+  assert_non_null(strstr(caption_of(d, 0).s, "asyncio.run"));
   for (size_t k = 1; k < d->nstops; k++) {
     const layout_stop *s = &d->stops[k];
     assert_true(s->event_end > d->stops[k - 1].event_end);
     assert_true(s->row_end >= d->stops[k - 1].row_end);
-    assert_true(strlen(layout_text(d, s->caption)) > 20);
+    assert_true(strlen(caption_of(d, k).s) > 20);
     assert_int_equal(layout_stop_of_event(d, s->event_end - 1), k);
     assert_int_equal(layout_stop_first_row(d, k), d->stops[k - 1].row_end);
   }
@@ -273,9 +284,9 @@ static void test_gather_stops(void **state) {
   assert_int_equal(d->stops[d->nstops - 1].row_end, d->nrows);
   /* stop 5 is the first clock jump: the clock counts from 0 to 1 */
   assert_true(d->stops[5].time_from == 0.0 && d->stops[5].time == 1.0);
-  assert_non_null(strstr(layout_text(d, d->stops[5].caption), "from 0.000 to 1.000"));
-  assert_non_null(strstr(layout_text(d, d->stops[3].caption), "fetch_data(2, 1) (Task-3)"));
-  assert_non_null(strstr(layout_text(d, d->stops[3].caption), "asyncio.sleep(1)"));
+  assert_non_null(strstr(caption_of(d, 5).s, "from 0.000 to 1.000"));
+  assert_non_null(strstr(caption_of(d, 3).s, "fetch_data(2, 1) (Task-3)"));
+  assert_non_null(strstr(caption_of(d, 3).s, "asyncio.sleep(1)"));
   assert_int_equal(d->stops[3].task, 2);
   assert_int_equal(d->stops[3].line, 6); /* await asyncio.sleep(delay) */
   assert_true(d->time_end == 3.0);
@@ -369,7 +380,7 @@ static void test_line_grain(void **state) {
       continue;
     at_lines++;
     assert_int_equal(lines.d->stops[k].line, e->line);
-    assert_non_null(strstr(layout_text(lines.d, lines.d->stops[k].caption), "line"));
+    assert_non_null(strstr(caption_of(lines.d, k).s, "line"));
   }
   assert_true(at_lines > 3);
   done(&loop);
@@ -452,8 +463,8 @@ static void test_blocking_sleep(void **state) {
   while (d->stops[k].row_end <= band)
     k++;
   assert_int_equal(d->stops[k].row_end, band + 1); /* the band ends its stop */
-  assert_non_null(strstr(layout_text(d, d->stops[k].caption), "blocked"));
-  assert_non_null(strstr(layout_text(d, d->stops[k + 1].caption), "goes on"));
+  assert_non_null(strstr(caption_of(d, k).s, "blocked"));
+  assert_non_null(strstr(caption_of(d, k + 1).s, "goes on"));
   done(&r);
 }
 
@@ -512,13 +523,6 @@ static void test_long_labels(void **state) {
 
 /* ---- every text of the diagrams, against tests/golden/layout_text.txt ----------------------- */
 
-/* The caption of stop k. */
-static const char *stop_caption(const layout_diagram *d, size_t k, char *buf, size_t cap) {
-  (void)buf;
-  (void)cap;
-  return layout_text(d, d->stops[k].caption);
-}
-
 typedef struct text_out {
   char *s;    /* the text so far */
   size_t len; /* bytes */
@@ -550,8 +554,10 @@ static void out_diagram(text_out *o, const char *name, const layout_diagram *d) 
   for (size_t i = 0; i < d->nrows; i++)
     out_add(o, "row %zu: %s\n", i, label(d, i));
   for (size_t k = 0; k < d->nstops; k++) {
-    char buf[1024];
-    out_add(o, "stop %zu: %s\n", k, stop_caption(d, k, buf, sizeof buf));
+    char buf[LAYOUT_CAPTION_BYTES + 256]; /* more than it needs: the caption cuts itself */
+    size_t n = layout_caption(d, k, buf, sizeof buf);
+    assert_int_equal(n, strlen(buf));
+    out_add(o, "stop %zu: %s\n", k, buf);
   }
 }
 
