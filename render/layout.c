@@ -152,6 +152,38 @@ static uint32_t pool_addf(builder *b, const char *fmt, ...) {
   return pool_addn(b, buf, (size_t)n);
 }
 
+/* Appends at most max bytes of s (all of it for SIZE_MAX) to out, which holds *len bytes and has
+ * room for cap, cutting where snprintf would: "%.*s" without the formatting, for the labels of a
+ * million rows. */
+static void cat(char *out, size_t cap, size_t *len, const char *s, size_t max) {
+  size_t n = 0;
+  if (max == SIZE_MAX)
+    n = strlen(s);
+  else
+    while (n < max && s[n] != '\0')
+      n++;
+  size_t room = cap - 1 - *len;
+  if (n > room)
+    n = room;
+  memcpy(out + *len, s, n);
+  *len += n;
+  out[*len] = '\0';
+}
+
+/* The strings given (up to a NULL) one after the other, in the pool: pool_addf(b, "%s%s...", ...)
+ * without the formatting. */
+static uint32_t pool_cat(builder *b, const char *first, ...) {
+  char buf[LABEL_FMT_BYTES];
+  size_t len = 0;
+  buf[0] = '\0';
+  va_list ap;
+  va_start(ap, first);
+  for (const char *s = first; s != NULL; s = va_arg(ap, const char *))
+    cat(buf, sizeof buf, &len, s, SIZE_MAX);
+  va_end(ap);
+  return pool_addn(b, buf, len);
+}
+
 const char *layout_text(const layout_diagram *d, uint32_t off) {
   return off < d->pool_len ? d->pool + off : "";
 }
@@ -762,55 +794,57 @@ static bool begins_running(const builder *b, trace_kind k) {
 /* ---- the walk ----------------------------------------------------------------------------- */
 
 static const char *wake_reason(const builder *b, const trace_event *e, char *out, size_t cap) {
+  size_t n = 0;
+  out[0] = '\0';
   switch (e->a) {
   case WAKE_TIMER:
-    snprintf(out, cap, "sleep over");
-    break;
+    return "sleep over";
   case WAKE_TASK:
-    snprintf(out, cap, "%s done", task_name(b, e->b));
-    break;
+    cat(out, cap, &n, task_name(b, e->b), SIZE_MAX);
+    cat(out, cap, &n, " done", SIZE_MAX);
+    return out;
   case WAKE_GATHER:
-    snprintf(out, cap, "gather done");
-    break;
+    return "gather done";
   case WAKE_FUTURE: {
     const task_info *k = &b->tasks[e->task];
-    if (k->wait == WAIT_SYNC)
-      snprintf(out, cap, "%s ready", btext(b, k->wait_text));
-    else
-      snprintf(out, cap, "future done");
-    break;
+    if (k->wait != WAIT_SYNC)
+      return "future done";
+    cat(out, cap, &n, btext(b, k->wait_text), SIZE_MAX);
+    cat(out, cap, &n, " ready", SIZE_MAX);
+    return out;
   }
   case WAKE_YIELD:
-    snprintf(out, cap, "after yield");
-    break;
+    return "after yield";
   case WAKE_EXCEPTION:
-    snprintf(out, cap, "exception thrown in");
-    break;
+    return "exception thrown in";
   case WAKE_CANCEL:
-    snprintf(out, cap, "CancelledError");
-    break;
+    return "CancelledError";
   default:
-    out[0] = '\0';
-    break;
+    return out;
   }
-  return out;
 }
 
 /* "Task-2: await asyncio.sleep(2)", on two lines ("Task-2: await" and what) when one line would
  * be wider than label_wrap: a narrower label keeps the lanes closer. */
 static uint32_t verb_label(builder *b, const char *name, const char *verb, const char *what) {
   char one[LABEL_BYTES];
-  snprintf(one, sizeof one, "%.100s: %s %.300s", name, verb, what);
+  size_t n = 0;
+  one[0] = '\0';
+  cat(one, sizeof one, &n, name, 100);
+  cat(one, sizeof one, &n, ": ", SIZE_MAX);
+  cat(one, sizeof one, &n, verb, SIZE_MAX);
+  cat(one, sizeof one, &n, " ", SIZE_MAX);
+  cat(one, sizeof one, &n, what, 300);
   float w = 0, h = 0, lo = 0, hi = 0;
   bool bounded = text_bounds(b, FACE_SANS, b->th->label_pt, one, &lo, &hi);
   if (bounded && hi <= b->th->label_wrap)
-    return pool_add(b, one); /* fits for sure */
+    return pool_addn(b, one, n); /* fits for sure */
   if (bounded && lo > b->th->label_wrap)
-    return pool_addf(b, "%s: %s\n%s", name, verb, what); /* too wide for sure */
+    return pool_cat(b, name, ": ", verb, "\n", what, NULL); /* too wide for sure */
   measure(b, FACE_SANS, b->th->label_pt, one, &w, &h);
   if (w <= b->th->label_wrap)
-    return pool_add(b, one);
-  return pool_addf(b, "%s: %s\n%s", name, verb, what);
+    return pool_addn(b, one, n);
+  return pool_cat(b, name, ": ", verb, "\n", what, NULL);
 }
 
 static void on_step_begin(builder *b, const trace_event *e, uint32_t i) {
@@ -820,12 +854,17 @@ static void on_step_begin(builder *b, const trace_event *e, uint32_t i) {
   char label[LABEL_BYTES], reason[LABEL_BYTES];
   layout_msg msg = e->a == WAKE_START ? MSG_START : MSG_RESUME;
   const char *name = task_name(b, e->task);
-  if (msg == MSG_START)
-    snprintf(label, sizeof label, "start %s", name);
-  else
-    snprintf(label, sizeof label, "resume %s (%s)", name, wake_reason(b, e, reason, sizeof reason));
-  uint32_t row =
-      add_row(b, ROW_MESSAGE, msg, i, b->d->loop_lane, k->lane, e->task, false, pool_add(b, label));
+  size_t n = 0;
+  label[0] = '\0';
+  cat(label, sizeof label, &n, msg == MSG_START ? "start " : "resume ", SIZE_MAX);
+  cat(label, sizeof label, &n, name, SIZE_MAX);
+  if (msg != MSG_START) {
+    cat(label, sizeof label, &n, " (", SIZE_MAX);
+    cat(label, sizeof label, &n, wake_reason(b, e, reason, sizeof reason), SIZE_MAX);
+    cat(label, sizeof label, &n, ")", SIZE_MAX);
+  }
+  uint32_t row = add_row(b, ROW_MESSAGE, msg, i, b->d->loop_lane, k->lane, e->task, false,
+                         pool_addn(b, label, n));
   close_bar(b, e->task, row);
   open_bar(b, e->task, row, false);
   k->suspended = false;
@@ -881,8 +920,8 @@ static void on_suspend(builder *b, const trace_event *e, uint32_t i) {
                          verb_label(b, name, "await", what));
   close_bar(b, e->task, row);
   uint32_t note = add_row(b, ROW_NOTE, MSG_NONE, i, k->lane, target, e->task, false,
-                          e->a == WAIT_YIELD ? pool_addf(b, "%s yields to the loop", name)
-                                             : pool_addf(b, "%s suspended", name));
+                          e->a == WAIT_YIELD ? pool_cat(b, name, " yields to the loop", NULL)
+                                             : pool_cat(b, name, " suspended", NULL));
   open_bar(b, e->task, note, true);
   k->suspended = true;
   k->wait = (trace_wait)e->a;
@@ -907,7 +946,7 @@ static void on_end(builder *b, const trace_event *e, uint32_t i, bool raised) {
   elide(trace_text(b->t, e->text), (size_t)b->th->label_chars, value, sizeof value);
   const char *name = task_name(b, e->task);
   uint32_t label = !raised     ? verb_label(b, name, "return", value)
-                   : e->a == 1 ? pool_addf(b, "%s: cancelled", name)
+                   : e->a == 1 ? pool_cat(b, name, ": cancelled", NULL)
                                : verb_label(b, name, "raise", value);
   uint32_t row = add_row(b, ROW_MESSAGE, raised ? MSG_RAISE : MSG_RETURN, i, k->lane,
                          b->d->loop_lane, e->task, true, label);
@@ -929,14 +968,14 @@ static void on_timer_fire(builder *b, const trace_event *e, uint32_t i) {
   if (task >= 0 && (size_t)task < b->ntasks && b->tasks[task].suspended) {
     task_info *k = &b->tasks[task];
     add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, b->d->io_lane, k->lane, task, true,
-            pool_addf(b, "I/O complete for %s", task_name(b, task)));
+            pool_cat(b, "I/O complete for ", task_name(b, task), NULL));
     return;
   }
   const char *what = h >= 0 && (size_t)h < b->nhandles ? trace_text(b->t, b->handle_text[h]) : "";
   char desc[LABEL_BYTES];
   elide(what, (size_t)b->th->label_chars, desc, sizeof desc);
   add_row(b, ROW_MESSAGE, MSG_TIMER, i, b->d->io_lane, b->d->loop_lane, -1, true,
-          desc[0] != '\0' ? pool_addf(b, "timer fires: %s", desc) : pool_add(b, "timer fires"));
+          desc[0] != '\0' ? pool_cat(b, "timer fires: ", desc, NULL) : pool_add(b, "timer fires"));
 }
 
 static int by_task(const void *pa, const void *pb) {
@@ -982,9 +1021,9 @@ static void on_future_done(builder *b, const trace_event *e, uint32_t i) {
     task_info *k = &b->tasks[t];
     const char *name = task_name(b, (int32_t)t);
     if (k->wait == WAIT_GATHER) {
-      uint32_t label = e->b == 0   ? pool_addf(b, "all tasks complete for %s", name)
-                       : e->b == 1 ? pool_addf(b, "gather failed for %s", name)
-                                   : pool_addf(b, "gather cancelled for %s", name);
+      uint32_t label = e->b == 0   ? pool_cat(b, "all tasks complete for ", name, NULL)
+                       : e->b == 1 ? pool_cat(b, "gather failed for ", name, NULL)
+                                   : pool_cat(b, "gather cancelled for ", name, NULL);
       add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, b->d->loop_lane, k->lane, (int32_t)t, true, label);
       continue;
     }
@@ -993,13 +1032,13 @@ static void on_future_done(builder *b, const trace_event *e, uint32_t i) {
       /* a running task set it: its put / set / release wakes the waiter */
       uint32_t via = k->wait == WAIT_SYNC ? k->wait_lane : k->lane;
       add_row(b, ROW_MESSAGE, MSG_WAKE, i, b->tasks[b->running].lane, via, b->running, false,
-              pool_addf(b, "%s wakes %s", task_name(b, b->running), name));
+              pool_cat(b, task_name(b, b->running), " wakes ", name, NULL));
       if (via == k->lane)
         continue;
       from = via;
     }
     add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, from, k->lane, (int32_t)t, true,
-            pool_addf(b, "%s done for %s", btext(b, k->wait_text), name));
+            pool_cat(b, btext(b, k->wait_text), " done for ", name, NULL));
   }
 }
 
@@ -1019,7 +1058,7 @@ static void on_created(builder *b, const trace_event *e, uint32_t i) {
   if (from == b->d->loop_lane)
     return;
   add_row(b, ROW_MESSAGE, MSG_CREATE, i, from, b->d->loop_lane, e->a, false,
-          pool_addf(b, "create %s", task_name(b, e->task)));
+          pool_cat(b, "create ", task_name(b, e->task), NULL));
   b->acc.created++;
 }
 
@@ -1056,7 +1095,7 @@ static void on_event(builder *b, const trace_event *e, uint32_t i) {
       char desc[LABEL_BYTES];
       elide(trace_text(b->t, b->handle_text[h]), (size_t)b->th->label_chars, desc, sizeof desc);
       add_row(b, ROW_NOTE, MSG_CALLBACK, i, b->d->loop_lane, b->d->loop_lane, -1, false,
-              pool_addf(b, "callback %s", desc));
+              pool_cat(b, "callback ", desc, NULL));
     }
     break;
   }
@@ -1100,7 +1139,7 @@ static void on_event(builder *b, const trace_event *e, uint32_t i) {
     if (from == to)
       from = b->d->loop_lane;
     add_row(b, ROW_MESSAGE, MSG_CANCEL, i, from, to, e->b >= 0 ? e->b : e->task, false,
-            pool_addf(b, "cancel %s", task_name(b, e->task)));
+            pool_cat(b, "cancel ", task_name(b, e->task), NULL));
     break;
   }
   case TR_WARNING:
