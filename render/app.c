@@ -243,12 +243,7 @@ static void make_view(const app *a, scene_view *v) {
   int ww = 0, wh = 0;
   SDL_GetWindowSize(a->window, &ww, &wh);
   SDL_GetRendererOutputSize(a->renderer, &v->w, &v->h);
-  const theme *t = &a->theme;
-  float fw = (float)ww / t->design_w, fh = (float)wh / t->design_h;
-  float fit = fw < fh ? fw : fh;
-  float lo = t->fit_min / 100.0f, hi = t->fit_max / 100.0f;
-  fit = fit < lo ? lo : fit > hi ? hi : fit;
-  v->scale = density(a) * fit * a->zoom;
+  v->scale = density(a) * scene_fit_scale(&a->theme, ww, wh) * a->zoom;
   v->scroll_x = a->scroll_x;
   v->scroll_y = a->scroll_y;
   v->follow = a->follow;

@@ -1531,6 +1531,13 @@ void scene_scroll_limits(const scene_input *in, float *max_x, float *max_y) {
   scrolls(&c, max_x, max_y);
 }
 
+float scene_fit_scale(const theme *t, int w, int h) {
+  float fw = (float)w / t->design_w, fh = (float)h / t->design_h;
+  float fit = fw < fh ? fw : fh;
+  float lo = t->fit_min / 100.0f, hi = t->fit_max / 100.0f;
+  return fit < lo ? lo : fit > hi ? hi : fit;
+}
+
 float scene_stop_ms(const layout_diagram *d, const theme *t, size_t k) {
   if (k >= d->nstops)
     return t->step_ms;

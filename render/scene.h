@@ -125,6 +125,11 @@ void scene_scroll_limits(const scene_input *in, float *max_x, float *max_y);
 /* The stop under pixel x of the timeline strip, or -1 when (x, y) is not on the strip. */
 long scene_timeline_stop_at(const scene_input *in, float x, float y);
 
+/* The fit factor of a w x h output at density 1 and no zoom, shared by the window (w x h in window
+ * points), frame export and bench_render (in pixels): the theme's sizes are chosen for design_w x
+ * design_h and grow or shrink with the output, within fit_min..fit_max percent. */
+float scene_fit_scale(const theme *t, int w, int h);
+
 /* How long stop k's animation lasts at speed 1, in milliseconds. */
 float scene_stop_ms(const layout_diagram *d, const theme *t, size_t k);
 

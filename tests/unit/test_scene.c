@@ -428,6 +428,19 @@ static void test_colour_helpers(void **state) {
   assert_int_equal(theme_fade(a, -1.0f).a, 0);
 }
 
+/* The scale of an output: 1 at the theme's design size, growing and shrinking with it within
+ * fit_min..fit_max percent, by the narrower of width and height. */
+static void test_fit_scale(void **state) {
+  world *w = *state;
+  const theme *t = &w->theme;
+  int dw = (int)t->design_w, dh = (int)t->design_h;
+  assert_true(scene_fit_scale(t, dw, dh) == 1.0f);
+  assert_true(scene_fit_scale(t, dw * 3 / 2, dh * 3 / 2) == 1.5f);
+  assert_true(scene_fit_scale(t, dw * 3 / 2, dh) == 1.0f);
+  assert_true(scene_fit_scale(t, dw * 10, dh * 10) == t->fit_max / 100.0f);
+  assert_true(scene_fit_scale(t, dw / 10, dh / 10) == t->fit_min / 100.0f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_lifeline_headers, setup, teardown),
@@ -441,6 +454,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_clips_balance, setup, teardown),
       cmocka_unit_test_setup_teardown(test_timeline_seek_and_follow, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stop_duration, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fit_scale, setup, teardown),
       cmocka_unit_test(test_shipped_themes_are_complete),
       cmocka_unit_test(test_theme_parse_errors),
       cmocka_unit_test(test_colour_helpers),
