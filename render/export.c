@@ -525,6 +525,7 @@ static void make_view(const exp_ctx *c, int w, int h, bool diagram_only, scene_v
   v->diagram_only = diagram_only;
   v->playing = true;
   v->speed = 1.0f;
+  v->no_keys = true; /* no key works in a video */
   v->error = c->error[0] != '\0' ? c->error : NULL;
   v->err_text = fmt_buf_str(&c->errtext);
 }

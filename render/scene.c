@@ -946,10 +946,12 @@ static void caption(ctx *c) {
   const char *state = c->v->playing ? "\xe2\x96\xb6 playing" : "\xe2\x9d\x9a\xe2\x9d\x9a paused";
   snprintf(buf, sizeof buf, "%s \xc2\xb7 %gx", state, (double)c->v->speed);
   static const char keys[] = "\xe2\x86\x90 \xe2\x86\x92 step   Space play   + \xe2\x88\x92 speed";
-  float kw = text_w(c, FACE_SANS, isize, keys), bw = text_w(c, FACE_SANS_BOLD, isize, buf);
+  float kw = c->v->no_keys ? 0 : text_w(c, FACE_SANS, isize, keys);
+  float bw = text_w(c, FACE_SANS_BOLD, isize, buf);
   float right_w = kw > bw ? kw : bw;
   text(c, FACE_SANS_BOLD, isize, in.x + in.w - bw, in.y, t->text_dim, buf);
-  text(c, FACE_SANS, isize, in.x + in.w - kw, in.y + ih, t->hint, keys);
+  if (!c->v->no_keys)
+    text(c, FACE_SANS, isize, in.x + in.w - kw, in.y + ih, t->hint, keys);
   /* middle: the sentence, or the error */
   float x = in.x + left_w + pt(c, t->pad) * 2;
   float w = in.w - left_w - right_w - pt(c, t->pad) * 4;

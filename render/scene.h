@@ -82,6 +82,7 @@ typedef struct scene_view {
   float speed;          /* playback speed, shown in the caption band */
   const char *error;    /* an error to show across the caption band, or NULL */
   const char *err_text; /* the run's error output (traceback), shown in the console at the end */
+  bool no_keys;         /* the caption band leaves out the key hints (exported frames, videos) */
 } scene_view;
 
 typedef struct scene_input {

@@ -242,7 +242,7 @@ static SDL_Surface *render_gather(world *w, const frame_spec *f) {
   layout_options lo = {&th, sdlr_measure, w->r, GRAIN_LOOP};
   layout_diagram *d = NULL;
   assert_int_equal(layout_build(t, &lo, &d), LAYOUT_OK);
-  scene_view v = {REF_W, REF_H, 0.75f, 0, 0, true, f->diagram_only, false, 1.0f, NULL, NULL};
+  scene_view v = {REF_W, REF_H, 0.75f, 0, 0, true, f->diagram_only, false, 1.0f, NULL, NULL, false};
   size_t stop = f->stop < 0 ? d->nstops - 1 : (size_t)f->stop;
   scene_input in = {d, stop, f->fraction, &v, &th, sdlr_measure, w->r};
   assert_true(scene_build(&in, &w->list));

@@ -61,7 +61,7 @@ static int setup(void **state) {
   layout_options lo = {&w->theme, fake_measure, NULL, GRAIN_LOOP};
   if (layout_build(w->trace, &lo, &w->d) != LAYOUT_OK)
     return -1;
-  w->view = (scene_view){1280, 800, 1.0f, 0, 0, true, false, false, 1.0f, NULL, NULL};
+  w->view = (scene_view){1280, 800, 1.0f, 0, 0, true, false, false, 1.0f, NULL, NULL, false};
   scene_list_init(&w->list);
   *state = w;
   return 0;
@@ -428,6 +428,18 @@ static void test_colour_helpers(void **state) {
   assert_int_equal(theme_fade(a, -1.0f).a, 0);
 }
 
+/* The key hints are in the caption band unless the view leaves them out (exported frames). */
+static void test_key_hints(void **state) {
+  world *w = *state;
+  build(w, 3, 1.0f, &w->list);
+  assert_true(has_text(&w->list, "Space play"));
+  w->view.no_keys = true;
+  build(w, 3, 1.0f, &w->list);
+  assert_false(has_text(&w->list, "Space play"));
+  assert_true(has_text(&w->list, "playing") || has_text(&w->list, "paused"));
+  w->view.no_keys = false;
+}
+
 /* The scale of an output: 1 at the theme's design size, growing and shrinking with it within
  * fit_min..fit_max percent, by the narrower of width and height. */
 static void test_fit_scale(void **state) {
@@ -454,6 +466,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_clips_balance, setup, teardown),
       cmocka_unit_test_setup_teardown(test_timeline_seek_and_follow, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stop_duration, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_key_hints, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fit_scale, setup, teardown),
       cmocka_unit_test(test_shipped_themes_are_complete),
       cmocka_unit_test(test_theme_parse_errors),
