@@ -779,8 +779,6 @@ static void lane_headers(ctx *c) {
   const theme *t = c->t;
   float band_h = dpt(c, d->header_h + t->row_gap);
   fill_rect(c, c->inner.x, c->inner.y, c->inner.w, band_h, t->panel);
-  line(c, c->inner.x, c->inner.y + band_h, c->inner.x + c->inner.w, c->inner.y + band_h,
-       dpt(c, t->line_w), t->panel_border, false);
   int tsize = font_px(dpt(c, t->header_pt)), ssize = font_px(dpt(c, t->sub_pt));
   float th = line_h(c, FACE_SANS_BOLD, tsize);
   char buf[TEXT_BYTES];
@@ -860,6 +858,10 @@ static void diagram(ctx *c) {
   clip_push(c, (scene_rect){c->inner.x, c->inner.y, c->inner.w, band_bottom - c->inner.y});
   lane_headers(c);
   clip_pop(c);
+  /* the line under the band, outside its clip: centred on the band's edge, half of it (all of it
+   * when the edge falls on a whole pixel) was clipped away with the band */
+  line(c, c->inner.x, band_bottom, c->inner.x + c->inner.w, band_bottom, dpt(c, c->t->line_w),
+       c->t->panel_border, false);
 }
 
 /* ---- the caption band --------------------------------------------------------------------- */
