@@ -890,10 +890,17 @@ static int32_t error_line(const ctx *c) {
   return line;
 }
 
-/* Greedy word wrap of s into at most max_lines lines of width w; returns the lines drawn. */
-static int wrap(ctx *c, layout_face face, int size, float x, float y, float w, theme_color col,
-                const char *s, int max_lines) {
-  float lh = line_h(c, face, size);
+/* One line of wrapped text: bytes of the text, or (fit) the rest of it cut to the width. */
+typedef struct wrap_line {
+  const char *p; /* its first byte */
+  size_t n;      /* its bytes (not used when fit) */
+  bool fit;      /* the last line: all the rest, cut with an ellipsis to fit */
+} wrap_line;
+
+/* Greedy word wrap of s into at most max_lines lines of width w, into out (max_lines entries);
+ * returns the lines. */
+static int wrap_lines(const ctx *c, layout_face face, int size, float w, const char *s,
+                      int max_lines, wrap_line *out) {
   int lines = 0;
   while (*s != '\0' && lines < max_lines) {
     size_t n = strlen(s), fit = 0, i = 0;
@@ -912,19 +919,29 @@ static int wrap(ctx *c, layout_face face, int size, float x, float y, float w, t
       i++;
     }
     if (lines == max_lines - 1 && fit < n) {
-      text_fit(c, face, size, x, y, col, s, w);
+      out[lines] = (wrap_line){s, n, true};
       return lines + 1;
     }
     if (fit == 0)
       fit = n;
-    textn(c, face, size, x, y, col, s, fit);
+    out[lines++] = (wrap_line){s, fit, false};
     s += fit;
     while (*s == ' ')
       s++;
-    y += lh;
-    lines++;
   }
   return lines;
+}
+
+/* Draws the lines wrap_lines made, from y down. */
+static void wrap_draw(ctx *c, layout_face face, int size, float x, float y, float w,
+                      theme_color col, const wrap_line *ls, int n) {
+  float lh = line_h(c, face, size);
+  for (int i = 0; i < n; i++, y += lh) {
+    if (ls[i].fit)
+      text_fit(c, face, size, x, y, col, ls[i].p, w);
+    else
+      textn(c, face, size, x, y, col, ls[i].p, ls[i].n);
+  }
 }
 
 static void caption(ctx *c) {
@@ -961,17 +978,21 @@ static void caption(ctx *c) {
   layout_caption(d, c->stop, said, sizeof said);
   const char *sentence = show_error ? c->v->error : said;
   float ch = line_h(c, FACE_SANS, csize);
-  int lines = 1;
-  /* count the lines first so the block is centred vertically */
-  scene_list probe;
-  scene_list_init(&probe);
-  ctx pc = *c;
-  pc.l = &probe;
-  lines = wrap(&pc, FACE_SANS, csize, x, in.y, w, t->caption_text, sentence, (int)t->caption_lines);
-  scene_list_free(&probe);
+  int most = (int)t->caption_lines;
+  wrap_line *ls = malloc((most > 0 ? (size_t)most : 1) * sizeof *ls);
+  if (ls == NULL) {
+    c->l->oom = true;
+    return;
+  }
+  /* the lines are counted first so the block is centred vertically (an error, in bold, is
+   * wrapped again: the count is that of the sentence's face) */
+  int lines = wrap_lines(c, FACE_SANS, csize, w, sentence, most, ls);
   float y = in.y + (in.h - ch * (float)lines) / 2;
-  wrap(c, show_error ? FACE_SANS_BOLD : FACE_SANS, csize, x, y, w,
-       show_error ? t->error : t->caption_text, sentence, (int)t->caption_lines);
+  if (show_error)
+    lines = wrap_lines(c, FACE_SANS_BOLD, csize, w, sentence, most, ls);
+  wrap_draw(c, show_error ? FACE_SANS_BOLD : FACE_SANS, csize, x, y, w,
+            show_error ? t->error : t->caption_text, ls, lines);
+  free(ls);
 }
 
 /* ---- the code panel ----------------------------------------------------------------------- */
@@ -1443,8 +1464,14 @@ static void timeline(ctx *c) {
       continue;
     }
     last_time = d->stops[k].time;
+    float x = stop_x(c, (long)k, x0, w);
+    /* whatever its width, the label cannot start right of max(x0, x): when that is not past the
+     * last label, it is left out without being formatted or measured (with 1,000 distinct clock
+     * values, most of them) */
+    if (!isnan(x) && (x > x0 ? x : x0) <= last_right)
+      continue;
     snprintf(buf, sizeof buf, "%g s", d->stops[k].time);
-    float x = stop_x(c, (long)k, x0, w), tw = text_w(c, FACE_SANS, size, buf);
+    float tw = text_w(c, FACE_SANS, size, buf);
     float lx = clampf(x - tw / 2, x0, x0 + w - tw);
     if (lx <= last_right)
       continue;
