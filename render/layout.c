@@ -1429,6 +1429,38 @@ static void shift_rows(builder *b) {
   d->height = top + b->cursor + b->th->diagram_margin;
 }
 
+static bool live_state(layout_state s) {
+  return s != STATE_ABSENT && s != STATE_DONE && s != STATE_FAILED;
+}
+
+/* Each task's live span from its runs: the stops from its first live run to the next run that is
+ * not. A task's state never comes back to live after that (it is done or failed for good); were
+ * it to, its span is left empty and layout_task_live asks layout_lane_state. */
+static bool live_spans(builder *b) {
+  layout_diagram *d = b->d;
+  size_t n = b->ntasks ? b->ntasks : 1;
+  d->live_from = malloc(n * sizeof *d->live_from);
+  d->live_to = malloc(n * sizeof *d->live_to);
+  if (d->live_from == NULL || d->live_to == NULL)
+    return false;
+  for (size_t t = 0; t < b->ntasks; t++) {
+    const layout_lane *l = &d->lanes[b->tasks[t].lane];
+    const layout_run *r = &d->runs[l->first_run], *end = r + l->nruns;
+    while (r < end && !live_state(r->state))
+      r++;
+    uint32_t from = r < end ? r->first_stop : (uint32_t)d->nstops;
+    while (r < end && live_state(r->state))
+      r++;
+    uint32_t to = r < end ? r->first_stop : (uint32_t)d->nstops;
+    bool again = false; /* live again later */
+    for (; r < end && !again; r++)
+      again = live_state(r->state);
+    d->live_from[t] = again ? 0 : from;
+    d->live_to[t] = again ? 0 : to;
+  }
+  return true;
+}
+
 /* The timeline's runs, lane by lane in task order, from the changes recorded at each stop: a
  * counting sort by task keeps each task's changes in stop order; a run lasts until the next
  * change of its task, or the last stop. */
@@ -1458,7 +1490,7 @@ static bool make_runs(builder *b) {
     if (d->runs[r + 1].lane == d->runs[r].lane)
       d->runs[r].end_stop = d->runs[r + 1].first_stop;
   free(first);
-  return true;
+  return live_spans(b);
 }
 
 static int bar_order(const void *pa, const void *pb) {
@@ -1534,6 +1566,15 @@ int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events,
     if (d->wheres[lo].line <= nlines)
       return d->wheres[lo].line;
   return 0;
+}
+
+bool layout_task_live(const layout_diagram *d, int32_t task, size_t k) {
+  if (task < 0 || (size_t)task >= d->ntasks)
+    return false;
+  uint32_t from = d->live_from[task], to = d->live_to[task];
+  if (from == 0 && to == 0) /* not one span */
+    return live_state(layout_lane_state(d, d->task_lane[task], k));
+  return k >= from && k < to;
 }
 
 static bool index_prints(layout_diagram *d) {
@@ -1646,6 +1687,8 @@ void layout_free(layout_diagram *d) {
   if (d == NULL)
     return;
   trace_qindex_free(d->queues);
+  free(d->live_from);
+  free(d->live_to);
   free(d->wheres);
   free(d->where_first);
   free(d->prints);

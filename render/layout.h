@@ -200,6 +200,9 @@ typedef struct layout_diagram {
   float label_chars;   /* the theme's label_chars, for captions (layout_caption) */
   float header_chars;  /* the theme's header_chars, for captions */
   trace_qindex *queues; /* the trace's ready queue and timers at any step (the loop panel) */
+  uint32_t *live_from;  /* per task: the first stop at which it is ready, running or waiting */
+  uint32_t *live_to;    /* per task: the stop from which it no longer is (done, failed), or
+                           nstops; both 0 when its live stops are not one span */
   layout_where *wheres;  /* each task's lines over time, task by task, in event order */
   uint32_t *where_first; /* per task: its first entry in wheres; entry ntasks: their count */
 } layout_diagram;
@@ -243,6 +246,10 @@ layout_state layout_lane_state(const layout_diagram *d, uint32_t lane, size_t k)
 /* The line task is at after the events [0, events): that of its last statement, await or creation
  * among them on one of the first nlines lines of the source, or 0 if none. */
 int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events, int32_t nlines);
+
+/* Whether task is live at stop k: created and not yet finished (its timeline state is ready,
+ * running or waiting), what layout_lane_state says in two comparisons. */
+bool layout_task_live(const layout_diagram *d, int32_t task, size_t k);
 
 /* Short names: "Main" for the main task, else the task's name ("Task-2"). */
 const char *layout_task_name(const layout_diagram *d, int32_t task);

@@ -997,13 +997,6 @@ static void caption(ctx *c) {
 
 /* ---- the code panel ----------------------------------------------------------------------- */
 
-/* Where each task stands at the playhead: the last line it ran or awaited. Scans back from the
- * playhead; O(events) at worst, which a frame can afford. */
-static void task_lines(const ctx *c, int32_t *lines, int32_t nlines) {
-  for (size_t i = 0; i < c->d->ntasks; i++) /* lines past the source are the asyncio prelude's */
-    lines[i] = layout_task_line(c->d, (int32_t)i, c->events, nlines);
-}
-
 typedef struct src_line {
   const char *p; /* start */
   size_t n;      /* bytes, without the line end */
@@ -1055,15 +1048,11 @@ static void code_panel(ctx *c) {
   const char *src = trace_source(d->trace, &len);
   enum { MAX_LINES = 4096 }; /* lines shown of one file */
   src_line *ls = malloc(MAX_LINES * sizeof *ls);
-  int32_t *where = malloc((d->ntasks ? d->ntasks : 1) * sizeof *where);
-  if (ls == NULL || where == NULL) {
-    free(ls);
-    free(where);
+  if (ls == NULL) {
     c->l->oom = true;
     return;
   }
   size_t n = split_lines(src, len, ls, MAX_LINES);
-  task_lines(c, where, (int32_t)n);
   char buf[TEXT_BYTES];
   /* the font shrinks (down to code_min_pt) until the longest line fits */
   size_t widest = 0;
@@ -1089,8 +1078,8 @@ static void code_panel(ctx *c) {
   size_t visible = lh > 0 ? (size_t)(in.h / lh) : 0;
   /* keep the running task's line (or the first marked one) in sight, centred when possible */
   int32_t focus = error_line(c) > 0 ? error_line(c) : d->stops[c->stop].line;
-  for (size_t k = 0; focus <= 0 && k < d->ntasks; k++)
-    focus = where[k];
+  for (size_t k = 0; focus <= 0 && k < d->ntasks; k++) /* lines past the source: the prelude's */
+    focus = layout_task_line(d, (int32_t)k, c->events, (int32_t)n);
   size_t first = 0;
   if (n > visible && focus > 0) {
     long want = (long)focus - 1 - (long)visible / 2;
@@ -1105,18 +1094,18 @@ static void code_panel(ctx *c) {
     free(tags);
     free(ntags);
     free(ls);
-    free(where);
     c->l->oom = true;
     return;
   }
+  /* the live tasks only (created, not finished): their lines are looked up, no other's */
   for (size_t k = 0; k < d->ntasks; k++) {
-    if (where[k] <= (int32_t)first || (size_t)where[k] > first + shown)
+    if (!layout_task_live(d, (int32_t)k, c->stop))
       continue;
-    size_t slot = (size_t)where[k] - 1 - first;
-    if (ntags[slot] == CODE_TAGS)
+    int32_t where = layout_task_line(d, (int32_t)k, c->events, (int32_t)n);
+    if (where <= (int32_t)first || (size_t)where > first + shown)
       continue;
-    layout_state st = layout_lane_state(d, d->task_lane[k], c->stop);
-    if (st != STATE_ABSENT && st != STATE_DONE && st != STATE_FAILED)
+    size_t slot = (size_t)where - 1 - first;
+    if (ntags[slot] < CODE_TAGS)
       tags[slot * CODE_TAGS + ntags[slot]++] = (int32_t)k;
   }
   clip_push(c, in);
@@ -1172,7 +1161,6 @@ static void code_panel(ctx *c) {
   free(tags);
   free(ntags);
   free(ls);
-  free(where);
 }
 
 /* ---- the event loop panel ----------------------------------------------------------------- */

@@ -521,6 +521,35 @@ static void test_long_labels(void **state) {
   done(&r);
 }
 
+/* layout_task_live says what layout_lane_state says: live between creation and the end. */
+static void test_task_live(void **state) {
+  (void)state;
+  static const char *const names[] = {"gather",        "cancellation",      "taskgroup_failure",
+                                      "deadlock",      "producer_consumer", "forgotten_await",
+                                      "error_handling"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    for (int g = 0; g < 2; g++) {
+      char path[512];
+      snprintf(path, sizeof path, "%s/scenarios/%s.py", LOOPVIZ_SOURCE_DIR, names[i]);
+      run r;
+      run_file(&r, path, g == 0 ? GRAIN_LOOP : GRAIN_LINE);
+      const layout_diagram *d = r.d;
+      size_t live = 0;
+      for (size_t t = 0; t < d->ntasks; t++)
+        for (size_t k = 0; k < d->nstops; k++) {
+          layout_state st = layout_lane_state(d, d->task_lane[t], k);
+          bool want = st != STATE_ABSENT && st != STATE_DONE && st != STATE_FAILED;
+          if (layout_task_live(d, (int32_t)t, k) != want)
+            fail_msg("%s: task %zu at stop %zu", names[i], t, k);
+          live += want;
+        }
+      assert_true(live > 0);
+      assert_false(layout_task_live(d, -1, 0));
+      assert_false(layout_task_live(d, (int32_t)d->ntasks, 0));
+      done(&r);
+    }
+}
+
 /* ---- every text of the diagrams, against tests/golden/layout_text.txt ----------------------- */
 
 typedef struct text_out {
@@ -672,6 +701,7 @@ int main(void) {
       cmocka_unit_test(test_cancel),
       cmocka_unit_test(test_long_labels),
       cmocka_unit_test(test_texts_golden),
+      cmocka_unit_test(test_task_live),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
