@@ -23,6 +23,7 @@
 #include "trace.h"
 
 #include <SDL_image.h>
+#include <SDL_ttf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,83 @@ static void test_text_and_glyph_cache(void **state) {
   scene_list_free(l);
 }
 
+/* A glyph run is cached without its transparent margins: drawn cropped, over a background that is
+ * not uniform and with colour and opacity applied, it gives the very pixels of the whole run
+ * (SDL_ttf's surface) drawn with the same renderer; a run that is all transparent draws nothing. */
+static void test_cropped_runs_exact(void **state) {
+  world *w = *state;
+  static const char text[] = "Ag jy \xe2\x80\xa6 Task-42: await asyncio.sleep(0.5)";
+  const theme_color fg = {200, 30, 60, 180};
+  scene_list *l = &w->list;
+  scene_list_clear(l);
+  l->pool = malloc(128);
+  l->pool_cap = 128;
+  memcpy(l->pool, text, sizeof text);
+  memcpy(l->pool + sizeof text, "   ", 4);
+  l->pool_len = sizeof text + 4;
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = {240, 250, 230, 255}, .x1 = REF_W, .y1 = REF_H});
+  add(l,
+      (scene_cmd){
+          .op = SC_FILL_RECT, .color = {20, 90, 200, 120}, .x0 = 30, .y0 = 5, .x1 = 170, .y1 = 40});
+  size_t background = l->n;
+  add(l, (scene_cmd){.op = SC_TEXT,
+                     .color = fg,
+                     .x0 = 11,
+                     .y0 = 9,
+                     .face = FACE_SANS,
+                     .size = 27,
+                     .text = 0,
+                     .len = sizeof text - 1});
+  add(l, (scene_cmd){.op = SC_TEXT,
+                     .color = fg,
+                     .x0 = 50,
+                     .y0 = 60,
+                     .face = FACE_SANS,
+                     .size = 27,
+                     .text = (uint32_t)sizeof text,
+                     .len = 3});
+  assert_true(sdlr_draw(w->r, l)); /* the blank run is no failure */
+  SDL_Surface *drawn = sdlr_render_offscreen(w->r, l);
+  SDL_Surface *got = SDL_ConvertSurfaceFormat(drawn, drawn->format->format, 0);
+  assert_non_null(got);
+  l->n = background;
+  SDL_Surface *bg = sdlr_render_offscreen(w->r, l); /* the same frame without the texts */
+  SDL_Surface *want = SDL_ConvertSurfaceFormat(bg, bg->format->format, 0);
+  assert_non_null(want);
+  SDL_Renderer *ren = SDL_CreateSoftwareRenderer(want);
+  assert_non_null(ren);
+  assert_int_equal(TTF_Init(), 0);
+  TTF_Font *f = TTF_OpenFont(w->fonts.path[FACE_SANS], 27);
+  assert_non_null(f);
+  TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+  SDL_Surface *whole = TTF_RenderUTF8_Blended(f, text, (SDL_Color){255, 255, 255, 255});
+  assert_non_null(whole);
+  SDL_Texture *tex = SDL_CreateTextureFromSurface(ren, whole);
+  assert_non_null(tex);
+  SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+  SDL_SetTextureColorMod(tex, fg.r, fg.g, fg.b);
+  SDL_SetTextureAlphaMod(tex, fg.a);
+  SDL_FRect dst = {11, 9, (float)whole->w, (float)whole->h};
+  SDL_RenderCopyF(ren, tex, NULL, &dst);
+  SDL_RenderPresent(ren);
+  int differ = 0, inked = 0;
+  for (int y = 0; y < REF_H; y++)
+    for (int x = 0; x < REF_W; x++) {
+      differ += pixel(got, x, y) != pixel(want, x, y);
+      inked += pixel(got, x, y) != pixel(bg, x, y);
+    }
+  assert_int_equal(differ, 0);
+  assert_true(inked > 200);
+  SDL_DestroyTexture(tex);
+  SDL_FreeSurface(whole);
+  TTF_CloseFont(f);
+  TTF_Quit();
+  SDL_DestroyRenderer(ren);
+  SDL_FreeSurface(want);
+  SDL_FreeSurface(got);
+  scene_list_free(l);
+}
+
 static void test_bold_font_found(void **state) {
   (void)state;
   char path[4096];
@@ -365,6 +443,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
       cmocka_unit_test_setup_teardown(test_text_and_glyph_cache, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_cropped_runs_exact, setup, teardown),
       cmocka_unit_test(test_bold_font_found),
       cmocka_unit_test_setup_teardown(test_reference_frames, setup, teardown),
       cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
