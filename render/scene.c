@@ -302,6 +302,17 @@ static void clip_push(ctx *c, scene_rect r) {
 
 static void clip_pop(ctx *c) { push(c->l, SC_CLIP_POP, (theme_color){0, 0, 0, 0}); }
 
+/* SC_KEEP_BEGIN (with the area r) or SC_KEEP_END. */
+static void keep(ctx *c, scene_op op, scene_rect r) {
+  scene_cmd *k = push(c->l, op, (theme_color){0, 0, 0, 0});
+  if (k != NULL) {
+    k->x0 = r.x;
+    k->y0 = r.y;
+    k->x1 = r.x + r.w;
+    k->y1 = r.y + r.h;
+  }
+}
+
 /* ---- panels ------------------------------------------------------------------------------- */
 
 static size_t task_lanes(const layout_diagram *d) { return d->ntask_lanes; }
@@ -1386,6 +1397,8 @@ static void timeline(ctx *c) {
   float gh = rh * (float)stride;
   float bar_h = gh * t->timeline_bar / 100.0f;
   clip_push(c, in);
+  /* the tasks' runs and the time axis do not move with the playhead: a backend may keep them */
+  keep(c, SC_KEEP_BEGIN, in);
   size_t row = 0;
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
@@ -1467,6 +1480,7 @@ static void timeline(ctx *c) {
     text(c, FACE_SANS, size, lx, axis_y, t->text_dim, buf);
     last_right = lx + tw + pt(c, t->pad);
   }
+  keep(c, SC_KEEP_END, in);
   /* the future is veiled; the playhead moves with the animation */
   float px = stop_x(c, (long)c->stop - 1, x0, w) +
              (stop_x(c, (long)c->stop, x0, w) - stop_x(c, (long)c->stop - 1, x0, w)) * ease(c->f);

@@ -28,7 +28,11 @@ typedef enum scene_op {
   SC_TRIANGLE,   /* filled (x0,y0) (x1,y1) (x2,y2) */
   SC_TEXT,       /* text, face and size, top-left corner (x0,y0) */
   SC_CLIP_PUSH,  /* clip to (x0,y0)-(x1,y1) within the current clip */
-  SC_CLIP_POP    /* back to the clip before the matching push */
+  SC_CLIP_POP,   /* back to the clip before the matching push */
+  SC_KEEP_BEGIN, /* the commands up to SC_KEEP_END draw inside (x0,y0)-(x1,y1) only, the first an
+                    opaque fill of all of it, and are often the same from frame to frame: a
+                    backend may keep their pixels and copy them while they are (no nesting) */
+  SC_KEEP_END    /* the end of those commands */
 } scene_op;
 
 typedef struct scene_cmd {

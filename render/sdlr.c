@@ -71,6 +71,25 @@ typedef struct run {
   uint64_t frame;       /* the frame that last drew it */
 } run;
 
+/* The last SC_KEEP_BEGIN..SC_KEEP_END group drawn offscreen, with the pixels it could change (its
+ * area) before and after it. The software renderer is deterministic and writes nothing outside
+ * the clip, so the same commands over the same pixels give the same pixels: the next frame that
+ * has them copies the pixels instead of drawing them again. */
+typedef struct kept_group {
+  bool valid;      /* holds a group */
+  size_t drawing;  /* while a group is drawn to be kept: its SC_KEEP_BEGIN's index + 1, else 0 */
+  SDL_Rect area;   /* the pixels it can change: the clip where it began */
+  Uint32 *before;  /* area's pixels before it, row by row */
+  Uint32 *after;   /* area's pixels after it */
+  size_t cap_px;   /* pixels allocated in each */
+  scene_cmd *cmds; /* its commands; text offsets are into text */
+  size_t ncmds;    /* entries */
+  size_t cap_cmds; /* allocated */
+  char *text;      /* its texts */
+  size_t ntext;    /* bytes used */
+  size_t cap_text; /* allocated */
+} kept_group;
+
 struct sdlr {
   SDL_Renderer *renderer;       /* where commands go */
   bool own_renderer;            /* offscreen: the renderer and surface are ours */
@@ -88,6 +107,7 @@ struct sdlr {
   measured *measures;           /* direct-mapped measuring cache, MEASURE_SLOTS entries */
   digit_check *digits;          /* DIGIT_FONTS entries: which fonts' digits are interchangeable */
   int ndigits;                  /* entries in use */
+  kept_group kept;              /* offscreen: the last kept group and its pixels */
 };
 
 static char tomb[] = ""; /* marks a deleted run slot; compared by address only */
@@ -665,6 +685,152 @@ static void clip_pop(sdlr *r) {
   apply_clip(r);
 }
 
+/* ---- kept groups (offscreen) ------------------------------------------------------------- */
+
+/* Whether commands [from, to) of list are those of the kept group, texts included, with their
+ * clips balanced. */
+static bool kept_same(const kept_group *g, const scene_list *list, size_t from, size_t to) {
+  if (to - from != g->ncmds)
+    return false;
+  for (size_t i = 0; i < g->ncmds; i++) {
+    const scene_cmd *a = &list->cmds[from + i], *b = &g->cmds[i];
+    if (a->op != b->op || memcmp(&a->color, &b->color, sizeof a->color) != 0 || a->x0 != b->x0 ||
+        a->y0 != b->y0 || a->x1 != b->x1 || a->y1 != b->y1 || a->x2 != b->x2 || a->y2 != b->y2 ||
+        a->width != b->width || a->radius != b->radius || a->dash != b->dash || a->gap != b->gap ||
+        a->face != b->face || a->size != b->size || a->len != b->len)
+      return false;
+    if (a->op == SC_TEXT && (b->text + b->len > g->ntext ||
+                             memcmp(scene_cmd_text(list, a), g->text + b->text, a->len) != 0))
+      return false;
+  }
+  return true;
+}
+
+/* Keeps a copy of commands [from, to); false when memory ran out or their clips do not balance. */
+static bool kept_copy(kept_group *g, const scene_list *list, size_t from, size_t to) {
+  size_t n = to - from, bytes = 0;
+  int depth = 0;
+  for (size_t i = from; i < to; i++) {
+    const scene_cmd *k = &list->cmds[i];
+    bytes += k->op == SC_TEXT ? k->len : 0;
+    depth += k->op == SC_CLIP_PUSH ? 1 : k->op == SC_CLIP_POP ? -1 : 0;
+    if (depth < 0 || k->op == SC_KEEP_BEGIN)
+      return false;
+  }
+  if (depth != 0)
+    return false;
+  if (n > g->cap_cmds) {
+    scene_cmd *p = realloc(g->cmds, n * sizeof *p);
+    if (p == NULL)
+      return false;
+    g->cmds = p;
+    g->cap_cmds = n;
+  }
+  if (bytes > g->cap_text) {
+    char *p = realloc(g->text, bytes);
+    if (p == NULL)
+      return false;
+    g->text = p;
+    g->cap_text = bytes;
+  }
+  g->ntext = 0;
+  for (size_t i = 0; i < n; i++) {
+    scene_cmd k = list->cmds[from + i];
+    if (k.op == SC_TEXT) {
+      memcpy(g->text + g->ntext, scene_cmd_text(list, &k), k.len);
+      k.text = (uint32_t)g->ntext;
+      g->ntext += k.len;
+    }
+    g->cmds[i] = k;
+  }
+  g->ncmds = n;
+  return true;
+}
+
+/* Copies the area's pixels of the surface into px (to_surface false) or back (true). */
+static void area_pixels(SDL_Surface *s, SDL_Rect a, Uint32 *px, bool to_surface) {
+  for (int y = 0; y < a.h; y++) {
+    Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)(a.y + y) * (size_t)s->pitch) + a.x;
+    Uint32 *mine = px + (size_t)y * (size_t)a.w;
+    if (to_surface)
+      memcpy(row, mine, (size_t)a.w * sizeof *row);
+    else
+      memcpy(mine, row, (size_t)a.w * sizeof *row);
+  }
+}
+
+static bool area_unchanged(SDL_Surface *s, SDL_Rect a, const Uint32 *px) {
+  for (int y = 0; y < a.h; y++) {
+    const Uint32 *row =
+        (const Uint32 *)((const Uint8 *)s->pixels + (size_t)(a.y + y) * (size_t)s->pitch) + a.x;
+    if (memcmp(row, px + (size_t)y * (size_t)a.w, (size_t)a.w * sizeof *row) != 0)
+      return false;
+  }
+  return true;
+}
+
+/* At SC_KEEP_BEGIN (index i): the index of its SC_KEEP_END when the kept pixels stand for the
+ * group (copied in), else i, the group then drawn (and kept when it ends). */
+static size_t keep_begin(sdlr *r, const scene_list *list, size_t i) {
+  kept_group *g = &r->kept;
+  g->drawing = 0;
+  SDL_Surface *s = r->surface;
+  if (s == NULL || s->format->BytesPerPixel != 4 || SDL_MUSTLOCK(s))
+    return i;
+  size_t end = i + 1;
+  while (end < list->n && list->cmds[end].op != SC_KEEP_END)
+    end++;
+  SDL_Rect whole = {0, 0, s->w, s->h}, area = whole;
+  if (end == list->n ||
+      (r->nclips > 0 && !SDL_IntersectRect(&r->clips[r->nclips - 1], &whole, &area)))
+    return i;
+  size_t px = (size_t)area.w * (size_t)area.h;
+  if (px == 0)
+    return i;
+  SDL_RenderFlush(r->renderer); /* the surface holds everything drawn so far */
+  if (g->valid && SDL_RectEquals(&g->area, &area) && kept_same(g, list, i + 1, end) &&
+      area_unchanged(s, area, g->before)) {
+    area_pixels(s, area, g->after, true);
+    return end;
+  }
+  g->valid = false;
+  if (px > g->cap_px) {
+    Uint32 *b = realloc(g->before, px * sizeof *b);
+    if (b != NULL)
+      g->before = b;
+    Uint32 *a = b != NULL ? realloc(g->after, px * sizeof *a) : NULL;
+    if (a != NULL)
+      g->after = a;
+    if (b == NULL || a == NULL)
+      return i;
+    g->cap_px = px;
+  }
+  if (!kept_copy(g, list, i + 1, end))
+    return i;
+  g->area = area;
+  area_pixels(s, area, g->before, false);
+  g->drawing = i + 1;
+  return i;
+}
+
+static void keep_end(sdlr *r) {
+  kept_group *g = &r->kept;
+  if (g->drawing == 0)
+    return;
+  SDL_RenderFlush(r->renderer);
+  area_pixels(r->surface, g->area, g->after, false);
+  g->valid = true;
+  g->drawing = 0;
+}
+
+static void kept_free(kept_group *g) {
+  free(g->before);
+  free(g->after);
+  free(g->cmds);
+  free(g->text);
+  memset(g, 0, sizeof *g);
+}
+
 bool sdlr_draw(sdlr *r, const scene_list *list) {
   bool ok = true;
   r->frame++;
@@ -708,8 +874,15 @@ bool sdlr_draw(sdlr *r, const scene_list *list) {
     case SC_CLIP_POP:
       clip_pop(r);
       break;
+    case SC_KEEP_BEGIN:
+      i = keep_begin(r, list, i);
+      break;
+    case SC_KEEP_END:
+      keep_end(r);
+      break;
     }
   }
+  r->kept.drawing = 0;
   r->nclips = 0;
   SDL_RenderSetClipRect(r->renderer, NULL);
   if (r->nruns > RUN_LIMIT)
@@ -811,6 +984,7 @@ sdlr_status sdlr_offscreen_resize(sdlr *r, int w, int h, char *err, size_t cap) 
   if (w <= 0 || h <= 0)
     return fail(SDLR_SDL_ERROR, err, cap, "offscreen surface", "size must be positive");
   drop_runs(r);
+  r->kept.valid = false;
   SDL_DestroyRenderer(r->renderer);
   SDL_FreeSurface(r->surface);
   r->renderer = NULL;
@@ -856,6 +1030,7 @@ void sdlr_free(sdlr *r) {
   if (r == NULL)
     return;
   drop_runs(r);
+  kept_free(&r->kept);
   free(r->runs);
   free(r->measures);
   free(r->digits);
