@@ -283,6 +283,89 @@ static void test_cropped_runs_exact(void **state) {
   scene_list_free(l);
 }
 
+/* Renders l into a fresh copy (the offscreen surface is reused). */
+static SDL_Surface *render_copy(world *w, const scene_list *l) {
+  SDL_Surface *s = sdlr_render_offscreen(w->r, l);
+  SDL_Surface *c = SDL_ConvertSurfaceFormat(s, s->format->format, 0);
+  assert_non_null(c);
+  return c;
+}
+
+static bool same_pixels(SDL_Surface *a, SDL_Surface *b) {
+  for (int y = 0; y < a->h; y++)
+    if (memcmp((Uint8 *)a->pixels + y * a->pitch, (Uint8 *)b->pixels + y * b->pitch,
+               (size_t)a->w * 4) != 0)
+      return false;
+  return true;
+}
+
+/* A group between SC_KEEP_BEGIN and SC_KEEP_END gives the pixels it gives without the markers,
+ * whether drawn or copied from the previous frame: again, after a change inside it, and after a
+ * change of what is under it. */
+static void test_kept_groups(void **state) {
+  world *w = *state;
+  scene_list *l = &w->list;
+  scene_list_clear(l);
+  l->pool = malloc(64);
+  l->pool_cap = 64;
+  memcpy(l->pool, "kept", 5);
+  l->pool_len = 5;
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = {240, 250, 230, 255}, .x1 = REF_W, .y1 = REF_H});
+  add(l,
+      (scene_cmd){
+          .op = SC_FILL_RECT, .color = {200, 0, 0, 255}, .x0 = 20, .y0 = 20, .x1 = 60, .y1 = 90});
+  add(l, (scene_cmd){.op = SC_CLIP_PUSH, .x0 = 10.5f, .y0 = 10.5f, .x1 = 300.5f, .y1 = 200.5f});
+  size_t begin = l->n;
+  add(l, (scene_cmd){.op = SC_KEEP_BEGIN, .x0 = 10.5f, .y0 = 10.5f, .x1 = 300.5f, .y1 = 200.5f});
+  add(l, (scene_cmd){.op = SC_FILL_RECT,
+                     .color = {20, 90, 200, 120},
+                     .x0 = 0,
+                     .y0 = 30,
+                     .x1 = 250,
+                     .y1 = 60.5f});
+  size_t inner = l->n;
+  add(l, (scene_cmd){.op = SC_FILL_ROUND,
+                     .color = {0, 160, 60, 90},
+                     .x0 = 40,
+                     .y0 = 50,
+                     .x1 = 400,
+                     .y1 = 120,
+                     .radius = 9});
+  add(l, (scene_cmd){.op = SC_TEXT,
+                     .color = {0, 0, 0, 200},
+                     .x0 = 30,
+                     .y0 = 70,
+                     .face = FACE_SANS,
+                     .size = 20,
+                     .text = 0,
+                     .len = 4});
+  add(l, (scene_cmd){.op = SC_KEEP_END});
+  size_t end = l->n - 1;
+  add(l, (scene_cmd){.op = SC_CLIP_POP});
+  add(l,
+      (scene_cmd){
+          .op = SC_FILL_RECT, .color = {0, 0, 0, 255}, .x0 = 290, .y0 = 190, .x1 = 320, .y1 = 210});
+  for (int round = 0; round < 3; round++) {
+    if (round == 1)
+      l->cmds[inner].color.g = 200; /* a change inside the group */
+    if (round == 2)
+      l->cmds[1].x1 = 70; /* a change under it */
+    scene_cmd b = l->cmds[begin], e = l->cmds[end];
+    l->cmds[begin] = (scene_cmd){.op = SC_CLIP_PUSH, .x1 = REF_W, .y1 = REF_H};
+    l->cmds[end] = (scene_cmd){.op = SC_CLIP_POP};
+    SDL_Surface *want = render_copy(w, l); /* no markers: a clip of everything instead */
+    l->cmds[begin] = b;
+    l->cmds[end] = e;
+    SDL_Surface *drawn = render_copy(w, l), *copied = render_copy(w, l);
+    assert_true(same_pixels(drawn, want));
+    assert_true(same_pixels(copied, want));
+    SDL_FreeSurface(want);
+    SDL_FreeSurface(drawn);
+    SDL_FreeSurface(copied);
+  }
+  scene_list_free(l);
+}
+
 static void test_bold_font_found(void **state) {
   (void)state;
   char path[4096];
@@ -444,6 +527,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
       cmocka_unit_test_setup_teardown(test_text_and_glyph_cache, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cropped_runs_exact, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_kept_groups, setup, teardown),
       cmocka_unit_test(test_bold_font_found),
       cmocka_unit_test_setup_teardown(test_reference_frames, setup, teardown),
       cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
