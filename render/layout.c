@@ -1493,24 +1493,34 @@ static bool make_runs(builder *b) {
   return live_spans(b);
 }
 
-static int bar_order(const void *pa, const void *pb) {
-  const layout_bar *a = pa, *b = pb;
-  if (a->lane != b->lane)
-    return a->lane < b->lane ? -1 : 1;
-  return a->first < b->first ? -1 : a->first > b->first;
-}
-
 /* Bars lane by lane, so the scene finds a lane's visible bars by binary search. A task's bars
- * follow each other (running, waiting, running ...), so within a lane they never overlap. */
-static void index_bars(layout_diagram *d) {
-  if (d->nbars > 1)
-    qsort(d->bars, d->nbars, sizeof *d->bars, bar_order);
-  for (size_t i = 0; i < d->nbars; i++) {
-    layout_lane *l = &d->lanes[d->bars[i].lane];
-    if (l->nbars == 0)
-      l->first_bar = (uint32_t)i;
-    l->nbars++;
+ * follow each other (running, waiting, running ...), so within a lane they never overlap. They
+ * were opened top to bottom, so a counting sort by lane (which keeps that order within a lane)
+ * sorts them by lane and first row. */
+static bool index_bars(layout_diagram *d) {
+  size_t *at = calloc(d->nlanes + 1, sizeof *at);
+  layout_bar *sorted = malloc((d->nbars ? d->nbars : 1) * sizeof *sorted);
+  if (at == NULL || sorted == NULL) {
+    free(at);
+    free(sorted);
+    return false;
   }
+  for (size_t i = 0; i < d->nbars; i++)
+    at[d->bars[i].lane + 1]++;
+  for (size_t k = 0; k < d->nlanes; k++) {
+    d->lanes[k].first_bar = (uint32_t)at[k];
+    d->lanes[k].nbars = (uint32_t)at[k + 1];
+    at[k + 1] += at[k];
+  }
+  for (size_t i = 0; i < d->nbars; i++)
+    sorted[at[d->bars[i].lane]++] = d->bars[i];
+  for (size_t k = 0; k < d->nlanes; k++)
+    if (d->lanes[k].nbars == 0)
+      d->lanes[k].first_bar = 0;
+  free(at);
+  free(d->bars);
+  d->bars = sorted;
+  return true;
 }
 
 /* Each task's line events (the code panel's "where is every task"), task by task by a counting
@@ -1645,9 +1655,8 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
     else if (d->stops[d->nstops - 1].event_end < count && !b.oom)
       add_stop(&b, (uint32_t)count, trace_event_at(t, count - 1));
     ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_prints(d) && index_wheres(&b) &&
-         (d->queues = trace_qindex_new(t)) != NULL;
+         index_bars(d) && (d->queues = trace_qindex_new(t)) != NULL;
     if (ok) {
-      index_bars(d);
       shift_rows(&b);
       d->time_end = d->stops[d->nstops - 1].time;
       d->lanes_sorted = true;

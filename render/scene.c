@@ -1110,7 +1110,9 @@ static void code_panel(ctx *c) {
   }
   /* the live tasks only (created, not finished): their lines are looked up, no other's */
   for (size_t k = 0; k < d->ntasks; k++) {
-    if (!layout_task_live(d, (int32_t)k, c->stop))
+    uint32_t from = d->live_from[k], to = d->live_to[k]; /* layout_task_live, at its fastest */
+    if ((from != 0 || to != 0) ? c->stop < from || c->stop >= to
+                               : !layout_task_live(d, (int32_t)k, c->stop))
       continue;
     int32_t where = layout_task_line(d, (int32_t)k, c->events, (int32_t)n);
     if (where <= (int32_t)first || (size_t)where > first + shown)
