@@ -40,6 +40,8 @@ typedef struct digit_check {
   int8_t uniform;       /* 0 unknown, 1 the digits and their pairs measure alike, -1 they do not */
   int8_t before[128];   /* per ASCII character c: 0 unknown, 1 "c0".."c9" measure alike, -1 not */
   int8_t after[128];    /* per ASCII character c: the same for "0c".."9c" */
+  int8_t between[128][128]; /* when not uniform, per ASCII characters a and b: 1 when "a0b",
+                               "a00b" and "a000b" measure alike whatever their digits, -1 not */
 } digit_check;
 
 /* A remembered measurement: layout measures the same few labels over and over. */
@@ -217,6 +219,51 @@ static bool neighbour_ok(TTF_Font *f, digit_check *c, unsigned char ch, bool bef
   return *known == 1;
 }
 
+/* 1 when every text made by putting digits where '0' is in pattern (each '0' any digit, len
+ * bytes, at most 3 of them) measures alike. */
+static int8_t all_digits_alike(TTF_Font *f, const char *pattern, size_t len) {
+  char buf[8];
+  size_t at[3], n = 0;
+  for (size_t i = 0; i < len; i++)
+    if (pattern[i] == '0' && n < 3)
+      at[n++] = i;
+  memcpy(buf, pattern, len);
+  int first = -1, combos = n == 1 ? 10 : n == 2 ? 100 : 1000;
+  for (int k = 0; k < combos; k++) {
+    for (size_t i = 0, v = (size_t)k; i < n; i++, v /= 10)
+      buf[at[i]] = (char)('0' + v % 10);
+    int w = ttf_width(f, buf, len);
+    if (w < 0 || (first >= 0 && w != first))
+      return -1;
+    first = w;
+  }
+  return 1;
+}
+
+/* For a font whose digits alone do not measure alike (a digit's ink can be the edge of a text:
+ * DejaVu Sans Bold's '0' and '4' are a pixel wider alone): whether a run of digits between the
+ * ASCII characters a and b measures the same whatever its digits, found out on the runs of one,
+ * two and three digits there. The digits are then inside the text, where only their advances and
+ * kerning count. */
+static bool between_ok(TTF_Font *f, digit_check *c, unsigned char a, unsigned char b) {
+  if (a >= 128 || b >= 128)
+    return false;
+  int8_t *known = &c->between[a][b];
+  if (*known == 0) {
+    char p[5] = {(char)a, '0', (char)b};
+    *known = all_digits_alike(f, p, 3);
+    p[2] = '0';
+    p[3] = (char)b;
+    if (*known == 1)
+      *known = all_digits_alike(f, p, 4);
+    p[3] = '0';
+    p[4] = (char)b;
+    if (*known == 1)
+      *known = all_digits_alike(f, p, 5);
+  }
+  return *known == 1;
+}
+
 /* Copies text to out with every digit made '0' when that cannot change its measure (see
  * digit_check); false, out unspecified, when it might or text has no digit. */
 static bool digits_normalised(sdlr *r, layout_face face, int px, const char *text, size_t len,
@@ -233,14 +280,16 @@ static bool digits_normalised(sdlr *r, layout_face face, int px, const char *tex
     if (c == NULL) {
       f = font_at(r, face, px);
       c = f != NULL ? digit_check_for(r, f, face, px) : NULL;
-      if (c == NULL || c->uniform != 1)
+      if (c == NULL || c->uniform == 0)
         return false;
     }
     size_t j = i;
     while (j < len && text[j] >= '0' && text[j] <= '9')
       out[j++] = '0';
-    if ((i > 0 && !neighbour_ok(f, c, (unsigned char)text[i - 1], true)) ||
-        (j < len && !neighbour_ok(f, c, (unsigned char)text[j], false)))
+    if (c->uniform == 1 ? (i > 0 && !neighbour_ok(f, c, (unsigned char)text[i - 1], true)) ||
+                              (j < len && !neighbour_ok(f, c, (unsigned char)text[j], false))
+                        : i == 0 || j == len ||
+                              !between_ok(f, c, (unsigned char)text[i - 1], (unsigned char)text[j]))
       return false;
     any = true;
     i = j;

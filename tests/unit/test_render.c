@@ -366,6 +366,47 @@ static void test_kept_groups(void **state) {
   scene_list_free(l);
 }
 
+/* Measuring texts with digits through the cache (where "Task-48213" may stand for "Task-00000")
+ * gives SDL_ttf's own width, for digits alone or inside a text, in every face at several sizes,
+ * DejaVu Sans Bold at 14 pixels among them (its digits alone are not all as wide). */
+static void test_digit_measures_exact(void **state) {
+  world *w = *state;
+  static const char *const forms[] = {"worker(%s)", "Task-%s \xc2\xb7 failed", "%s",
+                                      "t = %s s",   "Task-%s: return %s",      "(%s)",
+                                      "x%sy"};
+  static const int sizes[] = {11, 14, 15, 19, 20, 27};
+  assert_int_equal(TTF_Init(), 0);
+  uint32_t seed = 12345;
+  for (int face = 0; face < FACE__COUNT; face++)
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+      TTF_Font *f = TTF_OpenFont(w->fonts.path[face], sizes[z]);
+      assert_non_null(f);
+      TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+      for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++)
+        for (int n = 0; n < 40; n++) {
+          char digits[2][8], text[64];
+          for (int m = 0; m < 2; m++) {
+            int len = 1 + (n + m) % 6;
+            for (int i = 0; i < len; i++) {
+              seed = seed * 1103515245u + 12345u;
+              digits[m][i] = (char)('0' + (seed >> 16) % 10);
+            }
+            digits[m][len] = '\0';
+          }
+          snprintf(text, sizeof text, forms[k], digits[0], digits[1]);
+          int exact = 0;
+          assert_int_equal(TTF_SizeUTF8(f, text, &exact, NULL), 0);
+          float mw = 0, mh = 0;
+          sdlr_measure(w->r, (layout_face)face, (float)sizes[z], text, strlen(text), &mw, &mh);
+          if (mw != (float)exact)
+            fail_msg("face %d size %d '%s': %g, SDL_ttf %d", face, sizes[z], text, (double)mw,
+                     exact);
+        }
+      TTF_CloseFont(f);
+    }
+  TTF_Quit();
+}
+
 static void test_bold_font_found(void **state) {
   (void)state;
   char path[4096];
@@ -528,6 +569,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_text_and_glyph_cache, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cropped_runs_exact, setup, teardown),
       cmocka_unit_test_setup_teardown(test_kept_groups, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_digit_measures_exact, setup, teardown),
       cmocka_unit_test(test_bold_font_found),
       cmocka_unit_test_setup_teardown(test_reference_frames, setup, teardown),
       cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
