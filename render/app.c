@@ -248,6 +248,7 @@ static void make_view(const app *a, scene_view *v) {
   v->scroll_y = a->scroll_y;
   v->follow = a->follow;
   v->diagram_only = false;
+  v->no_keys = false; /* the keys work here */
   v->playing = a->playing;
   v->speed = speeds[a->speed];
   v->error = a->run.error[0] != '\0' ? a->run.error : NULL;
