@@ -108,6 +108,41 @@ medians of several runs; `valgrind --tool=callgrind` for counts that do not depe
   16 ms. Left: software rendering (about 10 ms median: glyph-run blits and fills), the code
   panel's line lookup for every task still alive, and the noise of the machine.
 
+Third round (branch render-perf2; `valgrind --tool=callgrind` on bench_render with 50 frames a
+phase, collecting only in layout_build, scene_build and sdlr_render_offscreen; wall times from six
+runs at load average 1.8 to 4, the previous build and this one in turn):
+
+- **Layout**: 7.02 billion instructions. Formatting the 301,003 captions was 17% of them (all
+  made, one shown at a time), measuring the 100,000 lane titles 19% (DejaVu Sans Bold's digits
+  alone are not all as wide at 14 px, so "worker(48213)" escaped the measuring cache and was
+  shaped, 100,000 times), printf for the million row labels about 15%, the merge sort of
+  400,000 bars 5%, the rows' character-width bounds 8%. Now a stop keeps what its caption says and
+  `layout_caption` writes it when it is shown; labels are put together with memcpy; a run of
+  digits between two characters beside which every run of one to three digits measures alike
+  stands for all such runs in the measuring cache; the bars are put in lane order by a counting
+  sort. 3.16 billion instructions (-55%); 0.87 to 1.15 s (was 1.46 to 2.03 s in the same minutes).
+  Lanes, rows, stops and every caption are unchanged (the 100,000-task layout compared whole;
+  tests/golden/layout_text.txt for every bundled scenario). Left: the trace's queue index
+  (15%), the rows' width bounds, the walk itself.
+- **Frames**: 57 million instructions a frame; two thirds in SDL's software renderer: text blits
+  (27%: colour-modulated blending of whole glyph runs, their empty rows too), fills (26%: 3,400
+  calls a frame, most of them the timeline's small bars, and 260,000 pixels blended, most of
+  them its translucent ones and its veil), triangles (9%); a third in
+  scene_build: the code panel (17%: every task's line looked up), text measuring (12%: the
+  timeline axis measured a label for each of the 1,000 distinct clock values to draw about 35,
+  and the caption was wrapped twice). Now glyph runs are cached without their transparent
+  margins; the timeline's runs and axis are marked (SC_KEEP_BEGIN/END) and, offscreen, their
+  pixels are kept and copied in while the commands and the pixels under them are the same; axis
+  labels that cannot clear the last one are skipped unmeasured; the caption is wrapped once; the
+  code panel looks up the lines of live tasks only. Every frame is the same bits (compared over
+  8 scenarios at 4 sizes and a 10,000-task run). 36.7 million instructions a frame (-36%:
+  scene 11.3 million, rendering 25.4 million). Median frame 10.4 to 11.7 ms (was 13.6 to
+  16.3), 99th percentile 27 to 40 ms (was 37 to 49), CPU time 23 to 38 ms at the 99th
+  percentile (was 34 to 45): the target of 16 ms is not met on this machine. The slow frames are scrubbing
+  ones, where every label is new: rasterising and blending it is most of them. Left: text
+  blits, rounded corners drawn as triangle fans, the code panel's line lookup for the tasks
+  still alive (53,000 a frame mid-run).
+
 The simulator (callgrind instruction counts, repeatable on a loaded machine):
 
 - **Scheduler** (`scheduler_100k_tasks`, callgrind on a 20,000-task version): a third of the

@@ -108,14 +108,6 @@ static bool parse(int argc, char **argv, bench_args *a) {
   return a->path != NULL;
 }
 
-/* The window's scale for a w x h view at density 1 and no zoom (app.c, export.c). */
-static float view_scale(const theme *t, int w, int h) {
-  float fw = (float)w / t->design_w, fh = (float)h / t->design_h;
-  float fit = fw < fh ? fw : fh;
-  float lo = t->fit_min / 100.0f, hi = t->fit_max / 100.0f;
-  return fit < lo ? lo : fit > hi ? hi : fit;
-}
-
 typedef struct bench_ctx {
   sdlr *r;            /* offscreen renderer, also the text measurer */
   theme th;           /* colours and sizes */
@@ -218,7 +210,7 @@ int main(int argc, char **argv) {
   memset(&v, 0, sizeof v);
   v.w = a.w;
   v.h = a.h;
-  v.scale = view_scale(&c.th, a.w, a.h);
+  v.scale = scene_fit_scale(&c.th, a.w, a.h); /* the window's, at density 1 and no zoom */
   v.follow = true;
   v.playing = true;
   v.speed = 1.0f;

@@ -243,16 +243,12 @@ static void make_view(const app *a, scene_view *v) {
   int ww = 0, wh = 0;
   SDL_GetWindowSize(a->window, &ww, &wh);
   SDL_GetRendererOutputSize(a->renderer, &v->w, &v->h);
-  const theme *t = &a->theme;
-  float fw = (float)ww / t->design_w, fh = (float)wh / t->design_h;
-  float fit = fw < fh ? fw : fh;
-  float lo = t->fit_min / 100.0f, hi = t->fit_max / 100.0f;
-  fit = fit < lo ? lo : fit > hi ? hi : fit;
-  v->scale = density(a) * fit * a->zoom;
+  v->scale = density(a) * scene_fit_scale(&a->theme, ww, wh) * a->zoom;
   v->scroll_x = a->scroll_x;
   v->scroll_y = a->scroll_y;
   v->follow = a->follow;
   v->diagram_only = false;
+  v->no_keys = false; /* the keys work here */
   v->playing = a->playing;
   v->speed = speeds[a->speed];
   v->error = a->run.error[0] != '\0' ? a->run.error : NULL;

@@ -82,16 +82,6 @@ float exp_frame_fraction(size_t j, size_t n, int fps, float stop_ms) {
   return (float)(t / anim);
 }
 
-/* The window's scale for a w x h window at density 1 (app.c, make_view): the theme's sizes are
- * chosen for design_w x design_h and grow or shrink with the window, within fit_min..fit_max.
- * See render-requests.md, 1. */
-static float view_scale(const theme *t, int w, int h) {
-  float fw = (float)w / t->design_w, fh = (float)h / t->design_h;
-  float fit = fw < fh ? fw : fh;
-  float lo = t->fit_min / 100.0f, hi = t->fit_max / 100.0f;
-  return fit < lo ? lo : fit > hi ? hi : fit;
-}
-
 /* ---- finding ffmpeg ----------------------------------------------------------------------- */
 
 static bool executable(const char *path) {
@@ -378,11 +368,12 @@ static void make_view(const exp_ctx *c, int w, int h, bool diagram_only, scene_v
   memset(v, 0, sizeof *v);
   v->w = w;
   v->h = h;
-  v->scale = view_scale(&c->theme, w, h);
+  v->scale = scene_fit_scale(&c->theme, w, h); /* the window's scale at density 1 */
   v->follow = true;
   v->diagram_only = diagram_only;
   v->playing = true;
   v->speed = 1.0f;
+  v->no_keys = true; /* no key works in a video */
   v->error = c->error[0] != '\0' ? c->error : NULL;
   v->err_text = fmt_buf_str(&c->errtext);
 }

@@ -9,11 +9,11 @@
 #include <string.h>
 
 enum {
-  WAKE_CONTINUED = -2, /* step_acc.wake: the step began before the previous stop */
-  STATE_NONE = 0xff,   /* task_info.shown: no run recorded yet */
-  LABEL_BYTES = 512,   /* room for one formatted label */
-  BOUND_TABLES = 4,    /* faces and sizes of row labels (row_bound) */
-  CAPTION_BYTES = 768, /* room for one caption */
+  WAKE_CONTINUED = -2,   /* step_acc.wake: the step began before the previous stop */
+  STATE_NONE = 0xff,     /* task_info.shown: no run recorded yet */
+  LABEL_BYTES = 512,     /* room for one formatted label */
+  BOUND_TABLES = 4,      /* faces and sizes of row labels (row_bound) */
+  LABEL_FMT_BYTES = 768, /* room for one label made by pool_addf */
 };
 
 static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
@@ -140,7 +140,7 @@ static uint32_t pool_addn(builder *b, const char *s, size_t len) {
 static uint32_t pool_add(builder *b, const char *s) { return pool_addn(b, s, strlen(s)); }
 
 static uint32_t pool_addf(builder *b, const char *fmt, ...) {
-  char buf[CAPTION_BYTES];
+  char buf[LABEL_FMT_BYTES];
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(buf, sizeof buf, fmt, ap);
@@ -150,6 +150,38 @@ static uint32_t pool_addf(builder *b, const char *fmt, ...) {
   if ((size_t)n >= sizeof buf)
     n = (int)sizeof buf - 1;
   return pool_addn(b, buf, (size_t)n);
+}
+
+/* Appends at most max bytes of s (all of it for SIZE_MAX) to out, which holds *len bytes and has
+ * room for cap, cutting where snprintf would: "%.*s" without the formatting, for the labels of a
+ * million rows. */
+static void cat(char *out, size_t cap, size_t *len, const char *s, size_t max) {
+  size_t n = 0;
+  if (max == SIZE_MAX)
+    n = strlen(s);
+  else
+    while (n < max && s[n] != '\0')
+      n++;
+  size_t room = cap - 1 - *len;
+  if (n > room)
+    n = room;
+  memcpy(out + *len, s, n);
+  *len += n;
+  out[*len] = '\0';
+}
+
+/* The strings given (up to a NULL) one after the other, in the pool: pool_addf(b, "%s%s...", ...)
+ * without the formatting. */
+static uint32_t pool_cat(builder *b, const char *first, ...) {
+  char buf[LABEL_FMT_BYTES];
+  size_t len = 0;
+  buf[0] = '\0';
+  va_list ap;
+  va_start(ap, first);
+  for (const char *s = first; s != NULL; s = va_arg(ap, const char *))
+    cat(buf, sizeof buf, &len, s, SIZE_MAX);
+  va_end(ap);
+  return pool_addn(b, buf, len);
 }
 
 const char *layout_text(const layout_diagram *d, uint32_t off) {
@@ -221,16 +253,16 @@ const char *layout_task_name(const layout_diagram *d, int32_t task) {
   return trace_text(d->trace, k->name);
 }
 
-static const char *task_label(const builder *b, int32_t task) {
-  const trace_task *k = trace_task_at(b->t, task);
-  return k != NULL ? trace_text(b->t, k->label) : "";
+static const char *task_label(const trace *t, int32_t task) {
+  const trace_task *k = trace_task_at(t, task);
+  return k != NULL ? trace_text(t, k->label) : "";
 }
 
-/* A coroutine label short enough for a lane header: "fetch_data(1, 2)" stays, a long
- * "producer(<Queue at 0x7f...>)" becomes "producer(…)". */
-static void short_label(const builder *b, int32_t task, char *out, size_t cap) {
-  const char *label = task_label(b, task);
-  size_t max = (size_t)b->th->header_chars, chars = 0;
+/* A coroutine label short enough for a lane header (at most header_chars characters):
+ * "fetch_data(1, 2)" stays, a long "producer(<Queue at 0x7f...>)" becomes "producer(…)". */
+static void short_label(const trace *t, float header_chars, int32_t task, char *out, size_t cap) {
+  const char *label = task_label(t, task);
+  size_t max = (size_t)header_chars, chars = 0;
   for (const char *p = label; *p; p++)
     chars += ((unsigned char)*p & 0xc0) != 0x80;
   const char *paren = strchr(label, '(');
@@ -466,15 +498,18 @@ static void close_bar(builder *b, int32_t task, uint32_t row) {
 
 /* ---- captions ----------------------------------------------------------------------------- */
 
-static void who(const builder *b, int32_t task, char *out, size_t cap) {
+/* Captions are made on demand (layout_caption) from what add_stop keeps in the stop: the event
+ * that ends it, how its step began, what the step did and what is left in the queues. */
+
+static void who(const layout_diagram *d, int32_t task, char *out, size_t cap) {
   char label[LABEL_BYTES];
-  short_label(b, task, label, sizeof label);
-  const trace_task *k = trace_task_at(b->t, task);
-  snprintf(out, cap, "%.200s (%.100s)", label, k != NULL ? trace_text(b->t, k->name) : "?");
+  short_label(d->trace, d->header_chars, task, label, sizeof label);
+  const trace_task *k = trace_task_at(d->trace, task);
+  snprintf(out, cap, "%.200s (%.100s)", label, k != NULL ? trace_text(d->trace, k->name) : "?");
 }
 
-static void began(const builder *b, char *out, size_t cap) {
-  switch (b->acc.wake) {
+static void began(const layout_diagram *d, const layout_stop *st, char *out, size_t cap) {
+  switch (st->wake) {
   case WAKE_START:
     snprintf(out, cap, "starts");
     break;
@@ -482,7 +517,7 @@ static void began(const builder *b, char *out, size_t cap) {
     snprintf(out, cap, "resumes (its sleep is over)");
     break;
   case WAKE_TASK:
-    snprintf(out, cap, "resumes (%s is done)", task_name(b, b->acc.wake_b));
+    snprintf(out, cap, "resumes (%s is done)", layout_task_name(d, st->wake_b));
     break;
   case WAKE_GATHER:
     snprintf(out, cap, "resumes (the gather is done)");
@@ -509,21 +544,21 @@ static void began(const builder *b, char *out, size_t cap) {
 }
 
 /* ", creates 3 tasks, prints" */
-static void doings(const builder *b, char *out, size_t cap) {
+static void doings(const layout_stop *st, char *out, size_t cap) {
   out[0] = '\0';
   size_t n = 0;
-  if (b->acc.created == 1)
+  if (st->created == 1)
     n += (size_t)snprintf(out + n, cap - n, ", creates a task");
-  else if (b->acc.created > 1)
-    n += (size_t)snprintf(out + n, cap - n, ", creates %zu tasks", b->acc.created);
-  if (n < cap && b->acc.prints > 0)
+  else if (st->created > 1)
+    n += (size_t)snprintf(out + n, cap - n, ", creates %zu tasks", (size_t)st->created);
+  if (n < cap && (st->facts & LAYOUT_STOP_PRINTS) != 0)
     snprintf(out + n, cap - n, ", prints");
 }
 
 /* The source line n without its indentation, elided. */
-static void source_line(const builder *b, int32_t n, char *out, size_t cap) {
+static void source_line(const layout_diagram *d, int32_t n, char *out, size_t cap) {
   size_t len = 0;
-  const char *src = trace_source(b->t, &len);
+  const char *src = trace_source(d->trace, &len);
   out[0] = '\0';
   int32_t line = 1;
   size_t i = 0;
@@ -543,85 +578,112 @@ static void source_line(const builder *b, int32_t n, char *out, size_t cap) {
   size_t m = end - i < sizeof buf - 1 ? end - i : sizeof buf - 1;
   memcpy(buf, src + i, m);
   buf[m] = '\0';
-  elide(buf, (size_t)b->th->label_chars * 2, out, cap);
+  elide(buf, (size_t)d->label_chars * 2, out, cap);
 }
 
-static uint32_t caption(builder *b, const trace_event *e) {
-  char w[LABEL_BYTES], v[LABEL_BYTES], d[LABEL_BYTES], x[LABEL_BYTES];
-  const char *text = e != NULL ? trace_text(b->t, e->text) : "";
+/* Formats into out as snprintf does; the length written. */
+static size_t put(char *out, size_t cap, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(out, cap, fmt, ap);
+  va_end(ap);
+  if (n < 0) {
+    out[0] = '\0';
+    return 0;
+  }
+  return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+size_t layout_caption(const layout_diagram *d, size_t k, char *out, size_t cap) {
+  if (cap == 0)
+    return 0;
+  if (cap > LAYOUT_CAPTION_BYTES)
+    cap = LAYOUT_CAPTION_BYTES;
+  if (k >= d->nstops) {
+    out[0] = '\0';
+    return 0;
+  }
+  const layout_stop *st = &d->stops[k];
+  const trace_event *e = (st->facts & LAYOUT_STOP_EVENT) != 0 && st->event_end > 0
+                             ? trace_event_at(d->trace, st->event_end - 1)
+                             : NULL;
+  char w[LABEL_BYTES], v[LABEL_BYTES], dd[LABEL_BYTES], x[LABEL_BYTES];
+  const char *text = e != NULL ? trace_text(d->trace, e->text) : "";
+  size_t label_chars = (size_t)d->label_chars;
   if (e == NULL) {
-    if (b->ntasks > 0) {
-      who(b, 0, w, sizeof w);
-      return pool_addf(b,
-                       "asyncio.run creates the main task, %s, and puts its first step in the "
-                       "ready queue.",
-                       w);
+    if (d->ntasks > 0) {
+      who(d, 0, w, sizeof w);
+      return put(out, cap,
+                 "asyncio.run creates the main task, %s, and puts its first step in the ready "
+                 "queue.",
+                 w);
     }
-    int status = trace_exit_status(b->t);
+    int status = trace_exit_status(d->trace);
     if (status > 0)
-      return pool_add(b, "The program stopped before its event loop started: see the console.");
-    return pool_add(b, "Nothing has run yet.");
+      return put(out, cap, "%s",
+                 "The program stopped before its event loop started: see the console.");
+    return put(out, cap, "%s", "Nothing has run yet.");
   }
   if (e->task >= 0)
-    who(b, e->task, w, sizeof w);
+    who(d, e->task, w, sizeof w);
   else
     snprintf(w, sizeof w, "The program");
-  began(b, v, sizeof v);
-  doings(b, d, sizeof d);
+  began(d, st, v, sizeof v);
+  doings(st, dd, sizeof dd);
+  bool ready = (st->facts & LAYOUT_STOP_READY) != 0, timers = (st->facts & LAYOUT_STOP_TIMERS) != 0;
   switch (e->kind) {
   case TR_STEP_SUSPEND: {
-    const char *next = b->ready > 0    ? "the event loop runs the next ready task"
-                       : b->timers > 0 ? "nothing else is ready, so the loop will wait for "
-                                         "the earliest timer"
-                                       : "nothing else is ready";
-    elide(text, (size_t)b->th->label_chars, x, sizeof x);
+    const char *next = ready    ? "the event loop runs the next ready task"
+                       : timers ? "nothing else is ready, so the loop will wait for "
+                                  "the earliest timer"
+                                : "nothing else is ready";
+    elide(text, label_chars, x, sizeof x);
     if (e->a == WAIT_YIELD)
-      return pool_addf(b,
-                       "%s %s%s, then yields with %s: it goes to the back of the ready queue, "
-                       "and %s.",
-                       w, v, d, x,
-                       b->ready > 0 ? "the event loop runs the next ready task"
-                                    : "it is the only one ready, so it runs again");
+      return put(out, cap,
+                 "%s %s%s, then yields with %s: it goes to the back of the ready queue, and %s.", w,
+                 v, dd, x,
+                 ready ? "the event loop runs the next ready task"
+                       : "it is the only one ready, so it runs again");
     if (e->a == WAIT_SLEEP)
-      return pool_addf(b, "%s %s%s, then awaits %s: it is suspended until t = %.3f, and %s.", w, v,
-                       d, x, e->num, next);
-    return pool_addf(b, "%s %s%s, then awaits %s: it is suspended, and %s.", w, v, d, x, next);
+      return put(out, cap, "%s %s%s, then awaits %s: it is suspended until t = %.3f, and %s.", w, v,
+                 dd, x, e->num, next);
+    return put(out, cap, "%s %s%s, then awaits %s: it is suspended, and %s.", w, v, dd, x, next);
   }
   case TR_STEP_RETURN:
-    elide(text, (size_t)b->th->label_chars, x, sizeof x);
-    return pool_addf(b, "%s %s%s and returns %s: %s", w, v, d, x,
-                     e->task == 0 ? "asyncio.run has its result." : "its task is done.");
+    elide(text, label_chars, x, sizeof x);
+    return put(out, cap, "%s %s%s and returns %s: %s", w, v, dd, x,
+               e->task == 0 ? "asyncio.run has its result." : "its task is done.");
   case TR_STEP_RAISE:
-    elide(text, (size_t)b->th->label_chars, x, sizeof x);
+    elide(text, label_chars, x, sizeof x);
     if (e->a == 1)
-      return pool_addf(b, "%s %s%s and ends cancelled.", w, v, d);
-    return pool_addf(b, "%s %s%s and raises %s: the task ends with that exception.", w, v, d, x);
+      return put(out, cap, "%s %s%s and ends cancelled.", w, v, dd);
+    return put(out, cap, "%s %s%s and raises %s: the task ends with that exception.", w, v, dd, x);
   case TR_CLOCK_JUMP:
-    return pool_addf(b,
-                     "Nothing is ready, so the event loop moves its clock from %.3f to %.3f s, "
-                     "the earliest timer's deadline: no real time passes.",
-                     e->num, e->time);
+    return put(out, cap,
+               "Nothing is ready, so the event loop moves its clock from %.3f to %.3f s, the "
+               "earliest timer's deadline: no real time passes.",
+               e->num, e->time);
   case TR_BLOCK:
-    return pool_addf(b,
-                     "%s calls time.sleep(%g): the whole event loop is blocked for %.3f s, and "
-                     "no other task can run.",
-                     w, e->num, e->num);
+    return put(out, cap,
+               "%s calls time.sleep(%g): the whole event loop is blocked for %.3f s, and no "
+               "other task can run.",
+               w, e->num, e->num);
   case TR_RUN_END:
     if (e->a == 0)
-      return pool_addf(b,
-                       "asyncio.run returns and the program ends, after %.3f s of virtual "
-                       "time.",
-                       e->time);
-    return pool_addf(b, "The program ends with an error (exit status %d): see the console.", e->a);
+      return put(out, cap,
+                 "asyncio.run returns and the program ends, after %.3f s of virtual time.",
+                 e->time);
+    return put(out, cap, "The program ends with an error (exit status %d): see the console.", e->a);
   case TR_DEADLOCK:
-    return pool_add(b, "Deadlock: every task waits for something no one will ever do.");
+    return put(out, cap, "%s", "Deadlock: every task waits for something no one will ever do.");
   case TR_LINE:
-    source_line(b, e->line, x, sizeof x);
+    source_line(d, e->line, x, sizeof x);
     if (e->task < 0)
-      return pool_addf(b, "The program runs line %d: %s", e->line, x);
-    return pool_addf(b, "%s runs line %d: %s", w, e->line, x);
+      return put(out, cap, "The program runs line %d: %s", e->line, x);
+    return put(out, cap, "%s runs line %d: %s", w, e->line, x);
   default:
-    return pool_add(b, "");
+    out[0] = '\0';
+    return 0;
   }
 }
 
@@ -689,7 +751,13 @@ static void add_stop(builder *b, uint32_t event_end, const trace_event *e) {
   s->line = task >= 0 && (size_t)task < b->ntasks ? b->tasks[task].line : 0;
   if (e != NULL && e->kind == TR_LINE)
     s->line = e->line;
-  s->caption = caption(b, e);
+  /* what its caption says (layout_caption): e is the stop's last event, or NULL */
+  s->wake = (int8_t)b->acc.wake;
+  s->wake_b = b->acc.wake_b;
+  s->created = (uint32_t)b->acc.created;
+  s->facts =
+      (uint8_t)((e != NULL ? LAYOUT_STOP_EVENT : 0) | (b->acc.prints > 0 ? LAYOUT_STOP_PRINTS : 0) |
+                (b->ready > 0 ? LAYOUT_STOP_READY : 0) | (b->timers > 0 ? LAYOUT_STOP_TIMERS : 0));
   record_states(b);
   d->nstops++;
   b->acc = (step_acc){-1, -1, -1, 0, 0, s->time};
@@ -726,55 +794,57 @@ static bool begins_running(const builder *b, trace_kind k) {
 /* ---- the walk ----------------------------------------------------------------------------- */
 
 static const char *wake_reason(const builder *b, const trace_event *e, char *out, size_t cap) {
+  size_t n = 0;
+  out[0] = '\0';
   switch (e->a) {
   case WAKE_TIMER:
-    snprintf(out, cap, "sleep over");
-    break;
+    return "sleep over";
   case WAKE_TASK:
-    snprintf(out, cap, "%s done", task_name(b, e->b));
-    break;
+    cat(out, cap, &n, task_name(b, e->b), SIZE_MAX);
+    cat(out, cap, &n, " done", SIZE_MAX);
+    return out;
   case WAKE_GATHER:
-    snprintf(out, cap, "gather done");
-    break;
+    return "gather done";
   case WAKE_FUTURE: {
     const task_info *k = &b->tasks[e->task];
-    if (k->wait == WAIT_SYNC)
-      snprintf(out, cap, "%s ready", btext(b, k->wait_text));
-    else
-      snprintf(out, cap, "future done");
-    break;
+    if (k->wait != WAIT_SYNC)
+      return "future done";
+    cat(out, cap, &n, btext(b, k->wait_text), SIZE_MAX);
+    cat(out, cap, &n, " ready", SIZE_MAX);
+    return out;
   }
   case WAKE_YIELD:
-    snprintf(out, cap, "after yield");
-    break;
+    return "after yield";
   case WAKE_EXCEPTION:
-    snprintf(out, cap, "exception thrown in");
-    break;
+    return "exception thrown in";
   case WAKE_CANCEL:
-    snprintf(out, cap, "CancelledError");
-    break;
+    return "CancelledError";
   default:
-    out[0] = '\0';
-    break;
+    return out;
   }
-  return out;
 }
 
 /* "Task-2: await asyncio.sleep(2)", on two lines ("Task-2: await" and what) when one line would
  * be wider than label_wrap: a narrower label keeps the lanes closer. */
 static uint32_t verb_label(builder *b, const char *name, const char *verb, const char *what) {
   char one[LABEL_BYTES];
-  snprintf(one, sizeof one, "%.100s: %s %.300s", name, verb, what);
+  size_t n = 0;
+  one[0] = '\0';
+  cat(one, sizeof one, &n, name, 100);
+  cat(one, sizeof one, &n, ": ", SIZE_MAX);
+  cat(one, sizeof one, &n, verb, SIZE_MAX);
+  cat(one, sizeof one, &n, " ", SIZE_MAX);
+  cat(one, sizeof one, &n, what, 300);
   float w = 0, h = 0, lo = 0, hi = 0;
   bool bounded = text_bounds(b, FACE_SANS, b->th->label_pt, one, &lo, &hi);
   if (bounded && hi <= b->th->label_wrap)
-    return pool_add(b, one); /* fits for sure */
+    return pool_addn(b, one, n); /* fits for sure */
   if (bounded && lo > b->th->label_wrap)
-    return pool_addf(b, "%s: %s\n%s", name, verb, what); /* too wide for sure */
+    return pool_cat(b, name, ": ", verb, "\n", what, NULL); /* too wide for sure */
   measure(b, FACE_SANS, b->th->label_pt, one, &w, &h);
   if (w <= b->th->label_wrap)
-    return pool_add(b, one);
-  return pool_addf(b, "%s: %s\n%s", name, verb, what);
+    return pool_addn(b, one, n);
+  return pool_cat(b, name, ": ", verb, "\n", what, NULL);
 }
 
 static void on_step_begin(builder *b, const trace_event *e, uint32_t i) {
@@ -784,12 +854,17 @@ static void on_step_begin(builder *b, const trace_event *e, uint32_t i) {
   char label[LABEL_BYTES], reason[LABEL_BYTES];
   layout_msg msg = e->a == WAKE_START ? MSG_START : MSG_RESUME;
   const char *name = task_name(b, e->task);
-  if (msg == MSG_START)
-    snprintf(label, sizeof label, "start %s", name);
-  else
-    snprintf(label, sizeof label, "resume %s (%s)", name, wake_reason(b, e, reason, sizeof reason));
-  uint32_t row =
-      add_row(b, ROW_MESSAGE, msg, i, b->d->loop_lane, k->lane, e->task, false, pool_add(b, label));
+  size_t n = 0;
+  label[0] = '\0';
+  cat(label, sizeof label, &n, msg == MSG_START ? "start " : "resume ", SIZE_MAX);
+  cat(label, sizeof label, &n, name, SIZE_MAX);
+  if (msg != MSG_START) {
+    cat(label, sizeof label, &n, " (", SIZE_MAX);
+    cat(label, sizeof label, &n, wake_reason(b, e, reason, sizeof reason), SIZE_MAX);
+    cat(label, sizeof label, &n, ")", SIZE_MAX);
+  }
+  uint32_t row = add_row(b, ROW_MESSAGE, msg, i, b->d->loop_lane, k->lane, e->task, false,
+                         pool_addn(b, label, n));
   close_bar(b, e->task, row);
   open_bar(b, e->task, row, false);
   k->suspended = false;
@@ -845,8 +920,8 @@ static void on_suspend(builder *b, const trace_event *e, uint32_t i) {
                          verb_label(b, name, "await", what));
   close_bar(b, e->task, row);
   uint32_t note = add_row(b, ROW_NOTE, MSG_NONE, i, k->lane, target, e->task, false,
-                          e->a == WAIT_YIELD ? pool_addf(b, "%s yields to the loop", name)
-                                             : pool_addf(b, "%s suspended", name));
+                          e->a == WAIT_YIELD ? pool_cat(b, name, " yields to the loop", NULL)
+                                             : pool_cat(b, name, " suspended", NULL));
   open_bar(b, e->task, note, true);
   k->suspended = true;
   k->wait = (trace_wait)e->a;
@@ -871,7 +946,7 @@ static void on_end(builder *b, const trace_event *e, uint32_t i, bool raised) {
   elide(trace_text(b->t, e->text), (size_t)b->th->label_chars, value, sizeof value);
   const char *name = task_name(b, e->task);
   uint32_t label = !raised     ? verb_label(b, name, "return", value)
-                   : e->a == 1 ? pool_addf(b, "%s: cancelled", name)
+                   : e->a == 1 ? pool_cat(b, name, ": cancelled", NULL)
                                : verb_label(b, name, "raise", value);
   uint32_t row = add_row(b, ROW_MESSAGE, raised ? MSG_RAISE : MSG_RETURN, i, k->lane,
                          b->d->loop_lane, e->task, true, label);
@@ -893,14 +968,14 @@ static void on_timer_fire(builder *b, const trace_event *e, uint32_t i) {
   if (task >= 0 && (size_t)task < b->ntasks && b->tasks[task].suspended) {
     task_info *k = &b->tasks[task];
     add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, b->d->io_lane, k->lane, task, true,
-            pool_addf(b, "I/O complete for %s", task_name(b, task)));
+            pool_cat(b, "I/O complete for ", task_name(b, task), NULL));
     return;
   }
   const char *what = h >= 0 && (size_t)h < b->nhandles ? trace_text(b->t, b->handle_text[h]) : "";
   char desc[LABEL_BYTES];
   elide(what, (size_t)b->th->label_chars, desc, sizeof desc);
   add_row(b, ROW_MESSAGE, MSG_TIMER, i, b->d->io_lane, b->d->loop_lane, -1, true,
-          desc[0] != '\0' ? pool_addf(b, "timer fires: %s", desc) : pool_add(b, "timer fires"));
+          desc[0] != '\0' ? pool_cat(b, "timer fires: ", desc, NULL) : pool_add(b, "timer fires"));
 }
 
 static int by_task(const void *pa, const void *pb) {
@@ -946,9 +1021,9 @@ static void on_future_done(builder *b, const trace_event *e, uint32_t i) {
     task_info *k = &b->tasks[t];
     const char *name = task_name(b, (int32_t)t);
     if (k->wait == WAIT_GATHER) {
-      uint32_t label = e->b == 0   ? pool_addf(b, "all tasks complete for %s", name)
-                       : e->b == 1 ? pool_addf(b, "gather failed for %s", name)
-                                   : pool_addf(b, "gather cancelled for %s", name);
+      uint32_t label = e->b == 0   ? pool_cat(b, "all tasks complete for ", name, NULL)
+                       : e->b == 1 ? pool_cat(b, "gather failed for ", name, NULL)
+                                   : pool_cat(b, "gather cancelled for ", name, NULL);
       add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, b->d->loop_lane, k->lane, (int32_t)t, true, label);
       continue;
     }
@@ -957,13 +1032,13 @@ static void on_future_done(builder *b, const trace_event *e, uint32_t i) {
       /* a running task set it: its put / set / release wakes the waiter */
       uint32_t via = k->wait == WAIT_SYNC ? k->wait_lane : k->lane;
       add_row(b, ROW_MESSAGE, MSG_WAKE, i, b->tasks[b->running].lane, via, b->running, false,
-              pool_addf(b, "%s wakes %s", task_name(b, b->running), name));
+              pool_cat(b, task_name(b, b->running), " wakes ", name, NULL));
       if (via == k->lane)
         continue;
       from = via;
     }
     add_row(b, ROW_MESSAGE, MSG_COMPLETE, i, from, k->lane, (int32_t)t, true,
-            pool_addf(b, "%s done for %s", btext(b, k->wait_text), name));
+            pool_cat(b, btext(b, k->wait_text), " done for ", name, NULL));
   }
 }
 
@@ -983,7 +1058,7 @@ static void on_created(builder *b, const trace_event *e, uint32_t i) {
   if (from == b->d->loop_lane)
     return;
   add_row(b, ROW_MESSAGE, MSG_CREATE, i, from, b->d->loop_lane, e->a, false,
-          pool_addf(b, "create %s", task_name(b, e->task)));
+          pool_cat(b, "create ", task_name(b, e->task), NULL));
   b->acc.created++;
 }
 
@@ -1020,7 +1095,7 @@ static void on_event(builder *b, const trace_event *e, uint32_t i) {
       char desc[LABEL_BYTES];
       elide(trace_text(b->t, b->handle_text[h]), (size_t)b->th->label_chars, desc, sizeof desc);
       add_row(b, ROW_NOTE, MSG_CALLBACK, i, b->d->loop_lane, b->d->loop_lane, -1, false,
-              pool_addf(b, "callback %s", desc));
+              pool_cat(b, "callback ", desc, NULL));
     }
     break;
   }
@@ -1064,7 +1139,7 @@ static void on_event(builder *b, const trace_event *e, uint32_t i) {
     if (from == to)
       from = b->d->loop_lane;
     add_row(b, ROW_MESSAGE, MSG_CANCEL, i, from, to, e->b >= 0 ? e->b : e->task, false,
-            pool_addf(b, "cancel %s", task_name(b, e->task)));
+            pool_cat(b, "cancel ", task_name(b, e->task), NULL));
     break;
   }
   case TR_WARNING:
@@ -1125,7 +1200,7 @@ static bool make_lanes(builder *b) {
   /* Main */
   char main_label[LABEL_BYTES];
   if (ntasks > 0)
-    short_label(b, 0, main_label, sizeof main_label);
+    short_label(t, b->th->header_chars, 0, main_label, sizeof main_label);
   d->lanes[n] = (layout_lane){LANE_MAIN,
                               ntasks > 0 ? 0 : -1,
                               pool_add(b, "Main"),
@@ -1146,7 +1221,7 @@ static bool make_lanes(builder *b) {
       LANE_LOOP, -1, pool_add(b, "EventLoop"), pool_add(b, ""), 0, 0, 0, UINT32_MAX, 0, 0, 0, 0};
   for (size_t i = 1; i < ntasks; i++) {
     char label[LABEL_BYTES];
-    short_label(b, (int32_t)i, label, sizeof label);
+    short_label(t, b->th->header_chars, (int32_t)i, label, sizeof label);
     d->lanes[n] = (layout_lane){LANE_TASK,
                                 (int32_t)i,
                                 pool_add(b, label),
@@ -1354,6 +1429,38 @@ static void shift_rows(builder *b) {
   d->height = top + b->cursor + b->th->diagram_margin;
 }
 
+static bool live_state(layout_state s) {
+  return s != STATE_ABSENT && s != STATE_DONE && s != STATE_FAILED;
+}
+
+/* Each task's live span from its runs: the stops from its first live run to the next run that is
+ * not. A task's state never comes back to live after that (it is done or failed for good); were
+ * it to, its span is left empty and layout_task_live asks layout_lane_state. */
+static bool live_spans(builder *b) {
+  layout_diagram *d = b->d;
+  size_t n = b->ntasks ? b->ntasks : 1;
+  d->live_from = malloc(n * sizeof *d->live_from);
+  d->live_to = malloc(n * sizeof *d->live_to);
+  if (d->live_from == NULL || d->live_to == NULL)
+    return false;
+  for (size_t t = 0; t < b->ntasks; t++) {
+    const layout_lane *l = &d->lanes[b->tasks[t].lane];
+    const layout_run *r = &d->runs[l->first_run], *end = r + l->nruns;
+    while (r < end && !live_state(r->state))
+      r++;
+    uint32_t from = r < end ? r->first_stop : (uint32_t)d->nstops;
+    while (r < end && live_state(r->state))
+      r++;
+    uint32_t to = r < end ? r->first_stop : (uint32_t)d->nstops;
+    bool again = false; /* live again later */
+    for (; r < end && !again; r++)
+      again = live_state(r->state);
+    d->live_from[t] = again ? 0 : from;
+    d->live_to[t] = again ? 0 : to;
+  }
+  return true;
+}
+
 /* The timeline's runs, lane by lane in task order, from the changes recorded at each stop: a
  * counting sort by task keeps each task's changes in stop order; a run lasts until the next
  * change of its task, or the last stop. */
@@ -1383,27 +1490,37 @@ static bool make_runs(builder *b) {
     if (d->runs[r + 1].lane == d->runs[r].lane)
       d->runs[r].end_stop = d->runs[r + 1].first_stop;
   free(first);
-  return true;
-}
-
-static int bar_order(const void *pa, const void *pb) {
-  const layout_bar *a = pa, *b = pb;
-  if (a->lane != b->lane)
-    return a->lane < b->lane ? -1 : 1;
-  return a->first < b->first ? -1 : a->first > b->first;
+  return live_spans(b);
 }
 
 /* Bars lane by lane, so the scene finds a lane's visible bars by binary search. A task's bars
- * follow each other (running, waiting, running ...), so within a lane they never overlap. */
-static void index_bars(layout_diagram *d) {
-  if (d->nbars > 1)
-    qsort(d->bars, d->nbars, sizeof *d->bars, bar_order);
-  for (size_t i = 0; i < d->nbars; i++) {
-    layout_lane *l = &d->lanes[d->bars[i].lane];
-    if (l->nbars == 0)
-      l->first_bar = (uint32_t)i;
-    l->nbars++;
+ * follow each other (running, waiting, running ...), so within a lane they never overlap. They
+ * were opened top to bottom, so a counting sort by lane (which keeps that order within a lane)
+ * sorts them by lane and first row. */
+static bool index_bars(layout_diagram *d) {
+  size_t *at = calloc(d->nlanes + 1, sizeof *at);
+  layout_bar *sorted = malloc((d->nbars ? d->nbars : 1) * sizeof *sorted);
+  if (at == NULL || sorted == NULL) {
+    free(at);
+    free(sorted);
+    return false;
   }
+  for (size_t i = 0; i < d->nbars; i++)
+    at[d->bars[i].lane + 1]++;
+  for (size_t k = 0; k < d->nlanes; k++) {
+    d->lanes[k].first_bar = (uint32_t)at[k];
+    d->lanes[k].nbars = (uint32_t)at[k + 1];
+    at[k + 1] += at[k];
+  }
+  for (size_t i = 0; i < d->nbars; i++)
+    sorted[at[d->bars[i].lane]++] = d->bars[i];
+  for (size_t k = 0; k < d->nlanes; k++)
+    if (d->lanes[k].nbars == 0)
+      d->lanes[k].first_bar = 0;
+  free(at);
+  free(d->bars);
+  d->bars = sorted;
+  return true;
 }
 
 /* Each task's line events (the code panel's "where is every task"), task by task by a counting
@@ -1461,6 +1578,15 @@ int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events,
   return 0;
 }
 
+bool layout_task_live(const layout_diagram *d, int32_t task, size_t k) {
+  if (task < 0 || (size_t)task >= d->ntasks)
+    return false;
+  uint32_t from = d->live_from[task], to = d->live_to[task];
+  if (from == 0 && to == 0) /* not one span */
+    return live_state(layout_lane_state(d, d->task_lane[task], k));
+  return k >= from && k < to;
+}
+
 static bool index_prints(layout_diagram *d) {
   size_t n = 0, count = trace_count(d->trace);
   for (size_t i = 0; i < count; i++)
@@ -1504,6 +1630,8 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
   b.acc = (step_acc){-1, -1, -1, 0, 0, 0};
   d->trace = t;
   d->grain = o->grain;
+  d->label_chars = o->theme->label_chars;
+  d->header_chars = o->theme->header_chars;
   size_t src_len = 0;
   const char *src = trace_source(t, &src_len);
   for (size_t i = 0; i < src_len; i++)
@@ -1527,9 +1655,8 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
     else if (d->stops[d->nstops - 1].event_end < count && !b.oom)
       add_stop(&b, (uint32_t)count, trace_event_at(t, count - 1));
     ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_prints(d) && index_wheres(&b) &&
-         (d->queues = trace_qindex_new(t)) != NULL;
+         index_bars(d) && (d->queues = trace_qindex_new(t)) != NULL;
     if (ok) {
-      index_bars(d);
       shift_rows(&b);
       d->time_end = d->stops[d->nstops - 1].time;
       d->lanes_sorted = true;
@@ -1569,6 +1696,8 @@ void layout_free(layout_diagram *d) {
   if (d == NULL)
     return;
   trace_qindex_free(d->queues);
+  free(d->live_from);
+  free(d->live_to);
   free(d->wheres);
   free(d->where_first);
   free(d->prints);

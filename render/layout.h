@@ -130,6 +130,17 @@ typedef struct layout_bar {
   bool suspended; /* a hollow bar: the task waits */
 } layout_bar;
 
+/* What a stop's caption says besides its event (layout_stop.facts). */
+enum {
+  LAYOUT_STOP_EVENT = 1,  /* the stop ends at an event (event_end - 1), which the caption tells */
+  LAYOUT_STOP_PRINTS = 2, /* the step printed */
+  LAYOUT_STOP_READY = 4,  /* a handle waits in the ready queue after it */
+  LAYOUT_STOP_TIMERS = 8  /* a timer is pending after it */
+};
+
+/* The longest caption is this many bytes less one (a longer sentence is cut). */
+#define LAYOUT_CAPTION_BYTES 768
+
 typedef struct layout_stop {
   uint32_t event_end; /* events applied at this stop: [0, event_end) */
   uint32_t row_end;   /* rows shown at this stop: [0, row_end) */
@@ -137,7 +148,10 @@ typedef struct layout_stop {
   double time_from;   /* the clock at the previous stop (a jump counts up from here) */
   int32_t task;       /* the task that ran in this step, or -1 */
   int32_t line;       /* the line that task is at (last executed or awaited), 0 if none */
-  uint32_t caption;   /* pool: one plain sentence saying what happened */
+  int32_t wake_b;     /* caption: the related id of the wake that began the step */
+  uint32_t created;   /* caption: tasks the step created */
+  int8_t wake;        /* caption: trace_wake that began the step, -1 none, -2 one going on */
+  uint8_t facts;      /* caption: LAYOUT_STOP_* bits */
 } layout_stop;
 
 typedef struct layout_run {
@@ -183,7 +197,12 @@ typedef struct layout_diagram {
   size_t ntask_lanes;  /* lanes of tasks (the main task's and the others') */
   float lane_w_max;    /* the widest lane header box */
   bool lanes_sorted;   /* lanes' x never decreases left to right (gaps are never negative) */
+  float label_chars;   /* the theme's label_chars, for captions (layout_caption) */
+  float header_chars;  /* the theme's header_chars, for captions */
   trace_qindex *queues; /* the trace's ready queue and timers at any step (the loop panel) */
+  uint32_t *live_from;  /* per task: the first stop at which it is ready, running or waiting */
+  uint32_t *live_to;    /* per task: the stop from which it no longer is (done, failed), or
+                           nstops; both 0 when its live stops are not one span */
   layout_where *wheres;  /* each task's lines over time, task by task, in event order */
   uint32_t *where_first; /* per task: its first entry in wheres; entry ntasks: their count */
 } layout_diagram;
@@ -207,6 +226,11 @@ void layout_free(layout_diagram *d);
 /* The string at a pool offset. */
 const char *layout_text(const layout_diagram *d, uint32_t off);
 
+/* Writes stop k's caption, one plain sentence saying what happened, into out (cap bytes, at most
+ * LAYOUT_CAPTION_BYTES of them used) and returns its length. Made on demand from the stop and the
+ * trace, always the same for the same stop. */
+size_t layout_caption(const layout_diagram *d, size_t k, char *out, size_t cap);
+
 /* The stop whose step contains event e (the first stop with event_end > e), or the last. */
 size_t layout_stop_of_event(const layout_diagram *d, uint32_t e);
 
@@ -222,6 +246,10 @@ layout_state layout_lane_state(const layout_diagram *d, uint32_t lane, size_t k)
 /* The line task is at after the events [0, events): that of its last statement, await or creation
  * among them on one of the first nlines lines of the source, or 0 if none. */
 int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events, int32_t nlines);
+
+/* Whether task is live at stop k: created and not yet finished (its timeline state is ready,
+ * running or waiting), what layout_lane_state says in two comparisons. */
+bool layout_task_live(const layout_diagram *d, int32_t task, size_t k);
 
 /* Short names: "Main" for the main task, else the task's name ("Task-2"). */
 const char *layout_task_name(const layout_diagram *d, int32_t task);

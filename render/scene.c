@@ -302,6 +302,17 @@ static void clip_push(ctx *c, scene_rect r) {
 
 static void clip_pop(ctx *c) { push(c->l, SC_CLIP_POP, (theme_color){0, 0, 0, 0}); }
 
+/* SC_KEEP_BEGIN (with the area r) or SC_KEEP_END. */
+static void keep(ctx *c, scene_op op, scene_rect r) {
+  scene_cmd *k = push(c->l, op, (theme_color){0, 0, 0, 0});
+  if (k != NULL) {
+    k->x0 = r.x;
+    k->y0 = r.y;
+    k->x1 = r.x + r.w;
+    k->y1 = r.y + r.h;
+  }
+}
+
 /* ---- panels ------------------------------------------------------------------------------- */
 
 static size_t task_lanes(const layout_diagram *d) { return d->ntask_lanes; }
@@ -779,8 +790,6 @@ static void lane_headers(ctx *c) {
   const theme *t = c->t;
   float band_h = dpt(c, d->header_h + t->row_gap);
   fill_rect(c, c->inner.x, c->inner.y, c->inner.w, band_h, t->panel);
-  line(c, c->inner.x, c->inner.y + band_h, c->inner.x + c->inner.w, c->inner.y + band_h,
-       dpt(c, t->line_w), t->panel_border, false);
   int tsize = font_px(dpt(c, t->header_pt)), ssize = font_px(dpt(c, t->sub_pt));
   float th = line_h(c, FACE_SANS_BOLD, tsize);
   char buf[TEXT_BYTES];
@@ -860,6 +869,10 @@ static void diagram(ctx *c) {
   clip_push(c, (scene_rect){c->inner.x, c->inner.y, c->inner.w, band_bottom - c->inner.y});
   lane_headers(c);
   clip_pop(c);
+  /* the line under the band, outside its clip: centred on the band's edge, half of it (all of it
+   * when the edge falls on a whole pixel) was clipped away with the band */
+  line(c, c->inner.x, band_bottom, c->inner.x + c->inner.w, band_bottom, dpt(c, c->t->line_w),
+       c->t->panel_border, false);
 }
 
 /* ---- the caption band --------------------------------------------------------------------- */
@@ -888,10 +901,17 @@ static int32_t error_line(const ctx *c) {
   return line;
 }
 
-/* Greedy word wrap of s into at most max_lines lines of width w; returns the lines drawn. */
-static int wrap(ctx *c, layout_face face, int size, float x, float y, float w, theme_color col,
-                const char *s, int max_lines) {
-  float lh = line_h(c, face, size);
+/* One line of wrapped text: bytes of the text, or (fit) the rest of it cut to the width. */
+typedef struct wrap_line {
+  const char *p; /* its first byte */
+  size_t n;      /* its bytes (not used when fit) */
+  bool fit;      /* the last line: all the rest, cut with an ellipsis to fit */
+} wrap_line;
+
+/* Greedy word wrap of s into at most max_lines lines of width w, into out (max_lines entries);
+ * returns the lines. */
+static int wrap_lines(const ctx *c, layout_face face, int size, float w, const char *s,
+                      int max_lines, wrap_line *out) {
   int lines = 0;
   while (*s != '\0' && lines < max_lines) {
     size_t n = strlen(s), fit = 0, i = 0;
@@ -910,25 +930,34 @@ static int wrap(ctx *c, layout_face face, int size, float x, float y, float w, t
       i++;
     }
     if (lines == max_lines - 1 && fit < n) {
-      text_fit(c, face, size, x, y, col, s, w);
+      out[lines] = (wrap_line){s, n, true};
       return lines + 1;
     }
     if (fit == 0)
       fit = n;
-    textn(c, face, size, x, y, col, s, fit);
+    out[lines++] = (wrap_line){s, fit, false};
     s += fit;
     while (*s == ' ')
       s++;
-    y += lh;
-    lines++;
   }
   return lines;
+}
+
+/* Draws the lines wrap_lines made, from y down. */
+static void wrap_draw(ctx *c, layout_face face, int size, float x, float y, float w,
+                      theme_color col, const wrap_line *ls, int n) {
+  float lh = line_h(c, face, size);
+  for (int i = 0; i < n; i++, y += lh) {
+    if (ls[i].fit)
+      text_fit(c, face, size, x, y, col, ls[i].p, w);
+    else
+      textn(c, face, size, x, y, col, ls[i].p, ls[i].n);
+  }
 }
 
 static void caption(ctx *c) {
   const theme *t = c->t;
   const layout_diagram *d = c->d;
-  const layout_stop *st = &d->stops[c->stop];
   scene_rect r = c->p.caption;
   bool show_error = c->v->error != NULL && error_visible(c);
   round_rect(c, r.x, r.y, r.w, r.h, pt(c, t->radius), show_error ? t->error_bg : t->caption_bg,
@@ -947,36 +976,37 @@ static void caption(ctx *c) {
   const char *state = c->v->playing ? "\xe2\x96\xb6 playing" : "\xe2\x9d\x9a\xe2\x9d\x9a paused";
   snprintf(buf, sizeof buf, "%s \xc2\xb7 %gx", state, (double)c->v->speed);
   static const char keys[] = "\xe2\x86\x90 \xe2\x86\x92 step   Space play   + \xe2\x88\x92 speed";
-  float kw = text_w(c, FACE_SANS, isize, keys), bw = text_w(c, FACE_SANS_BOLD, isize, buf);
+  float kw = c->v->no_keys ? 0 : text_w(c, FACE_SANS, isize, keys);
+  float bw = text_w(c, FACE_SANS_BOLD, isize, buf);
   float right_w = kw > bw ? kw : bw;
   text(c, FACE_SANS_BOLD, isize, in.x + in.w - bw, in.y, t->text_dim, buf);
-  text(c, FACE_SANS, isize, in.x + in.w - kw, in.y + ih, t->hint, keys);
+  if (!c->v->no_keys)
+    text(c, FACE_SANS, isize, in.x + in.w - kw, in.y + ih, t->hint, keys);
   /* middle: the sentence, or the error */
   float x = in.x + left_w + pt(c, t->pad) * 2;
   float w = in.w - left_w - right_w - pt(c, t->pad) * 4;
-  const char *sentence = show_error ? c->v->error : layout_text(d, st->caption);
+  char said[LAYOUT_CAPTION_BYTES];
+  layout_caption(d, c->stop, said, sizeof said);
+  const char *sentence = show_error ? c->v->error : said;
   float ch = line_h(c, FACE_SANS, csize);
-  int lines = 1;
-  /* count the lines first so the block is centred vertically */
-  scene_list probe;
-  scene_list_init(&probe);
-  ctx pc = *c;
-  pc.l = &probe;
-  lines = wrap(&pc, FACE_SANS, csize, x, in.y, w, t->caption_text, sentence, (int)t->caption_lines);
-  scene_list_free(&probe);
+  int most = (int)t->caption_lines;
+  wrap_line *ls = malloc((most > 0 ? (size_t)most : 1) * sizeof *ls);
+  if (ls == NULL) {
+    c->l->oom = true;
+    return;
+  }
+  /* the lines are counted first so the block is centred vertically (an error, in bold, is
+   * wrapped again: the count is that of the sentence's face) */
+  int lines = wrap_lines(c, FACE_SANS, csize, w, sentence, most, ls);
   float y = in.y + (in.h - ch * (float)lines) / 2;
-  wrap(c, show_error ? FACE_SANS_BOLD : FACE_SANS, csize, x, y, w,
-       show_error ? t->error : t->caption_text, sentence, (int)t->caption_lines);
+  if (show_error)
+    lines = wrap_lines(c, FACE_SANS_BOLD, csize, w, sentence, most, ls);
+  wrap_draw(c, show_error ? FACE_SANS_BOLD : FACE_SANS, csize, x, y, w,
+            show_error ? t->error : t->caption_text, ls, lines);
+  free(ls);
 }
 
 /* ---- the code panel ----------------------------------------------------------------------- */
-
-/* Where each task stands at the playhead: the last line it ran or awaited. Scans back from the
- * playhead; O(events) at worst, which a frame can afford. */
-static void task_lines(const ctx *c, int32_t *lines, int32_t nlines) {
-  for (size_t i = 0; i < c->d->ntasks; i++) /* lines past the source are the asyncio prelude's */
-    lines[i] = layout_task_line(c->d, (int32_t)i, c->events, nlines);
-}
 
 typedef struct src_line {
   const char *p; /* start */
@@ -1029,15 +1059,11 @@ static void code_panel(ctx *c) {
   const char *src = trace_source(d->trace, &len);
   enum { MAX_LINES = 4096 }; /* lines shown of one file */
   src_line *ls = malloc(MAX_LINES * sizeof *ls);
-  int32_t *where = malloc((d->ntasks ? d->ntasks : 1) * sizeof *where);
-  if (ls == NULL || where == NULL) {
-    free(ls);
-    free(where);
+  if (ls == NULL) {
     c->l->oom = true;
     return;
   }
   size_t n = split_lines(src, len, ls, MAX_LINES);
-  task_lines(c, where, (int32_t)n);
   char buf[TEXT_BYTES];
   /* the font shrinks (down to code_min_pt) until the longest line fits */
   size_t widest = 0;
@@ -1063,8 +1089,8 @@ static void code_panel(ctx *c) {
   size_t visible = lh > 0 ? (size_t)(in.h / lh) : 0;
   /* keep the running task's line (or the first marked one) in sight, centred when possible */
   int32_t focus = error_line(c) > 0 ? error_line(c) : d->stops[c->stop].line;
-  for (size_t k = 0; focus <= 0 && k < d->ntasks; k++)
-    focus = where[k];
+  for (size_t k = 0; focus <= 0 && k < d->ntasks; k++) /* lines past the source: the prelude's */
+    focus = layout_task_line(d, (int32_t)k, c->events, (int32_t)n);
   size_t first = 0;
   if (n > visible && focus > 0) {
     long want = (long)focus - 1 - (long)visible / 2;
@@ -1079,18 +1105,20 @@ static void code_panel(ctx *c) {
     free(tags);
     free(ntags);
     free(ls);
-    free(where);
     c->l->oom = true;
     return;
   }
+  /* the live tasks only (created, not finished): their lines are looked up, no other's */
   for (size_t k = 0; k < d->ntasks; k++) {
-    if (where[k] <= (int32_t)first || (size_t)where[k] > first + shown)
+    uint32_t from = d->live_from[k], to = d->live_to[k]; /* layout_task_live, at its fastest */
+    if ((from != 0 || to != 0) ? c->stop < from || c->stop >= to
+                               : !layout_task_live(d, (int32_t)k, c->stop))
       continue;
-    size_t slot = (size_t)where[k] - 1 - first;
-    if (ntags[slot] == CODE_TAGS)
+    int32_t where = layout_task_line(d, (int32_t)k, c->events, (int32_t)n);
+    if (where <= (int32_t)first || (size_t)where > first + shown)
       continue;
-    layout_state st = layout_lane_state(d, d->task_lane[k], c->stop);
-    if (st != STATE_ABSENT && st != STATE_DONE && st != STATE_FAILED)
+    size_t slot = (size_t)where - 1 - first;
+    if (ntags[slot] < CODE_TAGS)
       tags[slot * CODE_TAGS + ntags[slot]++] = (int32_t)k;
   }
   clip_push(c, in);
@@ -1146,7 +1174,6 @@ static void code_panel(ctx *c) {
   free(tags);
   free(ntags);
   free(ls);
-  free(where);
 }
 
 /* ---- the event loop panel ----------------------------------------------------------------- */
@@ -1372,6 +1399,8 @@ static void timeline(ctx *c) {
   float gh = rh * (float)stride;
   float bar_h = gh * t->timeline_bar / 100.0f;
   clip_push(c, in);
+  /* the tasks' runs and the time axis do not move with the playhead: a backend may keep them */
+  keep(c, SC_KEEP_BEGIN, in);
   size_t row = 0;
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
@@ -1438,8 +1467,14 @@ static void timeline(ctx *c) {
       continue;
     }
     last_time = d->stops[k].time;
+    float x = stop_x(c, (long)k, x0, w);
+    /* whatever its width, the label cannot start right of max(x0, x): when that is not past the
+     * last label, it is left out without being formatted or measured (with 1,000 distinct clock
+     * values, most of them) */
+    if (!isnan(x) && (x > x0 ? x : x0) <= last_right)
+      continue;
     snprintf(buf, sizeof buf, "%g s", d->stops[k].time);
-    float x = stop_x(c, (long)k, x0, w), tw = text_w(c, FACE_SANS, size, buf);
+    float tw = text_w(c, FACE_SANS, size, buf);
     float lx = clampf(x - tw / 2, x0, x0 + w - tw);
     if (lx <= last_right)
       continue;
@@ -1447,6 +1482,7 @@ static void timeline(ctx *c) {
     text(c, FACE_SANS, size, lx, axis_y, t->text_dim, buf);
     last_right = lx + tw + pt(c, t->pad);
   }
+  keep(c, SC_KEEP_END, in);
   /* the future is veiled; the playhead moves with the animation */
   float px = stop_x(c, (long)c->stop - 1, x0, w) +
              (stop_x(c, (long)c->stop, x0, w) - stop_x(c, (long)c->stop - 1, x0, w)) * ease(c->f);
@@ -1528,6 +1564,13 @@ void scene_scroll_limits(const scene_input *in, float *max_x, float *max_y) {
   scene_list_init(&none);
   init_ctx(&c, in, &none);
   scrolls(&c, max_x, max_y);
+}
+
+float scene_fit_scale(const theme *t, int w, int h) {
+  float fw = (float)w / t->design_w, fh = (float)h / t->design_h;
+  float fit = fw < fh ? fw : fh;
+  float lo = t->fit_min / 100.0f, hi = t->fit_max / 100.0f;
+  return fit < lo ? lo : fit > hi ? hi : fit;
 }
 
 float scene_stop_ms(const layout_diagram *d, const theme *t, size_t k) {

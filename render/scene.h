@@ -28,7 +28,11 @@ typedef enum scene_op {
   SC_TRIANGLE,   /* filled (x0,y0) (x1,y1) (x2,y2) */
   SC_TEXT,       /* text, face and size, top-left corner (x0,y0) */
   SC_CLIP_PUSH,  /* clip to (x0,y0)-(x1,y1) within the current clip */
-  SC_CLIP_POP    /* back to the clip before the matching push */
+  SC_CLIP_POP,   /* back to the clip before the matching push */
+  SC_KEEP_BEGIN, /* the commands up to SC_KEEP_END draw inside (x0,y0)-(x1,y1) only, the first an
+                    opaque fill of all of it, and are often the same from frame to frame: a
+                    backend may keep their pixels and copy them while they are (no nesting) */
+  SC_KEEP_END    /* the end of those commands */
 } scene_op;
 
 typedef struct scene_cmd {
@@ -82,6 +86,7 @@ typedef struct scene_view {
   float speed;          /* playback speed, shown in the caption band */
   const char *error;    /* an error to show across the caption band, or NULL */
   const char *err_text; /* the run's error output (traceback), shown in the console at the end */
+  bool no_keys;         /* the caption band leaves out the key hints (exported frames, videos) */
 } scene_view;
 
 typedef struct scene_input {
@@ -124,6 +129,11 @@ void scene_scroll_limits(const scene_input *in, float *max_x, float *max_y);
 
 /* The stop under pixel x of the timeline strip, or -1 when (x, y) is not on the strip. */
 long scene_timeline_stop_at(const scene_input *in, float x, float y);
+
+/* The fit factor of a w x h output at density 1 and no zoom, shared by the window (w x h in window
+ * points), frame export and bench_render (in pixels): the theme's sizes are chosen for design_w x
+ * design_h and grow or shrink with the output, within fit_min..fit_max percent. */
+float scene_fit_scale(const theme *t, int w, int h);
 
 /* How long stop k's animation lasts at speed 1, in milliseconds. */
 float scene_stop_ms(const layout_diagram *d, const theme *t, size_t k);

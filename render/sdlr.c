@@ -40,6 +40,8 @@ typedef struct digit_check {
   int8_t uniform;       /* 0 unknown, 1 the digits and their pairs measure alike, -1 they do not */
   int8_t before[128];   /* per ASCII character c: 0 unknown, 1 "c0".."c9" measure alike, -1 not */
   int8_t after[128];    /* per ASCII character c: the same for "0c".."9c" */
+  int8_t between[128][128]; /* when not uniform, per ASCII characters a and b: 1 when "a0b",
+                               "a00b" and "a000b" measure alike whatever their digits, -1 not */
 } digit_check;
 
 /* A remembered measurement: layout measures the same few labels over and over. */
@@ -64,10 +66,31 @@ typedef struct run {
   uint32_t hash;        /* hash of (face, size, text) */
   layout_face face;     /* font */
   int size;             /* pixel size */
-  SDL_Texture *texture; /* the text in white; colour and opacity are applied as mods */
+  SDL_Texture *texture; /* the text in white (colour and opacity are applied as mods), without
+                           its transparent margins; NULL when nothing of it shows */
+  int dx, dy;           /* where the texture's corner is in the rendered run */
   int w, h;             /* texture size */
   uint64_t frame;       /* the frame that last drew it */
 } run;
+
+/* The last SC_KEEP_BEGIN..SC_KEEP_END group drawn offscreen, with the pixels it could change (its
+ * area) before and after it. The software renderer is deterministic and writes nothing outside
+ * the clip, so the same commands over the same pixels give the same pixels: the next frame that
+ * has them copies the pixels instead of drawing them again. */
+typedef struct kept_group {
+  bool valid;      /* holds a group */
+  size_t drawing;  /* while a group is drawn to be kept: its SC_KEEP_BEGIN's index + 1, else 0 */
+  SDL_Rect area;   /* the pixels it can change: the clip where it began */
+  Uint32 *before;  /* area's pixels before it, row by row */
+  Uint32 *after;   /* area's pixels after it */
+  size_t cap_px;   /* pixels allocated in each */
+  scene_cmd *cmds; /* its commands; text offsets are into text */
+  size_t ncmds;    /* entries */
+  size_t cap_cmds; /* allocated */
+  char *text;      /* its texts */
+  size_t ntext;    /* bytes used */
+  size_t cap_text; /* allocated */
+} kept_group;
 
 struct sdlr {
   SDL_Renderer *renderer;       /* where commands go */
@@ -86,6 +109,7 @@ struct sdlr {
   measured *measures;           /* direct-mapped measuring cache, MEASURE_SLOTS entries */
   digit_check *digits;          /* DIGIT_FONTS entries: which fonts' digits are interchangeable */
   int ndigits;                  /* entries in use */
+  kept_group kept;              /* offscreen: the last kept group and its pixels */
 };
 
 static char tomb[] = ""; /* marks a deleted run slot; compared by address only */
@@ -195,6 +219,51 @@ static bool neighbour_ok(TTF_Font *f, digit_check *c, unsigned char ch, bool bef
   return *known == 1;
 }
 
+/* 1 when every text made by putting digits where '0' is in pattern (each '0' any digit, len
+ * bytes, at most 3 of them) measures alike. */
+static int8_t all_digits_alike(TTF_Font *f, const char *pattern, size_t len) {
+  char buf[8];
+  size_t at[3], n = 0;
+  for (size_t i = 0; i < len; i++)
+    if (pattern[i] == '0' && n < 3)
+      at[n++] = i;
+  memcpy(buf, pattern, len);
+  int first = -1, combos = n == 1 ? 10 : n == 2 ? 100 : 1000;
+  for (int k = 0; k < combos; k++) {
+    for (size_t i = 0, v = (size_t)k; i < n; i++, v /= 10)
+      buf[at[i]] = (char)('0' + v % 10);
+    int w = ttf_width(f, buf, len);
+    if (w < 0 || (first >= 0 && w != first))
+      return -1;
+    first = w;
+  }
+  return 1;
+}
+
+/* For a font whose digits alone do not measure alike (a digit's ink can be the edge of a text:
+ * DejaVu Sans Bold's '0' and '4' are a pixel wider alone): whether a run of digits between the
+ * ASCII characters a and b measures the same whatever its digits, found out on the runs of one,
+ * two and three digits there. The digits are then inside the text, where only their advances and
+ * kerning count. */
+static bool between_ok(TTF_Font *f, digit_check *c, unsigned char a, unsigned char b) {
+  if (a >= 128 || b >= 128)
+    return false;
+  int8_t *known = &c->between[a][b];
+  if (*known == 0) {
+    char p[5] = {(char)a, '0', (char)b};
+    *known = all_digits_alike(f, p, 3);
+    p[2] = '0';
+    p[3] = (char)b;
+    if (*known == 1)
+      *known = all_digits_alike(f, p, 4);
+    p[3] = '0';
+    p[4] = (char)b;
+    if (*known == 1)
+      *known = all_digits_alike(f, p, 5);
+  }
+  return *known == 1;
+}
+
 /* Copies text to out with every digit made '0' when that cannot change its measure (see
  * digit_check); false, out unspecified, when it might or text has no digit. */
 static bool digits_normalised(sdlr *r, layout_face face, int px, const char *text, size_t len,
@@ -211,14 +280,16 @@ static bool digits_normalised(sdlr *r, layout_face face, int px, const char *tex
     if (c == NULL) {
       f = font_at(r, face, px);
       c = f != NULL ? digit_check_for(r, f, face, px) : NULL;
-      if (c == NULL || c->uniform != 1)
+      if (c == NULL || c->uniform == 0)
         return false;
     }
     size_t j = i;
     while (j < len && text[j] >= '0' && text[j] <= '9')
       out[j++] = '0';
-    if ((i > 0 && !neighbour_ok(f, c, (unsigned char)text[i - 1], true)) ||
-        (j < len && !neighbour_ok(f, c, (unsigned char)text[j], false)))
+    if (c->uniform == 1 ? (i > 0 && !neighbour_ok(f, c, (unsigned char)text[i - 1], true)) ||
+                              (j < len && !neighbour_ok(f, c, (unsigned char)text[j], false))
+                        : i == 0 || j == len ||
+                              !between_ok(f, c, (unsigned char)text[i - 1], (unsigned char)text[j]))
       return false;
     any = true;
     i = j;
@@ -324,6 +395,35 @@ static void runs_trim(sdlr *r) {
   r->nruns = kept;
 }
 
+/* Shrinks box (the whole of a rendered run, 32 bits a pixel) to the rows and columns whose pixels
+ * are not all transparent; w 0 when every pixel is. A transparent pixel blended onto the target
+ * leaves it as it was (its colour is multiplied by its alpha, 0, and the target's by 255 / 255),
+ * so drawing only the box gives the same pixels, and the blitter has fewer to go through. */
+static void ink_box(const SDL_Surface *s, SDL_Rect *box) {
+  const SDL_PixelFormat *f = s->format;
+  if (f->BytesPerPixel != 4 || f->Amask == 0 || SDL_MUSTLOCK(s)) /* not cropped */
+    return;
+  int x0 = s->w, x1 = -1, y0 = s->h, y1 = -1;
+  for (int y = 0; y < s->h; y++) {
+    const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+    for (int x = 0; x < s->w; x++)
+      if ((row[x] & f->Amask) != 0) {
+        if (x < x0)
+          x0 = x;
+        if (x > x1)
+          x1 = x;
+        if (y < y0)
+          y0 = y;
+        y1 = y;
+      }
+  }
+  if (x1 < 0) {
+    *box = (SDL_Rect){0, 0, 0, 0};
+    return;
+  }
+  *box = (SDL_Rect){x0, y0, x1 - x0 + 1, y1 - y0 + 1};
+}
+
 static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n) {
   uint32_t h = run_hash(face, size, s, n);
   size_t j = h & (RUN_SLOTS - 1);
@@ -361,15 +461,29 @@ static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n
     free(key);
     return NULL;
   }
-  SDL_Texture *tex = SDL_CreateTextureFromSurface(r->renderer, surf);
-  int w = surf->w, hh = surf->h;
+  SDL_Rect ink = {0, 0, surf->w, surf->h};
+  ink_box(surf, &ink);
+  SDL_Texture *tex = NULL;
+  bool made = ink.w == 0; /* nothing shows: nothing to draw */
+  if (!made) {
+    SDL_Surface *part = surf;
+    if (ink.w != surf->w || ink.h != surf->h)
+      part = SDL_CreateRGBSurfaceWithFormatFrom(
+          (Uint8 *)surf->pixels + ink.y * surf->pitch + ink.x * 4, ink.w, ink.h, 32, surf->pitch,
+          surf->format->format);
+    tex = part != NULL ? SDL_CreateTextureFromSurface(r->renderer, part) : NULL;
+    if (part != NULL && part != surf)
+      SDL_FreeSurface(part);
+    made = tex != NULL;
+  }
   SDL_FreeSurface(surf);
-  if (tex == NULL) {
+  if (!made) {
     free(key);
     return NULL;
   }
-  SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
-  *free_slot = (run){key, h, face, size, tex, w, hh, r->frame};
+  if (tex != NULL)
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+  *free_slot = (run){key, h, face, size, tex, ink.x, ink.y, ink.w, ink.h, r->frame};
   r->nruns++;
   return free_slot;
 }
@@ -582,9 +696,11 @@ static bool draw_text(sdlr *r, const scene_list *l, const scene_cmd *k) {
   run *e = run_get(r, k->face, k->size, scene_cmd_text(l, k), k->len);
   if (e == NULL)
     return false;
+  if (e->texture == NULL) /* all of it transparent */
+    return true;
   SDL_SetTextureColorMod(e->texture, k->color.r, k->color.g, k->color.b);
   SDL_SetTextureAlphaMod(e->texture, k->color.a);
-  SDL_FRect dst = {k->x0, k->y0, (float)e->w, (float)e->h};
+  SDL_FRect dst = {k->x0 + (float)e->dx, k->y0 + (float)e->dy, (float)e->w, (float)e->h};
   SDL_RenderCopyF(r->renderer, e->texture, NULL, &dst);
   return true;
 }
@@ -616,6 +732,152 @@ static void clip_pop(sdlr *r) {
   if (r->nclips > 0)
     r->nclips--;
   apply_clip(r);
+}
+
+/* ---- kept groups (offscreen) ------------------------------------------------------------- */
+
+/* Whether commands [from, to) of list are those of the kept group, texts included, with their
+ * clips balanced. */
+static bool kept_same(const kept_group *g, const scene_list *list, size_t from, size_t to) {
+  if (to - from != g->ncmds)
+    return false;
+  for (size_t i = 0; i < g->ncmds; i++) {
+    const scene_cmd *a = &list->cmds[from + i], *b = &g->cmds[i];
+    if (a->op != b->op || memcmp(&a->color, &b->color, sizeof a->color) != 0 || a->x0 != b->x0 ||
+        a->y0 != b->y0 || a->x1 != b->x1 || a->y1 != b->y1 || a->x2 != b->x2 || a->y2 != b->y2 ||
+        a->width != b->width || a->radius != b->radius || a->dash != b->dash || a->gap != b->gap ||
+        a->face != b->face || a->size != b->size || a->len != b->len)
+      return false;
+    if (a->op == SC_TEXT && (b->text + b->len > g->ntext ||
+                             memcmp(scene_cmd_text(list, a), g->text + b->text, a->len) != 0))
+      return false;
+  }
+  return true;
+}
+
+/* Keeps a copy of commands [from, to); false when memory ran out or their clips do not balance. */
+static bool kept_copy(kept_group *g, const scene_list *list, size_t from, size_t to) {
+  size_t n = to - from, bytes = 0;
+  int depth = 0;
+  for (size_t i = from; i < to; i++) {
+    const scene_cmd *k = &list->cmds[i];
+    bytes += k->op == SC_TEXT ? k->len : 0;
+    depth += k->op == SC_CLIP_PUSH ? 1 : k->op == SC_CLIP_POP ? -1 : 0;
+    if (depth < 0 || k->op == SC_KEEP_BEGIN)
+      return false;
+  }
+  if (depth != 0)
+    return false;
+  if (n > g->cap_cmds) {
+    scene_cmd *p = realloc(g->cmds, n * sizeof *p);
+    if (p == NULL)
+      return false;
+    g->cmds = p;
+    g->cap_cmds = n;
+  }
+  if (bytes > g->cap_text) {
+    char *p = realloc(g->text, bytes);
+    if (p == NULL)
+      return false;
+    g->text = p;
+    g->cap_text = bytes;
+  }
+  g->ntext = 0;
+  for (size_t i = 0; i < n; i++) {
+    scene_cmd k = list->cmds[from + i];
+    if (k.op == SC_TEXT) {
+      memcpy(g->text + g->ntext, scene_cmd_text(list, &k), k.len);
+      k.text = (uint32_t)g->ntext;
+      g->ntext += k.len;
+    }
+    g->cmds[i] = k;
+  }
+  g->ncmds = n;
+  return true;
+}
+
+/* Copies the area's pixels of the surface into px (to_surface false) or back (true). */
+static void area_pixels(SDL_Surface *s, SDL_Rect a, Uint32 *px, bool to_surface) {
+  for (int y = 0; y < a.h; y++) {
+    Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)(a.y + y) * (size_t)s->pitch) + a.x;
+    Uint32 *mine = px + (size_t)y * (size_t)a.w;
+    if (to_surface)
+      memcpy(row, mine, (size_t)a.w * sizeof *row);
+    else
+      memcpy(mine, row, (size_t)a.w * sizeof *row);
+  }
+}
+
+static bool area_unchanged(SDL_Surface *s, SDL_Rect a, const Uint32 *px) {
+  for (int y = 0; y < a.h; y++) {
+    const Uint32 *row =
+        (const Uint32 *)((const Uint8 *)s->pixels + (size_t)(a.y + y) * (size_t)s->pitch) + a.x;
+    if (memcmp(row, px + (size_t)y * (size_t)a.w, (size_t)a.w * sizeof *row) != 0)
+      return false;
+  }
+  return true;
+}
+
+/* At SC_KEEP_BEGIN (index i): the index of its SC_KEEP_END when the kept pixels stand for the
+ * group (copied in), else i, the group then drawn (and kept when it ends). */
+static size_t keep_begin(sdlr *r, const scene_list *list, size_t i) {
+  kept_group *g = &r->kept;
+  g->drawing = 0;
+  SDL_Surface *s = r->surface;
+  if (s == NULL || s->format->BytesPerPixel != 4 || SDL_MUSTLOCK(s))
+    return i;
+  size_t end = i + 1;
+  while (end < list->n && list->cmds[end].op != SC_KEEP_END)
+    end++;
+  SDL_Rect whole = {0, 0, s->w, s->h}, area = whole;
+  if (end == list->n ||
+      (r->nclips > 0 && !SDL_IntersectRect(&r->clips[r->nclips - 1], &whole, &area)))
+    return i;
+  size_t px = (size_t)area.w * (size_t)area.h;
+  if (px == 0)
+    return i;
+  SDL_RenderFlush(r->renderer); /* the surface holds everything drawn so far */
+  if (g->valid && SDL_RectEquals(&g->area, &area) && kept_same(g, list, i + 1, end) &&
+      area_unchanged(s, area, g->before)) {
+    area_pixels(s, area, g->after, true);
+    return end;
+  }
+  g->valid = false;
+  if (px > g->cap_px) {
+    Uint32 *b = realloc(g->before, px * sizeof *b);
+    if (b != NULL)
+      g->before = b;
+    Uint32 *a = b != NULL ? realloc(g->after, px * sizeof *a) : NULL;
+    if (a != NULL)
+      g->after = a;
+    if (b == NULL || a == NULL)
+      return i;
+    g->cap_px = px;
+  }
+  if (!kept_copy(g, list, i + 1, end))
+    return i;
+  g->area = area;
+  area_pixels(s, area, g->before, false);
+  g->drawing = i + 1;
+  return i;
+}
+
+static void keep_end(sdlr *r) {
+  kept_group *g = &r->kept;
+  if (g->drawing == 0)
+    return;
+  SDL_RenderFlush(r->renderer);
+  area_pixels(r->surface, g->area, g->after, false);
+  g->valid = true;
+  g->drawing = 0;
+}
+
+static void kept_free(kept_group *g) {
+  free(g->before);
+  free(g->after);
+  free(g->cmds);
+  free(g->text);
+  memset(g, 0, sizeof *g);
 }
 
 bool sdlr_draw(sdlr *r, const scene_list *list) {
@@ -661,8 +923,15 @@ bool sdlr_draw(sdlr *r, const scene_list *list) {
     case SC_CLIP_POP:
       clip_pop(r);
       break;
+    case SC_KEEP_BEGIN:
+      i = keep_begin(r, list, i);
+      break;
+    case SC_KEEP_END:
+      keep_end(r);
+      break;
     }
   }
+  r->kept.drawing = 0;
   r->nclips = 0;
   SDL_RenderSetClipRect(r->renderer, NULL);
   if (r->nruns > RUN_LIMIT)
@@ -764,6 +1033,7 @@ sdlr_status sdlr_offscreen_resize(sdlr *r, int w, int h, char *err, size_t cap) 
   if (w <= 0 || h <= 0)
     return fail(SDLR_SDL_ERROR, err, cap, "offscreen surface", "size must be positive");
   drop_runs(r);
+  r->kept.valid = false;
   SDL_DestroyRenderer(r->renderer);
   SDL_FreeSurface(r->surface);
   r->renderer = NULL;
@@ -809,6 +1079,7 @@ void sdlr_free(sdlr *r) {
   if (r == NULL)
     return;
   drop_runs(r);
+  kept_free(&r->kept);
   free(r->runs);
   free(r->measures);
   free(r->digits);

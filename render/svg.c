@@ -353,6 +353,9 @@ svg_status svg_write(const scene_list *list, const svg_options *o, fmt_buf *out)
       clip_push(&w, k, clips++);
       depth++;
       break;
+    case SC_KEEP_BEGIN: /* a hint for pixel backends */
+    case SC_KEEP_END:
+      break;
     case SC_CLIP_POP:
       if (depth == 0) {
         st = SVG_BAD_LIST;

@@ -598,7 +598,7 @@ static void test_svg_matches_png(void **state) {
   layout_options lo = {&th, sdlr_measure, r, GRAIN_LOOP};
   layout_diagram *d = NULL;
   assert_int_equal(layout_build(t, &lo, &d), LAYOUT_OK);
-  scene_view v = {CW, CH, 1.0f, 0, 0, false, true, true, 1.0f, NULL, NULL};
+  scene_view v = {CW, CH, 1.0f, 0, 0, false, true, true, 1.0f, NULL, NULL, false};
   scene_input in = {d, d->nstops - 1, 1.0f, &v, &th, sdlr_measure, r};
   scene_list l;
   scene_list_init(&l);

@@ -15,6 +15,7 @@
 #include "theme.h"
 #include "trace.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,17 @@ static const char *title(const layout_diagram *d, size_t lane) {
 
 static const char *label(const layout_diagram *d, size_t row) {
   return layout_text(d, d->rows[row].label);
+}
+
+/* A stop's caption, made on demand. */
+typedef struct said {
+  char s[LAYOUT_CAPTION_BYTES]; /* the sentence */
+} said;
+
+static said caption_of(const layout_diagram *d, size_t k) {
+  said out;
+  layout_caption(d, k, out.s, sizeof out.s);
+  return out;
 }
 
 /* ---- the gather program: the article's diagram --------------------------------------------- */
@@ -259,12 +271,12 @@ static void test_gather_stops(void **state) {
    * resumption, Main's resumption, and the end of the run */
   assert_int_equal(d->nstops, 13);
   assert_int_equal(d->stops[0].row_end, 0);
-  assert_non_null(strstr(layout_text(d, d->stops[0].caption), "asyncio.run"));
+  assert_non_null(strstr(caption_of(d, 0).s, "asyncio.run"));
   for (size_t k = 1; k < d->nstops; k++) {
     const layout_stop *s = &d->stops[k];
     assert_true(s->event_end > d->stops[k - 1].event_end);
     assert_true(s->row_end >= d->stops[k - 1].row_end);
-    assert_true(strlen(layout_text(d, s->caption)) > 20);
+    assert_true(strlen(caption_of(d, k).s) > 20);
     assert_int_equal(layout_stop_of_event(d, s->event_end - 1), k);
     assert_int_equal(layout_stop_first_row(d, k), d->stops[k - 1].row_end);
   }
@@ -272,9 +284,9 @@ static void test_gather_stops(void **state) {
   assert_int_equal(d->stops[d->nstops - 1].row_end, d->nrows);
   /* stop 5 is the first clock jump: the clock counts from 0 to 1 */
   assert_true(d->stops[5].time_from == 0.0 && d->stops[5].time == 1.0);
-  assert_non_null(strstr(layout_text(d, d->stops[5].caption), "from 0.000 to 1.000"));
-  assert_non_null(strstr(layout_text(d, d->stops[3].caption), "fetch_data(2, 1) (Task-3)"));
-  assert_non_null(strstr(layout_text(d, d->stops[3].caption), "asyncio.sleep(1)"));
+  assert_non_null(strstr(caption_of(d, 5).s, "from 0.000 to 1.000"));
+  assert_non_null(strstr(caption_of(d, 3).s, "fetch_data(2, 1) (Task-3)"));
+  assert_non_null(strstr(caption_of(d, 3).s, "asyncio.sleep(1)"));
   assert_int_equal(d->stops[3].task, 2);
   assert_int_equal(d->stops[3].line, 6); /* await asyncio.sleep(delay) */
   assert_true(d->time_end == 3.0);
@@ -368,7 +380,7 @@ static void test_line_grain(void **state) {
       continue;
     at_lines++;
     assert_int_equal(lines.d->stops[k].line, e->line);
-    assert_non_null(strstr(layout_text(lines.d, lines.d->stops[k].caption), "line"));
+    assert_non_null(strstr(caption_of(lines.d, k).s, "line"));
   }
   assert_true(at_lines > 3);
   done(&loop);
@@ -451,8 +463,8 @@ static void test_blocking_sleep(void **state) {
   while (d->stops[k].row_end <= band)
     k++;
   assert_int_equal(d->stops[k].row_end, band + 1); /* the band ends its stop */
-  assert_non_null(strstr(layout_text(d, d->stops[k].caption), "blocked"));
-  assert_non_null(strstr(layout_text(d, d->stops[k + 1].caption), "goes on"));
+  assert_non_null(strstr(caption_of(d, k).s, "blocked"));
+  assert_non_null(strstr(caption_of(d, k + 1).s, "goes on"));
   done(&r);
 }
 
@@ -509,6 +521,169 @@ static void test_long_labels(void **state) {
   done(&r);
 }
 
+/* layout_task_live says what layout_lane_state says: live between creation and the end. */
+static void test_task_live(void **state) {
+  (void)state;
+  static const char *const names[] = {"gather",        "cancellation",      "taskgroup_failure",
+                                      "deadlock",      "producer_consumer", "forgotten_await",
+                                      "error_handling"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    for (int g = 0; g < 2; g++) {
+      char path[512];
+      snprintf(path, sizeof path, "%s/scenarios/%s.py", LOOPVIZ_SOURCE_DIR, names[i]);
+      run r;
+      run_file(&r, path, g == 0 ? GRAIN_LOOP : GRAIN_LINE);
+      const layout_diagram *d = r.d;
+      size_t live = 0;
+      for (size_t t = 0; t < d->ntasks; t++)
+        for (size_t k = 0; k < d->nstops; k++) {
+          layout_state st = layout_lane_state(d, d->task_lane[t], k);
+          bool want = st != STATE_ABSENT && st != STATE_DONE && st != STATE_FAILED;
+          if (layout_task_live(d, (int32_t)t, k) != want)
+            fail_msg("%s: task %zu at stop %zu", names[i], t, k);
+          live += want;
+        }
+      assert_true(live > 0);
+      assert_false(layout_task_live(d, -1, 0));
+      assert_false(layout_task_live(d, (int32_t)d->ntasks, 0));
+      done(&r);
+    }
+}
+
+/* ---- every text of the diagrams, against tests/golden/layout_text.txt ----------------------- */
+
+typedef struct text_out {
+  char *s;    /* the text so far */
+  size_t len; /* bytes */
+  size_t cap; /* allocated */
+} text_out;
+
+static void out_add(text_out *o, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  assert_true(n >= 0);
+  if (o->len + (size_t)n + 1 > o->cap) {
+    o->cap = (o->len + (size_t)n + 1) * 2;
+    o->s = realloc(o->s, o->cap);
+    assert_non_null(o->s);
+  }
+  va_start(ap, fmt);
+  vsnprintf(o->s + o->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  o->len += (size_t)n;
+}
+
+/* Every lane title and subtitle, row label and stop caption of a diagram. */
+static void out_diagram(text_out *o, const char *name, const layout_diagram *d) {
+  out_add(o, "== %s %s\n", name, d->grain == GRAIN_LINE ? "lines" : "loop");
+  for (size_t i = 0; i < d->nlanes; i++)
+    out_add(o, "lane %zu: %s / %s\n", i, title(d, i), layout_text(d, d->lanes[i].subtitle));
+  for (size_t i = 0; i < d->nrows; i++)
+    out_add(o, "row %zu: %s\n", i, label(d, i));
+  for (size_t k = 0; k < d->nstops; k++) {
+    char buf[LAYOUT_CAPTION_BYTES + 256]; /* more than it needs: the caption cuts itself */
+    size_t n = layout_caption(d, k, buf, sizeof buf);
+    assert_int_equal(n, strlen(buf));
+    out_add(o, "stop %zu: %s\n", k, buf);
+  }
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The texts of every bundled scenario's diagram in both granularities, and of a few programs made
+ * for the captions' and labels' rarer cases (a run that stops before its loop, no loop at all,
+ * callbacks and timers, names too long for a caption), are those of tests/golden/layout_text.txt;
+ * LOOPVIZ_UPDATE_REFS=1 rewrites it (look at the diff before committing). */
+static void test_texts_golden(void **state) {
+  (void)state;
+  text_out o = {NULL, 0, 0};
+  DIR *dir = opendir(LOOPVIZ_SOURCE_DIR "/scenarios");
+  assert_non_null(dir);
+  char *names[256];
+  size_t n = 0;
+  for (struct dirent *e = readdir(dir); e != NULL; e = readdir(dir)) {
+    size_t len = strlen(e->d_name);
+    if (len > 3 && strcmp(e->d_name + len - 3, ".py") == 0 && n < 256)
+      names[n++] = strdup(e->d_name);
+  }
+  closedir(dir);
+  qsort(names, n, sizeof *names, by_name);
+  for (size_t i = 0; i < n; i++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/%s", LOOPVIZ_SOURCE_DIR, names[i]);
+    for (int g = 0; g < 2; g++) {
+      run r;
+      run_file(&r, path, g == 0 ? GRAIN_LOOP : GRAIN_LINE);
+      out_diagram(&o, names[i], r.d);
+      done(&r);
+    }
+    free(names[i]);
+  }
+  static const char *const sources[] = {
+      "import asyncio\nraise ValueError('before the loop')\n",
+      "print('no loop at all')\n",
+      "import asyncio\nimport time\n\ndef tick(n):\n    print('tick', n)\n\n"
+      "async def main():\n    loop = asyncio.get_running_loop()\n    loop.call_soon(tick, 1)\n"
+      "    loop.call_later(0.5, tick, 2)\n    h = loop.call_later(2, tick, 3)\n"
+      "    await asyncio.sleep(1)\n    h.cancel()\n    time.sleep(0.25)\n"
+      "    t = asyncio.create_task(asyncio.sleep(5))\n    await asyncio.sleep(0)\n"
+      "    t.cancel()\n    try:\n        await t\n    except asyncio.CancelledError:\n"
+      "        print('cancelled')\n\nasyncio.run(main())\n",
+      "import asyncio\n\nasync def work(x):\n    await asyncio.sleep(0.1)\n"
+      "    raise RuntimeError(x * 300)\n\nasync def main():\n"
+      "    t = asyncio.create_task(work('y'), name='n' * 900)\n    await asyncio.sleep(0)\n"
+      "    await asyncio.gather(t, return_exceptions=True)\n    return 'z' * 900\n\n"
+      "asyncio.run(main())\n",
+  };
+  for (size_t i = 0; i < sizeof sources / sizeof sources[0]; i++)
+    for (int g = 0; g < 2; g++) {
+      run r;
+      r.trace = trace_new(true);
+      sim_options so;
+      sim_options_init(&so);
+      so.out = ignore;
+      so.err = ignore;
+      so.trace = r.trace;
+      sim_run_source(&so, "made.py", sources[i], strlen(sources[i]));
+      build(&r, g == 0 ? GRAIN_LOOP : GRAIN_LINE);
+      char name[32];
+      snprintf(name, sizeof name, "made_%zu", i);
+      out_diagram(&o, name, r.d);
+      done(&r);
+    }
+  const char *path = LOOPVIZ_SOURCE_DIR "/tests/golden/layout_text.txt";
+  const char *update = getenv("LOOPVIZ_UPDATE_REFS");
+  if (update != NULL && strcmp(update, "1") == 0) {
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(o.s, 1, o.len, f), o.len);
+    assert_int_equal(fclose(f), 0);
+    free(o.s);
+    return;
+  }
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    fail_msg("no %s: run with LOOPVIZ_UPDATE_REFS=1 to write it", path);
+  char *want = malloc(o.len + 2);
+  assert_non_null(want);
+  size_t got = fread(want, 1, o.len + 1, f);
+  fclose(f);
+  size_t at = 0;
+  while (at < got && at < o.len && want[at] == o.s[at])
+    at++;
+  if (got != o.len || at < o.len) {
+    size_t from = at > 200 ? at - 200 : 0;
+    fail_msg("the texts differ from %s at byte %zu:\n...%.300s\nwanted:\n...%.300s", path, at,
+             o.s + from, at < got ? want + from : "(end)");
+  }
+  free(want);
+  free(o.s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_gather_lanes),
@@ -525,6 +700,8 @@ int main(void) {
       cmocka_unit_test(test_blocking_sleep),
       cmocka_unit_test(test_cancel),
       cmocka_unit_test(test_long_labels),
+      cmocka_unit_test(test_texts_golden),
+      cmocka_unit_test(test_task_live),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include "trace.h"
 
 #include <SDL_image.h>
+#include <SDL_ttf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,207 @@ static void test_text_and_glyph_cache(void **state) {
   scene_list_free(l);
 }
 
+/* A glyph run is cached without its transparent margins: drawn cropped, over a background that is
+ * not uniform and with colour and opacity applied, it gives the very pixels of the whole run
+ * (SDL_ttf's surface) drawn with the same renderer; a run that is all transparent draws nothing. */
+static void test_cropped_runs_exact(void **state) {
+  world *w = *state;
+  static const char text[] = "Ag jy \xe2\x80\xa6 Task-42: await asyncio.sleep(0.5)";
+  const theme_color fg = {200, 30, 60, 180};
+  scene_list *l = &w->list;
+  scene_list_clear(l);
+  l->pool = malloc(128);
+  l->pool_cap = 128;
+  memcpy(l->pool, text, sizeof text);
+  memcpy(l->pool + sizeof text, "   ", 4);
+  l->pool_len = sizeof text + 4;
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = {240, 250, 230, 255}, .x1 = REF_W, .y1 = REF_H});
+  add(l,
+      (scene_cmd){
+          .op = SC_FILL_RECT, .color = {20, 90, 200, 120}, .x0 = 30, .y0 = 5, .x1 = 170, .y1 = 40});
+  size_t background = l->n;
+  add(l, (scene_cmd){.op = SC_TEXT,
+                     .color = fg,
+                     .x0 = 11,
+                     .y0 = 9,
+                     .face = FACE_SANS,
+                     .size = 27,
+                     .text = 0,
+                     .len = sizeof text - 1});
+  add(l, (scene_cmd){.op = SC_TEXT,
+                     .color = fg,
+                     .x0 = 50,
+                     .y0 = 60,
+                     .face = FACE_SANS,
+                     .size = 27,
+                     .text = (uint32_t)sizeof text,
+                     .len = 3});
+  assert_true(sdlr_draw(w->r, l)); /* the blank run is no failure */
+  SDL_Surface *drawn = sdlr_render_offscreen(w->r, l);
+  SDL_Surface *got = SDL_ConvertSurfaceFormat(drawn, drawn->format->format, 0);
+  assert_non_null(got);
+  l->n = background;
+  SDL_Surface *bg = sdlr_render_offscreen(w->r, l); /* the same frame without the texts */
+  SDL_Surface *want = SDL_ConvertSurfaceFormat(bg, bg->format->format, 0);
+  assert_non_null(want);
+  SDL_Renderer *ren = SDL_CreateSoftwareRenderer(want);
+  assert_non_null(ren);
+  assert_int_equal(TTF_Init(), 0);
+  TTF_Font *f = TTF_OpenFont(w->fonts.path[FACE_SANS], 27);
+  assert_non_null(f);
+  TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+  SDL_Surface *whole = TTF_RenderUTF8_Blended(f, text, (SDL_Color){255, 255, 255, 255});
+  assert_non_null(whole);
+  SDL_Texture *tex = SDL_CreateTextureFromSurface(ren, whole);
+  assert_non_null(tex);
+  SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+  SDL_SetTextureColorMod(tex, fg.r, fg.g, fg.b);
+  SDL_SetTextureAlphaMod(tex, fg.a);
+  SDL_FRect dst = {11, 9, (float)whole->w, (float)whole->h};
+  SDL_RenderCopyF(ren, tex, NULL, &dst);
+  SDL_RenderPresent(ren);
+  int differ = 0, inked = 0;
+  for (int y = 0; y < REF_H; y++)
+    for (int x = 0; x < REF_W; x++) {
+      differ += pixel(got, x, y) != pixel(want, x, y);
+      inked += pixel(got, x, y) != pixel(bg, x, y);
+    }
+  assert_int_equal(differ, 0);
+  assert_true(inked > 200);
+  SDL_DestroyTexture(tex);
+  SDL_FreeSurface(whole);
+  TTF_CloseFont(f);
+  TTF_Quit();
+  SDL_DestroyRenderer(ren);
+  SDL_FreeSurface(want);
+  SDL_FreeSurface(got);
+  scene_list_free(l);
+}
+
+/* Renders l into a fresh copy (the offscreen surface is reused). */
+static SDL_Surface *render_copy(world *w, const scene_list *l) {
+  SDL_Surface *s = sdlr_render_offscreen(w->r, l);
+  SDL_Surface *c = SDL_ConvertSurfaceFormat(s, s->format->format, 0);
+  assert_non_null(c);
+  return c;
+}
+
+static bool same_pixels(SDL_Surface *a, SDL_Surface *b) {
+  for (int y = 0; y < a->h; y++)
+    if (memcmp((Uint8 *)a->pixels + y * a->pitch, (Uint8 *)b->pixels + y * b->pitch,
+               (size_t)a->w * 4) != 0)
+      return false;
+  return true;
+}
+
+/* A group between SC_KEEP_BEGIN and SC_KEEP_END gives the pixels it gives without the markers,
+ * whether drawn or copied from the previous frame: again, after a change inside it, and after a
+ * change of what is under it. */
+static void test_kept_groups(void **state) {
+  world *w = *state;
+  scene_list *l = &w->list;
+  scene_list_clear(l);
+  l->pool = malloc(64);
+  l->pool_cap = 64;
+  memcpy(l->pool, "kept", 5);
+  l->pool_len = 5;
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = {240, 250, 230, 255}, .x1 = REF_W, .y1 = REF_H});
+  add(l,
+      (scene_cmd){
+          .op = SC_FILL_RECT, .color = {200, 0, 0, 255}, .x0 = 20, .y0 = 20, .x1 = 60, .y1 = 90});
+  add(l, (scene_cmd){.op = SC_CLIP_PUSH, .x0 = 10.5f, .y0 = 10.5f, .x1 = 300.5f, .y1 = 200.5f});
+  size_t begin = l->n;
+  add(l, (scene_cmd){.op = SC_KEEP_BEGIN, .x0 = 10.5f, .y0 = 10.5f, .x1 = 300.5f, .y1 = 200.5f});
+  add(l, (scene_cmd){.op = SC_FILL_RECT,
+                     .color = {20, 90, 200, 120},
+                     .x0 = 0,
+                     .y0 = 30,
+                     .x1 = 250,
+                     .y1 = 60.5f});
+  size_t inner = l->n;
+  add(l, (scene_cmd){.op = SC_FILL_ROUND,
+                     .color = {0, 160, 60, 90},
+                     .x0 = 40,
+                     .y0 = 50,
+                     .x1 = 400,
+                     .y1 = 120,
+                     .radius = 9});
+  add(l, (scene_cmd){.op = SC_TEXT,
+                     .color = {0, 0, 0, 200},
+                     .x0 = 30,
+                     .y0 = 70,
+                     .face = FACE_SANS,
+                     .size = 20,
+                     .text = 0,
+                     .len = 4});
+  add(l, (scene_cmd){.op = SC_KEEP_END});
+  size_t end = l->n - 1;
+  add(l, (scene_cmd){.op = SC_CLIP_POP});
+  add(l,
+      (scene_cmd){
+          .op = SC_FILL_RECT, .color = {0, 0, 0, 255}, .x0 = 290, .y0 = 190, .x1 = 320, .y1 = 210});
+  for (int round = 0; round < 3; round++) {
+    if (round == 1)
+      l->cmds[inner].color.g = 200; /* a change inside the group */
+    if (round == 2)
+      l->cmds[1].x1 = 70; /* a change under it */
+    scene_cmd b = l->cmds[begin], e = l->cmds[end];
+    l->cmds[begin] = (scene_cmd){.op = SC_CLIP_PUSH, .x1 = REF_W, .y1 = REF_H};
+    l->cmds[end] = (scene_cmd){.op = SC_CLIP_POP};
+    SDL_Surface *want = render_copy(w, l); /* no markers: a clip of everything instead */
+    l->cmds[begin] = b;
+    l->cmds[end] = e;
+    SDL_Surface *drawn = render_copy(w, l), *copied = render_copy(w, l);
+    assert_true(same_pixels(drawn, want));
+    assert_true(same_pixels(copied, want));
+    SDL_FreeSurface(want);
+    SDL_FreeSurface(drawn);
+    SDL_FreeSurface(copied);
+  }
+  scene_list_free(l);
+}
+
+/* Measuring texts with digits through the cache (where "Task-48213" may stand for "Task-00000")
+ * gives SDL_ttf's own width, for digits alone or inside a text, in every face at several sizes,
+ * DejaVu Sans Bold at 14 pixels among them (its digits alone are not all as wide). */
+static void test_digit_measures_exact(void **state) {
+  world *w = *state;
+  static const char *const forms[] = {"worker(%s)", "Task-%s \xc2\xb7 failed", "%s",
+                                      "t = %s s",   "Task-%s: return %s",      "(%s)",
+                                      "x%sy"};
+  static const int sizes[] = {11, 14, 15, 19, 20, 27};
+  assert_int_equal(TTF_Init(), 0);
+  uint32_t seed = 12345;
+  for (int face = 0; face < FACE__COUNT; face++)
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+      TTF_Font *f = TTF_OpenFont(w->fonts.path[face], sizes[z]);
+      assert_non_null(f);
+      TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+      for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++)
+        for (int n = 0; n < 40; n++) {
+          char digits[2][8], text[64];
+          for (int m = 0; m < 2; m++) {
+            int len = 1 + (n + m) % 6;
+            for (int i = 0; i < len; i++) {
+              seed = seed * 1103515245u + 12345u;
+              digits[m][i] = (char)('0' + (seed >> 16) % 10);
+            }
+            digits[m][len] = '\0';
+          }
+          snprintf(text, sizeof text, forms[k], digits[0], digits[1]);
+          int exact = 0;
+          assert_int_equal(TTF_SizeUTF8(f, text, &exact, NULL), 0);
+          float mw = 0, mh = 0;
+          sdlr_measure(w->r, (layout_face)face, (float)sizes[z], text, strlen(text), &mw, &mh);
+          if (mw != (float)exact)
+            fail_msg("face %d size %d '%s': %g, SDL_ttf %d", face, sizes[z], text, (double)mw,
+                     exact);
+        }
+      TTF_CloseFont(f);
+    }
+  TTF_Quit();
+}
+
 static void test_bold_font_found(void **state) {
   (void)state;
   char path[4096];
@@ -242,7 +444,7 @@ static SDL_Surface *render_gather(world *w, const frame_spec *f) {
   layout_options lo = {&th, sdlr_measure, w->r, GRAIN_LOOP};
   layout_diagram *d = NULL;
   assert_int_equal(layout_build(t, &lo, &d), LAYOUT_OK);
-  scene_view v = {REF_W, REF_H, 0.75f, 0, 0, true, f->diagram_only, false, 1.0f, NULL, NULL};
+  scene_view v = {REF_W, REF_H, 0.75f, 0, 0, true, f->diagram_only, false, 1.0f, NULL, NULL, false};
   size_t stop = f->stop < 0 ? d->nstops - 1 : (size_t)f->stop;
   scene_input in = {d, stop, f->fraction, &v, &th, sdlr_measure, w->r};
   assert_true(scene_build(&in, &w->list));
@@ -365,6 +567,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
       cmocka_unit_test_setup_teardown(test_text_and_glyph_cache, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_cropped_runs_exact, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_kept_groups, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_digit_measures_exact, setup, teardown),
       cmocka_unit_test(test_bold_font_found),
       cmocka_unit_test_setup_teardown(test_reference_frames, setup, teardown),
       cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),

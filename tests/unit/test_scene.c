@@ -17,6 +17,7 @@
 #include "theme.h"
 #include "trace.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,7 @@ static int setup(void **state) {
   layout_options lo = {&w->theme, fake_measure, NULL, GRAIN_LOOP};
   if (layout_build(w->trace, &lo, &w->d) != LAYOUT_OK)
     return -1;
-  w->view = (scene_view){1280, 800, 1.0f, 0, 0, true, false, false, 1.0f, NULL, NULL};
+  w->view = (scene_view){1280, 800, 1.0f, 0, 0, true, false, false, 1.0f, NULL, NULL, false};
   scene_list_init(&w->list);
   *state = w;
   return 0;
@@ -168,8 +169,9 @@ static void test_each_stop_adds_what_the_trace_says(void **state) {
         fail_msg("stop %zu: row %zu '%s' %s", k, r, line, shown ? "shown too early" : "missing");
       checked++;
     }
-    assert_true(has_text(&w->list, layout_text(d, d->stops[k].caption)) ||
-                strlen(layout_text(d, d->stops[k].caption)) > 60); /* long ones are wrapped */
+    char said[LAYOUT_CAPTION_BYTES];
+    layout_caption(d, k, said, sizeof said);
+    assert_true(has_text(&w->list, said) || strlen(said) > 60); /* long ones are wrapped */
   }
   assert_true(checked > 100);
 }
@@ -427,6 +429,89 @@ static void test_colour_helpers(void **state) {
   assert_int_equal(theme_fade(a, -1.0f).a, 0);
 }
 
+/* The key hints are in the caption band unless the view leaves them out (exported frames). */
+static void test_key_hints(void **state) {
+  world *w = *state;
+  build(w, 3, 1.0f, &w->list);
+  assert_true(has_text(&w->list, "Space play"));
+  w->view.no_keys = true;
+  build(w, 3, 1.0f, &w->list);
+  assert_false(has_text(&w->list, "Space play"));
+  assert_true(has_text(&w->list, "playing") || has_text(&w->list, "paused"));
+  w->view.no_keys = false;
+}
+
+/* Whether the pixel rows of a horizontal line (as sdlr snaps it) all lie inside the clip. */
+static bool line_whole(const scene_cmd *k, const scene_cmd *clip) {
+  float ww = roundf(k->width < 1.0f ? 1.0f : k->width);
+  float top = floorf(k->y0 - ww / 2 + 0.5f);
+  return clip == NULL || (top >= floorf(clip->y0) && top + ww <= ceilf(clip->y1));
+}
+
+/* The line under the lane headers is drawn whole at every size and theme: centred on the band's
+ * edge, it used to be drawn inside the band's clip, which cut off its lower half (all of it when
+ * the edge fell on a whole pixel, as at 1280x800 with the diagram alone). */
+static void test_header_line_whole(void **state) {
+  world *w = *state;
+  static const int sizes[][2] = {{1280, 800},  {1280, 720},  {1920, 1080}, {1366, 768},
+                                 {2560, 1440}, {3840, 2160}, {800, 600}};
+  theme light = w->theme;
+  for (int th = 0; th < 2; th++) {
+    if (th == 1) {
+      char err[256];
+      assert_int_equal(theme_load(&w->theme, LOOPVIZ_SOURCE_DIR, "classroom", err, sizeof err),
+                       THEME_OK);
+    }
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+      for (int only = 0; only < 2; only++) {
+        scene_view v = w->view;
+        w->view.w = sizes[i][0];
+        w->view.h = sizes[i][1];
+        w->view.scale = scene_fit_scale(&w->theme, sizes[i][0], sizes[i][1]);
+        w->view.diagram_only = only == 1;
+        scene_input in = input(w, 6, 1.0f);
+        scene_panels p;
+        scene_layout_panels(&in, &p);
+        build(w, 6, 1.0f, &w->list);
+        w->view = v;
+        /* the band's line: the long horizontal one in the panel border's colour */
+        const scene_cmd *clips[64];
+        size_t depth = 0;
+        bool found = false;
+        for (size_t k = 0; k < w->list.n; k++) {
+          const scene_cmd *c = &w->list.cmds[k];
+          if (c->op == SC_CLIP_PUSH && depth < 64)
+            clips[depth++] = c;
+          else if (c->op == SC_CLIP_POP && depth > 0)
+            depth--;
+          else if (c->op == SC_LINE && c->y0 == c->y1 && c->x1 - c->x0 > p.diagram.w / 2 &&
+                   memcmp(&c->color, &w->theme.panel_border, sizeof c->color) == 0) {
+            found = true;
+            for (size_t j = 0; j < depth; j++)
+              if (!line_whole(c, clips[j]))
+                fail_msg("%s %dx%d%s: the line at y %.2f is clipped", th ? "classroom" : "light",
+                         sizes[i][0], sizes[i][1], only ? " diagram only" : "", (double)c->y0);
+          }
+        }
+        assert_true(found);
+      }
+  }
+  w->theme = light;
+}
+
+/* The scale of an output: 1 at the theme's design size, growing and shrinking with it within
+ * fit_min..fit_max percent, by the narrower of width and height. */
+static void test_fit_scale(void **state) {
+  world *w = *state;
+  const theme *t = &w->theme;
+  int dw = (int)t->design_w, dh = (int)t->design_h;
+  assert_true(scene_fit_scale(t, dw, dh) == 1.0f);
+  assert_true(scene_fit_scale(t, dw * 3 / 2, dh * 3 / 2) == 1.5f);
+  assert_true(scene_fit_scale(t, dw * 3 / 2, dh) == 1.0f);
+  assert_true(scene_fit_scale(t, dw * 10, dh * 10) == t->fit_max / 100.0f);
+  assert_true(scene_fit_scale(t, dw / 10, dh / 10) == t->fit_min / 100.0f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_lifeline_headers, setup, teardown),
@@ -440,6 +525,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_clips_balance, setup, teardown),
       cmocka_unit_test_setup_teardown(test_timeline_seek_and_follow, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stop_duration, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_key_hints, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_header_line_whole, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fit_scale, setup, teardown),
       cmocka_unit_test(test_shipped_themes_are_complete),
       cmocka_unit_test(test_theme_parse_errors),
       cmocka_unit_test(test_colour_helpers),

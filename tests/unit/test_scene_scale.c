@@ -81,7 +81,7 @@ static void free_many(many *m) {
 }
 
 static size_t frame(many *m, size_t stop, scene_list *l) {
-  scene_view v = {1280, 800, 1.0f, 0, 0, true, false, false, 1.0f, NULL, NULL};
+  scene_view v = {1280, 800, 1.0f, 0, 0, true, false, false, 1.0f, NULL, NULL, false};
   scene_input in = {m->d, stop, 1.0f, &v, &m->theme, fake_measure, NULL};
   assert_true(scene_build(&in, l));
   return l->n;

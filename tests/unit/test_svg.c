@@ -258,7 +258,7 @@ static void test_gather_document(void **state) {
   assert_int_equal(layout_build(t, &lo, &d), LAYOUT_OK);
   /* large enough for the whole diagram: nothing scrolls out of sight */
   int w = (int)(d->width + th.ruler_w) + 200, h = (int)d->height + 200;
-  scene_view v = {w, h, 1.0f, 0, 0, false, true, false, 1.0f, NULL, NULL};
+  scene_view v = {w, h, 1.0f, 0, 0, false, true, false, 1.0f, NULL, NULL, false};
   scene_input in = {d, d->nstops - 1, 1.0f, &v, &th, fake_measure, NULL};
   scene_list l;
   scene_list_init(&l);
