@@ -187,7 +187,6 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
   }
   trace_event *e = &t->events[t->count];
   e->kind = kind;
-  e->step = (uint32_t)t->count;
   e->time = time;
   e->task = task;
   e->a = a;
@@ -1139,7 +1138,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
   size_t end = range_end(t, first, n);
   size_t room = LINE_ROOM + 2 * t->longest_name + 1 + t->longest_label;
   if (first < end)
-    step_text_set(&step, t->events[first].step);
+    step_text_set(&step, (uint32_t)first);
   for (size_t i = first; i < end; i++) {
     const trace_event *e = &t->events[i];
     const trace_task *k = trace_task_at(t, e->task);
@@ -1378,7 +1377,7 @@ bool trace_write_jsonl_range(const trace *t, size_t first, size_t n, fmt_buf *ou
   for (size_t i = first, end = range_end(t, first, n); i < end; i++) {
     const trace_event *e = &t->events[i];
     w_puts(out, "{\"step\":");
-    append_int(out, e->step);
+    append_int(out, (int64_t)i);
     w_puts(out, ",\"time\":");
     json_num_memo(out, e->time, &time_memo);
     w_puts(out, ",\"kind\":");

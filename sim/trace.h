@@ -77,15 +77,15 @@ typedef enum trace_cb {
 
 #define TRACE_NO_TEXT UINT32_MAX
 
+/* One event, 40 bytes. Its step number is its index in the trace. */
 typedef struct trace_event {
-  trace_kind kind; /* what happened */
-  uint32_t step;   /* index of this event */
   double time;     /* virtual clock when it happened */
+  double num;      /* kind-specific number (deadline, clock before) */
+  trace_kind kind; /* what happened */
   int32_t task;    /* the task concerned, or -1 */
   int32_t a;       /* kind-specific (see trace_kind) */
   int32_t b;       /* kind-specific */
   int32_t line;    /* source line, or 0 */
-  double num;      /* kind-specific number (deadline, clock before) */
   uint32_t text;   /* offset of a string in the pool, or TRACE_NO_TEXT */
 } trace_event;
 
