@@ -2,7 +2,7 @@
 
 PACKAGES := build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
             libfontconfig-dev libcmocka-dev fonts-dejavu-core python3 xvfb xauth xdotool ffmpeg \
-            librsvg2-bin clang libclang-rt-14-dev valgrind libpng-dev
+            librsvg2-bin clang libclang-rt-14-dev valgrind libpng-dev time
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 JOBS := 2
 

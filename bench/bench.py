@@ -25,19 +25,21 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 def run_many(argv, runs):
     """Median wall time, peak resident memory (MiB) and the distinct outputs of argv over runs.
 
-    The child is waited for with wait4, so both numbers are the program's own: no wrapper
-    process's start-up is counted (a `python3` that is a pyenv shim takes 0.15 s to start)."""
+    The peak is GNU time's (%M: the child's ru_maxrss). A child forked from this Python process
+    would report at least Python's own resident size, which Linux carries across exec (14 MiB
+    here); GNU time is a small C program, so what it reports is the program's own. The time is
+    measured around it here (no wrapper's start-up counted: a `python3` that is a pyenv shim
+    takes 0.15 s to start)."""
     times, peaks, outs = [], [], set()
     for _ in range(runs):
-        with tempfile.TemporaryFile() as out:
+        with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as rss:
             start = time.perf_counter()
-            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + argv,
+                                  stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
             times.append(time.perf_counter() - start)
-            proc.returncode = os.waitstatus_to_exitcode(status)
             if proc.returncode != 0:
                 raise SystemExit(f"bench: {' '.join(argv)} failed ({proc.returncode})")
-            peaks.append(usage.ru_maxrss / 1024)
+            peaks.append(int(rss.read().split()[-1]) / 1024)
             out.seek(0)
             outs.add(out.read())
     return statistics.median(times), max(peaks), outs
@@ -225,21 +227,32 @@ ranges are wide):
   await chain +12% to +11%, queue pipeline +8% to +6%, interpreter 0%). What is left: recording
   about 200 instructions an event (`trace_add` and the pool about 75 of them, labels the rest),
   writing about 180 a line, and the page faults for 115 MB of events (48 bytes each): perf put
-  0.07 s of the extra CPU time in the kernel.
+  0.07 s of the extra CPU time in the kernel. Since then an event is 40 bytes (its step number is
+  its index; 96 MB at 100,000 tasks).
 
 """
 
 
-def time_many(argv, runs):
-    """Median wall time of argv, its output thrown away."""
-    times = []
+def time_one(argv):
+    """Wall and CPU (user + system) seconds of one run of argv, its output thrown away."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(argv)} failed")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def time_pair(a, b, runs):
+    """Median wall and CPU seconds of a and of b, run in turns (a, b, a, b ...) so that a change
+    in the machine's load falls on both alike."""
+    ta, tb = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-        if proc.returncode != 0:
-            raise SystemExit(f"bench: {' '.join(argv)} failed ({proc.returncode})")
-    return statistics.median(times)
+        ta.append(time_one(a))
+        tb.append(time_one(b))
+    med = lambda xs, i: statistics.median(x[i] for x in xs)
+    return (med(ta, 0), med(ta, 1)), (med(tb, 0), med(tb, 1))
 
 
 def bench_render(loopviz, workload, size, frames):
@@ -291,11 +304,11 @@ def main(argv):
     traces = []
     for name in sorted(f for f in os.listdir(wdir) if f.endswith(".py")):
         path = os.path.join("bench", "workloads", name)
-        rt = time_many([loopviz, "run", path], runs)
-        tt = time_many([loopviz, "trace", path], runs)
-        traces.append((name[:-3], rt, tt))
-        print(f"{name[:-3]:28} run {rt:6.2f}s   trace {tt:6.2f}s   overhead {100 * (tt / rt - 1):4.0f}%",
-              flush=True)
+        (rt, rc), (tt, tc) = time_pair([loopviz, "run", path], [loopviz, "trace", path],
+                                       max(runs, 5))
+        traces.append((name[:-3], rt, tt, rc, tc))
+        print(f"{name[:-3]:28} run {rt:6.2f}s   trace {tt:6.2f}s   overhead {100 * (tt / rt - 1):4.0f}%"
+              f"   (CPU {rc:.2f}s / {tc:.2f}s: {100 * (tc / rc - 1):.0f}%)", flush=True)
     big = os.path.join("bench", "workloads", "scheduler_100k_tasks.py")
     render = bench_render(loopviz, big, "1920x1080", 100)
     print(f"render 100k tasks: {int(render['events'])} events, layout {render['layout_s']:.2f}s, "
@@ -316,8 +329,10 @@ def main(argv):
                 "when it ended: on a busy machine every time here is longer than it would be alone.\n\n")
         f.write("## Method\n\nEach program in `bench/workloads/` runs under `loopviz run` and under "
                 "the CPython oracle (`tests/oracle.py`: CPython 3.11's asyncio on the same virtual "
-                "clock); both outputs must be the same. Wall time is the median of the runs; memory "
-                "is the peak resident set size. Tracing compares `loopviz trace` (recording every "
+                "clock); both outputs must be the same. Wall time is the median of the runs, taken "
+                "around the program alone (no interpreter's start-up around it); memory is the "
+                "peak resident set size as GNU time reports it (`/usr/bin/time -f %M`: a child of "
+                "this Python script would carry Python's own size across exec). Tracing compares `loopviz trace` (recording every "
                 "event and writing the text trace) with `loopviz run` on the same workloads, output "
                 "thrown away. The render half is `bench_render` (bench/bench_render.c, built beside "
                 "`loopviz`, not a test) on `scheduler_100k_tasks`: it runs the scenario with a trace, "
@@ -333,10 +348,14 @@ def main(argv):
         for name, ct, lt, cm, lm, same in rows:
             f.write(f"| {name} | {ct:.2f} s | {lt:.2f} s | {ct / lt:.1f}x | {cm:.0f} MiB | {lm:.0f} MiB | "
                     f"{'same' if same else 'DIFFERS'} |\n")
-        f.write("\n## Tracing\n\nTarget: `loopviz trace` at most 50% over `loopviz run`.\n\n"
-                "| workload | run | trace | overhead |\n|---|---|---|---|\n")
-        for name, rt, tt in traces:
-            f.write(f"| {name} | {rt:.2f} s | {tt:.2f} s | {100 * (tt / rt - 1):.0f}% |\n")
+        f.write("\n## Tracing\n\nTarget: `loopviz trace` at most 50% over `loopviz run`. Each "
+                "pair runs in turns (run, trace, run, trace ...), at least 5 times; medians of wall "
+                "time and of CPU time (user + system).\n\n"
+                "| workload | run | trace | overhead | run CPU | trace CPU | CPU overhead |\n"
+                "|---|---|---|---|---|---|---|\n")
+        for name, rt, tt, rc, tc in traces:
+            f.write(f"| {name} | {rt:.2f} s | {tt:.2f} s | {100 * (tt / rt - 1):.0f}% | {rc:.2f} s | "
+                    f"{tc:.2f} s | {100 * (tc / rc - 1):.0f}% |\n")
         r = render
         f.write("\n## Render: 100,000 tasks\n\nTargets: layout under 1 s; a frame (scene + software "
                 "rendering at 1920x1080) under 16 ms at the 99th percentile.\n\n")
