@@ -294,7 +294,8 @@ def main(argv):
     wdir = os.path.join(ROOT, "bench", "workloads")
     for name in sorted(f for f in os.listdir(wdir) if f.endswith(".py")):
         path = os.path.join("bench", "workloads", name)
-        lt, lm, lout = run_many([loopviz, "run", path], runs)
+        # loopviz runs are short: more of them steady the median on a shared machine
+        lt, lm, lout = run_many([loopviz, "run", path], max(runs, 7))
         ct, cm, cout = run_many([sys.executable, os.path.join(ROOT, "tests", "oracle.py"), path], runs)
         same = lout == cout and len(lout) == 1
         rows.append((name[:-3], ct, lt, cm, lm, same))
@@ -324,7 +325,8 @@ def main(argv):
     load_after = os.getloadavg()
     with open(os.path.join(ROOT, "docs", "performance.md"), "w") as f:
         f.write("# Performance\n\nWritten by `make bench` (bench/bench.py); numbers from the last run on "
-                f"a {os.cpu_count()}-core machine, median of {runs} runs. The load average (other "
+                f"a {os.cpu_count()}-core machine, median of {runs} runs of CPython and "
+                f"{max(runs, 7)} of loopviz. The load average (other "
                 f"work on the machine) was {load_before[0]:.1f} when it began and {load_after[0]:.1f} "
                 "when it ended: on a busy machine every time here is longer than it would be alone.\n\n")
         f.write("## Method\n\nEach program in `bench/workloads/` runs under `loopviz run` and under "
