@@ -256,13 +256,10 @@ static bool parse_limit(cli_args *args, const char *name, cli_option_id id, cons
        (fraction ? v > 0 : v >= 1);
   if (!ok) {
     /* a whole-number bound in digits, as the option takes it (1000000000000000, not 1e+15) */
-    if (fraction)
-      snprintf(args->error, sizeof args->error,
-               "option %s needs %s from just above 0 to %.15g, not '%.40s'", name, lim->what,
-               lim->max, text);
-    else
-      snprintf(args->error, sizeof args->error, "option %s needs %s from 1 to %.0f, not '%.40s'",
-               name, lim->what, lim->max, text);
+    char bound[48];
+    snprintf(bound, sizeof bound, fraction ? "%.15g" : "%.0f", lim->max);
+    snprintf(args->error, sizeof args->error, "option %s needs %s from %s to %s, not '%.40s'", name,
+             lim->what, fraction ? "just above 0" : "1", bound, text);
     args->action = CLI_USAGE;
     return false;
   }

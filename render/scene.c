@@ -290,20 +290,8 @@ static float text_fit(ctx *c, layout_face face, int size, float x, float y, them
   return w;
 }
 
-static void clip_push(ctx *c, scene_rect r) {
-  scene_cmd *k = push(c->l, SC_CLIP_PUSH, (theme_color){0, 0, 0, 0});
-  if (k != NULL) {
-    k->x0 = r.x;
-    k->y0 = r.y;
-    k->x1 = r.x + r.w;
-    k->y1 = r.y + r.h;
-  }
-}
-
-static void clip_pop(ctx *c) { push(c->l, SC_CLIP_POP, (theme_color){0, 0, 0, 0}); }
-
-/* SC_KEEP_BEGIN (with the area r) or SC_KEEP_END. */
-static void keep(ctx *c, scene_op op, scene_rect r) {
+/* A command that takes an area (SC_CLIP_PUSH, SC_KEEP_BEGIN, SC_KEEP_END). */
+static void push_area(ctx *c, scene_op op, scene_rect r) {
   scene_cmd *k = push(c->l, op, (theme_color){0, 0, 0, 0});
   if (k != NULL) {
     k->x0 = r.x;
@@ -312,6 +300,13 @@ static void keep(ctx *c, scene_op op, scene_rect r) {
     k->y1 = r.y + r.h;
   }
 }
+
+static void clip_push(ctx *c, scene_rect r) { push_area(c, SC_CLIP_PUSH, r); }
+
+static void clip_pop(ctx *c) { push(c->l, SC_CLIP_POP, (theme_color){0, 0, 0, 0}); }
+
+/* SC_KEEP_BEGIN (with the area r) or SC_KEEP_END. */
+static void keep(ctx *c, scene_op op, scene_rect r) { push_area(c, op, r); }
 
 /* ---- panels ------------------------------------------------------------------------------- */
 

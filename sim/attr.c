@@ -355,6 +355,12 @@ static bool getattr_impl(vm *v, value o, obj_str *name, value *out, bool *found,
   return true;
 }
 
+/* Whether x, found on a class, is called with the instance as self rather
+ * than bound first (LOAD_METHOD): a Python function or a builtin method. */
+static bool is_method(value x) {
+  return val_is(x, OBJ_FUNCTION) || (val_is(x, OBJ_NATIVE) && AS_NATIVE(x)->owner);
+}
+
 bool vm_getmethod(vm *v, value o, obj_str *name, value *out, value *self) {
   *self = val_undef();
   if (o.t == VAL_OBJ && !val_is(o, OBJ_MODULE) && !val_is(o, OBJ_CLASS) &&
@@ -368,7 +374,7 @@ bool vm_getmethod(vm *v, value o, obj_str *name, value *out, value *self) {
       return true;
     }
     x = obj_class_find(v, obj_class_of(v, o), name);
-    if (val_is(x, OBJ_FUNCTION) || (val_is(x, OBJ_NATIVE) && AS_NATIVE(x)->owner)) {
+    if (is_method(x)) {
       /* what vm_getattr would bind, unless the instance dict shadows it */
       obj_dict **slot = obj_dict_slot(o);
       value y = slot && *slot ? obj_dict_get_str(*slot, name) : val_undef();
@@ -452,7 +458,7 @@ bool vm_getmethod_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value 
   if (e) {
     value x, y;
     cached_lookup(v, e, AS_INSTANCE(o), name, &x, &y);
-    if (val_is(x, OBJ_FUNCTION) || (val_is(x, OBJ_NATIVE) && AS_NATIVE(x)->owner)) {
+    if (is_method(x)) {
       *self = val_undef();
       if (y.t != VAL_UNDEF) {
         *out = y;

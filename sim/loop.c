@@ -306,20 +306,23 @@ static loop_handle *handle_new(vm *v, loop *l, value cb, const value *args, int 
   return handle_new_direct(v, l, cb, DIRECT_NONE, args, nargs);
 }
 
-static loop_handle *call_soon(vm *v, loop *l, value cb, const value *args, int nargs) {
-  loop_handle *h = handle_new(v, l, cb, args, nargs);
+/* call_soon of cb (direct: of a task's __step or __wakeup, cb the task). */
+static loop_handle *call_soon_as(vm *v, loop *l, value cb, loop_direct direct, const value *args,
+                                 int nargs) {
+  loop_handle *h = handle_new_direct(v, l, cb, direct, args, nargs);
   if (!h || !ready_push(v, l, h))
     return NULL;
   return h;
 }
 
+static loop_handle *call_soon(vm *v, loop *l, value cb, const value *args, int nargs) {
+  return call_soon_as(v, l, cb, DIRECT_NONE, args, nargs);
+}
+
 /* call_soon of task t's __step or __wakeup, t being the callback. */
 static loop_handle *call_soon_direct(vm *v, loop *l, loop_future *t, loop_direct direct,
                                      const value *args, int nargs) {
-  loop_handle *h = handle_new_direct(v, l, val_obj(t), direct, args, nargs);
-  if (!h || !ready_push(v, l, h))
-    return NULL;
-  return h;
+  return call_soon_as(v, l, val_obj(t), direct, args, nargs);
 }
 
 static loop_handle *call_at(vm *v, loop *l, double when, value cb, const value *args, int nargs) {
@@ -1195,14 +1198,8 @@ static bool run_handle(vm *v, loop_handle *h) {
   const value *args = h->args ? h->args->items : NULL;
   if (!h->direct)
     return vm_call(v, h->callback, args, n, NULL, &out);
-  value saved = v->native_data;
-  v->native_data = h->callback;
-  v->native_depth++;
-  bool ok = h->direct == DIRECT_STEP ? task_step_cb(v, val_undef(), args, n, NULL, &out)
-                                     : task_wakeup_cb(v, val_undef(), args, n, NULL, &out);
-  v->native_depth--;
-  v->native_data = saved;
-  return ok;
+  return vm_call_native_fn(v, h->direct == DIRECT_STEP ? task_step_cb : task_wakeup_cb, h->callback,
+                           val_undef(), args, n, NULL, &out);
 }
 
 /* One iteration of the loop (BaseEventLoop._run_once). */

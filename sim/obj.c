@@ -294,24 +294,8 @@ int64_t obj_dict_find_str(obj_dict *d, obj_str *key) {
 }
 
 value obj_dict_get_str(obj_dict *d, obj_str *key) {
-  if (!d || d->count == 0) return val_undef();
-  uint64_t hash = str_hash(key);
-  size_t mask = d->index_size - 1;
-  size_t i = (size_t)hash & mask;
-  uint64_t perturb = hash;
-  for (;;) {
-    int32_t ix = d->index[i];
-    if (ix == IX_EMPTY) return val_undef();
-    if (ix >= 0) {
-      dict_entry *e = &d->entries[ix];
-      if (e->hash == hash && val_is(e->key, OBJ_STR)) {
-        obj_str *k = AS_STR(e->key);
-        if (k == key || str_eq_bytes(k, key->data, key->len)) return e->val;
-      }
-    }
-    perturb >>= PERTURB_SHIFT;
-    i = (i * 5 + 1 + (size_t)perturb) & mask;
-  }
+  int64_t ix = obj_dict_find_str(d, key);
+  return ix < 0 ? val_undef() : d->entries[ix].val;
 }
 
 static int64_t dict_find_bytes(obj_dict *d, const char *s, size_t len, uint64_t hash) {

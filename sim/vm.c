@@ -848,17 +848,21 @@ static bool call_function(vm *v, obj_function *fn, value self, const value *args
   return st == EXEC_RETURN;
 }
 
-/* Calls native n with self (VAL_UNDEF for a plain function), its data at
- * hand in vm->native_data. */
-static bool call_native(vm *v, obj_native *n, value self, const value *args, int nargs,
-                        obj_tuple *kwnames, value *out) {
+bool vm_call_native_fn(vm *v, native_fn fn, value data, value self, const value *args, int nargs,
+                       obj_tuple *kwnames, value *out) {
   value saved = v->native_data;
-  v->native_data = n->data;
+  v->native_data = data;
   v->native_depth++;
-  bool ok = n->fn(v, self, args, nargs, kwnames, out);
+  bool ok = fn(v, self, args, nargs, kwnames, out);
   v->native_depth--;
   v->native_data = saved;
   return ok;
+}
+
+/* Calls native n with self (VAL_UNDEF for a plain function). */
+static bool call_native(vm *v, obj_native *n, value self, const value *args, int nargs,
+                        obj_tuple *kwnames, value *out) {
+  return vm_call_native_fn(v, n->fn, n->data, self, args, nargs, kwnames, out);
 }
 
 bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, value *out) {

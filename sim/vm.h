@@ -283,6 +283,11 @@ const char *vm_source_line(vm *v, int n, size_t *len);
 /* returns false (and raises the limit error) when a limit is exceeded. */
 bool vm_check_limits(vm *v);
 
+/* Calls fn as a native with data at hand in vm->native_data (what calling an
+ * obj_native does, for natives run without an object of their own). */
+bool vm_call_native_fn(vm *v, native_fn fn, value data, value self, const value *args, int nargs,
+                       obj_tuple *kwnames, value *out);
+
 /* Registers a native method on a class. */
 bool vm_def_method(vm *v, obj_class *cls, const char *name, native_fn fn);
 /* Registers a native function in a namespace dict. */
