@@ -406,14 +406,21 @@ static attr_cache *site_cache(code *k, uint32_t ip) {
  * class epoch moves (any class namespace changes, or a collection, which may
  * reuse the memory of a freed class or dict) or in has another class; the
  * dict part until the dict has had an insertion or deletion. */
-static void cached_lookup(vm *v, attr_cache *e, obj_instance *in, obj_str *name, value *cls_val,
-                          value *inst_val) {
-  if (e->epoch != v->class_epoch || e->cls != in->cls) {
+static void cache_class(vm *v, attr_cache *e, obj_class *cls, obj_str *name) {
+  if (e->epoch != v->class_epoch || e->cls != cls) {
     e->epoch = v->class_epoch;
-    e->cls = in->cls;
-    e->cls_val = obj_class_find(v, in->cls, name);
+    e->cls = cls;
+    e->cls_val = obj_class_find(v, cls, name);
+    /* what vm_setattr decides from the class: user_hook, then property_store */
+    e->plain_store = !val_is(obj_class_find(v, cls, v->s_setattr), OBJ_FUNCTION) &&
+                     !is_native_obj_of(v, e->cls_val, CLS_PROPERTY);
     e->dict = NULL;
   }
+}
+
+static void cached_lookup(vm *v, attr_cache *e, obj_instance *in, obj_str *name, value *cls_val,
+                          value *inst_val) {
+  cache_class(v, e, in->cls, name);
   *cls_val = e->cls_val;
   *inst_val = val_undef();
   obj_dict *d = in->dict;
@@ -600,6 +607,29 @@ bool vm_setattr(vm *v, value o, obj_str *name, value x) {
     return vm_call(v, hook, args, 3, NULL, &r);
   }
   return generic_setattr(v, o, name, x);
+}
+
+bool vm_setattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value x) {
+  attr_cache *e = cacheable(o, name) ? site_cache(k, ip) : NULL;
+  if (!e)
+    return vm_setattr(v, o, name, x);
+  obj_instance *in = AS_INSTANCE(o);
+  cache_class(v, e, in->cls, name);
+  if (!e->plain_store)
+    return vm_setattr(v, o, name, x);
+  obj_dict *d = in->dict;
+  /* an existing entry: replacing its value moves no dict version */
+  if (d && e->dict == d && e->dict_version == d->version && e->dict_pos >= 0) {
+    d->entries[e->dict_pos].val = x;
+    return true;
+  }
+  if (!vm_setattr(v, o, name, x))
+    return false;
+  d = in->dict;
+  e->dict = d;
+  e->dict_version = d->version;
+  e->dict_pos = obj_dict_find_str(d, name);
+  return true;
 }
 
 /* A property of o's class named name: calls its fset/fdel (*handled). */

@@ -129,7 +129,7 @@ typedef struct code_handler {
   bool push_prev;  /* push the previously handled exception before exc */
 } code_handler;
 
-/* What one attribute instruction (LOAD_ATTR, LOAD_METHOD) last found on an
+/* What one attribute instruction (LOAD_ATTR, LOAD_METHOD, STORE_ATTR) last found on an
  * instance (attr.c): valid while the class epoch, the class and the
  * instance dict's version are the same. */
 typedef struct attr_cache {
@@ -139,6 +139,8 @@ typedef struct attr_cache {
   obj_dict *dict;        /* the instance dict looked in last, NULL when none */
   uint64_t dict_version; /* its version then */
   int64_t dict_pos;      /* the name's entry in it, -1 when absent */
+  bool plain_store;      /* STORE_ATTR: the class has no __setattr__ function and no property
+                            under the name, so a store goes to the instance dict */
 } attr_cache;
 
 struct code {

@@ -1957,7 +1957,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_STORE_ATTR:
       a = POP();
       b = POP();
-      CHECK(vm_setattr(v, a, k->names[arg], b));
+      CHECK(vm_setattr_at(v, k, f->last_ip, a, k->names[arg], b));
       break;
     case OP_DELETE_ATTR:
       a = POP();
