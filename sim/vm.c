@@ -925,9 +925,12 @@ static bool call_with_self(vm *v, value fn, value self, const value *args, int n
 }
 
 bool vm_call_method(vm *v, value self, obj_str *name, const value *args, int nargs, value *out) {
-  value m;
-  if (!vm_getattr(v, self, name, &m))
+  /* as the bytecode's LOAD_METHOD and CALL_METHOD do: no bound method made */
+  value m, bound_self;
+  if (!vm_getmethod(v, self, name, &m, &bound_self))
     return false;
+  if (bound_self.t != VAL_UNDEF)
+    return call_with_self(v, m, bound_self, args, nargs, out);
   return vm_call(v, m, args, nargs, NULL, out);
 }
 
