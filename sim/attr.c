@@ -406,20 +406,25 @@ static attr_cache *site_cache(code *k, uint32_t ip) {
  * class epoch moves (any class namespace changes, or a collection, which may
  * reuse the memory of a freed class or dict) or in has another class; the
  * dict part until the dict has had an insertion or deletion. */
-static void cache_class(vm *v, attr_cache *e, obj_class *cls, obj_str *name) {
-  if (e->epoch != v->class_epoch || e->cls != cls) {
-    e->epoch = v->class_epoch;
-    e->cls = cls;
-    e->cls_val = obj_class_find(v, cls, name);
-    /* what vm_setattr decides from the class: user_hook, then property_store */
-    e->plain_store = !val_is(obj_class_find(v, cls, v->s_setattr), OBJ_FUNCTION) &&
-                     !is_native_obj_of(v, e->cls_val, CLS_PROPERTY);
-    e->dict = NULL;
-  }
+__attribute__((noinline)) static void cache_fill_class(vm *v, attr_cache *e, obj_class *cls,
+                                                       obj_str *name) {
+  e->epoch = v->class_epoch;
+  e->cls = cls;
+  e->cls_val = obj_class_find(v, cls, name);
+  /* what vm_setattr decides from the class: user_hook, then property_store */
+  e->plain_store = !val_is(obj_class_find(v, cls, v->s_setattr), OBJ_FUNCTION) &&
+                   !is_native_obj_of(v, e->cls_val, CLS_PROPERTY);
+  e->dict = NULL;
 }
 
-static void cached_lookup(vm *v, attr_cache *e, obj_instance *in, obj_str *name, value *cls_val,
-                          value *inst_val) {
+static inline void cache_class(vm *v, attr_cache *e, obj_class *cls, obj_str *name) {
+  if (e->epoch != v->class_epoch || e->cls != cls)
+    cache_fill_class(v, e, cls, name);
+}
+
+__attribute__((always_inline)) static inline void cached_lookup(vm *v, attr_cache *e,
+                                                                obj_instance *in, obj_str *name,
+                                                                value *cls_val, value *inst_val) {
   cache_class(v, e, in->cls, name);
   *cls_val = e->cls_val;
   *inst_val = val_undef();
