@@ -189,7 +189,7 @@ static int check_line(lex_state *lx, const char *p) {
   return 1;
 }
 
-static int nextc(lex_state *lx) {
+__attribute__((always_inline)) static inline int nextc(lex_state *lx) {
   if (lx->failed) return LEX_EOF;
   if (lx->cur >= lx->end) return LEX_EOF;
   if (lx->cur >= lx->checked && !check_line(lx, lx->cur)) return LEX_EOF;
@@ -202,7 +202,7 @@ static int nextc(lex_state *lx) {
   return c;
 }
 
-static void backup(lex_state *lx, int c) {
+__attribute__((always_inline)) static inline void backup(lex_state *lx, int c) {
   if (c == LEX_EOF) return;
   lx->cur--;
   if (c == '\n') {
@@ -319,29 +319,69 @@ static int is_potential_identifier_char(int c) {
 
 typedef struct kw_entry {
   const char *word; /* the keyword */
+  size_t len;       /* its length */
   lex_kind kind;    /* its token kind */
 } kw_entry;
 
+#define KW(word, kind)                                                                             \
+  { word, sizeof word - 1, kind }
+/* in byte order (keyword_kind searches it) */
 static const kw_entry keywords[] = {
-    {"False", LEX_KW_FALSE},     {"None", LEX_KW_NONE},         {"True", LEX_KW_TRUE},
-    {"and", LEX_KW_AND},         {"as", LEX_KW_AS},             {"assert", LEX_KW_ASSERT},
-    {"async", LEX_KW_ASYNC},     {"await", LEX_KW_AWAIT},       {"break", LEX_KW_BREAK},
-    {"class", LEX_KW_CLASS},     {"continue", LEX_KW_CONTINUE}, {"def", LEX_KW_DEF},
-    {"del", LEX_KW_DEL},         {"elif", LEX_KW_ELIF},         {"else", LEX_KW_ELSE},
-    {"except", LEX_KW_EXCEPT},   {"finally", LEX_KW_FINALLY},   {"for", LEX_KW_FOR},
-    {"from", LEX_KW_FROM},       {"global", LEX_KW_GLOBAL},     {"if", LEX_KW_IF},
-    {"import", LEX_KW_IMPORT},   {"in", LEX_KW_IN},             {"is", LEX_KW_IS},
-    {"lambda", LEX_KW_LAMBDA},   {"nonlocal", LEX_KW_NONLOCAL}, {"not", LEX_KW_NOT},
-    {"or", LEX_KW_OR},           {"pass", LEX_KW_PASS},         {"raise", LEX_KW_RAISE},
-    {"return", LEX_KW_RETURN},   {"try", LEX_KW_TRY},           {"while", LEX_KW_WHILE},
-    {"with", LEX_KW_WITH},       {"yield", LEX_KW_YIELD},
+    KW("False", LEX_KW_FALSE),
+    KW("None", LEX_KW_NONE),
+    KW("True", LEX_KW_TRUE),
+    KW("and", LEX_KW_AND),
+    KW("as", LEX_KW_AS),
+    KW("assert", LEX_KW_ASSERT),
+    KW("async", LEX_KW_ASYNC),
+    KW("await", LEX_KW_AWAIT),
+    KW("break", LEX_KW_BREAK),
+    KW("class", LEX_KW_CLASS),
+    KW("continue", LEX_KW_CONTINUE),
+    KW("def", LEX_KW_DEF),
+    KW("del", LEX_KW_DEL),
+    KW("elif", LEX_KW_ELIF),
+    KW("else", LEX_KW_ELSE),
+    KW("except", LEX_KW_EXCEPT),
+    KW("finally", LEX_KW_FINALLY),
+    KW("for", LEX_KW_FOR),
+    KW("from", LEX_KW_FROM),
+    KW("global", LEX_KW_GLOBAL),
+    KW("if", LEX_KW_IF),
+    KW("import", LEX_KW_IMPORT),
+    KW("in", LEX_KW_IN),
+    KW("is", LEX_KW_IS),
+    KW("lambda", LEX_KW_LAMBDA),
+    KW("nonlocal", LEX_KW_NONLOCAL),
+    KW("not", LEX_KW_NOT),
+    KW("or", LEX_KW_OR),
+    KW("pass", LEX_KW_PASS),
+    KW("raise", LEX_KW_RAISE),
+    KW("return", LEX_KW_RETURN),
+    KW("try", LEX_KW_TRY),
+    KW("while", LEX_KW_WHILE),
+    KW("with", LEX_KW_WITH),
+    KW("yield", LEX_KW_YIELD),
 };
+#undef KW
 
+/* keywords is in byte order: a binary search. */
 static lex_kind keyword_kind(const char *s, size_t n) {
-  for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
-    if (keywords[i].word[0] == s[0] && strlen(keywords[i].word) == n &&
-        memcmp(keywords[i].word, s, n) == 0)
-      return keywords[i].kind;
+  if (n < 2 || n > 8) /* no keyword is shorter or longer */
+    return LEX_NAME;
+  size_t lo = 0, hi = sizeof keywords / sizeof keywords[0];
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    const kw_entry *k = &keywords[mid];
+    int cmp = memcmp(s, k->word, n < k->len ? n : k->len);
+    if (cmp == 0)
+      cmp = n < k->len ? -1 : n > k->len;
+    if (cmp == 0)
+      return k->kind;
+    if (cmp < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return LEX_NAME;
 }
@@ -891,6 +931,15 @@ again:
       }
     }
     int non_ascii = 0;
+    if (c != LEX_EOF && c < 128 && is_potential_identifier_char(c)) {
+      /* ASCII characters of a line already checked need none of nextc's bookkeeping */
+      const char *p = lx->cur;
+      while (p < lx->checked && p < lx->end && (unsigned char)*p < 128 &&
+             is_potential_identifier_char((unsigned char)*p))
+        p++;
+      lx->cur = p;
+      c = nextc(lx);
+    }
     while (c != LEX_EOF && is_potential_identifier_char(c)) {
       if (c >= 128) non_ascii = 1;
       c = nextc(lx);
