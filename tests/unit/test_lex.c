@@ -301,6 +301,27 @@ static void test_operators_and_keywords(void **state) {
     assert_int_equal(t.kind, expected[i]);
   }
   lex_free(&lx);
+  /* every keyword, and names that begin, extend or sort between them */
+  static const char all[] = "False None True and as assert async await break class continue def "
+                            "del elif else except finally for from global if import in is lambda "
+                            "nonlocal not or pass raise return try while with yield "
+                            "F Falsey Nonez a an asyncio awai z yields i isx A _ Truth nonlocals";
+  assert_int_equal(lex_init(&lx, "t.py", S(all), 200, 10000), LEX_OK);
+  for (int i = 0;; i++) {
+    lex_token t;
+    assert_int_equal(lex_next(&lx, &t), LEX_OK);
+    if (t.kind == LEX_NEWLINE || t.kind == LEX_ENDMARKER)
+      break;
+    char word[16];
+    snprintf(word, sizeof word, "%.*s", (int)t.len, t.start);
+    if (i < 35)
+      assert_string_equal(lex_kind_name(t.kind), word);
+    else
+      assert_int_equal(t.kind, LEX_NAME);
+  }
+  lex_free(&lx);
+  /* an identifier that goes on past ASCII, and one that ends at the end of the source */
+  CHECK_TOKENS("ab\xce\xb1" "cd x", "ab\xce\xb1" "cd x NL EOF");
   assert_string_equal(lex_kind_name(LEX_KW_LAMBDA), "lambda");
   assert_string_equal(lex_kind_name(LEX_DOUBLESTAREQUAL), "**=");
   assert_string_equal(lex_kind_name(LEX_ELLIPSIS), "...");
