@@ -1720,7 +1720,9 @@ static bool make_class(vm *v, value body, value name, value base, value *out) {
   value q = obj_dict_get_str(ns, v->s_qualname);
   if (val_is(q, OBJ_STR))
     c->qualname = AS_STR(q);
-  c->module = AS_STR(modname);
+  /* a class body may set its own __module__, as it may its __qualname__ */
+  value mn = obj_dict_get_str(ns, v->s_module);
+  c->module = val_is(mn, OBJ_STR) ? AS_STR(mn) : AS_STR(modname);
   if (val_is(cell, OBJ_CELL))
     ((obj_cell *)cell.as.o)->value = val_obj(c);
   *out = val_obj(c);
