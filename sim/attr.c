@@ -11,6 +11,7 @@
 
 #include "bi_private.h"
 #include "code.h"
+#include "loop.h"
 #include "vm.h"
 
 static obj_str *intern(vm *v, const char *s) { return obj_str_intern(v, s, strlen(s)); }
@@ -221,8 +222,13 @@ static bool special_attr(vm *v, value o, obj_str *name, value *out, bool *found)
     return true;
   }
   case OBJ_MODULE:
-    if (name_is(name, "__dict__")) *out = val_obj(AS_MODULE(o)->dict);
-    else *found = false;
+    if (name_is(name, "__dict__")) {
+      if (!loop_prelude_run_all(v, AS_MODULE(o)->dict))
+        return false;
+      *out = val_obj(AS_MODULE(o)->dict);
+    } else {
+      *found = false;
+    }
     return true;
   case OBJ_RANGE: {
     obj_range *r = (obj_range *)o.as.o;
@@ -284,6 +290,9 @@ static bool getattr_impl(vm *v, value o, obj_str *name, value *out, bool *found,
   }
   if (val_is(o, OBJ_MODULE)) {
     value x = obj_dict_get_str(AS_MODULE(o)->dict, name);
+    bool waiting;
+    if (x.t == VAL_UNDEF && !loop_prelude_lookup(v, AS_MODULE(o)->dict, name, &x, &waiting))
+      return false;
     if (x.t != VAL_UNDEF) {
       *out = x;
       *found = true;
@@ -602,7 +611,14 @@ bool vm_setattr(vm *v, value o, obj_str *name, value x) {
       if (!f->attrs && !(f->attrs = obj_dict_new(v))) return false;
       return obj_dict_set_str(v, f->attrs, name, x);
     }
-    case OBJ_MODULE: return obj_dict_set_str(v, AS_MODULE(o)->dict, name, x);
+    case OBJ_MODULE: {
+      /* a prelude definition not run yet runs first: it is replaced, not run later */
+      value old;
+      bool waiting;
+      if (!loop_prelude_lookup(v, AS_MODULE(o)->dict, name, &old, &waiting))
+        return false;
+      return obj_dict_set_str(v, AS_MODULE(o)->dict, name, x);
+    }
     default: break;
     }
   }
@@ -683,6 +699,9 @@ bool vm_delattr(vm *v, value o, obj_str *name) {
   }
   if (val_is(o, OBJ_MODULE)) {
     bool found;
+    value old;
+    if (!loop_prelude_lookup(v, AS_MODULE(o)->dict, name, &old, &found))
+      return false;
     if (!obj_dict_del(v, AS_MODULE(o)->dict, val_obj(name), &found)) return false;
     if (!found) return attr_error(v, o, name);
     return true;

@@ -2437,18 +2437,37 @@ static bool def_methods(vm *v) {
   return true;
 }
 
+/* One top-level class or function definition of the prelude: compiled and run in the asyncio
+ * module's namespace the first time its name is missing there. */
+typedef struct prelude_def {
+  const char *name; /* the defined name, inside the prelude text (no NUL) */
+  size_t name_len;  /* its length */
+  size_t start;     /* its text: bytes [start, end) of the prelude, decorators included */
+  size_t end;       /* end of its text */
+  int line;         /* line of its first byte */
+  bool run;         /* compiled and run already (or running) */
+} prelude_def;
+
+/* The prelude's definitions waiting for their first use (vm->prelude). */
+struct loop_prelude {
+  const char *src;    /* the prelude text */
+  obj_dict *ns;       /* the asyncio module's namespace (the module stays in vm->modules) */
+  size_t pending;     /* definitions not run yet */
+  size_t ndefs;       /* definitions */
+  prelude_def defs[]; /* in the order of the text */
+};
+
 static void prelude_diag(void *user, const diag *d) {
   vm *v = user;
   vm_raisef(v, CLS_RUNTIME_ERROR, "asyncio prelude: %s:%d:%d: %s", d->file, d->line, d->col,
             d->message);
 }
 
-/* Compiles and runs the prelude in the module's namespace. */
-static bool run_prelude(vm *v, obj_module *m) {
-  size_t len;
-  const char *src = prelude_asyncio(&len);
+/* Compiles src[0..len), a part of the prelude starting on line first_line, and runs it in ns. */
+static bool run_prelude_text(vm *v, obj_dict *ns, const char *src, size_t len, int first_line) {
   parse_config pc;
   parse_config_init(&pc);
+  pc.first_line = first_line;
   ast_tree *tree = NULL;
   if (parse_module(PRELUDE_FILENAME, src, len, &pc, prelude_diag, v, &tree) != PARSE_OK) {
     if (v->exc.t == VAL_UNDEF)
@@ -2463,10 +2482,170 @@ static bool run_prelude(vm *v, obj_module *m) {
       vm_raise_msg(v, CLS_MEMORY_ERROR, "");
     return false;
   }
+  value out;
+  return vm_run_module(v, k, ns, &out);
+}
+
+static bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The name a top-level line of the prelude defines ("class X", "def X", "async def X"), or
+ * NULL. */
+static const char *defined_name(const char *line, const char *end, size_t *len) {
+  static const char *const heads[] = {"class ", "def ", "async def "};
+  for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+    size_t n = strlen(heads[i]);
+    if ((size_t)(end - line) > n && memcmp(line, heads[i], n) == 0) {
+      const char *p = line + n;
+      while (p < end && is_name_char(*p))
+        p++;
+      *len = (size_t)(p - line - n);
+      return *len ? line + n : NULL;
+    }
+  }
+  return NULL;
+}
+
+/* Whether the prelude's definition d may wait for its first use: its name is not a builtin
+ * (a lookup finds those first) nor set already (a native of the module), and no other
+ * definition has it. */
+static bool may_wait(vm *v, obj_dict *ns, const struct loop_prelude *lp, const prelude_def *d) {
+  obj_str *name = obj_str_intern(v, d->name, d->name_len);
+  if (!name || obj_dict_get_str(v->builtins, name).t != VAL_UNDEF ||
+      obj_dict_get_str(ns, name).t != VAL_UNDEF)
+    return false;
+  for (size_t i = 0; i < lp->ndefs; i++)
+    if (&lp->defs[i] != d && lp->defs[i].name_len == d->name_len &&
+        memcmp(lp->defs[i].name, d->name, d->name_len) == 0)
+      return false;
+  return true;
+}
+
+/* Runs the prelude in the module's namespace. Its top-level class and function definitions
+ * wait for their first use (loop_prelude_lookup): most programs use a few of them, and
+ * compiling the whole text was most of the time of a short run. The rest of the text runs now,
+ * with the definitions' lines left blank. */
+static bool run_prelude(vm *v, obj_module *m) {
+  size_t len;
+  const char *src = prelude_asyncio(&len);
   if (!obj_dict_set_cstr(v, m->dict, "__name__", val_obj(obj_str_cstr(v, "asyncio"))))
     return false;
-  value out;
-  return vm_run_module(v, k, m->dict, &out);
+  size_t cap = 0;
+  for (size_t i = 0; i < len; i++)
+    cap += i == 0 || src[i - 1] == '\n';
+  struct loop_prelude *lp = malloc(sizeof *lp + cap * sizeof(prelude_def));
+  char *eager = malloc(len);
+  if (!lp || !eager) {
+    free(lp);
+    free(eager);
+    vm_raise_msg(v, CLS_MEMORY_ERROR, "");
+    return false;
+  }
+  lp->src = src;
+  lp->ns = m->dict;
+  lp->ndefs = 0;
+  /* find the definitions: a top-level line starting one (or its decorators) up to the next
+   * top-level line that is neither blank nor a comment */
+  prelude_def *cur = NULL;
+  size_t decorators = SIZE_MAX; /* where the decorators of the next definition start */
+  int decorator_line = 0;       /* and their line */
+  int line = 1;
+  for (size_t at = 0; at < len; line++) {
+    const char *l = src + at;
+    const char *nl = memchr(l, '\n', len - at);
+    const char *e = nl ? nl : src + len;
+    bool top = e > l && *l != ' ' && *l != '#' && *l != '\t';
+    if (top) {
+      size_t n;
+      const char *name = defined_name(l, e, &n);
+      if (cur) {
+        cur->end = at;
+        cur = NULL;
+      }
+      if (*l == '@') {
+        if (decorators == SIZE_MAX) {
+          decorators = at;
+          decorator_line = line;
+        }
+      } else {
+        if (name) {
+          cur = &lp->defs[lp->ndefs++];
+          cur->name = name;
+          cur->name_len = n;
+          cur->start = decorators == SIZE_MAX ? at : decorators;
+          cur->line = decorators == SIZE_MAX ? line : decorator_line;
+          cur->run = false;
+        }
+        decorators = SIZE_MAX;
+      }
+    }
+    at = (size_t)(e - src) + (nl ? 1 : 0);
+  }
+  if (cur)
+    cur->end = len;
+  /* the text without the definitions that wait, their line breaks kept */
+  size_t n = 0, from = 0;
+  lp->pending = 0;
+  for (size_t i = 0; i < lp->ndefs; i++) {
+    prelude_def *d = &lp->defs[i];
+    if (!may_wait(v, m->dict, lp, d)) {
+      d->run = true;
+      continue;
+    }
+    lp->pending++;
+    memcpy(eager + n, src + from, d->start - from);
+    n += d->start - from;
+    for (size_t b = d->start; b < d->end; b++)
+      if (src[b] == '\n')
+        eager[n++] = '\n';
+    from = d->end;
+  }
+  memcpy(eager + n, src + from, len - from);
+  n += len - from;
+  free(v->prelude);
+  v->prelude = lp;
+  bool ok = run_prelude_text(v, m->dict, eager, n, 1);
+  free(eager);
+  return ok;
+}
+
+bool loop_prelude_lookup(vm *v, obj_dict *ns, obj_str *name, value *out, bool *found) {
+  *found = false;
+  struct loop_prelude *lp = v->prelude;
+  if (!lp || lp->ns != ns || lp->pending == 0)
+    return true;
+  for (size_t i = 0; i < lp->ndefs; i++) {
+    prelude_def *d = &lp->defs[i];
+    if (d->run || d->name_len != name->len || memcmp(d->name, name->data, name->len) != 0)
+      continue;
+    d->run = true;
+    lp->pending--;
+    /* run_prelude_text may come back here for the definitions this one uses */
+    if (!run_prelude_text(v, ns, lp->src + d->start, d->end - d->start, d->line))
+      return false;
+    *out = obj_dict_get_str(ns, name);
+    *found = out->t != VAL_UNDEF;
+    return true;
+  }
+  return true;
+}
+
+size_t loop_prelude_waiting(const vm *v) { return v->prelude ? v->prelude->pending : 0; }
+
+bool loop_prelude_run_all(vm *v, obj_dict *ns) {
+  struct loop_prelude *lp = v->prelude;
+  while (lp && lp->ns == ns && lp->pending) {
+    size_t i = 0;
+    while (lp->defs[i].run)
+      i++;
+    obj_str *name = obj_str_intern(v, lp->defs[i].name, lp->defs[i].name_len);
+    value x;
+    bool found;
+    if (!name || !loop_prelude_lookup(v, ns, name, &x, &found))
+      return false;
+  }
+  return true;
 }
 
 obj_module *loop_module_asyncio(vm *v) {

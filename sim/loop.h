@@ -117,6 +117,16 @@ struct loop {
 /* ---- used by the VM ---- */
 /* The asyncio module. */
 obj_module *loop_module_asyncio(vm *v);
+
+/* A lookup of name in namespace ns missed: when ns is the asyncio module's and name one of the
+ * prelude's definitions not run yet, compiles and runs it there and *out is what it defined
+ * (*found). False, with an exception raised, when that failed. */
+bool loop_prelude_lookup(vm *v, obj_dict *ns, obj_str *name, value *out, bool *found);
+/* Runs every prelude definition still waiting when ns is the asyncio module's namespace (before
+ * the whole namespace is read or copied). */
+bool loop_prelude_run_all(vm *v, obj_dict *ns);
+/* How many prelude definitions wait for their first use (0 before import asyncio). */
+size_t loop_prelude_waiting(const vm *v);
 /* An awaitable iterator over a future (Future.__await__). */
 bool loop_future_await(vm *v, loop_future *f, value *out);
 

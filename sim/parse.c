@@ -3128,6 +3128,7 @@ void parse_config_init(parse_config *c) {
   c->max_nesting = PARSE_DEFAULT_NESTING;
   c->max_source = PARSE_DEFAULT_SOURCE;
   c->max_line_length = PARSE_DEFAULT_LINE;
+  c->first_line = 1;
 }
 
 static void report(const pctx *c, const perr *e, diag_fn on_error, void *user) {
@@ -3426,6 +3427,7 @@ parse_result parse_module(const char *filename, const char *src, size_t len, con
     ast_tree_free(ctx.tree);
     return PARSE_NOMEM;
   }
+  p.lx.line = cfg->first_line;
   lex_token first = tok_at(&p, 0);
   ast_node *module = node_tok(&p, AST_MODULE, &first);
   if (module) {

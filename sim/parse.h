@@ -29,6 +29,8 @@ typedef struct parse_config {
   int max_nesting;     /* brackets/blocks/expression depth; default 200 (Python's parser limit is ~200) */
   size_t max_source;   /* bytes; default 1 MiB */
   int max_line_length; /* bytes; default 10000 */
+  int first_line;      /* line number of the source's first line; default 1 (a later part of a
+                          file is parsed with its own line numbers) */
 } parse_config;
 
 /* Fills *c with the defaults. */

@@ -6,7 +6,12 @@
  * char array without its terminating NUL, and the parts are the members of
  * one struct, back to back: the struct's bytes are the whole text. Keep each
  * part under the limit when editing; the static assertion below checks that
- * no padding slipped in between them. */
+ * no padding slipped in between them.
+ *
+ * Each top-level class and function definition is compiled and run on its
+ * first use (loop.c, run_prelude), the rest of the text at import: what a
+ * definition needs set goes in its own body (a class's __module__), not in
+ * top-level code after it, which would run it at import. */
 #include "prelude.h"
 
 /* part 1: BrokenBarrierError, isfuture, iscoroutine */
@@ -24,10 +29,10 @@
   "\n" \
   "\n" \
   "class BrokenBarrierError(RuntimeError):\n" \
-  "    pass\n" \
+  "    __module__ = 'asyncio.exceptions'\n" \
   "\n" \
   "\n" \
-  "BrokenBarrierError.__module__ = 'asyncio.exceptions'\n" \
+  "\n" \
   "\n" \
   "\n" \
   "def isfuture(obj):\n" \
@@ -144,7 +149,7 @@
   "\n" \
   "\n" \
   "class Lock(_ContextManagerMixin):\n" \
-  "\n" \
+  "    __module__ = 'asyncio.locks'\n" \
   "    def __init__(self):\n" \
   "        self._waiters = None\n" \
   "        self._locked = False\n" \
@@ -195,7 +200,7 @@
   "\n" \
   "\n" \
   "class Event(_LoopBoundMixin):\n" \
-  "\n" \
+  "    __module__ = 'asyncio.locks'\n" \
   "    def __init__(self):\n" \
   "        self._waiters = _Deque()\n" \
   "        self._value = False\n" \
@@ -238,7 +243,7 @@
 /* part 3: Condition, Semaphore, BoundedSemaphore */
 #define PRELUDE_PART_3 \
   "class Condition(_ContextManagerMixin):\n" \
-  "\n" \
+  "    __module__ = 'asyncio.locks'\n" \
   "    def __init__(self, lock=None):\n" \
   "        if lock is None:\n" \
   "            lock = Lock()\n" \
@@ -301,7 +306,7 @@
   "\n" \
   "\n" \
   "class Semaphore(_ContextManagerMixin):\n" \
-  "\n" \
+  "    __module__ = 'asyncio.locks'\n" \
   "    def __init__(self, value=1):\n" \
   "        if value < 0:\n" \
   "            raise ValueError('Semaphore initial value must be >= 0')\n" \
@@ -355,7 +360,7 @@
   "\n" \
   "\n" \
   "class BoundedSemaphore(Semaphore):\n" \
-  "\n" \
+  "    __module__ = 'asyncio.locks'\n" \
   "    def __init__(self, value=1):\n" \
   "        self._bound_value = value\n" \
   "        super().__init__(value)\n" \
@@ -371,7 +376,7 @@
 #define PRELUDE_PART_4 \
   "class Barrier(_LoopBoundMixin):\n" \
   "    # states: 'filling', 'draining', 'resetting', 'broken'\n" \
-  "\n" \
+  "    __module__ = 'asyncio.locks'\n" \
   "    def __init__(self, parties):\n" \
   "        if parties < 1:\n" \
   "            raise ValueError('parties must be > 0')\n" \
@@ -463,7 +468,7 @@
 /* part 5: Queue, PriorityQueue, LifoQueue */
 #define PRELUDE_PART_5 \
   "class Queue(_LoopBoundMixin):\n" \
-  "\n" \
+  "    __module__ = 'asyncio.queues'\n" \
   "    def __init__(self, maxsize=0):\n" \
   "        self._maxsize = maxsize\n" \
   "        self._getters = _Deque()\n" \
@@ -587,7 +592,7 @@
   "\n" \
   "\n" \
   "class PriorityQueue(Queue):\n" \
-  "\n" \
+  "    __module__ = 'asyncio.queues'\n" \
   "    def _init(self, maxsize):\n" \
   "        self._queue = []\n" \
   "\n" \
@@ -599,7 +604,7 @@
   "\n" \
   "\n" \
   "class LifoQueue(Queue):\n" \
-  "\n" \
+  "    __module__ = 'asyncio.queues'\n" \
   "    def _init(self, maxsize):\n" \
   "        self._queue = []\n" \
   "\n" \
@@ -800,7 +805,7 @@
 #define PRELUDE_PART_8 \
   "class Timeout:\n" \
   "    # states: 'created', 'active', 'expiring', 'expired', 'finished'\n" \
-  "\n" \
+  "    __module__ = 'asyncio.timeouts'\n" \
   "    def __init__(self, when):\n" \
   "        self._state = 'created'\n" \
   "        self._timeout_handler = None\n" \
@@ -880,7 +885,7 @@
   "# ---------------------------------------------------------------- task groups\n" \
   "\n" \
   "class TaskGroup:\n" \
-  "\n" \
+  "    __module__ = 'asyncio.taskgroups'\n" \
   "    def __init__(self):\n" \
   "        self._entered = False\n" \
   "        self._exiting = False\n" \
@@ -1003,15 +1008,7 @@
   "        if not self._aborting and not self._parent_cancel_requested:\n" \
   "            self._abort()\n" \
   "            self._parent_cancel_requested = True\n" \
-  "            self._parent_task.cancel()\n" \
-  "\n" \
-  "\n" \
-  "for _c, _m in ((Lock, 'locks'), (Event, 'locks'), (Condition, 'locks'),\n" \
-  "               (Semaphore, 'locks'), (BoundedSemaphore, 'locks'), (Barrier, 'locks'),\n" \
-  "               (Queue, 'queues'), (PriorityQueue, 'queues'), (LifoQueue, 'queues'),\n" \
-  "               (Timeout, 'timeouts'), (TaskGroup, 'taskgroups')):\n" \
-  "    _c.__module__ = 'asyncio.' + _m\n" \
-  "del _c, _m\n"
+  "            self._parent_task.cancel()\n"
 
 struct prelude_text {
   char part1[sizeof PRELUDE_PART_1 - 1]; /* part 1, no NUL */

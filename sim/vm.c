@@ -189,6 +189,7 @@ void vm_free(vm *v) {
   if (v->loop)
     loop_free(v, v->loop);
   gc_free_all(v);
+  free(v->prelude);
   free(v->stack);
   free(v->frames);
   free(v->gc_stack);
@@ -1435,6 +1436,11 @@ static bool load_global(vm *v, frame *f, obj_str *name, value *out) {
   value x = obj_dict_get_str(f->globals, name);
   if (x.t == VAL_UNDEF)
     x = obj_dict_get_str(v->builtins, name);
+  if (x.t == VAL_UNDEF && v->prelude) { /* the prelude's, not run yet */
+    bool found;
+    if (!loop_prelude_lookup(v, f->globals, name, &x, &found))
+      return false;
+  }
   if (x.t == VAL_UNDEF)
     return name_error(v, name);
   *out = x;
@@ -2553,6 +2559,9 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_IMPORT_FROM: {
       obj_module *m = AS_MODULE(TOP());
       tmp = obj_dict_get_str(m->dict, k->names[arg]);
+      if (tmp.t == VAL_UNDEF && v->prelude) {
+        CHECK(loop_prelude_lookup(v, m->dict, k->names[arg], &tmp, &bl));
+      }
       if (tmp.t == VAL_UNDEF) {
         vm_raisef(v, CLS_SANDBOX_ERROR,
                   "cannot import name '%s' from '%s': loopviz does not provide it",
@@ -2564,6 +2573,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     }
     case OP_IMPORT_STAR: {
       obj_module *m = AS_MODULE(POP());
+      CHECK(loop_prelude_run_all(v, m->dict));
       size_t pos = 0;
       dict_entry *e;
       while (obj_dict_next(m->dict, &pos, &e)) {

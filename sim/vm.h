@@ -148,6 +148,8 @@ struct vm {
   uint64_t instr_stop;        /* instructions past which the limit stops the run:
                                  opts.limits.max_instructions, or UINT64_MAX without one */
   loop *loop;                 /* the running event loop, NULL outside asyncio.run */
+  struct loop_prelude *prelude; /* the asyncio prelude's definitions, run on first use (loop.c);
+                                   NULL before import asyncio */
   double clock;               /* virtual seconds since the run started */
   uint64_t task_counter;      /* tasks created (names Task-N), across asyncio.run calls */
   obj_class *loop_class;      /* class of the loop objects get_running_loop returns */

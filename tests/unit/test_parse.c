@@ -1585,6 +1585,11 @@ static void test_limits(void **state) {
   cfg.max_line_length = 20;
   check_error_cfg("x = 1\ny = 1111111111111111111\n", 30, &cfg, DIAG_LIMIT,
                   "line 2 exceeds the 20-byte limit (--max-line-length)", 2, 1);
+  /* a part of a bigger file keeps that file's line numbers */
+  parse_config_init(&cfg);
+  assert_int_equal(cfg.first_line, 1);
+  cfg.first_line = 40;
+  check_error_cfg("x = 1\ny = )\n", 12, &cfg, DIAG_SYNTAX, "unmatched ')'", 41, 5);
   /* long chains make deep trees without nesting: the finished tree is bounded too */
   s = repeat("x = 1", "+1", 1000, "\n");
   expect_ok(s, NULL);
