@@ -160,6 +160,8 @@ static sim_status run_source(const sim_options *o, const char *filename, const c
   if (o->trace) {
     v->trace = o->trace;
     v->trace_lines = trace_lines_enabled(o->trace);
+    if (v->trace_lines)
+      v->instr_stop = 0;
   }
   code *k = NULL;
   comp_result cr = comp_module(v, ast_tree_root(tree), filename, on_diag, &dc, &k);

@@ -1831,11 +1831,15 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     uint32_t word = ops[ip];
     uint32_t arg = CODE_ARG(word);
     f->last_ip = ip++;
-    if (v->trace_lines && k->stmt[f->last_ip] && !k->library)
-      trace_line(v, k->stmt[f->last_ip]);
+    /* one test per instruction: past instr_stop come the limit and, when tracing (instr_stop
+     * is 0 then), the line events */
     if (++v->instructions > v->instr_stop) {
-      vm_check_limits(v);
-      goto error;
+      if (v->trace_lines && k->stmt[f->last_ip] && !k->library)
+        trace_line(v, k->stmt[f->last_ip]);
+      if (v->opts.limits.max_instructions && v->instructions > v->opts.limits.max_instructions) {
+        vm_check_limits(v);
+        goto error;
+      }
     }
     switch (CODE_OP(word)) {
     case OP_NOP:

@@ -145,8 +145,9 @@ struct vm {
   uint64_t instructions;      /* executed so far */
   size_t mem_stop;            /* bytes past which the memory limit stops the run:
                                  opts.limits.max_memory, or SIZE_MAX without one */
-  uint64_t instr_stop;        /* instructions past which the limit stops the run:
-                                 opts.limits.max_instructions, or UINT64_MAX without one */
+  uint64_t instr_stop;        /* instructions past which each one takes the slow path (the
+                                 limit check, line events): opts.limits.max_instructions,
+                                 UINT64_MAX without one, 0 while line events are recorded */
   loop *loop;                 /* the running event loop, NULL outside asyncio.run */
   struct loop_prelude *prelude; /* the asyncio prelude's definitions, run on first use (loop.c);
                                    NULL before import asyncio */
