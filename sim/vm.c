@@ -1332,32 +1332,45 @@ static const ops_unop unop_map[] = {[AST_UOP_NEG] = OPS_NEG,
                                     [AST_UOP_NOT] = OPS_NOT,
                                     [AST_UOP_INVERT] = OPS_INVERT};
 
+/* a op b on two ints when it has an int result the common way (no overflow; a divisor
+ * above 0): false leaves it to do_binary. Inlined in the interpreter loop. */
+static inline bool int_binary_fast(uint32_t op, int64_t a, int64_t b, value *out) {
+  int64_t r;
+  switch (op) {
+  case AST_OP_ADD:
+    if (__builtin_add_overflow(a, b, &r))
+      return false;
+    break;
+  case AST_OP_SUB:
+    if (__builtin_sub_overflow(a, b, &r))
+      return false;
+    break;
+  case AST_OP_MUL:
+    if (__builtin_mul_overflow(a, b, &r))
+      return false;
+    break;
+  case AST_OP_MOD: /* the result takes the divisor's sign */
+    if (b <= 0)
+      return false;
+    r = a % b;
+    if (r < 0)
+      r += b;
+    break;
+  case AST_OP_FLOORDIV: /* rounded towards minus infinity */
+    if (b <= 0)
+      return false;
+    r = a / b - (a % b < 0);
+    break;
+  default:
+    return false;
+  }
+  *out = val_int(r);
+  return true;
+}
+
+/* a op b for BINARY and INPLACE once int_binary_fast has declined. */
 static bool do_binary(vm *v, uint32_t op, value a, value b, bool inplace, value *out) {
-  if (a.t == VAL_INT && b.t == VAL_INT) {
-    int64_t r;
-    switch (op) {
-    case AST_OP_ADD:
-      if (!__builtin_add_overflow(a.as.i, b.as.i, &r)) {
-        *out = val_int(r);
-        return true;
-      }
-      break;
-    case AST_OP_SUB:
-      if (!__builtin_sub_overflow(a.as.i, b.as.i, &r)) {
-        *out = val_int(r);
-        return true;
-      }
-      break;
-    case AST_OP_MUL:
-      if (!__builtin_mul_overflow(a.as.i, b.as.i, &r)) {
-        *out = val_int(r);
-        return true;
-      }
-      break;
-    default:
-      break;
-    }
-  } else if (a.t == VAL_FLOAT && b.t == VAL_FLOAT) {
+  if (a.t == VAL_FLOAT && b.t == VAL_FLOAT) {
     switch (op) {
     case AST_OP_ADD:
       *out = val_float(a.as.f + b.as.f);
@@ -1982,6 +1995,10 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_INPLACE:
       b = POP();
       a = TOP();
+      if (a.t == VAL_INT && b.t == VAL_INT && int_binary_fast(arg, a.as.i, b.as.i, &tmp)) {
+        TOP() = tmp;
+        break;
+      }
       CHECK(do_binary(v, arg, a, b, CODE_OP(word) == OP_INPLACE, &tmp));
       TOP() = tmp;
       break;

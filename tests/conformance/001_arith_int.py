@@ -36,3 +36,7 @@ print(int(1e15), int(-0.5), int(2.5e3))
 print(abs(-5), abs(5), abs(0), abs(-2 ** 40))
 print(7 // 1, -7 // 1, 5 % 1, True + True, True * 10, False - 1)
 print(1_000_000 + 1, 0x1f, 0o17, 0b1010)
+# the quick paths of % and // (positive divisor) next to the general ones, at the edges
+for a in (-9223372036854775807 - 1, -9223372036854775807, -10, -1, 0, 1, 9, 9223372036854775807):
+    print(a, [(a % b, a // b) for b in (1, 2, 3, 7, 9223372036854775807)],
+          [(a % b, a // b) for b in (-3, -9223372036854775807)])
