@@ -1332,11 +1332,17 @@ static const ops_unop unop_map[] = {[AST_UOP_NEG] = OPS_NEG,
                                     [AST_UOP_NOT] = OPS_NOT,
                                     [AST_UOP_INVERT] = OPS_INVERT};
 
-/* a op b on two ints when it has an int result the common way (no overflow; a divisor
- * above 0): false leaves it to do_binary. Inlined in the interpreter loop. */
+/* a op b on two ints the common way (no overflow; a divisor above 0; / of ints a double
+ * holds exactly, which IEEE division rounds as Python does): false leaves it to do_binary.
+ * Inlined in the interpreter loop. */
 static inline bool int_binary_fast(uint32_t op, int64_t a, int64_t b, value *out) {
   int64_t r;
   switch (op) {
+  case AST_OP_DIV:
+    if (b <= 0 || b > (INT64_C(1) << 53) || a > (INT64_C(1) << 53) || a < -(INT64_C(1) << 53))
+      return false;
+    *out = val_float((double)a / (double)b);
+    return true;
   case AST_OP_ADD:
     if (__builtin_add_overflow(a, b, &r))
       return false;
