@@ -401,7 +401,7 @@ bool vm_getmethod(vm *v, value o, obj_str *name, value *out, value *self) {
 
 /* The cache of instruction ip of k, made on first use; NULL when out of
  * memory (the lookup then goes the long way). */
-static attr_cache *site_cache(code *k, uint32_t ip) {
+attr_cache *vm_site_cache(code *k, uint32_t ip) {
   if (!k->attr_caches) {
     k->attr_caches = calloc(k->nops, sizeof *k->attr_caches);
     if (!k->attr_caches)
@@ -457,7 +457,7 @@ static bool cacheable(value o, const obj_str *name) {
 }
 
 bool vm_getattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *out) {
-  attr_cache *e = cacheable(o, name) ? site_cache(k, ip) : NULL;
+  attr_cache *e = cacheable(o, name) ? vm_site_cache(k, ip) : NULL;
   if (e) {
     value x, y;
     cached_lookup(v, e, AS_INSTANCE(o), name, &x, &y);
@@ -475,7 +475,7 @@ bool vm_getattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *o
 }
 
 bool vm_getmethod_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *out, value *self) {
-  attr_cache *e = cacheable(o, name) ? site_cache(k, ip) : NULL;
+  attr_cache *e = cacheable(o, name) ? vm_site_cache(k, ip) : NULL;
   if (e) {
     value x, y;
     cached_lookup(v, e, AS_INSTANCE(o), name, &x, &y);
@@ -631,7 +631,7 @@ bool vm_setattr(vm *v, value o, obj_str *name, value x) {
 }
 
 bool vm_setattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value x) {
-  attr_cache *e = cacheable(o, name) ? site_cache(k, ip) : NULL;
+  attr_cache *e = cacheable(o, name) ? vm_site_cache(k, ip) : NULL;
   if (!e)
     return vm_setattr(v, o, name, x);
   obj_instance *in = AS_INSTANCE(o);

@@ -131,7 +131,10 @@ typedef struct code_handler {
 
 /* What one attribute instruction (LOAD_ATTR, LOAD_METHOD, STORE_ATTR) last found on an
  * instance (attr.c): valid while the class epoch, the class and the
- * instance dict's version are the same. */
+ * instance dict's version are the same. A LOAD_GLOBAL keeps its name's place in the globals
+ * the same way (dict, dict_version, dict_pos), or when they lack it (dict_pos -1) the
+ * builtins' value in cls_val (the builtins never change once the VM is made), with epoch
+ * set and cls NULL (vm.c: load_global_at). */
 typedef struct attr_cache {
   uint64_t epoch;        /* vm->class_epoch when the class part was filled; 0: empty */
   obj_class *cls;        /* the instance's class */

@@ -134,6 +134,7 @@ typedef struct obj_cell {
 } obj_cell;
 
 typedef struct code code;
+typedef struct attr_cache attr_cache;
 
 typedef struct obj_function {
   obj hdr;              /* kind OBJ_FUNCTION */

@@ -1466,6 +1466,27 @@ static bool load_global(vm *v, frame *f, obj_str *name, value *out) {
   return true;
 }
 
+/* load_global for the LOAD_GLOBAL at instruction ip of f's code, through its site cache. */
+static bool load_global_at(vm *v, frame *f, uint32_t ip, obj_str *name, value *out) {
+  attr_cache *e = vm_site_cache(f->code, ip);
+  obj_dict *g = f->globals;
+  if (e && e->epoch == v->class_epoch && e->dict == g && e->dict_version == g->version) {
+    *out = e->dict_pos >= 0 ? g->entries[e->dict_pos].val : e->cls_val;
+    return true;
+  }
+  if (!load_global(v, f, name, out))
+    return false;
+  if (e) {
+    e->epoch = v->class_epoch;
+    e->cls = NULL;
+    e->dict = g;
+    e->dict_version = g->version;
+    e->dict_pos = obj_dict_find_str(g, name);
+    e->cls_val = *out;
+  }
+  return true;
+}
+
 static bool import_module(vm *v, obj_str *name, value *out) {
   value m = obj_dict_get_str(v->modules, name);
   if (m.t != VAL_UNDEF) {
@@ -1949,7 +1970,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       PUSH(slots[arg]);
       break;
     case OP_LOAD_GLOBAL:
-      CHECK(load_global(v, f, k->names[arg], &tmp));
+      CHECK(load_global_at(v, f, f->last_ip, k->names[arg], &tmp));
       PUSH(tmp);
       break;
     case OP_STORE_GLOBAL:

@@ -234,6 +234,9 @@ bool vm_getmethod(vm *v, value o, obj_str *name, value *out, value *self);
  * it found on an instance for the next time (code.h: attr_cache). */
 bool vm_getattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *out);
 bool vm_getmethod_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *out, value *self);
+/* The cache of instruction ip of k (code.h: attr_cache), made for all of k's instructions on
+ * first use; NULL when out of memory. */
+attr_cache *vm_site_cache(code *k, uint32_t ip);
 /* vm_setattr for the STORE_ATTR at instruction ip of k, through its site cache. */
 bool vm_setattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value x);
 bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found);
