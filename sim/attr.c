@@ -456,7 +456,32 @@ static bool cacheable(value o, const obj_str *name) {
   return val_is(o, OBJ_INSTANCE) && !maybe_special(o, name);
 }
 
+/* module.name (a plain name) through the site cache of instruction ip: the name's place in the
+ * module's dict, valid while the dict keeps its version and the class epoch stands (cls NULL
+ * marks a module's entry). What getattr_impl finds first for such a name. */
+static bool module_attr_at(vm *v, code *k, uint32_t ip, obj_module *m, obj_str *name, value *out) {
+  attr_cache *e = vm_site_cache(k, ip);
+  obj_dict *d = m->dict;
+  if (e && e->epoch == v->class_epoch && !e->cls && e->dict == d && e->dict_version == d->version &&
+      e->dict_pos >= 0) {
+    *out = d->entries[e->dict_pos].val;
+    return true;
+  }
+  if (!vm_getattr(v, val_obj(m), name, out))
+    return false;
+  if (e) {
+    e->epoch = v->class_epoch;
+    e->cls = NULL;
+    e->dict = d;
+    e->dict_version = d->version;
+    e->dict_pos = obj_dict_find_str(d, name);
+  }
+  return true;
+}
+
 bool vm_getattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *out) {
+  if (val_is(o, OBJ_MODULE) && !maybe_special(o, name))
+    return module_attr_at(v, k, ip, AS_MODULE(o), name, out);
   attr_cache *e = cacheable(o, name) ? vm_site_cache(k, ip) : NULL;
   if (e) {
     value x, y;
@@ -475,6 +500,10 @@ bool vm_getattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *o
 }
 
 bool vm_getmethod_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value *out, value *self) {
+  if (val_is(o, OBJ_MODULE) && !maybe_special(o, name)) { /* a module's functions are not bound */
+    *self = val_undef();
+    return module_attr_at(v, k, ip, AS_MODULE(o), name, out);
+  }
   attr_cache *e = cacheable(o, name) ? vm_site_cache(k, ip) : NULL;
   if (e) {
     value x, y;

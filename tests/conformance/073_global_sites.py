@@ -1,6 +1,7 @@
 # One global-reading statement run many times while the globals change under it: a builtin
 # shadowed by a global and uncovered again, a global rebound, deleted and redefined, and
-# collections in between (the statement remembers where it found the name).
+# collections in between (the statement remembers where it found the name). The same for a
+# module attribute: asyncio.sleep replaced, deleted and put back.
 import asyncio
 
 
@@ -50,3 +51,26 @@ async def main():
 
 
 asyncio.run(main())
+
+real_sleep = asyncio.sleep
+
+
+def which_sleep():
+    try:
+        return asyncio.sleep.__name__  # the statement under test
+    except AttributeError as e:
+        return "AttributeError: " + str(e)
+
+
+for round_ in range(5):
+    print(round_, which_sleep())
+    if round_ == 0:
+        async def fake_sleep(delay):
+            return "fake"
+        asyncio.sleep = fake_sleep
+    elif round_ == 1:
+        del asyncio.sleep
+    elif round_ == 2:
+        asyncio.sleep = real_sleep
+        asyncio.extra = 1
+print(asyncio.run(asyncio.sleep(0, "result")))
