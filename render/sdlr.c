@@ -19,6 +19,7 @@ enum {
   FONT_SLOTS = 48,      /* open (face, size) fonts kept; a frame uses about a dozen */
   RUN_SLOTS = 8192,     /* hash slots of the glyph-run cache (a power of two) */
   RUN_LIMIT = 4096,     /* cached runs before the ones unused this frame are dropped */
+  RUN_TRIM_BATCH = 512, /* runs dropped at most in one frame while the table has room */
   CLIP_DEPTH = 32,      /* nested clips */
   ARC_STEPS_MAX = 12,   /* segments of a quarter circle, at most */
   ARC_STEP_PX = 3,      /* about one segment per this many pixels of radius */
@@ -366,19 +367,22 @@ static void run_drop(sdlr *r, run *e) {
   r->nruns--;
 }
 
-/* Drops every run not drawn in this frame; then the table holds only the frame's runs, and is
- * rebuilt so tombstones do not pile up. */
+/* Drops runs not drawn in this frame, and rebuilds the table so tombstones do not pile up. At
+ * most RUN_TRIM_BATCH of them while the table is under three quarters full: destroying
+ * thousands of textures at once made one frame in a few hundred slow while scrolling. */
 static void runs_trim(sdlr *r) {
   run *old = r->runs;
   run *fresh = calloc(RUN_SLOTS, sizeof *fresh);
   if (fresh == NULL)
     return;
   size_t kept = 0;
+  size_t budget = r->nruns > RUN_SLOTS / 4 * 3 ? RUN_SLOTS : RUN_TRIM_BATCH;
   for (size_t i = 0; i < RUN_SLOTS; i++) {
     run *e = &old[i];
     if (e->key == NULL || e->key == tomb)
       continue;
-    if (e->frame != r->frame) {
+    if (e->frame != r->frame && budget > 0) {
+      budget--;
       if (e->texture != NULL)
         SDL_DestroyTexture(e->texture);
       free(e->key);

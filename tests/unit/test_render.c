@@ -206,6 +206,60 @@ static void test_text_and_glyph_cache(void **state) {
   scene_list_free(l);
 }
 
+/* Frames of n texts "<tag>NNNNN" (tag keeps the frames' texts apart) in a grid. */
+static void text_frame(scene_list *l, char tag, int n) {
+  scene_list_clear(l);
+  free(l->pool);
+  l->pool_cap = (size_t)n * 8;
+  l->pool = malloc(l->pool_cap);
+  assert_non_null(l->pool);
+  l->pool_len = 0;
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = {255, 255, 255, 255}, .x1 = REF_W, .y1 = REF_H});
+  for (int i = 0; i < n; i++) {
+    snprintf(l->pool + l->pool_len, 8, "%c%05d", tag, i);
+    add(l, (scene_cmd){.op = SC_TEXT,
+                       .color = {0, 0, 0, 255},
+                       .x0 = (float)(i % 16 * 60),
+                       .y0 = (float)(i / 16 % 40 * 15),
+                       .face = FACE_MONO,
+                       .size = 10,
+                       .text = (uint32_t)l->pool_len,
+                       .len = 6});
+    l->pool_len += 7;
+  }
+}
+
+/* The glyph-run cache drops the runs a frame did not draw a batch at a time while it has room,
+ * all of them when it is three quarters full, and what it keeps draws the same pixels. */
+static void test_run_cache_trims_in_batches(void **state) {
+  world *w = *state;
+  scene_list *l = &w->list;
+  text_frame(l, 'a', 1000);
+  SDL_Surface *first = sdlr_render_offscreen(w->r, l);
+  SDL_Surface *want = SDL_ConvertSurfaceFormat(first, first->format->format, 0);
+  assert_non_null(want);
+  size_t cached[8];
+  for (int f = 0; f < 8; f++) {
+    text_frame(l, (char)('b' + f), 1000);
+    assert_non_null(sdlr_render_offscreen(w->r, l));
+    cached[f] = sdlr_cached_runs(w->r);
+  }
+  assert_int_equal(cached[2], 4000);       /* 4,000 runs: under the limit, nothing dropped */
+  assert_int_equal(cached[3], 5000 - 512); /* over it: one batch dropped */
+  assert_int_equal(cached[4], 4488 + 1000 - 512);
+  assert_int_equal(cached[5], 4976 + 1000 - 512);
+  assert_int_equal(cached[6], 1000); /* three quarters full: every run of other frames dropped */
+  assert_true(cached[7] <= 2000);
+  text_frame(l, 'a', 1000);
+  SDL_Surface *again = sdlr_render_offscreen(w->r, l);
+  assert_int_equal(again->h, want->h);
+  for (int y = 0; y < want->h; y++)
+    assert_memory_equal((Uint8 *)again->pixels + y * again->pitch,
+                        (Uint8 *)want->pixels + y * want->pitch, (size_t)want->w * 4);
+  SDL_FreeSurface(want);
+  scene_list_free(l);
+}
+
 /* A glyph run is cached without its transparent margins: drawn cropped, over a background that is
  * not uniform and with colour and opacity applied, it gives the very pixels of the whole run
  * (SDL_ttf's surface) drawn with the same renderer; a run that is all transparent draws nothing. */
@@ -568,6 +622,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_primitives, setup, teardown),
       cmocka_unit_test_setup_teardown(test_text_and_glyph_cache, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cropped_runs_exact, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_run_cache_trims_in_batches, setup, teardown),
       cmocka_unit_test_setup_teardown(test_kept_groups, setup, teardown),
       cmocka_unit_test_setup_teardown(test_digit_measures_exact, setup, teardown),
       cmocka_unit_test(test_bold_font_found),
