@@ -35,10 +35,50 @@ static bool deque_mark(vm *v, obj_native_obj *o) {
   return true;
 }
 
+bool deque_is(value x) {
+  return val_is(x, OBJ_NATIVE_OBJ) && ((obj_native_obj *)x.as.o)->free == deque_release &&
+         data_of(x);
+}
+
+size_t deque_count(value d) { return data_of(d)->count; }
+
+value deque_at(value d, size_t i) {
+  deque_data *dd = data_of(d);
+  return dd->items[(dd->head + i) % dd->cap];
+}
+
+bool deque_push(vm *v, value d, value x) {
+  deque_data *dd = data_of(d);
+  if (dd->count == dd->cap) {
+    size_t cap = dd->cap ? dd->cap * 2 : 8;
+    value *items = vm_realloc(v, NULL, 0, cap * sizeof(value));
+    if (!items)
+      return false;
+    for (size_t i = 0; i < dd->count; i++)
+      items[i] = dd->items[(dd->head + i) % dd->cap];
+    if (dd->items)
+      vm_realloc(v, dd->items, dd->cap * sizeof(value), 0);
+    dd->items = items;
+    dd->cap = cap;
+    dd->head = 0;
+  }
+  dd->items[(dd->head + dd->count) % dd->cap] = x;
+  dd->count++;
+  return true;
+}
+
+value deque_pop_first(value d) {
+  deque_data *dd = data_of(d);
+  value x = dd->items[dd->head];
+  dd->items[dd->head] = val_none();
+  dd->head = (dd->head + 1) % dd->cap;
+  dd->count--;
+  return x;
+}
+
 /* The native methods get self checked by this: a _Deque made by deque_new. */
 static bool check_self(vm *v, value self, const char *method) {
-  if (val_is(self, OBJ_NATIVE_OBJ) && ((obj_native_obj *)self.as.o)->free == deque_release &&
-      data_of(self))
+  if (deque_is(self))
     return true;
   vm_raisef(v, CLS_TYPE_ERROR, "descriptor '%s' requires a '_Deque' object", method);
   return false;
@@ -80,22 +120,8 @@ static bool deque_append(vm *v, value self, const value *args, int nargs, obj_tu
                          value *out) {
   if (!check_self(v, self, "append") || !check_args(v, "append", nargs, kw, 1))
     return false;
-  deque_data *d = data_of(self);
-  if (d->count == d->cap) {
-    size_t cap = d->cap ? d->cap * 2 : 8;
-    value *items = vm_realloc(v, NULL, 0, cap * sizeof(value));
-    if (!items)
-      return false;
-    for (size_t i = 0; i < d->count; i++)
-      items[i] = d->items[(d->head + i) % d->cap];
-    if (d->items)
-      vm_realloc(v, d->items, d->cap * sizeof(value), 0);
-    d->items = items;
-    d->cap = cap;
-    d->head = 0;
-  }
-  d->items[(d->head + d->count) % d->cap] = args[0];
-  d->count++;
+  if (!deque_push(v, self, args[0]))
+    return false;
   *out = val_none();
   return true;
 }
@@ -110,10 +136,7 @@ static bool deque_popleft(vm *v, value self, const value *args, int nargs, obj_t
     vm_raise_msg(v, CLS_INDEX_ERROR, "pop from an empty deque");
     return false;
   }
-  *out = d->items[d->head];
-  d->items[d->head] = val_none();
-  d->head = (d->head + 1) % d->cap;
-  d->count--;
+  *out = deque_pop_first(self);
   return true;
 }
 

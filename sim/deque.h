@@ -10,6 +10,13 @@
 
 #include "vm.h"
 
+/* For natives working on a _Deque they hold (sim/queue.c): */
+bool deque_is(value x);                   /* x is a _Deque */
+size_t deque_count(value d);              /* len(d) */
+value deque_at(value d, size_t i);        /* d's item i, i < len(d) */
+bool deque_push(vm *v, value d, value x); /* d.append(x); false + MemoryError */
+value deque_pop_first(value d);           /* d.popleft() of a non-empty d */
+
 /* Defines the class `_Deque` in the namespace ns (the asyncio module's). */
 bool deque_install(vm *v, obj_dict *ns);
 

@@ -19,6 +19,7 @@
 #include "compile.h"
 #include "parse.h"
 #include "prelude.h"
+#include "queue.h"
 #include "trace.h"
 
 #define LOOP_CLOCK_RESOLUTION 1e-9 /* CPython's monotonic clock resolution on Linux */
@@ -2174,6 +2175,25 @@ static bool fm_set_result(vm *v, value self, const value *args, int nargs, obj_t
   return future_set_result(v, f, args[0]);
 }
 
+/* Whether the method name of future f is the native fn (nothing set on f
+ * itself, nothing else on its class). The name is interned already (the
+ * method's own), so interning it again allocates nothing and cannot fail. */
+static bool future_method_is(vm *v, loop_future *f, const char *name, native_fn fn) {
+  obj_str *s = obj_str_intern(v, name, strlen(name));
+  if (!s || (f->dict && obj_dict_find_str(f->dict, s) >= 0))
+    return false;
+  value m = obj_class_find(v, f->cls, s);
+  return val_is(m, OBJ_NATIVE) && AS_NATIVE(m)->fn == fn;
+}
+
+bool loop_future_plain(vm *v, value x) {
+  return val_is(x, OBJ_FUTURE) && as_fut(x)->cls == v->cls[CLS_FUTURE] &&
+         future_method_is(v, as_fut(x), "done", fm_done) &&
+         future_method_is(v, as_fut(x), "set_result", fm_set_result);
+}
+
+bool loop_future_set_result(vm *v, loop_future *f, value r) { return future_set_result(v, f, r); }
+
 static bool fm_set_exception(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
                              value *out) {
   (void)kw;
@@ -2510,7 +2530,7 @@ obj_module *loop_module_asyncio(vm *v) {
   for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
     if (!obj_dict_set_cstr(v, d, classes[i].name, val_obj(v->cls[classes[i].slot])))
       return NULL;
-  if (!deque_install(v, d) || !run_prelude(v, m))
+  if (!deque_install(v, d) || !run_prelude(v, m) || !queue_install(v, d))
     return NULL;
   return m;
 }

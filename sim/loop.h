@@ -126,6 +126,14 @@ obj_str *loop_task_name(vm *v, loop_future *t);
 /* Whether x is a Future or Task. */
 bool loop_is_future(value x);
 
+/* Whether x is a plain Future: of class Future itself, with done and
+ * set_result neither overridden on the class nor set on x. A native may
+ * then read x's state and resolve it directly, as fut.done() and
+ * fut.set_result() would. */
+bool loop_future_plain(vm *v, value x);
+/* fut.set_result(r) of a pending future (InvalidStateError otherwise). */
+bool loop_future_set_result(vm *v, loop_future *f, value r);
+
 /* ---- used by the time module ---- */
 /* The virtual clock: seconds since the run started (one clock per run, as
  * in the oracle; a second asyncio.run continues it). */

@@ -12,6 +12,7 @@
 #include "gc.h"
 #include "loop.h"
 #include "ops.h"
+#include "queue.h"
 #include "sandbox.h"
 #include "trace.h"
 
@@ -194,6 +195,7 @@ void vm_free(vm *v) {
   free(v->gc_stack);
   free(v->fresh);
   free(v->ids);
+  queue_free(v);
   free(v);
 }
 
@@ -829,9 +831,30 @@ static void pop_frame(vm *v, frame *f) {
   }
 }
 
+/* Runs fn's native fast path (code.fast), if it has one, for a plain
+ * positional call whose arguments, self first when there is one, are
+ * args[0 .. n). */
+static fast_result call_fast(vm *v, obj_function *fn, const value *args, int n, value *out) {
+  code *k = fn->code;
+  if (!k->fast || (uint32_t)n != k->argcount)
+    return FAST_DECLINED;
+  return k->fast(v, args, out);
+}
+
 static bool call_function(vm *v, obj_function *fn, value self, const value *args, int nargs,
                           obj_tuple *kwnames, value *out) {
   code *k = fn->code;
+  if (k->fast && !kwnames && !(k->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN)) &&
+      nargs < 4) {
+    value all[4];
+    int n = 0;
+    if (self.t != VAL_UNDEF)
+      all[n++] = self;
+    memcpy(all + n, args, (size_t)nargs * sizeof *all);
+    fast_result fr = call_fast(v, fn, all, n + nargs, out);
+    if (fr != FAST_DECLINED)
+      return fr == FAST_DONE;
+  }
   if (k->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN))
     return make_coro(v, fn, self, args, nargs, kwnames, out);
   frame *f = push_frame(v, k);
@@ -1001,6 +1024,16 @@ exec_status vm_coro_resume(vm *v, obj_coro *c, value send, value throw_, value *
     c->awaited = true;
     vm_raise(v, throw_);
     return EXEC_ERROR;
+  }
+  if (c->state == CORO_CREATED && c->frame.code->fast) {
+    /* a library coroutine that finishes without suspending (Queue.put into
+     * a queue with room) may run natively from its bound parameters */
+    fast_result fr = c->frame.code->fast(v, c->slots, out);
+    if (fr != FAST_DECLINED) {
+      c->state = CORO_CLOSED;
+      c->awaited = true;
+      return fr == FAST_DONE ? EXEC_RETURN : EXEC_ERROR;
+    }
   }
   int mode =
       c->state == CORO_CREATED ? MODE_START : (throw_.t != VAL_UNDEF ? MODE_THROW : MODE_SEND);
@@ -2268,6 +2301,16 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_CALL: {
       value fn = sp[-(int)arg - 1];
       if (is_plain_function(fn)) {
+        if (AS_FUNCTION(fn)->code->fast) {
+          f->sp = sp;
+          fast_result fr = call_fast(v, AS_FUNCTION(fn), sp - arg, (int)arg, &tmp);
+          CHECK(fr != FAST_ERROR);
+          if (fr == FAST_DONE) {
+            sp -= arg + 1;
+            PUSH(tmp);
+            break;
+          }
+        }
         frame *nf = enter_call(v, f, ip, sp - arg - 1, AS_FUNCTION(fn), val_undef(), sp - arg,
                                (int)arg);
         CHECK(nf);
@@ -2291,6 +2334,28 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_CALL_METHOD: {
       value fn = sp[-(int)arg - 2];
       value self_v = sp[-(int)arg - 1];
+      if (val_is(fn, OBJ_FUNCTION) && AS_FUNCTION(fn)->code->fast && self_v.t != VAL_UNDEF) {
+        /* a library method with a native fast path: a plain call, or a
+         * coroutine awaited at once (the await's GET_AWAITABLE, LOAD_CONST
+         * None, SEND follow), which makes no coroutine object when the fast
+         * path finishes it; not when tracing, where making one reprs its
+         * arguments for the label */
+        uint32_t fl = AS_FUNCTION(fn)->code->flags;
+        bool plain = !(fl & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN));
+        bool awaited = (fl & CODE_COROUTINE) && !v->trace && CODE_OP(ops[ip]) == OP_GET_AWAITABLE;
+        if (plain || awaited) {
+          f->sp = sp;
+          fast_result fr = call_fast(v, AS_FUNCTION(fn), sp - arg - 1, (int)arg + 1, &tmp);
+          CHECK(fr != FAST_ERROR);
+          if (fr == FAST_DONE) {
+            sp -= arg + 2;
+            PUSH(tmp);
+            if (awaited)
+              ip += 3;
+            break;
+          }
+        }
+      }
       if (is_plain_function(fn)) {
         frame *nf =
             enter_call(v, f, ip, sp - arg - 2, AS_FUNCTION(fn), self_v, sp - arg, (int)arg);

@@ -1,0 +1,33 @@
+/* queue: native fast paths for the prelude's asyncio.Queue and Event.
+ *
+ * The prelude writes Queue and Event in Python, following CPython's
+ * asyncio/queues.py and locks.py. Most of a queue's time goes into the
+ * frames of its small methods: a put runs put, full, qsize, put_nowait,
+ * full, qsize, _put, Event.clear and _wakeup_next. Here each of those
+ * methods (and the coroutines put and get, up to their first suspension)
+ * gets a native stand-in (code.fast, see code.h), attached to the prelude
+ * function's code: the function objects, their names, the coroutine
+ * objects and everything a program can look at stay the prelude's.
+ *
+ * A stand-in runs only when what the bytecode would do is certain: the
+ * receiver's class and instance dict leave every method the bytecode calls
+ * the prelude's own (a subclass such as LifoQueue, or an attribute set on
+ * the instance, sends the call to the bytecode), its attributes are the
+ * plain values the prelude stores (ints, _Deques, an ordinary Event), the
+ * waiters are plain Futures, and no step would raise (QueueFull,
+ * QueueEmpty, task_done() called too many times) or block. Otherwise it
+ * declines before changing anything and the bytecode runs as it always
+ * did, so tracebacks, warnings and waits are the bytecode's. */
+#ifndef LOOPVIZ_QUEUE_H
+#define LOOPVIZ_QUEUE_H
+
+#include "vm.h"
+
+/* Attaches the fast paths to the Queue and Event classes the prelude just
+ * defined in ns (the asyncio module's namespace). */
+bool queue_install(vm *v, obj_dict *ns);
+
+/* Releases what queue_install keeps in the vm (vm_free). */
+void queue_free(vm *v);
+
+#endif
