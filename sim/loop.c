@@ -2075,6 +2075,25 @@ static bool aio_get_running_loop(vm *v, value self, const value *args, int nargs
   return true;
 }
 
+bool loop_is_get_running_loop(value fn) {
+  return val_is(fn, OBJ_NATIVE) && AS_NATIVE(fn)->fn == aio_get_running_loop;
+}
+
+value loop_running_object(vm *v) {
+  return v->loop && v->loop->running && v->loop->pyobj.t == VAL_OBJ ? v->loop->pyobj : val_undef();
+}
+
+bool loop_plain_object(vm *v, value x, obj_str *create_future) {
+  if (!v->loop || !v->loop_class || !val_is(x, OBJ_INSTANCE) ||
+      AS_INSTANCE(x)->cls != v->loop_class ||
+      (AS_INSTANCE(x)->dict && obj_dict_find_str(AS_INSTANCE(x)->dict, create_future) >= 0))
+    return false;
+  value m = obj_class_find(v, v->loop_class, create_future);
+  return val_is(m, OBJ_NATIVE) && AS_NATIVE(m)->fn == lo_create_future;
+}
+
+loop_future *loop_new_future(vm *v) { return future_new(v, v->loop, v->cls[CLS_FUTURE]); }
+
 /* ------------------------------------------------------------------------ */
 /* Future and Task methods                                                  */
 /* ------------------------------------------------------------------------ */
@@ -2175,21 +2194,11 @@ static bool fm_set_result(vm *v, value self, const value *args, int nargs, obj_t
   return future_set_result(v, f, args[0]);
 }
 
-/* Whether the method name of future f is the native fn (nothing set on f
- * itself, nothing else on its class). The name is interned already (the
- * method's own), so interning it again allocates nothing and cannot fail. */
-static bool future_method_is(vm *v, loop_future *f, const char *name, native_fn fn) {
-  obj_str *s = obj_str_intern(v, name, strlen(name));
-  if (!s || (f->dict && obj_dict_find_str(f->dict, s) >= 0))
-    return false;
-  value m = obj_class_find(v, f->cls, s);
-  return val_is(m, OBJ_NATIVE) && AS_NATIVE(m)->fn == fn;
-}
-
-bool loop_future_plain(vm *v, value x) {
-  return val_is(x, OBJ_FUTURE) && as_fut(x)->cls == v->cls[CLS_FUTURE] &&
-         future_method_is(v, as_fut(x), "done", fm_done) &&
-         future_method_is(v, as_fut(x), "set_result", fm_set_result);
+bool loop_future_class_plain(vm *v, obj_str *done, obj_str *set_result) {
+  value d = obj_class_find(v, v->cls[CLS_FUTURE], done);
+  value s = obj_class_find(v, v->cls[CLS_FUTURE], set_result);
+  return val_is(d, OBJ_NATIVE) && AS_NATIVE(d)->fn == fm_done && val_is(s, OBJ_NATIVE) &&
+         AS_NATIVE(s)->fn == fm_set_result;
 }
 
 bool loop_future_set_result(vm *v, loop_future *f, value r) { return future_set_result(v, f, r); }

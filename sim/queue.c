@@ -11,38 +11,50 @@
 
 /* The names the fast paths look up, interned once. */
 typedef enum qname {
-  QN_MAXSIZE,     /* _maxsize */
-  QN_QUEUE,       /* _queue */
-  QN_GETTERS,     /* _getters */
-  QN_PUTTERS,     /* _putters */
-  QN_UNFINISHED,  /* _unfinished_tasks */
-  QN_FINISHED,    /* _finished */
-  QN_VALUE,       /* Event: _value */
-  QN_WAITERS,     /* Event: _waiters */
-  QN_LOOP,        /* _loop (set by _get_loop) */
-  QN_QSIZE,       /* the overridable methods, from here on */
-  QN_EMPTY,       /* empty */
-  QN_FULL,        /* full */
-  QN_PUT_NOWAIT,  /* put_nowait */
-  QN_GET_NOWAIT,  /* get_nowait */
-  QN_PUT_ITEM,    /* _put */
-  QN_GET_ITEM,    /* _get */
-  QN_WAKEUP_NEXT, /* _wakeup_next */
-  QN_TASK_DONE,   /* task_done */
-  QN_PUT,         /* put */
-  QN_GET,         /* get */
-  QN_CLEAR,       /* Event.clear */
-  QN_SET,         /* Event.set */
-  QN_IS_SET,      /* Event.is_set */
+  QN_MAXSIZE,          /* _maxsize */
+  QN_QUEUE,            /* _queue */
+  QN_GETTERS,          /* _getters */
+  QN_PUTTERS,          /* _putters */
+  QN_UNFINISHED,       /* _unfinished_tasks */
+  QN_FINISHED,         /* _finished */
+  QN_VALUE,            /* Event: _value */
+  QN_WAITERS,          /* Event: _waiters */
+  QN_LOOP,             /* _loop (set by _get_loop) */
+  QN_QSIZE,            /* the overridable methods, from here on */
+  QN_EMPTY,            /* empty */
+  QN_FULL,             /* full */
+  QN_PUT_NOWAIT,       /* put_nowait */
+  QN_GET_NOWAIT,       /* get_nowait */
+  QN_PUT_ITEM,         /* _put */
+  QN_GET_ITEM,         /* _get */
+  QN_WAKEUP_NEXT,      /* _wakeup_next */
+  QN_TASK_DONE,        /* task_done */
+  QN_PUT,              /* put */
+  QN_GET,              /* get */
+  QN_CLEAR,            /* Event.clear */
+  QN_SET,              /* Event.set */
+  QN_IS_SET,           /* Event.is_set */
+  QN_DONE,             /* Future.done */
+  QN_SET_RESULT,       /* Future.set_result */
+  QN_GET_WHAT,         /* Queue._get_what */
+  QN_GET_LOOP,         /* _LoopBoundMixin._get_loop */
+  QN_RUNNING_LOOP_FN,  /* the prelude's _running_loop */
+  QN_NEW_WAITER,       /* the prelude's _new_waiter */
+  QN_GET_RUNNING_LOOP, /* get_running_loop */
+  QN_CREATE_FUTURE,    /* loop.create_future */
+  QN_LOOPVIZ_WHAT,     /* a waiter's _loopviz_what */
+  QN_TYPE,             /* type */
   QN__COUNT
 } qname;
 
 static const char *const qname_text[QN__COUNT] = {
-    "_maxsize",  "_queue",       "_getters",   "_putters",   "_unfinished_tasks",
-    "_finished", "_value",       "_waiters",   "_loop",      "qsize",
-    "empty",     "full",         "put_nowait", "get_nowait", "_put",
-    "_get",      "_wakeup_next", "task_done",  "put",        "get",
-    "clear",     "set",          "is_set",
+    "_maxsize",      "_queue",        "_getters",      "_putters",    "_unfinished_tasks",
+    "_finished",     "_value",        "_waiters",      "_loop",       "qsize",
+    "empty",         "full",          "put_nowait",    "get_nowait",  "_put",
+    "_get",          "_wakeup_next",  "task_done",     "put",         "get",
+    "clear",         "set",           "is_set",        "done",        "set_result",
+    "_get_what",     "_get_loop",     "_running_loop", "_new_waiter", "get_running_loop",
+    "create_future", "_loopviz_what", "type",
 };
 
 /* A class found to leave the prelude's methods in place, until the class
@@ -53,15 +65,15 @@ typedef struct class_ok {
   uint64_t epoch; /* vm->class_epoch when it was checked */
 } class_ok;
 
-/* An instance dict found ordinary (find_fields), with the positions of
- * the fields in its entries, until its version moves (an insertion or a
+/* An instance dict found ordinary (find_fields), with where its fields'
+ * values are, until its version moves (an insertion or a
  * deletion) or the class epoch does (the collector ran, and the dict may be
  * gone and its address reused). */
 typedef struct dict_ok {
   obj_dict *dict;   /* the dict, NULL when none */
   uint64_t version; /* its version when it was checked */
   uint64_t epoch;   /* vm->class_epoch then */
-  int64_t pos[6];   /* the entry of each field */
+  value *slots[6];  /* the value slot of each field in its entries */
 } dict_ok;
 
 struct queue_state {
@@ -70,17 +82,16 @@ struct queue_state {
   class_ok event_cls;        /* the last Event class checked and found ordinary */
   dict_ok queue_dict;        /* the last Queue instance dict found ordinary */
   dict_ok event_dict;        /* the last Event instance dict found ordinary */
+  uint64_t future_epoch;     /* vm->class_epoch + 1 when class Future was last found plain
+                                (loop_future_class_plain); 0 before */
+  obj_dict *ns;              /* the asyncio module's namespace: the prelude's globals */
 };
 
-/* The attributes of an ordinary Queue, as slots of its instance dict. */
-typedef struct qfields {
-  value *maxsize;    /* _maxsize */
-  value *queue;      /* _queue */
-  value *getters;    /* _getters */
-  value *putters;    /* _putters */
-  value *unfinished; /* _unfinished_tasks */
-  value *finished;   /* _finished */
-} qfields;
+/* The value slots of the fields of an ordinary Queue or Event in its
+ * instance dict, indexed by qfield or efield. */
+typedef value *const *fields;
+enum qfield { QF_MAXSIZE, QF_QUEUE, QF_GETTERS, QF_PUTTERS, QF_UNFINISHED, QF_FINISHED };
+enum efield { EF_VALUE, EF_WAITERS };
 
 static fast_result q_qsize(vm *v, const value *args, value *out);
 static fast_result q_empty(vm *v, const value *args, value *out);
@@ -97,28 +108,47 @@ static fast_result ev_clear(vm *v, const value *args, value *out);
 static fast_result ev_set(vm *v, const value *args, value *out);
 static fast_result ev_is_set(vm *v, const value *args, value *out);
 
-/* Which prelude method each fast path stands for. */
+static fast_result q_get_what(vm *v, const value *args, value *out);
+static fast_result mixin_get_loop(vm *v, const value *args, value *out);
+static fast_result running_loop_fn(vm *v, const value *args, value *out);
+static fast_result new_waiter_fn(vm *v, const value *args, value *out);
+
+/* Where a prelude function is defined. */
+typedef enum owner {
+  OWN_QUEUE, /* class Queue */
+  OWN_EVENT, /* class Event */
+  OWN_MIXIN, /* class _LoopBoundMixin */
+  OWN_MODULE /* the module itself */
+} owner;
+
+static const char *const owner_text[] = {"Queue", "Event", "_LoopBoundMixin", NULL};
+
+/* Which prelude function each fast path stands for. */
 static const struct {
-  bool event;      /* a method of Event (else of Queue) */
+  uint8_t owner;   /* an owner: where it is defined */
   bool called;     /* the fast paths call it on self (or on _finished): a class
                       overriding it gets none of them */
-  qname name;      /* the method */
+  qname name;      /* the function */
   code_fast_fn fn; /* its fast path */
 } fast_methods[] = {
-    {false, true, QN_QSIZE, q_qsize},
-    {false, true, QN_EMPTY, q_empty},
-    {false, true, QN_FULL, q_full},
-    {false, true, QN_PUT_NOWAIT, q_put_nowait},
-    {false, true, QN_GET_NOWAIT, q_get_nowait},
-    {false, true, QN_PUT_ITEM, q_put_item},
-    {false, true, QN_GET_ITEM, q_get_item},
-    {false, true, QN_WAKEUP_NEXT, q_wakeup_next},
-    {false, false, QN_TASK_DONE, q_task_done},
-    {false, false, QN_PUT, q_put},
-    {false, false, QN_GET, q_get},
-    {true, true, QN_CLEAR, ev_clear},
-    {true, true, QN_SET, ev_set},
-    {true, false, QN_IS_SET, ev_is_set},
+    {OWN_QUEUE, true, QN_QSIZE, q_qsize},
+    {OWN_QUEUE, true, QN_EMPTY, q_empty},
+    {OWN_QUEUE, true, QN_FULL, q_full},
+    {OWN_QUEUE, true, QN_PUT_NOWAIT, q_put_nowait},
+    {OWN_QUEUE, true, QN_GET_NOWAIT, q_get_nowait},
+    {OWN_QUEUE, true, QN_PUT_ITEM, q_put_item},
+    {OWN_QUEUE, true, QN_GET_ITEM, q_get_item},
+    {OWN_QUEUE, true, QN_WAKEUP_NEXT, q_wakeup_next},
+    {OWN_QUEUE, false, QN_TASK_DONE, q_task_done},
+    {OWN_QUEUE, false, QN_PUT, q_put},
+    {OWN_QUEUE, false, QN_GET, q_get},
+    {OWN_QUEUE, false, QN_GET_WHAT, q_get_what},
+    {OWN_EVENT, true, QN_CLEAR, ev_clear},
+    {OWN_EVENT, true, QN_SET, ev_set},
+    {OWN_EVENT, false, QN_IS_SET, ev_is_set},
+    {OWN_MIXIN, false, QN_GET_LOOP, mixin_get_loop},
+    {OWN_MODULE, false, QN_RUNNING_LOOP_FN, running_loop_fn},
+    {OWN_MODULE, false, QN_NEW_WAITER, new_waiter_fn},
 };
 #define N_FAST_METHODS (sizeof fast_methods / sizeof fast_methods[0])
 
@@ -129,7 +159,7 @@ static const struct {
 static bool class_ordinary(vm *v, obj_class *c, bool event, const qname *data, size_t ndata) {
   queue_state *qs = v->queue;
   for (size_t i = 0; i < N_FAST_METHODS; i++) {
-    if (fast_methods[i].event != event || !fast_methods[i].called)
+    if (fast_methods[i].owner != (event ? OWN_EVENT : OWN_QUEUE) || !fast_methods[i].called)
       continue;
     value m = obj_class_find(v, c, qs->names[fast_methods[i].name]);
     if (!val_is(m, OBJ_FUNCTION) || AS_FUNCTION(m)->code->fast != fast_methods[i].fn)
@@ -157,77 +187,82 @@ static bool class_ordinary_cached(vm *v, class_ok *ok, obj_class *c, bool event,
  * the fast paths call. */
 static bool dict_shadows_none(vm *v, obj_dict *d, bool event) {
   for (size_t i = 0; i < N_FAST_METHODS; i++)
-    if (fast_methods[i].event == event && fast_methods[i].called &&
+    if (fast_methods[i].owner == (event ? OWN_EVENT : OWN_QUEUE) && fast_methods[i].called &&
         obj_dict_find_str(d, v->queue->names[fast_methods[i].name]) >= 0)
       return false;
   return true;
 }
 
-/* Finds the n names in d, their value slots in slots[i]; whether all are
- * there and, besides them and _loop, d holds no method of the kind.
- * Remembered in *ok. */
-static bool find_fields(vm *v, dict_ok *ok, obj_dict *d, const qname *names, size_t n,
-                        value **slots, bool event) {
-  if (ok->dict == d && ok->version == d->version && ok->epoch == v->class_epoch) {
-    for (size_t i = 0; i < n; i++)
-      slots[i] = &d->entries[ok->pos[i]].val;
-    return true;
-  }
+/* The value slots of the n names in d (remembered in *ok), when all are
+ * there and, besides them and _loop, d holds no method of the kind; else
+ * NULL. */
+static fields find_fields(vm *v, dict_ok *ok, obj_dict *d, const qname *names, size_t n,
+                          bool event) {
+  if (ok->dict == d && ok->version == d->version && ok->epoch == v->class_epoch)
+    return ok->slots;
   queue_state *qs = v->queue;
-  int64_t pos[6];
+  ok->dict = NULL;
   for (size_t i = 0; i < n; i++) {
-    pos[i] = obj_dict_find_str(d, qs->names[names[i]]);
-    if (pos[i] < 0)
-      return false;
-    slots[i] = &d->entries[pos[i]].val;
+    int64_t pos = obj_dict_find_str(d, qs->names[names[i]]);
+    if (pos < 0)
+      return NULL;
+    ok->slots[i] = &d->entries[pos].val;
   }
   /* the usual dict holds just these (and _loop): nothing else to look for */
   if (d->count != n && !(d->count == n + 1 && obj_dict_find_str(d, qs->names[QN_LOOP]) >= 0) &&
       !dict_shadows_none(v, d, event))
-    return false;
+    return NULL;
   ok->dict = d;
   ok->version = d->version;
   ok->epoch = v->class_epoch;
-  memcpy(ok->pos, pos, n * sizeof *pos);
-  return true;
+  return ok->slots;
 }
 
 static const qname queue_data[] = {QN_MAXSIZE, QN_QUEUE,      QN_GETTERS,
                                    QN_PUTTERS, QN_UNFINISHED, QN_FINISHED};
 #define N_QUEUE_DATA (sizeof queue_data / sizeof queue_data[0])
 
-/* Whether self is an ordinary Queue (queue.h); its attributes in *q. */
-static bool queue_fields(vm *v, value self, qfields *q) {
+/* The fields of self if it is an ordinary Queue (queue.h), else NULL. */
+static fields queue_fields(vm *v, value self) {
   if (!val_is(self, OBJ_INSTANCE))
-    return false;
+    return NULL;
   obj_instance *in = AS_INSTANCE(self);
   if (!in->dict ||
       !class_ordinary_cached(v, &v->queue->queue_cls, in->cls, false, queue_data, N_QUEUE_DATA))
-    return false;
-  value *slots[N_QUEUE_DATA];
-  if (!find_fields(v, &v->queue->queue_dict, in->dict, queue_data, N_QUEUE_DATA, slots, false))
-    return false;
-  q->maxsize = slots[0];
-  q->queue = slots[1];
-  q->getters = slots[2];
-  q->putters = slots[3];
-  q->unfinished = slots[4];
-  q->finished = slots[5];
-  return true;
+    return NULL;
+  return find_fields(v, &v->queue->queue_dict, in->dict, queue_data, N_QUEUE_DATA, false);
 }
 
 static const qname event_data[] = {QN_VALUE, QN_WAITERS};
 #define N_EVENT_DATA (sizeof event_data / sizeof event_data[0])
 
-/* Whether ev is an ordinary Event; its _value and _waiters slots in
- * slots[0] and slots[1]. */
-static bool event_fields(vm *v, value ev, value **slots) {
+/* The fields of ev if it is an ordinary Event, else NULL. */
+static fields event_fields(vm *v, value ev) {
   if (!val_is(ev, OBJ_INSTANCE))
-    return false;
+    return NULL;
   obj_instance *in = AS_INSTANCE(ev);
-  return in->dict &&
-         class_ordinary_cached(v, &v->queue->event_cls, in->cls, true, event_data, N_EVENT_DATA) &&
-         find_fields(v, &v->queue->event_dict, in->dict, event_data, N_EVENT_DATA, slots, true);
+  if (!in->dict ||
+      !class_ordinary_cached(v, &v->queue->event_cls, in->cls, true, event_data, N_EVENT_DATA))
+    return NULL;
+  return find_fields(v, &v->queue->event_dict, in->dict, event_data, N_EVENT_DATA, true);
+}
+
+/* Whether x is a plain Future (loop_future_class_plain, and done and
+ * set_result not set on x itself). */
+static bool future_plain(vm *v, value x) {
+  if (!val_is(x, OBJ_FUTURE) || ((loop_future *)x.as.o)->cls != v->cls[CLS_FUTURE])
+    return false;
+  queue_state *qs = v->queue;
+  obj_dict *d = ((loop_future *)x.as.o)->dict;
+  if (d && (obj_dict_find_str(d, qs->names[QN_DONE]) >= 0 ||
+            obj_dict_find_str(d, qs->names[QN_SET_RESULT]) >= 0))
+    return false;
+  if (qs->future_epoch == v->class_epoch + 1)
+    return true;
+  if (!loop_future_class_plain(v, qs->names[QN_DONE], qs->names[QN_SET_RESULT]))
+    return false;
+  qs->future_epoch = v->class_epoch + 1;
+  return true;
 }
 
 /* Whether the waiters of the _Deque w that _wakeup_next(w) would look at
@@ -235,7 +270,7 @@ static bool event_fields(vm *v, value ev, value **slots) {
 static bool wakeup_plain(vm *v, value w) {
   for (size_t i = 0, n = deque_count(w); i < n; i++) {
     value f = deque_at(w, i);
-    if (!loop_future_plain(v, f))
+    if (!future_plain(v, f))
       return false;
     if (((loop_future *)f.as.o)->state == FUT_PENDING)
       return true;
@@ -258,23 +293,23 @@ static bool wakeup_next(vm *v, value w) {
  * at them all). */
 static bool all_plain(vm *v, value w) {
   for (size_t i = 0, n = deque_count(w); i < n; i++)
-    if (!loop_future_plain(v, deque_at(w, i)))
+    if (!future_plain(v, deque_at(w, i)))
       return false;
   return true;
 }
 
-/* Event.set() of an event with fields slots (event_fields), when its
+/* Event.set() of an event with fields ev (event_fields), when its
  * _value is a bool and its waiters plain: ready tells whether it can; do
  * runs it. */
-static bool event_set_ready(vm *v, value **slots) {
-  return slots[0]->t == VAL_BOOL && deque_is(*slots[1]) && all_plain(v, *slots[1]);
+static bool event_set_ready(vm *v, fields ev) {
+  return ev[EF_VALUE]->t == VAL_BOOL && deque_is(*ev[EF_WAITERS]) && all_plain(v, *ev[EF_WAITERS]);
 }
 
-static bool event_set_do(vm *v, value **slots) {
-  if (slots[0]->as.b)
+static bool event_set_do(vm *v, fields ev) {
+  if (ev[EF_VALUE]->as.b)
     return true;
-  *slots[0] = val_bool(true);
-  value w = *slots[1];
+  *ev[EF_VALUE] = val_bool(true);
+  value w = *ev[EF_WAITERS];
   for (size_t i = 0, n = deque_count(w); i < n; i++) {
     loop_future *f = (loop_future *)deque_at(w, i).as.o;
     if (f->state == FUT_PENDING && !loop_future_set_result(v, f, val_bool(true)))
@@ -285,92 +320,92 @@ static bool event_set_do(vm *v, value **slots) {
 
 /* Whether the queue q is full, as full() computes it; false (declining)
  * when _maxsize is no int or _queue no _Deque. */
-static bool queue_full(const qfields *q, bool *full) {
-  if (q->maxsize->t != VAL_INT || !deque_is(*q->queue))
+static bool queue_full(fields q, bool *full) {
+  if (q[QF_MAXSIZE]->t != VAL_INT || !deque_is(*q[QF_QUEUE]))
     return false;
-  *full = q->maxsize->as.i > 0 && (int64_t)deque_count(*q->queue) >= q->maxsize->as.i;
+  *full = q[QF_MAXSIZE]->as.i > 0 && (int64_t)deque_count(*q[QF_QUEUE]) >= q[QF_MAXSIZE]->as.i;
   return true;
 }
 
 /* put_nowait(item) of an ordinary queue that is not full. */
-static fast_result put_item(vm *v, const qfields *q, value item) {
+static fast_result put_item(vm *v, fields q, value item) {
   bool full;
-  value *ev[N_EVENT_DATA];
-  if (!queue_full(q, &full) || full || q->unfinished->t != VAL_INT ||
-      q->unfinished->as.i == INT64_MAX || !deque_is(*q->getters) ||
-      !event_fields(v, *q->finished, ev) || !wakeup_plain(v, *q->getters))
+  fields ev;
+  if (!queue_full(q, &full) || full || q[QF_UNFINISHED]->t != VAL_INT ||
+      q[QF_UNFINISHED]->as.i == INT64_MAX || !deque_is(*q[QF_GETTERS]) ||
+      !(ev = event_fields(v, *q[QF_FINISHED])) || !wakeup_plain(v, *q[QF_GETTERS]))
     return FAST_DECLINED;
-  if (!deque_push(v, *q->queue, item))
+  if (!deque_push(v, *q[QF_QUEUE], item))
     return FAST_ERROR;
-  *q->unfinished = val_int(q->unfinished->as.i + 1);
-  *ev[0] = val_bool(false); /* self._finished.clear() */
-  return wakeup_next(v, *q->getters) ? FAST_DONE : FAST_ERROR;
+  *q[QF_UNFINISHED] = val_int(q[QF_UNFINISHED]->as.i + 1);
+  *ev[EF_VALUE] = val_bool(false); /* self._finished.clear() */
+  return wakeup_next(v, *q[QF_GETTERS]) ? FAST_DONE : FAST_ERROR;
 }
 
 /* get_nowait() of an ordinary queue that is not empty. */
-static fast_result get_item(vm *v, const qfields *q, value *out) {
-  if (!deque_is(*q->queue) || !deque_count(*q->queue) || !deque_is(*q->putters) ||
-      !wakeup_plain(v, *q->putters))
+static fast_result get_item(vm *v, fields q, value *out) {
+  if (!deque_is(*q[QF_QUEUE]) || !deque_count(*q[QF_QUEUE]) || !deque_is(*q[QF_PUTTERS]) ||
+      !wakeup_plain(v, *q[QF_PUTTERS]))
     return FAST_DECLINED;
-  *out = deque_pop_first(*q->queue);
-  return wakeup_next(v, *q->putters) ? FAST_DONE : FAST_ERROR;
+  *out = deque_pop_first(*q[QF_QUEUE]);
+  return wakeup_next(v, *q[QF_PUTTERS]) ? FAST_DONE : FAST_ERROR;
 }
 
 /* ---- the fast paths: args are self, then the parameters ---- */
 
 static fast_result q_qsize(vm *v, const value *args, value *out) {
-  qfields q;
-  if (!queue_fields(v, args[0], &q) || !deque_is(*q.queue))
+  fields q = queue_fields(v, args[0]);
+  if (!q || !deque_is(*q[QF_QUEUE]))
     return FAST_DECLINED;
-  *out = val_int((int64_t)deque_count(*q.queue));
+  *out = val_int((int64_t)deque_count(*q[QF_QUEUE]));
   return FAST_DONE;
 }
 
 static fast_result q_empty(vm *v, const value *args, value *out) {
-  qfields q;
-  if (!queue_fields(v, args[0], &q) || !deque_is(*q.queue))
+  fields q = queue_fields(v, args[0]);
+  if (!q || !deque_is(*q[QF_QUEUE]))
     return FAST_DECLINED;
-  *out = val_bool(deque_count(*q.queue) == 0);
+  *out = val_bool(deque_count(*q[QF_QUEUE]) == 0);
   return FAST_DONE;
 }
 
 static fast_result q_full(vm *v, const value *args, value *out) {
-  qfields q;
+  fields q = queue_fields(v, args[0]);
   bool full;
-  if (!queue_fields(v, args[0], &q) || !queue_full(&q, &full))
+  if (!q || !queue_full(q, &full))
     return FAST_DECLINED;
   *out = val_bool(full);
   return FAST_DONE;
 }
 
 static fast_result q_put_nowait(vm *v, const value *args, value *out) {
-  qfields q;
-  if (!queue_fields(v, args[0], &q))
+  fields q = queue_fields(v, args[0]);
+  if (!q)
     return FAST_DECLINED;
   *out = val_none();
-  return put_item(v, &q, args[1]);
+  return put_item(v, q, args[1]);
 }
 
 static fast_result q_get_nowait(vm *v, const value *args, value *out) {
-  qfields q;
-  if (!queue_fields(v, args[0], &q))
+  fields q = queue_fields(v, args[0]);
+  if (!q)
     return FAST_DECLINED;
-  return get_item(v, &q, out);
+  return get_item(v, q, out);
 }
 
 static fast_result q_put_item(vm *v, const value *args, value *out) {
-  qfields q;
-  if (!queue_fields(v, args[0], &q) || !deque_is(*q.queue))
+  fields q = queue_fields(v, args[0]);
+  if (!q || !deque_is(*q[QF_QUEUE]))
     return FAST_DECLINED;
   *out = val_none();
-  return deque_push(v, *q.queue, args[1]) ? FAST_DONE : FAST_ERROR;
+  return deque_push(v, *q[QF_QUEUE], args[1]) ? FAST_DONE : FAST_ERROR;
 }
 
 static fast_result q_get_item(vm *v, const value *args, value *out) {
-  qfields q;
-  if (!queue_fields(v, args[0], &q) || !deque_is(*q.queue) || !deque_count(*q.queue))
+  fields q = queue_fields(v, args[0]);
+  if (!q || !deque_is(*q[QF_QUEUE]) || !deque_count(*q[QF_QUEUE]))
     return FAST_DECLINED;
-  *out = deque_pop_first(*q.queue);
+  *out = deque_pop_first(*q[QF_QUEUE]);
   return FAST_DONE;
 }
 
@@ -383,14 +418,13 @@ static fast_result q_wakeup_next(vm *v, const value *args, value *out) {
 }
 
 static fast_result q_task_done(vm *v, const value *args, value *out) {
-  qfields q;
-  value *ev[N_EVENT_DATA];
-  if (!queue_fields(v, args[0], &q) || q.unfinished->t != VAL_INT || q.unfinished->as.i <= 0)
+  fields q = queue_fields(v, args[0]), ev = NULL;
+  if (!q || q[QF_UNFINISHED]->t != VAL_INT || q[QF_UNFINISHED]->as.i <= 0)
     return FAST_DECLINED;
-  bool finish = q.unfinished->as.i == 1;
-  if (finish && (!event_fields(v, *q.finished, ev) || !event_set_ready(v, ev)))
+  bool finish = q[QF_UNFINISHED]->as.i == 1;
+  if (finish && (!(ev = event_fields(v, *q[QF_FINISHED])) || !event_set_ready(v, ev)))
     return FAST_DECLINED;
-  *q.unfinished = val_int(q.unfinished->as.i - 1);
+  *q[QF_UNFINISHED] = val_int(q[QF_UNFINISHED]->as.i - 1);
   *out = val_none();
   return !finish || event_set_do(v, ev) ? FAST_DONE : FAST_ERROR;
 }
@@ -406,27 +440,106 @@ static fast_result q_get(vm *v, const value *args, value *out) {
 }
 
 static fast_result ev_clear(vm *v, const value *args, value *out) {
-  value *ev[N_EVENT_DATA];
-  if (!event_fields(v, args[0], ev))
+  fields ev = event_fields(v, args[0]);
+  if (!ev)
     return FAST_DECLINED;
-  *ev[0] = val_bool(false);
+  *ev[EF_VALUE] = val_bool(false);
   *out = val_none();
   return FAST_DONE;
 }
 
 static fast_result ev_set(vm *v, const value *args, value *out) {
-  value *ev[N_EVENT_DATA];
-  if (!event_fields(v, args[0], ev) || !event_set_ready(v, ev))
+  fields ev = event_fields(v, args[0]);
+  if (!ev || !event_set_ready(v, ev))
     return FAST_DECLINED;
   *out = val_none();
   return event_set_do(v, ev) ? FAST_DONE : FAST_ERROR;
 }
 
 static fast_result ev_is_set(vm *v, const value *args, value *out) {
-  value *ev[N_EVENT_DATA];
-  if (!event_fields(v, args[0], ev))
+  fields ev = event_fields(v, args[0]);
+  if (!ev)
     return FAST_DECLINED;
-  *out = *ev[0];
+  *out = *ev[EF_VALUE];
+  return FAST_DONE;
+}
+
+/* ---- what a wait needs: the loop and a waiter future ---- */
+
+/* Whether the global name of the prelude is the prelude function with the
+ * fast path fn. */
+static bool global_is(vm *v, qname name, code_fast_fn fn) {
+  value g = obj_dict_get_str(v->queue->ns, v->queue->names[name]);
+  return val_is(g, OBJ_FUNCTION) && AS_FUNCTION(g)->code->fast == fn;
+}
+
+/* _running_loop(): get_running_loop()'s object, when get_running_loop is
+ * asyncio's own and a loop runs whose object was made already */
+static fast_result running_loop_fn(vm *v, const value *args, value *out) {
+  (void)args;
+  if (!loop_is_get_running_loop(
+          obj_dict_get_str(v->queue->ns, v->queue->names[QN_GET_RUNNING_LOOP])))
+    return FAST_DECLINED;
+  *out = loop_running_object(v);
+  return out->t == VAL_UNDEF ? FAST_DECLINED : FAST_DONE;
+}
+
+/* _get_loop(): the running loop, which self then stays bound to */
+static fast_result mixin_get_loop(vm *v, const value *args, value *out) {
+  value self = args[0], loop;
+  if (!val_is(self, OBJ_INSTANCE) || !AS_INSTANCE(self)->dict ||
+      !global_is(v, QN_RUNNING_LOOP_FN, running_loop_fn) ||
+      running_loop_fn(v, NULL, &loop) != FAST_DONE)
+    return FAST_DECLINED;
+  obj_instance *in = AS_INSTANCE(self);
+  /* self._loop: the instance's, else the mixin's None (a property or any
+   * other class value, or a __setattr__, is the bytecode's to handle) */
+  if (obj_class_find(v, in->cls, v->queue->names[QN_LOOP]).t != VAL_NONE ||
+      val_is(obj_class_find(v, in->cls, v->s_setattr), OBJ_FUNCTION))
+    return FAST_DECLINED;
+  int64_t pos = obj_dict_find_str(in->dict, v->queue->names[QN_LOOP]);
+  value *mine = pos >= 0 ? &in->dict->entries[pos].val : NULL;
+  if (mine && mine->t != VAL_NONE && !obj_is(*mine, loop))
+    return FAST_DECLINED; /* bound to another loop: RuntimeError */
+  if (mine)
+    *mine = loop;
+  else if (!obj_dict_set_str(v, in->dict, v->queue->names[QN_LOOP], loop))
+    return FAST_ERROR;
+  *out = loop;
+  return FAST_DONE;
+}
+
+/* _new_waiter(loop, what): loop.create_future(), named what */
+static fast_result new_waiter_fn(vm *v, const value *args, value *out) {
+  if (!loop_plain_object(v, args[0], v->queue->names[QN_CREATE_FUTURE]))
+    return FAST_DECLINED;
+  loop_future *f = loop_new_future(v);
+  if (!f)
+    return FAST_ERROR;
+  *out = val_obj(f);
+  if (vm_setattr(v, *out, v->queue->names[QN_LOOPVIZ_WHAT], args[1]))
+    return FAST_DONE;
+  if (!vm_exc_matches(v, CLS_ATTRIBUTE_ERROR))
+    return FAST_ERROR;
+  v->exc = val_undef(); /* except AttributeError: pass */
+  return FAST_DONE;
+}
+
+/* Queue._get_what(): f'{type(self).__name__}.get()' */
+static fast_result q_get_what(vm *v, const value *args, value *out) {
+  if (obj_dict_find_str(v->queue->ns, v->queue->names[QN_TYPE]) >= 0 ||
+      !obj_is(obj_dict_get_str(v->builtins, v->queue->names[QN_TYPE]), val_obj(v->cls[CLS_TYPE])))
+    return FAST_DECLINED;
+  obj_str *name = obj_class_of(v, args[0])->name;
+  char buf[128];
+  if (name->len + 6 > sizeof buf)
+    return FAST_DECLINED;
+  memcpy(buf, name->data, name->len);
+  memcpy(buf + name->len, ".get()", 6);
+  obj_str *s = obj_str_new(v, buf, name->len + 6);
+  if (!s)
+    return FAST_ERROR;
+  *out = val_obj(s);
   return FAST_DONE;
 }
 
@@ -442,18 +555,21 @@ bool queue_install(vm *v, obj_dict *ns) {
   for (int i = 0; i < QN__COUNT; i++)
     if (!(qs->names[i] = obj_str_intern(v, qname_text[i], strlen(qname_text[i]))))
       return false;
-  obj_str *names[2] = {obj_str_intern(v, "Queue", 5), obj_str_intern(v, "Event", 5)};
-  if (!names[0] || !names[1])
-    return false;
-  value classes[2] = {obj_dict_get_str(ns, names[0]), obj_dict_get_str(ns, names[1])};
+  qs->ns = ns;
   for (size_t i = 0; i < N_FAST_METHODS; i++) {
-    value c = classes[fast_methods[i].event];
-    value m = val_is(c, OBJ_CLASS)
-                  ? obj_dict_get_str(AS_CLASS(c)->dict, qs->names[fast_methods[i].name])
-                  : val_undef();
+    const char *own = owner_text[fast_methods[i].owner];
+    obj_dict *where = ns;
+    if (own) {
+      obj_str *name = obj_str_intern(v, own, strlen(own));
+      if (!name)
+        return false;
+      value c = obj_dict_get_str(ns, name);
+      where = val_is(c, OBJ_CLASS) ? AS_CLASS(c)->dict : NULL;
+    }
+    value m = where ? obj_dict_get_str(where, qs->names[fast_methods[i].name]) : val_undef();
     if (!val_is(m, OBJ_FUNCTION)) {
-      vm_raisef(v, CLS_RUNTIME_ERROR, "asyncio prelude: no %s.%s",
-                fast_methods[i].event ? "Event" : "Queue", qname_text[fast_methods[i].name]);
+      vm_raisef(v, CLS_RUNTIME_ERROR, "asyncio prelude: no %s%s%s", own ? own : "", own ? "." : "",
+                qname_text[fast_methods[i].name]);
       return false;
     }
     AS_FUNCTION(m)->code->fast = fast_methods[i].fn;
