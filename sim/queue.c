@@ -65,23 +65,32 @@ typedef struct class_ok {
   uint64_t epoch; /* vm->class_epoch when it was checked */
 } class_ok;
 
-/* An instance dict found ordinary (find_fields), with where its fields'
- * values are, until its version moves (an insertion or a
- * deletion) or the class epoch does (the collector ran, and the dict may be
- * gone and its address reused). */
+/* An instance found ordinary (instance_fields), with where its fields'
+ * values are in its dict, until the dict's version moves (an insertion or
+ * a deletion), its class changes or the class epoch moves (a class
+ * namespace changed, or the collector ran and the dict may be gone and its
+ * address reused). */
 typedef struct dict_ok {
-  obj_dict *dict;   /* the dict, NULL when none */
-  uint64_t version; /* its version when it was checked */
+  obj_dict *dict;   /* the instance dict, NULL when none */
+  obj_class *cls;   /* the instance's class then */
+  uint64_t version; /* the dict's version then */
   uint64_t epoch;   /* vm->class_epoch then */
   value *slots[6];  /* the value slot of each field in its entries */
 } dict_ok;
+
+/* The last two Queues, or Events, found ordinary (a pipeline uses two
+ * queues in turn). */
+typedef struct dict_oks {
+  dict_ok e[2]; /* the entries */
+  uint8_t next; /* the entry the next miss replaces */
+} dict_oks;
 
 struct queue_state {
   obj_str *names[QN__COUNT]; /* the interned names, by qname */
   class_ok queue_cls;        /* the last Queue class checked and found ordinary */
   class_ok event_cls;        /* the last Event class checked and found ordinary */
-  dict_ok queue_dict;        /* the last Queue instance dict found ordinary */
-  dict_ok event_dict;        /* the last Event instance dict found ordinary */
+  dict_oks queues;           /* Queues found ordinary */
+  dict_oks events;           /* Events found ordinary */
   uint64_t future_epoch;     /* vm->class_epoch + 1 when class Future was last found plain
                                 (loop_future_class_plain); 0 before */
   obj_dict *ns;              /* the asyncio module's namespace: the prelude's globals */
@@ -193,14 +202,24 @@ static bool dict_shadows_none(vm *v, obj_dict *d, bool event) {
   return true;
 }
 
-/* The value slots of the n names in d (remembered in *ok), when all are
- * there and, besides them and _loop, d holds no method of the kind; else
- * NULL. */
-static fields find_fields(vm *v, dict_ok *ok, obj_dict *d, const qname *names, size_t n,
-                          bool event) {
-  if (ok->dict == d && ok->version == d->version && ok->epoch == v->class_epoch)
-    return ok->slots;
+static const qname queue_data[] = {QN_MAXSIZE, QN_QUEUE,      QN_GETTERS,
+                                   QN_PUTTERS, QN_UNFINISHED, QN_FINISHED};
+#define N_QUEUE_DATA (sizeof queue_data / sizeof queue_data[0])
+static const qname event_data[] = {QN_VALUE, QN_WAITERS};
+#define N_EVENT_DATA (sizeof event_data / sizeof event_data[0])
+
+/* instance_fields when in is none of the instances remembered: checks it,
+ * and remembers it when it is ordinary. */
+static fields check_fields(vm *v, obj_instance *in, bool event) {
   queue_state *qs = v->queue;
+  const qname *names = event ? event_data : queue_data;
+  size_t n = event ? N_EVENT_DATA : N_QUEUE_DATA;
+  obj_dict *d = in->dict;
+  if (!d ||
+      !class_ordinary_cached(v, event ? &qs->event_cls : &qs->queue_cls, in->cls, event, names, n))
+    return NULL;
+  dict_oks *oks = event ? &qs->events : &qs->queues;
+  dict_ok *ok = &oks->e[oks->next];
   ok->dict = NULL;
   for (size_t i = 0; i < n; i++) {
     int64_t pos = obj_dict_find_str(d, qs->names[names[i]]);
@@ -213,39 +232,31 @@ static fields find_fields(vm *v, dict_ok *ok, obj_dict *d, const qname *names, s
       !dict_shadows_none(v, d, event))
     return NULL;
   ok->dict = d;
+  ok->cls = in->cls;
   ok->version = d->version;
   ok->epoch = v->class_epoch;
+  oks->next ^= 1;
   return ok->slots;
 }
 
-static const qname queue_data[] = {QN_MAXSIZE, QN_QUEUE,      QN_GETTERS,
-                                   QN_PUTTERS, QN_UNFINISHED, QN_FINISHED};
-#define N_QUEUE_DATA (sizeof queue_data / sizeof queue_data[0])
-
-/* The fields of self if it is an ordinary Queue (queue.h), else NULL. */
-static fields queue_fields(vm *v, value self) {
+/* The value slots of self's fields when self is an ordinary Queue (event
+ * false) or Event (queue.h), else NULL. */
+static inline fields instance_fields(vm *v, value self, bool event) {
   if (!val_is(self, OBJ_INSTANCE))
     return NULL;
   obj_instance *in = AS_INSTANCE(self);
-  if (!in->dict ||
-      !class_ordinary_cached(v, &v->queue->queue_cls, in->cls, false, queue_data, N_QUEUE_DATA))
-    return NULL;
-  return find_fields(v, &v->queue->queue_dict, in->dict, queue_data, N_QUEUE_DATA, false);
+  dict_oks *oks = event ? &v->queue->events : &v->queue->queues;
+  for (int i = 0; i < 2; i++) {
+    dict_ok *ok = &oks->e[i];
+    if (ok->dict == in->dict && ok->dict && ok->cls == in->cls &&
+        ok->version == in->dict->version && ok->epoch == v->class_epoch)
+      return ok->slots;
+  }
+  return check_fields(v, in, event);
 }
 
-static const qname event_data[] = {QN_VALUE, QN_WAITERS};
-#define N_EVENT_DATA (sizeof event_data / sizeof event_data[0])
-
-/* The fields of ev if it is an ordinary Event, else NULL. */
-static fields event_fields(vm *v, value ev) {
-  if (!val_is(ev, OBJ_INSTANCE))
-    return NULL;
-  obj_instance *in = AS_INSTANCE(ev);
-  if (!in->dict ||
-      !class_ordinary_cached(v, &v->queue->event_cls, in->cls, true, event_data, N_EVENT_DATA))
-    return NULL;
-  return find_fields(v, &v->queue->event_dict, in->dict, event_data, N_EVENT_DATA, true);
-}
+static inline fields queue_fields(vm *v, value self) { return instance_fields(v, self, false); }
+static inline fields event_fields(vm *v, value ev) { return instance_fields(v, ev, true); }
 
 /* Whether x is a plain Future (loop_future_class_plain, and done and
  * set_result not set on x itself). */
@@ -267,7 +278,7 @@ static bool future_plain(vm *v, value x) {
 
 /* Whether the waiters of the _Deque w that _wakeup_next(w) would look at
  * (up to the first one not done) are plain Futures. */
-static bool wakeup_plain(vm *v, value w) {
+static inline bool wakeup_plain(vm *v, value w) {
   for (size_t i = 0, n = deque_count(w); i < n; i++) {
     value f = deque_at(w, i);
     if (!future_plain(v, f))
@@ -280,7 +291,7 @@ static bool wakeup_plain(vm *v, value w) {
 
 /* _wakeup_next(w) of a _Deque passing wakeup_plain: pops waiters until one
  * not done, and resolves that one with None. */
-static bool wakeup_next(vm *v, value w) {
+static inline bool wakeup_next(vm *v, value w) {
   while (deque_count(w)) {
     loop_future *f = (loop_future *)deque_pop_first(w).as.o;
     if (f->state == FUT_PENDING)
