@@ -4,38 +4,33 @@
 import asyncio
 
 
-class QSize(asyncio.Queue):
-    def qsize(self):
-        n = super().qsize()
-        print("  qsize ->", n)
-        return n
+def logging_subclass(cls_name, name):
+    """A Queue subclass whose method name logs its result."""
+    class Logged(asyncio.Queue):
+        pass
+
+    base = getattr(asyncio.Queue, name)
+
+    def method(self, *args):
+        result = base(self, *args)
+        print("  ", name, "->", result)
+        return result
+
+    setattr(Logged, name, method)
+    Logged.__name__ = cls_name
+    return Logged
 
 
-class Empty(asyncio.Queue):
-    def empty(self):
-        r = super().empty()
-        print("  empty ->", r)
-        return r
-
-
-class Full(asyncio.Queue):
-    def full(self):
-        r = super().full()
-        print("  full ->", r)
-        return r
+QSize = logging_subclass("QSize", "qsize")
+Empty = logging_subclass("Empty", "empty")
+Full = logging_subclass("Full", "full")
+GetNowait = logging_subclass("GetNowait", "get_nowait")
 
 
 class PutNowait(asyncio.Queue):
     def put_nowait(self, item):
         print("  put_nowait", item)
         return super().put_nowait(item)
-
-
-class GetNowait(asyncio.Queue):
-    def get_nowait(self):
-        item = super().get_nowait()
-        print("  get_nowait ->", item)
-        return item
 
 
 class PutItem(asyncio.Queue):
