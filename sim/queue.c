@@ -20,7 +20,7 @@ typedef enum qname {
   QN_VALUE,            /* Event: _value */
   QN_WAITERS,          /* Event: _waiters */
   QN_LOOP,             /* _loop (set by _get_loop) */
-  QN_QSIZE,            /* the overridable methods, from here on */
+  QN_QSIZE,            /* qsize, and the methods from here on */
   QN_EMPTY,            /* empty */
   QN_FULL,             /* full */
   QN_PUT_NOWAIT,       /* put_nowait */
@@ -93,7 +93,8 @@ struct queue_state {
   dict_oks events;           /* Events found ordinary */
   uint64_t future_epoch;     /* vm->class_epoch + 1 when class Future was last found plain
                                 (loop_future_class_plain); 0 before */
-  obj_dict *ns;              /* the asyncio module's namespace: the prelude's globals */
+  obj_dict *ns;              /* the asyncio module's namespace: the prelude's globals (alive
+                                while a prelude function runs, the only time it is read) */
 };
 
 /* The value slots of the fields of an ordinary Queue or Event in its

@@ -17,7 +17,13 @@
  * waiters are plain Futures, and no step would raise (QueueFull,
  * QueueEmpty, task_done() called too many times) or block. Otherwise it
  * declines before changing anything and the bytecode runs as it always
- * did, so tracebacks, warnings and waits are the bytecode's. */
+ * did, so tracebacks, warnings and waits are the bytecode's.
+ *
+ * A wait itself stays bytecode (put and get from their first suspension
+ * on), but what it calls before it suspends has stand-ins too: the
+ * prelude's _running_loop, _new_waiter, _LoopBoundMixin._get_loop and
+ * Queue._get_what, which every lock, event, semaphore and wait_for of the
+ * prelude shares. */
 #ifndef LOOPVIZ_QUEUE_H
 #define LOOPVIZ_QUEUE_H
 
