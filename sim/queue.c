@@ -441,12 +441,12 @@ static fast_result q_task_done(vm *v, const value *args, value *out) {
   return !finish || event_set_do(v, ev) ? FAST_DONE : FAST_ERROR;
 }
 
-/* the coroutine put(item) up to where it would wait for room */
+/* `await q.put(item)` when there is room (vm.c, OP_CALL_METHOD) */
 static fast_result q_put(vm *v, const value *args, value *out) {
   return q_put_nowait(v, args, out);
 }
 
-/* the coroutine get() up to where it would wait for an item */
+/* `await q.get()` when there is an item (vm.c, OP_CALL_METHOD) */
 static fast_result q_get(vm *v, const value *args, value *out) {
   return q_get_nowait(v, args, out);
 }

@@ -4,10 +4,14 @@
  * asyncio/queues.py and locks.py. Most of a queue's time goes into the
  * frames of its small methods: a put runs put, full, qsize, put_nowait,
  * full, qsize, _put, Event.clear and _wakeup_next. Here each of those
- * methods (and the coroutines put and get, up to their first suspension)
- * gets a native stand-in (code.fast, see code.h), attached to the prelude
- * function's code: the function objects, their names, the coroutine
- * objects and everything a program can look at stay the prelude's.
+ * methods gets a native stand-in (code.fast, see code.h), attached to the
+ * prelude function's code: the function objects, their names and
+ * everything a program can look at stay the prelude's. So do put and get:
+ * `await q.put(x)` and `await q.get()`, a method call awaited at once,
+ * run the stand-in instead of making a coroutine when it would not
+ * suspend (vm.c, OP_CALL_METHOD; not when tracing, where a coroutine's
+ * label reprs its arguments); a coroutine object made by q.put(x) or
+ * q.get() otherwise runs its bytecode.
  *
  * A stand-in runs only when what the bytecode would do is certain: the
  * receiver's class and instance dict leave every method the bytecode calls
@@ -19,8 +23,8 @@
  * declines before changing anything and the bytecode runs as it always
  * did, so tracebacks, warnings and waits are the bytecode's.
  *
- * A wait itself stays bytecode (put and get from their first suspension
- * on), but what it calls before it suspends has stand-ins too: the
+ * A wait itself stays bytecode, but what it calls before it suspends
+ * has stand-ins too: the
  * prelude's _running_loop, _new_waiter, _LoopBoundMixin._get_loop and
  * Queue._get_what, which every lock, event, semaphore and wait_for of the
  * prelude shares. */

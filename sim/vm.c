@@ -844,8 +844,9 @@ static fast_result call_fast(vm *v, obj_function *fn, const value *args, int n, 
 static bool call_function(vm *v, obj_function *fn, value self, const value *args, int nargs,
                           obj_tuple *kwnames, value *out) {
   code *k = fn->code;
-  if (k->fast && !kwnames && !(k->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN)) &&
-      nargs < 4) {
+  if (k->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN))
+    return make_coro(v, fn, self, args, nargs, kwnames, out);
+  if (k->fast && !kwnames && nargs < 4) {
     value all[4];
     int n = 0;
     if (self.t != VAL_UNDEF)
@@ -855,8 +856,6 @@ static bool call_function(vm *v, obj_function *fn, value self, const value *args
     if (fr != FAST_DECLINED)
       return fr == FAST_DONE;
   }
-  if (k->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN))
-    return make_coro(v, fn, self, args, nargs, kwnames, out);
   frame *f = push_frame(v, k);
   if (!f)
     return false;
@@ -1024,16 +1023,6 @@ exec_status vm_coro_resume(vm *v, obj_coro *c, value send, value throw_, value *
     c->awaited = true;
     vm_raise(v, throw_);
     return EXEC_ERROR;
-  }
-  if (c->state == CORO_CREATED && c->frame.code->fast) {
-    /* a library coroutine that finishes without suspending (Queue.put into
-     * a queue with room) may run natively from its bound parameters */
-    fast_result fr = c->frame.code->fast(v, c->slots, out);
-    if (fr != FAST_DECLINED) {
-      c->state = CORO_CLOSED;
-      c->awaited = true;
-      return fr == FAST_DONE ? EXEC_RETURN : EXEC_ERROR;
-    }
   }
   int mode =
       c->state == CORO_CREATED ? MODE_START : (throw_.t != VAL_UNDEF ? MODE_THROW : MODE_SEND);
@@ -2334,35 +2323,37 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_CALL_METHOD: {
       value fn = sp[-(int)arg - 2];
       value self_v = sp[-(int)arg - 1];
-      if (val_is(fn, OBJ_FUNCTION) && AS_FUNCTION(fn)->code->fast && self_v.t != VAL_UNDEF) {
-        /* a library method with a native fast path: a plain call, or a
-         * coroutine awaited at once (the await's GET_AWAITABLE, LOAD_CONST
-         * None, SEND follow), which makes no coroutine object when the fast
-         * path finishes it; not when tracing, where making one reprs its
-         * arguments for the label */
-        uint32_t fl = AS_FUNCTION(fn)->code->flags;
+      if (val_is(fn, OBJ_FUNCTION)) {
+        obj_function *callee = AS_FUNCTION(fn);
+        uint32_t fl = callee->code->flags;
         bool plain = !(fl & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN));
-        bool awaited = (fl & CODE_COROUTINE) && !v->trace && CODE_OP(ops[ip]) == OP_GET_AWAITABLE;
-        if (plain || awaited) {
-          f->sp = sp;
-          fast_result fr = call_fast(v, AS_FUNCTION(fn), sp - arg - 1, (int)arg + 1, &tmp);
-          CHECK(fr != FAST_ERROR);
-          if (fr == FAST_DONE) {
-            sp -= arg + 2;
-            PUSH(tmp);
-            if (awaited)
-              ip += 3;
-            break;
+        if (callee->code->fast && self_v.t != VAL_UNDEF) {
+          /* a library method with a native fast path: a plain call, or a
+           * coroutine awaited at once (the await's GET_AWAITABLE, LOAD_CONST
+           * None, SEND follow), which makes no coroutine object when the
+           * fast path finishes it; not when tracing, where making one reprs
+           * its arguments for the label */
+          bool awaited = (fl & CODE_COROUTINE) && !v->trace && CODE_OP(ops[ip]) == OP_GET_AWAITABLE;
+          if (plain || awaited) {
+            f->sp = sp;
+            fast_result fr = call_fast(v, callee, sp - arg - 1, (int)arg + 1, &tmp);
+            CHECK(fr != FAST_ERROR);
+            if (fr == FAST_DONE) {
+              sp -= arg + 2;
+              PUSH(tmp);
+              if (awaited)
+                ip += 3;
+              break;
+            }
           }
         }
-      }
-      if (is_plain_function(fn)) {
-        frame *nf =
-            enter_call(v, f, ip, sp - arg - 2, AS_FUNCTION(fn), self_v, sp - arg, (int)arg);
-        CHECK(nf);
-        f = nf;
-        LOAD_STATE();
-        break;
+        if (plain) {
+          frame *nf = enter_call(v, f, ip, sp - arg - 2, callee, self_v, sp - arg, (int)arg);
+          CHECK(nf);
+          f = nf;
+          LOAD_STATE();
+          break;
+        }
       }
       f->sp = sp;
       if (self_v.t == VAL_UNDEF)
