@@ -129,6 +129,21 @@ typedef struct code_handler {
   bool push_prev;  /* push the previously handled exception before exc */
 } code_handler;
 
+/* What a native fast path (code.fast) did. */
+typedef enum fast_result {
+  FAST_DECLINED, /* nothing: no effect, no exception; the bytecode runs instead */
+  FAST_DONE,     /* the function's whole effect, its result in *out */
+  FAST_ERROR     /* an exception was raised (out of memory, a limit) */
+} fast_result;
+
+/* A native stand-in for a library function (the prelude's Queue methods,
+ * sim/queue.c): args are its bound positional parameters, self first,
+ * exactly code.argcount of them. It does what the bytecode would do when
+ * the receiver and the methods that bytecode would call are the prelude's
+ * own and no step of it would raise or run Python code; otherwise it
+ * declines before changing anything. */
+typedef fast_result (*code_fast_fn)(vm *v, const value *args, value *out);
+
 /* What one attribute instruction (LOAD_ATTR, LOAD_METHOD, STORE_ATTR) last found on an
  * instance (attr.c): valid while the class epoch, the class and the
  * instance dict's version are the same. A LOAD_GLOBAL keeps its name's place in the globals
@@ -174,6 +189,7 @@ struct code {
   int firstline;          /* line of the def */
   obj_str *filename;      /* source file (the scenario, or <asyncio> for the prelude) */
   bool library;           /* loopviz's own library code ("<...>" files): not traced */
+  code_fast_fn fast;      /* native fast path of a library function, or NULL */
   attr_cache *attr_caches; /* one per instruction, made when an attribute instruction of this
                               code first runs; NULL before */
 };

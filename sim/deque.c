@@ -5,17 +5,7 @@
 
 #include "gc.h"
 
-/* The state behind a _Deque object (obj_native_obj.data). */
-typedef struct deque_data {
-  value *items; /* ring buffer of cap values */
-  size_t head;  /* index of the first item */
-  size_t count; /* items in the deque */
-  size_t cap;   /* values allocated */
-} deque_data;
-
-static deque_data *data_of(value self) { return ((obj_native_obj *)self.as.o)->data; }
-
-static void deque_release(vm *v, obj_native_obj *o) {
+void deque_release(vm *v, obj_native_obj *o) {
   deque_data *d = o->data;
   if (!d)
     return;
@@ -35,10 +25,29 @@ static bool deque_mark(vm *v, obj_native_obj *o) {
   return true;
 }
 
+bool deque_push(vm *v, value d, value x) {
+  deque_data *dd = deque_data_of(d);
+  if (dd->count == dd->cap) {
+    size_t cap = dd->cap ? dd->cap * 2 : 8;
+    value *items = vm_realloc(v, NULL, 0, cap * sizeof(value));
+    if (!items)
+      return false;
+    for (size_t i = 0; i < dd->count; i++)
+      items[i] = dd->items[(dd->head + i) % dd->cap];
+    if (dd->items)
+      vm_realloc(v, dd->items, dd->cap * sizeof(value), 0);
+    dd->items = items;
+    dd->cap = cap;
+    dd->head = 0;
+  }
+  dd->items[(dd->head + dd->count) % dd->cap] = x;
+  dd->count++;
+  return true;
+}
+
 /* The native methods get self checked by this: a _Deque made by deque_new. */
 static bool check_self(vm *v, value self, const char *method) {
-  if (val_is(self, OBJ_NATIVE_OBJ) && ((obj_native_obj *)self.as.o)->free == deque_release &&
-      data_of(self))
+  if (deque_is(self))
     return true;
   vm_raisef(v, CLS_TYPE_ERROR, "descriptor '%s' requires a '_Deque' object", method);
   return false;
@@ -80,22 +89,8 @@ static bool deque_append(vm *v, value self, const value *args, int nargs, obj_tu
                          value *out) {
   if (!check_self(v, self, "append") || !check_args(v, "append", nargs, kw, 1))
     return false;
-  deque_data *d = data_of(self);
-  if (d->count == d->cap) {
-    size_t cap = d->cap ? d->cap * 2 : 8;
-    value *items = vm_realloc(v, NULL, 0, cap * sizeof(value));
-    if (!items)
-      return false;
-    for (size_t i = 0; i < d->count; i++)
-      items[i] = d->items[(d->head + i) % d->cap];
-    if (d->items)
-      vm_realloc(v, d->items, d->cap * sizeof(value), 0);
-    d->items = items;
-    d->cap = cap;
-    d->head = 0;
-  }
-  d->items[(d->head + d->count) % d->cap] = args[0];
-  d->count++;
+  if (!deque_push(v, self, args[0]))
+    return false;
   *out = val_none();
   return true;
 }
@@ -105,15 +100,12 @@ static bool deque_popleft(vm *v, value self, const value *args, int nargs, obj_t
   (void)args;
   if (!check_self(v, self, "popleft") || !check_args(v, "popleft", nargs, kw, 0))
     return false;
-  deque_data *d = data_of(self);
+  deque_data *d = deque_data_of(self);
   if (d->count == 0) {
     vm_raise_msg(v, CLS_INDEX_ERROR, "pop from an empty deque");
     return false;
   }
-  *out = d->items[d->head];
-  d->items[d->head] = val_none();
-  d->head = (d->head + 1) % d->cap;
-  d->count--;
+  *out = deque_pop_first(self);
   return true;
 }
 
@@ -122,7 +114,7 @@ static bool deque_first(vm *v, value self, const value *args, int nargs, obj_tup
   (void)args;
   if (!check_self(v, self, "first") || !check_args(v, "first", nargs, kw, 0))
     return false;
-  deque_data *d = data_of(self);
+  deque_data *d = deque_data_of(self);
   if (d->count == 0) {
     vm_raise_msg(v, CLS_INDEX_ERROR, "deque index out of range");
     return false;
@@ -137,7 +129,7 @@ static bool deque_remove(vm *v, value self, const value *args, int nargs, obj_tu
                          value *out) {
   if (!check_self(v, self, "remove") || !check_args(v, "remove", nargs, kw, 1))
     return false;
-  deque_data *d = data_of(self);
+  deque_data *d = deque_data_of(self);
   for (size_t i = 0; i < d->count; i++) {
     value y = d->items[(d->head + i) % d->cap];
     bool eq = obj_is(y, args[0]);
@@ -145,7 +137,7 @@ static bool deque_remove(vm *v, value self, const value *args, int nargs, obj_tu
       size_t count = d->count;
       if (!obj_equal(v, y, args[0], &eq))
         return false;
-      if (d != data_of(self) || count != d->count) {
+      if (d != deque_data_of(self) || count != d->count) {
         vm_raise_msg(v, CLS_INDEX_ERROR, "deque mutated during remove().");
         return false;
       }
@@ -167,7 +159,7 @@ static bool deque_len(vm *v, value self, const value *args, int nargs, obj_tuple
   (void)args;
   if (!check_self(v, self, "__len__") || !check_args(v, "__len__", nargs, kw, 0))
     return false;
-  *out = val_int((int64_t)data_of(self)->count);
+  *out = val_int((int64_t)deque_data_of(self)->count);
   return true;
 }
 
@@ -175,7 +167,7 @@ static bool deque_bool(vm *v, value self, const value *args, int nargs, obj_tupl
   (void)args;
   if (!check_self(v, self, "__bool__") || !check_args(v, "__bool__", nargs, kw, 0))
     return false;
-  *out = val_bool(data_of(self)->count != 0);
+  *out = val_bool(deque_data_of(self)->count != 0);
   return true;
 }
 
@@ -184,7 +176,7 @@ static bool deque_iter(vm *v, value self, const value *args, int nargs, obj_tupl
   (void)args;
   if (!check_self(v, self, "__iter__") || !check_args(v, "__iter__", nargs, kw, 0))
     return false;
-  deque_data *d = data_of(self);
+  deque_data *d = deque_data_of(self);
   obj_list *l = obj_list_new(v, d->count);
   if (!l)
     return false;

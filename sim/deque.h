@@ -10,6 +10,51 @@
 
 #include "vm.h"
 
+/* The state behind a _Deque object (obj_native_obj.data). Natives that
+ * hold a _Deque (sim/queue.c) read it through the functions below. */
+typedef struct deque_data {
+  value *items; /* ring buffer of cap values */
+  size_t head;  /* index of the first item */
+  size_t count; /* items in the deque */
+  size_t cap;   /* values allocated */
+} deque_data;
+
+/* Releases a _Deque's state: its objects' free function, which is also
+ * what tells a _Deque from other native objects. */
+void deque_release(vm *v, obj_native_obj *o);
+
+static inline deque_data *deque_data_of(value d) {
+  return (deque_data *)((obj_native_obj *)d.as.o)->data;
+}
+
+/* x is a _Deque */
+static inline bool deque_is(value x) {
+  return val_is(x, OBJ_NATIVE_OBJ) && ((obj_native_obj *)x.as.o)->free == deque_release &&
+         ((obj_native_obj *)x.as.o)->data;
+}
+
+/* len(d) */
+static inline size_t deque_count(value d) { return deque_data_of(d)->count; }
+
+/* d's item i, i < len(d) */
+static inline value deque_at(value d, size_t i) {
+  deque_data *dd = deque_data_of(d);
+  return dd->items[(dd->head + i) % dd->cap];
+}
+
+/* d.popleft() of a non-empty d */
+static inline value deque_pop_first(value d) {
+  deque_data *dd = deque_data_of(d);
+  value x = dd->items[dd->head];
+  dd->items[dd->head] = val_none();
+  dd->head = (dd->head + 1) % dd->cap;
+  dd->count--;
+  return x;
+}
+
+/* d.append(x); false + MemoryError */
+bool deque_push(vm *v, value d, value x);
+
 /* Defines the class `_Deque` in the namespace ns (the asyncio module's). */
 bool deque_install(vm *v, obj_dict *ns);
 

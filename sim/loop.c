@@ -19,6 +19,7 @@
 #include "compile.h"
 #include "parse.h"
 #include "prelude.h"
+#include "queue.h"
 #include "trace.h"
 
 #define LOOP_CLOCK_RESOLUTION 1e-9 /* CPython's monotonic clock resolution on Linux */
@@ -2074,6 +2075,25 @@ static bool aio_get_running_loop(vm *v, value self, const value *args, int nargs
   return true;
 }
 
+bool loop_is_get_running_loop(value fn) {
+  return val_is(fn, OBJ_NATIVE) && AS_NATIVE(fn)->fn == aio_get_running_loop;
+}
+
+value loop_running_object(vm *v) {
+  return v->loop && v->loop->running && v->loop->pyobj.t == VAL_OBJ ? v->loop->pyobj : val_undef();
+}
+
+bool loop_plain_object(vm *v, value x, obj_str *create_future) {
+  if (!v->loop || !v->loop_class || !val_is(x, OBJ_INSTANCE) ||
+      AS_INSTANCE(x)->cls != v->loop_class ||
+      (AS_INSTANCE(x)->dict && obj_dict_find_str(AS_INSTANCE(x)->dict, create_future) >= 0))
+    return false;
+  value m = obj_class_find(v, v->loop_class, create_future);
+  return val_is(m, OBJ_NATIVE) && AS_NATIVE(m)->fn == lo_create_future;
+}
+
+loop_future *loop_new_future(vm *v) { return future_new(v, v->loop, v->cls[CLS_FUTURE]); }
+
 /* ------------------------------------------------------------------------ */
 /* Future and Task methods                                                  */
 /* ------------------------------------------------------------------------ */
@@ -2173,6 +2193,15 @@ static bool fm_set_result(vm *v, value self, const value *args, int nargs, obj_t
   *out = val_none();
   return future_set_result(v, f, args[0]);
 }
+
+bool loop_future_class_plain(vm *v, obj_str *done, obj_str *set_result) {
+  value d = obj_class_find(v, v->cls[CLS_FUTURE], done);
+  value s = obj_class_find(v, v->cls[CLS_FUTURE], set_result);
+  return val_is(d, OBJ_NATIVE) && AS_NATIVE(d)->fn == fm_done && val_is(s, OBJ_NATIVE) &&
+         AS_NATIVE(s)->fn == fm_set_result;
+}
+
+bool loop_future_set_result(vm *v, loop_future *f, value r) { return future_set_result(v, f, r); }
 
 static bool fm_set_exception(vm *v, value self, const value *args, int nargs, obj_tuple *kw,
                              value *out) {
@@ -2622,7 +2651,8 @@ bool loop_prelude_lookup(vm *v, obj_dict *ns, obj_str *name, value *out, bool *f
     d->run = true;
     lp->pending--;
     /* run_prelude_text may come back here for the definitions this one uses */
-    if (!run_prelude_text(v, ns, lp->src + d->start, d->end - d->start, d->line))
+    if (!run_prelude_text(v, ns, lp->src + d->start, d->end - d->start, d->line) ||
+        !queue_attach(v, ns, name))
       return false;
     *out = obj_dict_get_str(ns, name);
     *found = out->t != VAL_UNDEF;
@@ -2689,7 +2719,8 @@ obj_module *loop_module_asyncio(vm *v) {
   for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
     if (!obj_dict_set_cstr(v, d, classes[i].name, val_obj(v->cls[classes[i].slot])))
       return NULL;
-  if (!deque_install(v, d) || !run_prelude(v, m))
+  if (!deque_install(v, d) || !queue_install(v, d) || !run_prelude(v, m) ||
+      !queue_attach(v, d, NULL))
     return NULL;
   return m;
 }

@@ -136,6 +136,25 @@ obj_str *loop_task_name(vm *v, loop_future *t);
 /* Whether x is a Future or Task. */
 bool loop_is_future(value x);
 
+/* Whether class Future's done and set_result (done and set_result the
+ * interned names) are its native ones: then a native may read the state of
+ * a Future that sets neither on itself and resolve it directly, as
+ * fut.done() and fut.set_result() would. */
+bool loop_future_class_plain(vm *v, obj_str *done, obj_str *set_result);
+/* Whether fn is asyncio's own get_running_loop. */
+bool loop_is_get_running_loop(value fn);
+/* What get_running_loop() returns, when a loop runs and that object was
+ * made already (by an earlier call); VAL_UNDEF otherwise (nothing raised). */
+value loop_running_object(vm *v);
+/* Whether x.create_future() (create_future the interned name) is the
+ * running loop's own: x is a loop object of asyncio's, nothing set on it
+ * under that name, and a loop exists. */
+bool loop_plain_object(vm *v, value x, obj_str *create_future);
+/* loop.create_future() of such a loop object: a new Future of the loop. */
+loop_future *loop_new_future(vm *v);
+/* fut.set_result(r) of a pending future (InvalidStateError otherwise). */
+bool loop_future_set_result(vm *v, loop_future *f, value r);
+
 /* ---- used by the time module ---- */
 /* The virtual clock: seconds since the run started (one clock per run, as
  * in the oracle; a second asyncio.run continues it). */

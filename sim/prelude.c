@@ -463,6 +463,8 @@
   "\n" \
   "\n" \
   "# ---------------------------------------------------------------- queues\n" \
+  "# sim/queue.c runs Queue's methods and Event's set/clear/is_set natively\n" \
+  "# when nothing overrides them: a change here is a change there too.\n" \
   "\n"
 
 /* part 5: Queue, PriorityQueue, LifoQueue */

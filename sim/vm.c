@@ -12,6 +12,7 @@
 #include "gc.h"
 #include "loop.h"
 #include "ops.h"
+#include "queue.h"
 #include "sandbox.h"
 #include "trace.h"
 
@@ -195,6 +196,7 @@ void vm_free(vm *v) {
   free(v->gc_stack);
   free(v->fresh);
   free(v->ids);
+  queue_free(v);
   free(v);
 }
 
@@ -830,11 +832,31 @@ static void pop_frame(vm *v, frame *f) {
   }
 }
 
+/* Runs fn's native fast path (code.fast), if it has one, for a plain
+ * positional call whose arguments, self first when there is one, are
+ * args[0 .. n). */
+static fast_result call_fast(vm *v, obj_function *fn, const value *args, int n, value *out) {
+  code *k = fn->code;
+  if (!k->fast || (uint32_t)n != k->argcount)
+    return FAST_DECLINED;
+  return k->fast(v, args, out);
+}
+
 static bool call_function(vm *v, obj_function *fn, value self, const value *args, int nargs,
                           obj_tuple *kwnames, value *out) {
   code *k = fn->code;
   if (k->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN))
     return make_coro(v, fn, self, args, nargs, kwnames, out);
+  if (k->fast && !kwnames && nargs < 4) {
+    value all[4];
+    int n = 0;
+    if (self.t != VAL_UNDEF)
+      all[n++] = self;
+    memcpy(all + n, args, (size_t)nargs * sizeof *all);
+    fast_result fr = call_fast(v, fn, all, n + nargs, out);
+    if (fr != FAST_DECLINED)
+      return fr == FAST_DONE;
+  }
   frame *f = push_frame(v, k);
   if (!f)
     return false;
@@ -2327,6 +2349,16 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_CALL: {
       value fn = sp[-(int)arg - 1];
       if (is_plain_function(fn)) {
+        if (AS_FUNCTION(fn)->code->fast) {
+          f->sp = sp;
+          fast_result fr = call_fast(v, AS_FUNCTION(fn), sp - arg, (int)arg, &tmp);
+          CHECK(fr != FAST_ERROR);
+          if (fr == FAST_DONE) {
+            sp -= arg + 1;
+            PUSH(tmp);
+            break;
+          }
+        }
         frame *nf = enter_call(v, f, ip, sp - arg - 1, AS_FUNCTION(fn), val_undef(), sp - arg,
                                (int)arg);
         CHECK(nf);
@@ -2350,13 +2382,37 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_CALL_METHOD: {
       value fn = sp[-(int)arg - 2];
       value self_v = sp[-(int)arg - 1];
-      if (is_plain_function(fn)) {
-        frame *nf =
-            enter_call(v, f, ip, sp - arg - 2, AS_FUNCTION(fn), self_v, sp - arg, (int)arg);
-        CHECK(nf);
-        f = nf;
-        LOAD_STATE();
-        break;
+      if (val_is(fn, OBJ_FUNCTION)) {
+        obj_function *callee = AS_FUNCTION(fn);
+        uint32_t fl = callee->code->flags;
+        bool plain = !(fl & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN));
+        if (callee->code->fast && self_v.t != VAL_UNDEF) {
+          /* a library method with a native fast path: a plain call, or a
+           * coroutine awaited at once (the await's GET_AWAITABLE, LOAD_CONST
+           * None, SEND follow), which makes no coroutine object when the
+           * fast path finishes it; not when tracing, where making one reprs
+           * its arguments for the label */
+          bool awaited = (fl & CODE_COROUTINE) && !v->trace && CODE_OP(ops[ip]) == OP_GET_AWAITABLE;
+          if (plain || awaited) {
+            f->sp = sp;
+            fast_result fr = call_fast(v, callee, sp - arg - 1, (int)arg + 1, &tmp);
+            CHECK(fr != FAST_ERROR);
+            if (fr == FAST_DONE) {
+              sp -= arg + 2;
+              PUSH(tmp);
+              if (awaited)
+                ip += 3;
+              break;
+            }
+          }
+        }
+        if (plain) {
+          frame *nf = enter_call(v, f, ip, sp - arg - 2, callee, self_v, sp - arg, (int)arg);
+          CHECK(nf);
+          f = nf;
+          LOAD_STATE();
+          break;
+        }
       }
       f->sp = sp;
       if (self_v.t == VAL_UNDEF)

@@ -39,6 +39,7 @@ typedef struct vm_id_entry {
 typedef struct loop loop;
 typedef struct trace trace;
 typedef struct obj_coro obj_coro;
+typedef struct queue_state queue_state;
 
 /* The interpreter's record of one running Python function. Frames of plain
  * calls live on the vm's frame stack; a coroutine or generator owns its
@@ -185,6 +186,8 @@ struct vm {
                                  collector drops the awaited ones) */
   size_t nfresh;              /* entries in fresh */
   size_t fresh_cap;           /* entries allocated */
+  queue_state *queue;         /* names and caches of the Queue fast paths (queue.c), NULL
+                                 before asyncio is loaded */
   obj_str *s_init, *s_str, *s_repr, *s_eq, *s_ne, *s_lt, *s_le, *s_gt, *s_ge, *s_hash, *s_len,
       *s_bool, *s_iter, *s_next, *s_aiter, *s_anext, *s_aenter, *s_aexit, *s_enter, *s_exit,
       *s_call, *s_getitem, *s_setitem, *s_delitem, *s_contains, *s_name, *s_qualname, *s_module,

@@ -74,12 +74,19 @@ static void test_definitions_wait_for_use(void **state) {
   assert_int_equal(loop_prelude_waiting(v), waiting - 4);
   /* what a definition compiles keeps the prelude's line numbers */
   assert_true(run_in(v, g, "k = asyncio.Queue.put\n"));
-  value put = obj_dict_get_str(ns, obj_str_intern(v, "Queue", 5));
-  assert_true(val_is(put, OBJ_CLASS));
-  value fn = obj_dict_get_str(AS_CLASS(put)->dict, obj_str_intern(v, "put", 3));
+  value queue = obj_dict_get_str(ns, obj_str_intern(v, "Queue", 5));
+  assert_true(val_is(queue, OBJ_CLASS));
+  value fn = obj_dict_get_str(AS_CLASS(queue)->dict, obj_str_intern(v, "put", 3));
   assert_true(val_is(fn, OBJ_FUNCTION));
   assert_int_equal(AS_FUNCTION(fn)->code->firstline,
                    prelude_line_of("    async def put(self, item):"));
+  /* and gets its native fast path (sim/queue.c) when it runs, as the other stand-ins do when
+   * theirs run */
+  assert_non_null(AS_FUNCTION(fn)->code->fast);
+  assert_false(has(v, ns, "_new_waiter"));
+  assert_true(run_in(v, g, "w = asyncio._new_waiter\n"));
+  value w = obj_dict_get_str(ns, obj_str_intern(v, "_new_waiter", 11));
+  assert_true(val_is(w, OBJ_FUNCTION) && AS_FUNCTION(w)->code->fast != NULL);
   /* a missing name stays missing; a star import runs everything */
   assert_false(run_in(v, g, "asyncio.NoSuchName\n"));
   v->exc = val_undef();
