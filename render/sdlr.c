@@ -620,20 +620,29 @@ static int round_points(float x0, float y0, float x1, float y1, float rad, int s
 
 /* The inside as three rectangles (which the software renderer fills fast) and each corner as a
  * small triangle fan; the pieces do not overlap, so translucent fills stay even. */
+/* A filled rounded rectangle: three rectangles and four fans of triangles. Its edges and radius
+ * are whole pixels, so the pieces meet without a seam (SDL rounds each rectangle's fractional
+ * edges on its own: a row between two of them could stay unfilled, a light line across a small
+ * tag). */
 static void fill_round(sdlr *r, const scene_cmd *k) {
-  float rad = k->radius;
+  float x0 = roundf(k->x0), y0 = roundf(k->y0), x1 = roundf(k->x1), y1 = roundf(k->y1);
+  float rad = roundf(k->radius);
+  if (rad * 2 > x1 - x0)
+    rad = floorf((x1 - x0) / 2);
+  if (rad * 2 > y1 - y0)
+    rad = floorf((y1 - y0) / 2);
   if (rad < 1) {
-    fill_rect(r, k->x0, k->y0, k->x1, k->y1, k->color);
+    fill_rect(r, x0, y0, x1, y1, k->color);
     return;
   }
-  fill_rect(r, k->x0, k->y0 + rad, k->x1, k->y1 - rad, k->color);
-  fill_rect(r, k->x0 + rad, k->y0, k->x1 - rad, k->y0 + rad, k->color);
-  fill_rect(r, k->x0 + rad, k->y1 - rad, k->x1 - rad, k->y1, k->color);
+  fill_rect(r, x0, y0 + rad, x1, y1 - rad, k->color);
+  fill_rect(r, x0 + rad, y0, x1 - rad, y0 + rad, k->color);
+  fill_rect(r, x0 + rad, y1 - rad, x1 - rad, y1, k->color);
   int steps = arc_steps(rad);
   SDL_FPoint pts[4 * (ARC_STEPS_MAX + 1)];
-  round_points(k->x0, k->y0, k->x1, k->y1, rad, steps, pts);
-  const float cx[4] = {k->x0 + rad, k->x1 - rad, k->x1 - rad, k->x0 + rad};
-  const float cy[4] = {k->y0 + rad, k->y0 + rad, k->y1 - rad, k->y1 - rad};
+  round_points(x0, y0, x1, y1, rad, steps, pts);
+  const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
+  const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
   SDL_Vertex v[4 * (ARC_STEPS_MAX + 2)];
   int idx[3 * 4 * ARC_STEPS_MAX];
   set_blend(r, k->color);

@@ -206,6 +206,45 @@ static void test_text_and_glyph_cache(void **state) {
   scene_list_free(l);
 }
 
+/* A filled rounded rectangle at fractional coordinates (a code panel's task tag at some scales)
+ * covers its inside whole: its pieces meet without an unfilled row or column between them. */
+static void test_round_fill_has_no_seam(void **state) {
+  world *w = *state;
+  scene_list *l = &w->list;
+  scene_list_clear(l);
+  add(l, (scene_cmd){.op = SC_FILL_RECT, .color = {255, 255, 255, 255}, .x1 = REF_W, .y1 = REF_H});
+  for (int i = 0; i < 40; i++) {
+    float f = (float)i / 40;
+    add(l, (scene_cmd){.op = SC_FILL_ROUND,
+                       .color = {200, 40, 120, 255},
+                       .x0 = 10 + f,
+                       .y0 = 10 + (float)i * 14 + f * 0.9f,
+                       .x1 = 70 + f * 0.7f,
+                       .y1 = 21.5f + (float)i * 14 + f * 0.8f,
+                       .radius = 1.3f + f * 2});
+  }
+  SDL_Surface *s = sdlr_render_offscreen(w->r, l);
+  assert_non_null(s);
+  for (int i = 0; i < 40; i++) {
+    int top = 10 + i * 14 + 5, bottom = 21 + i * 14 - 5; /* rows clear of the corners */
+    for (int y = top; y <= bottom; y++)
+      for (int x = 12; x <= 68; x++) {
+        Uint8 r, g, b;
+        rgb(s, x, y, &r, &g, &b);
+        if (r != 200 || g != 40 || b != 120)
+          fail_msg("tag %d: pixel (%d, %d) is %d,%d,%d", i, x, y, r, g, b);
+      }
+    for (int x = 15; x <= 65; x++) { /* and the rows by the top and bottom edges */
+      Uint8 r, g, b;
+      rgb(s, x, 11 + i * 14, &r, &g, &b);
+      assert_true(r == 200 && g == 40 && b == 120);
+      rgb(s, x, 20 + i * 14, &r, &g, &b);
+      assert_true(r == 200 && g == 40 && b == 120);
+    }
+  }
+  scene_list_free(l);
+}
+
 /* Frames of n texts "<tag>NNNNN" (tag keeps the frames' texts apart) in a grid. */
 static void text_frame(scene_list *l, char tag, int n) {
   scene_list_clear(l);
@@ -623,6 +662,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_text_and_glyph_cache, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cropped_runs_exact, setup, teardown),
       cmocka_unit_test_setup_teardown(test_run_cache_trims_in_batches, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_round_fill_has_no_seam, setup, teardown),
       cmocka_unit_test_setup_teardown(test_kept_groups, setup, teardown),
       cmocka_unit_test_setup_teardown(test_digit_measures_exact, setup, teardown),
       cmocka_unit_test(test_bold_font_found),
