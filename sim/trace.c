@@ -1024,13 +1024,6 @@ static inline char *put_text(char *p, const trace *t, uint32_t off) {
 
 /* "%d" */
 static inline char *put_int(char *p, int64_t v) {
-  if (v >= 0 && v < 100000) { /* handles, futures, lines: digits counted, written in place */
-    uint32_t u = (uint32_t)v;
-    size_t n = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : 5;
-    for (size_t i = n; i-- > 0; u /= 10)
-      p[i] = (char)('0' + u % 10);
-    return p + n;
-  }
   char buf[40], *end = buf + 24; /* 16 bytes after the digits, read by the copy below */
   uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
   char *q = u <= UINT32_MAX ? digits32_before(end, (uint32_t)u) : digits_before(end, u);
