@@ -13,6 +13,10 @@
 /* Collect again once the heap has grown by this factor over what the last
  * collection kept, and never below GC_MIN_THRESHOLD bytes. */
 #define GC_GROWTH 2
+/* ... or by this factor when the last collection freed less than
+ * 1/GC_POOR_YIELD of the heap. */
+#define GC_GROWTH_MOSTLY_LIVE 3
+#define GC_POOR_YIELD 4
 
 /* The object pool. Under AddressSanitizer every object is its own malloc
  * block instead, so the sanitizer still sees a use after free. */
@@ -551,6 +555,7 @@ static void gc_collect(vm *v) {
   if (v->loop)
     prune_tasks(v->loop);
   v->gc_stack_count = 0;
+  size_t before = v->bytes;
   bool ok = mark_roots(v);
   while (ok && v->gc_stack_count)
     ok = scan(v, v->gc_stack[--v->gc_stack_count]);
@@ -558,9 +563,13 @@ static void gc_collect(vm *v) {
   v->gc_collections++;
   /* class lookup caches may name strings this collection freed */
   v->class_epoch++;
-  /* next time: when the heap has doubled, or used half of what the memory
-   * limit leaves, whichever comes first */
-  size_t next = v->bytes * GC_GROWTH;
+  /* next time: when the heap has doubled (tripled after a collection that
+   * freed under a quarter of it: most of it lives on, and marking it again
+   * soon would free little again), or used half of what the memory limit
+   * leaves, whichever comes first */
+  size_t freed = before > v->bytes ? before - v->bytes : 0;
+  bool poor = freed * GC_POOR_YIELD < before;
+  size_t next = v->bytes * (poor ? GC_GROWTH_MOSTLY_LIVE : GC_GROWTH);
   size_t limit = (size_t)v->opts.limits.max_memory;
   if (limit && limit > v->bytes && next > v->bytes + (limit - v->bytes) / 2)
     next = v->bytes + (limit - v->bytes) / 2;
