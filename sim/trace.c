@@ -877,21 +877,27 @@ const char *trace_kind_name(trace_kind k) {
   return (unsigned)k < TR__COUNT ? names[k] : "?";
 }
 
-const char *trace_wake_name(trace_wake w) {
-  static const char *const names[] = {"start",  "timer", "task",      "gather",
-                                      "future", "yield", "exception", "cancel"};
-  return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "?";
-}
+/* The names of the wakes and of the callback kinds, then "?" for any other value, in rows of
+ * 16 bytes (the text layout copies a row whole), and their lengths. */
+enum { WAKE_NAMES = 8, CB_NAMES = 5 };
+static const char wake_names[WAKE_NAMES + 1][16] = {
+    "start", "timer", "task", "gather", "future", "yield", "exception", "cancel", "?"};
+static const uint8_t wake_name_lens[WAKE_NAMES + 1] = {5, 5, 4, 6, 6, 5, 9, 6, 1};
+static const char cb_names[CB_NAMES + 1][16] = {"step",     "wakeup", "timer", "future-callback",
+                                                "callback", "?"};
+static const uint8_t cb_name_lens[CB_NAMES + 1] = {4, 6, 5, 15, 8, 1};
+
+static size_t wake_row(int32_t w) { return w >= 0 && w < WAKE_NAMES ? (size_t)w : WAKE_NAMES; }
+static size_t cb_row(int32_t cb) { return cb >= 0 && cb < CB_NAMES ? (size_t)cb : CB_NAMES; }
+
+const char *trace_wake_name(trace_wake w) { return wake_names[wake_row((int32_t)w)]; }
 
 const char *trace_wait_name(trace_wait w) {
   static const char *const names[] = {"sleep", "yield", "task", "gather", "sync", "future"};
   return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "?";
 }
 
-static const char *cb_name(int32_t cb) {
-  static const char *const names[] = {"step", "wakeup", "timer", "future-callback", "callback"};
-  return cb >= 0 && (size_t)cb < sizeof names / sizeof names[0] ? names[cb] : "?";
-}
+static const char *cb_name(int32_t cb) { return cb_names[cb_row(cb)]; }
 
 /* fmt_buf_append and its kin, inlined here: the writers make tens of millions
  * of small appends to a long trace's text. Failures (memory) are left to show
@@ -1218,10 +1224,8 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
     case TR_STEP_BEGIN:
       p = put_task(p, t, k);
       PUT_LIT(p, "  <- ");
-      {
-        const char *w = trace_wake_name((trace_wake)e->a);
-        p = put(p, w, strlen(w));
-      }
+      memcpy(p, wake_names[wake_row(e->a)], 16);
+      p += wake_name_lens[wake_row(e->a)];
       if (e->a == WAKE_TASK) {
         *p++ = ' ';
         p = put_name(p, t, trace_task_at(t, e->b));
@@ -1261,10 +1265,8 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       PUT_LIT(p, "handle ");
       p = put_int(p, e->a);
       *p++ = ' ';
-      {
-        const char *c = cb_name(e->b);
-        p = put(p, c, strlen(c));
-      }
+      memcpy(p, cb_names[cb_row(e->b)], 16);
+      p += cb_name_lens[cb_row(e->b)];
       if (e->task >= 0) {
         PUT_LIT(p, " of ");
         p = put_name(p, t, k);
