@@ -1015,17 +1015,19 @@ static inline char *put(char *p, const char *s, size_t n) {
   return p + n;
 }
 
-/* A pool string (its length from the pool). */
-static inline char *put_text(char *p, const trace *t, uint32_t off) {
-  size_t n = text_len(t, off);
-  if (n == 0)
-    return p;
+/* n bytes of a string in the pool (or none). */
+static inline char *put_pooled(char *p, const char *s, size_t n) {
   /* 16 bytes at a time: the pool has POOL_SLACK bytes past its last string, the line's room
    * more than 16 past its end; what is copied past n is written over or never counted */
-  const char *s = t->pool + off;
   for (size_t i = 0; i < n; i += 16)
     memcpy(p + i, s + i, 16);
   return p + n;
+}
+
+/* A pool string (its length from the pool). */
+static inline char *put_text(char *p, const trace *t, uint32_t off) {
+  size_t n = text_len(t, off);
+  return n ? put_pooled(p, t->pool + off, n) : p;
 }
 
 /* "%d" */
@@ -1203,7 +1205,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
     p += 10;
     switch (e->kind) {
     case TR_RUN_START:
-      p = put(p, text, tl);
+      p = put_pooled(p, text, tl);
       break;
     case TR_RUN_END:
       PUT_LIT(p, "exit status ");
@@ -1232,13 +1234,13 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       }
       if (tl) {
         *p++ = ' ';
-        p = put(p, text, tl);
+        p = put_pooled(p, text, tl);
       }
       break;
     case TR_STEP_SUSPEND:
       p = put_task(p, t, k);
       PUT_LIT(p, "  awaits ");
-      p = put(p, text, tl);
+      p = put_pooled(p, text, tl);
       if (e->a == WAIT_SLEEP) {
         PUT_LIT(p, " until ");
         p = put_fixed6(p, e->num, &num_memo_);
@@ -1251,7 +1253,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
     case TR_STEP_RETURN:
       p = put_task(p, t, k);
       PUT_LIT(p, "  -> ");
-      p = put(p, text, tl);
+      p = put_pooled(p, text, tl);
       break;
     case TR_STEP_RAISE:
       p = put_task(p, t, k);
@@ -1259,7 +1261,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
         PUT_LIT(p, "  cancelled by ");
       else
         PUT_LIT(p, "  raised ");
-      p = put(p, text, tl);
+      p = put_pooled(p, text, tl);
       break;
     case TR_READY_PUSH:
       PUT_LIT(p, "handle ");
@@ -1273,7 +1275,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       }
       if (tl) {
         PUT_LIT(p, " (");
-        p = put(p, text, tl);
+        p = put_pooled(p, text, tl);
         *p++ = ')';
       }
       break;
@@ -1329,7 +1331,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       }
       if (tl) {
         *p++ = ' ';
-        p = put(p, text, tl);
+        p = put_pooled(p, text, tl);
       }
       break;
     case TR_CANCEL:
@@ -1340,7 +1342,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       }
       if (tl) {
         PUT_LIT(p, " msg ");
-        p = put(p, text, tl);
+        p = put_pooled(p, text, tl);
       }
       break;
     case TR_WARNING:
