@@ -155,8 +155,6 @@ static const unsigned limit_options = OPT_MAX_INSTRUCTIONS | OPT_MAX_MEMORY | OP
  * RecursionError before they can overflow it, whatever this limit, so the bound only keeps the
  * frame table the VM allocates for it (max_recursion + 64 frames) within reason. */
 #define CLI_MAX_RECURSION 1000000
-/* Events formatted per piece by `loopviz trace` before they are written out. */
-enum { CLI_TRACE_PIECE = 65536 };
 
 /* The instruction limit the window and the picture exports start from (app_max_instructions in
  * render/app.c, exp_max_instructions in render/export.c), for --help. tests/unit/test_cli_limits
@@ -530,6 +528,8 @@ static void discard_out(void *user, const char *text, size_t len) {
   (void)len;
 }
 
+static void write_piece(void *user, const char *text, size_t len) { fwrite(text, 1, len, user); }
+
 static int trace_command(const cli_args *args, FILE *out, FILE *err) {
   run_io io = {out, err, false};
   trace *t = trace_new(args->lines);
@@ -544,6 +544,8 @@ static int trace_command(const cli_args *args, FILE *out, FILE *err) {
   o.err = write_err;
   o.user = &io;
   o.trace = t;
+  /* written a piece at a time as the run goes: a long trace never sits whole in memory */
+  trace_stream(t, args->json, write_piece, out);
   errno = 0;
   sim_status st = sim_run_file(&o, args->operands[0]);
   int saved_errno = errno;
@@ -554,18 +556,7 @@ static int trace_command(const cli_args *args, FILE *out, FILE *err) {
     trace_free(t);
     return (int)st;
   }
-  /* written a piece at a time: a long trace's text never sits whole in memory */
-  fmt_buf b;
-  fmt_buf_init(&b);
-  bool ok = true;
-  for (size_t first = 0; ok && first < trace_count(t); first += CLI_TRACE_PIECE) {
-    fmt_buf_clear(&b);
-    ok = args->json ? trace_write_jsonl_range(t, first, CLI_TRACE_PIECE, &b)
-                    : trace_write_text_range(t, first, CLI_TRACE_PIECE, &b);
-    if (ok)
-      fwrite(fmt_buf_str(&b), 1, b.len, out);
-  }
-  fmt_buf_free(&b);
+  bool ok = trace_flush(t);
   fflush(out);
   if (trace_truncated(t))
     fprintf(err, "loopviz: the trace was cut short: it outgrew the memory for it\n");

@@ -1,8 +1,11 @@
 /* gc: mark and sweep over the VM's object pools (see gc.h). */
+#define _DEFAULT_SOURCE /* mmap's MAP_ANONYMOUS, madvise */
 #include "gc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "code.h"
 #include "loop.h"
@@ -10,6 +13,10 @@
 /* Collect again once the heap has grown by this factor over what the last
  * collection kept, and never below GC_MIN_THRESHOLD bytes. */
 #define GC_GROWTH 2
+/* ... or by this factor when the last collection freed less than
+ * 1/GC_POOR_YIELD of the heap. */
+#define GC_GROWTH_MOSTLY_LIVE 3
+#define GC_POOR_YIELD 4
 
 /* The object pool. Under AddressSanitizer every object is its own malloc
  * block instead, so the sanitizer still sees a use after free. */
@@ -24,24 +31,31 @@
 #define GC_POOL 1
 #endif
 
+/* Slabs are GC_SLAB_BYTES long and aligned to their size, so an object's slab is its address
+ * rounded down. They come GC_ARENA_SLABS at a time in one anonymous mapping (an arena), aligned
+ * to its size: from the second arena on the kernel is asked to back them with huge pages, one
+ * page fault per arena instead of one per 4 KiB (a small program keeps its small pages). */
 #define GC_SLAB_BYTES ((size_t)256 << 10)
+#define GC_ARENA_SLABS 8
+#define GC_ARENA_BYTES (GC_SLAB_BYTES * GC_ARENA_SLABS)
+/* A chunk begins on a granule: one bit of each slab bitmap per granule. */
+#define GC_GRANULE 16
+#define GC_SLAB_WORDS (GC_SLAB_BYTES / GC_GRANULE / 64)
 
-/* A kind no object has: a pool chunk on a free list. */
-#define GC_FREE_KIND 0xFF
-
-/* A pool chunk on its size class's free list. Its header keeps the chunk's
- * size, so a slab can be walked chunk by chunk (gc_collect, gc_free_all). */
+/* A pool chunk on its size class's free list. */
 struct gc_free_chunk {
-  obj hdr;             /* kind GC_FREE_KIND, size: the chunk's bytes */
+  obj hdr;             /* zeroed: a free chunk is no object */
   gc_free_chunk *link; /* the next free chunk of the same size */
 };
 
-/* The first bytes of a slab. The chunks follow, each an object or a free
- * chunk, each as long as its header's size rounded up to 16. */
+/* The first bytes of a slab. The chunks follow, each an object or a free chunk on a list. The
+ * bitmaps let the sweep find the unmarked objects without reading the marked ones, and the
+ * teardown the few objects that own buffers without reading the others. */
 struct gc_slab {
-  gc_slab *next; /* the slab made before this one */
-  size_t used;   /* bytes up to the end of its last chunk, this header included; for
-                    the newest slab pool_cur says instead */
+  gc_slab *next;                 /* the slab made before this one */
+  uint64_t start[GC_SLAB_WORDS]; /* a bit per granule: an object begins there */
+  uint64_t mark[GC_SLAB_WORDS];  /* a bit per granule: the mark reached the object there */
+  uint64_t owner[GC_SLAB_WORDS]; /* a bit per granule: the object there owns buffers */
 };
 
 /* What an object too big for the pools (or every object, without pools) is
@@ -53,9 +67,94 @@ struct gc_big {
 
 static bool pooled(size_t size) { return GC_POOL && size && size <= VM_POOL_MAX; }
 
-static size_t chunk_bytes(size_t size) { return (size + 15) & ~(size_t)15; }
+static gc_slab *slab_of(const void *p) {
+  return (gc_slab *)((uintptr_t)p & ~(uintptr_t)(GC_SLAB_BYTES - 1));
+}
 
-void *gc_obj_alloc(vm *v, size_t size) {
+/* The granule of p in its slab. */
+static size_t granule_of(const gc_slab *s, const void *p) {
+  return (size_t)((const char *)p - (const char *)s) / GC_GRANULE;
+}
+
+/* The object whose chunk begins at granule g of s. */
+static obj *granule_obj(gc_slab *s, size_t g) { return (obj *)((char *)s + g * GC_GRANULE); }
+
+/* The first chunk of a slab. */
+#define GC_SLAB_FIRST ((sizeof(gc_slab) + GC_GRANULE - 1) / GC_GRANULE * GC_GRANULE)
+
+/* A new arena: GC_ARENA_BYTES, aligned to its size, zeroed; NULL when out of memory. */
+static char *arena_map(bool huge) {
+#if defined(MAP_ANONYMOUS)
+  /* map twice the size and give back what lies outside the aligned middle */
+  size_t span = 2 * GC_ARENA_BYTES;
+  char *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED)
+    return NULL;
+  char *a = (char *)(((uintptr_t)m + GC_ARENA_BYTES - 1) & ~(uintptr_t)(GC_ARENA_BYTES - 1));
+  if (a > m)
+    munmap(m, (size_t)(a - m));
+  if (a + GC_ARENA_BYTES < m + span)
+    munmap(a + GC_ARENA_BYTES, (size_t)(m + span - (a + GC_ARENA_BYTES)));
+#if defined(MADV_HUGEPAGE)
+  if (huge)
+    madvise(a, GC_ARENA_BYTES, MADV_HUGEPAGE); /* a hint: refused, small pages do */
+#endif
+  return a;
+#else
+  (void)huge;
+  char *a = aligned_alloc(GC_ARENA_BYTES, GC_ARENA_BYTES);
+  if (a)
+    memset(a, 0, GC_ARENA_BYTES);
+  return a;
+#endif
+}
+
+static void arena_unmap(char *a) {
+#if defined(MAP_ANONYMOUS)
+  munmap(a, GC_ARENA_BYTES);
+#else
+  free(a);
+#endif
+}
+
+/* Starts a new slab (zeroed memory) as the one chunks are cut from; false when out of memory. */
+static bool slab_new(vm *v) {
+  if (!v->arena_slabs_left) {
+    char *a = arena_map(v->slabs != NULL);
+    if (!a)
+      return false;
+    v->arena_next = a;
+    v->arena_slabs_left = GC_ARENA_SLABS;
+  }
+  gc_slab *s = (gc_slab *)v->arena_next;
+  v->arena_next += GC_SLAB_BYTES;
+  v->arena_slabs_left--;
+  s->next = v->slabs;
+  v->slabs = s;
+  v->pool_cur = (char *)s + GC_SLAB_FIRST;
+  v->pool_left = GC_SLAB_BYTES - GC_SLAB_FIRST;
+  return true;
+}
+
+/* Whether freeing an object of this kind frees more than its memory: the kinds
+ * gc_free_object frees buffers of (keep the two in step). */
+static bool owns_buffers(obj_kind kind) {
+  switch (kind) {
+  case OBJ_LIST:
+  case OBJ_DICT:
+  case OBJ_SET:
+  case OBJ_FROZENSET:
+  case OBJ_CODE:
+  case OBJ_EXCEPTION:
+  case OBJ_CLASS:
+  case OBJ_NATIVE_OBJ:
+    return true;
+  default:
+    return false;
+  }
+}
+
+void *gc_obj_alloc(vm *v, obj_kind kind, size_t size) {
   if (!pooled(size)) {
     gc_big *b = calloc(1, sizeof *b + size);
     if (!b)
@@ -69,24 +168,20 @@ void *gc_obj_alloc(vm *v, size_t size) {
   gc_free_chunk *p = v->pool_free[cls];
   if (p) {
     v->pool_free[cls] = p->link;
+    memset(p, 0, chunk);
   } else {
-    if (v->pool_left < chunk) {
-      gc_slab *s = malloc(GC_SLAB_BYTES);
-      if (!s)
-        return NULL;
-      if (v->slabs)
-        v->slabs->used = (size_t)(v->pool_cur - (char *)v->slabs);
-      s->next = v->slabs;
-      s->used = sizeof *s;
-      v->slabs = s;
-      v->pool_cur = (char *)(s + 1);
-      v->pool_left = GC_SLAB_BYTES - sizeof *s;
-    }
+    /* never used since the arena was mapped: zero already */
+    if (v->pool_left < chunk && !slab_new(v))
+      return NULL;
     p = (gc_free_chunk *)v->pool_cur;
     v->pool_cur += chunk;
     v->pool_left -= chunk;
   }
-  memset(p, 0, chunk);
+  gc_slab *s = slab_of(p);
+  size_t g = granule_of(s, p);
+  s->start[g / 64] |= (uint64_t)1 << (g % 64);
+  if (owns_buffers(kind))
+    s->owner[g / 64] |= (uint64_t)1 << (g % 64);
   return p;
 }
 
@@ -98,30 +193,31 @@ static void obj_release(vm *v, obj *o) {
     free((gc_big *)o - 1);
     return;
   }
+  gc_slab *s = slab_of(o);
+  size_t g = granule_of(s, o);
+  s->start[g / 64] &= ~((uint64_t)1 << (g % 64));
+  s->owner[g / 64] &= ~((uint64_t)1 << (g % 64));
   size_t cls = (size - 1) / 16;
   gc_free_chunk *c = (gc_free_chunk *)o;
   memset(&c->hdr, 0, sizeof c->hdr);
-  c->hdr.kind = GC_FREE_KIND;
-  c->hdr.size = (uint32_t)chunk_bytes(size);
   c->link = v->pool_free[cls];
   v->pool_free[cls] = c;
 }
 
-/* End of the chunks of slab s. */
-static char *slab_end(const vm *v, gc_slab *s) {
-  return s == v->slabs ? v->pool_cur : (char *)s + s->used;
-}
-
 void gc_free_slabs(vm *v) {
+  /* slabs are listed newest first; an arena's first slab is its start */
   gc_slab *s = v->slabs;
   while (s) {
     gc_slab *next = s->next;
-    free(s);
+    if (((uintptr_t)s & (GC_ARENA_BYTES - 1)) == 0)
+      arena_unmap((char *)s);
     s = next;
   }
   v->slabs = NULL;
   v->pool_cur = NULL;
   v->pool_left = 0;
+  v->arena_next = NULL;
+  v->arena_slabs_left = 0;
   for (size_t i = 0; i < VM_POOL_CLASSES; i++)
     v->pool_free[i] = NULL;
 }
@@ -145,9 +241,20 @@ static bool gc_safe(const vm *v) { return v->exec_nesting == 1 && v->native_dept
 /* Marks o and queues it for scanning (false when the queue cannot grow: the
  * collection is abandoned, nothing is freed). */
 static bool mark_obj(vm *v, obj *o) {
-  if (!o || o->marked)
+  if (!o)
     return true;
-  o->marked = true;
+  if (pooled(o->size)) {
+    gc_slab *s = slab_of(o);
+    size_t g = granule_of(s, o);
+    uint64_t bit = (uint64_t)1 << (g % 64);
+    if (s->mark[g / 64] & bit)
+      return true;
+    s->mark[g / 64] |= bit;
+  } else {
+    if (o->marked)
+      return true;
+    o->marked = true;
+  }
   if (v->gc_stack_count == v->gc_stack_cap) {
     size_t n = v->gc_stack_cap ? v->gc_stack_cap * 2 : 1024;
     obj **s = realloc(v->gc_stack, n * sizeof *s);
@@ -391,32 +498,12 @@ void gc_free_object(vm *v, obj *o) {
   obj_release(v, o);
 }
 
-/* Whether freeing o frees more than its memory: the kinds gc_free_object
- * frees buffers of. */
-static bool owns_buffers(const obj *o) {
-  switch (o->kind) {
-  case OBJ_LIST:
-  case OBJ_DICT:
-  case OBJ_SET:
-  case OBJ_FROZENSET:
-  case OBJ_CODE:
-  case OBJ_EXCEPTION:
-  case OBJ_CLASS:
-  case OBJ_NATIVE_OBJ:
-    return true;
-  default:
-    return false;
-  }
-}
-
 void gc_free_all(vm *v) {
   /* the id table goes as a whole: no object needs forgetting */
   for (gc_slab *s = v->slabs; s; s = s->next) {
-    char *end = slab_end(v, s);
-    for (char *p = (char *)(s + 1); p < end;) {
-      obj *o = (obj *)p;
-      p += chunk_bytes(o->size);
-      if (o->kind != GC_FREE_KIND && owns_buffers(o)) {
+    for (size_t w = 0; w < GC_SLAB_WORDS; w++) {
+      for (uint64_t bits = s->owner[w]; bits; bits &= bits - 1) {
+        obj *o = granule_obj(s, w * 64 + (size_t)__builtin_ctzll(bits));
         o->has_id = false;
         gc_free_object(v, o);
       }
@@ -434,21 +521,20 @@ void gc_free_all(vm *v) {
   gc_free_slabs(v);
 }
 
-/* The sweep: frees every object the mark left unmarked (but code objects),
- * unmarks the rest; with keep_all (the mark ran out of memory) frees none.
- * The pools are walked slab by slab, in address order. */
+/* The sweep: frees every object the mark left unmarked (but code objects)
+ * and clears the marks; with keep_all (the mark ran out of memory) frees
+ * none. In the pools only the unmarked objects are read: the slabs'
+ * bitmaps name them. */
 static void sweep(vm *v, bool keep_all) {
   for (gc_slab *s = v->slabs; s; s = s->next) {
-    char *end = slab_end(v, s);
-    for (char *p = (char *)(s + 1); p < end;) {
-      obj *o = (obj *)p;
-      p += chunk_bytes(o->size);
-      if (o->kind == GC_FREE_KIND)
-        continue;
-      if (o->marked || keep_all || o->kind == OBJ_CODE)
-        o->marked = false;
-      else
-        gc_free_object(v, o);
+    for (size_t w = 0; w < GC_SLAB_WORDS; w++) {
+      uint64_t dead = keep_all ? 0 : s->start[w] & ~s->mark[w];
+      s->mark[w] = 0;
+      for (; dead; dead &= dead - 1) {
+        obj *o = granule_obj(s, w * 64 + (size_t)__builtin_ctzll(dead));
+        if (o->kind != OBJ_CODE)
+          gc_free_object(v, o);
+      }
     }
   }
   gc_big **link = &v->big;
@@ -469,6 +555,7 @@ static void gc_collect(vm *v) {
   if (v->loop)
     prune_tasks(v->loop);
   v->gc_stack_count = 0;
+  size_t before = v->bytes;
   bool ok = mark_roots(v);
   while (ok && v->gc_stack_count)
     ok = scan(v, v->gc_stack[--v->gc_stack_count]);
@@ -476,9 +563,13 @@ static void gc_collect(vm *v) {
   v->gc_collections++;
   /* class lookup caches may name strings this collection freed */
   v->class_epoch++;
-  /* next time: when the heap has doubled, or used half of what the memory
-   * limit leaves, whichever comes first */
-  size_t next = v->bytes * GC_GROWTH;
+  /* next time: when the heap has doubled (tripled after a collection that
+   * freed under a quarter of it: most of it lives on, and marking it again
+   * soon would free little again), or used half of what the memory limit
+   * leaves, whichever comes first */
+  size_t freed = before > v->bytes ? before - v->bytes : 0;
+  bool poor = freed * GC_POOR_YIELD < before;
+  size_t next = v->bytes * (poor ? GC_GROWTH_MOSTLY_LIVE : GC_GROWTH);
   size_t limit = (size_t)v->opts.limits.max_memory;
   if (limit && limit > v->bytes && next > v->bytes + (limit - v->bytes) / 2)
     next = v->bytes + (limit - v->bytes) / 2;

@@ -3,10 +3,10 @@
  * Every heap object lives in the VM's pools: objects up to VM_POOL_MAX
  * bytes in slabs of chunks, bigger ones in blocks of their own on a list
  * (vm_alloc, gc_obj_alloc). A collection marks what the program can still
- * reach, then walks the slabs in address order and the list, freeing the
- * rest. It runs only
- * at a safe point: between two callbacks or two iterations of the event
- * loop, when the C stack holds nothing but the outermost interpreter loop
+ * reach (in the slabs' mark bitmaps, or the header of a big object), then
+ * frees the rest: the bitmaps name the unmarked objects of each slab, so the
+ * marked ones are not read again. It runs only at a safe point: between two callbacks or two
+ * iterations of the event loop, when the C stack holds nothing but the outermost interpreter loop
  * and the one native that runs the event loop (asyncio.run). There every live value is in a
  * place the collector knows: the VM's frames and value stack, the loop's
  * ready queue and timer heap, its tasks, the builtins and modules, and the
@@ -49,15 +49,16 @@ bool gc_mark_value(vm *v, value x);
  * collected. */
 bool gc_maybe_collect(vm *v);
 
-/* Memory for one object of size bytes, zeroed (vm_alloc's allocator): small
+/* Memory for one object of the kind and size bytes, zeroed (vm_alloc's allocator): small
  * objects come from per-size free lists in slabs of the VM's own, which the
- * collector refills; NULL when out of memory. */
-void *gc_obj_alloc(vm *v, size_t size);
+ * collector refills; NULL when out of memory. The kind must keep whether it
+ * owns buffers (gc_free_object) for the object's life. */
+void *gc_obj_alloc(vm *v, obj_kind kind, size_t size);
 /* Frees the slabs (vm_free, after every object). */
 void gc_free_slabs(vm *v);
 
 /* Frees every object and the pools, as the VM ends: objects that own
- * nothing besides their pool chunk go with their slabs, unvisited. */
+ * nothing besides their pool chunk go with their slabs, unread. */
 void gc_free_all(vm *v);
 
 /* Frees one object and its buffers, subtracting their bytes from v->bytes

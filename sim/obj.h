@@ -69,7 +69,8 @@ typedef enum obj_kind {
  * objects by walking its pools (gc.c), so objects are not linked. */
 struct obj {
   uint8_t kind;    /* an obj_kind: which struct this header begins */
-  bool marked;     /* reached by the collector's current mark phase (gc.h) */
+  bool marked;     /* a big object reached by the collector's current mark (gc.h); a pooled
+                      one is marked in its slab's bitmap */
   bool class_dict; /* a dict that is a class's namespace: changing it invalidates the
                       class lookup caches (obj_class_find) */
   bool has_id;     /* id() gave it a serial, kept in the VM's id table (obj_id) */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #define TRACE_MAX_EVENTS 50000000u /* keeps a runaway scenario's trace under ~2 GiB */
+#define TRACE_STREAM_PIECE 8192u   /* events a streaming trace writes out at a time */
 
 enum {
   POOL_MEMO_SLOTS = 64,  /* texts remembered by pool_add (a power of two) */
@@ -54,6 +55,13 @@ struct trace {
   size_t longest_label;            /* bytes of the longest task label */
   pool_memo memo[POOL_MEMO_SLOTS]; /* recent short texts (pool_add) */
   keyed_text *keyed;               /* KEYED_SLOTS texts by key, NULL until the first */
+  size_t base;                     /* steps written out and forgotten (trace_stream): events[0]
+                                      is step base */
+  trace_sink_fn sink;              /* where a streaming trace writes its events, or NULL */
+  void *sink_user;                 /* passed back to sink */
+  bool sink_json;                  /* it writes JSON Lines instead of text */
+  bool sink_failed;                /* a piece could not be formatted (out of memory) */
+  fmt_buf piece;                   /* the text of the piece being written */
 };
 
 trace *trace_new(bool lines) {
@@ -73,6 +81,7 @@ void trace_free(trace *t) {
   free(t->pool);
   free(t->tasks);
   fmt_buf_free(&t->spare);
+  fmt_buf_free(&t->piece);
   free(t->keyed);
   free(t);
 }
@@ -165,15 +174,43 @@ static inline size_t text_len(const trace *t, uint32_t off) {
   return n;
 }
 
+void trace_stream(trace *t, bool json, trace_sink_fn sink, void *user) {
+  t->sink = sink;
+  t->sink_user = user;
+  t->sink_json = json;
+}
+
+bool trace_flush(trace *t) {
+  if (!t->sink || t->count == t->base)
+    return !t->sink_failed;
+  if (!t->sink_failed) {
+    fmt_buf_clear(&t->piece);
+    bool ok = t->sink_json ? trace_write_jsonl_range(t, t->base, t->count - t->base, &t->piece)
+                           : trace_write_text_range(t, t->base, t->count - t->base, &t->piece);
+    if (ok)
+      t->sink(t->sink_user, fmt_buf_str(&t->piece), t->piece.len);
+    else
+      t->sink_failed = true;
+  }
+  t->base = t->count;
+  return !t->sink_failed;
+}
+
 uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
                    int32_t line, double num, const char *text, size_t text_len) {
   if (t->truncated)
     return UINT32_MAX;
-  if (t->count == t->cap) {
+  if (t->count >= TRACE_MAX_EVENTS) {
+    t->truncated = true;
+    return UINT32_MAX;
+  }
+  if (t->count - t->base == t->cap && t->sink && t->cap >= TRACE_STREAM_PIECE)
+    trace_flush(t);
+  if (t->count - t->base == t->cap) {
     size_t n = t->cap ? t->cap * 2 : 1024;
     if (n > TRACE_MAX_EVENTS)
       n = TRACE_MAX_EVENTS;
-    if (n <= t->count) {
+    if (n <= t->cap) {
       t->truncated = true;
       return UINT32_MAX;
     }
@@ -185,7 +222,7 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
     t->events = e;
     t->cap = n;
   }
-  trace_event *e = &t->events[t->count];
+  trace_event *e = &t->events[t->count - t->base];
   e->kind = kind;
   e->time = time;
   e->task = task;
@@ -201,7 +238,7 @@ uint32_t trace_add_text(trace *t, trace_kind kind, double time, int32_t task, in
                         int32_t line, double num, uint32_t text) {
   uint32_t s = trace_add(t, kind, time, task, a, b, line, num, NULL, 0);
   if (s != UINT32_MAX)
-    t->events[s].text = text < t->pool_len ? text : TRACE_NO_TEXT;
+    t->events[s - t->base].text = text < t->pool_len ? text : TRACE_NO_TEXT;
   return s;
 }
 
@@ -284,7 +321,7 @@ bool trace_set_source(trace *t, const char *filename, const char *src, size_t le
 size_t trace_count(const trace *t) { return t->count; }
 const trace_event *trace_events(const trace *t) { return t->events; }
 const trace_event *trace_event_at(const trace *t, size_t step) {
-  return step < t->count ? &t->events[step] : NULL;
+  return step >= t->base && step < t->count ? &t->events[step - t->base] : NULL;
 }
 size_t trace_task_count(const trace *t) { return t->ntasks; }
 const trace_task *trace_task_at(const trace *t, int32_t id) {
@@ -300,9 +337,9 @@ const char *trace_source(const trace *t, size_t *len) {
 }
 
 int trace_exit_status(const trace *t) {
-  for (size_t i = t->count; i-- > 0;)
-    if (t->events[i].kind == TR_RUN_END)
-      return t->events[i].a;
+  for (size_t i = t->count; i-- > t->base;)
+    if (t->events[i - t->base].kind == TR_RUN_END)
+      return t->events[i - t->base].a;
   return -1;
 }
 
@@ -336,6 +373,8 @@ static void handles_remove(trace_handle *arr, size_t *n, int32_t id) {
  * which asks for one step at a time. */
 bool trace_queues_at(const trace *t, size_t step, trace_queues *out) {
   memset(out, 0, sizeof *out);
+  if (t->base) /* a streaming trace forgot the events before */
+    return false;
   size_t rcap = 0, tcap = 0;
   /* timers keep their scheduling order for ties: the event order */
   for (size_t i = 0; i < t->count && i <= step; i++) {
@@ -775,6 +814,8 @@ static bool qindex_checks(trace_qindex *x) {
 }
 
 trace_qindex *trace_qindex_new(const trace *t) {
+  if (t->base) /* a streaming trace forgot the events before */
+    return NULL;
   trace_qindex *x = calloc(1, sizeof *x);
   if (!x)
     return NULL;
@@ -836,21 +877,27 @@ const char *trace_kind_name(trace_kind k) {
   return (unsigned)k < TR__COUNT ? names[k] : "?";
 }
 
-const char *trace_wake_name(trace_wake w) {
-  static const char *const names[] = {"start",  "timer", "task",      "gather",
-                                      "future", "yield", "exception", "cancel"};
-  return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "?";
-}
+/* The names of the wakes and of the callback kinds, then "?" for any other value, in rows of
+ * 16 bytes (the text layout copies a row whole), and their lengths. */
+enum { WAKE_NAMES = 8, CB_NAMES = 5 };
+static const char wake_names[WAKE_NAMES + 1][16] = {
+    "start", "timer", "task", "gather", "future", "yield", "exception", "cancel", "?"};
+static const uint8_t wake_name_lens[WAKE_NAMES + 1] = {5, 5, 4, 6, 6, 5, 9, 6, 1};
+static const char cb_names[CB_NAMES + 1][16] = {"step",     "wakeup", "timer", "future-callback",
+                                                "callback", "?"};
+static const uint8_t cb_name_lens[CB_NAMES + 1] = {4, 6, 5, 15, 8, 1};
+
+static size_t wake_row(int32_t w) { return w >= 0 && w < WAKE_NAMES ? (size_t)w : WAKE_NAMES; }
+static size_t cb_row(int32_t cb) { return cb >= 0 && cb < CB_NAMES ? (size_t)cb : CB_NAMES; }
+
+const char *trace_wake_name(trace_wake w) { return wake_names[wake_row((int32_t)w)]; }
 
 const char *trace_wait_name(trace_wait w) {
   static const char *const names[] = {"sleep", "yield", "task", "gather", "sync", "future"};
   return (unsigned)w < sizeof names / sizeof names[0] ? names[w] : "?";
 }
 
-static const char *cb_name(int32_t cb) {
-  static const char *const names[] = {"step", "wakeup", "timer", "future-callback", "callback"};
-  return cb >= 0 && (size_t)cb < sizeof names / sizeof names[0] ? names[cb] : "?";
-}
+static const char *cb_name(int32_t cb) { return cb_names[cb_row(cb)]; }
 
 /* fmt_buf_append and its kin, inlined here: the writers make tens of millions
  * of small appends to a long trace's text. Failures (memory) are left to show
@@ -968,28 +1015,23 @@ static inline char *put(char *p, const char *s, size_t n) {
   return p + n;
 }
 
-/* A pool string (its length from the pool). */
-static inline char *put_text(char *p, const trace *t, uint32_t off) {
-  size_t n = text_len(t, off);
-  if (n == 0)
-    return p;
+/* n bytes of a string in the pool (or none). */
+static inline char *put_pooled(char *p, const char *s, size_t n) {
   /* 16 bytes at a time: the pool has POOL_SLACK bytes past its last string, the line's room
    * more than 16 past its end; what is copied past n is written over or never counted */
-  const char *s = t->pool + off;
   for (size_t i = 0; i < n; i += 16)
     memcpy(p + i, s + i, 16);
   return p + n;
 }
 
+/* A pool string (its length from the pool). */
+static inline char *put_text(char *p, const trace *t, uint32_t off) {
+  size_t n = text_len(t, off);
+  return n ? put_pooled(p, t->pool + off, n) : p;
+}
+
 /* "%d" */
 static inline char *put_int(char *p, int64_t v) {
-  if (v >= 0 && v < 100000) { /* handles, futures, lines: digits counted, written in place */
-    uint32_t u = (uint32_t)v;
-    size_t n = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : 5;
-    for (size_t i = n; i-- > 0; u /= 10)
-      p[i] = (char)('0' + u % 10);
-    return p + n;
-  }
   char buf[40], *end = buf + 24; /* 16 bytes after the digits, read by the copy below */
   uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
   char *q = u <= UINT32_MAX ? digits32_before(end, (uint32_t)u) : digits_before(end, u);
@@ -1132,15 +1174,21 @@ static size_t range_end(const trace *t, size_t first, size_t n) {
   return n < t->count - first ? first + n : t->count;
 }
 
+/* The first of the events [first, ...) still held: a streaming trace forgot those before base. */
+static size_t range_first(const trace *t, size_t first) {
+  return first < t->base ? t->base : first;
+}
+
 bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out) {
   num_memo time_memo = {0}, num_memo_ = {0};
   step_text step;
   size_t end = range_end(t, first, n);
+  first = range_first(t, first);
   size_t room = LINE_ROOM + 2 * t->longest_name + 1 + t->longest_label;
   if (first < end)
     step_text_set(&step, (uint32_t)first);
   for (size_t i = first; i < end; i++) {
-    const trace_event *e = &t->events[i];
+    const trace_event *e = &t->events[i - t->base];
     const trace_task *k = trace_task_at(t, e->task);
     size_t tl = text_len(t, e->text);
     /* the line names at most a task, another task's name and the text (quoted: doubled) */
@@ -1157,7 +1205,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
     p += 10;
     switch (e->kind) {
     case TR_RUN_START:
-      p = put(p, text, tl);
+      p = put_pooled(p, text, tl);
       break;
     case TR_RUN_END:
       PUT_LIT(p, "exit status ");
@@ -1178,23 +1226,21 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
     case TR_STEP_BEGIN:
       p = put_task(p, t, k);
       PUT_LIT(p, "  <- ");
-      {
-        const char *w = trace_wake_name((trace_wake)e->a);
-        p = put(p, w, strlen(w));
-      }
+      memcpy(p, wake_names[wake_row(e->a)], 16);
+      p += wake_name_lens[wake_row(e->a)];
       if (e->a == WAKE_TASK) {
         *p++ = ' ';
         p = put_name(p, t, trace_task_at(t, e->b));
       }
       if (tl) {
         *p++ = ' ';
-        p = put(p, text, tl);
+        p = put_pooled(p, text, tl);
       }
       break;
     case TR_STEP_SUSPEND:
       p = put_task(p, t, k);
       PUT_LIT(p, "  awaits ");
-      p = put(p, text, tl);
+      p = put_pooled(p, text, tl);
       if (e->a == WAIT_SLEEP) {
         PUT_LIT(p, " until ");
         p = put_fixed6(p, e->num, &num_memo_);
@@ -1207,7 +1253,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
     case TR_STEP_RETURN:
       p = put_task(p, t, k);
       PUT_LIT(p, "  -> ");
-      p = put(p, text, tl);
+      p = put_pooled(p, text, tl);
       break;
     case TR_STEP_RAISE:
       p = put_task(p, t, k);
@@ -1215,23 +1261,21 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
         PUT_LIT(p, "  cancelled by ");
       else
         PUT_LIT(p, "  raised ");
-      p = put(p, text, tl);
+      p = put_pooled(p, text, tl);
       break;
     case TR_READY_PUSH:
       PUT_LIT(p, "handle ");
       p = put_int(p, e->a);
       *p++ = ' ';
-      {
-        const char *c = cb_name(e->b);
-        p = put(p, c, strlen(c));
-      }
+      memcpy(p, cb_names[cb_row(e->b)], 16);
+      p += cb_name_lens[cb_row(e->b)];
       if (e->task >= 0) {
         PUT_LIT(p, " of ");
         p = put_name(p, t, k);
       }
       if (tl) {
         PUT_LIT(p, " (");
-        p = put(p, text, tl);
+        p = put_pooled(p, text, tl);
         *p++ = ')';
       }
       break;
@@ -1287,7 +1331,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       }
       if (tl) {
         *p++ = ' ';
-        p = put(p, text, tl);
+        p = put_pooled(p, text, tl);
       }
       break;
     case TR_CANCEL:
@@ -1298,7 +1342,7 @@ bool trace_write_text_range(const trace *t, size_t first, size_t n, fmt_buf *out
       }
       if (tl) {
         PUT_LIT(p, " msg ");
-        p = put(p, text, tl);
+        p = put_pooled(p, text, tl);
       }
       break;
     case TR_WARNING:
@@ -1374,8 +1418,9 @@ bool trace_write_jsonl(const trace *t, fmt_buf *out) {
 
 bool trace_write_jsonl_range(const trace *t, size_t first, size_t n, fmt_buf *out) {
   num_memo time_memo = {0};
-  for (size_t i = first, end = range_end(t, first, n); i < end; i++) {
-    const trace_event *e = &t->events[i];
+  size_t end = range_end(t, first, n);
+  for (size_t i = range_first(t, first); i < end; i++) {
+    const trace_event *e = &t->events[i - t->base];
     w_puts(out, "{\"step\":");
     append_int(out, (int64_t)i);
     w_puts(out, ",\"time\":");

@@ -132,9 +132,24 @@ bool trace_rename_task(trace *t, int32_t task, const char *name);
 bool trace_set_source(trace *t, const char *filename, const char *src, size_t len);
 bool trace_truncated(const trace *t);
 
+/* ---- streaming ---- */
+/* Where a streaming trace writes its text. */
+typedef void (*trace_sink_fn)(void *user, const char *text, size_t len);
+/* Makes t write its events out through sink as it records them, a piece at a time, as text
+ * (trace_write_text) or with json as JSON Lines (trace_write_jsonl), and forget them once
+ * written: a long run's trace then takes little memory. The pieces in order make the text the
+ * whole trace would make, provided no task is renamed after its events are out (the simulator
+ * never renames one: Task.set_name changes the task's name, not the trace's). Only the events
+ * not written yet stay readable (trace_event_at, the writers); trace_count still counts all,
+ * and the queue replays (trace_queues_at, trace_qindex_new) refuse a trace that forgot any. */
+void trace_stream(trace *t, bool json, trace_sink_fn sink, void *user);
+/* Writes out the events a streaming trace holds (at the end of the run); false when a piece
+ * could not be formatted, now or before (out of memory: the text is incomplete). */
+bool trace_flush(trace *t);
+
 /* ---- reading ---- */
 size_t trace_count(const trace *t);
-const trace_event *trace_events(const trace *t);
+const trace_event *trace_events(const trace *t); /* from step 0, or a streaming trace's base */
 const trace_event *trace_event_at(const trace *t, size_t step);
 size_t trace_task_count(const trace *t);
 const trace_task *trace_task_at(const trace *t, int32_t id);

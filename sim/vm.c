@@ -57,7 +57,7 @@ void *vm_alloc(vm *v, obj_kind kind, size_t size) {
     raise_memory_limit(v);
     return NULL;
   }
-  obj *o = gc_obj_alloc(v, size);
+  obj *o = gc_obj_alloc(v, kind, size);
   if (!o) {
     vm_raise_msg(v, CLS_MEMORY_ERROR, "");
     return NULL;

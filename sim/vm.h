@@ -182,6 +182,8 @@ struct vm {
   char *pool_cur;             /* next unused byte of the newest slab */
   size_t pool_left;           /* unused bytes left in it */
   gc_slab *slabs;             /* every slab of the pools, newest first (gc.c) */
+  char *arena_next;           /* the next slab of the newest arena not handed out yet (gc.c) */
+  size_t arena_slabs_left;    /* slabs of it not handed out yet */
   obj_coro **fresh;           /* coroutines maybe never awaited, in creation order (the
                                  collector drops the awaited ones) */
   size_t nfresh;              /* entries in fresh */

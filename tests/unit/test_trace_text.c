@@ -3,7 +3,8 @@
  * enum values, escapes, empty and missing texts, names and texts longer than any line
  * buffer, step numbers wider than their column) must give exactly the bytes the layout
  * gave when it was written with printf (the expected text below was produced that way),
- * and the text written in pieces must be the text written whole. Also the buffers the trace
+ * and the text written in pieces must be the text written whole, also by a streaming trace as
+ * it records. Also the buffers the trace
  * lends for building labels (trace_buf_take/give), the pool's sharing of repeated texts, texts
  * kept by key and the sleep labels made from them, and the cut reprs of long results. */
 #include <setjmp.h>
@@ -180,6 +181,70 @@ static void test_pieces(void **state) {
   free(none);
   free(whole);
   trace_free(t);
+}
+
+/* A run's worth of events: tasks made as it goes, every kind over and over, times that change
+ * and repeat, texts new and shared, and the end of the run. */
+static void record_run(trace *t, size_t rounds) {
+  add(t, TR_RUN_START, 0, -1, 0, 0, 0, 0, "demo.py");
+  assert_int_equal(trace_add_task(t, 0, "Task-1", "main()", -1, 12), 0);
+  char text[64];
+  for (size_t i = 0; i < rounds; i++) {
+    double now = (double)(i / 7) * 0.125;
+    snprintf(text, sizeof text, "work(%zu)", i);
+    int32_t k = trace_add_task(t, now, i % 5 ? "Task-n" : "named", text, 0, 3);
+    assert_true(k > 0);
+    add(t, TR_READY_PUSH, now, k, (int32_t)i, CB_STEP, 0, 0, "Task.__step");
+    add(t, TR_READY_POP, now, k, (int32_t)i, 0, 0, 0, NULL);
+    add(t, TR_STEP_BEGIN, now, k, i % 3 ? WAKE_START : WAKE_TASK, 0, 0, 0, NULL);
+    add(t, TR_STEP_SUSPEND, now, k, WAIT_SLEEP, 4, 6, now + 0.5, "asyncio.sleep(0.5)");
+    add(t, TR_TIMER_ADD, now, k, (int32_t)i, CB_TIMER, 0, now + 0.5, NULL);
+    add(t, TR_CLOCK_JUMP, now + 0.125, -1, 0, 0, 0, now, NULL);
+    add(t, TR_PRINT, now, i % 2 ? k : -1, 0, 0, 4, 0, "said \"hi\"\n");
+    add(t, TR_LINE, now, k, 0, 0, 5, 0, NULL);
+    add(t, TR_FUTURE_DONE, now, k, (int32_t)i, 0, 0, 0, text);
+    add(t, TR_STEP_RETURN, now, k, 0, 0, 0, 0, text);
+  }
+  add(t, TR_WARNING, 99, -1, 0, 0, 0, 0, "coroutine 'f' was never awaited\n");
+  add(t, TR_RUN_END, 99, -1, 1, 0, 0, 0, NULL);
+}
+
+static void to_buf(void *user, const char *text, size_t len) { fmt_buf_append(user, text, len); }
+
+/* A streaming trace writes, piece by piece as it records, the text (or JSON Lines) the whole
+ * trace writes, and forgets what it wrote. */
+static void test_stream(void **state) {
+  (void)state;
+  for (int json = 0; json < 2; json++) {
+    trace *whole = trace_new(true);
+    record_run(whole, 3000);
+    fmt_buf want;
+    fmt_buf_init(&want);
+    assert_true(json ? trace_write_jsonl(whole, &want) : trace_write_text(whole, &want));
+    trace *t = trace_new(true);
+    fmt_buf got;
+    fmt_buf_init(&got);
+    trace_stream(t, json, to_buf, &got);
+    record_run(t, 3000);
+    assert_int_equal(trace_count(t), trace_count(whole));
+    assert_true(got.len > 0); /* pieces went out during the run */
+    assert_true(got.len < want.len);
+    assert_null(trace_event_at(t, 0)); /* written and forgotten */
+    assert_non_null(trace_event_at(t, trace_count(t) - 1));
+    assert_int_equal(trace_exit_status(t), 1);
+    trace_queues q;
+    assert_false(trace_queues_at(t, 5, &q));
+    assert_null(trace_qindex_new(t));
+    assert_true(trace_flush(t));
+    assert_null(trace_event_at(t, trace_count(t) - 1));
+    assert_true(trace_flush(t)); /* nothing more to write */
+    assert_int_equal(got.len, want.len);
+    assert_string_equal(fmt_buf_str(&got), fmt_buf_str(&want));
+    fmt_buf_free(&got);
+    fmt_buf_free(&want);
+    trace_free(t);
+    trace_free(whole);
+  }
 }
 
 /* Names and texts far longer than a line's usual room, and steps past five digits. */
@@ -417,6 +482,7 @@ int main(void) {
       cmocka_unit_test(test_long),         cmocka_unit_test(test_buf_take_give),
       cmocka_unit_test(test_pool_memo),    cmocka_unit_test(test_keyed_text),
       cmocka_unit_test(test_sleep_labels), cmocka_unit_test(test_result_reprs),
+      cmocka_unit_test(test_stream),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
