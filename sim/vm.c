@@ -852,7 +852,8 @@ static bool call_function(vm *v, obj_function *fn, value self, const value *args
     int n = 0;
     if (self.t != VAL_UNDEF)
       all[n++] = self;
-    memcpy(all + n, args, (size_t)nargs * sizeof *all);
+    if (nargs) /* args may be NULL then */
+      memcpy(all + n, args, (size_t)nargs * sizeof *all);
     fast_result fr = call_fast(v, fn, all, n + nargs, out);
     if (fr != FAST_DECLINED)
       return fr == FAST_DONE;

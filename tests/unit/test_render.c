@@ -249,13 +249,13 @@ static void test_round_fill_has_no_seam(void **state) {
 static void text_frame(scene_list *l, char tag, int n) {
   scene_list_clear(l);
   free(l->pool);
-  l->pool_cap = (size_t)n * 8;
+  l->pool_cap = (size_t)n * 16;
   l->pool = malloc(l->pool_cap);
   assert_non_null(l->pool);
   l->pool_len = 0;
   add(l, (scene_cmd){.op = SC_FILL_RECT, .color = {255, 255, 255, 255}, .x1 = REF_W, .y1 = REF_H});
   for (int i = 0; i < n; i++) {
-    snprintf(l->pool + l->pool_len, 8, "%c%05d", tag, i);
+    snprintf(l->pool + l->pool_len, 16, "%c%05d", tag, i);
     add(l, (scene_cmd){.op = SC_TEXT,
                        .color = {0, 0, 0, 255},
                        .x0 = (float)(i % 16 * 60),
