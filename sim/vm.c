@@ -2391,9 +2391,10 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
           /* a library method with a native fast path: a plain call, or a
            * coroutine awaited at once (the await's GET_AWAITABLE, LOAD_CONST
            * None, SEND follow), which makes no coroutine object when the
-           * fast path finishes it; not when tracing, where making one reprs
-           * its arguments for the label */
-          bool awaited = (fl & CODE_COROUTINE) && !v->trace && CODE_OP(ops[ip]) == OP_GET_AWAITABLE;
+           * fast path finishes it. No trace event names such a coroutine,
+           * so a trace loses nothing: only the label its making would have
+           * built (the repr of its arguments, which CPython never makes) */
+          bool awaited = (fl & CODE_COROUTINE) && CODE_OP(ops[ip]) == OP_GET_AWAITABLE;
           if (plain || awaited) {
             f->sp = sp;
             fast_result fr = call_fast(v, callee, sp - arg - 1, (int)arg + 1, &tmp);
