@@ -456,26 +456,34 @@ static bool cacheable(value o, const obj_str *name) {
   return val_is(o, OBJ_INSTANCE) && !maybe_special(o, name);
 }
 
-/* module.name (a plain name) through the site cache of instruction ip: the name's place in the
- * module's dict, valid while the dict keeps its version and the class epoch stands (cls NULL
- * marks a module's entry). What getattr_impl finds first for such a name. */
+bool vm_site_fresh(const vm *v, const attr_cache *e, const obj_dict *d) {
+  return e && e->epoch == v->class_epoch && !e->cls && e->dict == d &&
+         e->dict_version == d->version;
+}
+
+void vm_site_remember(vm *v, attr_cache *e, obj_dict *d, obj_str *name, value found) {
+  if (!e)
+    return;
+  e->epoch = v->class_epoch;
+  e->cls = NULL;
+  e->dict = d;
+  e->dict_version = d->version;
+  e->dict_pos = obj_dict_find_str(d, name);
+  e->cls_val = found;
+}
+
+/* module.name (a plain name) through the site cache of instruction ip: what getattr_impl finds
+ * first for such a name, the name's place in the module's dict. */
 static bool module_attr_at(vm *v, code *k, uint32_t ip, obj_module *m, obj_str *name, value *out) {
   attr_cache *e = vm_site_cache(k, ip);
   obj_dict *d = m->dict;
-  if (e && e->epoch == v->class_epoch && !e->cls && e->dict == d && e->dict_version == d->version &&
-      e->dict_pos >= 0) {
+  if (vm_site_fresh(v, e, d) && e->dict_pos >= 0) {
     *out = d->entries[e->dict_pos].val;
     return true;
   }
   if (!vm_getattr(v, val_obj(m), name, out))
     return false;
-  if (e) {
-    e->epoch = v->class_epoch;
-    e->cls = NULL;
-    e->dict = d;
-    e->dict_version = d->version;
-    e->dict_pos = obj_dict_find_str(d, name);
-  }
+  vm_site_remember(v, e, d, name, *out);
   return true;
 }
 

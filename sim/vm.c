@@ -1493,20 +1493,13 @@ static bool load_global(vm *v, frame *f, obj_str *name, value *out) {
 static bool load_global_at(vm *v, frame *f, uint32_t ip, obj_str *name, value *out) {
   attr_cache *e = vm_site_cache(f->code, ip);
   obj_dict *g = f->globals;
-  if (e && e->epoch == v->class_epoch && e->dict == g && e->dict_version == g->version) {
+  if (vm_site_fresh(v, e, g)) {
     *out = e->dict_pos >= 0 ? g->entries[e->dict_pos].val : e->cls_val;
     return true;
   }
   if (!load_global(v, f, name, out))
     return false;
-  if (e) {
-    e->epoch = v->class_epoch;
-    e->cls = NULL;
-    e->dict = g;
-    e->dict_version = g->version;
-    e->dict_pos = obj_dict_find_str(g, name);
-    e->cls_val = *out;
-  }
+  vm_site_remember(v, e, g, name, *out);
   return true;
 }
 

@@ -242,6 +242,12 @@ bool vm_getmethod_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value 
 /* The cache of instruction ip of k (code.h: attr_cache), made for all of k's instructions on
  * first use; NULL when out of memory. */
 attr_cache *vm_site_cache(code *k, uint32_t ip);
+/* Whether site cache e (which may be NULL) holds a lookup in dict d with no class part (a
+ * global, a module's name) that still stands: d's version and the class epoch unchanged. */
+bool vm_site_fresh(const vm *v, const attr_cache *e, const obj_dict *d);
+/* Remembers in e (NULL: nothing) that name was looked up in d, found: its place in d, or found
+ * itself when d lacks it (a builtin). */
+void vm_site_remember(vm *v, attr_cache *e, obj_dict *d, obj_str *name, value found);
 /* vm_setattr for the STORE_ATTR at instruction ip of k, through its site cache. */
 bool vm_setattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value x);
 bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found);
