@@ -290,8 +290,7 @@ static bool getattr_impl(vm *v, value o, obj_str *name, value *out, bool *found,
   }
   if (val_is(o, OBJ_MODULE)) {
     value x = obj_dict_get_str(AS_MODULE(o)->dict, name);
-    bool waiting;
-    if (x.t == VAL_UNDEF && !loop_prelude_lookup(v, AS_MODULE(o)->dict, name, &x, &waiting))
+    if (x.t == VAL_UNDEF && !loop_prelude_lookup(v, AS_MODULE(o)->dict, name, &x))
       return false;
     if (x.t != VAL_UNDEF) {
       *out = x;
@@ -431,6 +430,13 @@ static inline void cache_class(vm *v, attr_cache *e, obj_class *cls, obj_str *na
     cache_fill_class(v, e, cls, name);
 }
 
+/* Remembers where name sits in dict d (dict_pos -1 when absent), valid while d's version holds. */
+static inline void cache_dict(attr_cache *e, obj_dict *d, obj_str *name) {
+  e->dict = d;
+  e->dict_version = d->version;
+  e->dict_pos = obj_dict_find_str(d, name);
+}
+
 __attribute__((always_inline)) static inline void cached_lookup(vm *v, attr_cache *e,
                                                                 obj_instance *in, obj_str *name,
                                                                 value *cls_val, value *inst_val) {
@@ -440,11 +446,8 @@ __attribute__((always_inline)) static inline void cached_lookup(vm *v, attr_cach
   obj_dict *d = in->dict;
   if (!d || d->count == 0)
     return;
-  if (e->dict != d || e->dict_version != d->version) {
-    e->dict = d;
-    e->dict_version = d->version;
-    e->dict_pos = obj_dict_find_str(d, name);
-  }
+  if (e->dict != d || e->dict_version != d->version)
+    cache_dict(e, d, name);
   if (e->dict_pos >= 0)
     *inst_val = d->entries[e->dict_pos].val;
 }
@@ -466,9 +469,7 @@ void vm_site_remember(vm *v, attr_cache *e, obj_dict *d, obj_str *name, value fo
     return;
   e->epoch = v->class_epoch;
   e->cls = NULL;
-  e->dict = d;
-  e->dict_version = d->version;
-  e->dict_pos = obj_dict_find_str(d, name);
+  cache_dict(e, d, name);
   e->cls_val = found;
 }
 
@@ -651,8 +652,7 @@ bool vm_setattr(vm *v, value o, obj_str *name, value x) {
     case OBJ_MODULE: {
       /* a prelude definition not run yet runs first: it is replaced, not run later */
       value old;
-      bool waiting;
-      if (!loop_prelude_lookup(v, AS_MODULE(o)->dict, name, &old, &waiting))
+      if (!loop_prelude_lookup(v, AS_MODULE(o)->dict, name, &old))
         return false;
       return obj_dict_set_str(v, AS_MODULE(o)->dict, name, x);
     }
@@ -683,10 +683,7 @@ bool vm_setattr_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value x)
   }
   if (!vm_setattr(v, o, name, x))
     return false;
-  d = in->dict;
-  e->dict = d;
-  e->dict_version = d->version;
-  e->dict_pos = obj_dict_find_str(d, name);
+  cache_dict(e, in->dict, name);
   return true;
 }
 
@@ -737,7 +734,7 @@ bool vm_delattr(vm *v, value o, obj_str *name) {
   if (val_is(o, OBJ_MODULE)) {
     bool found;
     value old;
-    if (!loop_prelude_lookup(v, AS_MODULE(o)->dict, name, &old, &found))
+    if (!loop_prelude_lookup(v, AS_MODULE(o)->dict, name, &old))
       return false;
     if (!obj_dict_del(v, AS_MODULE(o)->dict, val_obj(name), &found)) return false;
     if (!found) return attr_error(v, o, name);

@@ -2639,8 +2639,8 @@ static bool run_prelude(vm *v, obj_module *m) {
   return ok;
 }
 
-bool loop_prelude_lookup(vm *v, obj_dict *ns, obj_str *name, value *out, bool *found) {
-  *found = false;
+bool loop_prelude_lookup(vm *v, obj_dict *ns, obj_str *name, value *out) {
+  *out = val_undef();
   struct loop_prelude *lp = v->prelude;
   if (!lp || lp->ns != ns || lp->pending == 0)
     return true;
@@ -2655,7 +2655,6 @@ bool loop_prelude_lookup(vm *v, obj_dict *ns, obj_str *name, value *out, bool *f
         !queue_attach(v, ns, name))
       return false;
     *out = obj_dict_get_str(ns, name);
-    *found = out->t != VAL_UNDEF;
     return true;
   }
   return true;
@@ -2671,8 +2670,7 @@ bool loop_prelude_run_all(vm *v, obj_dict *ns) {
       i++;
     obj_str *name = obj_str_intern(v, lp->defs[i].name, lp->defs[i].name_len);
     value x;
-    bool found;
-    if (!name || !loop_prelude_lookup(v, ns, name, &x, &found))
+    if (!name || !loop_prelude_lookup(v, ns, name, &x))
       return false;
   }
   return true;

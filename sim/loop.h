@@ -119,9 +119,9 @@ struct loop {
 obj_module *loop_module_asyncio(vm *v);
 
 /* A lookup of name in namespace ns missed: when ns is the asyncio module's and name one of the
- * prelude's definitions not run yet, compiles and runs it there and *out is what it defined
- * (*found). False, with an exception raised, when that failed. */
-bool loop_prelude_lookup(vm *v, obj_dict *ns, obj_str *name, value *out, bool *found);
+ * prelude's definitions not run yet, compiles and runs it there and *out is what it defined;
+ * otherwise *out is VAL_UNDEF. False, with an exception raised, when that failed. */
+bool loop_prelude_lookup(vm *v, obj_dict *ns, obj_str *name, value *out);
 /* Runs every prelude definition still waiting when ns is the asyncio module's namespace (before
  * the whole namespace is read or copied). */
 bool loop_prelude_run_all(vm *v, obj_dict *ns);

@@ -842,10 +842,32 @@ static fast_result call_fast(vm *v, obj_function *fn, const value *args, int n, 
   return k->fast(v, args, out);
 }
 
+/* Code whose call runs to its return in one go (not a coroutine, generator or async
+ * generator's). */
+static bool is_plain_code(const code *k) {
+  return !(k->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN));
+}
+
+/* Pushes the frame of a plain call of fn, its arguments bound (self first unless VAL_UNDEF):
+ * the new frame, or NULL with an exception raised. */
+static frame *push_call_frame(vm *v, obj_function *fn, value self, const value *args, int nargs,
+                              obj_tuple *kwnames) {
+  frame *f = push_frame(v, fn->code);
+  if (!f)
+    return NULL;
+  f->fn = fn;
+  f->globals = fn->globals;
+  if (!bind_args(v, fn, f->slots, self, args, nargs, kwnames)) {
+    pop_frame(v, f);
+    return NULL;
+  }
+  return f;
+}
+
 static bool call_function(vm *v, obj_function *fn, value self, const value *args, int nargs,
                           obj_tuple *kwnames, value *out) {
   code *k = fn->code;
-  if (k->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN))
+  if (!is_plain_code(k))
     return make_coro(v, fn, self, args, nargs, kwnames, out);
   if (k->fast && !kwnames && nargs < 4) {
     value all[4];
@@ -858,15 +880,9 @@ static bool call_function(vm *v, obj_function *fn, value self, const value *args
     if (fr != FAST_DECLINED)
       return fr == FAST_DONE;
   }
-  frame *f = push_frame(v, k);
+  frame *f = push_call_frame(v, fn, self, args, nargs, kwnames);
   if (!f)
     return false;
-  f->fn = fn;
-  f->globals = fn->globals;
-  if (!bind_args(v, fn, f->slots, self, args, nargs, kwnames)) {
-    pop_frame(v, f);
-    return false;
-  }
   exec_status st = vm_exec(v, f, out);
   pop_frame(v, f);
   return st == EXEC_RETURN;
@@ -967,8 +983,7 @@ static exec_status exec_frame(vm *v, frame *f, int mode, value in, value *out);
 /* A Python function whose call runs in the caller's interpreter loop (not a
  * coroutine, generator or async generator function). */
 static bool is_plain_function(value fn) {
-  return val_is(fn, OBJ_FUNCTION) &&
-         !(AS_FUNCTION(fn)->code->flags & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN));
+  return val_is(fn, OBJ_FUNCTION) && is_plain_code(AS_FUNCTION(fn)->code);
 }
 
 /* Pushes the frame of a plain call made by f, which resumes at ip with its
@@ -978,15 +993,9 @@ static frame *enter_call(vm *v, frame *f, uint32_t ip, value *base, obj_function
                          value self, const value *args, int nargs) {
   f->sp = base;
   f->ip = ip;
-  frame *nf = push_frame(v, callee->code);
+  frame *nf = push_call_frame(v, callee, self, args, nargs, NULL);
   if (!nf)
     return NULL;
-  nf->fn = callee;
-  nf->globals = callee->globals;
-  if (!bind_args(v, callee, nf->slots, self, args, nargs, NULL)) {
-    pop_frame(v, nf);
-    return NULL;
-  }
   nf->parent = f;
   v->current = nf;
   v->depth++;
@@ -1478,11 +1487,9 @@ static bool load_global(vm *v, frame *f, obj_str *name, value *out) {
   value x = obj_dict_get_str(f->globals, name);
   if (x.t == VAL_UNDEF)
     x = obj_dict_get_str(v->builtins, name);
-  if (x.t == VAL_UNDEF && v->prelude) { /* the prelude's, not run yet */
-    bool found;
-    if (!loop_prelude_lookup(v, f->globals, name, &x, &found))
-      return false;
-  }
+  /* the prelude's, not run yet */
+  if (x.t == VAL_UNDEF && v->prelude && !loop_prelude_lookup(v, f->globals, name, &x))
+    return false;
   if (x.t == VAL_UNDEF)
     return name_error(v, name);
   *out = x;
@@ -2379,7 +2386,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       if (val_is(fn, OBJ_FUNCTION)) {
         obj_function *callee = AS_FUNCTION(fn);
         uint32_t fl = callee->code->flags;
-        bool plain = !(fl & (CODE_COROUTINE | CODE_GENERATOR | CODE_ASYNC_GEN));
+        bool plain = is_plain_code(callee->code);
         if (callee->code->fast && self_v.t != VAL_UNDEF) {
           /* a library method with a native fast path: a plain call, or a
            * coroutine awaited at once (the await's GET_AWAITABLE, LOAD_CONST
@@ -2658,9 +2665,8 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     case OP_IMPORT_FROM: {
       obj_module *m = AS_MODULE(TOP());
       tmp = obj_dict_get_str(m->dict, k->names[arg]);
-      if (tmp.t == VAL_UNDEF && v->prelude) {
-        CHECK(loop_prelude_lookup(v, m->dict, k->names[arg], &tmp, &bl));
-      }
+      if (tmp.t == VAL_UNDEF && v->prelude)
+        CHECK(loop_prelude_lookup(v, m->dict, k->names[arg], &tmp));
       if (tmp.t == VAL_UNDEF) {
         vm_raisef(v, CLS_SANDBOX_ERROR,
                   "cannot import name '%s' from '%s': loopviz does not provide it",
