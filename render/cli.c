@@ -486,6 +486,7 @@ typedef struct run_io {
   FILE *out;        /* the program's output goes here */
   FILE *err;        /* tracebacks and diagnostics go here */
   bool err_written; /* the simulator already explained itself on err */
+  trace *trace;     /* a trace streaming to out, or NULL */
 } run_io;
 
 static void write_out(void *user, const char *text, size_t len) {
@@ -495,13 +496,15 @@ static void write_out(void *user, const char *text, size_t len) {
 
 static void write_err(void *user, const char *text, size_t len) {
   run_io *io = user;
+  if (io->trace != NULL) /* the events so far first: their writer thread is then idle */
+    trace_flush(io->trace);
   fflush(io->out); /* keep the order python3 shows on a terminal */
   fwrite(text, 1, len, io->err);
   io->err_written = true;
 }
 
 static int run_command(const cli_args *args, FILE *out, FILE *err) {
-  run_io io = {out, err, false};
+  run_io io = {out, err, false, NULL};
   sim_options o;
   sim_options_init(&o);
   o.out = write_out;
@@ -531,8 +534,8 @@ static void discard_out(void *user, const char *text, size_t len) {
 static void write_piece(void *user, const char *text, size_t len) { fwrite(text, 1, len, user); }
 
 static int trace_command(const cli_args *args, FILE *out, FILE *err) {
-  run_io io = {out, err, false};
   trace *t = trace_new(args->lines);
+  run_io io = {out, err, false, t};
   if (t == NULL) {
     fprintf(err, "loopviz: out of memory\n");
     return CLI_EXIT_FAILURE;
@@ -650,7 +653,7 @@ static int export_traces(const cli_args *args, FILE *out, FILE *err) {
     print_usage(err);
     return CLI_EXIT_USAGE;
   }
-  run_io io = {out, err, false};
+  run_io io = {out, err, false, NULL};
   trace *t = trace_new(false);
   if (t == NULL) {
     fprintf(err, "loopviz: out of memory\n");

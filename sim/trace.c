@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #define TRACE_MAX_EVENTS 50000000u /* keeps a runaway scenario's trace under ~2 GiB */
 #define TRACE_STREAM_PIECE 8192u   /* events a streaming trace writes out at a time */
@@ -32,6 +33,8 @@ typedef struct pool_memo {
   uint32_t len;  /* its length */
   uint32_t off;  /* its copy in the pool */
 } pool_memo;
+
+typedef struct trace_writer trace_writer;
 
 struct trace {
   trace_event *events;             /* the events */
@@ -62,6 +65,28 @@ struct trace {
   bool sink_json;                  /* it writes JSON Lines instead of text */
   bool sink_failed;                /* a piece could not be formatted (out of memory) */
   fmt_buf piece;                   /* the text of the piece being written */
+  trace_writer *writer;            /* the thread writing a streaming trace out, or NULL */
+};
+
+/* A streaming trace is formatted and handed to its sink on a thread of its own while the run
+ * goes on: the text of millions of events costs about as much as recording them, and a second
+ * core is there. The writer formats one piece at a time from a view: a shallow copy of the
+ * trace made when the piece was handed over, holding the piece's events (a buffer of their own,
+ * the recorder fills the other one meanwhile) and the pool and task table as they were. The
+ * recorder only appends to those, past what the view holds; before it moves them (realloc) or
+ * changes a task's name it waits for the writer to finish its piece (writer_idle). Pieces go to
+ * the sink in order, one at a time, so the text is the same as written in line. */
+struct trace_writer {
+  thrd_t thread;      /* the writer */
+  mtx_t lock;         /* guards busy, quit and failed */
+  cnd_t cond;         /* signals a piece handed over, a piece done, or quit */
+  bool busy;          /* a piece is handed over and not yet written */
+  bool quit;          /* the trace is being freed: the thread ends */
+  bool failed;        /* a piece could not be formatted (out of memory) */
+  trace view;         /* the piece's trace as handed over (a shallow copy) */
+  trace_event *spare; /* the event buffer not in use by the recorder */
+  size_t spare_cap;   /* its capacity in events */
+  fmt_buf text;       /* the piece's text */
 };
 
 trace *trace_new(bool lines) {
@@ -74,9 +99,13 @@ trace *trace_new(bool lines) {
   return t;
 }
 
+static void writer_stop(trace *t);
+static void writer_idle(trace *t);
+
 void trace_free(trace *t) {
   if (!t)
     return;
+  writer_stop(t);
   free(t->events);
   free(t->pool);
   free(t->tasks);
@@ -142,6 +171,7 @@ static uint32_t pool_add(trace *t, const char *s, size_t len) {
       t->truncated = true;
       return TRACE_NO_TEXT;
     }
+    writer_idle(t); /* it may be reading the pool */
     char *p = realloc(t->pool, n);
     if (!p) {
       t->truncated = true;
@@ -174,25 +204,156 @@ static inline size_t text_len(const trace *t, uint32_t off) {
   return n;
 }
 
+/* Formats events [t->base, t->count) of t into out and hands the text to t's sink; false when
+ * the text could not be formatted. */
+static bool write_piece(const trace *t, fmt_buf *out) {
+  fmt_buf_clear(out);
+  bool ok = t->sink_json ? trace_write_jsonl_range(t, t->base, t->count - t->base, out)
+                         : trace_write_text_range(t, t->base, t->count - t->base, out);
+  if (ok)
+    t->sink(t->sink_user, fmt_buf_str(out), out->len);
+  return ok;
+}
+
+static int writer_main(void *arg) {
+  trace_writer *w = arg;
+  mtx_lock(&w->lock);
+  for (;;) {
+    while (!w->busy && !w->quit)
+      cnd_wait(&w->cond, &w->lock);
+    if (!w->busy)
+      break;
+    bool skip = w->failed;
+    mtx_unlock(&w->lock);
+    bool ok = skip || write_piece(&w->view, &w->text);
+    mtx_lock(&w->lock);
+    w->failed = w->failed || !ok;
+    w->busy = false;
+    cnd_broadcast(&w->cond);
+  }
+  mtx_unlock(&w->lock);
+  return 0;
+}
+
+/* Waits until the writer has no piece in hand (it holds none of the recorder's memory then). */
+static void writer_idle(trace *t) {
+  trace_writer *w = t->writer;
+  if (!w)
+    return;
+  mtx_lock(&w->lock);
+  while (w->busy)
+    cnd_wait(&w->cond, &w->lock);
+  t->sink_failed = t->sink_failed || w->failed;
+  mtx_unlock(&w->lock);
+}
+
+static void writer_stop(trace *t) {
+  trace_writer *w = t->writer;
+  if (!w)
+    return;
+  mtx_lock(&w->lock);
+  w->quit = true;
+  cnd_broadcast(&w->cond);
+  mtx_unlock(&w->lock);
+  thrd_join(w->thread, NULL);
+  cnd_destroy(&w->cond);
+  mtx_destroy(&w->lock);
+  free(w->spare);
+  fmt_buf_free(&w->text);
+  free(w);
+  t->writer = NULL;
+}
+
+/* Starts the writer thread; false (the trace is then written in line) when it cannot be. */
+static bool writer_start(trace *t) {
+  trace_writer *w = calloc(1, sizeof *w);
+  if (!w)
+    return false;
+  fmt_buf_init(&w->text);
+  if (mtx_init(&w->lock, mtx_plain) != thrd_success) {
+    free(w);
+    return false;
+  }
+  if (cnd_init(&w->cond) != thrd_success) {
+    mtx_destroy(&w->lock);
+    free(w);
+    return false;
+  }
+  if (thrd_create(&w->thread, writer_main, w) != thrd_success) {
+    cnd_destroy(&w->cond);
+    mtx_destroy(&w->lock);
+    free(w);
+    return false;
+  }
+  t->writer = w;
+  return true;
+}
+
+/* Hands events [t->base, t->count) to the writer, which must be idle; false when there was no
+ * memory for a second event buffer (nothing is handed over then). */
+static bool writer_hand_over(trace *t) {
+  trace_writer *w = t->writer;
+  if (w->spare_cap < t->cap) {
+    trace_event *e = realloc(w->spare, t->cap * sizeof *e);
+    if (!e)
+      return false;
+    w->spare = e;
+    w->spare_cap = t->cap;
+  }
+  w->view = *t;
+  trace_event *full = t->events;
+  t->events = w->spare;
+  w->spare = full;
+  size_t cap = t->cap;
+  t->cap = w->spare_cap;
+  w->spare_cap = cap;
+  t->base = t->count;
+  /* the writer copies pool strings 16 bytes at a time (put_pooled), so up to POOL_SLACK bytes
+   * past the view's last string: the recorder's next string begins after them */
+  if (t->pool)
+    t->pool_len += POOL_SLACK;
+  mtx_lock(&w->lock);
+  w->busy = true;
+  cnd_broadcast(&w->cond);
+  mtx_unlock(&w->lock);
+  return true;
+}
+
 void trace_stream(trace *t, bool json, trace_sink_fn sink, void *user) {
+  writer_idle(t);
   t->sink = sink;
   t->sink_user = user;
   t->sink_json = json;
+  if (!sink)
+    writer_stop(t);
+  else if (!t->writer)
+    writer_start(t);
+}
+
+/* Writes out the events held: handed to the writer when there is one (wait: also wait until it
+ * has written them), else written here. */
+static void stream_out(trace *t, bool wait) {
+  if (t->count == t->base)
+    return;
+  writer_idle(t);
+  if (t->sink_failed) {
+    t->base = t->count;
+    return;
+  }
+  if (t->writer && writer_hand_over(t)) {
+    if (wait)
+      writer_idle(t);
+    return;
+  }
+  t->sink_failed = !write_piece(t, &t->piece);
+  t->base = t->count;
 }
 
 bool trace_flush(trace *t) {
-  if (!t->sink || t->count == t->base)
+  if (!t->sink)
     return !t->sink_failed;
-  if (!t->sink_failed) {
-    fmt_buf_clear(&t->piece);
-    bool ok = t->sink_json ? trace_write_jsonl_range(t, t->base, t->count - t->base, &t->piece)
-                           : trace_write_text_range(t, t->base, t->count - t->base, &t->piece);
-    if (ok)
-      t->sink(t->sink_user, fmt_buf_str(&t->piece), t->piece.len);
-    else
-      t->sink_failed = true;
-  }
-  t->base = t->count;
+  stream_out(t, true);
+  writer_idle(t);
   return !t->sink_failed;
 }
 
@@ -205,7 +366,7 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
     return UINT32_MAX;
   }
   if (t->count - t->base == t->cap && t->sink && t->cap >= TRACE_STREAM_PIECE)
-    trace_flush(t);
+    stream_out(t, false);
   if (t->count - t->base == t->cap) {
     size_t n = t->cap ? t->cap * 2 : 1024;
     if (n > TRACE_MAX_EVENTS)
@@ -274,6 +435,7 @@ int32_t trace_add_task(trace *t, double time, const char *name, const char *labe
                        int32_t line) {
   if (t->ntasks == t->tasks_cap) {
     size_t n = t->tasks_cap ? t->tasks_cap * 2 : 16;
+    writer_idle(t); /* it may be reading the tasks */
     trace_task *q = realloc(t->tasks, n * sizeof *q);
     if (!q) {
       t->truncated = true;
@@ -303,6 +465,7 @@ bool trace_rename_task(trace *t, int32_t task, const char *name) {
   uint32_t off = pool_add(t, name, len);
   if (off == TRACE_NO_TEXT)
     return false;
+  writer_idle(t); /* it may be reading the name */
   t->tasks[task].name = off;
   t->longest_name = len > t->longest_name ? len : t->longest_name;
   return true;

@@ -137,13 +137,17 @@ bool trace_truncated(const trace *t);
 typedef void (*trace_sink_fn)(void *user, const char *text, size_t len);
 /* Makes t write its events out through sink as it records them, a piece at a time, as text
  * (trace_write_text) or with json as JSON Lines (trace_write_jsonl), and forget them once
- * written: a long run's trace then takes little memory. The pieces in order make the text the
+ * written: a long run's trace then takes little memory. The pieces are formatted and given to
+ * sink on a thread of the trace's own (in line when no thread can be started), one at a time
+ * and in order, while the recording goes on: sink must not touch what the recording thread
+ * uses, and what sink wrote is complete once trace_flush returns. The pieces in order make the text the
  * whole trace would make, provided no task is renamed after its events are out (the simulator
  * never renames one: Task.set_name changes the task's name, not the trace's). Only the events
  * not written yet stay readable (trace_event_at, the writers); trace_count still counts all,
  * and the queue replays (trace_queues_at, trace_qindex_new) refuse a trace that forgot any. */
 void trace_stream(trace *t, bool json, trace_sink_fn sink, void *user);
-/* Writes out the events a streaming trace holds (at the end of the run); false when a piece
+/* Writes out the events a streaming trace holds and waits until every piece is with the sink
+ * (at the end of the run, or before writing elsewhere to the sink's file); false when a piece
  * could not be formatted, now or before (out of memory: the text is incomplete). */
 bool trace_flush(trace *t);
 

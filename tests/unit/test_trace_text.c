@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <threads.h>
 #include <stdint.h>
 
 #include <cmocka.h>
@@ -209,7 +210,20 @@ static void record_run(trace *t, size_t rounds) {
   add(t, TR_RUN_END, 99, -1, 1, 0, 0, 0, NULL);
 }
 
-static void to_buf(void *user, const char *text, size_t len) { fmt_buf_append(user, text, len); }
+/* A sink that also notes whether it ran on the recording thread. */
+typedef struct stream_sink {
+  fmt_buf text;     /* what was written */
+  thrd_t recorder;  /* the thread recording */
+  size_t pieces;    /* pieces written */
+  size_t elsewhere; /* pieces written on another thread */
+} stream_sink;
+
+static void to_sink(void *user, const char *text, size_t len) {
+  stream_sink *k = user;
+  fmt_buf_append(&k->text, text, len);
+  k->pieces++;
+  k->elsewhere += !thrd_equal(thrd_current(), k->recorder);
+}
 
 /* A streaming trace writes, piece by piece as it records, the text (or JSON Lines) the whole
  * trace writes, and forgets what it wrote. */
@@ -222,13 +236,12 @@ static void test_stream(void **state) {
     fmt_buf_init(&want);
     assert_true(json ? trace_write_jsonl(whole, &want) : trace_write_text(whole, &want));
     trace *t = trace_new(true);
-    fmt_buf got;
-    fmt_buf_init(&got);
-    trace_stream(t, json, to_buf, &got);
+    stream_sink k = {.recorder = thrd_current()};
+    fmt_buf_init(&k.text);
+    trace_stream(t, json, to_sink, &k);
     record_run(t, 3000);
     assert_int_equal(trace_count(t), trace_count(whole));
-    assert_true(got.len > 0); /* pieces went out during the run */
-    assert_true(got.len < want.len);
+    /* pieces went out during the run (to the writer thread: k is read after the flush only) */
     assert_null(trace_event_at(t, 0)); /* written and forgotten */
     assert_non_null(trace_event_at(t, trace_count(t) - 1));
     assert_int_equal(trace_exit_status(t), 1);
@@ -237,14 +250,51 @@ static void test_stream(void **state) {
     assert_null(trace_qindex_new(t));
     assert_true(trace_flush(t));
     assert_null(trace_event_at(t, trace_count(t) - 1));
+    size_t pieces = k.pieces;
+    assert_true(pieces > 2);
+    assert_int_equal(k.elsewhere, pieces); /* all on the writer thread, the run went on */
     assert_true(trace_flush(t)); /* nothing more to write */
-    assert_int_equal(got.len, want.len);
-    assert_string_equal(fmt_buf_str(&got), fmt_buf_str(&want));
-    fmt_buf_free(&got);
+    assert_int_equal(k.pieces, pieces);
+    assert_int_equal(k.text.len, want.len);
+    assert_string_equal(fmt_buf_str(&k.text), fmt_buf_str(&want));
+    fmt_buf_free(&k.text);
     fmt_buf_free(&want);
     trace_free(t);
     trace_free(whole);
   }
+}
+
+/* A task renamed while its earlier events are being written: the lines written before the
+ * rename keep the old name, those after show the new one, whatever the writer thread's pace
+ * (the recorder waits for the piece in hand before it changes a name). */
+static void test_stream_rename(void **state) {
+  (void)state;
+  trace *t = trace_new(false);
+  stream_sink k = {.recorder = thrd_current()};
+  fmt_buf_init(&k.text);
+  trace_stream(t, false, to_sink, &k);
+  int32_t id = trace_add_task(t, 0, "before", "f()", -1, 1);
+  for (int i = 0; i < 20000; i++)
+    add(t, TR_LINE, 0, id, 0, 0, i + 1, 0, NULL);
+  assert_true(trace_rename_task(t, id, "after"));
+  for (int i = 0; i < 10; i++)
+    add(t, TR_LINE, 0, id, 0, 0, 7, 0, NULL);
+  assert_true(trace_flush(t));
+  const char *text = fmt_buf_str(&k.text);
+  size_t before = 0, after = 0;
+  for (const char *p = text; (p = strstr(p, " line ")) != NULL; p++) {
+    const char *name = p;
+    while (name > text && name[-1] != ' ')
+      name--;
+    before += strncmp(name, "before ", 7) == 0;
+    after += strncmp(name, "after ", 6) == 0;
+  }
+  /* the two pieces of 8,192 events handed over before the rename (the first with the task's
+   * creation) say "before"; the events still held then are written with the new name */
+  assert_int_equal(before, 16383);
+  assert_int_equal(after, 20010 - 16383);
+  fmt_buf_free(&k.text);
+  trace_free(t);
 }
 
 /* Names and texts far longer than a line's usual room, and steps past five digits. */
@@ -482,7 +532,7 @@ int main(void) {
       cmocka_unit_test(test_long),         cmocka_unit_test(test_buf_take_give),
       cmocka_unit_test(test_pool_memo),    cmocka_unit_test(test_keyed_text),
       cmocka_unit_test(test_sleep_labels), cmocka_unit_test(test_result_reprs),
-      cmocka_unit_test(test_stream),
+      cmocka_unit_test(test_stream),       cmocka_unit_test(test_stream_rename),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
