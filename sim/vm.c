@@ -1073,6 +1073,7 @@ exec_status vm_coro_resume(vm *v, obj_coro *c, value send, value throw_, value *
 bool vm_coro_close(vm *v, obj_coro *c) {
   if (c->state == CORO_CREATED) {
     c->state = CORO_CLOSED;
+    c->awaited = true; /* closed before it ran: CPython does not warn of it */
     return true;
   }
   if (c->state != CORO_SUSPENDED)

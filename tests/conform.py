@@ -12,7 +12,10 @@ variable CONFORM_TIMEOUT to change it; CONFORM_LOOPVIZ_ARGS adds options to
   - stdout, exactly;
   - the exit status;
   - when the expected status is 1, the last line of stderr (the exception
-    line of a traceback, e.g. "ValueError: boom").
+    line of a traceback, e.g. "ValueError: boom");
+  - the "coroutine ... was never awaited" warnings on stderr: the same
+    coroutines at the same lines (the file's path, which CPython writes
+    absolute, aside).
 On a mismatch it prints unified diffs and exits 1; when everything matches it
 exits 0. Problems with the test itself (oracle deadlock without an expected
 file, bad expected file, oracle timeout) exit 2.
@@ -54,6 +57,7 @@ reports what it should.
 
 import difflib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -134,12 +138,13 @@ class Expected:
     """The judgement of a FILE.expected, or of an oracle run."""
 
     def __init__(self, status, stdout, stderr_last_line=None,
-                 stderr_contains=(), source=""):
+                 stderr_contains=(), source="", never_awaited=None):
         self.status = status                        # int
         self.stdout = stdout                        # str
         self.stderr_last_line = stderr_last_line    # str or None
         self.stderr_contains = list(stderr_contains)  # list of str
         self.source = source                        # name used in diffs
+        self.never_awaited = never_awaited          # list or None (unchecked)
 
 
 class ExpectedFileError(Exception):
@@ -194,9 +199,20 @@ def parse_expected(path):
                     source=os.path.basename(path))
 
 
+NEVER_AWAITED = re.compile(
+    r":(\d+): RuntimeWarning: coroutine '([^']*)' was never awaited$", re.M)
+
+
+def never_awaited(stderr):
+    """The (line, coroutine) of each never-awaited warning, sorted."""
+    return sorted((int(line), name)
+                  for line, name in NEVER_AWAITED.findall(stderr))
+
+
 def expected_from_oracle(oracle):
     last = last_line(oracle.stderr) if oracle.status == 1 else None
-    return Expected(oracle.status, oracle.stdout, last, source="oracle")
+    return Expected(oracle.status, oracle.stdout, last, source="oracle",
+                    never_awaited=never_awaited(oracle.stderr))
 
 
 def stdout_diff(expected, actual, expected_name, actual_name):
@@ -232,6 +248,13 @@ def compare(expected, actual, actual_name):
     for needle in expected.stderr_contains:
         if needle not in actual.stderr:
             problems.append(f"stderr lacks the line: {needle}")
+    if expected.never_awaited is not None:
+        got = never_awaited(actual.stderr)
+        if got != expected.never_awaited:
+            problems.append(
+                "never-awaited warnings differ (line, coroutine):\n"
+                f"-{expected.never_awaited}   ({expected.source})\n"
+                f"+{got}   ({actual_name})")
     if problems and actual.stderr.strip():
         problems.append(f"stderr of {actual_name}:\n{tail(actual.stderr)}")
     return problems
