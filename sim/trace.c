@@ -1,11 +1,12 @@
 /* trace: recording and reading a run. See trace.h. */
+#define _POSIX_C_SOURCE 200809L /* pthreads */
 #include "trace.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
+#include <pthread.h>
 
 #define TRACE_MAX_EVENTS 50000000u /* keeps a runaway scenario's trace under ~2 GiB */
 #define TRACE_STREAM_PIECE 8192u   /* events a streaming trace writes out at a time */
@@ -78,9 +79,9 @@ struct trace {
  * changes a task's name it waits for the writer to finish its piece (writer_idle). Pieces go to
  * the sink in order, one at a time, so the text is the same as written in line. */
 struct trace_writer {
-  thrd_t thread;      /* the writer */
-  mtx_t lock;         /* guards busy, quit and failed */
-  cnd_t cond;         /* signals a piece handed over, a piece done, or quit */
+  pthread_t thread;     /* the writer */
+  pthread_mutex_t lock; /* guards busy, quit and failed */
+  pthread_cond_t cond;  /* signals a piece handed over, a piece done, or quit */
   bool busy;          /* a piece is handed over and not yet written */
   bool quit;          /* the trace is being freed: the thread ends */
   bool failed;        /* a piece could not be formatted (out of memory) */
@@ -241,24 +242,24 @@ static bool write_piece(const trace *t, fmt_buf *out) {
   return ok;
 }
 
-static int writer_main(void *arg) {
+static void *writer_main(void *arg) {
   trace_writer *w = arg;
-  mtx_lock(&w->lock);
+  pthread_mutex_lock(&w->lock);
   for (;;) {
     while (!w->busy && !w->quit)
-      cnd_wait(&w->cond, &w->lock);
+      pthread_cond_wait(&w->cond, &w->lock);
     if (!w->busy)
       break;
     bool skip = w->failed;
-    mtx_unlock(&w->lock);
+    pthread_mutex_unlock(&w->lock);
     bool ok = skip || write_piece(&w->view, &w->text);
-    mtx_lock(&w->lock);
+    pthread_mutex_lock(&w->lock);
     w->failed = w->failed || !ok;
     w->busy = false;
-    cnd_broadcast(&w->cond);
+    pthread_cond_broadcast(&w->cond);
   }
-  mtx_unlock(&w->lock);
-  return 0;
+  pthread_mutex_unlock(&w->lock);
+  return NULL;
 }
 
 /* Waits until the writer has no piece in hand (it holds none of the recorder's memory then). */
@@ -266,24 +267,24 @@ static void writer_idle(trace *t) {
   trace_writer *w = t->writer;
   if (!w)
     return;
-  mtx_lock(&w->lock);
+  pthread_mutex_lock(&w->lock);
   while (w->busy)
-    cnd_wait(&w->cond, &w->lock);
+    pthread_cond_wait(&w->cond, &w->lock);
   t->sink_failed = t->sink_failed || w->failed;
-  mtx_unlock(&w->lock);
+  pthread_mutex_unlock(&w->lock);
 }
 
 static void writer_stop(trace *t) {
   trace_writer *w = t->writer;
   if (!w)
     return;
-  mtx_lock(&w->lock);
+  pthread_mutex_lock(&w->lock);
   w->quit = true;
-  cnd_broadcast(&w->cond);
-  mtx_unlock(&w->lock);
-  thrd_join(w->thread, NULL);
-  cnd_destroy(&w->cond);
-  mtx_destroy(&w->lock);
+  pthread_cond_broadcast(&w->cond);
+  pthread_mutex_unlock(&w->lock);
+  pthread_join(w->thread, NULL);
+  pthread_cond_destroy(&w->cond);
+  pthread_mutex_destroy(&w->lock);
   free(w->spare);
   fmt_buf_free(&w->text);
   free(w);
@@ -296,18 +297,18 @@ static bool writer_start(trace *t) {
   if (!w)
     return false;
   fmt_buf_init(&w->text);
-  if (mtx_init(&w->lock, mtx_plain) != thrd_success) {
+  if (pthread_mutex_init(&w->lock, NULL) != 0) {
     free(w);
     return false;
   }
-  if (cnd_init(&w->cond) != thrd_success) {
-    mtx_destroy(&w->lock);
+  if (pthread_cond_init(&w->cond, NULL) != 0) {
+    pthread_mutex_destroy(&w->lock);
     free(w);
     return false;
   }
-  if (thrd_create(&w->thread, writer_main, w) != thrd_success) {
-    cnd_destroy(&w->cond);
-    mtx_destroy(&w->lock);
+  if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->lock);
     free(w);
     return false;
   }
@@ -338,10 +339,10 @@ static bool writer_hand_over(trace *t) {
    * past the view's last string: the recorder's next string begins after them */
   if (t->pool)
     t->pool_len += POOL_SLACK;
-  mtx_lock(&w->lock);
+  pthread_mutex_lock(&w->lock);
   w->busy = true;
-  cnd_broadcast(&w->cond);
-  mtx_unlock(&w->lock);
+  pthread_cond_broadcast(&w->cond);
+  pthread_mutex_unlock(&w->lock);
   return true;
 }
 

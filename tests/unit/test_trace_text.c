@@ -10,7 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <threads.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include <cmocka.h>
@@ -213,7 +213,7 @@ static void record_run(trace *t, size_t rounds) {
 /* A sink that also notes whether it ran on the recording thread. */
 typedef struct stream_sink {
   fmt_buf text;     /* what was written */
-  thrd_t recorder;  /* the thread recording */
+  pthread_t recorder; /* the thread recording */
   size_t pieces;    /* pieces written */
   size_t elsewhere; /* pieces written on another thread */
 } stream_sink;
@@ -222,7 +222,7 @@ static void to_sink(void *user, const char *text, size_t len) {
   stream_sink *k = user;
   fmt_buf_append(&k->text, text, len);
   k->pieces++;
-  k->elsewhere += !thrd_equal(thrd_current(), k->recorder);
+  k->elsewhere += !pthread_equal(pthread_self(), k->recorder);
 }
 
 /* A streaming trace writes, piece by piece as it records, the text (or JSON Lines) the whole
@@ -236,7 +236,7 @@ static void test_stream(void **state) {
     fmt_buf_init(&want);
     assert_true(json ? trace_write_jsonl(whole, &want) : trace_write_text(whole, &want));
     trace *t = trace_new(true);
-    stream_sink k = {.recorder = thrd_current()};
+    stream_sink k = {.recorder = pthread_self()};
     fmt_buf_init(&k.text);
     trace_stream(t, json, to_sink, &k);
     record_run(t, 3000);
@@ -270,7 +270,7 @@ static void test_stream(void **state) {
 static void test_stream_rename(void **state) {
   (void)state;
   trace *t = trace_new(false);
-  stream_sink k = {.recorder = thrd_current()};
+  stream_sink k = {.recorder = pthread_self()};
   fmt_buf_init(&k.text);
   trace_stream(t, false, to_sink, &k);
   int32_t id = trace_add_task(t, 0, "before", "f()", -1, 1);
