@@ -6,6 +6,10 @@ PACKAGES := build-essential cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 JOBS := 2
 
+# What runs under ThreadSanitizer (build-tsan/): everything that writes a trace through the
+# trace's writer thread (the streaming tests, the CLI's, the golden traces).
+TSAN_TESTS := ^unit\.test_trace_text$$|^unit\.test_cli$$|^golden/
+
 # The libFuzzer targets (tests/fuzz): each runs FUZZ_SECONDS into its corpus in build-fuzz/.
 FUZZ_SECONDS := 60
 FUZZ_TARGETS := parse compile run
@@ -38,6 +42,10 @@ test: build
 	cmake --build build-asan -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DLOOPVIZ_TSAN=ON
+	cmake --build build-tsan --target loopviz test_trace_text test_cli -j$(JOBS)
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 ctest --test-dir build-tsan --output-on-failure \
+	  -j$(JOBS) -R '$(TSAN_TESTS)'
 	$(MAKE) fuzz-build
 	ctest --test-dir build-fuzz -L fuzz --output-on-failure -j$(JOBS)
 
@@ -62,4 +70,4 @@ bench: build
 	python3 bench/bench.py build/loopviz 3
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
