@@ -70,12 +70,15 @@ typedef struct builder {
   const layout_options *o; /* measuring and theme */
   const theme *th;         /* o->theme */
   const trace *t;          /* the trace */
+  const trace_event *ev;   /* its events, from step 0 */
+  size_t count;            /* how many */
   task_info *tasks;        /* per task id */
   size_t ntasks;           /* entries */
   int32_t *timer_task;     /* per handle id: the task whose sleep it ends, or -1 */
   int32_t *handle_cb;      /* per handle id: its trace_cb, or -1 */
   uint32_t *handle_text;   /* per handle id: trace pool offset of its description */
   size_t nhandles;         /* entries of the three */
+  size_t cap_handles;      /* allocated entries of the three */
   uint32_t *sync_keys;     /* pool: title of each sync lane, in lane order */
   size_t nsync;            /* entries */
   uint32_t first_sync;     /* index of the first sync lane */
@@ -88,7 +91,9 @@ typedef struct builder {
   int32_t running;         /* the task whose step is in progress, or -1 */
   size_t ready;            /* handles in the ready queue */
   size_t timers;           /* pending timers */
-  float cursor;            /* top of the next row */
+  float cursor;            /* top of the next row, counted from the top of the first */
+  float top;               /* where the first row is: below the header band */
+  uint32_t *where_at;      /* per task: its next entry in d->wheres, filled as the walk goes */
   step_acc acc;            /* the current step, for its caption */
   uint32_t *dirty;         /* tasks whose timeline state may change at the next stop */
   size_t ndirty;           /* entries */
@@ -428,7 +433,7 @@ static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32
     b->row_hi = hi;
   }
   const theme *th = b->th;
-  const trace_event *e = trace_event_at(b->t, event);
+  const trace_event *e = event < b->count ? &b->ev[event] : NULL;
   layout_row *r = &d->rows[d->nrows];
   memset(r, 0, sizeof *r);
   r->kind = kind;
@@ -441,7 +446,7 @@ static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32
   r->label = label;
   r->time = e != NULL ? e->time : 0;
   r->time_to = r->time;
-  r->top = b->cursor;
+  r->top = b->cursor + b->top;
   /* The height is the label's lines (the measure's height depends on face and size alone);
    * the width is measured only if place_lanes needs it (row_need). */
   layout_face face = FACE_SANS;
@@ -459,19 +464,20 @@ static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32
   b->row_hi[d->nrows] = char_widths(b, face, size, text, &sum, &chars, &clines)
                             ? row_room(b, kind, sum * 1.25f + size + chars)
                             : NAN;
+  /* y from the row's top counted from the first row's, then moved below the header band */
   switch (kind) {
   case ROW_MESSAGE:
-    r->y = r->top + th_ + th->label_gap + th->head_w / 2;
+    r->y = b->cursor + th_ + th->label_gap + th->head_w / 2 + b->top;
     r->h = th_ + th->label_gap + th->head_w + th->row_gap;
     break;
   case ROW_NOTE:
   case ROW_WARNING:
   case ROW_CLOCK:
-    r->y = r->top + (th_ + th->pad) / 2;
+    r->y = b->cursor + (th_ + th->pad) / 2 + b->top;
     r->h = th_ + th->pad + th->row_gap;
     break;
   case ROW_BLOCK:
-    r->y = r->top + (th_ + 2 * th->pad) / 2;
+    r->y = b->cursor + (th_ + 2 * th->pad) / 2 + b->top;
     r->h = th_ + 2 * th->pad + th->row_gap;
     break;
   }
@@ -735,7 +741,7 @@ static void add_stop(builder *b, uint32_t event_end, const trace_event *e) {
     return;
   }
   layout_stop *s = &d->stops[d->nstops];
-  const trace_event *last = event_end > 0 ? trace_event_at(b->t, event_end - 1) : NULL;
+  const trace_event *last = event_end > 0 && event_end <= b->count ? &b->ev[event_end - 1] : NULL;
   s->event_end = event_end;
   s->row_end = (uint32_t)d->nrows;
   s->time = last != NULL ? last->time : 0;
@@ -1168,23 +1174,6 @@ static bool make_lanes(builder *b) {
   layout_diagram *d = b->d;
   const trace *t = b->t;
   size_t ntasks = trace_task_count(t);
-  /* the sync objects, in order of first wait */
-  size_t cap_sync = 0;
-  for (size_t i = 0; i < trace_count(t); i++) {
-    const trace_event *e = trace_event_at(t, i);
-    if (e->kind != TR_STEP_SUSPEND || e->a != WAIT_SYNC)
-      continue;
-    char key[LABEL_BYTES];
-    sync_key(trace_text(t, e->text), key, sizeof key);
-    bool known = false;
-    for (size_t k = 0; k < b->nsync && !known; k++)
-      known = strcmp(btext(b, b->sync_keys[k]), key) == 0;
-    if (known)
-      continue;
-    if (!grow((void **)&b->sync_keys, &cap_sync, b->nsync + 1, sizeof *b->sync_keys))
-      return false;
-    b->sync_keys[b->nsync++] = pool_add(b, key);
-  }
   d->nlanes = (ntasks > 0 ? ntasks : 1) + 2 + b->nsync;
   d->lanes = calloc(d->nlanes, sizeof *d->lanes);
   b->tasks = calloc(ntasks ? ntasks : 1, sizeof *b->tasks);
@@ -1258,23 +1247,104 @@ static bool make_lanes(builder *b) {
   return !b->oom;
 }
 
-static bool make_handles(builder *b) {
-  int32_t max = -1;
-  for (size_t i = 0; i < trace_count(b->t); i++) {
-    const trace_event *e = trace_event_at(b->t, i);
-    if ((e->kind == TR_READY_PUSH || e->kind == TR_TIMER_ADD) && e->a > max)
-      max = e->a;
+/* Makes room for handle h in the three per-handle arrays (ids come in increasing order, so they
+ * grow a few times), new entries knowing nothing. */
+static bool handle_room(builder *b, int32_t h) {
+  size_t had = b->cap_handles, need = (size_t)h + 1;
+  if (need > had) {
+    size_t n = had ? had : 64;
+    while (n < need)
+      n *= 2;
+    int32_t *tt = realloc(b->timer_task, n * sizeof *tt);
+    if (tt != NULL)
+      b->timer_task = tt;
+    int32_t *cb = realloc(b->handle_cb, n * sizeof *cb);
+    if (cb != NULL)
+      b->handle_cb = cb;
+    uint32_t *tx = realloc(b->handle_text, n * sizeof *tx);
+    if (tx != NULL)
+      b->handle_text = tx;
+    if (tt == NULL || cb == NULL || tx == NULL)
+      return false;
+    for (size_t i = had; i < n; i++) {
+      b->timer_task[i] = -1;
+      b->handle_cb[i] = -1;
+      b->handle_text[i] = TRACE_NO_TEXT;
+    }
+    b->cap_handles = n;
   }
-  size_t n = (size_t)(max + 1);
-  b->nhandles = n;
-  /* the futures tasks wait on, for their lists of waiters */
+  if (need > b->nhandles)
+    b->nhandles = need;
+  return true;
+}
+
+/* Whether event e goes in the code panel's index of where each task is (layout_where). */
+static bool is_where(const builder *b, const trace_event *e) {
+  return e->task >= 0 && (size_t)e->task < b->ntasks && e->line > 0 && e->line <= b->nlines &&
+         (e->kind == TR_LINE || e->kind == TR_STEP_SUSPEND || e->kind == TR_TASK_CREATED);
+}
+
+/* One pass over the trace for what the walk must know before it begins: each handle's sleeping
+ * task, callback kind and description (the last the trace gives), the futures tasks wait on (for
+ * their lists of waiters), the sync objects in order of first wait (their lanes), and how many
+ * print events and where entries each task has (the console's and the code panel's indexes,
+ * filled during the walk). */
+static bool prescan(builder *b) {
+  layout_diagram *d = b->d;
   int32_t maxf = -1;
-  for (size_t i = 0; i < trace_count(b->t); i++) {
-    const trace_event *e = trace_event_at(b->t, i);
-    if (e->kind == TR_STEP_SUSPEND && waits_on_future((trace_wait)e->a) && e->b > maxf)
-      maxf = e->b;
-    else if (e->kind == TR_FUTURE_DONE && e->a > maxf)
-      maxf = e->a;
+  size_t cap_sync = 0, nprints = 0;
+  b->ntasks = trace_task_count(b->t);
+  d->where_first = calloc(b->ntasks + 1, sizeof *d->where_first);
+  if (d->where_first == NULL)
+    return false;
+  for (size_t i = 0; i < b->count; i++) {
+    const trace_event *e = &b->ev[i];
+    switch (e->kind) {
+    case TR_TIMER_ADD:
+      if (e->a >= 0) {
+        if (!handle_room(b, e->a))
+          return false;
+        b->timer_task[e->a] = e->task;
+        b->handle_text[e->a] = e->text;
+      }
+      break;
+    case TR_READY_PUSH:
+      if (e->a >= 0) {
+        if (!handle_room(b, e->a))
+          return false;
+        b->handle_cb[e->a] = e->b;
+        if (e->text != TRACE_NO_TEXT)
+          b->handle_text[e->a] = e->text;
+      }
+      break;
+    case TR_STEP_SUSPEND:
+      if (waits_on_future((trace_wait)e->a) && e->b > maxf)
+        maxf = e->b;
+      if (e->a == WAIT_SYNC) {
+        char key[LABEL_BYTES];
+        sync_key(trace_text(b->t, e->text), key, sizeof key);
+        bool known = false;
+        for (size_t k = 0; k < b->nsync && !known; k++)
+          known = strcmp(btext(b, b->sync_keys[k]), key) == 0;
+        if (!known) {
+          if (!grow((void **)&b->sync_keys, &cap_sync, b->nsync + 1, sizeof *b->sync_keys))
+            return false;
+          b->sync_keys[b->nsync++] = pool_add(b, key);
+        }
+      }
+      break;
+    case TR_FUTURE_DONE:
+      if (e->a > maxf)
+        maxf = e->a;
+      break;
+    case TR_PRINT:
+      nprints++;
+      break;
+    default:
+      break;
+    }
+    if (is_where(b, e))
+      d->where_first[e->task + 1]++;
   }
   b->nfutures = (size_t)(maxf + 1);
   b->wait_head = malloc((b->nfutures ? b->nfutures : 1) * sizeof *b->wait_head);
@@ -1282,29 +1352,16 @@ static bool make_handles(builder *b) {
     return false;
   for (size_t i = 0; i < b->nfutures; i++)
     b->wait_head[i] = -1;
-  b->timer_task = malloc((n ? n : 1) * sizeof *b->timer_task);
-  b->handle_cb = malloc((n ? n : 1) * sizeof *b->handle_cb);
-  b->handle_text = malloc((n ? n : 1) * sizeof *b->handle_text);
-  if (b->timer_task == NULL || b->handle_cb == NULL || b->handle_text == NULL)
+  /* the indexes the walk fills */
+  for (size_t t = 0; t < b->ntasks; t++)
+    d->where_first[t + 1] += d->where_first[t];
+  size_t nwheres = d->where_first[b->ntasks];
+  d->wheres = malloc((nwheres ? nwheres : 1) * sizeof *d->wheres);
+  b->where_at = malloc((b->ntasks ? b->ntasks : 1) * sizeof *b->where_at);
+  d->prints = malloc((nprints ? nprints : 1) * sizeof *d->prints);
+  if (d->wheres == NULL || b->where_at == NULL || d->prints == NULL)
     return false;
-  for (size_t i = 0; i < n; i++) {
-    b->timer_task[i] = -1;
-    b->handle_cb[i] = -1;
-    b->handle_text[i] = TRACE_NO_TEXT;
-  }
-  for (size_t i = 0; i < trace_count(b->t); i++) {
-    const trace_event *e = trace_event_at(b->t, i);
-    if (e->a < 0)
-      continue;
-    if (e->kind == TR_TIMER_ADD) {
-      b->timer_task[e->a] = e->task;
-      b->handle_text[e->a] = e->text;
-    } else if (e->kind == TR_READY_PUSH) {
-      b->handle_cb[e->a] = e->b;
-      if (e->text != TRACE_NO_TEXT)
-        b->handle_text[e->a] = e->text;
-    }
-  }
+  memcpy(b->where_at, d->where_first, b->ntasks * sizeof *b->where_at);
   return true;
 }
 
@@ -1325,8 +1382,6 @@ static bool place_lanes(builder *b) {
     measure(b, FACE_SANS, th->sub_pt, sub, &sw, &sub_h);
     d->lanes[i].w = (tw > sw ? tw : sw) + 2 * th->pad;
   }
-  d->header_h = line_height(b, FACE_SANS_BOLD, th->header_pt) +
-                line_height(b, FACE_SANS, th->sub_pt) + 2 * th->pad;
   float *gap = calloc(n > 1 ? n - 1 : 1, sizeof *gap);
   uint32_t *order = malloc((d->nrows ? d->nrows : 1) * sizeof *order);
   if (gap == NULL || order == NULL) {
@@ -1416,17 +1471,6 @@ static bool place_lanes(builder *b) {
   free(gap);
   free(order);
   return true;
-}
-
-/* Rows were stacked from 0; move them below the header band. */
-static void shift_rows(builder *b) {
-  layout_diagram *d = b->d;
-  float top = d->header_h + b->th->row_gap * 2;
-  for (size_t r = 0; r < d->nrows; r++) {
-    d->rows[r].top += top;
-    d->rows[r].y += top;
-  }
-  d->height = top + b->cursor + b->th->diagram_margin;
 }
 
 static bool live_state(layout_state s) {
@@ -1523,42 +1567,6 @@ static bool index_bars(layout_diagram *d) {
   return true;
 }
 
-/* Each task's line events (the code panel's "where is every task"), task by task by a counting
- * sort, so the line of a task at any step is a binary search. */
-static bool index_wheres(builder *b) {
-  layout_diagram *d = b->d;
-  size_t count = trace_count(d->trace), n = 0;
-  d->where_first = calloc(b->ntasks + 1, sizeof *d->where_first);
-  if (d->where_first == NULL)
-    return false;
-  for (size_t i = 0; i < count; i++) {
-    const trace_event *e = trace_event_at(d->trace, i);
-    if (e->task < 0 || (size_t)e->task >= b->ntasks || e->line <= 0 || e->line > b->nlines ||
-        (e->kind != TR_LINE && e->kind != TR_STEP_SUSPEND && e->kind != TR_TASK_CREATED))
-      continue;
-    d->where_first[e->task + 1]++;
-    n++;
-  }
-  for (size_t t = 0; t < b->ntasks; t++)
-    d->where_first[t + 1] += d->where_first[t];
-  d->wheres = malloc((n ? n : 1) * sizeof *d->wheres);
-  uint32_t *at = malloc((b->ntasks ? b->ntasks : 1) * sizeof *at);
-  if (d->wheres == NULL || at == NULL) {
-    free(at);
-    return false;
-  }
-  memcpy(at, d->where_first, b->ntasks * sizeof *at);
-  for (size_t i = 0; i < count; i++) {
-    const trace_event *e = trace_event_at(d->trace, i);
-    if (e->task < 0 || (size_t)e->task >= b->ntasks || e->line <= 0 || e->line > b->nlines ||
-        (e->kind != TR_LINE && e->kind != TR_STEP_SUSPEND && e->kind != TR_TASK_CREATED))
-      continue;
-    d->wheres[at[e->task]++] = (layout_where){(uint32_t)i, e->line};
-  }
-  free(at);
-  return true;
-}
-
 int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events, int32_t nlines) {
   if (task < 0 || (size_t)task >= d->ntasks)
     return 0;
@@ -1587,19 +1595,6 @@ bool layout_task_live(const layout_diagram *d, int32_t task, size_t k) {
   return k >= from && k < to;
 }
 
-static bool index_prints(layout_diagram *d) {
-  size_t n = 0, count = trace_count(d->trace);
-  for (size_t i = 0; i < count; i++)
-    n += trace_event_at(d->trace, i)->kind == TR_PRINT;
-  d->prints = malloc((n ? n : 1) * sizeof *d->prints);
-  if (d->prints == NULL)
-    return false;
-  for (size_t i = 0; i < count; i++)
-    if (trace_event_at(d->trace, i)->kind == TR_PRINT)
-      d->prints[d->nprints++] = (uint32_t)i;
-  return true;
-}
-
 static void free_builder(builder *b) {
   free(b->tasks);
   free(b->timer_task);
@@ -1613,6 +1608,7 @@ static void free_builder(builder *b) {
   free(b->wait_head);
   free(b->waiters);
   free(b->woken);
+  free(b->where_at);
 }
 
 layout_status layout_build(const trace *t, const layout_options *o, layout_diagram **out) {
@@ -1626,6 +1622,8 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
   b.o = o;
   b.th = o->theme;
   b.t = t;
+  b.ev = trace_events(t);
+  b.count = trace_count(t);
   b.running = -1;
   b.acc = (step_acc){-1, -1, -1, 0, 0, 0};
   d->trace = t;
@@ -1639,25 +1637,36 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
   if (src_len > 0 && src[src_len - 1] != '\n')
     b.nlines++;
   pool_add(&b, ""); /* offset 0 is the empty string */
-  bool ok = make_handles(&b) && make_lanes(&b);
+  /* A streaming trace has forgotten its first events: it cannot be laid out. */
+  bool ok = (b.count == 0 || trace_event_at(t, 0) == b.ev) && prescan(&b) && make_lanes(&b);
   if (ok) {
-    size_t count = trace_count(t);
+    const theme *th = b.th;
+    d->header_h = line_height(&b, FACE_SANS_BOLD, th->header_pt) +
+                  line_height(&b, FACE_SANS, th->sub_pt) + 2 * th->pad;
+    b.top = d->header_h + th->row_gap * 2;
+    size_t count = b.count;
     for (size_t i = 0; i < count && !b.oom; i++) {
-      const trace_event *e = trace_event_at(t, i);
+      const trace_event *e = &b.ev[i];
       if (d->nstops == 0 && begins_running(&b, e->kind))
         add_stop(&b, (uint32_t)i, NULL);
       on_event(&b, e, (uint32_t)i);
       if (ends_stop(&b, e->kind) && d->nstops > 0)
         add_stop(&b, (uint32_t)i + 1, e);
+      /* the console's index of prints, and each task's lines in event order (the code panel's
+         "where is every task": layout_task_line) */
+      if (e->kind == TR_PRINT)
+        d->prints[d->nprints++] = (uint32_t)i;
+      if (is_where(&b, e))
+        d->wheres[b.where_at[e->task]++] = (layout_where){(uint32_t)i, e->line};
     }
     if (d->nstops == 0)
       add_stop(&b, (uint32_t)count, NULL);
     else if (d->stops[d->nstops - 1].event_end < count && !b.oom)
-      add_stop(&b, (uint32_t)count, trace_event_at(t, count - 1));
-    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_prints(d) && index_wheres(&b) &&
-         index_bars(d) && (d->queues = trace_qindex_new(t)) != NULL;
+      add_stop(&b, (uint32_t)count, &b.ev[count - 1]);
+    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_bars(d) &&
+         (d->queues = trace_qindex_new(t)) != NULL;
     if (ok) {
-      shift_rows(&b);
+      d->height = b.top + b.cursor + th->diagram_margin;
       d->time_end = d->stops[d->nstops - 1].time;
       d->lanes_sorted = true;
       for (size_t i = 0; i < d->nlanes; i++) {
