@@ -60,8 +60,8 @@ typedef struct step_acc {
 typedef struct bound_table {
   layout_face face;  /* font */
   float size;        /* size */
-  float w[128];      /* each character's width, once known */
-  bool known[128];   /* w holds it */
+  float w[256];      /* each ASCII character's width, once known */
+  bool known[256];   /* w holds it (never for NUL, a newline or a byte above ASCII) */
   float line_h;      /* the line height */
 } bound_table;
 
@@ -272,7 +272,12 @@ static void short_label(const trace *t, float header_chars, int32_t task, char *
     chars += ((unsigned char)*p & 0xc0) != 0x80;
   const char *paren = strchr(label, '(');
   if (chars > max && paren != NULL && (size_t)(paren - label) + 3 <= max) {
-    snprintf(out, cap, "%.*s(%s)", (int)(paren - label), label, ellipsis);
+    size_t n = 0; /* "%.*s(%s)" */
+    out[0] = '\0';
+    cat(out, cap, &n, label, (size_t)(paren - label));
+    cat(out, cap, &n, "(", SIZE_MAX);
+    cat(out, cap, &n, ellipsis, SIZE_MAX);
+    cat(out, cap, &n, ")", SIZE_MAX);
     return;
   }
   elide(label, max, out, cap);
@@ -352,33 +357,42 @@ static bound_table *bound_for(builder *b, layout_face face, float size) {
   return t;
 }
 
-/* The sum of the widths of text's characters, each measured alone (once per face and size), the
- * characters and the lines counted; false for a text with other than ASCII. */
-static bool char_widths(builder *b, layout_face face, float size, const char *text, float *sum,
-                        float *chars, size_t *lines) {
-  bound_table *t = bound_for(b, face, size);
+/* The sum of the widths of text's characters in table t's face and size, each measured alone
+ * (once per table), from 0 in text order; the characters and the lines counted. False for a text
+ * with other than ASCII (or no table). A million row labels go through here: a character already
+ * measured costs one test. */
+static bool char_widths(builder *b, bound_table *t, const char *text, float *sum, float *chars,
+                        size_t *lines) {
   if (t == NULL)
     return false;
-  *lines = 1;
-  float s = *sum, c = *chars; /* summed in registers, in the same order */
-  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-    if (*p >= 128)
-      return false;
-    if (*p == '\n') {
-      (*lines)++;
+  size_t nl = 1;
+  uint32_t c = 0; /* counted exactly: a float sum of ones below 2^24 is the same */
+  float s = 0;
+  for (const unsigned char *p = (const unsigned char *)text;; p++) {
+    unsigned k = *p;
+    if (t->known[k]) {
+      s += t->w[k];
+      c++;
       continue;
     }
-    if (!t->known[*p]) {
-      char one = (char)*p;
-      float h = 0;
-      b->o->measure(b->o->measure_user, face, size, &one, 1, &t->w[*p], &h);
-      t->known[*p] = true;
+    if (k == 0)
+      break;
+    if (k >= 128)
+      return false;
+    if (k == '\n') {
+      nl++;
+      continue;
     }
-    s += t->w[*p];
-    c += 1;
+    char one = (char)k;
+    float h = 0;
+    b->o->measure(b->o->measure_user, t->face, t->size, &one, 1, &t->w[k], &h);
+    t->known[k] = true;
+    s += t->w[k];
+    c++;
   }
   *sum = s;
-  *chars = c;
+  *chars = (float)c;
+  *lines = nl;
   return true;
 }
 
@@ -402,7 +416,7 @@ static bool text_bounds(builder *b, layout_face face, float size, const char *te
                         float *hi) {
   float sum = 0, chars = 0;
   size_t lines = 0;
-  if (!char_widths(b, face, size, text, &sum, &chars, &lines) || lines != 1)
+  if (!char_widths(b, bound_for(b, face, size), text, &sum, &chars, &lines) || lines != 1)
     return false;
   *lo = sum * 0.8f - size;
   *hi = sum * 1.25f + size + chars;
@@ -453,17 +467,16 @@ static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32
   float size = 0;
   row_font(b, kind, &face, &size);
   const char *text = btext(b, label);
+  bound_table *bt = bound_for(b, face, size);
+  float sum = 0, chars = 0;
   size_t lines = 1;
-  for (const char *p = strchr(text, '\n'); p != NULL; p = strchr(p + 1, '\n'))
-    lines++;
-  const bound_table *bt = bound_for(b, face, size);
+  bool bounded = char_widths(b, bt, text, &sum, &chars, &lines);
+  if (!bounded) /* counted here instead */
+    for (const char *p = strchr(text, '\n'); p != NULL; p = strchr(p + 1, '\n'))
+      lines++;
   float th_ = (bt != NULL ? bt->line_h : line_height(b, face, size)) * (float)lines;
   b->row_w[d->nrows] = NAN;
-  float sum = 0, chars = 0;
-  size_t clines = 0;
-  b->row_hi[d->nrows] = char_widths(b, face, size, text, &sum, &chars, &clines)
-                            ? row_room(b, kind, sum * 1.25f + size + chars)
-                            : NAN;
+  b->row_hi[d->nrows] = bounded ? row_room(b, kind, sum * 1.25f + size + chars) : NAN;
   /* y from the row's top counted from the first row's, then moved below the header band */
   switch (kind) {
   case ROW_MESSAGE:
@@ -1376,44 +1389,27 @@ static bool place_lanes(builder *b) {
     float tw = 0, sw = 0;
     measure(b, FACE_SANS_BOLD, th->header_pt, btext(b, d->lanes[i].title), &tw, &title_h);
     char sub[LABEL_BYTES];
-    snprintf(sub, sizeof sub, "%.400s%s", btext(b, d->lanes[i].subtitle),
-             d->lanes[i].kind == LANE_MAIN || d->lanes[i].kind == LANE_TASK ? LAYOUT_FAILED_SUFFIX
-                                                                            : "");
+    size_t len = 0; /* "%.400s%s" */
+    sub[0] = '\0';
+    cat(sub, sizeof sub, &len, btext(b, d->lanes[i].subtitle), 400);
+    if (d->lanes[i].kind == LANE_MAIN || d->lanes[i].kind == LANE_TASK)
+      cat(sub, sizeof sub, &len, LAYOUT_FAILED_SUFFIX, SIZE_MAX);
     measure(b, FACE_SANS, th->sub_pt, sub, &sw, &sub_h);
     d->lanes[i].w = (tw > sw ? tw : sw) + 2 * th->pad;
   }
   float *gap = calloc(n > 1 ? n - 1 : 1, sizeof *gap);
+  uint32_t *cand = malloc((d->nrows ? d->nrows : 1) * sizeof *cand);
   uint32_t *order = malloc((d->nrows ? d->nrows : 1) * sizeof *order);
-  if (gap == NULL || order == NULL) {
+  size_t *first = calloc(n + 1, sizeof *first);
+  if (gap == NULL || cand == NULL || order == NULL || first == NULL) {
     free(gap);
+    free(cand);
     free(order);
+    free(first);
     return false;
   }
   for (size_t i = 0; i + 1 < n; i++)
     gap[i] = d->lanes[i].w / 2 + d->lanes[i + 1].w / 2 + th->lane_gap;
-  /* rows by span, narrowest first: a counting sort, spans being lane distances below n */
-  size_t *first = calloc(n + 1, sizeof *first);
-  if (first == NULL) {
-    free(gap);
-    free(order);
-    return false;
-  }
-  size_t m = 0;
-  for (size_t r = 0; r < d->nrows; r++) {
-    const layout_row *row = &d->rows[r];
-    if (row->kind == ROW_MESSAGE || row->kind == ROW_NOTE)
-      first[(row->from > row->to ? row->from - row->to : row->to - row->from) + 1]++;
-  }
-  for (size_t k = 1; k <= n; k++)
-    first[k] += first[k - 1];
-  for (size_t r = 0; r < d->nrows; r++) {
-    const layout_row *row = &d->rows[r];
-    if (row->kind == ROW_MESSAGE || row->kind == ROW_NOTE) {
-      order[first[row->from > row->to ? row->from - row->to : row->to - row->from]++] = (uint32_t)r;
-      m++;
-    }
-  }
-  free(first);
   /* Gaps only widen, so a span of k gaps is at least k times the narrowest first gap: a label
    * that fits in that (less the rounding a float sum of k terms can lose, under k * 2^-23 of it)
    * fits in the sum below, which a long span need not add up. */
@@ -1421,22 +1417,53 @@ static bool place_lanes(builder *b) {
   for (size_t i = 1; i + 1 < n; i++)
     if (gap[i] < least)
       least = gap[i];
-  for (size_t i = 0; i < m; i++) {
-    const layout_row *r = &d->rows[order[i]];
+  /* Whether a label surely fits so depends on least alone, not on the order rows are placed in:
+   * one pass in row order keeps the others (the candidates) and measures the bands across the
+   * whole diagram, which need its whole width. */
+  float widest = 0;
+  size_t m = 0;
+  for (size_t i = 0; i < d->nrows; i++) {
+    const layout_row *r = &d->rows[i];
+    if (r->kind != ROW_MESSAGE && r->kind != ROW_NOTE) {
+      float w = row_need(b, i);
+      if (w > widest)
+        widest = w;
+      continue;
+    }
     uint32_t lo = r->from < r->to ? r->from : r->to, hi = r->from < r->to ? r->to : r->from;
     if (lo == hi)
       continue;
     double span = (double)(hi - lo), sure = span * least * (1.0 - span * 0x1p-23);
-    float bound = row_bound(b, order[i]);
+    float bound = row_bound(b, i);
     if (r->kind == ROW_NOTE)
       bound -= 2 * (th->activation_w + th->pad);
     if (sure >= bound)
       continue; /* fits whatever its exact width */
-    float need = row_need(b, order[i]);
+    float need = row_need(b, i);
     if (r->kind == ROW_NOTE)
       need -= 2 * (th->activation_w + th->pad); /* notes reach past their lanes */
     if (sure >= need)
       continue;
+    cand[m++] = (uint32_t)i;
+    first[hi - lo + 1]++;
+  }
+  /* the candidates by span, narrowest first: a counting sort (spans being lane distances below
+   * n) keeps row order within a span */
+  for (size_t k = 1; k <= n; k++)
+    first[k] += first[k - 1];
+  for (size_t i = 0; i < m; i++) {
+    const layout_row *r = &d->rows[cand[i]];
+    order[first[r->from > r->to ? r->from - r->to : r->to - r->from]++] = cand[i];
+  }
+  free(first);
+  free(cand);
+  /* each widens the gaps it spans evenly until it fits */
+  for (size_t i = 0; i < m; i++) {
+    const layout_row *r = &d->rows[order[i]];
+    uint32_t lo = r->from < r->to ? r->from : r->to, hi = r->from < r->to ? r->to : r->from;
+    float need = row_need(b, order[i]);
+    if (r->kind == ROW_NOTE)
+      need -= 2 * (th->activation_w + th->pad);
     float have = 0;
     for (uint32_t g = lo; g < hi; g++)
       have += gap[g];
@@ -1450,10 +1477,6 @@ static bool place_lanes(builder *b) {
   float total = 0;
   for (size_t i = 0; i + 1 < n; i++)
     total += gap[i];
-  float widest = 0;
-  for (size_t r = 0; r < d->nrows; r++)
-    if (d->rows[r].kind != ROW_MESSAGE && d->rows[r].kind != ROW_NOTE && row_need(b, r) > widest)
-      widest = row_need(b, r);
   float across = total + d->lanes[0].w / 2 + d->lanes[n - 1].w / 2;
   if (widest > across && n > 1)
     for (size_t i = 0; i + 1 < n; i++)
