@@ -111,6 +111,8 @@ typedef struct builder {
   size_t cap_bars;         /* allocated bars */
   size_t cap_stops;        /* allocated stops */
   bool oom;                /* an allocation failed */
+  bool check;              /* layout_build_checked: each shortcut is checked against the long way */
+  bool mismatch;           /* one of them disagreed */
 } builder;
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -357,21 +359,22 @@ static bound_table *bound_for(builder *b, layout_face face, float size) {
   return t;
 }
 
-/* The sum of the widths of text's characters in table t's face and size, each measured alone
- * (once per table), from 0 in text order; the characters and the lines counted. False for a text
- * with other than ASCII (or no table). A million row labels go through here: a character already
- * measured costs one test. */
-static bool char_widths(builder *b, bound_table *t, const char *text, float *sum, float *chars,
-                        size_t *lines) {
+/* Adds the widths of text's characters in table t's face and size, each measured alone (once per
+ * table), to *sum in text order (and to *alt too, unless NULL), their count to *chars and the
+ * newlines to *lines. False for a text with other than ASCII (or no table). A million row labels
+ * go through here: a character already measured costs one test. */
+static bool char_widths(builder *b, bound_table *t, const char *text, float *sum, float *alt,
+                        float *chars, size_t *lines) {
   if (t == NULL)
     return false;
-  size_t nl = 1;
+  size_t nl = *lines;
   uint32_t c = 0; /* counted exactly: a float sum of ones below 2^24 is the same */
-  float s = 0;
+  float s = *sum, a = alt != NULL ? *alt : 0;
   for (const unsigned char *p = (const unsigned char *)text;; p++) {
     unsigned k = *p;
     if (t->known[k]) {
       s += t->w[k];
+      a += t->w[k];
       c++;
       continue;
     }
@@ -388,13 +391,24 @@ static bool char_widths(builder *b, bound_table *t, const char *text, float *sum
     b->o->measure(b->o->measure_user, t->face, t->size, &one, 1, &t->w[k], &h);
     t->known[k] = true;
     s += t->w[k];
+    a += t->w[k];
     c++;
   }
   *sum = s;
-  *chars = (float)c;
+  if (alt != NULL)
+    *alt = a;
+  *chars = (float)((uint32_t)*chars + c);
   *lines = nl;
   return true;
 }
+
+/* A label's character widths as add_row sums them, when they are known as it is put together. */
+typedef struct text_sum {
+  bool known;   /* the rest holds them: the text is ASCII */
+  float sum;    /* char_widths' sum over the text */
+  float chars;  /* its characters, newlines left out */
+  size_t lines; /* its lines */
+} text_sum;
 
 /* An upper bound of what row_need gives, without measuring the whole label: a quarter more than
  * the sum of its characters' own widths, plus an em for the overhangs at the ends and a pixel a
@@ -409,22 +423,10 @@ static float row_bound(builder *b, size_t r) {
   return row_need(b, r);
 }
 
-/* Bounds of the width measure gives a one-line text: the upper one of row_bound, and a lower one
- * a fifth under the sum of its characters' widths, less an em (kerning and overhangs take far
- * less). False when they are not known (other than ASCII, more than one line). */
-static bool text_bounds(builder *b, layout_face face, float size, const char *text, float *lo,
-                        float *hi) {
-  float sum = 0, chars = 0;
-  size_t lines = 0;
-  if (!char_widths(b, bound_for(b, face, size), text, &sum, &chars, &lines) || lines != 1)
-    return false;
-  *lo = sum * 0.8f - size;
-  *hi = sum * 1.25f + size + chars;
-  return true;
-}
-
-static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32_t event,
-                        uint32_t from, uint32_t to, int32_t task, bool dashed, uint32_t label) {
+/* Adds a row; ts, unless NULL, holds its label's character widths (a message's). */
+static uint32_t add_row_sum(builder *b, layout_row_kind kind, layout_msg msg, uint32_t event,
+                            uint32_t from, uint32_t to, int32_t task, bool dashed, uint32_t label,
+                            const text_sum *ts) {
   layout_diagram *d = b->d;
   size_t had = b->cap_rows;
   if (b->oom || !grow((void **)&d->rows, &b->cap_rows, d->nrows + 1, sizeof *d->rows)) {
@@ -470,7 +472,20 @@ static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32
   bound_table *bt = bound_for(b, face, size);
   float sum = 0, chars = 0;
   size_t lines = 1;
-  bool bounded = char_widths(b, bt, text, &sum, &chars, &lines);
+  bool bounded = ts != NULL && ts->known;
+  if (bounded) {
+    sum = ts->sum;
+    chars = ts->chars;
+    lines = ts->lines;
+    float s2 = 0, c2 = 0;
+    size_t l2 = 1;
+    if (b->check &&
+        (!char_widths(b, bt, text, &s2, NULL, &c2, &l2) || memcmp(&s2, &sum, sizeof sum) != 0 ||
+         memcmp(&c2, &chars, sizeof chars) != 0 || l2 != lines))
+      b->mismatch = true;
+  } else {
+    bounded = char_widths(b, bt, text, &sum, NULL, &chars, &lines);
+  }
   if (!bounded) /* counted here instead */
     for (const char *p = strchr(text, '\n'); p != NULL; p = strchr(p + 1, '\n'))
       lines++;
@@ -496,6 +511,11 @@ static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32
   }
   b->cursor += r->h;
   return (uint32_t)d->nrows++;
+}
+
+static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32_t event,
+                        uint32_t from, uint32_t to, int32_t task, bool dashed, uint32_t label) {
+  return add_row_sum(b, kind, msg, event, from, to, task, dashed, label, NULL);
 }
 
 static void open_bar(builder *b, int32_t task, uint32_t row, bool suspended) {
@@ -844,26 +864,50 @@ static const char *wake_reason(const builder *b, const trace_event *e, char *out
 }
 
 /* "Task-2: await asyncio.sleep(2)", on two lines ("Task-2: await" and what) when one line would
- * be wider than label_wrap: a narrower label keeps the lanes closer. */
-static uint32_t verb_label(builder *b, const char *name, const char *verb, const char *what) {
+ * be wider than label_wrap: a narrower label keeps the lanes closer. The sum of its characters'
+ * widths bounds the width of the one-line text: above by a quarter more plus an em and a pixel a
+ * character, below by a fifth less less an em (kerning and overhangs take far less); only a text
+ * they do not decide is measured. *ts gets the chosen label's character widths for add_row_sum:
+ * the one-line text's, or the two-line one's (the same characters, the space that became a
+ * newline left out), read in one pass. */
+static uint32_t verb_label(builder *b, const char *name, const char *verb, const char *what,
+                           text_sum *ts) {
   char one[LABEL_BYTES];
   size_t n = 0;
   one[0] = '\0';
   cat(one, sizeof one, &n, name, 100);
   cat(one, sizeof one, &n, ": ", SIZE_MAX);
   cat(one, sizeof one, &n, verb, SIZE_MAX);
+  size_t space = n;                                          /* where the second line would begin */
+  float size = b->th->label_pt, sum = 0, two = 0, chars = 0; /* two: see below */
+  size_t lines = 1;
+  bound_table *bt = bound_for(b, FACE_SANS, size);
+  bool known = char_widths(b, bt, one, &sum, NULL, &chars, &lines);
   cat(one, sizeof one, &n, " ", SIZE_MAX);
   cat(one, sizeof one, &n, what, 300);
-  float w = 0, h = 0, lo = 0, hi = 0;
-  bool bounded = text_bounds(b, FACE_SANS, b->th->label_pt, one, &lo, &hi);
-  if (bounded && hi <= b->th->label_wrap)
-    return pool_addn(b, one, n); /* fits for sure */
-  if (bounded && lo > b->th->label_wrap)
-    return pool_cat(b, name, ": ", verb, "\n", what, NULL); /* too wide for sure */
-  measure(b, FACE_SANS, b->th->label_pt, one, &w, &h);
-  if (w <= b->th->label_wrap)
+  two = sum; /* the two-line text's sum: the same but for the space */
+  known = known && char_widths(b, bt, " ", &sum, NULL, &chars, &lines) &&
+          char_widths(b, bt, one + space + 1, &sum, &two, &chars, &lines);
+  bool wide = false;
+  if (known && lines == 1 && sum * 1.25f + size + chars <= b->th->label_wrap)
+    wide = false; /* fits for sure */
+  else if (known && lines == 1 && sum * 0.8f - size > b->th->label_wrap)
+    wide = true; /* too wide for sure */
+  else {
+    float w = 0, h = 0;
+    measure(b, FACE_SANS, size, one, &w, &h);
+    wide = w > b->th->label_wrap;
+  }
+  *ts = (text_sum){known, sum, chars, lines};
+  if (!wide)
     return pool_addn(b, one, n);
-  return pool_cat(b, name, ": ", verb, "\n", what, NULL);
+  if (memchr(name, 0, 101) == NULL || memchr(what, 0, 301) == NULL) { /* cut above: made whole */
+    ts->known = false;
+    return pool_cat(b, name, ": ", verb, "\n", what, NULL);
+  }
+  one[space] = '\n';
+  *ts = (text_sum){known, two, chars - 1, lines + 1};
+  return pool_addn(b, one, n);
 }
 
 static void on_step_begin(builder *b, const trace_event *e, uint32_t i) {
@@ -935,8 +979,10 @@ static void on_suspend(builder *b, const trace_event *e, uint32_t i) {
   elide(trace_text(b->t, e->text), (size_t)b->th->label_chars, what, sizeof what);
   uint32_t target = await_target(b, e);
   const char *name = task_name(b, e->task);
-  uint32_t row = add_row(b, ROW_MESSAGE, MSG_AWAIT, i, k->lane, target, e->task, false,
-                         verb_label(b, name, "await", what));
+  text_sum ts;
+  uint32_t label = verb_label(b, name, "await", what, &ts);
+  uint32_t row =
+      add_row_sum(b, ROW_MESSAGE, MSG_AWAIT, i, k->lane, target, e->task, false, label, &ts);
   close_bar(b, e->task, row);
   uint32_t note = add_row(b, ROW_NOTE, MSG_NONE, i, k->lane, target, e->task, false,
                           e->a == WAIT_YIELD ? pool_cat(b, name, " yields to the loop", NULL)
@@ -964,11 +1010,12 @@ static void on_end(builder *b, const trace_event *e, uint32_t i, bool raised) {
   char value[LABEL_BYTES];
   elide(trace_text(b->t, e->text), (size_t)b->th->label_chars, value, sizeof value);
   const char *name = task_name(b, e->task);
-  uint32_t label = !raised     ? verb_label(b, name, "return", value)
+  text_sum ts = {false, 0, 0, 0};
+  uint32_t label = !raised     ? verb_label(b, name, "return", value, &ts)
                    : e->a == 1 ? pool_cat(b, name, ": cancelled", NULL)
-                               : verb_label(b, name, "raise", value);
-  uint32_t row = add_row(b, ROW_MESSAGE, raised ? MSG_RAISE : MSG_RETURN, i, k->lane,
-                         b->d->loop_lane, e->task, true, label);
+                               : verb_label(b, name, "raise", value, &ts);
+  uint32_t row = add_row_sum(b, ROW_MESSAGE, raised ? MSG_RAISE : MSG_RETURN, i, k->lane,
+                             b->d->loop_lane, e->task, true, label, &ts);
   if (raised && !b->oom)
     b->d->rows[row].error = true;
   close_bar(b, e->task, row);
@@ -1378,6 +1425,64 @@ static bool prescan(builder *b) {
   return true;
 }
 
+/* The gaps as place_lanes made them before it kept only the labels that may not fit: every arrow
+ * and note, narrowest span first, each tested, measured if need be and fitted in turn, from the
+ * gaps the header boxes make (gap, changed). For layout_build_checked. */
+static bool gaps_the_long_way(builder *b, float *gap, float least) {
+  layout_diagram *d = b->d;
+  const theme *th = b->th;
+  size_t n = d->nlanes, m = 0;
+  uint32_t *order = malloc((d->nrows ? d->nrows : 1) * sizeof *order);
+  size_t *first = calloc(n + 1, sizeof *first);
+  if (order == NULL || first == NULL) {
+    free(order);
+    free(first);
+    return false;
+  }
+  for (size_t r = 0; r < d->nrows; r++) {
+    const layout_row *row = &d->rows[r];
+    if (row->kind == ROW_MESSAGE || row->kind == ROW_NOTE)
+      first[(row->from > row->to ? row->from - row->to : row->to - row->from) + 1]++;
+  }
+  for (size_t k = 1; k <= n; k++)
+    first[k] += first[k - 1];
+  for (size_t r = 0; r < d->nrows; r++) {
+    const layout_row *row = &d->rows[r];
+    if (row->kind == ROW_MESSAGE || row->kind == ROW_NOTE) {
+      order[first[row->from > row->to ? row->from - row->to : row->to - row->from]++] = (uint32_t)r;
+      m++;
+    }
+  }
+  free(first);
+  for (size_t i = 0; i < m; i++) {
+    const layout_row *r = &d->rows[order[i]];
+    uint32_t lo = r->from < r->to ? r->from : r->to, hi = r->from < r->to ? r->to : r->from;
+    if (lo == hi)
+      continue;
+    double span = (double)(hi - lo), sure = span * least * (1.0 - span * 0x1p-23);
+    float bound = row_bound(b, order[i]);
+    if (r->kind == ROW_NOTE)
+      bound -= 2 * (th->activation_w + th->pad);
+    if (sure >= bound)
+      continue;
+    float need = row_need(b, order[i]);
+    if (r->kind == ROW_NOTE)
+      need -= 2 * (th->activation_w + th->pad);
+    if (sure >= need)
+      continue;
+    float have = 0;
+    for (uint32_t g = lo; g < hi; g++)
+      have += gap[g];
+    if (have >= need)
+      continue;
+    float extra = (need - have) / (float)(hi - lo);
+    for (uint32_t g = lo; g < hi; g++)
+      gap[g] += extra;
+  }
+  free(order);
+  return true;
+}
+
 /* Spaces the lanes: each gap fits both header boxes, then every label, narrowest spans first,
  * widens the gaps it spans evenly until it fits (the way mermaid spaces its actors). */
 static bool place_lanes(builder *b) {
@@ -1417,6 +1522,25 @@ static bool place_lanes(builder *b) {
   for (size_t i = 1; i + 1 < n; i++)
     if (gap[i] < least)
       least = gap[i];
+  /* layout_build_checked: the long way first, with the widths it measures forgotten after */
+  float *ref = b->check ? malloc((n > 1 ? n - 1 : 1) * sizeof *ref) : NULL;
+  float *row_w = b->check ? malloc((d->nrows ? d->nrows : 1) * sizeof *row_w) : NULL;
+  bool checked = ref != NULL && row_w != NULL;
+  if (checked) {
+    memcpy(ref, gap, (n > 1 ? n - 1 : 0) * sizeof *ref);
+    memcpy(row_w, b->row_w, d->nrows * sizeof *row_w);
+    checked = gaps_the_long_way(b, ref, least);
+    memcpy(b->row_w, row_w, d->nrows * sizeof *row_w);
+  }
+  free(row_w);
+  if (b->check && !checked) {
+    free(ref);
+    free(gap);
+    free(cand);
+    free(order);
+    free(first);
+    return false;
+  }
   /* Whether a label surely fits so depends on least alone, not on the order rows are placed in:
    * one pass in row order keeps the others (the candidates) and measures the bands across the
    * whole diagram, which need its whole width. */
@@ -1473,6 +1597,9 @@ static bool place_lanes(builder *b) {
     for (uint32_t g = lo; g < hi; g++)
       gap[g] += extra;
   }
+  if (ref != NULL && n > 1 && memcmp(ref, gap, (n - 1) * sizeof *gap) != 0)
+    b->mismatch = true;
+  free(ref);
   /* Bands across the whole diagram need its whole width. */
   float total = 0;
   for (size_t i = 0; i + 1 < n; i++)
@@ -1634,7 +1761,8 @@ static void free_builder(builder *b) {
   free(b->where_at);
 }
 
-layout_status layout_build(const trace *t, const layout_options *o, layout_diagram **out) {
+static layout_status build(const trace *t, const layout_options *o, bool check,
+                           layout_diagram **out) {
   *out = NULL;
   layout_diagram *d = calloc(1, sizeof *d);
   if (d == NULL)
@@ -1648,6 +1776,7 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
   b.ev = trace_events(t);
   b.count = trace_count(t);
   b.running = -1;
+  b.check = check;
   b.acc = (step_acc){-1, -1, -1, 0, 0, 0};
   d->trace = t;
   d->grain = o->grain;
@@ -1716,12 +1845,20 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
     }
   }
   free_builder(&b);
-  if (!ok) {
+  if (!ok || b.mismatch) {
     layout_free(d);
-    return LAYOUT_NO_MEMORY;
+    return ok ? LAYOUT_MISMATCH : LAYOUT_NO_MEMORY;
   }
   *out = d;
   return LAYOUT_OK;
+}
+
+layout_status layout_build(const trace *t, const layout_options *o, layout_diagram **out) {
+  return build(t, o, false, out);
+}
+
+layout_status layout_build_checked(const trace *t, const layout_options *o, layout_diagram **out) {
+  return build(t, o, true, out);
 }
 
 void layout_free(layout_diagram *d) {
