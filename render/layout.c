@@ -177,18 +177,38 @@ static void cat(char *out, size_t cap, size_t *len, const char *s, size_t max) {
   out[*len] = '\0';
 }
 
-/* The strings given (up to a NULL) one after the other, in the pool: pool_addf(b, "%s%s...", ...)
- * without the formatting. */
+/* The strings given (at most 8, then a NULL) one after the other, in the pool, cut after
+ * LABEL_FMT_BYTES - 1 bytes: pool_addf(b, "%s%s...", ...) without the formatting, written in
+ * place. */
 static uint32_t pool_cat(builder *b, const char *first, ...) {
-  char buf[LABEL_FMT_BYTES];
-  size_t len = 0;
-  buf[0] = '\0';
+  enum { PIECES = 8 };
+  size_t lens[PIECES], len = 0, n = 0;
   va_list ap;
   va_start(ap, first);
-  for (const char *s = first; s != NULL; s = va_arg(ap, const char *))
-    cat(buf, sizeof buf, &len, s, SIZE_MAX);
+  for (const char *s = first; s != NULL && n < PIECES; s = va_arg(ap, const char *))
+    len += lens[n++] = strlen(s);
   va_end(ap);
-  return pool_addn(b, buf, len);
+  if (len > LABEL_FMT_BYTES - 1)
+    len = LABEL_FMT_BYTES - 1;
+  layout_diagram *d = b->d;
+  if (b->oom || !grow((void **)&d->pool, &d->pool_cap, d->pool_len + len + 1, 1)) {
+    b->oom = true;
+    return 0;
+  }
+  uint32_t off = (uint32_t)d->pool_len;
+  char *out = d->pool + off;
+  size_t at = 0;
+  va_start(ap, first);
+  const char *s = first;
+  for (size_t i = 0; i < n && at < len; i++, s = va_arg(ap, const char *)) {
+    size_t k = lens[i] < len - at ? lens[i] : len - at;
+    memcpy(out + at, s, k);
+    at += k;
+  }
+  va_end(ap);
+  out[len] = '\0';
+  d->pool_len += len + 1;
+  return off;
 }
 
 const char *layout_text(const layout_diagram *d, uint32_t off) {
@@ -199,6 +219,11 @@ static const char *btext(const builder *b, uint32_t off) { return layout_text(b-
 
 /* Copies s into out, cut after max characters (UTF-8 aware) with an ellipsis. */
 static void elide(const char *s, size_t max, char *out, size_t cap) {
+  size_t len = strlen(s);
+  if (len <= max && len < cap) { /* no more characters than bytes: whole */
+    memcpy(out, s, len + 1);
+    return;
+  }
   size_t chars = 0, i = 0;
   while (s[i] != '\0') {
     if (((unsigned char)s[i] & 0xc0) != 0x80) {
@@ -374,7 +399,8 @@ static bool char_widths(builder *b, bound_table *t, const char *text, float *sum
     unsigned k = *p;
     if (t->known[k]) {
       s += t->w[k];
-      a += t->w[k];
+      if (alt != NULL) /* invariant: the loop is compiled twice, without and with */
+        a += t->w[k];
       c++;
       continue;
     }
@@ -391,7 +417,8 @@ static bool char_widths(builder *b, bound_table *t, const char *text, float *sum
     b->o->measure(b->o->measure_user, t->face, t->size, &one, 1, &t->w[k], &h);
     t->known[k] = true;
     s += t->w[k];
-    a += t->w[k];
+    if (alt != NULL)
+      a += t->w[k];
     c++;
   }
   *sum = s;
