@@ -74,6 +74,7 @@ typedef struct builder {
   size_t count;            /* how many */
   task_info *tasks;        /* per task id */
   size_t ntasks;           /* entries */
+  const char **names;      /* per task id: layout_task_name (the trace's texts stay put) */
   int32_t *timer_task;     /* per handle id: the task whose sleep it ends, or -1 */
   int32_t *handle_cb;      /* per handle id: its trace_cb, or -1 */
   uint32_t *handle_text;   /* per handle id: trace pool offset of its description */
@@ -88,6 +89,7 @@ typedef struct builder {
                               row is added (its text then in cache), or NAN when they give none */
   bound_table bounds[BOUND_TABLES]; /* character widths for row_bound, per face and size */
   size_t nbounds;                   /* tables in use */
+  bound_table *kind_bounds[ROW_WARNING + 1]; /* per row kind: the table of its labels, once found */
   int32_t running;         /* the task whose step is in progress, or -1 */
   size_t ready;            /* handles in the ready queue */
   size_t timers;           /* pending timers */
@@ -311,6 +313,8 @@ static void short_label(const trace *t, float header_chars, int32_t task, char *
 }
 
 static const char *task_name(const builder *b, int32_t task) {
+  if (task >= 0 && (size_t)task < b->ntasks)
+    return b->names[task];
   return layout_task_name(b->d, task);
 }
 
@@ -496,7 +500,9 @@ static uint32_t add_row_sum(builder *b, layout_row_kind kind, layout_msg msg, ui
   float size = 0;
   row_font(b, kind, &face, &size);
   const char *text = btext(b, label);
-  bound_table *bt = bound_for(b, face, size);
+  bound_table *bt = b->kind_bounds[kind];
+  if (bt == NULL)
+    bt = b->kind_bounds[kind] = bound_for(b, face, size); /* NULL again when none is left */
   float sum = 0, chars = 0;
   size_t lines = 1;
   bool bounded = ts != NULL && ts->known;
@@ -1266,10 +1272,13 @@ static bool make_lanes(builder *b) {
   b->tasks = calloc(ntasks ? ntasks : 1, sizeof *b->tasks);
   b->dirty = malloc((ntasks ? ntasks : 1) * sizeof *b->dirty);
   b->woken = malloc((ntasks ? ntasks : 1) * sizeof *b->woken);
+  b->names = malloc((ntasks ? ntasks : 1) * sizeof *b->names);
   d->task_lane = calloc(ntasks ? ntasks : 1, sizeof *d->task_lane);
   if (d->lanes == NULL || b->tasks == NULL || d->task_lane == NULL || b->dirty == NULL ||
-      b->woken == NULL)
+      b->woken == NULL || b->names == NULL)
     return false;
+  for (size_t i = 0; i < ntasks; i++)
+    b->names[i] = layout_task_name(d, (int32_t)i);
   b->ntasks = ntasks;
   d->ntasks = ntasks;
   size_t n = 0;
@@ -1786,6 +1795,7 @@ static void free_builder(builder *b) {
   free(b->waiters);
   free(b->woken);
   free(b->where_at);
+  free(b->names);
 }
 
 static layout_status build(const trace *t, const layout_options *o, bool check,
