@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 enum {
   WAKE_CONTINUED = -2,   /* step_acc.wake: the step began before the previous stop */
@@ -1798,6 +1799,36 @@ static void free_builder(builder *b) {
   free(b->names);
 }
 
+/* The loop panel's index of the trace's queues, made on another thread while the walk goes on
+ * (it reads the trace alone, as the walk does): a fifth of the layout of a long trace. */
+typedef struct queues_job {
+  const trace *t;  /* the trace */
+  trace_qindex *x; /* trace_qindex_new's answer */
+  thrd_t thread;   /* the thread making it */
+  bool started;    /* the thread runs (else it is made on this one when asked) */
+} queues_job;
+
+static int queues_run(void *p) {
+  queues_job *j = p;
+  j->x = trace_qindex_new(j->t);
+  return 0;
+}
+
+static void queues_start(queues_job *j, const trace *t) {
+  j->t = t;
+  j->x = NULL;
+  j->started = thrd_create(&j->thread, queues_run, j) == thrd_success;
+}
+
+static trace_qindex *queues_take(queues_job *j) {
+  if (j->started)
+    thrd_join(j->thread, NULL);
+  else
+    queues_run(j);
+  j->started = false;
+  return j->x;
+}
+
 static layout_status build(const trace *t, const layout_options *o, bool check,
                            layout_diagram **out) {
   *out = NULL;
@@ -1827,7 +1858,11 @@ static layout_status build(const trace *t, const layout_options *o, bool check,
     b.nlines++;
   pool_add(&b, ""); /* offset 0 is the empty string */
   /* A streaming trace has forgotten its first events: it cannot be laid out. */
-  bool ok = (b.count == 0 || trace_event_at(t, 0) == b.ev) && prescan(&b) && make_lanes(&b);
+  bool whole = b.count == 0 || trace_event_at(t, 0) == b.ev;
+  queues_job queues;
+  if (whole)
+    queues_start(&queues, t);
+  bool ok = whole && prescan(&b) && make_lanes(&b);
   if (ok) {
     const theme *th = b.th;
     d->header_h = line_height(&b, FACE_SANS_BOLD, th->header_pt) +
@@ -1852,8 +1887,7 @@ static layout_status build(const trace *t, const layout_options *o, bool check,
       add_stop(&b, (uint32_t)count, NULL);
     else if (d->stops[d->nstops - 1].event_end < count && !b.oom)
       add_stop(&b, (uint32_t)count, &b.ev[count - 1]);
-    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_bars(d) &&
-         (d->queues = trace_qindex_new(t)) != NULL;
+    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_bars(d);
     if (ok) {
       d->height = b.top + b.cursor + th->diagram_margin;
       d->time_end = d->stops[d->nstops - 1].time;
@@ -1880,6 +1914,10 @@ static layout_status build(const trace *t, const layout_options *o, bool check,
           }
       }
     }
+  }
+  if (whole) {
+    d->queues = queues_take(&queues);
+    ok = ok && d->queues != NULL;
   }
   free_builder(&b);
   if (!ok || b.mismatch) {
