@@ -1462,6 +1462,18 @@ static bool prescan(builder *b) {
   return true;
 }
 
+/* Widens the gaps [lo, hi) evenly until they add up to need. */
+static void widen(float *gap, uint32_t lo, uint32_t hi, float need) {
+  float have = 0;
+  for (uint32_t g = lo; g < hi; g++)
+    have += gap[g];
+  if (have >= need)
+    return;
+  float extra = (need - have) / (float)(hi - lo);
+  for (uint32_t g = lo; g < hi; g++)
+    gap[g] += extra;
+}
+
 /* The gaps as place_lanes made them before it kept only the labels that may not fit: every arrow
  * and note, narrowest span first, each tested, measured if need be and fitted in turn, from the
  * gaps the header boxes make (gap, changed). For layout_build_checked. */
@@ -1507,14 +1519,7 @@ static bool gaps_the_long_way(builder *b, float *gap, float least) {
       need -= 2 * (th->activation_w + th->pad);
     if (sure >= need)
       continue;
-    float have = 0;
-    for (uint32_t g = lo; g < hi; g++)
-      have += gap[g];
-    if (have >= need)
-      continue;
-    float extra = (need - have) / (float)(hi - lo);
-    for (uint32_t g = lo; g < hi; g++)
-      gap[g] += extra;
+    widen(gap, lo, hi, need);
   }
   free(order);
   return true;
@@ -1625,14 +1630,7 @@ static bool place_lanes(builder *b) {
     float need = row_need(b, order[i]);
     if (r->kind == ROW_NOTE)
       need -= 2 * (th->activation_w + th->pad);
-    float have = 0;
-    for (uint32_t g = lo; g < hi; g++)
-      have += gap[g];
-    if (have >= need)
-      continue;
-    float extra = (need - have) / (float)(hi - lo);
-    for (uint32_t g = lo; g < hi; g++)
-      gap[g] += extra;
+    widen(gap, lo, hi, need);
   }
   if (ref != NULL && n > 1 && memcmp(ref, gap, (n - 1) * sizeof *gap) != 0)
     b->mismatch = true;

@@ -50,26 +50,29 @@ static void build(run *r, layout_grain grain) {
   assert_int_equal(layout_build(r->trace, &o, &r->d), LAYOUT_OK);
 }
 
-static void run_file(run *r, const char *path, layout_grain grain) {
-  r->trace = trace_new(true);
-  assert_non_null(r->trace);
+/* The trace (with lines) of the file at path, or of src (named test.py) when path is NULL. */
+static trace *record(const char *path, const char *src) {
+  trace *t = trace_new(true);
+  assert_non_null(t);
   sim_options o;
   sim_options_init(&o);
   o.out = ignore;
   o.err = ignore;
-  o.trace = r->trace;
-  sim_run_file(&o, path);
+  o.trace = t;
+  if (path != NULL)
+    sim_run_file(&o, path);
+  else
+    sim_run_source(&o, "test.py", src, strlen(src));
+  return t;
+}
+
+static void run_file(run *r, const char *path, layout_grain grain) {
+  r->trace = record(path, NULL);
   build(r, grain);
 }
 
 static void run_source(run *r, const char *src) {
-  r->trace = trace_new(true);
-  sim_options o;
-  sim_options_init(&o);
-  o.out = ignore;
-  o.err = ignore;
-  o.trace = r->trace;
-  sim_run_source(&o, "test.py", src, strlen(src));
+  r->trace = record(NULL, src);
   build(r, GRAIN_LOOP);
 }
 
@@ -559,19 +562,10 @@ static void test_checked_shortcuts(void **state) {
   for (size_t i = 0; i <= n; i++)
     for (size_t m = 0; m < 2; m++)
       for (int g = 0; g < 2; g++) {
-        trace *t = trace_new(true);
-        sim_options so;
-        sim_options_init(&so);
-        so.out = ignore;
-        so.err = ignore;
-        so.trace = t;
-        if (i < n) {
-          char path[512];
-          snprintf(path, sizeof path, "%s/scenarios/%s.py", LOOPVIZ_SOURCE_DIR, names[i]);
-          sim_run_file(&so, path);
-        } else {
-          sim_run_source(&so, "many.py", many, strlen(many));
-        }
+        char path[512];
+        snprintf(path, sizeof path, "%s/scenarios/%s.py", LOOPVIZ_SOURCE_DIR,
+                 i < n ? names[i] : "");
+        trace *t = record(i < n ? path : NULL, many);
         theme th;
         theme_defaults(&th);
         layout_options o = {&th, measurers[m], NULL, g == 0 ? GRAIN_LOOP : GRAIN_LINE};
