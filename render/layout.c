@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef __STDC_NO_THREADS__
 #include <threads.h>
+#endif
 
 enum {
   WAKE_CONTINUED = -2,   /* step_acc.wake: the step began before the previous stop */
@@ -1802,8 +1804,10 @@ static void free_builder(builder *b) {
 typedef struct queues_job {
   const trace *t;  /* the trace */
   trace_qindex *x; /* trace_qindex_new's answer */
-  thrd_t thread;   /* the thread making it */
-  bool started;    /* the thread runs (else it is made on this one when asked) */
+#ifndef __STDC_NO_THREADS__
+  thrd_t thread; /* the thread making it */
+#endif
+  bool started; /* the thread runs (else it is made on this one when asked) */
 } queues_job;
 
 static int queues_run(void *p) {
@@ -1815,13 +1819,19 @@ static int queues_run(void *p) {
 static void queues_start(queues_job *j, const trace *t) {
   j->t = t;
   j->x = NULL;
+#ifndef __STDC_NO_THREADS__
   j->started = thrd_create(&j->thread, queues_run, j) == thrd_success;
+#else
+  j->started = false; /* no C11 threads: made when asked */
+#endif
 }
 
 static trace_qindex *queues_take(queues_job *j) {
+#ifndef __STDC_NO_THREADS__
   if (j->started)
     thrd_join(j->thread, NULL);
   else
+#endif
     queues_run(j);
   j->started = false;
   return j->x;
