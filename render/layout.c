@@ -184,18 +184,27 @@ static void cat(char *out, size_t cap, size_t *len, const char *s, size_t max) {
 
 /* The strings given (at most 8, then a NULL) one after the other, in the pool, cut after
  * LABEL_FMT_BYTES - 1 bytes: pool_addf(b, "%s%s...", ...) without the formatting, written in
- * place. */
+ * place. A piece may be a text of the pool itself: it is found again if the pool moves. */
 static uint32_t pool_cat(builder *b, const char *first, ...) {
   enum { PIECES = 8 };
+  const char *piece[PIECES];
   size_t lens[PIECES], len = 0, n = 0;
   va_list ap;
   va_start(ap, first);
-  for (const char *s = first; s != NULL && n < PIECES; s = va_arg(ap, const char *))
+  for (const char *s = first; s != NULL && n < PIECES; s = va_arg(ap, const char *)) {
+    piece[n] = s;
     len += lens[n++] = strlen(s);
+  }
   va_end(ap);
   if (len > LABEL_FMT_BYTES - 1)
     len = LABEL_FMT_BYTES - 1;
   layout_diagram *d = b->d;
+  uintptr_t was = (uintptr_t)d->pool, end = was + d->pool_len;
+  size_t at_pool[PIECES]; /* a piece's offset in the pool, or SIZE_MAX */
+  for (size_t i = 0; i < n; i++)
+    at_pool[i] = (uintptr_t)piece[i] >= was && (uintptr_t)piece[i] < end
+                     ? (size_t)((uintptr_t)piece[i] - was)
+                     : SIZE_MAX;
   if (b->oom || !grow((void **)&d->pool, &d->pool_cap, d->pool_len + len + 1, 1)) {
     b->oom = true;
     return 0;
@@ -203,14 +212,11 @@ static uint32_t pool_cat(builder *b, const char *first, ...) {
   uint32_t off = (uint32_t)d->pool_len;
   char *out = d->pool + off;
   size_t at = 0;
-  va_start(ap, first);
-  const char *s = first;
-  for (size_t i = 0; i < n && at < len; i++, s = va_arg(ap, const char *)) {
+  for (size_t i = 0; i < n && at < len; i++) {
     size_t k = lens[i] < len - at ? lens[i] : len - at;
-    memcpy(out + at, s, k);
+    memcpy(out + at, at_pool[i] != SIZE_MAX ? d->pool + at_pool[i] : piece[i], k);
     at += k;
   }
-  va_end(ap);
   out[len] = '\0';
   d->pool_len += len + 1;
   return off;
