@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef __STDC_NO_THREADS__
+#include <threads.h>
+#endif
 
 enum {
   WAKE_CONTINUED = -2,   /* step_acc.wake: the step began before the previous stop */
@@ -60,8 +63,8 @@ typedef struct step_acc {
 typedef struct bound_table {
   layout_face face;  /* font */
   float size;        /* size */
-  float w[128];      /* each character's width, once known */
-  bool known[128];   /* w holds it */
+  float w[256];      /* each ASCII character's width, once known */
+  bool known[256];   /* w holds it (never for NUL, a newline or a byte above ASCII) */
   float line_h;      /* the line height */
 } bound_table;
 
@@ -70,12 +73,16 @@ typedef struct builder {
   const layout_options *o; /* measuring and theme */
   const theme *th;         /* o->theme */
   const trace *t;          /* the trace */
+  const trace_event *ev;   /* its events, from step 0 */
+  size_t count;            /* how many */
   task_info *tasks;        /* per task id */
   size_t ntasks;           /* entries */
+  const char **names;      /* per task id: layout_task_name (the trace's texts stay put) */
   int32_t *timer_task;     /* per handle id: the task whose sleep it ends, or -1 */
   int32_t *handle_cb;      /* per handle id: its trace_cb, or -1 */
   uint32_t *handle_text;   /* per handle id: trace pool offset of its description */
   size_t nhandles;         /* entries of the three */
+  size_t cap_handles;      /* allocated entries of the three */
   uint32_t *sync_keys;     /* pool: title of each sync lane, in lane order */
   size_t nsync;            /* entries */
   uint32_t first_sync;     /* index of the first sync lane */
@@ -85,10 +92,13 @@ typedef struct builder {
                               row is added (its text then in cache), or NAN when they give none */
   bound_table bounds[BOUND_TABLES]; /* character widths for row_bound, per face and size */
   size_t nbounds;                   /* tables in use */
+  bound_table *kind_bounds[ROW_WARNING + 1]; /* per row kind: the table of its labels, once found */
   int32_t running;         /* the task whose step is in progress, or -1 */
   size_t ready;            /* handles in the ready queue */
   size_t timers;           /* pending timers */
-  float cursor;            /* top of the next row */
+  float cursor;            /* top of the next row, counted from the top of the first */
+  float top;               /* where the first row is: below the header band */
+  uint32_t *where_at;      /* per task: its next entry in d->wheres, filled as the walk goes */
   step_acc acc;            /* the current step, for its caption */
   uint32_t *dirty;         /* tasks whose timeline state may change at the next stop */
   size_t ndirty;           /* entries */
@@ -106,6 +116,8 @@ typedef struct builder {
   size_t cap_bars;         /* allocated bars */
   size_t cap_stops;        /* allocated stops */
   bool oom;                /* an allocation failed */
+  bool check;              /* layout_build_checked: each shortcut is checked against the long way */
+  bool mismatch;           /* one of them disagreed */
 } builder;
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -170,18 +182,44 @@ static void cat(char *out, size_t cap, size_t *len, const char *s, size_t max) {
   out[*len] = '\0';
 }
 
-/* The strings given (up to a NULL) one after the other, in the pool: pool_addf(b, "%s%s...", ...)
- * without the formatting. */
+/* The strings given (at most 8, then a NULL) one after the other, in the pool, cut after
+ * LABEL_FMT_BYTES - 1 bytes: pool_addf(b, "%s%s...", ...) without the formatting, written in
+ * place. A piece may be a text of the pool itself: it is found again if the pool moves. */
 static uint32_t pool_cat(builder *b, const char *first, ...) {
-  char buf[LABEL_FMT_BYTES];
-  size_t len = 0;
-  buf[0] = '\0';
+  enum { PIECES = 8 };
+  const char *piece[PIECES];
+  size_t lens[PIECES], len = 0, n = 0;
   va_list ap;
   va_start(ap, first);
-  for (const char *s = first; s != NULL; s = va_arg(ap, const char *))
-    cat(buf, sizeof buf, &len, s, SIZE_MAX);
+  for (const char *s = first; s != NULL && n < PIECES; s = va_arg(ap, const char *)) {
+    piece[n] = s;
+    len += lens[n++] = strlen(s);
+  }
   va_end(ap);
-  return pool_addn(b, buf, len);
+  if (len > LABEL_FMT_BYTES - 1)
+    len = LABEL_FMT_BYTES - 1;
+  layout_diagram *d = b->d;
+  uintptr_t was = (uintptr_t)d->pool, end = was + d->pool_len;
+  size_t at_pool[PIECES]; /* a piece's offset in the pool, or SIZE_MAX */
+  for (size_t i = 0; i < n; i++)
+    at_pool[i] = (uintptr_t)piece[i] >= was && (uintptr_t)piece[i] < end
+                     ? (size_t)((uintptr_t)piece[i] - was)
+                     : SIZE_MAX;
+  if (b->oom || !grow((void **)&d->pool, &d->pool_cap, d->pool_len + len + 1, 1)) {
+    b->oom = true;
+    return 0;
+  }
+  uint32_t off = (uint32_t)d->pool_len;
+  char *out = d->pool + off;
+  size_t at = 0;
+  for (size_t i = 0; i < n && at < len; i++) {
+    size_t k = lens[i] < len - at ? lens[i] : len - at;
+    memcpy(out + at, at_pool[i] != SIZE_MAX ? d->pool + at_pool[i] : piece[i], k);
+    at += k;
+  }
+  out[len] = '\0';
+  d->pool_len += len + 1;
+  return off;
 }
 
 const char *layout_text(const layout_diagram *d, uint32_t off) {
@@ -192,6 +230,11 @@ static const char *btext(const builder *b, uint32_t off) { return layout_text(b-
 
 /* Copies s into out, cut after max characters (UTF-8 aware) with an ellipsis. */
 static void elide(const char *s, size_t max, char *out, size_t cap) {
+  size_t len = strlen(s);
+  if (len <= max && len < cap) { /* no more characters than bytes: whole */
+    memcpy(out, s, len + 1);
+    return;
+  }
   size_t chars = 0, i = 0;
   while (s[i] != '\0') {
     if (((unsigned char)s[i] & 0xc0) != 0x80) {
@@ -267,13 +310,20 @@ static void short_label(const trace *t, float header_chars, int32_t task, char *
     chars += ((unsigned char)*p & 0xc0) != 0x80;
   const char *paren = strchr(label, '(');
   if (chars > max && paren != NULL && (size_t)(paren - label) + 3 <= max) {
-    snprintf(out, cap, "%.*s(%s)", (int)(paren - label), label, ellipsis);
+    size_t n = 0; /* "%.*s(%s)" */
+    out[0] = '\0';
+    cat(out, cap, &n, label, (size_t)(paren - label));
+    cat(out, cap, &n, "(", SIZE_MAX);
+    cat(out, cap, &n, ellipsis, SIZE_MAX);
+    cat(out, cap, &n, ")", SIZE_MAX);
     return;
   }
   elide(label, max, out, cap);
 }
 
 static const char *task_name(const builder *b, int32_t task) {
+  if (task >= 0 && (size_t)task < b->ntasks)
+    return b->names[task];
   return layout_task_name(b->d, task);
 }
 
@@ -347,35 +397,58 @@ static bound_table *bound_for(builder *b, layout_face face, float size) {
   return t;
 }
 
-/* The sum of the widths of text's characters, each measured alone (once per face and size), the
- * characters and the lines counted; false for a text with other than ASCII. */
-static bool char_widths(builder *b, layout_face face, float size, const char *text, float *sum,
+/* Adds the widths of text's characters in table t's face and size, each measured alone (once per
+ * table), to *sum in text order (and to *alt too, unless NULL), their count to *chars and the
+ * newlines to *lines. False for a text with other than ASCII (or no table). A million row labels
+ * go through here: a character already measured costs one test. */
+static bool char_widths(builder *b, bound_table *t, const char *text, float *sum, float *alt,
                         float *chars, size_t *lines) {
-  bound_table *t = bound_for(b, face, size);
   if (t == NULL)
     return false;
-  *lines = 1;
-  float s = *sum, c = *chars; /* summed in registers, in the same order */
-  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-    if (*p >= 128)
-      return false;
-    if (*p == '\n') {
-      (*lines)++;
+  size_t nl = *lines;
+  uint32_t c = 0; /* counted exactly: a float sum of ones below 2^24 is the same */
+  float s = *sum, a = alt != NULL ? *alt : 0;
+  for (const unsigned char *p = (const unsigned char *)text;; p++) {
+    unsigned k = *p;
+    if (t->known[k]) {
+      s += t->w[k];
+      if (alt != NULL) /* invariant: the loop is compiled twice, without and with */
+        a += t->w[k];
+      c++;
       continue;
     }
-    if (!t->known[*p]) {
-      char one = (char)*p;
-      float h = 0;
-      b->o->measure(b->o->measure_user, face, size, &one, 1, &t->w[*p], &h);
-      t->known[*p] = true;
+    if (k == 0)
+      break;
+    if (k >= 128)
+      return false;
+    if (k == '\n') {
+      nl++;
+      continue;
     }
-    s += t->w[*p];
-    c += 1;
+    char one = (char)k;
+    float h = 0;
+    b->o->measure(b->o->measure_user, t->face, t->size, &one, 1, &t->w[k], &h);
+    t->known[k] = true;
+    s += t->w[k];
+    if (alt != NULL)
+      a += t->w[k];
+    c++;
   }
   *sum = s;
-  *chars = c;
+  if (alt != NULL)
+    *alt = a;
+  *chars = (float)((uint32_t)*chars + c);
+  *lines = nl;
   return true;
 }
+
+/* A label's character widths as add_row sums them, when they are known as it is put together. */
+typedef struct text_sum {
+  bool known;   /* the rest holds them: the text is ASCII */
+  float sum;    /* char_widths' sum over the text */
+  float chars;  /* its characters, newlines left out */
+  size_t lines; /* its lines */
+} text_sum;
 
 /* An upper bound of what row_need gives, without measuring the whole label: a quarter more than
  * the sum of its characters' own widths, plus an em for the overhangs at the ends and a pixel a
@@ -390,22 +463,10 @@ static float row_bound(builder *b, size_t r) {
   return row_need(b, r);
 }
 
-/* Bounds of the width measure gives a one-line text: the upper one of row_bound, and a lower one
- * a fifth under the sum of its characters' widths, less an em (kerning and overhangs take far
- * less). False when they are not known (other than ASCII, more than one line). */
-static bool text_bounds(builder *b, layout_face face, float size, const char *text, float *lo,
-                        float *hi) {
-  float sum = 0, chars = 0;
-  size_t lines = 0;
-  if (!char_widths(b, face, size, text, &sum, &chars, &lines) || lines != 1)
-    return false;
-  *lo = sum * 0.8f - size;
-  *hi = sum * 1.25f + size + chars;
-  return true;
-}
-
-static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32_t event,
-                        uint32_t from, uint32_t to, int32_t task, bool dashed, uint32_t label) {
+/* Adds a row; ts, unless NULL, holds its label's character widths (a message's). */
+static uint32_t add_row_sum(builder *b, layout_row_kind kind, layout_msg msg, uint32_t event,
+                            uint32_t from, uint32_t to, int32_t task, bool dashed, uint32_t label,
+                            const text_sum *ts) {
   layout_diagram *d = b->d;
   size_t had = b->cap_rows;
   if (b->oom || !grow((void **)&d->rows, &b->cap_rows, d->nrows + 1, sizeof *d->rows)) {
@@ -428,7 +489,7 @@ static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32
     b->row_hi = hi;
   }
   const theme *th = b->th;
-  const trace_event *e = trace_event_at(b->t, event);
+  const trace_event *e = event < b->count ? &b->ev[event] : NULL;
   layout_row *r = &d->rows[d->nrows];
   memset(r, 0, sizeof *r);
   r->kind = kind;
@@ -441,42 +502,62 @@ static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32
   r->label = label;
   r->time = e != NULL ? e->time : 0;
   r->time_to = r->time;
-  r->top = b->cursor;
+  r->top = b->cursor + b->top;
   /* The height is the label's lines (the measure's height depends on face and size alone);
    * the width is measured only if place_lanes needs it (row_need). */
   layout_face face = FACE_SANS;
   float size = 0;
   row_font(b, kind, &face, &size);
   const char *text = btext(b, label);
+  bound_table *bt = b->kind_bounds[kind];
+  if (bt == NULL)
+    bt = b->kind_bounds[kind] = bound_for(b, face, size); /* NULL again when none is left */
+  float sum = 0, chars = 0;
   size_t lines = 1;
-  for (const char *p = strchr(text, '\n'); p != NULL; p = strchr(p + 1, '\n'))
-    lines++;
-  const bound_table *bt = bound_for(b, face, size);
+  bool bounded = ts != NULL && ts->known;
+  if (bounded) {
+    sum = ts->sum;
+    chars = ts->chars;
+    lines = ts->lines;
+    float s2 = 0, c2 = 0;
+    size_t l2 = 1;
+    if (b->check &&
+        (!char_widths(b, bt, text, &s2, NULL, &c2, &l2) || memcmp(&s2, &sum, sizeof sum) != 0 ||
+         memcmp(&c2, &chars, sizeof chars) != 0 || l2 != lines))
+      b->mismatch = true;
+  } else {
+    bounded = char_widths(b, bt, text, &sum, NULL, &chars, &lines);
+  }
+  if (!bounded) /* counted here instead */
+    for (const char *p = strchr(text, '\n'); p != NULL; p = strchr(p + 1, '\n'))
+      lines++;
   float th_ = (bt != NULL ? bt->line_h : line_height(b, face, size)) * (float)lines;
   b->row_w[d->nrows] = NAN;
-  float sum = 0, chars = 0;
-  size_t clines = 0;
-  b->row_hi[d->nrows] = char_widths(b, face, size, text, &sum, &chars, &clines)
-                            ? row_room(b, kind, sum * 1.25f + size + chars)
-                            : NAN;
+  b->row_hi[d->nrows] = bounded ? row_room(b, kind, sum * 1.25f + size + chars) : NAN;
+  /* y from the row's top counted from the first row's, then moved below the header band */
   switch (kind) {
   case ROW_MESSAGE:
-    r->y = r->top + th_ + th->label_gap + th->head_w / 2;
+    r->y = b->cursor + th_ + th->label_gap + th->head_w / 2 + b->top;
     r->h = th_ + th->label_gap + th->head_w + th->row_gap;
     break;
   case ROW_NOTE:
   case ROW_WARNING:
   case ROW_CLOCK:
-    r->y = r->top + (th_ + th->pad) / 2;
+    r->y = b->cursor + (th_ + th->pad) / 2 + b->top;
     r->h = th_ + th->pad + th->row_gap;
     break;
   case ROW_BLOCK:
-    r->y = r->top + (th_ + 2 * th->pad) / 2;
+    r->y = b->cursor + (th_ + 2 * th->pad) / 2 + b->top;
     r->h = th_ + 2 * th->pad + th->row_gap;
     break;
   }
   b->cursor += r->h;
   return (uint32_t)d->nrows++;
+}
+
+static uint32_t add_row(builder *b, layout_row_kind kind, layout_msg msg, uint32_t event,
+                        uint32_t from, uint32_t to, int32_t task, bool dashed, uint32_t label) {
+  return add_row_sum(b, kind, msg, event, from, to, task, dashed, label, NULL);
 }
 
 static void open_bar(builder *b, int32_t task, uint32_t row, bool suspended) {
@@ -735,7 +816,7 @@ static void add_stop(builder *b, uint32_t event_end, const trace_event *e) {
     return;
   }
   layout_stop *s = &d->stops[d->nstops];
-  const trace_event *last = event_end > 0 ? trace_event_at(b->t, event_end - 1) : NULL;
+  const trace_event *last = event_end > 0 && event_end <= b->count ? &b->ev[event_end - 1] : NULL;
   s->event_end = event_end;
   s->row_end = (uint32_t)d->nrows;
   s->time = last != NULL ? last->time : 0;
@@ -825,26 +906,50 @@ static const char *wake_reason(const builder *b, const trace_event *e, char *out
 }
 
 /* "Task-2: await asyncio.sleep(2)", on two lines ("Task-2: await" and what) when one line would
- * be wider than label_wrap: a narrower label keeps the lanes closer. */
-static uint32_t verb_label(builder *b, const char *name, const char *verb, const char *what) {
+ * be wider than label_wrap: a narrower label keeps the lanes closer. The sum of its characters'
+ * widths bounds the width of the one-line text: above by a quarter more plus an em and a pixel a
+ * character, below by a fifth less less an em (kerning and overhangs take far less); only a text
+ * they do not decide is measured. *ts gets the chosen label's character widths for add_row_sum:
+ * the one-line text's, or the two-line one's (the same characters, the space that became a
+ * newline left out), read in one pass. */
+static uint32_t verb_label(builder *b, const char *name, const char *verb, const char *what,
+                           text_sum *ts) {
   char one[LABEL_BYTES];
   size_t n = 0;
   one[0] = '\0';
   cat(one, sizeof one, &n, name, 100);
   cat(one, sizeof one, &n, ": ", SIZE_MAX);
   cat(one, sizeof one, &n, verb, SIZE_MAX);
+  size_t space = n;                                          /* where the second line would begin */
+  float size = b->th->label_pt, sum = 0, two = 0, chars = 0; /* two: see below */
+  size_t lines = 1;
+  bound_table *bt = bound_for(b, FACE_SANS, size);
+  bool known = char_widths(b, bt, one, &sum, NULL, &chars, &lines);
   cat(one, sizeof one, &n, " ", SIZE_MAX);
   cat(one, sizeof one, &n, what, 300);
-  float w = 0, h = 0, lo = 0, hi = 0;
-  bool bounded = text_bounds(b, FACE_SANS, b->th->label_pt, one, &lo, &hi);
-  if (bounded && hi <= b->th->label_wrap)
-    return pool_addn(b, one, n); /* fits for sure */
-  if (bounded && lo > b->th->label_wrap)
-    return pool_cat(b, name, ": ", verb, "\n", what, NULL); /* too wide for sure */
-  measure(b, FACE_SANS, b->th->label_pt, one, &w, &h);
-  if (w <= b->th->label_wrap)
+  two = sum; /* the two-line text's sum: the same but for the space */
+  known = known && char_widths(b, bt, " ", &sum, NULL, &chars, &lines) &&
+          char_widths(b, bt, one + space + 1, &sum, &two, &chars, &lines);
+  bool wide = false;
+  if (known && lines == 1 && sum * 1.25f + size + chars <= b->th->label_wrap)
+    wide = false; /* fits for sure */
+  else if (known && lines == 1 && sum * 0.8f - size > b->th->label_wrap)
+    wide = true; /* too wide for sure */
+  else {
+    float w = 0, h = 0;
+    measure(b, FACE_SANS, size, one, &w, &h);
+    wide = w > b->th->label_wrap;
+  }
+  *ts = (text_sum){known, sum, chars, lines};
+  if (!wide)
     return pool_addn(b, one, n);
-  return pool_cat(b, name, ": ", verb, "\n", what, NULL);
+  if (memchr(name, 0, 101) == NULL || memchr(what, 0, 301) == NULL) { /* cut above: made whole */
+    ts->known = false;
+    return pool_cat(b, name, ": ", verb, "\n", what, NULL);
+  }
+  one[space] = '\n';
+  *ts = (text_sum){known, two, chars - 1, lines + 1};
+  return pool_addn(b, one, n);
 }
 
 static void on_step_begin(builder *b, const trace_event *e, uint32_t i) {
@@ -916,8 +1021,10 @@ static void on_suspend(builder *b, const trace_event *e, uint32_t i) {
   elide(trace_text(b->t, e->text), (size_t)b->th->label_chars, what, sizeof what);
   uint32_t target = await_target(b, e);
   const char *name = task_name(b, e->task);
-  uint32_t row = add_row(b, ROW_MESSAGE, MSG_AWAIT, i, k->lane, target, e->task, false,
-                         verb_label(b, name, "await", what));
+  text_sum ts;
+  uint32_t label = verb_label(b, name, "await", what, &ts);
+  uint32_t row =
+      add_row_sum(b, ROW_MESSAGE, MSG_AWAIT, i, k->lane, target, e->task, false, label, &ts);
   close_bar(b, e->task, row);
   uint32_t note = add_row(b, ROW_NOTE, MSG_NONE, i, k->lane, target, e->task, false,
                           e->a == WAIT_YIELD ? pool_cat(b, name, " yields to the loop", NULL)
@@ -945,11 +1052,12 @@ static void on_end(builder *b, const trace_event *e, uint32_t i, bool raised) {
   char value[LABEL_BYTES];
   elide(trace_text(b->t, e->text), (size_t)b->th->label_chars, value, sizeof value);
   const char *name = task_name(b, e->task);
-  uint32_t label = !raised     ? verb_label(b, name, "return", value)
+  text_sum ts = {false, 0, 0, 0};
+  uint32_t label = !raised     ? verb_label(b, name, "return", value, &ts)
                    : e->a == 1 ? pool_cat(b, name, ": cancelled", NULL)
-                               : verb_label(b, name, "raise", value);
-  uint32_t row = add_row(b, ROW_MESSAGE, raised ? MSG_RAISE : MSG_RETURN, i, k->lane,
-                         b->d->loop_lane, e->task, true, label);
+                               : verb_label(b, name, "raise", value, &ts);
+  uint32_t row = add_row_sum(b, ROW_MESSAGE, raised ? MSG_RAISE : MSG_RETURN, i, k->lane,
+                             b->d->loop_lane, e->task, true, label, &ts);
   if (raised && !b->oom)
     b->d->rows[row].error = true;
   close_bar(b, e->task, row);
@@ -1168,32 +1276,18 @@ static bool make_lanes(builder *b) {
   layout_diagram *d = b->d;
   const trace *t = b->t;
   size_t ntasks = trace_task_count(t);
-  /* the sync objects, in order of first wait */
-  size_t cap_sync = 0;
-  for (size_t i = 0; i < trace_count(t); i++) {
-    const trace_event *e = trace_event_at(t, i);
-    if (e->kind != TR_STEP_SUSPEND || e->a != WAIT_SYNC)
-      continue;
-    char key[LABEL_BYTES];
-    sync_key(trace_text(t, e->text), key, sizeof key);
-    bool known = false;
-    for (size_t k = 0; k < b->nsync && !known; k++)
-      known = strcmp(btext(b, b->sync_keys[k]), key) == 0;
-    if (known)
-      continue;
-    if (!grow((void **)&b->sync_keys, &cap_sync, b->nsync + 1, sizeof *b->sync_keys))
-      return false;
-    b->sync_keys[b->nsync++] = pool_add(b, key);
-  }
   d->nlanes = (ntasks > 0 ? ntasks : 1) + 2 + b->nsync;
   d->lanes = calloc(d->nlanes, sizeof *d->lanes);
   b->tasks = calloc(ntasks ? ntasks : 1, sizeof *b->tasks);
   b->dirty = malloc((ntasks ? ntasks : 1) * sizeof *b->dirty);
   b->woken = malloc((ntasks ? ntasks : 1) * sizeof *b->woken);
+  b->names = malloc((ntasks ? ntasks : 1) * sizeof *b->names);
   d->task_lane = calloc(ntasks ? ntasks : 1, sizeof *d->task_lane);
   if (d->lanes == NULL || b->tasks == NULL || d->task_lane == NULL || b->dirty == NULL ||
-      b->woken == NULL)
+      b->woken == NULL || b->names == NULL)
     return false;
+  for (size_t i = 0; i < ntasks; i++)
+    b->names[i] = layout_task_name(d, (int32_t)i);
   b->ntasks = ntasks;
   d->ntasks = ntasks;
   size_t n = 0;
@@ -1258,23 +1352,104 @@ static bool make_lanes(builder *b) {
   return !b->oom;
 }
 
-static bool make_handles(builder *b) {
-  int32_t max = -1;
-  for (size_t i = 0; i < trace_count(b->t); i++) {
-    const trace_event *e = trace_event_at(b->t, i);
-    if ((e->kind == TR_READY_PUSH || e->kind == TR_TIMER_ADD) && e->a > max)
-      max = e->a;
+/* Makes room for handle h in the three per-handle arrays (ids come in increasing order, so they
+ * grow a few times), new entries knowing nothing. */
+static bool handle_room(builder *b, int32_t h) {
+  size_t had = b->cap_handles, need = (size_t)h + 1;
+  if (need > had) {
+    size_t n = had ? had : 64;
+    while (n < need)
+      n *= 2;
+    int32_t *tt = realloc(b->timer_task, n * sizeof *tt);
+    if (tt != NULL)
+      b->timer_task = tt;
+    int32_t *cb = realloc(b->handle_cb, n * sizeof *cb);
+    if (cb != NULL)
+      b->handle_cb = cb;
+    uint32_t *tx = realloc(b->handle_text, n * sizeof *tx);
+    if (tx != NULL)
+      b->handle_text = tx;
+    if (tt == NULL || cb == NULL || tx == NULL)
+      return false;
+    for (size_t i = had; i < n; i++) {
+      b->timer_task[i] = -1;
+      b->handle_cb[i] = -1;
+      b->handle_text[i] = TRACE_NO_TEXT;
+    }
+    b->cap_handles = n;
   }
-  size_t n = (size_t)(max + 1);
-  b->nhandles = n;
-  /* the futures tasks wait on, for their lists of waiters */
+  if (need > b->nhandles)
+    b->nhandles = need;
+  return true;
+}
+
+/* Whether event e goes in the code panel's index of where each task is (layout_where). */
+static bool is_where(const builder *b, const trace_event *e) {
+  return e->task >= 0 && (size_t)e->task < b->ntasks && e->line > 0 && e->line <= b->nlines &&
+         (e->kind == TR_LINE || e->kind == TR_STEP_SUSPEND || e->kind == TR_TASK_CREATED);
+}
+
+/* One pass over the trace for what the walk must know before it begins: each handle's sleeping
+ * task, callback kind and description (the last the trace gives), the futures tasks wait on (for
+ * their lists of waiters), the sync objects in order of first wait (their lanes), and how many
+ * print events and where entries each task has (the console's and the code panel's indexes,
+ * filled during the walk). */
+static bool prescan(builder *b) {
+  layout_diagram *d = b->d;
   int32_t maxf = -1;
-  for (size_t i = 0; i < trace_count(b->t); i++) {
-    const trace_event *e = trace_event_at(b->t, i);
-    if (e->kind == TR_STEP_SUSPEND && waits_on_future((trace_wait)e->a) && e->b > maxf)
-      maxf = e->b;
-    else if (e->kind == TR_FUTURE_DONE && e->a > maxf)
-      maxf = e->a;
+  size_t cap_sync = 0, nprints = 0;
+  b->ntasks = trace_task_count(b->t);
+  d->where_first = calloc(b->ntasks + 1, sizeof *d->where_first);
+  if (d->where_first == NULL)
+    return false;
+  for (size_t i = 0; i < b->count; i++) {
+    const trace_event *e = &b->ev[i];
+    switch (e->kind) {
+    case TR_TIMER_ADD:
+      if (e->a >= 0) {
+        if (!handle_room(b, e->a))
+          return false;
+        b->timer_task[e->a] = e->task;
+        b->handle_text[e->a] = e->text;
+      }
+      break;
+    case TR_READY_PUSH:
+      if (e->a >= 0) {
+        if (!handle_room(b, e->a))
+          return false;
+        b->handle_cb[e->a] = e->b;
+        if (e->text != TRACE_NO_TEXT)
+          b->handle_text[e->a] = e->text;
+      }
+      break;
+    case TR_STEP_SUSPEND:
+      if (waits_on_future((trace_wait)e->a) && e->b > maxf)
+        maxf = e->b;
+      if (e->a == WAIT_SYNC) {
+        char key[LABEL_BYTES];
+        sync_key(trace_text(b->t, e->text), key, sizeof key);
+        bool known = false;
+        for (size_t k = 0; k < b->nsync && !known; k++)
+          known = strcmp(btext(b, b->sync_keys[k]), key) == 0;
+        if (!known) {
+          if (!grow((void **)&b->sync_keys, &cap_sync, b->nsync + 1, sizeof *b->sync_keys))
+            return false;
+          b->sync_keys[b->nsync++] = pool_add(b, key);
+        }
+      }
+      break;
+    case TR_FUTURE_DONE:
+      if (e->a > maxf)
+        maxf = e->a;
+      break;
+    case TR_PRINT:
+      nprints++;
+      break;
+    default:
+      break;
+    }
+    if (is_where(b, e))
+      d->where_first[e->task + 1]++;
   }
   b->nfutures = (size_t)(maxf + 1);
   b->wait_head = malloc((b->nfutures ? b->nfutures : 1) * sizeof *b->wait_head);
@@ -1282,68 +1457,45 @@ static bool make_handles(builder *b) {
     return false;
   for (size_t i = 0; i < b->nfutures; i++)
     b->wait_head[i] = -1;
-  b->timer_task = malloc((n ? n : 1) * sizeof *b->timer_task);
-  b->handle_cb = malloc((n ? n : 1) * sizeof *b->handle_cb);
-  b->handle_text = malloc((n ? n : 1) * sizeof *b->handle_text);
-  if (b->timer_task == NULL || b->handle_cb == NULL || b->handle_text == NULL)
+  /* the indexes the walk fills */
+  for (size_t t = 0; t < b->ntasks; t++)
+    d->where_first[t + 1] += d->where_first[t];
+  size_t nwheres = d->where_first[b->ntasks];
+  d->wheres = malloc((nwheres ? nwheres : 1) * sizeof *d->wheres);
+  b->where_at = malloc((b->ntasks ? b->ntasks : 1) * sizeof *b->where_at);
+  d->prints = malloc((nprints ? nprints : 1) * sizeof *d->prints);
+  if (d->wheres == NULL || b->where_at == NULL || d->prints == NULL)
     return false;
-  for (size_t i = 0; i < n; i++) {
-    b->timer_task[i] = -1;
-    b->handle_cb[i] = -1;
-    b->handle_text[i] = TRACE_NO_TEXT;
-  }
-  for (size_t i = 0; i < trace_count(b->t); i++) {
-    const trace_event *e = trace_event_at(b->t, i);
-    if (e->a < 0)
-      continue;
-    if (e->kind == TR_TIMER_ADD) {
-      b->timer_task[e->a] = e->task;
-      b->handle_text[e->a] = e->text;
-    } else if (e->kind == TR_READY_PUSH) {
-      b->handle_cb[e->a] = e->b;
-      if (e->text != TRACE_NO_TEXT)
-        b->handle_text[e->a] = e->text;
-    }
-  }
+  memcpy(b->where_at, d->where_first, b->ntasks * sizeof *b->where_at);
   return true;
 }
 
-/* Spaces the lanes: each gap fits both header boxes, then every label, narrowest spans first,
- * widens the gaps it spans evenly until it fits (the way mermaid spaces its actors). */
-static bool place_lanes(builder *b) {
+/* Widens the gaps [lo, hi) evenly until they add up to need. */
+static void widen(float *gap, uint32_t lo, uint32_t hi, float need) {
+  float have = 0;
+  for (uint32_t g = lo; g < hi; g++)
+    have += gap[g];
+  if (have >= need)
+    return;
+  float extra = (need - have) / (float)(hi - lo);
+  for (uint32_t g = lo; g < hi; g++)
+    gap[g] += extra;
+}
+
+/* The gaps as place_lanes made them before it kept only the labels that may not fit: every arrow
+ * and note, narrowest span first, each tested, measured if need be and fitted in turn, from the
+ * gaps the header boxes make (gap, changed). For layout_build_checked. */
+static bool gaps_the_long_way(builder *b, float *gap, float least) {
   layout_diagram *d = b->d;
   const theme *th = b->th;
-  size_t n = d->nlanes;
-  float title_h = 0, sub_h = 0;
-  for (size_t i = 0; i < n; i++) {
-    float tw = 0, sw = 0;
-    measure(b, FACE_SANS_BOLD, th->header_pt, btext(b, d->lanes[i].title), &tw, &title_h);
-    char sub[LABEL_BYTES];
-    snprintf(sub, sizeof sub, "%.400s%s", btext(b, d->lanes[i].subtitle),
-             d->lanes[i].kind == LANE_MAIN || d->lanes[i].kind == LANE_TASK ? LAYOUT_FAILED_SUFFIX
-                                                                            : "");
-    measure(b, FACE_SANS, th->sub_pt, sub, &sw, &sub_h);
-    d->lanes[i].w = (tw > sw ? tw : sw) + 2 * th->pad;
-  }
-  d->header_h = line_height(b, FACE_SANS_BOLD, th->header_pt) +
-                line_height(b, FACE_SANS, th->sub_pt) + 2 * th->pad;
-  float *gap = calloc(n > 1 ? n - 1 : 1, sizeof *gap);
+  size_t n = d->nlanes, m = 0;
   uint32_t *order = malloc((d->nrows ? d->nrows : 1) * sizeof *order);
-  if (gap == NULL || order == NULL) {
-    free(gap);
-    free(order);
-    return false;
-  }
-  for (size_t i = 0; i + 1 < n; i++)
-    gap[i] = d->lanes[i].w / 2 + d->lanes[i + 1].w / 2 + th->lane_gap;
-  /* rows by span, narrowest first: a counting sort, spans being lane distances below n */
   size_t *first = calloc(n + 1, sizeof *first);
-  if (first == NULL) {
-    free(gap);
+  if (order == NULL || first == NULL) {
     free(order);
+    free(first);
     return false;
   }
-  size_t m = 0;
   for (size_t r = 0; r < d->nrows; r++) {
     const layout_row *row = &d->rows[r];
     if (row->kind == ROW_MESSAGE || row->kind == ROW_NOTE)
@@ -1359,13 +1511,6 @@ static bool place_lanes(builder *b) {
     }
   }
   free(first);
-  /* Gaps only widen, so a span of k gaps is at least k times the narrowest first gap: a label
-   * that fits in that (less the rounding a float sum of k terms can lose, under k * 2^-23 of it)
-   * fits in the sum below, which a long span need not add up. */
-  float least = n > 1 ? gap[0] : 0;
-  for (size_t i = 1; i + 1 < n; i++)
-    if (gap[i] < least)
-      least = gap[i];
   for (size_t i = 0; i < m; i++) {
     const layout_row *r = &d->rows[order[i]];
     uint32_t lo = r->from < r->to ? r->from : r->to, hi = r->from < r->to ? r->to : r->from;
@@ -1376,29 +1521,132 @@ static bool place_lanes(builder *b) {
     if (r->kind == ROW_NOTE)
       bound -= 2 * (th->activation_w + th->pad);
     if (sure >= bound)
-      continue; /* fits whatever its exact width */
+      continue;
     float need = row_need(b, order[i]);
+    if (r->kind == ROW_NOTE)
+      need -= 2 * (th->activation_w + th->pad);
+    if (sure >= need)
+      continue;
+    widen(gap, lo, hi, need);
+  }
+  free(order);
+  return true;
+}
+
+/* Spaces the lanes: each gap fits both header boxes, then every label, narrowest spans first,
+ * widens the gaps it spans evenly until it fits (the way mermaid spaces its actors). */
+static bool place_lanes(builder *b) {
+  layout_diagram *d = b->d;
+  const theme *th = b->th;
+  size_t n = d->nlanes;
+  float title_h = 0, sub_h = 0;
+  for (size_t i = 0; i < n; i++) {
+    float tw = 0, sw = 0;
+    measure(b, FACE_SANS_BOLD, th->header_pt, btext(b, d->lanes[i].title), &tw, &title_h);
+    char sub[LABEL_BYTES];
+    size_t len = 0; /* "%.400s%s" */
+    sub[0] = '\0';
+    cat(sub, sizeof sub, &len, btext(b, d->lanes[i].subtitle), 400);
+    if (d->lanes[i].kind == LANE_MAIN || d->lanes[i].kind == LANE_TASK)
+      cat(sub, sizeof sub, &len, LAYOUT_FAILED_SUFFIX, SIZE_MAX);
+    measure(b, FACE_SANS, th->sub_pt, sub, &sw, &sub_h);
+    d->lanes[i].w = (tw > sw ? tw : sw) + 2 * th->pad;
+  }
+  float *gap = calloc(n > 1 ? n - 1 : 1, sizeof *gap);
+  uint32_t *cand = malloc((d->nrows ? d->nrows : 1) * sizeof *cand);
+  uint32_t *order = malloc((d->nrows ? d->nrows : 1) * sizeof *order);
+  size_t *first = calloc(n + 1, sizeof *first);
+  if (gap == NULL || cand == NULL || order == NULL || first == NULL) {
+    free(gap);
+    free(cand);
+    free(order);
+    free(first);
+    return false;
+  }
+  for (size_t i = 0; i + 1 < n; i++)
+    gap[i] = d->lanes[i].w / 2 + d->lanes[i + 1].w / 2 + th->lane_gap;
+  /* Gaps only widen, so a span of k gaps is at least k times the narrowest first gap: a label
+   * that fits in that (less the rounding a float sum of k terms can lose, under k * 2^-23 of it)
+   * fits in the sum below, which a long span need not add up. */
+  float least = n > 1 ? gap[0] : 0;
+  for (size_t i = 1; i + 1 < n; i++)
+    if (gap[i] < least)
+      least = gap[i];
+  /* layout_build_checked: the long way first, with the widths it measures forgotten after */
+  float *ref = b->check ? malloc((n > 1 ? n - 1 : 1) * sizeof *ref) : NULL;
+  float *row_w = b->check ? malloc((d->nrows ? d->nrows : 1) * sizeof *row_w) : NULL;
+  bool checked = ref != NULL && row_w != NULL;
+  if (checked) {
+    memcpy(ref, gap, (n > 1 ? n - 1 : 0) * sizeof *ref);
+    memcpy(row_w, b->row_w, d->nrows * sizeof *row_w);
+    checked = gaps_the_long_way(b, ref, least);
+    memcpy(b->row_w, row_w, d->nrows * sizeof *row_w);
+  }
+  free(row_w);
+  if (b->check && !checked) {
+    free(ref);
+    free(gap);
+    free(cand);
+    free(order);
+    free(first);
+    return false;
+  }
+  /* Whether a label surely fits so depends on least alone, not on the order rows are placed in:
+   * one pass in row order keeps the others (the candidates) and measures the bands across the
+   * whole diagram, which need its whole width. */
+  float widest = 0;
+  size_t m = 0;
+  for (size_t i = 0; i < d->nrows; i++) {
+    const layout_row *r = &d->rows[i];
+    if (r->kind != ROW_MESSAGE && r->kind != ROW_NOTE) {
+      float w = row_need(b, i);
+      if (w > widest)
+        widest = w;
+      continue;
+    }
+    uint32_t lo = r->from < r->to ? r->from : r->to, hi = r->from < r->to ? r->to : r->from;
+    if (lo == hi)
+      continue;
+    double span = (double)(hi - lo), sure = span * least * (1.0 - span * 0x1p-23);
+    float bound = row_bound(b, i);
+    if (r->kind == ROW_NOTE)
+      bound -= 2 * (th->activation_w + th->pad);
+    if (sure >= bound)
+      continue; /* fits whatever its exact width */
+    float need = row_need(b, i);
     if (r->kind == ROW_NOTE)
       need -= 2 * (th->activation_w + th->pad); /* notes reach past their lanes */
     if (sure >= need)
       continue;
-    float have = 0;
-    for (uint32_t g = lo; g < hi; g++)
-      have += gap[g];
-    if (have >= need)
-      continue;
-    float extra = (need - have) / (float)(hi - lo);
-    for (uint32_t g = lo; g < hi; g++)
-      gap[g] += extra;
+    cand[m++] = (uint32_t)i;
+    first[hi - lo + 1]++;
   }
+  /* the candidates by span, narrowest first: a counting sort (spans being lane distances below
+   * n) keeps row order within a span */
+  for (size_t k = 1; k <= n; k++)
+    first[k] += first[k - 1];
+  for (size_t i = 0; i < m; i++) {
+    const layout_row *r = &d->rows[cand[i]];
+    order[first[r->from > r->to ? r->from - r->to : r->to - r->from]++] = cand[i];
+  }
+  free(first);
+  free(cand);
+  /* each widens the gaps it spans evenly until it fits */
+  for (size_t i = 0; i < m; i++) {
+    const layout_row *r = &d->rows[order[i]];
+    uint32_t lo = r->from < r->to ? r->from : r->to, hi = r->from < r->to ? r->to : r->from;
+    float need = row_need(b, order[i]);
+    if (r->kind == ROW_NOTE)
+      need -= 2 * (th->activation_w + th->pad);
+    widen(gap, lo, hi, need);
+  }
+  if (ref != NULL && n > 1 && memcmp(ref, gap, (n - 1) * sizeof *gap) != 0)
+    b->mismatch = true;
+  free(ref);
   /* Bands across the whole diagram need its whole width. */
   float total = 0;
   for (size_t i = 0; i + 1 < n; i++)
     total += gap[i];
-  float widest = 0;
-  for (size_t r = 0; r < d->nrows; r++)
-    if (d->rows[r].kind != ROW_MESSAGE && d->rows[r].kind != ROW_NOTE && row_need(b, r) > widest)
-      widest = row_need(b, r);
   float across = total + d->lanes[0].w / 2 + d->lanes[n - 1].w / 2;
   if (widest > across && n > 1)
     for (size_t i = 0; i + 1 < n; i++)
@@ -1416,17 +1664,6 @@ static bool place_lanes(builder *b) {
   free(gap);
   free(order);
   return true;
-}
-
-/* Rows were stacked from 0; move them below the header band. */
-static void shift_rows(builder *b) {
-  layout_diagram *d = b->d;
-  float top = d->header_h + b->th->row_gap * 2;
-  for (size_t r = 0; r < d->nrows; r++) {
-    d->rows[r].top += top;
-    d->rows[r].y += top;
-  }
-  d->height = top + b->cursor + b->th->diagram_margin;
 }
 
 static bool live_state(layout_state s) {
@@ -1523,42 +1760,6 @@ static bool index_bars(layout_diagram *d) {
   return true;
 }
 
-/* Each task's line events (the code panel's "where is every task"), task by task by a counting
- * sort, so the line of a task at any step is a binary search. */
-static bool index_wheres(builder *b) {
-  layout_diagram *d = b->d;
-  size_t count = trace_count(d->trace), n = 0;
-  d->where_first = calloc(b->ntasks + 1, sizeof *d->where_first);
-  if (d->where_first == NULL)
-    return false;
-  for (size_t i = 0; i < count; i++) {
-    const trace_event *e = trace_event_at(d->trace, i);
-    if (e->task < 0 || (size_t)e->task >= b->ntasks || e->line <= 0 || e->line > b->nlines ||
-        (e->kind != TR_LINE && e->kind != TR_STEP_SUSPEND && e->kind != TR_TASK_CREATED))
-      continue;
-    d->where_first[e->task + 1]++;
-    n++;
-  }
-  for (size_t t = 0; t < b->ntasks; t++)
-    d->where_first[t + 1] += d->where_first[t];
-  d->wheres = malloc((n ? n : 1) * sizeof *d->wheres);
-  uint32_t *at = malloc((b->ntasks ? b->ntasks : 1) * sizeof *at);
-  if (d->wheres == NULL || at == NULL) {
-    free(at);
-    return false;
-  }
-  memcpy(at, d->where_first, b->ntasks * sizeof *at);
-  for (size_t i = 0; i < count; i++) {
-    const trace_event *e = trace_event_at(d->trace, i);
-    if (e->task < 0 || (size_t)e->task >= b->ntasks || e->line <= 0 || e->line > b->nlines ||
-        (e->kind != TR_LINE && e->kind != TR_STEP_SUSPEND && e->kind != TR_TASK_CREATED))
-      continue;
-    d->wheres[at[e->task]++] = (layout_where){(uint32_t)i, e->line};
-  }
-  free(at);
-  return true;
-}
-
 int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events, int32_t nlines) {
   if (task < 0 || (size_t)task >= d->ntasks)
     return 0;
@@ -1587,19 +1788,6 @@ bool layout_task_live(const layout_diagram *d, int32_t task, size_t k) {
   return k >= from && k < to;
 }
 
-static bool index_prints(layout_diagram *d) {
-  size_t n = 0, count = trace_count(d->trace);
-  for (size_t i = 0; i < count; i++)
-    n += trace_event_at(d->trace, i)->kind == TR_PRINT;
-  d->prints = malloc((n ? n : 1) * sizeof *d->prints);
-  if (d->prints == NULL)
-    return false;
-  for (size_t i = 0; i < count; i++)
-    if (trace_event_at(d->trace, i)->kind == TR_PRINT)
-      d->prints[d->nprints++] = (uint32_t)i;
-  return true;
-}
-
 static void free_builder(builder *b) {
   free(b->tasks);
   free(b->timer_task);
@@ -1613,9 +1801,50 @@ static void free_builder(builder *b) {
   free(b->wait_head);
   free(b->waiters);
   free(b->woken);
+  free(b->where_at);
+  free(b->names);
 }
 
-layout_status layout_build(const trace *t, const layout_options *o, layout_diagram **out) {
+/* The loop panel's index of the trace's queues, made on another thread while the walk goes on
+ * (it reads the trace alone, as the walk does): a fifth of the layout of a long trace. */
+typedef struct queues_job {
+  const trace *t;  /* the trace */
+  trace_qindex *x; /* trace_qindex_new's answer */
+#ifndef __STDC_NO_THREADS__
+  thrd_t thread; /* the thread making it */
+#endif
+  bool started; /* the thread runs (else it is made on this one when asked) */
+} queues_job;
+
+static int queues_run(void *p) {
+  queues_job *j = p;
+  j->x = trace_qindex_new(j->t);
+  return 0;
+}
+
+static void queues_start(queues_job *j, const trace *t) {
+  j->t = t;
+  j->x = NULL;
+#ifndef __STDC_NO_THREADS__
+  j->started = thrd_create(&j->thread, queues_run, j) == thrd_success;
+#else
+  j->started = false; /* no C11 threads: made when asked */
+#endif
+}
+
+static trace_qindex *queues_take(queues_job *j) {
+#ifndef __STDC_NO_THREADS__
+  if (j->started)
+    thrd_join(j->thread, NULL);
+  else
+#endif
+    queues_run(j);
+  j->started = false;
+  return j->x;
+}
+
+static layout_status build(const trace *t, const layout_options *o, bool check,
+                           layout_diagram **out) {
   *out = NULL;
   layout_diagram *d = calloc(1, sizeof *d);
   if (d == NULL)
@@ -1626,7 +1855,10 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
   b.o = o;
   b.th = o->theme;
   b.t = t;
+  b.ev = trace_events(t);
+  b.count = trace_count(t);
   b.running = -1;
+  b.check = check;
   b.acc = (step_acc){-1, -1, -1, 0, 0, 0};
   d->trace = t;
   d->grain = o->grain;
@@ -1639,25 +1871,39 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
   if (src_len > 0 && src[src_len - 1] != '\n')
     b.nlines++;
   pool_add(&b, ""); /* offset 0 is the empty string */
-  bool ok = make_handles(&b) && make_lanes(&b);
+  /* A streaming trace has forgotten its first events: it cannot be laid out. */
+  bool whole = b.count == 0 || trace_event_at(t, 0) == b.ev;
+  queues_job queues;
+  if (whole)
+    queues_start(&queues, t);
+  bool ok = whole && prescan(&b) && make_lanes(&b);
   if (ok) {
-    size_t count = trace_count(t);
+    const theme *th = b.th;
+    d->header_h = line_height(&b, FACE_SANS_BOLD, th->header_pt) +
+                  line_height(&b, FACE_SANS, th->sub_pt) + 2 * th->pad;
+    b.top = d->header_h + th->row_gap * 2;
+    size_t count = b.count;
     for (size_t i = 0; i < count && !b.oom; i++) {
-      const trace_event *e = trace_event_at(t, i);
+      const trace_event *e = &b.ev[i];
       if (d->nstops == 0 && begins_running(&b, e->kind))
         add_stop(&b, (uint32_t)i, NULL);
       on_event(&b, e, (uint32_t)i);
       if (ends_stop(&b, e->kind) && d->nstops > 0)
         add_stop(&b, (uint32_t)i + 1, e);
+      /* the console's index of prints, and each task's lines in event order (the code panel's
+         "where is every task": layout_task_line) */
+      if (e->kind == TR_PRINT)
+        d->prints[d->nprints++] = (uint32_t)i;
+      if (is_where(&b, e))
+        d->wheres[b.where_at[e->task]++] = (layout_where){(uint32_t)i, e->line};
     }
     if (d->nstops == 0)
       add_stop(&b, (uint32_t)count, NULL);
     else if (d->stops[d->nstops - 1].event_end < count && !b.oom)
-      add_stop(&b, (uint32_t)count, trace_event_at(t, count - 1));
-    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_prints(d) && index_wheres(&b) &&
-         index_bars(d) && (d->queues = trace_qindex_new(t)) != NULL;
+      add_stop(&b, (uint32_t)count, &b.ev[count - 1]);
+    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_bars(d);
     if (ok) {
-      shift_rows(&b);
+      d->height = b.top + b.cursor + th->diagram_margin;
       d->time_end = d->stops[d->nstops - 1].time;
       d->lanes_sorted = true;
       for (size_t i = 0; i < d->nlanes; i++) {
@@ -1683,13 +1929,25 @@ layout_status layout_build(const trace *t, const layout_options *o, layout_diagr
       }
     }
   }
+  if (whole) {
+    d->queues = queues_take(&queues);
+    ok = ok && d->queues != NULL;
+  }
   free_builder(&b);
-  if (!ok) {
+  if (!ok || b.mismatch) {
     layout_free(d);
-    return LAYOUT_NO_MEMORY;
+    return ok ? LAYOUT_MISMATCH : LAYOUT_NO_MEMORY;
   }
   *out = d;
   return LAYOUT_OK;
+}
+
+layout_status layout_build(const trace *t, const layout_options *o, layout_diagram **out) {
+  return build(t, o, false, out);
+}
+
+layout_status layout_build_checked(const trace *t, const layout_options *o, layout_diagram **out) {
+  return build(t, o, true, out);
 }
 
 void layout_free(layout_diagram *d) {

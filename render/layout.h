@@ -215,13 +215,19 @@ typedef struct layout_options {
 } layout_options;
 
 typedef enum layout_status {
-  LAYOUT_OK = 0,       /* *out holds the diagram */
-  LAYOUT_NO_MEMORY = 1 /* an allocation failed; *out is NULL */
+  LAYOUT_OK = 0,        /* *out holds the diagram */
+  LAYOUT_NO_MEMORY = 1, /* an allocation failed; *out is NULL */
+  LAYOUT_MISMATCH = 2   /* layout_build_checked: a shortcut disagreed with the long way */
 } layout_status;
 
 /* Builds the diagram of a trace. The trace must outlive it. */
 layout_status layout_build(const trace *t, const layout_options *o, layout_diagram **out);
 void layout_free(layout_diagram *d);
+/* As layout_build, checking the build's shortcuts against the long way as it goes (for tests; a
+ * few times slower): a label's character widths summed while it is put together against its
+ * text read again, and the lane spacing made from the labels that may not fit against the one
+ * every label makes. LAYOUT_MISMATCH (and *out NULL) when one disagrees. */
+layout_status layout_build_checked(const trace *t, const layout_options *o, layout_diagram **out);
 
 /* The string at a pool offset. */
 const char *layout_text(const layout_diagram *d, uint32_t off);

@@ -50,26 +50,29 @@ static void build(run *r, layout_grain grain) {
   assert_int_equal(layout_build(r->trace, &o, &r->d), LAYOUT_OK);
 }
 
-static void run_file(run *r, const char *path, layout_grain grain) {
-  r->trace = trace_new(true);
-  assert_non_null(r->trace);
+/* The trace (with lines) of the file at path, or of src (named test.py) when path is NULL. */
+static trace *record(const char *path, const char *src) {
+  trace *t = trace_new(true);
+  assert_non_null(t);
   sim_options o;
   sim_options_init(&o);
   o.out = ignore;
   o.err = ignore;
-  o.trace = r->trace;
-  sim_run_file(&o, path);
+  o.trace = t;
+  if (path != NULL)
+    sim_run_file(&o, path);
+  else
+    sim_run_source(&o, "test.py", src, strlen(src));
+  return t;
+}
+
+static void run_file(run *r, const char *path, layout_grain grain) {
+  r->trace = record(path, NULL);
   build(r, grain);
 }
 
 static void run_source(run *r, const char *src) {
-  r->trace = trace_new(true);
-  sim_options o;
-  sim_options_init(&o);
-  o.out = ignore;
-  o.err = ignore;
-  o.trace = r->trace;
-  sim_run_source(&o, "test.py", src, strlen(src));
+  r->trace = record(NULL, src);
   build(r, GRAIN_LOOP);
 }
 
@@ -521,6 +524,70 @@ static void test_long_labels(void **state) {
   done(&r);
 }
 
+/* Characters of uneven, fractional widths (so that a float sum of them depends on its order),
+ * and a text a little wider than its characters (kerning and overhangs), within the bounds
+ * layout.h asks of a measurer. */
+static void jagged_measure(void *user, layout_face face, float size, const char *text, size_t len,
+                           float *w, float *h) {
+  (void)user;
+  float sum = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned c = (unsigned char)text[i];
+    if ((c & 0xc0) != 0x80)
+      sum += size * (0.41f + (float)((c * 37u + (unsigned)face * 5u) % 23u) * 0.0137f);
+  }
+  *w = len > 1 ? sum * 1.05f : sum;
+  *h = size * 1.2f;
+}
+
+/* layout_build_checked: the shortcuts layout_build takes (a label's character widths summed as
+ * it is put together, lane spacing from the labels that may not fit) give what the long way
+ * gives, with two measurers, on scenarios, and on many tasks with long names (cut), non-ASCII
+ * results, exceptions and labels of every length; and the checked build is the same diagram. */
+static void test_checked_shortcuts(void **state) {
+  (void)state;
+  static const char *const names[] = {
+      "gather",       "producer_consumer", "rate_limit",     "deadlock",
+      "streaming",    "taskgroup_failure", "as_completed",   "sequential_vs_gather",
+      "cancellation", "timeouts",          "race_condition", "error_handling"};
+  static const char many[] =
+      "import asyncio\n\nasync def job(i, tag):\n    await asyncio.sleep(i % 7 / 10)\n"
+      "    if i % 5 == 0:\n        raise ValueError(tag * (i % 4))\n"
+      "    await asyncio.sleep(0)\n    return tag * i\n\nasync def main():\n"
+      "    tasks = [asyncio.create_task(job(i, 'wx' if i % 2 else '\xc3\xa9i'), name='t' * (i * 9))"
+      "\n             for i in range(40)]\n"
+      "    print(await asyncio.gather(*tasks, return_exceptions=True))\n\nasyncio.run(main())\n";
+  static const layout_measure_fn measurers[] = {fake_measure, jagged_measure};
+  size_t n = sizeof names / sizeof names[0];
+  for (size_t i = 0; i <= n; i++)
+    for (size_t m = 0; m < 2; m++)
+      for (int g = 0; g < 2; g++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/scenarios/%s.py", LOOPVIZ_SOURCE_DIR,
+                 i < n ? names[i] : "");
+        trace *t = record(i < n ? path : NULL, many);
+        theme th;
+        theme_defaults(&th);
+        layout_options o = {&th, measurers[m], NULL, g == 0 ? GRAIN_LOOP : GRAIN_LINE};
+        layout_diagram *fast = NULL, *checked = NULL;
+        assert_int_equal(layout_build(t, &o, &fast), LAYOUT_OK);
+        layout_status st = layout_build_checked(t, &o, &checked);
+        if (st != LAYOUT_OK)
+          fail_msg("%s, measurer %zu, grain %d: status %d", i < n ? names[i] : "many", m, g, st);
+        assert_int_equal(checked->nrows, fast->nrows);
+        assert_int_equal(checked->nlanes, fast->nlanes);
+        assert_memory_equal(checked->rows, fast->rows, fast->nrows * sizeof *fast->rows);
+        for (size_t k = 0; k < fast->nlanes; k++) {
+          assert_true(checked->lanes[k].x == fast->lanes[k].x);
+          assert_true(checked->lanes[k].w == fast->lanes[k].w);
+        }
+        assert_true(checked->width == fast->width && checked->height == fast->height);
+        layout_free(fast);
+        layout_free(checked);
+        trace_free(t);
+      }
+}
+
 /* layout_task_live says what layout_lane_state says: live between creation and the end. */
 static void test_task_live(void **state) {
   (void)state;
@@ -704,6 +771,7 @@ int main(void) {
       cmocka_unit_test(test_long_labels),
       cmocka_unit_test(test_texts_golden),
       cmocka_unit_test(test_task_live),
+      cmocka_unit_test(test_checked_shortcuts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
