@@ -7,8 +7,9 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 JOBS := 2
 
 # What runs under ThreadSanitizer (build-tsan/): everything that writes a trace through the
-# trace's writer thread (the streaming tests, the CLI's, the golden traces).
-TSAN_TESTS := ^unit\.test_trace_text$$|^unit\.test_cli$$|^golden/
+# trace's writer thread (the streaming tests, the CLI's, the golden traces), and the layout,
+# which makes the queue index on a second thread.
+TSAN_TESTS := ^unit\.test_trace_text$$|^unit\.test_cli$$|^golden/|^unit\.test_layout$$
 
 # The libFuzzer targets (tests/fuzz): each runs FUZZ_SECONDS into its corpus in build-fuzz/.
 FUZZ_SECONDS := 60
@@ -43,7 +44,7 @@ test: build
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DLOOPVIZ_TSAN=ON
-	cmake --build build-tsan --target loopviz test_trace_text test_cli -j$(JOBS)
+	cmake --build build-tsan --target loopviz test_trace_text test_cli test_layout -j$(JOBS)
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 ctest --test-dir build-tsan --output-on-failure \
 	  -j$(JOBS) -R '$(TSAN_TESTS)'
 	$(MAKE) fuzz-build

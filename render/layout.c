@@ -1,5 +1,6 @@
 /* layout: one walk over the trace makes the rows, bars, stops and captions; then the lanes are
  * spaced so every label fits, and the timeline's runs are compressed. See layout.h. */
+#define _POSIX_C_SOURCE 200809L /* pthreads */
 #include "layout.h"
 
 #include <math.h>
@@ -7,9 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifndef __STDC_NO_THREADS__
-#include <threads.h>
-#endif
+#include <pthread.h>
 
 enum {
   WAKE_CONTINUED = -2,   /* step_acc.wake: the step began before the previous stop */
@@ -1808,36 +1807,28 @@ static void free_builder(builder *b) {
 /* The loop panel's index of the trace's queues, made on another thread while the walk goes on
  * (it reads the trace alone, as the walk does): a fifth of the layout of a long trace. */
 typedef struct queues_job {
-  const trace *t;  /* the trace */
-  trace_qindex *x; /* trace_qindex_new's answer */
-#ifndef __STDC_NO_THREADS__
-  thrd_t thread; /* the thread making it */
-#endif
-  bool started; /* the thread runs (else it is made on this one when asked) */
+  const trace *t;   /* the trace */
+  trace_qindex *x;  /* trace_qindex_new's answer */
+  pthread_t thread; /* the thread making it */
+  bool started;     /* the thread runs (else it is made on this one when asked) */
 } queues_job;
 
-static int queues_run(void *p) {
+static void *queues_run(void *p) {
   queues_job *j = p;
   j->x = trace_qindex_new(j->t);
-  return 0;
+  return NULL;
 }
 
 static void queues_start(queues_job *j, const trace *t) {
   j->t = t;
   j->x = NULL;
-#ifndef __STDC_NO_THREADS__
-  j->started = thrd_create(&j->thread, queues_run, j) == thrd_success;
-#else
-  j->started = false; /* no C11 threads: made when asked */
-#endif
+  j->started = pthread_create(&j->thread, NULL, queues_run, j) == 0;
 }
 
 static trace_qindex *queues_take(queues_job *j) {
-#ifndef __STDC_NO_THREADS__
   if (j->started)
-    thrd_join(j->thread, NULL);
+    pthread_join(j->thread, NULL);
   else
-#endif
     queues_run(j);
   j->started = false;
   return j->x;
