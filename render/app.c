@@ -90,6 +90,10 @@ struct app {
   SDL_Window *window;                 /* the one window */
   SDL_Renderer *renderer;             /* its renderer */
   sdlr *backend;                      /* replays display lists on renderer; measures text */
+  bool soft;                          /* renderer is SDL's software one: frames are drawn by an
+                                         offscreen backend (faster there) and copied in */
+  SDL_Texture *frame;                 /* soft: the frame drawn offscreen, as a texture */
+  int frame_w, frame_h;               /* soft: its size in pixels */
   char font_store[FACE__COUNT][4096]; /* font files */
   sdlr_fonts fonts;                   /* pointers into font_store */
   theme theme;                        /* colours, sizes, durations */
@@ -378,6 +382,28 @@ static void overlays(app *a, const scene_view *v) {
 
 static void picker_draw(app *a, const scene_view *v);
 
+/* On SDL's software renderer: the frame drawn by the offscreen backend (which blends text and
+ * translucent fills itself, several times faster than SDL's textures) and copied into the
+ * window's renderer. False when that could not be done (no memory): the window stays cleared. */
+static bool draw_offscreen(app *a, int w, int h) {
+  char err[256];
+  if (w <= 0 || h <= 0 || sdlr_offscreen_resize(a->backend, w, h, err, sizeof err) != SDLR_OK)
+    return false;
+  if (a->frame == NULL || a->frame_w != w || a->frame_h != h) {
+    if (a->frame != NULL)
+      SDL_DestroyTexture(a->frame);
+    a->frame =
+        SDL_CreateTexture(a->renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+    if (a->frame == NULL)
+      return false;
+    a->frame_w = w;
+    a->frame_h = h;
+  }
+  SDL_Surface *s = sdlr_render_offscreen(a->backend, &a->list);
+  return s != NULL && SDL_UpdateTexture(a->frame, NULL, s->pixels, s->pitch) == 0 &&
+         SDL_RenderCopy(a->renderer, a->frame, NULL, NULL) == 0;
+}
+
 void app_draw(app *a) {
   scene_view v;
   scene_input in;
@@ -391,9 +417,13 @@ void app_draw(app *a) {
   }
   SDL_SetRenderDrawColor(a->renderer, 0, 0, 0, 0xff);
   SDL_RenderClear(a->renderer);
-  sdlr_draw(a->backend, &a->list);
+  bool drawn = true;
+  if (a->soft)
+    drawn = draw_offscreen(a, v.w, v.h);
+  else
+    sdlr_draw(a->backend, &a->list);
   SDL_RenderPresent(a->renderer);
-  a->dirty = false;
+  a->dirty = !drawn; /* tried again at the next turn */
 }
 
 /* ---- playback ----------------------------------------------------------------------------- */
@@ -1252,7 +1282,13 @@ app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **o
     app_close(a);
     return APP_SDL_ERROR;
   }
-  sdlr_status st = sdlr_new(a->renderer, &a->fonts, &a->backend, err, cap);
+  SDL_RendererInfo info;
+  a->soft = SDL_GetRendererInfo(a->renderer, &info) == 0 && strcmp(info.name, "software") == 0;
+  int pw = 0, ph = 0;
+  if (a->soft && (SDL_GetRendererOutputSize(a->renderer, &pw, &ph) != 0 || pw <= 0 || ph <= 0))
+    a->soft = false;
+  sdlr_status st = a->soft ? sdlr_new_offscreen(pw, ph, &a->fonts, &a->backend, err, cap)
+                           : sdlr_new(a->renderer, &a->fonts, &a->backend, err, cap);
   if (st != SDLR_OK) {
     app_close(a);
     return st == SDLR_FONT_ERROR  ? APP_FONT_ERROR
@@ -1321,6 +1357,8 @@ void app_close(app *a) {
   if (a == NULL)
     return;
   sdlr_free(a->backend);
+  if (a->frame != NULL)
+    SDL_DestroyTexture(a->frame);
   if (a->renderer != NULL)
     SDL_DestroyRenderer(a->renderer);
   if (a->window != NULL)
