@@ -590,6 +590,33 @@ static void direct_fill(SDL_Surface *s, SDL_Rect clip, SDL_FRect f, theme_color 
   }
 }
 
+/* One row of direct_text: n pixels of src blended into dst. */
+static inline void text_row(Uint32 *dst, const Uint32 *src, int n, theme_color c, bool tint,
+                            bool fade) {
+  for (int x = 0; x < n; x++) {
+    Uint32 p = src[x];
+    unsigned sa = fade ? div255((p >> 24) * c.a) : p >> 24;
+    if (sa == 0) /* leaves the pixel as it is */
+      continue;
+    unsigned sr = (p >> 16) & 0xff, sg = (p >> 8) & 0xff, sb = p & 0xff;
+    if (tint) {
+      sr = div255(sr * c.r);
+      sg = div255(sg * c.g);
+      sb = div255(sb * c.b);
+    }
+    if (sa == 0xff) {
+      dst[x] = 0xff000000u | sr << 16 | sg << 8 | sb;
+      continue;
+    }
+    unsigned inv = 255 - sa;
+    Uint32 d = dst[x];
+    sr = div255(sr * sa) + div255(inv * ((d >> 16) & 0xff));
+    sg = div255(sg * sa) + div255(inv * ((d >> 8) & 0xff));
+    sb = div255(sb * sa) + div255(inv * (d & 0xff));
+    dst[x] = (sa + div255(inv * (d >> 24))) << 24 | sr << 16 | sg << 8 | sb;
+  }
+}
+
 /* Text (ink, white, ARGB8888) with its corner at (fx, fy), blended into s as SDL_RenderCopyF
  * blends a texture with colour and alpha mods: the corner truncated to whole pixels, clipped;
  * each source pixel's colour times the colour / 255 and its alpha times the opacity / 255, then
@@ -608,31 +635,13 @@ static void direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, float f
   }
   for (int y = box.y; y < box.y + box.h; y++) {
     const Uint32 *src =
-        (const Uint32 *)((const Uint8 *)ink->pixels + (size_t)(y - at.y) * (size_t)ink->pitch) -
-        at.x;
-    Uint32 *dst = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
-    for (int x = box.x; x < box.x + box.w; x++) {
-      Uint32 p = src[x];
-      unsigned sa = fade ? div255((p >> 24) * c.a) : p >> 24;
-      if (sa == 0) /* leaves the pixel as it is */
-        continue;
-      unsigned sr = (p >> 16) & 0xff, sg = (p >> 8) & 0xff, sb = p & 0xff;
-      if (tint) {
-        sr = div255(sr * c.r);
-        sg = div255(sg * c.g);
-        sb = div255(sb * c.b);
-      }
-      if (sa == 0xff) {
-        dst[x] = 0xff000000u | sr << 16 | sg << 8 | sb;
-        continue;
-      }
-      unsigned inv = 255 - sa;
-      Uint32 d = dst[x];
-      sr = div255(sr * sa) + div255(inv * ((d >> 16) & 0xff));
-      sg = div255(sg * sa) + div255(inv * ((d >> 8) & 0xff));
-      sb = div255(sb * sa) + div255(inv * (d & 0xff));
-      dst[x] = (sa + div255(inv * (d >> 24))) << 24 | sr << 16 | sg << 8 | sb;
-    }
+        (const Uint32 *)((const Uint8 *)ink->pixels + (size_t)(y - at.y) * (size_t)ink->pitch) +
+        (box.x - at.x);
+    Uint32 *dst = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch) + box.x;
+    if (fade) /* each case its own loop: the tests leave the pixel loop */
+      text_row(dst, src, box.w, c, tint, true);
+    else
+      text_row(dst, src, box.w, c, true, false);
   }
 }
 
