@@ -25,7 +25,7 @@ enum {
   ARC_STEP_PX = 3,      /* about one segment per this many pixels of radius */
   TEXT_MAX = 4096,      /* bytes of one text command drawn */
   MEASURE_SLOTS = 4096, /* entries of the measuring cache (a power of two) */
-  MEASURE_KEY = 64,     /* longest text the measuring cache keeps */
+  MEASURE_KEY = 256,    /* longest text the measuring cache keeps (a caption line and more) */
   DIGIT_FONTS = 8,      /* faces and sizes whose digits are checked (digit_check) */
 };
 
@@ -50,7 +50,7 @@ typedef struct measured {
   uint32_t hash;         /* hash of (face, size, text); 0 marks an empty slot */
   int size;              /* pixel size */
   layout_face face;      /* font */
-  uint8_t len;           /* bytes of key */
+  uint16_t len;          /* bytes of key */
   char key[MEASURE_KEY]; /* the text */
   float w, h;            /* the answer */
 } measured;
@@ -323,7 +323,7 @@ void sdlr_measure(void *user, layout_face face, float size, const char *text, si
     slot->hash = 0;
     slot->face = face;
     slot->size = px;
-    slot->len = (uint8_t)len;
+    slot->len = (uint16_t)len;
     memcpy(slot->key, text, len);
     slot->w = 0;
     slot->h = 0;
