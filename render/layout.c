@@ -1787,6 +1787,249 @@ bool layout_task_live(const layout_diagram *d, int32_t task, size_t k) {
   return k >= from && k < to;
 }
 
+/* ---- the code panel's index: which tasks are at a line ------------------------------------
+ * A frame shows stop k with the events [0, E) applied, E within the stop's own events
+ * [event_end(k - 1), event_end(k)]. Along playback both k and E only grow, so m = k + E numbers
+ * those moments in order, and the moments at which a task is live and at one line make one span
+ * of m. Per line, a segment tree over the bounds of its spans keeps at each node the first
+ * LAYOUT_TAGS tasks (in task order) of the spans that cover the node's whole range, in the
+ * canonical way (each span covers O(log) nodes, each moment lies under one of them per span): the
+ * tasks at the line at moment m are those of the nodes on the path to m's leaf, and its first
+ * LAYOUT_TAGS are among the first LAYOUT_TAGS of each of those nodes. */
+
+typedef struct tag_span {
+  int32_t line;    /* where the task is */
+  int32_t task;    /* which */
+  uint32_t m0, m1; /* the moments, first and last, at which it is there and live */
+  uint32_t l, r;   /* the leaves of its line's tree it covers: [l, r) */
+} tag_span;
+
+typedef struct tag_bound {
+  uint32_t m;   /* a moment a span begins at, or the one after it ends */
+  uint32_t who; /* the span's index times 2, plus 1 for its end */
+} tag_bound;
+
+/* The moments of stops [k0, k1] with events in [a, b], into *m0 and *m1; false when none.
+ * reach[e] is the first stop whose events reach e (nstops when none does). */
+static bool tag_moments(const layout_diagram *d, const uint32_t *reach, uint32_t nevents, size_t k0,
+                        size_t k1, uint32_t a, uint32_t b, uint32_t *m0, uint32_t *m1) {
+  size_t first = a <= nevents ? reach[a] : d->nstops; /* the first stop reaching a */
+  first = first > k0 ? first : k0;
+  /* the last stop whose events begin by b: the one before the first beginning after b */
+  size_t after = b < nevents ? reach[b + 1] + 1 : d->nstops;
+  size_t last = after - 1 < k1 ? after - 1 : k1;
+  if (first > last || last >= d->nstops)
+    return false;
+  uint32_t by = first == 0 ? 0 : d->stops[first - 1].event_end;
+  uint32_t e0 = a > by ? a : by;
+  uint32_t e1 = b < d->stops[last].event_end ? b : d->stops[last].event_end;
+  if (e0 > b || e1 < a || first + e0 > last + e1)
+    return false;
+  *m0 = (uint32_t)(first + e0);
+  *m1 = (uint32_t)(last + e1);
+  return true;
+}
+
+/* Counts (fill false) or writes span s into the nodes of its line's tree that cover [l, r) in the
+ * canonical way, up to LAYOUT_TAGS tasks a node; at holds each node's count, or its next free
+ * entry in tag_tasks. */
+static void tag_cover(layout_diagram *d, const tag_span *s, uint32_t *at, bool fill) {
+  size_t base = d->tag_node_first[s->line];
+  size_t half = (d->tag_node_first[s->line + 1] - base) / 2; /* leaves */
+  for (size_t lo = s->l + half, hi = s->r + half; lo < hi; lo >>= 1, hi >>= 1) {
+    for (int side = 0; side < 2; side++) {
+      size_t node;
+      if (side == 0 && (lo & 1))
+        node = lo++;
+      else if (side == 1 && (hi & 1))
+        node = --hi;
+      else
+        continue;
+      uint32_t *slot = &at[base + node];
+      if (!fill && *slot < LAYOUT_TAGS)
+        (*slot)++;
+      else if (fill && *slot < d->tag_at[base + node + 1])
+        d->tag_tasks[(*slot)++] = s->task;
+    }
+  }
+}
+
+/* The spans of every task: its runs of one line while live (see above). n gets their count;
+ * reach as in tag_moments. */
+static tag_span *tag_spans(builder *b, const uint32_t *reach, uint32_t nevents, size_t *n) {
+  layout_diagram *d = b->d;
+  tag_span *spans = malloc((d->where_first[b->ntasks] + 1) * sizeof *spans);
+  *n = 0;
+  for (size_t t = 0; spans != NULL && t < b->ntasks; t++) {
+    uint32_t from = d->live_from[t], to = d->live_to[t];
+    for (size_t j = d->where_first[t], end = d->where_first[t + 1]; j < end && from < to;) {
+      size_t next = j + 1;
+      while (next < end && d->wheres[next].line == d->wheres[j].line)
+        next++;
+      uint32_t a = d->wheres[j].event + 1, last = next < end ? d->wheres[next].event : UINT32_MAX;
+      tag_span sp = {d->wheres[j].line, (int32_t)t, 0, 0, 0, 0};
+      if (tag_moments(d, reach, nevents, from, to - 1, a, last, &sp.m0, &sp.m1))
+        spans[(*n)++] = sp;
+      j = next;
+    }
+  }
+  return spans;
+}
+
+/* Sorts the n spans' bounds by line and then moment (counting sorts, moments below nm), gives each
+ * line its distinct bounds in tag_xs and tree in tag_node_first, and each span its leaves. */
+static bool tag_leaves(layout_diagram *d, size_t nl, tag_span *spans, size_t n, size_t nm) {
+  tag_bound *bs = malloc((2 * n + 1) * sizeof *bs), *by_m = malloc((2 * n + 1) * sizeof *by_m);
+  size_t *count = calloc((nm > nl ? nm : nl) + 2, sizeof *count);
+  d->tag_xs = malloc((2 * n + 1) * sizeof *d->tag_xs);
+  bool ok = bs != NULL && by_m != NULL && count != NULL && d->tag_xs != NULL;
+  for (size_t i = 0; ok && i < n; i++) {
+    bs[2 * i] = (tag_bound){spans[i].m0, (uint32_t)(2 * i)};
+    bs[2 * i + 1] = (tag_bound){spans[i].m1 + 1, (uint32_t)(2 * i + 1)};
+  }
+  if (ok) { /* by moment */
+    for (size_t i = 0; i < 2 * n; i++)
+      count[bs[i].m + 1]++;
+    for (size_t m = 0; m < nm; m++)
+      count[m + 1] += count[m];
+    for (size_t i = 0; i < 2 * n; i++)
+      by_m[count[bs[i].m]++] = bs[i];
+    memset(count, 0, (nl + 2) * sizeof *count); /* then by line, keeping that order */
+    for (size_t i = 0; i < 2 * n; i++)
+      count[spans[by_m[i].who / 2].line + 1]++;
+    for (size_t l = 0; l <= nl; l++)
+      count[l + 1] += count[l];
+    for (size_t i = 0; i < 2 * n; i++)
+      bs[count[spans[by_m[i].who / 2].line]++] = by_m[i];
+    size_t kept = 0, i = 0;
+    for (size_t l = 1; l <= nl; l++) { /* each line's distinct bounds; a span's leaves are ranks */
+      d->tag_xs_first[l] = kept;
+      for (; i < 2 * n && spans[bs[i].who / 2].line == (int32_t)l; i++) {
+        if (kept == d->tag_xs_first[l] || d->tag_xs[kept - 1] != bs[i].m)
+          d->tag_xs[kept++] = bs[i].m;
+        tag_span *sp = &spans[bs[i].who / 2];
+        *(bs[i].who % 2 ? &sp->r : &sp->l) = (uint32_t)(kept - 1 - d->tag_xs_first[l]);
+      }
+      size_t leaves = 1; /* a power of two, for a bottom-up tree of 2 * leaves nodes */
+      while (leaves + 1 < kept - d->tag_xs_first[l])
+        leaves *= 2;
+      d->tag_node_first[l + 1] = d->tag_node_first[l] + 2 * leaves;
+    }
+    d->tag_xs_first[nl + 1] = kept;
+  }
+  free(bs);
+  free(by_m);
+  free(count);
+  return ok;
+}
+
+/* Builds the index (see above). Leaves it unbuilt, the scene asking every task, when a task's live
+ * stops are not one span or the stops' events go down. */
+static bool index_tags(builder *b) {
+  layout_diagram *d = b->d;
+  size_t nl = b->nlines > 0 ? (size_t)b->nlines : 0, nevents = trace_count(d->trace);
+  if (nl == 0 || d->where_first[b->ntasks] == 0 || d->nstops + nevents + 2 >= UINT32_MAX)
+    return true;
+  for (size_t k = 1; k < d->nstops; k++)
+    if (d->stops[k].event_end < d->stops[k - 1].event_end)
+      return true;
+  for (size_t t = 0; t < b->ntasks; t++)
+    if (d->live_from[t] == 0 && d->live_to[t] == 0)
+      return true;
+  uint32_t *reach = malloc((nevents + 1) * sizeof *reach);
+  if (reach == NULL)
+    return false;
+  for (size_t e = 0, k = 0; e <= nevents; e++) { /* the first stop whose events reach e */
+    while (k < d->nstops && d->stops[k].event_end < e)
+      k++;
+    reach[e] = (uint32_t)k;
+  }
+  size_t n = 0;
+  uint32_t *at = NULL;
+  tag_span *spans = tag_spans(b, reach, (uint32_t)nevents, &n);
+  free(reach);
+  d->tag_xs_first = calloc(nl + 2, sizeof *d->tag_xs_first);
+  d->tag_node_first = calloc(nl + 2, sizeof *d->tag_node_first);
+  bool ok = spans != NULL && d->tag_xs_first != NULL && d->tag_node_first != NULL &&
+            tag_leaves(d, nl, spans, n, d->nstops + nevents + 2);
+  size_t nodes = ok ? d->tag_node_first[nl + 1] : 0;
+  if (ok && (uint64_t)nodes * LAYOUT_TAGS >= UINT32_MAX) { /* too big to count in 32 bits */
+    free(spans);
+    return true;
+  }
+  if (ok) {
+    at = calloc(nodes + 1, sizeof *at);
+    d->tag_at = malloc((nodes + 1) * sizeof *d->tag_at);
+    ok = at != NULL && d->tag_at != NULL;
+  }
+  for (size_t i = 0; ok && i < n; i++)
+    tag_cover(d, &spans[i], at, false);
+  for (size_t i = 0, sum = 0; ok && i <= nodes; i++) {
+    d->tag_at[i] = (uint32_t)sum;
+    sum += i < nodes ? at[i] : 0;
+  }
+  if (ok) {
+    d->tag_tasks = malloc((d->tag_at[nodes] ? d->tag_at[nodes] : 1) * sizeof *d->tag_tasks);
+    ok = d->tag_tasks != NULL;
+  }
+  if (ok) {
+    memcpy(at, d->tag_at, (nodes + 1) * sizeof *at);
+    for (size_t i = 0; i < n; i++)
+      tag_cover(d, &spans[i], at, true);
+    d->tag_nlines = (int32_t)nl;
+  }
+  free(at);
+  free(spans);
+  return ok;
+}
+
+/* The first index of xs[0, n) holding x or more. */
+static size_t lower_u32(const uint32_t *xs, size_t n, uint32_t x) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (xs[mid] < x)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+long layout_line_tasks(const layout_diagram *d, int32_t line, size_t k, uint32_t events,
+                       int32_t nlines, int32_t *out, size_t max) {
+  if (d->tag_nlines == 0 || nlines != d->tag_nlines || k >= d->nstops ||
+      events < (k == 0 ? 0 : d->stops[k - 1].event_end) || events > d->stops[k].event_end)
+    return -1;
+  if (line < 1 || line > d->tag_nlines || max == 0)
+    return 0;
+  max = max < LAYOUT_TAGS ? max : LAYOUT_TAGS;
+  const uint32_t *xs = d->tag_xs + d->tag_xs_first[line];
+  size_t nxs = d->tag_xs_first[line + 1] - d->tag_xs_first[line];
+  uint32_t m = (uint32_t)(k + events);
+  if (nxs < 2 || m < xs[0] || m >= xs[nxs - 1])
+    return 0;
+  size_t base = d->tag_node_first[line], half = (d->tag_node_first[line + 1] - base) / 2;
+  enum { DEPTH = 64 };
+  size_t head[DEPTH], end[DEPTH], lists = 0; /* the path's nodes' tasks, each in task order */
+  for (size_t node = lower_u32(xs, nxs, m + 1) - 1 + half; node >= 1 && lists < DEPTH; node >>= 1) {
+    head[lists] = d->tag_at[base + node];
+    end[lists] = d->tag_at[base + node + 1];
+    lists += head[lists] < end[lists];
+  }
+  size_t got = 0;
+  while (got < max) { /* merged: a task is under one node of the path at most */
+    size_t best = lists;
+    for (size_t i = 0; i < lists; i++)
+      if (head[i] < end[i] && (best == lists || d->tag_tasks[head[i]] < d->tag_tasks[head[best]]))
+        best = i;
+    if (best == lists)
+      break;
+    out[got++] = d->tag_tasks[head[best]++];
+  }
+  return (long)got;
+}
+
 static void free_builder(builder *b) {
   free(b->tasks);
   free(b->timer_task);
@@ -1892,7 +2135,7 @@ static layout_status build(const trace *t, const layout_options *o, bool check,
       add_stop(&b, (uint32_t)count, NULL);
     else if (d->stops[d->nstops - 1].event_end < count && !b.oom)
       add_stop(&b, (uint32_t)count, &b.ev[count - 1]);
-    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_bars(d);
+    ok = !b.oom && place_lanes(&b) && make_runs(&b) && index_tags(&b) && index_bars(d);
     if (ok) {
       d->height = b.top + b.cursor + th->diagram_margin;
       d->time_end = d->stops[d->nstops - 1].time;
@@ -1949,6 +2192,11 @@ void layout_free(layout_diagram *d) {
   free(d->live_to);
   free(d->wheres);
   free(d->where_first);
+  free(d->tag_xs);
+  free(d->tag_xs_first);
+  free(d->tag_node_first);
+  free(d->tag_at);
+  free(d->tag_tasks);
   free(d->prints);
   free(d->lanes);
   free(d->task_lane);

@@ -138,6 +138,9 @@ enum {
   LAYOUT_STOP_TIMERS = 8  /* a timer is pending after it */
 };
 
+/* Tasks the code panel tags on one line, at most (layout_line_tasks). */
+#define LAYOUT_TAGS 64
+
 /* The longest caption is this many bytes less one (a longer sentence is cut). */
 #define LAYOUT_CAPTION_BYTES 768
 
@@ -205,6 +208,12 @@ typedef struct layout_diagram {
                            nstops; both 0 when its live stops are not one span */
   layout_where *wheres;  /* each task's lines over time, task by task, in event order */
   uint32_t *where_first; /* per task: its first entry in wheres; entry ntasks: their count */
+  int32_t tag_nlines;    /* layout_line_tasks: source lines indexed, 0 when it is not indexed */
+  uint32_t *tag_xs;      /* per line: the sorted bounds of its spans, in (stop + events) */
+  size_t *tag_xs_first;  /* per line 1..tag_nlines (index 0 unused): its first bound; one more */
+  size_t *tag_node_first; /* per line: its first tree node in tag_at; one more at tag_nlines + 1 */
+  uint32_t *tag_at;       /* per tree node of each line: its first entry in tag_tasks; one more */
+  int32_t *tag_tasks;     /* per node, the first LAYOUT_TAGS tasks of the spans it covers */
 } layout_diagram;
 
 typedef struct layout_options {
@@ -256,6 +265,14 @@ int32_t layout_task_line(const layout_diagram *d, int32_t task, uint32_t events,
 /* Whether task is live at stop k: created and not yet finished (its timeline state is ready,
  * running or waiting), what layout_lane_state says in two comparisons. */
 bool layout_task_live(const layout_diagram *d, int32_t task, size_t k);
+
+/* The first max (at most LAYOUT_TAGS) tasks, in task order, live at stop k whose line after the
+ * events [0, events) is line (of nlines lines): what layout_task_live and layout_task_line
+ * find over every task, answered from an index in a few hundred steps. Writes them to out and
+ * returns how many, or -1 when the index cannot answer (none was built, nlines is not the
+ * source's line count, or events is not within stop k's): the caller then asks every task. */
+long layout_line_tasks(const layout_diagram *d, int32_t line, size_t k, uint32_t events,
+                       int32_t nlines, int32_t *out, size_t max);
 
 /* Short names: "Main" for the main task, else the task's name ("Task-2"). */
 const char *layout_task_name(const layout_diagram *d, int32_t task);

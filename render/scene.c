@@ -11,9 +11,9 @@
 #include <string.h>
 
 enum {
-  CODE_TAGS = 64,     /* tasks tagged on one source line, at most */
-  TEXT_BYTES = 1024,  /* room for one formatted string */
-  CONSOLE_LINES = 256 /* most console lines considered for one frame */
+  CODE_TAGS = LAYOUT_TAGS, /* tasks tagged on one source line, at most */
+  TEXT_BYTES = 1024,       /* room for one formatted string */
+  CONSOLE_LINES = 256      /* most console lines considered for one frame */
 };
 
 static const char ellipsis[] = "\xe2\x80\xa6";
@@ -1103,8 +1103,18 @@ static void code_panel(ctx *c) {
     c->l->oom = true;
     return;
   }
-  /* the live tasks only (created, not finished): their lines are looked up, no other's */
-  for (size_t k = 0; k < d->ntasks; k++) {
+  /* the layout's index answers line by line; when it cannot, every live task (created, not
+   * finished) is asked for its line */
+  bool indexed = true;
+  for (size_t i = 0; i < shown && indexed; i++) {
+    long got = layout_line_tasks(d, (int32_t)(first + i + 1), c->stop, c->events, (int32_t)n,
+                                 &tags[i * CODE_TAGS], CODE_TAGS);
+    indexed = got >= 0;
+    ntags[i] = indexed ? (size_t)got : 0;
+  }
+  if (!indexed)
+    memset(ntags, 0, shown * sizeof *ntags);
+  for (size_t k = 0; !indexed && k < d->ntasks; k++) {
     uint32_t from = d->live_from[k], to = d->live_to[k]; /* layout_task_live, at its fastest */
     if ((from != 0 || to != 0) ? c->stop < from || c->stop >= to
                                : !layout_task_live(d, (int32_t)k, c->stop))

@@ -25,7 +25,7 @@ enum {
   ARC_STEP_PX = 3,      /* about one segment per this many pixels of radius */
   TEXT_MAX = 4096,      /* bytes of one text command drawn */
   MEASURE_SLOTS = 4096, /* entries of the measuring cache (a power of two) */
-  MEASURE_KEY = 64,     /* longest text the measuring cache keeps */
+  MEASURE_KEY = 256,    /* longest text the measuring cache keeps (a caption line and more) */
   DIGIT_FONTS = 8,      /* faces and sizes whose digits are checked (digit_check) */
 };
 
@@ -50,7 +50,7 @@ typedef struct measured {
   uint32_t hash;         /* hash of (face, size, text); 0 marks an empty slot */
   int size;              /* pixel size */
   layout_face face;      /* font */
-  uint8_t len;           /* bytes of key */
+  uint16_t len;          /* bytes of key */
   char key[MEASURE_KEY]; /* the text */
   float w, h;            /* the answer */
 } measured;
@@ -68,7 +68,8 @@ typedef struct run {
   layout_face face;     /* font */
   int size;             /* pixel size */
   SDL_Texture *texture; /* the text in white (colour and opacity are applied as mods), without
-                           its transparent margins; NULL when nothing of it shows */
+                           its transparent margins; NULL when nothing of it shows or ink holds it */
+  SDL_Surface *ink;     /* the same pixels for an offscreen sdlr drawing directly, else NULL */
   int dx, dy;           /* where the texture's corner is in the rendered run */
   int w, h;             /* texture size */
   uint64_t frame;       /* the frame that last drew it */
@@ -111,6 +112,10 @@ struct sdlr {
   digit_check *digits;          /* DIGIT_FONTS entries: which fonts' digits are interchangeable */
   int ndigits;                  /* entries in use */
   kept_group kept;              /* offscreen: the last kept group and its pixels */
+  bool direct;                  /* offscreen: text and translucent rectangles drawn by sdlr (see
+                                   direct_same) */
+  bool direct_ok;               /* offscreen: the probe found direct drawing exact */
+  int target_w, target_h;       /* the target's size in pixels, as of this frame */
 };
 
 static char tomb[] = ""; /* marks a deleted run slot; compared by address only */
@@ -318,7 +323,7 @@ void sdlr_measure(void *user, layout_face face, float size, const char *text, si
     slot->hash = 0;
     slot->face = face;
     slot->size = px;
-    slot->len = (uint8_t)len;
+    slot->len = (uint16_t)len;
     memcpy(slot->key, text, len);
     slot->w = 0;
     slot->h = 0;
@@ -358,9 +363,15 @@ static uint32_t run_hash(layout_face face, int size, const char *s, size_t n) {
   return h;
 }
 
-static void run_drop(sdlr *r, run *e) {
+/* Frees what a run holds but its key. */
+static void run_release(run *e) {
   if (e->texture != NULL)
     SDL_DestroyTexture(e->texture);
+  SDL_FreeSurface(e->ink);
+}
+
+static void run_drop(sdlr *r, run *e) {
+  run_release(e);
   free(e->key);
   memset(e, 0, sizeof *e);
   e->key = tomb;
@@ -383,8 +394,7 @@ static void runs_trim(sdlr *r) {
       continue;
     if (e->frame != r->frame && budget > 0) {
       budget--;
-      if (e->texture != NULL)
-        SDL_DestroyTexture(e->texture);
+      run_release(e);
       free(e->key);
       continue;
     }
@@ -428,6 +438,17 @@ static void ink_box(const SDL_Surface *s, SDL_Rect *box) {
   *box = (SDL_Rect){x0, y0, x1 - x0 + 1, y1 - y0 + 1};
 }
 
+/* A copy of a 32-bit surface's pixels, as ARGB8888 (the format SDL_ttf renders in), or NULL. */
+static SDL_Surface *surface_copy(const SDL_Surface *s) {
+  if (s->format->format != SDL_PIXELFORMAT_ARGB8888 || SDL_MUSTLOCK(s))
+    return NULL;
+  SDL_Surface *c = SDL_CreateRGBSurfaceWithFormat(0, s->w, s->h, 32, SDL_PIXELFORMAT_ARGB8888);
+  for (int y = 0; c != NULL && y < s->h; y++)
+    memcpy((Uint8 *)c->pixels + (size_t)y * (size_t)c->pitch,
+           (const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch, (size_t)s->w * 4);
+  return c;
+}
+
 static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n) {
   uint32_t h = run_hash(face, size, s, n);
   size_t j = h & (RUN_SLOTS - 1);
@@ -468,6 +489,7 @@ static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n
   SDL_Rect ink = {0, 0, surf->w, surf->h};
   ink_box(surf, &ink);
   SDL_Texture *tex = NULL;
+  SDL_Surface *kept = NULL;
   bool made = ink.w == 0; /* nothing shows: nothing to draw */
   if (!made) {
     SDL_Surface *part = surf;
@@ -475,10 +497,13 @@ static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n
       part = SDL_CreateRGBSurfaceWithFormatFrom(
           (Uint8 *)surf->pixels + ink.y * surf->pitch + ink.x * 4, ink.w, ink.h, 32, surf->pitch,
           surf->format->format);
-    tex = part != NULL ? SDL_CreateTextureFromSurface(r->renderer, part) : NULL;
+    if (r->direct && part != NULL) /* a copy of its own: part may borrow surf's pixels */
+      kept = surface_copy(part);
+    else if (part != NULL)
+      tex = SDL_CreateTextureFromSurface(r->renderer, part);
     if (part != NULL && part != surf)
       SDL_FreeSurface(part);
-    made = tex != NULL;
+    made = tex != NULL || kept != NULL;
   }
   SDL_FreeSurface(surf);
   if (!made) {
@@ -487,7 +512,9 @@ static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n
   }
   if (tex != NULL)
     SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
-  *free_slot = (run){key, h, face, size, tex, ink.x, ink.y, ink.w, ink.h, r->frame};
+  if (kept != NULL)
+    SDL_SetSurfaceBlendMode(kept, SDL_BLENDMODE_BLEND);
+  *free_slot = (run){key, h, face, size, tex, kept, ink.x, ink.y, ink.w, ink.h, r->frame};
   r->nruns++;
   return free_slot;
 }
@@ -513,9 +540,174 @@ static void set_color(sdlr *r, theme_color c) {
   SDL_SetRenderDrawColor(r->renderer, c.r, c.g, c.b, c.a);
 }
 
+/* ---- direct drawing (offscreen) ----------------------------------------------------------
+ * SDL's software renderer blends text drawn with a colour or an opacity through its generic
+ * per-pixel blitter, and translucent rectangles through another loop, both several times slower
+ * than need be: most of a frame's time. An offscreen sdlr draws those two itself, straight into
+ * its surface, with the very arithmetic of SDL's loops (their divisions by 255 and all) and
+ * SDL's rounding of positions and clipping, so the pixels are the same to the bit. direct_same
+ * checks it on a probe when the sdlr is made; when they differ (another SDL and another
+ * arithmetic), SDL draws them as before. */
+
+/* x / 255 for x up to 65535, exactly. */
+static inline unsigned div255(unsigned x) { return (x * 0x8081u) >> 23; }
+
+/* Where the current clip lets pixels change, within the target (empty when the clip is). */
+static SDL_Rect clip_now(const sdlr *r) {
+  SDL_Rect all = {0, 0, r->target_w, r->target_h}, out;
+  if (r->nclips == 0)
+    return all;
+  if (!SDL_IntersectRect(&r->clips[r->nclips - 1], &all, &out))
+    return (SDL_Rect){0, 0, 0, 0};
+  return out;
+}
+
+/* A translucent rectangle blended into s as SDL_RenderFillRectF blends it: its corner and size
+ * truncated to whole pixels, at least one pixel each way, clipped; each channel becomes
+ * dst * (255 - a) / 255 + colour * a / 255. Rows of one colour are common: the last pixel's answer
+ * is remembered. */
+static void direct_fill(SDL_Surface *s, SDL_Rect clip, SDL_FRect f, theme_color c) {
+  SDL_Rect want = {(int)f.x, (int)f.y, (int)f.w, (int)f.h}, box;
+  want.w = want.w < 1 ? 1 : want.w;
+  want.h = want.h < 1 ? 1 : want.h;
+  if (!SDL_IntersectRect(&want, &clip, &box))
+    return;
+  unsigned a = c.a, inva = 255 - a;
+  unsigned add[4] = {div255(c.b * a), div255(c.g * a), div255(c.r * a), a}; /* by byte, B first */
+  Uint32 in = 0, out = a << 24 | add[2] << 16 | add[1] << 8 | add[0];
+  for (int y = box.y; y < box.y + box.h; y++) {
+    Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+    for (int x = box.x; x < box.x + box.w; x++) {
+      Uint32 d = row[x];
+      if (d != in) {
+        in = d;
+        out = 0;
+        for (int k = 0; k < 4; k++)
+          out |= (div255(inva * ((d >> (8 * k)) & 0xff)) + add[k]) << (8 * k);
+      }
+      row[x] = out;
+    }
+  }
+}
+
+/* One row of direct_text: n pixels of src blended into dst. */
+static inline void text_row(Uint32 *dst, const Uint32 *src, int n, theme_color c, bool tint,
+                            bool fade) {
+  for (int x = 0; x < n; x++) {
+    Uint32 p = src[x];
+    unsigned sa = fade ? div255((p >> 24) * c.a) : p >> 24;
+    if (sa == 0) /* leaves the pixel as it is */
+      continue;
+    unsigned sr = (p >> 16) & 0xff, sg = (p >> 8) & 0xff, sb = p & 0xff;
+    if (tint) {
+      sr = div255(sr * c.r);
+      sg = div255(sg * c.g);
+      sb = div255(sb * c.b);
+    }
+    if (sa == 0xff) {
+      dst[x] = 0xff000000u | sr << 16 | sg << 8 | sb;
+      continue;
+    }
+    unsigned inv = 255 - sa;
+    Uint32 d = dst[x];
+    sr = div255(sr * sa) + div255(inv * ((d >> 16) & 0xff));
+    sg = div255(sg * sa) + div255(inv * ((d >> 8) & 0xff));
+    sb = div255(sb * sa) + div255(inv * (d & 0xff));
+    dst[x] = (sa + div255(inv * (d >> 24))) << 24 | sr << 16 | sg << 8 | sb;
+  }
+}
+
+/* Text (ink, white, ARGB8888) with its corner at (fx, fy), blended into s as SDL_RenderCopyF
+ * blends a texture with colour and alpha mods: the corner truncated to whole pixels, clipped;
+ * each source pixel's colour times the colour / 255 and its alpha times the opacity / 255, then
+ * premultiplied, then dst * (255 - alpha) / 255 added. White at full opacity takes SDL's own
+ * blitter (another, fast one), as it did. */
+static void direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, float fx, float fy,
+                        theme_color c) {
+  SDL_Rect at = {(int)fx, (int)fy, ink->w, ink->h}, box;
+  if (!SDL_IntersectRect(&at, &clip, &box))
+    return;
+  bool tint = c.r != 0xff || c.g != 0xff || c.b != 0xff, fade = c.a != 0xff;
+  if (!tint && !fade) {
+    SDL_SetClipRect(s, &clip);
+    SDL_BlitSurface(ink, NULL, s, &at);
+    return;
+  }
+  for (int y = box.y; y < box.y + box.h; y++) {
+    const Uint32 *src =
+        (const Uint32 *)((const Uint8 *)ink->pixels + (size_t)(y - at.y) * (size_t)ink->pitch) +
+        (box.x - at.x);
+    Uint32 *dst = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch) + box.x;
+    if (fade) /* each case its own loop: the tests leave the pixel loop */
+      text_row(dst, src, box.w, c, tint, true);
+    else
+      text_row(dst, src, box.w, c, true, false);
+  }
+}
+
+/* Whether direct drawing gives SDL's very pixels here: a probe drawn both ways, text and
+ * rectangles over a background of many shades and opacities, with colours and opacities,
+ * corners off the pixel grid and off the surface, and a clip. */
+static bool direct_same(void) {
+  enum { PW = 48, PH = 32, TW = 20, TH = 12 };
+  SDL_Surface *a = SDL_CreateRGBSurfaceWithFormat(0, PW, PH, 32, SDL_PIXELFORMAT_ARGB8888);
+  SDL_Surface *b = SDL_CreateRGBSurfaceWithFormat(0, PW, PH, 32, SDL_PIXELFORMAT_ARGB8888);
+  SDL_Surface *ink = SDL_CreateRGBSurfaceWithFormat(0, TW, TH, 32, SDL_PIXELFORMAT_ARGB8888);
+  SDL_Renderer *ren = a != NULL ? SDL_CreateSoftwareRenderer(a) : NULL;
+  SDL_Texture *tex = NULL;
+  bool same = false;
+  if (b != NULL && ink != NULL && ren != NULL && !SDL_MUSTLOCK(a) && !SDL_MUSTLOCK(b)) {
+    Uint32 seed = 12345;
+    for (int i = 0; i < PW * PH; i++) {
+      seed = seed * 1103515245u + 12345u;
+      ((Uint32 *)a->pixels)[i] = ((Uint32 *)b->pixels)[i] = seed;
+    }
+    for (int i = 0; i < TW * TH; i++) /* every opacity, in white but for a few */
+      ((Uint32 *)ink->pixels)[i] = (Uint32)(i * 37 % 256) << 24 | (i % 29 ? 0xffffffu : 0x80c040u);
+    tex = SDL_CreateTextureFromSurface(ren, ink);
+  }
+  if (tex != NULL) {
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    SDL_Rect clip = {3, 2, 40, 27};
+    SDL_RenderSetClipRect(ren, &clip);
+    SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_BLEND);
+    static const theme_color colors[4] = {
+        {200, 30, 60, 180}, {20, 90, 200, 255}, {255, 255, 255, 77}, {255, 255, 255, 255}};
+    static const SDL_FRect places[4] = {
+        {-4.5f, 1.25f, 30.2f, 0.4f}, {30.7f, 20.9f, -2, 9.99f}, {6.2f, -3.7f, 0, 40}, {1, 9, 6, 3}};
+    for (int i = 0; i < 4; i++) {
+      theme_color c = colors[i];
+      SDL_FRect f = places[i], at = {f.x, f.y, TW, TH};
+      SDL_SetTextureColorMod(tex, c.r, c.g, c.b);
+      SDL_SetTextureAlphaMod(tex, c.a);
+      SDL_RenderCopyF(ren, tex, NULL, &at);
+      direct_text(b, clip, ink, f.x, f.y, c);
+      theme_color fill = {c.b, c.r, c.g, (Uint8)(c.a / 2 + 20)};
+      SDL_SetRenderDrawColor(ren, fill.r, fill.g, fill.b, fill.a);
+      SDL_RenderFillRectF(ren, &f);
+      direct_fill(b, clip, f, fill);
+    }
+    SDL_RenderPresent(ren);
+    same = memcmp(a->pixels, b->pixels, (size_t)a->pitch * PH) == 0;
+  }
+  if (tex != NULL)
+    SDL_DestroyTexture(tex);
+  if (ren != NULL)
+    SDL_DestroyRenderer(ren);
+  SDL_FreeSurface(a);
+  SDL_FreeSurface(b);
+  SDL_FreeSurface(ink);
+  return same;
+}
+
 static void fill_rect(sdlr *r, float x0, float y0, float x1, float y1, theme_color c) {
-  set_color(r, c);
   SDL_FRect rect = {x0, y0, x1 - x0, y1 - y0};
+  if (r->direct && c.a != 0xff) {
+    SDL_RenderFlush(r->renderer); /* what SDL was given lands first */
+    direct_fill(r->surface, clip_now(r), rect, c);
+    return;
+  }
+  set_color(r, c);
   SDL_RenderFillRectF(r->renderer, &rect);
 }
 
@@ -709,6 +901,12 @@ static bool draw_text(sdlr *r, const scene_list *l, const scene_cmd *k) {
   run *e = run_get(r, k->face, k->size, scene_cmd_text(l, k), k->len);
   if (e == NULL)
     return false;
+  if (e->ink != NULL) {
+    SDL_RenderFlush(r->renderer);
+    direct_text(r->surface, clip_now(r), e->ink, k->x0 + (float)e->dx, k->y0 + (float)e->dy,
+                k->color);
+    return true;
+  }
   if (e->texture == NULL) /* all of it transparent */
     return true;
   SDL_SetTextureColorMod(e->texture, k->color.r, k->color.g, k->color.b);
@@ -893,15 +1091,67 @@ static void kept_free(kept_group *g) {
   memset(g, 0, sizeof *g);
 }
 
+/* Whether nothing command k draws can show: the clip is empty, or k's box (grown for rounding
+ * and stroke widths) misses it. A text's box is its measured width and a size more, and three
+ * sizes down. False for commands that do not draw. */
+static bool culled(sdlr *r, const scene_list *l, const scene_cmd *k) {
+  float x0 = fminf(k->x0, k->x1), x1 = fmaxf(k->x0, k->x1);
+  float y0 = fminf(k->y0, k->y1), y1 = fmaxf(k->y0, k->y1);
+  float grow = 2 + k->width;
+  switch (k->op) {
+  case SC_TRIANGLE:
+    x0 = fminf(x0, k->x2);
+    x1 = fmaxf(x1, k->x2);
+    y0 = fminf(y0, k->y2);
+    y1 = fmaxf(y1, k->y2);
+    break;
+  case SC_TEXT:
+    x0 = k->x0;
+    y0 = k->y0;
+    x1 = (float)r->target_w; /* until measured, below */
+    y1 = k->y0 + 3 * (float)k->size;
+    grow = 2;
+    break;
+  case SC_FILL_RECT: /* SDL fills at least a pixel each way */
+  case SC_RECT:
+  case SC_FILL_ROUND:
+  case SC_ROUND:
+  case SC_LINE:
+  case SC_DASH:
+    break;
+  default:
+    return false;
+  }
+  SDL_Rect clip = clip_now(r);
+  float cx0 = (float)clip.x, cx1 = (float)(clip.x + clip.w);
+  float cy0 = (float)clip.y, cy1 = (float)(clip.y + clip.h);
+  if (clip.w <= 0 || clip.h <= 0 || x0 - grow >= cx1 || y0 - grow >= cy1 || y1 + grow <= cy0)
+    return true;
+  if (k->op == SC_TEXT && x0 < cx0 && k->len < TEXT_MAX) {
+    float w = 0, h = 0;
+    sdlr_measure(r, k->face, (float)k->size, scene_cmd_text(l, k), k->len, &w, &h);
+    x1 = k->x0 + w + (float)k->size;
+  }
+  return x1 + grow <= cx0;
+}
+
 bool sdlr_draw(sdlr *r, const scene_list *list) {
   bool ok = true;
   r->frame++;
+  if (r->surface != NULL) {
+    r->target_w = r->surface->w;
+    r->target_h = r->surface->h;
+  } else if (SDL_GetRendererOutputSize(r->renderer, &r->target_w, &r->target_h) != 0) {
+    r->target_w = r->target_h = 1 << 20; /* unknown: nothing is culled by it */
+  }
   r->nclips = 0;
   SDL_RenderSetClipRect(r->renderer, NULL);
   r->blend = SDL_BLENDMODE_BLEND;
   SDL_SetRenderDrawBlendMode(r->renderer, r->blend);
   for (size_t i = 0; i < list->n; i++) {
     const scene_cmd *k = &list->cmds[i];
+    if (culled(r, list, k))
+      continue;
     switch (k->op) {
     case SC_FILL_RECT:
       fill_rect(r, k->x0, k->y0, k->x1, k->y1, k->color);
@@ -1030,6 +1280,9 @@ sdlr_status sdlr_new_offscreen(int w, int h, const sdlr_fonts *fonts, sdlr **out
   sdlr_status st = init_common(r, fonts, err, cap);
   if (st == SDLR_OK)
     st = make_target(r, w, h, err, cap);
+  r->direct_ok = st == SDLR_OK && r->surface->format->format == SDL_PIXELFORMAT_ARGB8888 &&
+                 !SDL_MUSTLOCK(r->surface) && direct_same();
+  r->direct = r->direct_ok;
   if (st != SDLR_OK) {
     sdlr_free(r);
     return st;
@@ -1052,6 +1305,15 @@ sdlr_status sdlr_offscreen_resize(sdlr *r, int w, int h, char *err, size_t cap) 
   r->renderer = NULL;
   r->surface = NULL;
   return make_target(r, w, h, err, cap);
+}
+
+bool sdlr_offscreen_direct(sdlr *r, bool on) {
+  on = on && r->direct_ok;
+  if (on != r->direct) {
+    drop_runs(r); /* a run holds a texture or pixels of its own, as the way of drawing wants */
+    r->direct = on;
+  }
+  return r->direct;
 }
 
 SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list) {

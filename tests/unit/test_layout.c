@@ -617,6 +617,100 @@ static void test_task_live(void **state) {
     }
 }
 
+/* ---- the code panel's index of the tasks at a line ---------------------------------------- */
+
+/* layout_line_tasks gives, for every stop, every moment of its animation and every line, the very
+ * tasks a scan of every task finds (layout_task_live and layout_task_line): every bundled
+ * scenario in both granularities, and 300 tasks crowding a line past LAYOUT_TAGS. */
+static void check_line_tasks(const char *name, const layout_diagram *d) {
+  size_t len = 0;
+  const char *src = trace_source(d->trace, &len);
+  int32_t nlines = 0;
+  for (size_t i = 0; i < len; i++)
+    nlines += src[i] == '\n';
+  nlines += len > 0 && src[len - 1] != '\n';
+  assert_int_equal(d->tag_nlines, nlines); /* built */
+  int32_t *at = malloc((d->ntasks ? d->ntasks : 1) * sizeof *at);
+  assert_non_null(at);
+  size_t crowded = 0, tagged = 0;
+  for (size_t k = 0; k < d->nstops; k++) {
+    uint32_t moments[64], nm = 0; /* the stop's events at each point of its animation */
+    moments[nm++] = k > 0 ? d->stops[k - 1].event_end : 0;
+    for (uint32_t r = layout_stop_first_row(d, k); r < d->stops[k].row_end && nm < 63; r++)
+      moments[nm++] = d->rows[r].event;
+    moments[nm++] = d->stops[k].event_end;
+    for (uint32_t m = 0; m < nm; m++) {
+      uint32_t e = moments[m];
+      for (size_t t = 0; t < d->ntasks; t++)
+        at[t] = layout_task_live(d, (int32_t)t, k) ? layout_task_line(d, (int32_t)t, e, nlines) : 0;
+      for (int32_t line = 1; line <= nlines; line++) {
+        int32_t want[LAYOUT_TAGS], got[LAYOUT_TAGS];
+        size_t nwant = 0;
+        for (size_t t = 0; t < d->ntasks && nwant < LAYOUT_TAGS; t++)
+          if (at[t] == line)
+            want[nwant++] = (int32_t)t;
+        long ngot = layout_line_tasks(d, line, k, e, nlines, got, LAYOUT_TAGS);
+        if (ngot != (long)nwant || memcmp(got, want, nwant * sizeof *want) != 0)
+          fail_msg("%s: stop %zu events %u line %d: %ld tasks, want %zu", name, k, e, line, ngot,
+                   nwant);
+        crowded += nwant == LAYOUT_TAGS;
+        tagged += nwant;
+      }
+    }
+  }
+  assert_true(tagged > 0);
+  if (strcmp(name, "crowd") == 0)
+    assert_true(crowded > 0);
+  /* what it cannot answer, it says so */
+  assert_int_equal(layout_line_tasks(d, 1, 0, 0, nlines + 1, at, LAYOUT_TAGS), -1);
+  assert_int_equal(layout_line_tasks(d, 1, d->nstops, 0, nlines, at, LAYOUT_TAGS), -1);
+  if (d->nstops > 1 && d->stops[0].event_end > 0)
+    assert_int_equal(layout_line_tasks(d, 1, 1, d->stops[0].event_end - 1, nlines, at, 4), -1);
+  free(at);
+}
+
+static void test_line_tasks_index(void **state) {
+  (void)state;
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/scenarios", LOOPVIZ_SOURCE_DIR);
+  DIR *dh = opendir(dir);
+  assert_non_null(dh);
+  size_t files = 0;
+  for (struct dirent *e; (e = readdir(dh)) != NULL;) {
+    size_t n = strlen(e->d_name);
+    if (n < 4 || strcmp(e->d_name + n - 3, ".py") != 0)
+      continue;
+    for (int g = 0; g < 2; g++) {
+      char path[1024];
+      snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+      run r;
+      run_file(&r, path, g == 0 ? GRAIN_LOOP : GRAIN_LINE);
+      check_line_tasks(e->d_name, r.d);
+      done(&r);
+    }
+    files++;
+  }
+  closedir(dh);
+  assert_true(files >= 10);
+  run r;
+  run_source(&r,
+             "import asyncio\n"
+             "\n"
+             "async def worker(i):\n"
+             "    await asyncio.sleep(i % 7 / 10)\n"
+             "    if i % 5 == 0:\n"
+             "        raise ValueError(i)\n"
+             "    await asyncio.sleep(0)\n"
+             "    return i\n"
+             "\n"
+             "async def main():\n"
+             "    await asyncio.gather(*(worker(i) for i in range(300)), return_exceptions=True)\n"
+             "\n"
+             "asyncio.run(main())\n");
+  check_line_tasks("crowd", r.d);
+  done(&r);
+}
+
 /* ---- every text of the diagrams, against tests/golden/layout_text.txt ----------------------- */
 
 typedef struct text_out {
@@ -772,6 +866,7 @@ int main(void) {
       cmocka_unit_test(test_texts_golden),
       cmocka_unit_test(test_task_live),
       cmocka_unit_test(test_checked_shortcuts),
+      cmocka_unit_test(test_line_tasks_index),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

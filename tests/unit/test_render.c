@@ -615,6 +615,55 @@ static void test_reference_frames(void **state) {
     check_reference(w, &frames[i]);
 }
 
+/* Text and translucent rectangles drawn by sdlr itself give the very bytes SDL's software renderer
+ * gives: frames of gather in each theme, and a list of the hard cases (corners off the pixel grid
+ * and off the surface, rectangles less than a pixel or negative, every kind of text colour,
+ * clips, an empty clip). */
+static void test_direct_drawing_exact(void **state) {
+  world *w = *state;
+  assert_true(sdlr_offscreen_direct(w->r, true)); /* the probe agrees with this SDL */
+  static const frame_spec frames[] = {{"a", "light", 7, 0.5f, false},
+                                      {"b", "dark", 8, 1.0f, false},
+                                      {"c", "classroom", -1, 1.0f, false},
+                                      {"d", "light", -1, 1.0f, true}};
+  scene_list hard;
+  scene_list_init(&hard);
+  scene_add_fill(&hard, 0, 0, REF_W, REF_H, 0, (theme_color){240, 250, 230, 255});
+  static const theme_color colors[] = {
+      {255, 255, 255, 255}, {20, 30, 40, 255}, {255, 255, 255, 90}, {200, 30, 60, 180}};
+  for (int i = 0; i < 40; i++) {
+    float x = (float)(i * 53 % REF_W) - 20.5f + (float)i / 7, y = (float)(i * 31 % REF_H) - 9.25f;
+    theme_color c = colors[i % 4];
+    if (i % 10 == 3)
+      add(&hard, (scene_cmd){.op = SC_CLIP_PUSH,
+                             .x0 = x + 0.5f,
+                             .y0 = y,
+                             .x1 = x + 90.7f,
+                             .y1 = y + (i % 20 == 3 ? 0 : 25.5f)});
+    scene_add_fill(&hard, x, y, (float)(i % 5) * 13.3f - 1.6f, (float)(i % 3) * 0.45f + 3, 0,
+                   (theme_color){c.b, c.r, c.g, (Uint8)(i * 23 % 255)});
+    scene_add_text(&hard, (layout_face)(i % FACE__COUNT), 9 + i % 17, x, y, c,
+                   "Task-48213 awaits \xe2\x80\xa6 gy");
+    if (i % 10 == 6)
+      add(&hard, (scene_cmd){.op = SC_CLIP_POP});
+  }
+  for (size_t i = 0; i <= sizeof frames / sizeof frames[0]; i++) {
+    SDL_Surface *direct = NULL, *sdl = NULL;
+    for (int way = 0; way < 2; way++) {
+      assert_int_equal(sdlr_offscreen_direct(w->r, way == 0), way == 0);
+      SDL_Surface *s = i < sizeof frames / sizeof frames[0] ? render_gather(w, &frames[i])
+                                                            : sdlr_render_offscreen(w->r, &hard);
+      SDL_Surface *c = SDL_ConvertSurfaceFormat(s, s->format->format, 0);
+      assert_non_null(c);
+      *(way == 0 ? &direct : &sdl) = c;
+    }
+    assert_true(same_pixels(direct, sdl));
+    SDL_FreeSurface(direct);
+    SDL_FreeSurface(sdl);
+  }
+  scene_list_free(&hard);
+}
+
 /* The same frame twice is the same bytes, even after other frames in between. */
 static void test_deterministic(void **state) {
   world *w = *state;
@@ -668,6 +717,7 @@ int main(void) {
       cmocka_unit_test(test_bold_font_found),
       cmocka_unit_test_setup_teardown(test_reference_frames, setup, teardown),
       cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_direct_drawing_exact, setup, teardown),
       cmocka_unit_test_setup_teardown(test_png_written_whole, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
