@@ -410,8 +410,7 @@ def main(argv):
         for key, label in (("step", "stepping"), ("scrub", "scrubbing"), ("scroll", "scrolling"),
                            ("frame", "all frames"), ("frame_cpu", "all frames, CPU time"),
                            ("scene", "scene_build alone"),
-                           ("render", "rendering alone"),
-                           ("copy", "copy into the window's renderer")):
+                           ("render", "rendering alone")):
             f.write(f"| {label} | {r[key + '_ms_median']:.1f} ms | {r[key + '_ms_p99']:.1f} ms | "
                     f"{r[key + '_ms_max']:.1f} ms |\n")
         f.write("\n## Export\n\nTarget: at least 100 frames per second at 1280x720.\n\n"

@@ -10,13 +10,13 @@
  *             and then complete, the playhead followed as the window does when playing;
  *   - scrub:  N stops spread evenly over the whole run (dragging the timeline);
  *   - scroll: N scroll positions spread over the whole diagram height, not following.
- * A frame's time is scene_build plus sdlr_render_offscreen plus the copy into the window's
- * renderer (what the window does on SDL's software renderer: the frame goes in through a
- * streaming texture; here the window is a surface of the same size under a software renderer),
- * in wall time and in the CPU time of the drawing thread (steadier on a busy machine). It prints
- * one "key value" line per measurement (seconds for the run and the layout, milliseconds for
- * frames), which bench.py reads. Not a test: nothing here can fail but the setup. With
- * BENCH_SLOW_MS=N in the environment, each frame slower than N ms is described on stderr. */
+ * A frame's time is scene_build plus sdlr_render_offscreen, in wall time and in the CPU time of
+ * the drawing thread (steadier on a busy machine). The window draws the same way where SDL would
+ * render in software (sdlr_new_view: straight into the window's surface), then shows the
+ * surface (SDL_UpdateWindowSurface, the display's part, not timed here). It prints one "key value" line per
+ * measurement (seconds for the run and the layout, milliseconds for frames), which bench.py
+ * reads. Not a test: nothing here can fail but the setup. With BENCH_SLOW_MS=N in the
+ * environment, each frame slower than N ms is described on stderr. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "layout.h"
@@ -117,12 +117,8 @@ typedef struct bench_ctx {
   scene_list list;    /* the frame in hand */
   double *scene_ms;   /* per frame: scene_build */
   double *render_ms;  /* per frame: sdlr_render_offscreen */
-  double *copy_ms;    /* per frame: the copy into the window's renderer */
-  double *frame_ms;   /* per frame: all three */
-  double *cpu_ms;     /* per frame: all three, in CPU time of this thread */
-  SDL_Surface *win;   /* stands for the window's surface */
-  SDL_Renderer *win_r;  /* the window's software renderer */
-  SDL_Texture *win_tex; /* the frame's streaming texture on it */
+  double *frame_ms;   /* per frame: both */
+  double *cpu_ms;     /* per frame: both, in CPU time of this thread */
   size_t n;           /* frames measured */
   size_t cmds;        /* drawing commands over all measured frames */
 } bench_ctx;
@@ -134,27 +130,18 @@ static bool frame(bench_ctx *c, const scene_view *v, size_t stop, float fraction
   if (!scene_build(&in, &c->list))
     return false;
   double t1 = now_s();
-  SDL_Surface *s = sdlr_render_offscreen(c->r, &c->list);
-  if (s == NULL)
+  if (sdlr_render_offscreen(c->r, &c->list) == NULL)
     return false;
   double t2 = now_s();
-  if (SDL_UpdateTexture(c->win_tex, NULL, s->pixels, s->pitch) != 0 ||
-      SDL_RenderCopy(c->win_r, c->win_tex, NULL, NULL) != 0)
-    return false;
-  SDL_RenderPresent(c->win_r);
-  double t3 = now_s();
   c->cpu_ms[c->n] = (cpu_s() - c0) * 1000;
   c->scene_ms[c->n] = (t1 - t0) * 1000;
   c->render_ms[c->n] = (t2 - t1) * 1000;
-  c->copy_ms[c->n] = (t3 - t2) * 1000;
-  c->frame_ms[c->n] = (t3 - t0) * 1000;
+  c->frame_ms[c->n] = (t2 - t0) * 1000;
   c->cmds += c->list.n;
   if (getenv("BENCH_SLOW_MS") != NULL && c->frame_ms[c->n] > atof(getenv("BENCH_SLOW_MS")))
-    fprintf(stderr,
-            "slow frame: stop %zu fraction %.2f scroll %.0f: scene %.1f ms, render %.1f ms, "
-            "copy %.1f ms, %zu commands\n",
-            stop, (double)fraction, (double)v->scroll_y, c->scene_ms[c->n], c->render_ms[c->n],
-            c->copy_ms[c->n], c->list.n);
+    fprintf(stderr, "slow frame: stop %zu fraction %.2f scroll %.0f: scene %.1f ms, render %.1f ms, "
+            "%zu commands\n", stop, (double)fraction, (double)v->scroll_y, c->scene_ms[c->n],
+            c->render_ms[c->n], c->list.n);
   c->n++;
   return true;
 }
@@ -215,20 +202,10 @@ int main(int argc, char **argv) {
   c.scene_ms = calloc(total, sizeof *c.scene_ms);
   c.render_ms = calloc(total, sizeof *c.render_ms);
   c.frame_ms = calloc(total, sizeof *c.frame_ms);
-  c.copy_ms = calloc(total, sizeof *c.copy_ms);
-  c.win = SDL_CreateRGBSurfaceWithFormat(0, a.w, a.h, 32, SDL_PIXELFORMAT_ARGB8888);
-  c.win_r = c.win != NULL ? SDL_CreateSoftwareRenderer(c.win) : NULL;
-  c.win_tex = c.win_r != NULL ? SDL_CreateTexture(c.win_r, SDL_PIXELFORMAT_ARGB8888,
-                                                  SDL_TEXTUREACCESS_STREAMING, a.w, a.h)
-                              : NULL;
-  if (c.win_tex == NULL) {
-    fprintf(stderr, "bench_render: %s\n", SDL_GetError());
-    return 1;
-  }
   c.cpu_ms = calloc(total, sizeof *c.cpu_ms);
   double *phase_ms = calloc(total, sizeof *phase_ms);
   if (c.scene_ms == NULL || c.render_ms == NULL || c.frame_ms == NULL || c.cpu_ms == NULL ||
-      c.copy_ms == NULL || phase_ms == NULL)
+      phase_ms == NULL)
     return 1;
   scene_list_init(&c.list);
   scene_view v;
@@ -276,7 +253,6 @@ int main(int argc, char **argv) {
   printf("frames %zu\ncommands_per_frame %zu\n", c.n, c.n > 0 ? c.cmds / c.n : 0);
   report("scene", c.scene_ms, c.n);
   report("render", c.render_ms, c.n);
-  report("copy", c.copy_ms, c.n);
   report("frame", c.frame_ms, c.n);
   report("frame_cpu", c.cpu_ms, c.n);
   free(phase_ms);
@@ -284,10 +260,6 @@ int main(int argc, char **argv) {
   free(c.render_ms);
   free(c.frame_ms);
   free(c.cpu_ms);
-  free(c.copy_ms);
-  SDL_DestroyTexture(c.win_tex);
-  SDL_DestroyRenderer(c.win_r);
-  SDL_FreeSurface(c.win);
   scene_list_free(&c.list);
   layout_free(c.d);
   trace_free(t);

@@ -90,10 +90,10 @@ struct app {
   SDL_Window *window;                 /* the one window */
   SDL_Renderer *renderer;             /* its renderer */
   sdlr *backend;                      /* replays display lists on renderer; measures text */
-  bool soft;                          /* renderer is SDL's software one: frames are drawn by an
-                                         offscreen backend (faster there) and copied in */
-  SDL_Texture *frame;                 /* soft: the frame drawn offscreen, as a texture */
-  int frame_w, frame_h;               /* soft: its size in pixels */
+  bool soft;                          /* SDL would render in software: there is no renderer
+                                         on the window, backend draws into its surface as it
+                                         draws offscreen (several times faster than through
+                                         SDL's software renderer), and renderer is backend's */
   char font_store[FACE__COUNT][4096]; /* font files */
   sdlr_fonts fonts;                   /* pointers into font_store */
   theme theme;                        /* colours, sizes, durations */
@@ -382,31 +382,25 @@ static void overlays(app *a, const scene_view *v) {
 
 static void picker_draw(app *a, const scene_view *v);
 
-/* On SDL's software renderer: the frame drawn by the offscreen backend (which blends text and
- * translucent fills itself, several times faster than SDL's textures) and copied into the
- * window's renderer. False when that could not be done (no memory): the window stays cleared. */
-static bool draw_offscreen(app *a, int w, int h) {
+/* Soft: backend follows the window's surface (SDL makes a new one when the size changes), and
+ * renderer is backend's. False when the window has no surface to be had just now. */
+static bool follow_surface(app *a) {
   char err[256];
-  if (w <= 0 || h <= 0 || sdlr_offscreen_resize(a->backend, w, h, err, sizeof err) != SDLR_OK)
-    return false;
-  if (a->frame == NULL || a->frame_w != w || a->frame_h != h) {
-    if (a->frame != NULL)
-      SDL_DestroyTexture(a->frame);
-    a->frame =
-        SDL_CreateTexture(a->renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
-    if (a->frame == NULL)
-      return false;
-    a->frame_w = w;
-    a->frame_h = h;
-  }
-  SDL_Surface *s = sdlr_render_offscreen(a->backend, &a->list);
-  return s != NULL && SDL_UpdateTexture(a->frame, NULL, s->pixels, s->pitch) == 0 &&
-         SDL_RenderCopy(a->renderer, a->frame, NULL, NULL) == 0;
+  if (!a->soft)
+    return true;
+  SDL_Surface *s = SDL_GetWindowSurface(a->window);
+  bool ok = s != NULL && sdlr_view_set(a->backend, s, err, sizeof err) == SDLR_OK;
+  a->renderer = sdlr_renderer(a->backend);
+  return ok && a->renderer != NULL;
 }
 
 void app_draw(app *a) {
   scene_view v;
   scene_input in;
+  if (!follow_surface(a)) {
+    a->dirty = true; /* tried again at the next turn */
+    return;
+  }
   make_view(a, &v);
   if (a->picking) {
     picker_draw(a, &v);
@@ -415,15 +409,16 @@ void app_draw(app *a) {
     scene_build(&in, &a->list);
     overlays(a, &v);
   }
+  if (a->soft) { /* drawn into the window's surface as offscreen, and shown */
+    a->dirty = sdlr_render_offscreen(a->backend, &a->list) == NULL ||
+               SDL_UpdateWindowSurface(a->window) != 0;
+    return;
+  }
   SDL_SetRenderDrawColor(a->renderer, 0, 0, 0, 0xff);
   SDL_RenderClear(a->renderer);
-  bool drawn = true;
-  if (a->soft)
-    drawn = draw_offscreen(a, v.w, v.h);
-  else
-    sdlr_draw(a->backend, &a->list);
+  sdlr_draw(a->backend, &a->list);
   SDL_RenderPresent(a->renderer);
-  a->dirty = !drawn; /* tried again at the next turn */
+  a->dirty = false;
 }
 
 /* ---- playback ----------------------------------------------------------------------------- */
@@ -1282,13 +1277,31 @@ app_status app_open_prefs(const app_config *cfg, const app_prefs *prefs, app **o
     app_close(a);
     return APP_SDL_ERROR;
   }
+  /* Where SDL would render in software, frames are drawn straight into the window's surface
+   * the way the export draws them offscreen (sdlr blends text itself there): no renderer on the
+   * window then (SDL allows one or the other). Anywhere else, or if that cannot be set up,
+   * through the renderer. */
   SDL_RendererInfo info;
-  a->soft = SDL_GetRendererInfo(a->renderer, &info) == 0 && strcmp(info.name, "software") == 0;
-  int pw = 0, ph = 0;
-  if (a->soft && (SDL_GetRendererOutputSize(a->renderer, &pw, &ph) != 0 || pw <= 0 || ph <= 0))
-    a->soft = false;
-  sdlr_status st = a->soft ? sdlr_new_offscreen(pw, ph, &a->fonts, &a->backend, err, cap)
-                           : sdlr_new(a->renderer, &a->fonts, &a->backend, err, cap);
+  sdlr_status st = SDLR_SDL_ERROR;
+  if (SDL_GetRendererInfo(a->renderer, &info) == 0 && strcmp(info.name, "software") == 0) {
+    SDL_DestroyRenderer(a->renderer);
+    a->renderer = NULL;
+    SDL_Surface *surface = SDL_GetWindowSurface(a->window);
+    st =
+        surface != NULL ? sdlr_new_view(surface, &a->fonts, &a->backend, err, cap) : SDLR_SDL_ERROR;
+    a->soft = st == SDLR_OK;
+    if (a->soft)
+      a->renderer = sdlr_renderer(a->backend);
+    else
+      a->renderer = SDL_CreateRenderer(a->window, -1, 0);
+    if (a->renderer == NULL) {
+      snprintf(err, cap, "cannot draw in the window: %s", SDL_GetError());
+      app_close(a);
+      return APP_SDL_ERROR;
+    }
+  }
+  if (!a->soft)
+    st = sdlr_new(a->renderer, &a->fonts, &a->backend, err, cap);
   if (st != SDLR_OK) {
     app_close(a);
     return st == SDLR_FONT_ERROR  ? APP_FONT_ERROR
@@ -1341,6 +1354,7 @@ bool app_following(const app *a) { return a->follow; }
 const layout_diagram *app_diagram(const app *a) { return a->run.diagram; }
 const scene_list *app_scene(const app *a) { return &a->list; }
 SDL_Renderer *app_renderer(app *a) { return a->renderer; }
+SDL_Window *app_window(app *a) { return a->window; }
 const char *app_theme(const app *a) { return a->theme.name; }
 float app_zoom(const app *a) { return a->zoom; }
 bool app_fullscreen(const app *a) { return a->fullscreen; }
@@ -1356,10 +1370,8 @@ const char *app_path(const app *a) { return a->path; }
 void app_close(app *a) {
   if (a == NULL)
     return;
-  sdlr_free(a->backend);
-  if (a->frame != NULL)
-    SDL_DestroyTexture(a->frame);
-  if (a->renderer != NULL)
+  sdlr_free(a->backend); /* soft: with the renderer, which is its */
+  if (a->renderer != NULL && !a->soft)
     SDL_DestroyRenderer(a->renderer);
   if (a->window != NULL)
     SDL_DestroyWindow(a->window);

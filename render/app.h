@@ -113,8 +113,10 @@ size_t app_picked(const app *a);            /* the picker's highlighted entry */
 const layout_diagram *app_diagram(const app *a);
 const scene_list *app_scene(const app *a);
 
-/* The renderer, so tests can read pixels back. */
+/* The renderer the frames are drawn with, so tests can read pixels back (on SDL's software
+ * renderer, the one drawing into the window's surface), and the window. */
 SDL_Renderer *app_renderer(app *a);
+SDL_Window *app_window(app *a);
 
 /* Closes the window and shuts SDL down. Accepts NULL. */
 void app_close(app *a);

@@ -97,6 +97,8 @@ typedef struct kept_group {
 struct sdlr {
   SDL_Renderer *renderer;       /* where commands go */
   bool own_renderer;            /* offscreen: the renderer and surface are ours */
+  bool is_view;                 /* draws into another surface's pixels (sdlr_new_view) */
+  const SDL_Surface *view_of;   /* a view: that surface, NULL while it has none */
   SDL_Surface *surface;         /* offscreen target, or NULL */
   char path[FACE__COUNT][4096]; /* font file of each face */
   font_slot fonts[FONT_SLOTS];  /* open fonts */
@@ -1291,7 +1293,74 @@ sdlr_status sdlr_new_offscreen(int w, int h, const sdlr_fonts *fonts, sdlr **out
   return SDLR_OK;
 }
 
+/* A view's target: an ARGB8888 surface over the pixels of of (the same layout: of is ARGB8888 or
+ * RGB888, whose fourth byte is unused), which stay of's, and a software renderer on it. */
+static sdlr_status make_view(sdlr *r, SDL_Surface *of, char *err, size_t cap) {
+  Uint32 f = of->format->format;
+  if ((f != SDL_PIXELFORMAT_ARGB8888 && f != SDL_PIXELFORMAT_RGB888) || SDL_MUSTLOCK(of) ||
+      of->w <= 0 || of->h <= 0)
+    return fail(SDLR_SDL_ERROR, err, cap, "view", "the surface is not 32-bit RGB");
+  SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(of->pixels, of->w, of->h, 32, of->pitch,
+                                                      SDL_PIXELFORMAT_ARGB8888);
+  if (s == NULL)
+    return fail(SDLR_SDL_ERROR, err, cap, "view", SDL_GetError());
+  SDL_Renderer *ren = SDL_CreateSoftwareRenderer(s);
+  if (ren == NULL) {
+    SDL_FreeSurface(s);
+    return fail(SDLR_SDL_ERROR, err, cap, "software renderer", SDL_GetError());
+  }
+  r->surface = s;
+  r->renderer = ren;
+  r->view_of = of;
+  return SDLR_OK;
+}
+
+sdlr_status sdlr_new_view(SDL_Surface *of, const sdlr_fonts *fonts, sdlr **out, char *err,
+                          size_t cap) {
+  *out = NULL;
+  sdlr *r = calloc(1, sizeof *r);
+  if (r == NULL)
+    return fail(SDLR_NO_MEMORY, err, cap, "renderer", "out of memory");
+  r->own_renderer = true;
+  r->is_view = true;
+  sdlr_status st = init_common(r, fonts, err, cap);
+  if (st == SDLR_OK)
+    st = make_view(r, of, err, cap);
+  r->direct_ok = st == SDLR_OK && direct_same();
+  r->direct = r->direct_ok;
+  if (st != SDLR_OK) {
+    sdlr_free(r);
+    return st;
+  }
+  *out = r;
+  return SDLR_OK;
+}
+
+sdlr_status sdlr_view_set(sdlr *r, SDL_Surface *of, char *err, size_t cap) {
+  if (!r->is_view)
+    return fail(SDLR_SDL_ERROR, err, cap, "view", "not a view");
+  if (of == NULL)
+    return fail(SDLR_SDL_ERROR, err, cap, "view", "no surface");
+  if (of == r->view_of && of->pixels == r->surface->pixels && of->w == r->surface->w &&
+      of->h == r->surface->h && of->pitch == r->surface->pitch)
+    return SDLR_OK;
+  drop_runs(r); /* a run may hold a texture of the old renderer */
+  r->kept.valid = false;
+  if (r->renderer != NULL)
+    SDL_DestroyRenderer(r->renderer);
+  if (r->surface != NULL)
+    SDL_FreeSurface(r->surface); /* the view alone: the pixels are not its */
+  r->renderer = NULL;
+  r->surface = NULL;
+  r->view_of = NULL;
+  return make_view(r, of, err, cap); /* on failure the view draws nothing until set again */
+}
+
+SDL_Renderer *sdlr_renderer(const sdlr *r) { return r->renderer; }
+
 sdlr_status sdlr_offscreen_resize(sdlr *r, int w, int h, char *err, size_t cap) {
+  if (r->is_view)
+    return fail(SDLR_SDL_ERROR, err, cap, "resize", "a view follows its surface (sdlr_view_set)");
   if (!r->own_renderer)
     return fail(SDLR_SDL_ERROR, err, cap, "resize", "not an offscreen renderer");
   if (r->surface->w == w && r->surface->h == h)
@@ -1317,7 +1386,7 @@ bool sdlr_offscreen_direct(sdlr *r, bool on) {
 }
 
 SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list) {
-  if (!r->own_renderer)
+  if (!r->own_renderer || r->surface == NULL) /* a window's, or a view without its surface */
     return NULL;
   /* A frame begins with an opaque fill of all of it (the scene's background): clearing first would
    * write every pixel twice. */

@@ -2,8 +2,10 @@
  * lines as SDL_RenderGeometry triangles, text through SDL_ttf with a cache of rendered glyph
  * runs, so a frame re-rasterises only text it has not drawn recently.
  *
- * Two kinds of target:
- *   - a window's renderer (sdlr_new), used by the app;
+ * Three kinds of target:
+ *   - a window's renderer (sdlr_new), used by the app on an accelerated renderer;
+ *   - a window's own surface (sdlr_new_view), drawn as offscreen: the app on a machine whose SDL
+ *     renderer would be the software one;
  *   - an offscreen surface drawn by SDL's software renderer (sdlr_new_offscreen), which needs no
  *     display at all. sdlr_render_offscreen draws one display list into it and hands back the
  *     surface; sdlr_save_png writes a surface as PNG. Frame export renders every frame this way,
@@ -49,6 +51,21 @@ sdlr_status sdlr_new(SDL_Renderer *renderer, const sdlr_fonts *fonts, sdlr **out
 /* Draws into its own w x h surface with the software renderer; no display needed. */
 sdlr_status sdlr_new_offscreen(int w, int h, const sdlr_fonts *fonts, sdlr **out, char *err,
                                size_t cap);
+
+/* Draws into the pixels of another surface (a window's, from SDL_GetWindowSurface), as an
+ * offscreen sdlr draws into its own, through an ARGB8888 view of them: of must be ARGB8888 or
+ * RGB888 (the same bytes, the fourth unused). The pixels stay of's; the frame is drawn by
+ * sdlr_render_offscreen and shown by the caller (SDL_UpdateWindowSurface). */
+sdlr_status sdlr_new_view(SDL_Surface *of, const sdlr_fonts *fonts, sdlr **out, char *err,
+                          size_t cap);
+
+/* A view: follows of (the window's surface, which SDL replaces when the window's size changes);
+ * a no-op when it is the surface in use. On failure the view draws nothing until set again. */
+sdlr_status sdlr_view_set(sdlr *r, SDL_Surface *of, char *err, size_t cap);
+
+/* The renderer the sdlr draws with (an offscreen sdlr's or a view's own: valid until the next
+ * sdlr_offscreen_resize or sdlr_view_set). */
+SDL_Renderer *sdlr_renderer(const sdlr *r);
 
 /* Frees the sdlr, its fonts and cached textures (not a borrowed renderer). Accepts NULL. */
 void sdlr_free(sdlr *r);

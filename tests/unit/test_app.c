@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "app.h"
+#include "sdlr.h"
 
 #include <SDL_image.h>
 
@@ -194,7 +195,7 @@ static void test_mouse_seeks_and_scrolls(void **state) {
   fixture *f = *state;
   open_app(f, gather);
   int w = 0, h = 0;
-  SDL_GetWindowSize(SDL_RenderGetWindow(app_renderer(f->app)), &w, &h);
+  SDL_GetWindowSize(app_window(f->app), &w, &h);
   SDL_Event down = mouse_button(SDL_MOUSEBUTTONDOWN, w - w / 50, h - h / 20);
   SDL_Event up = mouse_button(SDL_MOUSEBUTTONUP, w - w / 50, h - h / 20);
   assert_true(app_handle_event(f->app, &down));
@@ -320,6 +321,51 @@ static void test_draws_panels(void **state) {
   assert_true(differing_pixels(r, (SDL_Rect){0, 0, w, h / 12}) > 500);
   assert_true(differing_pixels(r, (SDL_Rect){0, h / 8, w / 4, h / 4}) > 500);
   assert_true(differing_pixels(r, (SDL_Rect){w / 2, h / 4, w / 2, h / 2}) > 500);
+}
+
+/* On SDL's software renderer (the dummy driver has no other) the window has no renderer of its
+ * own: the frame is drawn straight into the window's surface, as the export draws offscreen,
+ * and is the export's frame to the byte (its colours: the window's fourth byte is unused). */
+static void test_soft_window_draws_the_offscreen_frame(void **state) {
+  fixture *f = *state;
+  open_app(f, gather);
+  press(f->app, SDLK_END);
+  app_draw(f->app);
+  assert_null(SDL_RenderGetWindow(app_renderer(f->app))); /* a surface's renderer */
+  SDL_Surface *win = SDL_GetWindowSurface(app_window(f->app));
+  assert_non_null(win);
+  char store[FACE__COUNT][4096], err[256];
+  sdlr_fonts fonts;
+  sdlr *r = NULL;
+  assert_int_equal(sdlr_find_fonts(NULL, store, &fonts, err, sizeof err), SDLR_OK);
+  assert_int_equal(sdlr_new_offscreen(win->w, win->h, &fonts, &r, err, sizeof err), SDLR_OK);
+  SDL_Surface *off = sdlr_render_offscreen(r, app_scene(f->app));
+  assert_non_null(off);
+  size_t differ = 0, inked = 0;
+  for (int y = 0; y < win->h; y++) {
+    const Uint32 *a = (const Uint32 *)((const Uint8 *)win->pixels + (size_t)y * (size_t)win->pitch);
+    const Uint32 *b = (const Uint32 *)((const Uint8 *)off->pixels + (size_t)y * (size_t)off->pitch);
+    for (int x = 0; x < win->w; x++) {
+      differ += (a[x] & 0xffffff) != (b[x] & 0xffffff);
+      inked += (a[x] & 0xffffff) != (a[0] & 0xffffff);
+    }
+  }
+  assert_true(inked > 10000); /* a frame was drawn */
+  assert_int_equal(differ, 0);
+  /* a new size: the window's new surface is followed */
+  SDL_SetWindowSize(app_window(f->app), win->w / 2 + 7, win->h / 2 + 3);
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_WINDOWEVENT;
+  ev.window.event = SDL_WINDOWEVENT_SIZE_CHANGED;
+  app_handle_event(f->app, &ev);
+  app_draw(f->app);
+  int w = 0, h = 0;
+  assert_int_equal(SDL_GetRendererOutputSize(app_renderer(f->app), &w, &h), 0);
+  SDL_Surface *now = SDL_GetWindowSurface(app_window(f->app));
+  assert_int_equal(w, now->w);
+  assert_int_equal(h, now->h);
+  sdlr_free(r);
 }
 
 static void test_window_events_redraw(void **state) {
@@ -775,6 +821,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_runs_scenario_and_steps_through_app_run, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_keys_move_the_playhead, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_soft_window_draws_the_offscreen_frame, setup, teardown),
       cmocka_unit_test_setup_teardown(test_speed_keys, setup, teardown),
       cmocka_unit_test_setup_teardown(test_playback_runs_to_the_end, setup, teardown),
       cmocka_unit_test_setup_teardown(test_mouse_seeks_and_scrolls, setup, teardown),
