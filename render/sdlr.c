@@ -1246,10 +1246,8 @@ sdlr_status sdlr_new(SDL_Renderer *renderer, const sdlr_fonts *fonts, sdlr **out
   return SDLR_OK;
 }
 
-static sdlr_status make_target(sdlr *r, int w, int h, char *err, size_t cap) {
-  SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-  if (s == NULL)
-    return fail(SDLR_SDL_ERROR, err, cap, "offscreen surface", SDL_GetError());
+/* Makes s (an ARGB8888 surface, freed on failure) r's target, with a software renderer on it. */
+static sdlr_status attach(sdlr *r, SDL_Surface *s, char *err, size_t cap) {
   SDL_Renderer *ren = SDL_CreateSoftwareRenderer(s);
   if (ren == NULL) {
     SDL_FreeSurface(s);
@@ -1260,6 +1258,13 @@ static sdlr_status make_target(sdlr *r, int w, int h, char *err, size_t cap) {
   return SDLR_OK;
 }
 
+static sdlr_status make_target(sdlr *r, int w, int h, char *err, size_t cap) {
+  SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+  if (s == NULL)
+    return fail(SDLR_SDL_ERROR, err, cap, "offscreen surface", SDL_GetError());
+  return attach(r, s, err, cap);
+}
+
 /* Textures belong to a renderer: a new target needs the cache emptied first. */
 static void drop_runs(sdlr *r) {
   for (size_t i = 0; i < RUN_SLOTS && r->runs != NULL; i++)
@@ -1268,29 +1273,6 @@ static void drop_runs(sdlr *r) {
   if (r->runs != NULL)
     memset(r->runs, 0, RUN_SLOTS * sizeof *r->runs);
   r->nruns = 0;
-}
-
-sdlr_status sdlr_new_offscreen(int w, int h, const sdlr_fonts *fonts, sdlr **out, char *err,
-                               size_t cap) {
-  *out = NULL;
-  if (w <= 0 || h <= 0)
-    return fail(SDLR_SDL_ERROR, err, cap, "offscreen surface", "size must be positive");
-  sdlr *r = calloc(1, sizeof *r);
-  if (r == NULL)
-    return fail(SDLR_NO_MEMORY, err, cap, "renderer", "out of memory");
-  r->own_renderer = true;
-  sdlr_status st = init_common(r, fonts, err, cap);
-  if (st == SDLR_OK)
-    st = make_target(r, w, h, err, cap);
-  r->direct_ok = st == SDLR_OK && r->surface->format->format == SDL_PIXELFORMAT_ARGB8888 &&
-                 !SDL_MUSTLOCK(r->surface) && direct_same();
-  r->direct = r->direct_ok;
-  if (st != SDLR_OK) {
-    sdlr_free(r);
-    return st;
-  }
-  *out = r;
-  return SDLR_OK;
 }
 
 /* A view's target: an ARGB8888 surface over the pixels of of (the same layout: of is ARGB8888 or
@@ -1304,29 +1286,26 @@ static sdlr_status make_view(sdlr *r, SDL_Surface *of, char *err, size_t cap) {
                                                       SDL_PIXELFORMAT_ARGB8888);
   if (s == NULL)
     return fail(SDLR_SDL_ERROR, err, cap, "view", SDL_GetError());
-  SDL_Renderer *ren = SDL_CreateSoftwareRenderer(s);
-  if (ren == NULL) {
-    SDL_FreeSurface(s);
-    return fail(SDLR_SDL_ERROR, err, cap, "software renderer", SDL_GetError());
-  }
-  r->surface = s;
-  r->renderer = ren;
-  r->view_of = of;
-  return SDLR_OK;
+  sdlr_status st = attach(r, s, err, cap);
+  r->view_of = st == SDLR_OK ? of : NULL;
+  return st;
 }
 
-sdlr_status sdlr_new_view(SDL_Surface *of, const sdlr_fonts *fonts, sdlr **out, char *err,
-                          size_t cap) {
+/* An sdlr with a software renderer of its own: on a w x h surface of its own, or (of not NULL) a
+ * view of of's pixels. */
+static sdlr_status new_software(SDL_Surface *of, int w, int h, const sdlr_fonts *fonts, sdlr **out,
+                                char *err, size_t cap) {
   *out = NULL;
   sdlr *r = calloc(1, sizeof *r);
   if (r == NULL)
     return fail(SDLR_NO_MEMORY, err, cap, "renderer", "out of memory");
   r->own_renderer = true;
-  r->is_view = true;
+  r->is_view = of != NULL;
   sdlr_status st = init_common(r, fonts, err, cap);
   if (st == SDLR_OK)
-    st = make_view(r, of, err, cap);
-  r->direct_ok = st == SDLR_OK && direct_same();
+    st = of != NULL ? make_view(r, of, err, cap) : make_target(r, w, h, err, cap);
+  r->direct_ok = st == SDLR_OK && r->surface->format->format == SDL_PIXELFORMAT_ARGB8888 &&
+                 !SDL_MUSTLOCK(r->surface) && direct_same();
   r->direct = r->direct_ok;
   if (st != SDLR_OK) {
     sdlr_free(r);
@@ -1334,6 +1313,19 @@ sdlr_status sdlr_new_view(SDL_Surface *of, const sdlr_fonts *fonts, sdlr **out, 
   }
   *out = r;
   return SDLR_OK;
+}
+
+sdlr_status sdlr_new_offscreen(int w, int h, const sdlr_fonts *fonts, sdlr **out, char *err,
+                               size_t cap) {
+  *out = NULL;
+  if (w <= 0 || h <= 0)
+    return fail(SDLR_SDL_ERROR, err, cap, "offscreen surface", "size must be positive");
+  return new_software(NULL, w, h, fonts, out, err, cap);
+}
+
+sdlr_status sdlr_new_view(SDL_Surface *of, const sdlr_fonts *fonts, sdlr **out, char *err,
+                          size_t cap) {
+  return new_software(of, 0, 0, fonts, out, err, cap);
 }
 
 sdlr_status sdlr_view_set(sdlr *r, SDL_Surface *of, char *err, size_t cap) {
