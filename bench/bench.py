@@ -271,6 +271,45 @@ empty `main`; `perf` and page-fault counts on the 100,000-task run):
   thousands of texture destructions in one frame while scrolling; it now drops at most 512 a
   frame while the table has room.
 
+Fifth round (callgrind with one thread's counts apart, `--separate-threads=yes`; bench_render
+under callgrind counting only `scene_build` and `sdlr_render_offscreen`, or only `layout_build`):
+
+- **Tracing**: of the 333 million instructions of `loopviz trace` on the 20,000-task scheduler
+  (run: 153 million), the text writer was 80 million (`trace_write_text_range`, about 190 a
+  line) and the recording about 100 (`trace_add` 21, `pool_add` 17, labels and reprs the
+  rest). A streaming trace now formats and writes its pieces on a thread of its own while the
+  run goes on: the writer works from a view handed over with each piece (the piece's events in
+  a buffer of their own; the pool and the task table as they were), and the recorder, which
+  only appends past what the view holds, waits for the piece in hand before it moves either or
+  renames a task. Bytes unchanged, in order; a warning or traceback on stderr now falls between
+  whole lines, the same every run (`loopviz trace` flushes before writing to stderr). The
+  recording thread: 251 million instructions (+64% over `run`, was +118% for the whole). The
+  streaming tests, the CLI's and the golden traces also run under ThreadSanitizer in `make
+  test`; it fails when the recorder stops waiting before it moves the pool.
+- **Layout** (a helper's branch): 3.25 billion instructions, memory-bound passes over 96 MB of
+  events (nine of them, through a call per event), character widths (17%), the queue index
+  (15%), the lane spacing reading a million rows in span order, printf for 100,000 lane
+  subtitles, 10% page faults. Now one pass before the walk and the rest during it, reading the
+  events array directly; labels surely fitting found in one pass in row order (only the rest
+  sorted by span); each label's character widths summed once as it is put together; subtitles
+  and short labels put together with memcpy; the queue index made on a second thread during the
+  walk. 2.27 billion (1.79 on the layout's thread), layout unchanged field for field
+  (`layout_build_checked` compares the shortcuts with the long way in test_layout). 0.85 to 1.04 s
+  became 0.45 to 0.54 s.
+- **Frames** (a helper's branch): 37 million instructions a frame at 1920x1080. A quarter was
+  SDL's generic modulated blit (about 82 instructions a pixel: text is drawn white and tinted),
+  a tenth its translucent fill (33 a pixel); 16% the code panel asking all 100,000 tasks
+  their line every frame. Offscreen, sdlr now blends text and translucent rectangles into the
+  surface itself with SDL 2.26's arithmetic, rounding and clipping (a probe at start compares
+  both ways; SDL draws if they differ), text runs keep plain pixels instead of textures, a
+  command whose box misses the clip is not drawn, the code panel's tags come from an index made
+  with the layout (`layout_line_tasks`: the first 64 live tasks at a line at a stop), and the
+  measuring cache keeps texts up to 256 bytes. 17.5 million a frame, the worst frame 1.5 times
+  the median; pixels identical on about 9,800 frames (every scenario, theme and three sizes).
+  The window now draws the same way where SDL would render in software: straight into the
+  window's surface through an ARGB8888 view of its RGB888 pixels (`sdlr_new_view`), shown with
+  `SDL_UpdateWindowSurface`; test_app checks its pixels are the export's frame.
+
 """
 
 
