@@ -574,6 +574,16 @@ static void direct_fill(SDL_Surface *s, SDL_Rect clip, SDL_FRect f, theme_color 
   want.h = want.h < 1 ? 1 : want.h;
   if (!SDL_IntersectRect(&want, &clip, &box))
     return;
+  if (c.a == 0xff) { /* opaque: the colour itself, one row made and copied down */
+    Uint32 v = 0xff000000u | (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
+    Uint32 *first = (Uint32 *)((Uint8 *)s->pixels + (size_t)box.y * (size_t)s->pitch) + box.x;
+    for (int x = 0; x < box.w; x++)
+      first[x] = v;
+    for (int y = box.y + 1; y < box.y + box.h; y++)
+      memcpy((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)box.x * 4, first,
+             (size_t)box.w * 4);
+    return;
+  }
   unsigned a = c.a, inva = 255 - a;
   unsigned add[4] = {div255(c.b * a), div255(c.g * a), div255(c.r * a), a}; /* by byte, B first */
   Uint32 in = 0, out = a << 24 | add[2] << 16 | add[1] << 8 | add[0];
@@ -688,6 +698,13 @@ static bool direct_same(void) {
       SDL_SetRenderDrawColor(ren, fill.r, fill.g, fill.b, fill.a);
       SDL_RenderFillRectF(ren, &f);
       direct_fill(b, clip, f, fill);
+      SDL_FRect g = {f.y, f.x, f.w + 3.5f, f.h * 0.5f}; /* opaque: written over, not blended */
+      fill.a = 0xff;
+      SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_NONE);
+      SDL_SetRenderDrawColor(ren, fill.r, fill.g, fill.b, fill.a);
+      SDL_RenderFillRectF(ren, &g);
+      SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_BLEND);
+      direct_fill(b, clip, g, fill);
     }
     SDL_RenderPresent(ren);
     same = memcmp(a->pixels, b->pixels, (size_t)a->pitch * PH) == 0;
@@ -704,7 +721,7 @@ static bool direct_same(void) {
 
 static void fill_rect(sdlr *r, float x0, float y0, float x1, float y1, theme_color c) {
   SDL_FRect rect = {x0, y0, x1 - x0, y1 - y0};
-  if (r->direct && c.a != 0xff) {
+  if (r->direct) {
     SDL_RenderFlush(r->renderer); /* what SDL was given lands first */
     direct_fill(r->surface, clip_now(r), rect, c);
     return;
