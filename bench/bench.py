@@ -25,23 +25,30 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 def run_many(argv, runs):
     """Median wall time, peak resident memory (MiB) and the distinct outputs of argv over runs.
 
-    The peak is GNU time's (%M: the child's ru_maxrss). A child forked from this Python process
-    would report at least Python's own resident size, which Linux carries across exec (14 MiB
-    here); GNU time is a small C program, so what it reports is the program's own. The time is
-    measured around it here (no wrapper's start-up counted: a `python3` that is a pyenv shim
-    takes 0.15 s to start)."""
+    The time is taken around the program alone, started straight from here (no wrapper's
+    start-up counted: a `python3` that is a pyenv shim takes 0.15 s to start, and GNU time's own
+    fork and exec are a tenth of a 15 ms run). The peak comes from runs of their own under GNU
+    time (%M: the child's ru_maxrss): a child forked from this Python process would report at
+    least Python's own resident size, which Linux carries across exec (14 MiB here); GNU time is
+    a small C program, so what it reports is the program's own."""
     times, peaks, outs = [], [], set()
-    for _ in range(runs):
-        with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as rss:
+    for i in range(runs):
+        with tempfile.TemporaryFile() as out:
             start = time.perf_counter()
-            proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + argv,
-                                  stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
+            proc = subprocess.run(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
             times.append(time.perf_counter() - start)
             if proc.returncode != 0:
                 raise SystemExit(f"bench: {' '.join(argv)} failed ({proc.returncode})")
-            peaks.append(int(rss.read().split()[-1]) / 1024)
             out.seek(0)
             outs.add(out.read())
+        if i < 3:
+            with tempfile.NamedTemporaryFile("r") as rss:
+                proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + argv,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      cwd=ROOT)
+                if proc.returncode != 0:
+                    raise SystemExit(f"bench: {' '.join(argv)} failed ({proc.returncode})")
+                peaks.append(int(rss.read().split()[-1]) / 1024)
     return statistics.median(times), max(peaks), outs
 
 
@@ -418,9 +425,10 @@ def main(argv):
         f.write("## Method\n\nEach program in `bench/workloads/` runs under `loopviz run` and under "
                 "the CPython oracle (`tests/oracle.py`: CPython 3.11's asyncio on the same virtual "
                 "clock); both outputs must be the same. Wall time is the median of the runs, taken "
-                "around the program alone (no interpreter's start-up around it); memory is the "
-                "peak resident set size as GNU time reports it (`/usr/bin/time -f %M`: a child of "
-                "this Python script would carry Python's own size across exec). Tracing compares `loopviz trace` (recording every "
+                "around the program alone, started straight from the script (no wrapper's start-up "
+                "around it); memory is the peak resident set size as GNU time reports it in three "
+                "runs of their own (`/usr/bin/time -f %M`: a child of this Python script would carry "
+                "Python's own size across exec). Tracing compares `loopviz trace` (recording every "
                 "event and writing the text trace) with `loopviz run` on the same workloads, output "
                 "thrown away. The render half is `bench_render` (bench/bench_render.c, built beside "
                 "`loopviz`, not a test) on `scheduler_100k_tasks`: it runs the scenario with a trace, "
