@@ -114,7 +114,7 @@ struct sdlr {
   digit_check *digits;          /* DIGIT_FONTS entries: which fonts' digits are interchangeable */
   int ndigits;                  /* entries in use */
   kept_group kept;              /* offscreen: the last kept group and its pixels */
-  bool direct;                  /* offscreen: text and translucent rectangles drawn by sdlr (see
+  bool direct;                  /* offscreen: text and rectangles drawn by sdlr (see
                                    direct_same) */
   bool direct_ok;               /* offscreen: the probe found direct drawing exact */
   int target_w, target_h;       /* the target's size in pixels, as of this frame */
@@ -440,17 +440,6 @@ static void ink_box(const SDL_Surface *s, SDL_Rect *box) {
   *box = (SDL_Rect){x0, y0, x1 - x0 + 1, y1 - y0 + 1};
 }
 
-/* A copy of a 32-bit surface's pixels, as ARGB8888 (the format SDL_ttf renders in), or NULL. */
-static SDL_Surface *surface_copy(const SDL_Surface *s) {
-  if (s->format->format != SDL_PIXELFORMAT_ARGB8888 || SDL_MUSTLOCK(s))
-    return NULL;
-  SDL_Surface *c = SDL_CreateRGBSurfaceWithFormat(0, s->w, s->h, 32, SDL_PIXELFORMAT_ARGB8888);
-  for (int y = 0; c != NULL && y < s->h; y++)
-    memcpy((Uint8 *)c->pixels + (size_t)y * (size_t)c->pitch,
-           (const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch, (size_t)s->w * 4);
-  return c;
-}
-
 static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n) {
   uint32_t h = run_hash(face, size, s, n);
   size_t j = h & (RUN_SLOTS - 1);
@@ -500,7 +489,7 @@ static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n
           (Uint8 *)surf->pixels + ink.y * surf->pitch + ink.x * 4, ink.w, ink.h, 32, surf->pitch,
           surf->format->format);
     if (r->direct && part != NULL) /* a copy of its own: part may borrow surf's pixels */
-      kept = surface_copy(part);
+      kept = SDL_ConvertSurfaceFormat(part, SDL_PIXELFORMAT_ARGB8888, 0);
     else if (part != NULL)
       tex = SDL_CreateTextureFromSurface(r->renderer, part);
     if (part != NULL && part != surf)
@@ -545,8 +534,9 @@ static void set_color(sdlr *r, theme_color c) {
 /* ---- direct drawing (offscreen) ----------------------------------------------------------
  * SDL's software renderer blends text drawn with a colour or an opacity through its generic
  * per-pixel blitter, and translucent rectangles through another loop, both several times slower
- * than need be: most of a frame's time. An offscreen sdlr draws those two itself, straight into
- * its surface, with the very arithmetic of SDL's loops (their divisions by 255 and all) and
+ * than need be; it fills opaque ones with stores that bypass the cache the next drawing reads.
+ * Together most of a frame's time. An offscreen sdlr draws those itself, straight into its
+ * surface, with the very arithmetic of SDL's loops (their divisions by 255 and all) and
  * SDL's rounding of positions and clipping, so the pixels are the same to the bit. direct_same
  * checks it on a probe when the sdlr is made; when they differ (another SDL and another
  * arithmetic), SDL draws them as before. */
@@ -564,10 +554,10 @@ static SDL_Rect clip_now(const sdlr *r) {
   return out;
 }
 
-/* A translucent rectangle blended into s as SDL_RenderFillRectF blends it: its corner and size
- * truncated to whole pixels, at least one pixel each way, clipped; each channel becomes
- * dst * (255 - a) / 255 + colour * a / 255. Rows of one colour are common: the last pixel's answer
- * is remembered. */
+/* A rectangle drawn into s as SDL_RenderFillRectF draws it: its corner and size truncated to
+ * whole pixels, at least one pixel each way, clipped; opaque, the colour, else each channel
+ * becomes dst * (255 - a) / 255 + colour * a / 255. Rows of one colour are common: the last pixel's
+ * answer is remembered. */
 static void direct_fill(SDL_Surface *s, SDL_Rect clip, SDL_FRect f, theme_color c) {
   SDL_Rect want = {(int)f.x, (int)f.y, (int)f.w, (int)f.h}, box;
   want.w = want.w < 1 ? 1 : want.w;
@@ -1292,6 +1282,19 @@ static void drop_runs(sdlr *r) {
   r->nruns = 0;
 }
 
+/* Lets go of the target before a new one: its renderer (the runs' textures with it), its
+ * surface (a view's alone: the pixels are not its) and the kept pixels. */
+static void detach(sdlr *r) {
+  drop_runs(r);
+  r->kept.valid = false;
+  if (r->renderer != NULL)
+    SDL_DestroyRenderer(r->renderer);
+  SDL_FreeSurface(r->surface);
+  r->renderer = NULL;
+  r->surface = NULL;
+  r->view_of = NULL;
+}
+
 /* A view's target: an ARGB8888 surface over the pixels of of (the same layout: of is ARGB8888 or
  * RGB888, whose fourth byte is unused), which stay of's, and a software renderer on it. */
 static sdlr_status make_view(sdlr *r, SDL_Surface *of, char *err, size_t cap) {
@@ -1353,15 +1356,7 @@ sdlr_status sdlr_view_set(sdlr *r, SDL_Surface *of, char *err, size_t cap) {
   if (of == r->view_of && of->pixels == r->surface->pixels && of->w == r->surface->w &&
       of->h == r->surface->h && of->pitch == r->surface->pitch)
     return SDLR_OK;
-  drop_runs(r); /* a run may hold a texture of the old renderer */
-  r->kept.valid = false;
-  if (r->renderer != NULL)
-    SDL_DestroyRenderer(r->renderer);
-  if (r->surface != NULL)
-    SDL_FreeSurface(r->surface); /* the view alone: the pixels are not its */
-  r->renderer = NULL;
-  r->surface = NULL;
-  r->view_of = NULL;
+  detach(r);
   return make_view(r, of, err, cap); /* on failure the view draws nothing until set again */
 }
 
@@ -1376,12 +1371,7 @@ sdlr_status sdlr_offscreen_resize(sdlr *r, int w, int h, char *err, size_t cap) 
     return SDLR_OK;
   if (w <= 0 || h <= 0)
     return fail(SDLR_SDL_ERROR, err, cap, "offscreen surface", "size must be positive");
-  drop_runs(r);
-  r->kept.valid = false;
-  SDL_DestroyRenderer(r->renderer);
-  SDL_FreeSurface(r->surface);
-  r->renderer = NULL;
-  r->surface = NULL;
+  detach(r);
   return make_target(r, w, h, err, cap);
 }
 

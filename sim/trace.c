@@ -250,9 +250,8 @@ static void *writer_main(void *arg) {
       pthread_cond_wait(&w->cond, &w->lock);
     if (!w->busy)
       break;
-    bool skip = w->failed;
     pthread_mutex_unlock(&w->lock);
-    bool ok = skip || write_piece(&w->view, &w->text);
+    bool ok = write_piece(&w->view, &w->text); /* never handed one after a failure */
     pthread_mutex_lock(&w->lock);
     w->failed = w->failed || !ok;
     w->busy = false;
@@ -357,9 +356,8 @@ void trace_stream(trace *t, bool json, trace_sink_fn sink, void *user) {
     writer_start(t);
 }
 
-/* Writes out the events held: handed to the writer when there is one (wait: also wait until it
- * has written them), else written here. */
-static void stream_out(trace *t, bool wait) {
+/* Writes out the events held: handed to the writer when there is one, else written here. */
+static void stream_out(trace *t) {
   if (t->count == t->base)
     return;
   writer_idle(t);
@@ -367,11 +365,8 @@ static void stream_out(trace *t, bool wait) {
     t->base = t->count;
     return;
   }
-  if (t->writer && writer_hand_over(t)) {
-    if (wait)
-      writer_idle(t);
+  if (t->writer && writer_hand_over(t))
     return;
-  }
   t->sink_failed = !write_piece(t, &t->piece);
   t->base = t->count;
 }
@@ -379,7 +374,7 @@ static void stream_out(trace *t, bool wait) {
 bool trace_flush(trace *t) {
   if (!t->sink)
     return !t->sink_failed;
-  stream_out(t, true);
+  stream_out(t);
   writer_idle(t);
   return !t->sink_failed;
 }
@@ -393,7 +388,7 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
     return UINT32_MAX;
   }
   if (t->count - t->base == t->cap && t->sink && t->cap >= TRACE_STREAM_PIECE)
-    stream_out(t, false);
+    stream_out(t);
   if (t->count - t->base == t->cap) {
     size_t n = t->cap ? t->cap * 2 : 1024;
     if (n > TRACE_MAX_EVENTS)
