@@ -423,6 +423,7 @@ __attribute__((noinline)) static void cache_fill_class(vm *v, attr_cache *e, obj
   e->plain_store = !val_is(obj_class_find(v, cls, v->s_setattr), OBJ_FUNCTION) &&
                    !is_native_obj_of(v, e->cls_val, CLS_PROPERTY);
   e->dict = NULL;
+  e->method = false;
 }
 
 static inline void cache_class(vm *v, attr_cache *e, obj_class *cls, obj_str *name) {
@@ -524,6 +525,11 @@ bool vm_getmethod_at(vm *v, code *k, uint32_t ip, value o, obj_str *name, value 
       } else {
         *out = x;
         *self = o;
+        /* for vm_method_cached: the same instance dict answers the same */
+        obj_dict *d = AS_INSTANCE(o)->dict;
+        e->method = true;
+        e->meth_dict = d;
+        e->meth_version = d ? d->version : 0;
       }
       return true;
     }
@@ -589,11 +595,52 @@ static value user_hook(vm *v, value o, obj_str *hook) {
 
 static bool property_store(vm *v, value o, obj_str *name, value x, bool del, bool *handled);
 
+/* The first native __new__ on c's chain of bases: what makes c's instances (object's for plain
+ * instances), VAL_UNDEF when none. */
+static value instance_maker(obj_class *c, obj_str *s_new) {
+  for (; c; c = c->base) {
+    value x = obj_dict_get_str(c->dict, s_new);
+    if (val_is(x, OBJ_NATIVE))
+      return x;
+  }
+  return val_undef();
+}
+
+/* o.__class__ = x for a plain instance o: x must be a class whose instances are made as o was
+ * (CPython: the same layout), not a builtin one. */
+static bool set_instance_class(vm *v, obj_instance *o, value x) {
+  if (!val_is(x, OBJ_CLASS)) {
+    vm_raisef(v, CLS_TYPE_ERROR, "__class__ must be set to a class, not '%s' object",
+              obj_type_name(v, x));
+    return false;
+  }
+  obj_class *to = AS_CLASS(x);
+  if (to->flavor == FLAVOR_BUILTIN || to == v->cls[CLS_OBJECT] ||
+      strcmp(to->module->data, "builtins") == 0) {
+    vm_raise_msg(v, CLS_TYPE_ERROR,
+                 "__class__ assignment only supported for mutable types or ModuleType subclasses");
+    return false;
+  }
+  obj_str *s_new = obj_str_intern(v, "__new__", 7);
+  if (!s_new)
+    return false;
+  if (to->flavor != o->cls->flavor ||
+      !obj_is(instance_maker(to, s_new), instance_maker(o->cls, s_new))) {
+    vm_raisef(v, CLS_TYPE_ERROR, "__class__ assignment: '%s' object layout differs from '%s'",
+              to->name->data, o->cls->name->data);
+    return false;
+  }
+  o->cls = to; /* the site caches and class caches key on the class: they look again */
+  return true;
+}
+
 /* object.__setattr__ without hooks. */
 static bool generic_setattr(vm *v, value o, obj_str *name, value x) {
   bool handled;
   if (!property_store(v, o, name, x, false, &handled)) return false;
   if (handled) return true;
+  if (val_is(o, OBJ_INSTANCE) && (name == v->s_class || name_is(name, "__class__")))
+    return set_instance_class(v, AS_INSTANCE(o), x);
   if (val_is(o, OBJ_EXCEPTION)) {
     bool handled;
     if (!exception_setattr(v, AS_EXC(o), name, x, &handled)) return false;

@@ -159,6 +159,9 @@ typedef struct attr_cache {
   int64_t dict_pos;      /* the name's entry in it, -1 when absent */
   bool plain_store;      /* STORE_ATTR: the class has no __setattr__ function and no property
                             under the name, so a store goes to the instance dict */
+  bool method;           /* LOAD_METHOD: cls_val is a method that meth_dict does not shadow */
+  obj_dict *meth_dict;   /* the instance dict then (NULL when none) */
+  uint64_t meth_version; /* its version then */
 } attr_cache;
 
 struct code {

@@ -20,7 +20,7 @@ static bool deque_mark(vm *v, obj_native_obj *o) {
   if (!d)
     return true;
   for (size_t i = 0; i < d->count; i++)
-    if (!gc_mark_value(v, d->items[(d->head + i) % d->cap]))
+    if (!gc_mark_value(v, d->items[deque_slot(d, i)]))
       return false;
   return true;
 }
@@ -33,14 +33,14 @@ bool deque_push(vm *v, value d, value x) {
     if (!items)
       return false;
     for (size_t i = 0; i < dd->count; i++)
-      items[i] = dd->items[(dd->head + i) % dd->cap];
+      items[i] = dd->items[deque_slot(dd, i)];
     if (dd->items)
       vm_realloc(v, dd->items, dd->cap * sizeof(value), 0);
     dd->items = items;
     dd->cap = cap;
     dd->head = 0;
   }
-  dd->items[(dd->head + dd->count) % dd->cap] = x;
+  dd->items[deque_slot(dd, dd->count)] = x;
   dd->count++;
   return true;
 }
@@ -131,7 +131,7 @@ static bool deque_remove(vm *v, value self, const value *args, int nargs, obj_tu
     return false;
   deque_data *d = deque_data_of(self);
   for (size_t i = 0; i < d->count; i++) {
-    value y = d->items[(d->head + i) % d->cap];
+    value y = d->items[deque_slot(d, i)];
     bool eq = obj_is(y, args[0]);
     if (!eq) {
       size_t count = d->count;
@@ -144,9 +144,9 @@ static bool deque_remove(vm *v, value self, const value *args, int nargs, obj_tu
     }
     if (eq) {
       for (size_t j = i; j + 1 < d->count; j++)
-        d->items[(d->head + j) % d->cap] = d->items[(d->head + j + 1) % d->cap];
+        d->items[deque_slot(d, j)] = d->items[deque_slot(d, j + 1)];
       d->count--;
-      d->items[(d->head + d->count) % d->cap] = val_none();
+      d->items[deque_slot(d, d->count)] = val_none();
       *out = val_none();
       return true;
     }
@@ -181,7 +181,7 @@ static bool deque_iter(vm *v, value self, const value *args, int nargs, obj_tupl
   if (!l)
     return false;
   for (size_t i = 0; i < d->count; i++)
-    l->items[i] = d->items[(d->head + i) % d->cap];
+    l->items[i] = d->items[deque_slot(d, i)];
   l->count = d->count;
   obj_iter *it = obj_iter_new(v, ITER_SEQ, val_obj(l));
   if (!it)

@@ -16,8 +16,13 @@ typedef struct deque_data {
   value *items; /* ring buffer of cap values */
   size_t head;  /* index of the first item */
   size_t count; /* items in the deque */
-  size_t cap;   /* values allocated */
+  size_t cap;   /* values allocated: 0 or a power of two */
 } deque_data;
+
+/* Where item i (from the first) sits in dd->items, dd->cap not 0: a mask, not a division. */
+static inline size_t deque_slot(const deque_data *dd, size_t i) {
+  return (dd->head + i) & (dd->cap - 1);
+}
 
 /* Releases a _Deque's state: its objects' free function, which is also
  * what tells a _Deque from other native objects. */
@@ -39,7 +44,7 @@ static inline size_t deque_count(value d) { return deque_data_of(d)->count; }
 /* d's item i, i < len(d) */
 static inline value deque_at(value d, size_t i) {
   deque_data *dd = deque_data_of(d);
-  return dd->items[(dd->head + i) % dd->cap];
+  return dd->items[deque_slot(dd, i)];
 }
 
 /* d.popleft() of a non-empty d */
@@ -47,7 +52,7 @@ static inline value deque_pop_first(value d) {
   deque_data *dd = deque_data_of(d);
   value x = dd->items[dd->head];
   dd->items[dd->head] = val_none();
-  dd->head = (dd->head + 1) % dd->cap;
+  dd->head = deque_slot(dd, 1);
   dd->count--;
   return x;
 }

@@ -112,8 +112,6 @@ static fast_result q_put_item(vm *v, const value *args, value *out);
 static fast_result q_get_item(vm *v, const value *args, value *out);
 static fast_result q_wakeup_next(vm *v, const value *args, value *out);
 static fast_result q_task_done(vm *v, const value *args, value *out);
-static fast_result q_put(vm *v, const value *args, value *out);
-static fast_result q_get(vm *v, const value *args, value *out);
 static fast_result ev_clear(vm *v, const value *args, value *out);
 static fast_result ev_set(vm *v, const value *args, value *out);
 static fast_result ev_is_set(vm *v, const value *args, value *out);
@@ -150,8 +148,10 @@ static const struct {
     {OWN_QUEUE, true, QN_GET_ITEM, q_get_item},
     {OWN_QUEUE, true, QN_WAKEUP_NEXT, q_wakeup_next},
     {OWN_QUEUE, false, QN_TASK_DONE, q_task_done},
-    {OWN_QUEUE, false, QN_PUT, q_put},
-    {OWN_QUEUE, false, QN_GET, q_get},
+    /* `await q.put(item)` when there is room, `await q.get()` when there is an item (vm.c,
+     * OP_CALL_METHOD): what put_nowait and get_nowait do */
+    {OWN_QUEUE, false, QN_PUT, q_put_nowait},
+    {OWN_QUEUE, false, QN_GET, q_get_nowait},
     {OWN_QUEUE, false, QN_GET_WHAT, q_get_what},
     {OWN_EVENT, true, QN_CLEAR, ev_clear},
     {OWN_EVENT, true, QN_SET, ev_set},
@@ -439,16 +439,6 @@ static fast_result q_task_done(vm *v, const value *args, value *out) {
   *q[QF_UNFINISHED] = val_int(q[QF_UNFINISHED]->as.i - 1);
   *out = val_none();
   return !finish || event_set_do(v, ev) ? FAST_DONE : FAST_ERROR;
-}
-
-/* `await q.put(item)` when there is room (vm.c, OP_CALL_METHOD) */
-static fast_result q_put(vm *v, const value *args, value *out) {
-  return q_put_nowait(v, args, out);
-}
-
-/* `await q.get()` when there is an item (vm.c, OP_CALL_METHOD) */
-static fast_result q_get(vm *v, const value *args, value *out) {
-  return q_get_nowait(v, args, out);
 }
 
 static fast_result ev_clear(vm *v, const value *args, value *out) {

@@ -1433,6 +1433,12 @@ static bool do_binary(vm *v, uint32_t op, value a, value b, bool inplace, value 
 }
 
 static bool do_compare(vm *v, uint32_t op, value a, value b, value *out) {
+  if (op == AST_CMP_IS || op == AST_CMP_IS_NOT) {
+    /* `x is None` at once; anything else as obj_is decides */
+    bool same = a.t == VAL_NONE || b.t == VAL_NONE ? a.t == b.t : obj_is(a, b);
+    *out = val_bool(same == (op == AST_CMP_IS));
+    return true;
+  }
   if (a.t == VAL_INT && b.t == VAL_INT) {
     bool r;
     switch (op) {
@@ -1811,6 +1817,22 @@ static void trace_line(vm *v, int line) {
 
 exec_status vm_exec(vm *v, frame *f, value *result) {
   return exec_frame(v, f, MODE_START, val_undef(), result);
+}
+
+/* LOAD_METHOD at instruction ip of k on o, answered from its site cache when vm_getmethod_at
+ * found there a method of o's class that o's instance dict does not shadow, and neither the
+ * class epoch nor that dict has moved since: *fn is the method, called with o as self. */
+static inline bool method_cached(const vm *v, const code *k, uint32_t ip, value o, value *fn) {
+  if (!val_is(o, OBJ_INSTANCE) || !k->attr_caches)
+    return false;
+  const attr_cache *e = &k->attr_caches[ip];
+  const obj_instance *in = AS_INSTANCE(o);
+  const obj_dict *d = in->dict;
+  if (!e->method || e->cls != in->cls || e->epoch != v->class_epoch || e->meth_dict != d ||
+      (d && d->version != e->meth_version))
+    return false;
+  *fn = e->cls_val;
+  return true;
 }
 
 static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *result) {
@@ -2376,6 +2398,12 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
     }
     case OP_LOAD_METHOD: {
       value self_or_undef;
+      if (method_cached(v, k, f->last_ip, TOP(), &tmp)) {
+        sp[0] = sp[-1];
+        sp[-1] = tmp;
+        sp++;
+        break;
+      }
       CHECK(vm_getmethod_at(v, k, f->last_ip, TOP(), k->names[arg], &tmp, &self_or_undef));
       TOP() = tmp;
       PUSH(self_or_undef);
