@@ -22,34 +22,57 @@ import time
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 
-def run_many(argv, runs):
-    """Median wall time, peak resident memory (MiB) and the distinct outputs of argv over runs.
+LOOPVIZ_PER_ROUND = 3  # loopviz runs between two CPython runs (they are short: more of them)
 
-    The time is taken around the program alone, started straight from here (no wrapper's
+
+def run_once(argv):
+    """Wall seconds and output of one run of argv, started straight from here (no wrapper's
     start-up counted: a `python3` that is a pyenv shim takes 0.15 s to start, and GNU time's own
-    fork and exec are a tenth of a 15 ms run). The peak comes from runs of their own under GNU
-    time (%M: the child's ru_maxrss): a child forked from this Python process would report at
-    least Python's own resident size, which Linux carries across exec (14 MiB here); GNU time is
-    a small C program, so what it reports is the program's own."""
-    times, peaks, outs = [], [], set()
-    for i in range(runs):
-        with tempfile.TemporaryFile() as out:
-            start = time.perf_counter()
-            proc = subprocess.run(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
-            times.append(time.perf_counter() - start)
+    fork and exec are a tenth of a 15 ms run)."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.run(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
+        seconds = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"bench: {' '.join(argv)} failed ({proc.returncode})")
+        out.seek(0)
+        return seconds, out.read()
+
+
+def peak_mib(argv):
+    """Peak resident memory (MiB) of argv over three runs of their own under GNU time (%M: the
+    child's ru_maxrss): a child forked from this Python process would report at least Python's
+    own resident size, which Linux carries across exec (14 MiB here); GNU time is a small C
+    program, so what it reports is the program's own."""
+    peaks = []
+    for _ in range(3):
+        with tempfile.NamedTemporaryFile("r") as rss:
+            proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + argv,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
             if proc.returncode != 0:
                 raise SystemExit(f"bench: {' '.join(argv)} failed ({proc.returncode})")
-            out.seek(0)
-            outs.add(out.read())
-        if i < 3:
-            with tempfile.NamedTemporaryFile("r") as rss:
-                proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + argv,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      cwd=ROOT)
-                if proc.returncode != 0:
-                    raise SystemExit(f"bench: {' '.join(argv)} failed ({proc.returncode})")
-                peaks.append(int(rss.read().split()[-1]) / 1024)
-    return statistics.median(times), max(peaks), outs
+            peaks.append(int(rss.read().split()[-1]) / 1024)
+    return max(peaks)
+
+
+def compare(cpython, loopviz, rounds):
+    """Median wall seconds of cpython and of loopviz, and whether every output was the same.
+
+    The two take turns: each round is one CPython run and then LOOPVIZ_PER_ROUND loopviz runs, so
+    a slow spell of the machine (this VM has spells of several times slower, lasting from a few
+    milliseconds to seconds) falls on both alike instead of on whichever happened to run then. A
+    loopviz run is short enough to land inside one spell, so it runs more often to steady its
+    median."""
+    ct, lt, outs = [], [], set()
+    for _ in range(rounds):
+        seconds, out = run_once(cpython)
+        ct.append(seconds)
+        outs.add(out)
+        for _ in range(LOOPVIZ_PER_ROUND):
+            seconds, out = run_once(loopviz)
+            lt.append(seconds)
+            outs.add(out)
+    return statistics.median(ct), statistics.median(lt), len(outs) == 1
 
 
 # What perf showed before the render half was made fast (issue 10); kept with the numbers so a
@@ -387,10 +410,10 @@ def main(argv):
     wdir = os.path.join(ROOT, "bench", "workloads")
     for name in sorted(f for f in os.listdir(wdir) if f.endswith(".py")):
         path = os.path.join("bench", "workloads", name)
-        # loopviz runs are short: more of them steady the median on a shared machine
-        lt, lm, lout = run_many([loopviz, "run", path], max(runs, 7))
-        ct, cm, cout = run_many([sys.executable, os.path.join(ROOT, "tests", "oracle.py"), path], runs)
-        same = lout == cout and len(lout) == 1
+        lv = [loopviz, "run", path]
+        cp = [sys.executable, os.path.join(ROOT, "tests", "oracle.py"), path]
+        ct, lt, same = compare(cp, lv, runs)
+        cm, lm = peak_mib(cp), peak_mib(lv)
         rows.append((name[:-3], ct, lt, cm, lm, same))
         print(f"{name[:-3]:28} cpython {ct:7.2f}s {cm:7.1f} MiB   loopviz {lt:7.2f}s {lm:7.1f} MiB"
               f"   x{ct / lt:5.1f}   {'same output' if same else 'OUTPUT DIFFERS'}", flush=True)
@@ -419,14 +442,15 @@ def main(argv):
     with open(os.path.join(ROOT, "docs", "performance.md"), "w") as f:
         f.write("# Performance\n\nWritten by `make bench` (bench/bench.py); numbers from the last run on "
                 f"a {os.cpu_count()}-core machine, median of {runs} runs of CPython and "
-                f"{max(runs, 7)} of loopviz. The load average (other "
+                f"{runs * LOOPVIZ_PER_ROUND} of loopviz, taken in turns. The load average (other "
                 f"work on the machine) was {load_before[0]:.1f} when it began and {load_after[0]:.1f} "
                 "when it ended: on a busy machine every time here is longer than it would be alone.\n\n")
         f.write("## Method\n\nEach program in `bench/workloads/` runs under `loopviz run` and under "
                 "the CPython oracle (`tests/oracle.py`: CPython 3.11's asyncio on the same virtual "
                 "clock); both outputs must be the same. Wall time is the median of the runs, taken "
                 "around the program alone, started straight from the script (no wrapper's start-up "
-                "around it); memory is the peak resident set size as GNU time reports it in three "
+                "around it). The two take turns, one CPython run and then three of loopviz, so that "
+                "a slow spell of the machine falls on both alike; memory is the peak resident set size as GNU time reports it in three "
                 "runs of their own (`/usr/bin/time -f %M`: a child of this Python script would carry "
                 "Python's own size across exec). Tracing compares `loopviz trace` (recording every "
                 "event and writing the text trace) with `loopviz run` on the same workloads, output "
