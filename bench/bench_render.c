@@ -1,8 +1,11 @@
 /* bench_render: times the render half in-process on one scenario (issue 10).
  *
- *     bench_render FILE [--size WxH] [--frames N] [--theme NAME]
+ *     bench_render FILE [--size WxH] [--frames N] [--theme NAME] [--window]
  *
- * --frames 0 times the run and the layout only.
+ * --frames 0 times the run and the layout only. --window draws in a window on the display (X11:
+ * bench.py runs it under xvfb-run) the way the app does on the software renderer, straight into
+ * the window's surface (sdlr_new_view, X11's shared memory), and a frame's time includes showing
+ * it (SDL_UpdateWindowSurface).
  *
  * Runs FILE with a trace (as the window and export do: line events on), lays the trace out, then
  * draws frames offscreen with SDL's software renderer at the given size (default 1920x1080):
@@ -13,9 +16,9 @@
  * A frame's time is scene_build plus sdlr_render_offscreen, in wall time and in the CPU time of
  * the drawing thread (steadier on a busy machine). The window draws the same way where SDL would
  * render in software (sdlr_new_view: straight into the window's surface), then shows the
- * surface (SDL_UpdateWindowSurface, the display's part, not timed here). It prints one "key value" line per
- * measurement (seconds for the run and the layout, milliseconds for frames), which bench.py
- * reads. Not a test: nothing here can fail but the setup. With BENCH_SLOW_MS=N in the
+ * surface (SDL_UpdateWindowSurface, the display's part, not timed here). It prints one "key value"
+ * line per measurement (seconds for the run and the layout, milliseconds for frames), which
+ * bench.py reads. Not a test: nothing here can fail but the setup. With BENCH_SLOW_MS=N in the
  * environment, each frame slower than N ms is described on stderr. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -40,6 +43,7 @@ typedef struct bench_args {
   const char *theme; /* theme name */
   int w, h;          /* frame size */
   size_t frames;     /* frames per phase */
+  bool window;       /* draw in a window and show each frame (--window) */
 } bench_args;
 
 static double now_s(void) {
@@ -90,6 +94,7 @@ static bool parse(int argc, char **argv, bench_args *a) {
   a->w = 1920;
   a->h = 1080;
   a->frames = 200;
+  a->window = false;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
       if (sscanf(argv[++i], "%dx%d", &a->w, &a->h) != 2 || a->w <= 0 || a->h <= 0)
@@ -99,6 +104,8 @@ static bool parse(int argc, char **argv, bench_args *a) {
       if (n < 0)
         return false;
       a->frames = (size_t)n;
+    } else if (strcmp(argv[i], "--window") == 0) {
+      a->window = true;
     } else if (strcmp(argv[i], "--theme") == 0 && i + 1 < argc) {
       a->theme = argv[++i];
     } else if (a->path == NULL && argv[i][0] != '-') {
@@ -117,10 +124,12 @@ typedef struct bench_ctx {
   scene_list list;    /* the frame in hand */
   double *scene_ms;   /* per frame: scene_build */
   double *render_ms;  /* per frame: sdlr_render_offscreen */
-  double *frame_ms;   /* per frame: both */
+  double *present_ms; /* per frame: SDL_UpdateWindowSurface (--window) */
+  double *frame_ms;   /* per frame: all of it */
   double *cpu_ms;     /* per frame: both, in CPU time of this thread */
   size_t n;           /* frames measured */
   size_t cmds;        /* drawing commands over all measured frames */
+  SDL_Window *win;    /* the window drawn in (--window), else NULL */
 } bench_ctx;
 
 static bool frame(bench_ctx *c, const scene_view *v, size_t stop, float fraction) {
@@ -133,17 +142,47 @@ static bool frame(bench_ctx *c, const scene_view *v, size_t stop, float fraction
   if (sdlr_render_offscreen(c->r, &c->list) == NULL)
     return false;
   double t2 = now_s();
+  if (c->win != NULL && SDL_UpdateWindowSurface(c->win) != 0)
+    return false;
+  double t3 = now_s();
   c->cpu_ms[c->n] = (cpu_s() - c0) * 1000;
   c->scene_ms[c->n] = (t1 - t0) * 1000;
   c->render_ms[c->n] = (t2 - t1) * 1000;
-  c->frame_ms[c->n] = (t2 - t0) * 1000;
+  c->present_ms[c->n] = (t3 - t2) * 1000;
+  c->frame_ms[c->n] = (t3 - t0) * 1000;
   c->cmds += c->list.n;
   if (getenv("BENCH_SLOW_MS") != NULL && c->frame_ms[c->n] > atof(getenv("BENCH_SLOW_MS")))
-    fprintf(stderr, "slow frame: stop %zu fraction %.2f scroll %.0f: scene %.1f ms, render %.1f ms, "
-            "%zu commands\n", stop, (double)fraction, (double)v->scroll_y, c->scene_ms[c->n],
-            c->render_ms[c->n], c->list.n);
+    fprintf(stderr,
+            "slow frame: stop %zu fraction %.2f scroll %.0f: scene %.1f ms, render %.1f ms, "
+            "present %.1f ms, %zu commands\n",
+            stop, (double)fraction, (double)v->scroll_y, c->scene_ms[c->n], c->render_ms[c->n],
+            c->present_ms[c->n], c->list.n);
   c->n++;
   return true;
+}
+
+/* --window: a window of the asked size, drawn into as the app does where SDL would render in
+ * software (app_open_prefs): its surface X11's shared memory, sdlr drawing straight into it. */
+static bool open_window(const bench_args *a, const sdlr_fonts *fonts, bench_ctx *c, char *msg,
+                        size_t cap) {
+  if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+    snprintf(msg, cap, "no display for --window (SDL: %s)", SDL_GetError());
+    return false;
+  }
+  if (strcmp(SDL_GetCurrentVideoDriver(), "x11") == 0)
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+  c->win = SDL_CreateWindow("bench_render", 0, 0, a->w, a->h, 0);
+  SDL_Surface *s = c->win != NULL ? SDL_GetWindowSurface(c->win) : NULL;
+  if (s == NULL) {
+    snprintf(msg, cap, "no window: %s", SDL_GetError());
+    return false;
+  }
+  if (s->w != a->w || s->h != a->h) {
+    snprintf(msg, cap, "the window is %dx%d, not %dx%d: is the display large enough?", s->w, s->h,
+             a->w, a->h);
+    return false;
+  }
+  return sdlr_new_view(s, fonts, &c->r, msg, cap) == SDLR_OK;
 }
 
 int main(int argc, char **argv) {
@@ -161,7 +200,8 @@ int main(int argc, char **argv) {
   char store[FACE__COUNT][4096];
   sdlr_fonts fonts;
   if (sdlr_find_fonts(NULL, store, &fonts, msg, sizeof msg) != SDLR_OK ||
-      sdlr_new_offscreen(a.w, a.h, &fonts, &c.r, msg, sizeof msg) != SDLR_OK) {
+      (a.window ? !open_window(&a, &fonts, &c, msg, sizeof msg)
+                : sdlr_new_offscreen(a.w, a.h, &fonts, &c.r, msg, sizeof msg) != SDLR_OK)) {
     fprintf(stderr, "bench_render: %s\n", msg);
     return 1;
   }
@@ -202,10 +242,11 @@ int main(int argc, char **argv) {
   c.scene_ms = calloc(total, sizeof *c.scene_ms);
   c.render_ms = calloc(total, sizeof *c.render_ms);
   c.frame_ms = calloc(total, sizeof *c.frame_ms);
+  c.present_ms = calloc(total, sizeof *c.present_ms);
   c.cpu_ms = calloc(total, sizeof *c.cpu_ms);
   double *phase_ms = calloc(total, sizeof *phase_ms);
   if (c.scene_ms == NULL || c.render_ms == NULL || c.frame_ms == NULL || c.cpu_ms == NULL ||
-      phase_ms == NULL)
+      c.present_ms == NULL || phase_ms == NULL)
     return 1;
   scene_list_init(&c.list);
   scene_view v;
@@ -253,17 +294,22 @@ int main(int argc, char **argv) {
   printf("frames %zu\ncommands_per_frame %zu\n", c.n, c.n > 0 ? c.cmds / c.n : 0);
   report("scene", c.scene_ms, c.n);
   report("render", c.render_ms, c.n);
+  if (c.win != NULL)
+    report("present", c.present_ms, c.n);
   report("frame", c.frame_ms, c.n);
   report("frame_cpu", c.cpu_ms, c.n);
   free(phase_ms);
   free(c.scene_ms);
   free(c.render_ms);
   free(c.frame_ms);
+  free(c.present_ms);
   free(c.cpu_ms);
   scene_list_free(&c.list);
   layout_free(c.d);
   trace_free(t);
   sdlr_free(c.r);
+  if (c.win != NULL)
+    SDL_DestroyWindow(c.win);
   SDL_Quit();
   return 0;
 }
