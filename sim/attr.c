@@ -606,17 +606,21 @@ static value instance_maker(obj_class *c, obj_str *s_new) {
   return val_undef();
 }
 
-/* o.__class__ = x for a plain instance o: x must be a class whose instances are made as o was
- * (CPython: the same layout), not a builtin one. */
-static bool set_instance_class(vm *v, obj_instance *o, value x) {
+static bool is_builtin_class(vm *v, const obj_class *c) {
+  return c->flavor == FLAVOR_BUILTIN || c == v->cls[CLS_OBJECT] ||
+         strcmp(c->module->data, "builtins") == 0;
+}
+
+/* o.__class__ = x for an instance or an exception o: neither its class nor x may be builtin,
+ * and x's instances must be made as o was (CPython: the same layout). */
+static bool set_instance_class(vm *v, obj_typed *o, value x) {
   if (!val_is(x, OBJ_CLASS)) {
     vm_raisef(v, CLS_TYPE_ERROR, "__class__ must be set to a class, not '%s' object",
               obj_type_name(v, x));
     return false;
   }
   obj_class *to = AS_CLASS(x);
-  if (to->flavor == FLAVOR_BUILTIN || to == v->cls[CLS_OBJECT] ||
-      strcmp(to->module->data, "builtins") == 0) {
+  if (is_builtin_class(v, to) || is_builtin_class(v, o->cls)) {
     vm_raise_msg(v, CLS_TYPE_ERROR,
                  "__class__ assignment only supported for mutable types or ModuleType subclasses");
     return false;
@@ -639,8 +643,9 @@ static bool generic_setattr(vm *v, value o, obj_str *name, value x) {
   bool handled;
   if (!property_store(v, o, name, x, false, &handled)) return false;
   if (handled) return true;
-  if (val_is(o, OBJ_INSTANCE) && (name == v->s_class || name_is(name, "__class__")))
-    return set_instance_class(v, AS_INSTANCE(o), x);
+  if ((val_is(o, OBJ_INSTANCE) || val_is(o, OBJ_EXCEPTION)) &&
+      (name == v->s_class || name_is(name, "__class__")))
+    return set_instance_class(v, (obj_typed *)o.as.o, x);
   if (val_is(o, OBJ_EXCEPTION)) {
     bool handled;
     if (!exception_setattr(v, AS_EXC(o), name, x, &handled)) return false;
@@ -756,6 +761,10 @@ static bool generic_delattr(vm *v, value o, obj_str *name) {
   bool handled;
   if (!property_store(v, o, name, val_none(), true, &handled)) return false;
   if (handled) return true;
+  if (name == v->s_class || name_is(name, "__class__")) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "can't delete __class__ attribute");
+    return false;
+  }
   obj_dict **slot = obj_dict_slot(o);
   if (slot && (val_is(o, OBJ_INSTANCE) || val_is(o, OBJ_EXCEPTION) || val_is(o, OBJ_NATIVE_OBJ))) {
     bool found = false;
