@@ -7,9 +7,9 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 JOBS := 2
 
 # What runs under ThreadSanitizer (build-tsan/): everything that writes a trace through the
-# trace's writer thread (the streaming tests, the CLI's, the golden traces), and the layout,
-# which makes the queue index on a second thread.
-TSAN_TESTS := ^unit\.test_trace_text$$|^unit\.test_cli$$|^golden/|^unit\.test_layout$$
+# trace's writer thread (the streaming tests, the CLI's, the golden traces), the layout,
+# which makes the queue index on a second thread, and the frame export's PNG encoder threads.
+TSAN_TESTS := ^unit\.test_trace_text$$|^unit\.test_cli$$|^golden/|^unit\.test_layout$$|^unit\.test_export$$
 
 # The libFuzzer targets (tests/fuzz): each runs FUZZ_SECONDS into its corpus in build-fuzz/.
 FUZZ_SECONDS := 60

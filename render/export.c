@@ -924,13 +924,15 @@ static void encoder_start(encoder *e, const char *dir) {
   e->changed = SDL_CreateCond();
   if (e->lock == NULL || e->changed == NULL)
     return;
+  /* the slots are set before any thread reads them (a thread that cannot start leaves more
+   * slots to the others) */
+  e->njobs = (size_t)want * ENC_SLOTS_PER_THREAD;
   for (int i = 0; i < want; i++) {
     SDL_Thread *t = SDL_CreateThread(encode_thread, "png", e);
     if (t == NULL)
       break;
     e->threads[e->nthreads++] = t;
   }
-  e->njobs = (size_t)e->nthreads * ENC_SLOTS_PER_THREAD;
 }
 
 /* Queues a copy of frame s (or writes it at once without threads); with source > 0, frame shows
