@@ -117,6 +117,8 @@ struct sdlr {
   bool direct;                  /* offscreen: text and rectangles drawn by sdlr (see
                                    direct_same) */
   bool direct_ok;               /* offscreen: the probe found direct drawing exact */
+  SDL_Surface *scratch;         /* direct drawing: translucent triangles, before they are blended
+                                   in (as SDL draws them), or NULL */
   int target_w, target_h;       /* the target's size in pixels, as of this frame */
 };
 
@@ -531,6 +533,99 @@ static void set_color(sdlr *r, theme_color c) {
   SDL_SetRenderDrawColor(r->renderer, c.r, c.g, c.b, c.a);
 }
 
+/* ---- shapes ------------------------------------------------------------------------------ */
+
+enum {
+  SHAPE_POINTS = 8 * (ARC_STEPS_MAX + 1),      /* a rounded outline's two rings, at most */
+  SHAPE_INDICES = 6 * 4 * (ARC_STEPS_MAX + 1), /* its triangles' corners */
+};
+
+/* Triangles of one colour as SDL_RenderGeometry takes them: points, and three indices into them
+ * a triangle. */
+typedef struct shape {
+  SDL_FPoint pt[SHAPE_POINTS]; /* the points */
+  int idx[SHAPE_INDICES];      /* the triangles, three points each */
+  int np;                      /* points used */
+  int ni;                      /* indices used */
+} shape;
+
+static int arc_steps(float radius) {
+  int n = (int)(radius / ARC_STEP_PX) + 2;
+  return n > ARC_STEPS_MAX ? ARC_STEPS_MAX : n;
+}
+
+/* The outline of a rounded rect, clockwise from the top-left corner's arc: 4 * (steps + 1)
+ * points. */
+static int round_points(float x0, float y0, float x1, float y1, float rad, int steps,
+                        SDL_FPoint *out) {
+  const float quarter = 1.57079632679f; /* a quarter turn, in radians */
+  const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
+  const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
+  int n = 0;
+  for (int corner = 0; corner < 4; corner++) {
+    float start = quarter * (float)(corner + 2); /* the top-left arc starts pointing left */
+    for (int i = 0; i <= steps; i++) {
+      float a = start + quarter * (float)i / (float)steps;
+      out[n++] = (SDL_FPoint){cx[corner] + cosf(a) * rad, cy[corner] + sinf(a) * rad};
+    }
+  }
+  return n;
+}
+
+/* The four corners of a filled rounded rect (whole-pixel edges and radius rad >= 1), each a fan of
+ * triangles from its arc's centre. */
+static void shape_round_corners(shape *g, float x0, float y0, float x1, float y1, float rad) {
+  int steps = arc_steps(rad);
+  SDL_FPoint pts[4 * (ARC_STEPS_MAX + 1)];
+  round_points(x0, y0, x1, y1, rad, steps, pts);
+  const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
+  const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
+  g->np = g->ni = 0;
+  for (int corner = 0; corner < 4; corner++) {
+    int centre = g->np;
+    g->pt[g->np++] = (SDL_FPoint){cx[corner], cy[corner]};
+    for (int i = 0; i <= steps; i++)
+      g->pt[g->np++] = pts[corner * (steps + 1) + i];
+    for (int i = 0; i < steps; i++) {
+      g->idx[g->ni++] = centre;
+      g->idx[g->ni++] = centre + 1 + i;
+      g->idx[g->ni++] = centre + 2 + i;
+    }
+  }
+}
+
+/* The outline of a rounded rect (radius at least 1) w pixels wide: a strip of triangles between
+ * the outer ring and the inner one. */
+static void shape_round_outline(shape *g, float x0, float y0, float x1, float y1, float radius,
+                                float w) {
+  int steps = arc_steps(radius);
+  SDL_FPoint outer[4 * (ARC_STEPS_MAX + 1)], inner[4 * (ARC_STEPS_MAX + 1)];
+  int n = round_points(x0, y0, x1, y1, radius, steps, outer);
+  float ir = radius - w > 0 ? radius - w : 0;
+  round_points(x0 + w, y0 + w, x1 - w, y1 - w, ir, steps, inner);
+  for (int i = 0; i < n; i++) {
+    g->pt[2 * i] = outer[i];
+    g->pt[2 * i + 1] = inner[i];
+  }
+  g->np = 2 * n;
+  g->ni = 0;
+  for (int i = 0; i < n; i++) {
+    int a = 2 * i, b = 2 * i + 1, c = 2 * ((i + 1) % n), d = 2 * ((i + 1) % n) + 1;
+    const int tri[6] = {a, c, b, b, c, d};
+    memcpy(g->idx + g->ni, tri, sizeof tri);
+    g->ni += 6;
+  }
+}
+
+/* Points given in order, a triangle every three. */
+static void shape_points(shape *g, const SDL_FPoint *p, int n) {
+  memcpy(g->pt, p, (size_t)n * sizeof *p);
+  g->np = n;
+  g->ni = 0;
+  for (int i = 0; i < n / 3 * 3; i++)
+    g->idx[g->ni++] = i;
+}
+
 /* ---- direct drawing (offscreen) ----------------------------------------------------------
  * SDL's software renderer blends text drawn with a colour or an opacity through its generic
  * per-pixel blitter, and translucent rectangles through another loop, both several times slower
@@ -647,9 +742,201 @@ static void direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, float f
   }
 }
 
+/* Triangles: SDL_RenderGeometry on the software renderer (SDL_SW_RenderGeometryRaw) draws two
+ * triangles in a row that make an axis-aligned rectangle of one colour as that rectangle (a blended
+ * SDL_RenderFillRectF), and every other triangle by SDL_SW_FillTriangle: its corners truncated to
+ * whole pixels and doubled (its fixed point: pixel centres are odd), the pixels of the corners'
+ * bounding box (last column and row out, clipped) whose centres pass the three edge functions, with
+ * the top-left rule on the edges. Opaque, they are written; translucent, drawn into a transparent
+ * scratch surface of the box's size and blended in with SDL_BlitSurface, as SDL does. Here each
+ * row's pixels are found as one run, from the edge functions solved for x, and filled at once. */
+
+enum { GEOMETRY_MAX_PX = 8192 }; /* corners within this many pixels of 0: no int overflows */
+
+/* (b - a) x (c - a), as SDL's cross_product (exact here: no operand can overflow). */
+static int64_t tri_cross(SDL_Point a, SDL_Point b, int64_t cx, int64_t cy) {
+  return (int64_t)(b.x - a.x) * (cy - a.y) - (int64_t)(b.y - a.y) * (cx - a.x);
+}
+
+/* SDL's top-left rule: whether edge a-b owns the pixels whose centres lie on it. */
+static bool tri_top_left(SDL_Point a, SDL_Point b, bool clockwise) {
+  if (clockwise)
+    return (a.y == b.y && a.x < b.x) || b.y < a.y;
+  return (a.y == b.y && b.x < a.x) || a.y < b.y;
+}
+
+/* Narrows [*lo, *hi] to the x where step * x + at >= 0. */
+static void tri_edge(int64_t step, int64_t at, int64_t *lo, int64_t *hi) {
+  if (step > 0) {
+    int64_t m = -at; /* x >= m / step, rounded up */
+    int64_t q = m > 0 ? (m + step - 1) / step : -(-m / step);
+    *lo = q > *lo ? q : *lo;
+  } else if (step < 0) {
+    int64_t d = -step; /* x <= at / d, rounded down */
+    int64_t q = at >= 0 ? at / d : -((-at + d - 1) / d);
+    *hi = q < *hi ? q : *hi;
+  } else if (at < 0) {
+    *hi = -1;
+  }
+}
+
+/* Triangle k of points p (indices into it) as SDL_SW_FillTriangle draws it in colour c. A
+ * translucent one needs scratch at least as large as the clip. */
+static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
+                            const SDL_FPoint *p, const int k[3], theme_color c) {
+  SDL_Point d[3]; /* in SDL's fixed point */
+  for (int j = 0; j < 3; j++)
+    d[j] = (SDL_Point){(int)p[k[j]].x * 2, (int)p[k[j]].y * 2};
+  int64_t area = tri_cross(d[0], d[1], d[2].x, d[2].y);
+  if (area == 0)
+    return;
+  int x0 = SDL_min(d[0].x, SDL_min(d[1].x, d[2].x)), x1 = SDL_max(d[0].x, SDL_max(d[1].x, d[2].x));
+  int y0 = SDL_min(d[0].y, SDL_min(d[1].y, d[2].y)), y1 = SDL_max(d[0].y, SDL_max(d[1].y, d[2].y));
+  SDL_Rect box = {x0 >> 1, y0 >> 1, (x1 - x0) >> 1, (y1 - y0) >> 1}, whole = {0, 0, s->w, s->h};
+  if (!SDL_IntersectRect(&box, &whole, &box) || !SDL_IntersectRect(&box, &clip, &box))
+    return;
+  bool cw = area > 0;
+  int64_t sign = cw ? 1 : -1;
+  int64_t col[3] = {sign * 2 * (d[1].y - d[2].y), sign * 2 * (d[2].y - d[0].y),
+                    sign * 2 * (d[0].y - d[1].y)}; /* per pixel rightwards */
+  int64_t row[3] = {sign * 2 * (d[2].x - d[1].x), sign * 2 * (d[0].x - d[2].x),
+                    sign * 2 * (d[1].x - d[0].x)};                  /* per pixel down */
+  int64_t px = 2 * (int64_t)box.x + 1, py = 2 * (int64_t)box.y + 1; /* the first pixel's centre */
+  int64_t w[3] = {sign * tri_cross(d[1], d[2], px, py), sign * tri_cross(d[2], d[0], px, py),
+                  sign * tri_cross(d[0], d[1], px, py)};
+  w[0] -= tri_top_left(d[1], d[2], cw) ? 0 : 1; /* the bias: >= 0 becomes > 0 off the top-left */
+  w[1] -= tri_top_left(d[2], d[0], cw) ? 0 : 1;
+  w[2] -= tri_top_left(d[0], d[1], cw) ? 0 : 1;
+  bool opaque = c.a == 0xff;
+  Uint32 v = (Uint32)c.a << 24 | (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
+  for (int y = 0; y < box.h; y++) {
+    Uint32 *out =
+        opaque ? (Uint32 *)((Uint8 *)s->pixels + (size_t)(box.y + y) * (size_t)s->pitch) + box.x
+               : (Uint32 *)((Uint8 *)scratch->pixels + (size_t)y * (size_t)scratch->pitch);
+    if (!opaque)
+      memset(out, 0, (size_t)box.w * 4);
+    int64_t lo = 0, hi = box.w - 1;
+    for (int e = 0; e < 3; e++)
+      tri_edge(col[e], w[e] + row[e] * y, &lo, &hi);
+    for (int64_t x = lo; x <= hi; x++)
+      out[x] = v;
+  }
+  if (!opaque) {
+    SDL_Rect from = {0, 0, box.w, box.h};
+    SDL_SetClipRect(s, &clip);
+    SDL_BlitSurface(scratch, &from, s, &box);
+  }
+}
+
+/* Draws g in colour c into s as the software renderer's SDL_RenderGeometry draws it (see above);
+ * false, nothing drawn, when a corner lies too far out to be sure of SDL's arithmetic or no
+ * scratch surface could be had. *scratch is the sdlr's, grown here. */
+static bool direct_shape(SDL_Surface *s, SDL_Rect clip, SDL_Surface **scratch, const shape *g,
+                         theme_color c) {
+  for (int i = 0; i < g->np; i++)
+    if (!(fabsf(g->pt[i].x) < GEOMETRY_MAX_PX && fabsf(g->pt[i].y) < GEOMETRY_MAX_PX))
+      return false;
+  if (c.a != 0xff && clip.w > 0 && clip.h > 0 &&
+      (*scratch == NULL || (*scratch)->w < clip.w || (*scratch)->h < clip.h)) {
+    SDL_Surface *t = SDL_CreateRGBSurfaceWithFormat(
+        0, SDL_max(clip.w, *scratch ? (*scratch)->w : 0),
+        SDL_max(clip.h, *scratch ? (*scratch)->h : 0), 32, SDL_PIXELFORMAT_ARGB8888);
+    if (t == NULL || SDL_MUSTLOCK(t) || SDL_SetSurfaceBlendMode(t, SDL_BLENDMODE_BLEND) != 0) {
+      SDL_FreeSurface(t);
+      return false;
+    }
+    SDL_FreeSurface(*scratch);
+    *scratch = t;
+  }
+  const SDL_FPoint *p = g->pt;
+  int prev[3] = {-1, -1, -1};
+  for (int i = 0; i + 2 < g->ni; i += 3) {
+    const int *k = &g->idx[i];
+    if (prev[0] < 0) {
+      memcpy(prev, k, sizeof prev);
+      continue;
+    }
+    int shared = 0;
+    for (int j = 0; j < 3; j++)
+      shared += prev[j] == k[0] || prev[j] == k[1] || prev[j] == k[2];
+    bool quad = shared == 2;
+    int a = -1, b = -1;
+    if (quad) { /* a the top-left corner, b the bottom-right, each one's third and the rectangle */
+      SDL_FPoint q0 = p[k[0]], q1 = p[k[1]], q2 = p[k[2]];
+      if (q0.x <= q1.x && q0.y <= q1.y)
+        a = q0.x <= q2.x && q0.y <= q2.y ? k[0] : k[2];
+      else
+        a = q1.x <= q2.x && q1.y <= q2.y ? k[1] : k[2];
+      if (q0.x >= q1.x && q0.y >= q1.y)
+        b = q0.x >= q2.x && q0.y >= q2.y ? k[0] : k[2];
+      else
+        b = q1.x >= q2.x && q1.y >= q2.y ? k[1] : k[2];
+      int third = k[0] != a && k[0] != b ? k[0] : k[1] != a && k[1] != b ? k[1] : k[2];
+      int before = prev[0] != a && prev[0] != b   ? prev[0]
+                   : prev[1] != a && prev[1] != b ? prev[1]
+                                                  : prev[2];
+      SDL_FPoint pa = p[a], pb = p[b];
+      for (int j = 0; j < 2 && quad; j++) {
+        SDL_FPoint pc = p[j == 0 ? third : before];
+        quad = (pa.x == pc.x && pb.y == pc.y) || (pa.y == pc.y && pb.x == pc.x);
+      }
+    }
+    if (quad) {
+      SDL_FRect f = {p[a].x, p[a].y, p[b].x - p[a].x, p[b].y - p[a].y};
+      if (f.w != 0.0f && f.h != 0.0f)
+        direct_fill(s, clip, f, c);
+      prev[0] = -1;
+      continue;
+    }
+    direct_triangle(s, clip, *scratch, p, prev, c);
+    memcpy(prev, k, sizeof prev);
+  }
+  if (prev[0] >= 0)
+    direct_triangle(s, clip, *scratch, p, prev, c);
+  return true;
+}
+
+/* g on SDL's renderer, in its current blend mode. */
+static void sdl_shape(SDL_Renderer *ren, const shape *g, theme_color c) {
+  SDL_Vertex v[SHAPE_POINTS];
+  SDL_Color col = sdl_color(c);
+  for (int i = 0; i < g->np; i++)
+    v[i] = (SDL_Vertex){g->pt[i], col, {0, 0}};
+  SDL_RenderGeometry(ren, NULL, v, g->np, g->idx, g->ni);
+}
+
+/* Probe shapes number i (0..3) in colour c, drawn by SDL on ren and directly into b: rounded
+ * outlines and corners of several radii and widths, triangles of both windings, a slanted quad,
+ * corners off the pixel grid and off the surface. False when direct drawing declined one. */
+static bool probe_shapes(SDL_Renderer *ren, SDL_Surface *b, SDL_Rect clip, SDL_Surface **scratch,
+                         int i, theme_color c) {
+  float x = (float)(i * 11) - 6.3f, y = (float)(i * 7) - 4.6f, fi = (float)i;
+  const SDL_FPoint tri[6] = {{x + 1.7f, y + 0.2f},  {x + 17.9f, y + 6.5f}, {x + 4.1f, y + 21.3f},
+                             {x + 30.2f, y + 3.3f}, {x + 20.5f, y + 2.8f}, {x + 25.6f, y + 13.9f}};
+  const SDL_FPoint slant[4] = {
+      {x, y + 25}, {x + 19.5f, y + 14.25f}, {x + 21.1f, y + 16.6f}, {x + 1.6f, y + 27.4f}};
+  shape g[4];
+  shape_round_outline(&g[0], x + 2.3f, y + 1.6f, x + 19 + 3 * fi, y + 11 + fi, 1.2f + 1.7f * fi,
+                      0.9f + 0.6f * fi);
+  shape_round_corners(&g[1], roundf(x) + 9, roundf(y) + 4, roundf(x) + 24 + fi, roundf(y) + 13 + fi,
+                      1 + fi);
+  shape_points(&g[2], tri, 6);
+  g[3] = (shape){
+      .pt = {slant[0], slant[1], slant[2], slant[3]}, .idx = {0, 1, 2, 0, 2, 3}, .np = 4, .ni = 6};
+  bool ok = true;
+  SDL_SetRenderDrawBlendMode(ren, c.a == 0xff ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+  for (int j = 0; j < 4; j++) {
+    sdl_shape(ren, &g[j], c);
+    SDL_RenderFlush(ren);
+    ok = ok && direct_shape(b, clip, scratch, &g[j], c);
+  }
+  SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_BLEND);
+  return ok;
+}
+
 /* Whether direct drawing gives SDL's very pixels here: a probe drawn both ways, text and
- * rectangles over a background of many shades and opacities, with colours and opacities,
- * corners off the pixel grid and off the surface, and a clip. */
+ * rectangles and triangles (probe_shapes) over a background of many shades and opacities, with
+ * colours and opacities, corners off the pixel grid and off the surface, and a clip. */
 static bool direct_same(void) {
   enum { PW = 48, PH = 32, TW = 20, TH = 12 };
   SDL_Surface *a = SDL_CreateRGBSurfaceWithFormat(0, PW, PH, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -657,7 +944,8 @@ static bool direct_same(void) {
   SDL_Surface *ink = SDL_CreateRGBSurfaceWithFormat(0, TW, TH, 32, SDL_PIXELFORMAT_ARGB8888);
   SDL_Renderer *ren = a != NULL ? SDL_CreateSoftwareRenderer(a) : NULL;
   SDL_Texture *tex = NULL;
-  bool same = false;
+  SDL_Surface *scratch = NULL;
+  bool same = false, drawn = true;
   if (b != NULL && ink != NULL && ren != NULL && !SDL_MUSTLOCK(a) && !SDL_MUSTLOCK(b)) {
     Uint32 seed = 12345;
     for (int i = 0; i < PW * PH; i++) {
@@ -695,10 +983,12 @@ static bool direct_same(void) {
       SDL_RenderFillRectF(ren, &g);
       SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_BLEND);
       direct_fill(b, clip, g, fill);
+      drawn = probe_shapes(ren, b, clip, &scratch, i, c) && drawn;
     }
     SDL_RenderPresent(ren);
-    same = memcmp(a->pixels, b->pixels, (size_t)a->pitch * PH) == 0;
+    same = drawn && memcmp(a->pixels, b->pixels, (size_t)a->pitch * PH) == 0;
   }
+  SDL_FreeSurface(scratch);
   if (tex != NULL)
     SDL_DestroyTexture(tex);
   if (ren != NULL)
@@ -720,12 +1010,20 @@ static void fill_rect(sdlr *r, float x0, float y0, float x1, float y1, theme_col
   SDL_RenderFillRectF(r->renderer, &rect);
 }
 
+/* g in colour c: by sdlr where it draws directly (the same pixels), else by SDL. */
+static void draw_shape(sdlr *r, const shape *g, theme_color c) {
+  if (r->direct) {
+    SDL_RenderFlush(r->renderer); /* what SDL was given lands first */
+    if (direct_shape(r->surface, clip_now(r), &r->scratch, g, c))
+      return;
+  }
+  set_blend(r, c);
+  sdl_shape(r->renderer, g, c);
+}
+
 static void quad(sdlr *r, SDL_FPoint a, SDL_FPoint b, SDL_FPoint c, SDL_FPoint d, theme_color col) {
-  set_blend(r, col);
-  SDL_Color k = sdl_color(col);
-  SDL_Vertex v[4] = {{a, k, {0, 0}}, {b, k, {0, 0}}, {c, k, {0, 0}}, {d, k, {0, 0}}};
-  static const int idx[6] = {0, 1, 2, 0, 2, 3};
-  SDL_RenderGeometry(r->renderer, NULL, v, 4, idx, 6);
+  shape g = {.pt = {a, b, c, d}, .idx = {0, 1, 2, 0, 2, 3}, .np = 4, .ni = 6};
+  draw_shape(r, &g, col);
 }
 
 /* A line of a width. Axis-aligned lines snap to whole pixels so thin ones stay crisp. */
@@ -796,29 +1094,6 @@ static void dashed_line(sdlr *r, const scene_cmd *k) {
   }
 }
 
-static int arc_steps(float radius) {
-  int n = (int)(radius / ARC_STEP_PX) + 2;
-  return n > ARC_STEPS_MAX ? ARC_STEPS_MAX : n;
-}
-
-/* The outline of a rounded rect, clockwise from the top-left corner's arc: 4 * (steps + 1)
- * points. */
-static int round_points(float x0, float y0, float x1, float y1, float rad, int steps,
-                        SDL_FPoint *out) {
-  const float quarter = 1.57079632679f; /* a quarter turn, in radians */
-  const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
-  const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
-  int n = 0;
-  for (int corner = 0; corner < 4; corner++) {
-    float start = quarter * (float)(corner + 2); /* the top-left arc starts pointing left */
-    for (int i = 0; i <= steps; i++) {
-      float a = start + quarter * (float)i / (float)steps;
-      out[n++] = (SDL_FPoint){cx[corner] + cosf(a) * rad, cy[corner] + sinf(a) * rad};
-    }
-  }
-  return n;
-}
-
 /* The inside as three rectangles (which the software renderer fills fast) and each corner as a
  * small triangle fan; the pieces do not overlap, so translucent fills stay even. */
 /* A filled rounded rectangle: three rectangles and four fans of triangles. Its edges and radius
@@ -839,28 +1114,9 @@ static void fill_round(sdlr *r, const scene_cmd *k) {
   fill_rect(r, x0, y0 + rad, x1, y1 - rad, k->color);
   fill_rect(r, x0 + rad, y0, x1 - rad, y0 + rad, k->color);
   fill_rect(r, x0 + rad, y1 - rad, x1 - rad, y1, k->color);
-  int steps = arc_steps(rad);
-  SDL_FPoint pts[4 * (ARC_STEPS_MAX + 1)];
-  round_points(x0, y0, x1, y1, rad, steps, pts);
-  const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
-  const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
-  SDL_Vertex v[4 * (ARC_STEPS_MAX + 2)];
-  int idx[3 * 4 * ARC_STEPS_MAX];
-  set_blend(r, k->color);
-  SDL_Color col = sdl_color(k->color);
-  int nv = 0, m = 0;
-  for (int corner = 0; corner < 4; corner++) {
-    int centre = nv;
-    v[nv++] = (SDL_Vertex){{cx[corner], cy[corner]}, col, {0, 0}};
-    for (int i = 0; i <= steps; i++)
-      v[nv++] = (SDL_Vertex){pts[corner * (steps + 1) + i], col, {0, 0}};
-    for (int i = 0; i < steps; i++) {
-      idx[m++] = centre;
-      idx[m++] = centre + 1 + i;
-      idx[m++] = centre + 2 + i;
-    }
-  }
-  SDL_RenderGeometry(r->renderer, NULL, v, nv, idx, m);
+  shape g;
+  shape_round_corners(&g, x0, y0, x1, y1, rad);
+  draw_shape(r, &g, k->color);
 }
 
 static void stroke_round(sdlr *r, const scene_cmd *k) {
@@ -872,38 +1128,16 @@ static void stroke_round(sdlr *r, const scene_cmd *k) {
     fill_rect(r, k->x1 - w, k->y0 + w, k->x1, k->y1 - w, k->color);
     return;
   }
-  int steps = arc_steps(k->radius);
-  SDL_FPoint outer[4 * (ARC_STEPS_MAX + 1)], inner[4 * (ARC_STEPS_MAX + 1)];
-  int n = round_points(k->x0, k->y0, k->x1, k->y1, k->radius, steps, outer);
-  float ir = k->radius - w > 0 ? k->radius - w : 0;
-  round_points(k->x0 + w, k->y0 + w, k->x1 - w, k->y1 - w, ir, steps, inner);
-  SDL_Vertex v[8 * (ARC_STEPS_MAX + 1)];
-  int idx[6 * 4 * (ARC_STEPS_MAX + 1)];
-  set_blend(r, k->color);
-  SDL_Color col = sdl_color(k->color);
-  for (int i = 0; i < n; i++) {
-    v[2 * i] = (SDL_Vertex){outer[i], col, {0, 0}};
-    v[2 * i + 1] = (SDL_Vertex){inner[i], col, {0, 0}};
-  }
-  int m = 0;
-  for (int i = 0; i < n; i++) {
-    int a = 2 * i, b = 2 * i + 1, c = 2 * ((i + 1) % n), d = 2 * ((i + 1) % n) + 1;
-    idx[m++] = a;
-    idx[m++] = c;
-    idx[m++] = b;
-    idx[m++] = b;
-    idx[m++] = c;
-    idx[m++] = d;
-  }
-  SDL_RenderGeometry(r->renderer, NULL, v, 2 * n, idx, m);
+  shape g;
+  shape_round_outline(&g, k->x0, k->y0, k->x1, k->y1, k->radius, w);
+  draw_shape(r, &g, k->color);
 }
 
 static void triangle(sdlr *r, const scene_cmd *k) {
-  set_blend(r, k->color);
-  SDL_Color col = sdl_color(k->color);
-  SDL_Vertex v[3] = {
-      {{k->x0, k->y0}, col, {0, 0}}, {{k->x1, k->y1}, col, {0, 0}}, {{k->x2, k->y2}, col, {0, 0}}};
-  SDL_RenderGeometry(r->renderer, NULL, v, 3, NULL, 0);
+  const SDL_FPoint p[3] = {{k->x0, k->y0}, {k->x1, k->y1}, {k->x2, k->y2}};
+  shape g;
+  shape_points(&g, p, 3);
+  draw_shape(r, &g, k->color);
 }
 
 static bool draw_text(sdlr *r, const scene_list *l, const scene_cmd *k) {
@@ -1423,6 +1657,7 @@ void sdlr_free(sdlr *r) {
     return;
   drop_runs(r);
   kept_free(&r->kept);
+  SDL_FreeSurface(r->scratch);
   free(r->runs);
   free(r->measures);
   free(r->digits);
