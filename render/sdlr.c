@@ -26,7 +26,8 @@ enum {
   TEXT_MAX = 4096,      /* bytes of one text command drawn */
   MEASURE_SLOTS = 4096, /* entries of the measuring cache (a power of two) */
   MEASURE_KEY = 256,    /* longest text the measuring cache keeps (a caption line and more) */
-  DIGIT_FONTS = 8,      /* faces and sizes whose digits are checked (digit_check) */
+  DIGIT_FONTS = 32,     /* faces and sizes whose digits are checked (digit_check); a frame
+                           at 1920x1080 measures in a dozen, layout in others */
 };
 
 /* Whether the digits of one face and size can stand for one another in a measurement, so that
@@ -113,6 +114,7 @@ struct sdlr {
   measured *measures;           /* direct-mapped measuring cache, MEASURE_SLOTS entries */
   digit_check *digits;          /* DIGIT_FONTS entries: which fonts' digits are interchangeable */
   int ndigits;                  /* entries in use */
+  int digit_next;               /* the entry a new face and size takes once all are in use */
   kept_group kept;              /* offscreen: the last kept group and its pixels */
   bool direct;                  /* offscreen: text and rectangles drawn by sdlr (see
                                    direct_same) */
@@ -196,14 +198,17 @@ static int8_t digits_alike(TTF_Font *f, const char *pattern, size_t len) {
   return 1;
 }
 
-/* The check of face at px, made on first use (NULL when the table is full). */
+/* The check of face at px, made on first use (NULL without a table). When the table is full a new
+ * one takes the entries in turn: a full table made every later font's digits count (a text's
+ * measure of 15 px sans with a time in it was a miss of the measuring cache each frame). */
 static digit_check *digit_check_for(sdlr *r, TTF_Font *f, layout_face face, int px) {
   for (int i = 0; i < r->ndigits; i++)
     if (r->digits[i].face == face && r->digits[i].size == px)
       return &r->digits[i];
-  if (r->digits == NULL || r->ndigits == DIGIT_FONTS)
+  if (r->digits == NULL)
     return NULL;
-  digit_check *c = &r->digits[r->ndigits++];
+  digit_check *c = &r->digits[r->ndigits < DIGIT_FONTS ? r->ndigits++ : r->digit_next];
+  r->digit_next = (r->digit_next + 1) % DIGIT_FONTS;
   memset(c, 0, sizeof *c);
   c->face = face;
   c->size = px;
