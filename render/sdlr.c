@@ -63,6 +63,15 @@ typedef struct font_slot {
   uint64_t used;    /* the use counter when last used */
 } font_slot;
 
+/* Ink tinted for direct_text: per pixel of the ink, its colour times the colour / 255 and its
+ * alpha times the opacity / 255, then premultiplied (B, G, R, alpha: what the pixel adds), and the
+ * opacity's complement (255 - alpha) in four bytes (what the target's bytes are multiplied by):
+ * text drawn in one colour frame after frame is tinted once. */
+typedef struct tinted {
+  Uint8 *px;         /* w * h * 4 added bytes, then w * h * 4 multipliers; NULL until made */
+  theme_color color; /* the colour they were made for */
+} tinted;
+
 typedef struct run {
   char *key;            /* the text, or NULL for an empty slot; a tombstone is tomb */
   uint32_t hash;        /* hash of (face, size, text) */
@@ -71,6 +80,7 @@ typedef struct run {
   SDL_Texture *texture; /* the text in white (colour and opacity are applied as mods), without
                            its transparent margins; NULL when nothing of it shows or ink holds it */
   SDL_Surface *ink;     /* the same pixels for an offscreen sdlr drawing directly, else NULL */
+  tinted tint;          /* ink tinted in the colour it was last drawn in */
   int dx, dy;           /* where the texture's corner is in the rendered run */
   int w, h;             /* texture size */
   uint64_t frame;       /* the frame that last drew it */
@@ -377,6 +387,7 @@ static void run_release(run *e) {
   if (e->texture != NULL)
     SDL_DestroyTexture(e->texture);
   SDL_FreeSurface(e->ink);
+  free(e->tint.px);
 }
 
 static void run_drop(sdlr *r, run *e) {
@@ -512,7 +523,8 @@ static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n
     SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
   if (kept != NULL)
     SDL_SetSurfaceBlendMode(kept, SDL_BLENDMODE_BLEND);
-  *free_slot = (run){key, h, face, size, tex, kept, ink.x, ink.y, ink.w, ink.h, r->frame};
+  *free_slot = (run){key,   h,     face,  size,  tex,     kept, {NULL, {0, 0, 0, 0}},
+                     ink.x, ink.y, ink.w, ink.h, r->frame};
   r->nruns++;
   return free_slot;
 }
@@ -692,59 +704,68 @@ static void direct_fill(SDL_Surface *s, SDL_Rect clip, SDL_FRect f, theme_color 
   }
 }
 
-/* One row of direct_text: n pixels of src blended into dst. */
-static inline void text_row(Uint32 *dst, const Uint32 *src, int n, theme_color c, bool tint,
-                            bool fade) {
-  for (int x = 0; x < n; x++) {
-    Uint32 p = src[x];
-    unsigned sa = fade ? div255((p >> 24) * c.a) : p >> 24;
-    if (sa == 0) /* leaves the pixel as it is */
-      continue;
-    unsigned sr = (p >> 16) & 0xff, sg = (p >> 8) & 0xff, sb = p & 0xff;
-    if (tint) {
-      sr = div255(sr * c.r);
-      sg = div255(sg * c.g);
-      sb = div255(sb * c.b);
+/* Makes t the tint of ink in colour c (false when memory ran out). */
+static bool tint_ink(tinted *t, const SDL_Surface *ink, theme_color c) {
+  size_t n = (size_t)ink->w * (size_t)ink->h;
+  if (t->px != NULL && memcmp(&t->color, &c, sizeof c) == 0)
+    return true;
+  if (t->px == NULL && (t->px = malloc(n * 8)) == NULL)
+    return false;
+  t->color = c;
+  Uint8 *add = t->px, *mul = t->px + n * 4;
+  for (int y = 0; y < ink->h; y++) {
+    const Uint32 *row =
+        (const Uint32 *)((const Uint8 *)ink->pixels + (size_t)y * (size_t)ink->pitch);
+    for (int x = 0; x < ink->w; x++, add += 4, mul += 4) {
+      Uint32 p = row[x];
+      unsigned a = div255((p >> 24) * c.a);
+      add[0] = (Uint8)div255(div255((p & 0xff) * c.b) * a);
+      add[1] = (Uint8)div255(div255(((p >> 8) & 0xff) * c.g) * a);
+      add[2] = (Uint8)div255(div255(((p >> 16) & 0xff) * c.r) * a);
+      add[3] = (Uint8)a;
+      memset(mul, (int)(255 - a), 4);
     }
-    if (sa == 0xff) {
-      dst[x] = 0xff000000u | sr << 16 | sg << 8 | sb;
-      continue;
-    }
-    unsigned inv = 255 - sa;
-    Uint32 d = dst[x];
-    sr = div255(sr * sa) + div255(inv * ((d >> 16) & 0xff));
-    sg = div255(sg * sa) + div255(inv * ((d >> 8) & 0xff));
-    sb = div255(sb * sa) + div255(inv * (d & 0xff));
-    dst[x] = (sa + div255(inv * (d >> 24))) << 24 | sr << 16 | sg << 8 | sb;
+  }
+  return true;
+}
+
+/* n bytes of the target blended with tinted ones: dst * mul / 255 + add. That is every case of
+ * SDL's blend at once: alpha 0 adds nothing and multiplies by 255 / 255 (the target as it was),
+ * alpha 255 multiplies by 0 (the colour), and no byte overflows (add is at most alpha). The
+ * division by 255 of a product of two bytes is exact as (t + 1 + t / 256) / 256, in 16 bits, which
+ * the compiler does many bytes at a time. */
+static void blend_bytes(Uint8 *restrict dst, const Uint8 *restrict add, const Uint8 *restrict mul,
+                        int n) {
+  for (int i = 0; i < n; i++) {
+    uint16_t t = (uint16_t)(dst[i] * mul[i]);
+    dst[i] = (Uint8)(add[i] + (uint16_t)(t + 1 + (t >> 8)) / 256);
   }
 }
 
 /* Text (ink, white, ARGB8888) with its corner at (fx, fy), blended into s as SDL_RenderCopyF
  * blends a texture with colour and alpha mods: the corner truncated to whole pixels, clipped;
  * each source pixel's colour times the colour / 255 and its alpha times the opacity / 255, then
- * premultiplied, then dst * (255 - alpha) / 255 added. White at full opacity takes SDL's own
- * blitter (another, fast one), as it did. */
-static void direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, float fx, float fy,
-                        theme_color c) {
+ * premultiplied, then dst * (255 - alpha) / 255 added (with tint, made in t). White at full
+ * opacity takes SDL's own blitter (another, fast one), as it did. False when memory ran out. */
+static bool direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, tinted *t, float fx,
+                        float fy, theme_color c) {
   SDL_Rect at = {(int)fx, (int)fy, ink->w, ink->h}, box;
   if (!SDL_IntersectRect(&at, &clip, &box))
-    return;
-  bool tint = c.r != 0xff || c.g != 0xff || c.b != 0xff, fade = c.a != 0xff;
-  if (!tint && !fade) {
+    return true;
+  if (c.r == 0xff && c.g == 0xff && c.b == 0xff && c.a == 0xff) {
     SDL_SetClipRect(s, &clip);
     SDL_BlitSurface(ink, NULL, s, &at);
-    return;
+    return true;
   }
+  if (!tint_ink(t, ink, c))
+    return false;
+  size_t half = (size_t)ink->w * (size_t)ink->h * 4;
   for (int y = box.y; y < box.y + box.h; y++) {
-    const Uint32 *src =
-        (const Uint32 *)((const Uint8 *)ink->pixels + (size_t)(y - at.y) * (size_t)ink->pitch) +
-        (box.x - at.x);
-    Uint32 *dst = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch) + box.x;
-    if (fade) /* each case its own loop: the tests leave the pixel loop */
-      text_row(dst, src, box.w, c, tint, true);
-    else
-      text_row(dst, src, box.w, c, true, false);
+    size_t from = ((size_t)(y - at.y) * (size_t)ink->w + (size_t)(box.x - at.x)) * 4;
+    Uint8 *dst = (Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)box.x * 4;
+    blend_bytes(dst, t->px + from, t->px + half + from, box.w * 4);
   }
+  return true;
 }
 
 /* Triangles: SDL_RenderGeometry on the software renderer (SDL_SW_RenderGeometryRaw) draws two
@@ -950,6 +971,7 @@ static bool direct_same(void) {
   SDL_Renderer *ren = a != NULL ? SDL_CreateSoftwareRenderer(a) : NULL;
   SDL_Texture *tex = NULL;
   SDL_Surface *scratch = NULL;
+  tinted tint = {NULL, {0, 0, 0, 0}};
   bool same = false, drawn = true;
   if (b != NULL && ink != NULL && ren != NULL && !SDL_MUSTLOCK(a) && !SDL_MUSTLOCK(b)) {
     Uint32 seed = 12345;
@@ -976,7 +998,7 @@ static bool direct_same(void) {
       SDL_SetTextureColorMod(tex, c.r, c.g, c.b);
       SDL_SetTextureAlphaMod(tex, c.a);
       SDL_RenderCopyF(ren, tex, NULL, &at);
-      direct_text(b, clip, ink, f.x, f.y, c);
+      drawn = direct_text(b, clip, ink, &tint, f.x, f.y, c) && drawn;
       theme_color fill = {c.b, c.r, c.g, (Uint8)(c.a / 2 + 20)};
       SDL_SetRenderDrawColor(ren, fill.r, fill.g, fill.b, fill.a);
       SDL_RenderFillRectF(ren, &f);
@@ -994,6 +1016,7 @@ static bool direct_same(void) {
     same = drawn && memcmp(a->pixels, b->pixels, (size_t)a->pitch * PH) == 0;
   }
   SDL_FreeSurface(scratch);
+  free(tint.px);
   if (tex != NULL)
     SDL_DestroyTexture(tex);
   if (ren != NULL)
@@ -1151,9 +1174,8 @@ static bool draw_text(sdlr *r, const scene_list *l, const scene_cmd *k) {
     return false;
   if (e->ink != NULL) {
     SDL_RenderFlush(r->renderer);
-    direct_text(r->surface, clip_now(r), e->ink, k->x0 + (float)e->dx, k->y0 + (float)e->dy,
-                k->color);
-    return true;
+    return direct_text(r->surface, clip_now(r), e->ink, &e->tint, k->x0 + (float)e->dx,
+                       k->y0 + (float)e->dy, k->color);
   }
   if (e->texture == NULL) /* all of it transparent */
     return true;
