@@ -666,41 +666,52 @@ static SDL_Rect clip_now(const sdlr *r) {
   return out;
 }
 
-/* A rectangle drawn into s as SDL_RenderFillRectF draws it: its corner and size truncated to
- * whole pixels, at least one pixel each way, clipped; opaque, the colour, else each channel
- * becomes dst * (255 - a) / 255 + colour * a / 255. Rows of one colour are common: the last pixel's
- * answer is remembered. */
-static void direct_fill(SDL_Surface *s, SDL_Rect clip, SDL_FRect f, theme_color c) {
-  SDL_Rect want = {(int)f.x, (int)f.y, (int)f.w, (int)f.h}, box;
+/* The pixels SDL_RenderFillRectF fills for f (before clipping): its corner and size truncated to
+ * whole pixels, at least one pixel each way. */
+static SDL_Rect fill_box(SDL_FRect f) {
+  SDL_Rect want = {(int)f.x, (int)f.y, (int)f.w, (int)f.h};
   want.w = want.w < 1 ? 1 : want.w;
   want.h = want.h < 1 ? 1 : want.h;
+  return want;
+}
+
+static void blend_bytes(Uint8 *restrict dst, const Uint8 *restrict add, const Uint8 *restrict mul,
+                        int n);
+
+enum { FILL_RUN = 16 }; /* pixels of one colour set out for a row to be filled or blended from */
+
+/* A rectangle drawn into s as SDL_RenderFillRectF draws it (fill_box, clipped); opaque, the
+ * colour, else each channel becomes dst * (255 - a) / 255 + colour * a / 255 (blend_bytes, with
+ * FILL_RUN pixels of the colour's bytes and the complement of its opacity). */
+static void direct_fill(SDL_Surface *s, SDL_Rect clip, SDL_FRect f, theme_color c) {
+  SDL_Rect want = fill_box(f), box;
   if (!SDL_IntersectRect(&want, &clip, &box))
     return;
+  Uint32 run[FILL_RUN];
   if (c.a == 0xff) { /* opaque: the colour itself, one row made and copied down */
     Uint32 v = 0xff000000u | (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
-    Uint32 *first = (Uint32 *)((Uint8 *)s->pixels + (size_t)box.y * (size_t)s->pitch) + box.x;
-    for (int x = 0; x < box.w; x++)
-      first[x] = v;
+    for (int x = 0; x < FILL_RUN; x++)
+      run[x] = v;
+    Uint8 *first = (Uint8 *)s->pixels + (size_t)box.y * (size_t)s->pitch + (size_t)box.x * 4;
+    for (int x = 0; x < box.w; x += FILL_RUN)
+      memcpy(first + (size_t)x * 4, run, (size_t)SDL_min(FILL_RUN, box.w - x) * 4);
     for (int y = box.y + 1; y < box.y + box.h; y++)
       memcpy((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)box.x * 4, first,
              (size_t)box.w * 4);
     return;
   }
-  unsigned a = c.a, inva = 255 - a;
-  unsigned add[4] = {div255(c.b * a), div255(c.g * a), div255(c.r * a), a}; /* by byte, B first */
-  Uint32 in = 0, out = a << 24 | add[2] << 16 | add[1] << 8 | add[0];
+  unsigned a = c.a;
+  Uint32 add = a << 24 | div255(c.r * a) << 16 | div255(c.g * a) << 8 | div255(c.b * a);
+  Uint32 mul[FILL_RUN];
+  for (int x = 0; x < FILL_RUN; x++) {
+    run[x] = add;
+    mul[x] = (255 - a) * 0x01010101u;
+  }
   for (int y = box.y; y < box.y + box.h; y++) {
-    Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
-    for (int x = box.x; x < box.x + box.w; x++) {
-      Uint32 d = row[x];
-      if (d != in) {
-        in = d;
-        out = 0;
-        for (int k = 0; k < 4; k++)
-          out |= (div255(inva * ((d >> (8 * k)) & 0xff)) + add[k]) << (8 * k);
-      }
-      row[x] = out;
-    }
+    Uint8 *row = (Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)box.x * 4;
+    for (int x = 0; x < box.w; x += FILL_RUN)
+      blend_bytes(row + (size_t)x * 4, (const Uint8 *)run, (const Uint8 *)mul,
+                  SDL_min(FILL_RUN, box.w - x) * 4);
   }
 }
 
