@@ -1406,14 +1406,17 @@ static void timeline(ctx *c) {
   clip_push(c, in);
   /* the tasks' runs and the time axis do not move with the playhead: a backend may keep them */
   keep(c, SC_KEEP_BEGIN, in);
-  size_t row = 0;
+  size_t row = 0, skip = 0; /* skip: task lanes to pass over before the next one drawn */
   for (size_t i = 0; i < d->nlanes; i++) {
     const layout_lane *l = &d->lanes[i];
     if (l->kind != LANE_MAIN && l->kind != LANE_TASK)
       continue;
     size_t at = row++;
-    if (at % stride != 0)
+    if (skip > 0) { /* a countdown, not at % stride: no division for each of 100,000 lanes */
+      skip--;
       continue;
+    }
+    skip = stride - 1;
     float y = in.y + rh * (float)at;
     theme_color col = theme_task_color(t, l->task);
     if (stride == 1) {
