@@ -132,6 +132,8 @@ struct sdlr {
   SDL_Surface *scratch;         /* direct drawing: translucent triangles, before they are blended
                                    in (as SDL draws them), or NULL */
   int target_w, target_h;       /* the target's size in pixels, as of this frame */
+  Uint32 *row;                  /* direct: a row of the background's colour (background) */
+  size_t cap_row;               /* its pixels allocated */
 };
 
 static char tomb[] = ""; /* marks a deleted run slot; compared by address only */
@@ -1139,13 +1141,24 @@ static void dashed_line(sdlr *r, const scene_cmd *k) {
  * are whole pixels, so the pieces meet without a seam (SDL rounds each rectangle's fractional
  * edges on its own: a row between two of them could stay unfilled, a light line across a small
  * tag). */
+/* A filled rounded rect's edges (b: x0, y0, x1, y1) and radius as fill_round draws it: whole
+ * pixels, the radius at most half of either side. */
+static void round_fill_box(const scene_cmd *k, float b[4], float *rad) {
+  b[0] = roundf(k->x0);
+  b[1] = roundf(k->y0);
+  b[2] = roundf(k->x1);
+  b[3] = roundf(k->y1);
+  *rad = roundf(k->radius);
+  if (*rad * 2 > b[2] - b[0])
+    *rad = floorf((b[2] - b[0]) / 2);
+  if (*rad * 2 > b[3] - b[1])
+    *rad = floorf((b[3] - b[1]) / 2);
+}
+
 static void fill_round(sdlr *r, const scene_cmd *k) {
-  float x0 = roundf(k->x0), y0 = roundf(k->y0), x1 = roundf(k->x1), y1 = roundf(k->y1);
-  float rad = roundf(k->radius);
-  if (rad * 2 > x1 - x0)
-    rad = floorf((x1 - x0) / 2);
-  if (rad * 2 > y1 - y0)
-    rad = floorf((y1 - y0) / 2);
+  float b[4], rad;
+  round_fill_box(k, b, &rad);
+  float x0 = b[0], y0 = b[1], x1 = b[2], y1 = b[3];
   if (rad < 1) {
     fill_rect(r, x0, y0, x1, y1, k->color);
     return;
@@ -1416,6 +1429,119 @@ static bool culled(sdlr *r, const scene_list *l, const scene_cmd *k) {
   return x1 + grow <= cx0;
 }
 
+/* ---- the background (direct) -------------------------------------------------------------
+ * A frame begins with an opaque fill of all of it, and the panels' opaque fills then cover most of
+ * it again. Drawing directly, the first fill leaves out the pixels that a later opaque fill at the
+ * top level (no clip: the whole target) sets whatever was there: those pixels end the same, and
+ * each frame writes a few megabytes less. */
+
+enum {
+  COVERS = 8,          /* the largest later fills the background leaves out, at most */
+  COVER_MAX = 1 << 20, /* their edges within this many pixels of 0 (whole numbers as floats) */
+};
+
+/* The pixels of the target that command k, drawn at the top level, sets whatever was there: an
+ * opaque rectangle's (fill_box), an opaque rounded rectangle's middle band and middle column
+ * (fill_round's rectangles). Returns how many rectangles (0..2) it wrote to out. */
+static int covered_by(const sdlr *r, const scene_cmd *k, SDL_Rect out[2]) {
+  SDL_FRect f[2];
+  int n = 0;
+  if (k->color.a != 0xff || !(fabsf(k->x0) < COVER_MAX && fabsf(k->y0) < COVER_MAX &&
+                              fabsf(k->x1) < COVER_MAX && fabsf(k->y1) < COVER_MAX))
+    return 0;
+  if (k->op == SC_FILL_RECT) {
+    f[n++] = (SDL_FRect){k->x0, k->y0, k->x1 - k->x0, k->y1 - k->y0};
+  } else if (k->op == SC_FILL_ROUND) {
+    float b[4], rad;
+    round_fill_box(k, b, &rad);
+    if (rad < 1) {
+      f[n++] = (SDL_FRect){b[0], b[1], b[2] - b[0], b[3] - b[1]};
+    } else {
+      f[n++] = (SDL_FRect){b[0], b[1] + rad, b[2] - b[0], b[3] - b[1] - 2 * rad};
+      f[n++] = (SDL_FRect){b[0] + rad, b[1], b[2] - b[0] - 2 * rad, b[3] - b[1]};
+    }
+  }
+  int m = 0;
+  SDL_Rect whole = {0, 0, r->target_w, r->target_h};
+  for (int i = 0; i < n; i++) { /* at least a pixel each way: fill_box's own size */
+    SDL_Rect box = fill_box(f[i]);
+    if (f[i].w >= 1 && f[i].h >= 1 && SDL_IntersectRect(&box, &whole, &out[m]))
+      m++;
+  }
+  return m;
+}
+
+/* The largest rectangles later top-level opaque fills of list set (covered_by), at most COVERS;
+ * the clip depth followed as clip_push and clip_pop follow it. */
+static int covers(const sdlr *r, const scene_list *list, SDL_Rect *cover) {
+  int n = 0, depth = 0;
+  for (size_t i = 1; i < list->n; i++) {
+    const scene_cmd *k = &list->cmds[i];
+    if (k->op == SC_CLIP_PUSH && depth < CLIP_DEPTH)
+      depth++;
+    else if (k->op == SC_CLIP_POP && depth > 0)
+      depth--;
+    SDL_Rect got[2];
+    int m = depth == 0 ? covered_by(r, k, got) : 0;
+    for (int j = 0; j < m; j++) {
+      if (n < COVERS) {
+        cover[n++] = got[j];
+        continue;
+      }
+      int small = 0; /* all in use: the smallest makes way for a larger one */
+      for (int c = 1; c < COVERS; c++)
+        if ((long)cover[c].w * cover[c].h < (long)cover[small].w * cover[small].h)
+          small = c;
+      if ((long)cover[small].w * cover[small].h < (long)got[j].w * got[j].h)
+        cover[small] = got[j];
+    }
+  }
+  return n;
+}
+
+/* Command 0 of list, an opaque fill of the whole target: drawn but where covers says later fills
+ * set the pixels. False when it could not be (no memory): then it is drawn whole. */
+static bool background(sdlr *r, const scene_list *list) {
+  SDL_Surface *s = r->surface;
+  if ((size_t)s->w > r->cap_row) {
+    Uint32 *p = realloc(r->row, (size_t)s->w * sizeof *p);
+    if (p == NULL)
+      return false;
+    r->row = p;
+    r->cap_row = (size_t)s->w;
+  }
+  theme_color c = list->cmds[0].color;
+  Uint32 v = 0xff000000u | (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
+  for (int x = 0; x < s->w; x++)
+    r->row[x] = v;
+  SDL_Rect cover[COVERS];
+  int n = covers(r, list, cover);
+  for (int y = 0; y < s->h; y++) {
+    int from[COVERS], to[COVERS], m = 0; /* the covered runs of this row, by their start */
+    for (int i = 0; i < n; i++) {
+      if (y < cover[i].y || y >= cover[i].y + cover[i].h)
+        continue;
+      int j = m++;
+      for (; j > 0 && from[j - 1] > cover[i].x; j--) {
+        from[j] = from[j - 1];
+        to[j] = to[j - 1];
+      }
+      from[j] = cover[i].x;
+      to[j] = cover[i].x + cover[i].w;
+    }
+    Uint32 *out = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+    int x = 0;
+    for (int i = 0; i <= m; i++) {
+      int end = i < m ? from[i] : s->w;
+      if (end > x)
+        memcpy(out + x, r->row + x, (size_t)(end - x) * sizeof *out);
+      if (i < m && to[i] > x)
+        x = to[i];
+    }
+  }
+  return true;
+}
+
 bool sdlr_draw(sdlr *r, const scene_list *list) {
   bool ok = true;
   r->frame++;
@@ -1429,7 +1555,15 @@ bool sdlr_draw(sdlr *r, const scene_list *list) {
   SDL_RenderSetClipRect(r->renderer, NULL);
   r->blend = SDL_BLENDMODE_BLEND;
   SDL_SetRenderDrawBlendMode(r->renderer, r->blend);
-  for (size_t i = 0; i < list->n; i++) {
+  size_t i = 0;
+  const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
+  if (r->direct && first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff &&
+      first->x0 <= 0 && first->y0 <= 0 && first->x1 >= (float)r->target_w &&
+      first->y1 >= (float)r->target_h) {
+    SDL_RenderFlush(r->renderer);
+    i = background(r, list) ? 1 : 0;
+  }
+  for (; i < list->n; i++) {
     const scene_cmd *k = &list->cmds[i];
     if (culled(r, list, k))
       continue;
@@ -1696,6 +1830,7 @@ void sdlr_free(sdlr *r) {
   drop_runs(r);
   kept_free(&r->kept);
   SDL_FreeSurface(r->scratch);
+  free(r->row);
   free(r->runs);
   free(r->measures);
   free(r->digits);
