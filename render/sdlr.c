@@ -790,7 +790,10 @@ static bool direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, tinted 
  * scratch surface of the box's size and blended in with SDL_BlitSurface, as SDL does. Here each
  * row's pixels are found as one run, from the edge functions solved for x, and filled at once. */
 
-enum { GEOMETRY_MAX_PX = 8192 }; /* corners within this many pixels of 0: no int overflows */
+enum {
+  GEOMETRY_MAX_PX = 8192, /* corners within this many pixels of 0: no int overflows */
+  TRI_NARROW = 16,        /* a triangle's rows up to this wide are tested pixel by pixel */
+};
 
 /* (b - a) x (c - a), as SDL's cross_product (exact here: no operand can overflow). */
 static int64_t tri_cross(SDL_Point a, SDL_Point b, int64_t cx, int64_t cy) {
@@ -854,6 +857,13 @@ static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
                : (Uint32 *)((Uint8 *)scratch->pixels + (size_t)y * (size_t)scratch->pitch);
     if (!opaque)
       memset(out, 0, (size_t)box.w * 4);
+    if (box.w <= TRI_NARROW) { /* a few pixels a row (an arc's): each tested, no divisions */
+      int64_t a = w[0] + row[0] * y, b = w[1] + row[1] * y, e = w[2] + row[2] * y;
+      for (int x = 0; x < box.w; x++, a += col[0], b += col[1], e += col[2])
+        if ((a | b | e) >= 0)
+          out[x] = v;
+      continue;
+    }
     int64_t lo = 0, hi = box.w - 1;
     for (int e = 0; e < 3; e++)
       tri_edge(col[e], w[e] + row[e] * y, &lo, &hi);
