@@ -578,6 +578,54 @@ static void test_timeline_stride(void **state) {
   trace_free(t);
 }
 
+/* The timeline's clock labels are what snprintf's "%g s" writes: virtual clocks (sums of sleeps in
+ * thousandths and of thirds), every magnitude and sign, halves of the last digit, powers of ten and
+ * their neighbours, random bits. */
+static void test_format_seconds(void **state) {
+  (void)state;
+  char got[64], want[64];
+  uint64_t seed = 88172645463325252u;
+  for (long i = 0; i < 400000; i++) {
+    double t;
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    switch (i % 8) {
+    case 0:
+      t = (double)(i / 8) / 1000;
+      break;
+    case 1:
+      t = (double)(i / 8) / 3 + 0.001 * (double)(seed % 1000);
+      break;
+    case 2:
+      t = (double)(seed % 2000000) / 1000 - 1000;
+      break;
+    case 3:
+      t = ldexp((double)(seed >> 11), -53) * pow(10, (double)((long)(seed % 24) - 12));
+      break;
+    case 4:
+      t = ((double)(seed % 2000000) + 0.5) / pow(10, (double)(seed % 13));
+      break;
+    case 5:
+      t = pow(10, (double)((long)(seed % 20) - 10)) * (1 + ((double)(seed % 5) - 2) * 1e-15);
+      break;
+    case 6: {
+      double bits;
+      uint64_t u = seed;
+      memcpy(&bits, &u, sizeof bits);
+      t = bits;
+      break;
+    }
+    default:
+      t = (double)(seed % 1000000) * 1e-6 * (double)(i % 100);
+    }
+    scene_format_seconds(got, sizeof got, t);
+    snprintf(want, sizeof want, "%g s", t);
+    if (strcmp(got, want) != 0)
+      fail_msg("%.17g: \"%s\", printf \"%s\"", t, got, want);
+  }
+}
+
 static void test_fit_scale(void **state) {
   world *w = *state;
   const theme *t = &w->theme;
@@ -606,6 +654,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_header_line_whole, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fit_scale, setup, teardown),
       cmocka_unit_test(test_timeline_stride),
+      cmocka_unit_test(test_format_seconds),
       cmocka_unit_test(test_shipped_themes_are_complete),
       cmocka_unit_test(test_theme_parse_errors),
       cmocka_unit_test(test_colour_helpers),
