@@ -47,16 +47,22 @@ typedef struct world {
   scene_list list;   /* output */
 } world;
 
+/* Options that record a run in t (line events on) and print nothing. */
+static sim_options traced(trace *t) {
+  sim_options o;
+  sim_options_init(&o);
+  o.out = ignore;
+  o.err = ignore;
+  o.trace = t;
+  return o;
+}
+
 static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
   if (w == NULL)
     return -1;
   w->trace = trace_new(true);
-  sim_options o;
-  sim_options_init(&o);
-  o.out = ignore;
-  o.err = ignore;
-  o.trace = w->trace;
+  sim_options o = traced(w->trace);
   sim_run_file(&o, LOOPVIZ_SOURCE_DIR "/scenarios/gather.py");
   theme_defaults(&w->theme);
   layout_options lo = {&w->theme, fake_measure, NULL, GRAIN_LOOP};
@@ -537,11 +543,7 @@ static void test_timeline_stride(void **state) {
                             "    await asyncio.gather(*(worker(i) for i in range(1500)))\n"
                             "asyncio.run(main())\n";
   trace *t = trace_new(true);
-  sim_options o;
-  sim_options_init(&o);
-  o.out = ignore;
-  o.err = ignore;
-  o.trace = t;
+  sim_options o = traced(t);
   assert_int_equal(sim_run_source(&o, "stride.py", src, sizeof src - 1), SIM_OK);
   theme th;
   theme_defaults(&th);
