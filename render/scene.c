@@ -1543,29 +1543,26 @@ static void timeline(ctx *c) {
 }
 
 /* "%g s" without printf for the clocks a timeline shows (hundreds a frame, each formatted to be
- * measured): t's six significant digits come from t scaled by a power of ten (exact in a double)
- * and rounded, when t is 0.0001 to 999999 and neither near a power of ten nor near half a unit of
- * the last digit, where the scaling's error could decide; else, and for the rest, printf. */
-void scene_format_seconds(char *buf, size_t cap, double t) {
+ * measured), into o (32 bytes): t's six significant digits come from t scaled by a power of ten
+ * (exact in a double) and rounded. False, o unspecified, outside 0.0001..999999 and near a power
+ * of ten or half a unit of the last digit, where the scaling's error could decide. */
+static bool seconds_fast(char *o, double t) {
   static const double ten[10] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
   double a = fabs(t);
   int x = -5; /* the decimal exponent of a: 10^x <= a < 10^(x+1) */
   for (int e = -4; e <= 5; e++)
     if (e < 0 ? a * ten[-e] >= 1 : a >= ten[e])
       x = e;
+  if (x < -4 || !(a < 999999))
+    return false;
   double scaled = a * ten[5 - x], whole = floor(scaled), part = scaled - whole;
   double edge = x < 0 ? a * ten[-x] : a / ten[x]; /* a over 10^x: 1 <= edge < 10 */
-  if (cap < 32 || x < -4 || !(a < 999999) || edge < 1 + 1e-9 || edge > 10 - 1e-9 ||
-      fabs(part - 0.5) < 1e-6) {
-    snprintf(buf, cap, "%g s", t);
-    return;
-  }
+  if (edge < 1 + 1e-9 || edge > 10 - 1e-9 || fabs(part - 0.5) < 1e-6)
+    return false;
   long digits = (long)whole + (part > 0.5);
-  if (digits >= 1000000) { /* rounded up to the next power of ten */
-    snprintf(buf, cap, "%g s", t);
-    return;
-  }
-  char d[6], *o = buf;
+  if (digits >= 1000000) /* rounded up to the next power of ten */
+    return false;
+  char d[6];
   for (int i = 5; i >= 0; i--, digits /= 10)
     d[i] = (char)('0' + digits % 10);
   int last = 5; /* the last digit kept: trailing zeros after the point go */
@@ -1585,6 +1582,12 @@ void scene_format_seconds(char *buf, size_t cap, double t) {
       *o++ = '.';
   }
   memcpy(o, " s", 3);
+  return true;
+}
+
+void scene_format_seconds(char *buf, size_t cap, double t) {
+  if (cap < 32 || !seconds_fast(buf, t))
+    snprintf(buf, cap, "%g s", t);
 }
 
 long scene_timeline_stop_at(const scene_input *in, float x, float y) {
