@@ -126,7 +126,7 @@ struct sdlr {
   int ndigits;                  /* entries in use */
   int digit_next;               /* the entry a new face and size takes once all are in use */
   kept_group kept;              /* offscreen: the last kept group and its pixels */
-  bool direct;                  /* offscreen: text and rectangles drawn by sdlr (see
+  bool direct;                  /* offscreen: text, rectangles and triangles drawn by sdlr (see
                                    direct_same) */
   bool direct_ok;               /* offscreen: the probe found direct drawing exact */
   SDL_Surface *scratch;         /* direct drawing: translucent triangles, before they are blended
@@ -525,8 +525,17 @@ static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n
     SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
   if (kept != NULL)
     SDL_SetSurfaceBlendMode(kept, SDL_BLENDMODE_BLEND);
-  *free_slot = (run){key,   h,     face,  size,  tex,     kept, {NULL, {0, 0, 0, 0}},
-                     ink.x, ink.y, ink.w, ink.h, r->frame};
+  *free_slot = (run){.key = key,
+                     .hash = h,
+                     .face = face,
+                     .size = size,
+                     .texture = tex,
+                     .ink = kept,
+                     .dx = ink.x,
+                     .dy = ink.y,
+                     .w = ink.w,
+                     .h = ink.h,
+                     .frame = r->frame};
   r->nruns++;
   return free_slot;
 }
@@ -648,12 +657,13 @@ static void shape_points(shape *g, const SDL_FPoint *p, int n) {
 /* ---- direct drawing (offscreen) ----------------------------------------------------------
  * SDL's software renderer blends text drawn with a colour or an opacity through its generic
  * per-pixel blitter, and translucent rectangles through another loop, both several times slower
- * than need be; it fills opaque ones with stores that bypass the cache the next drawing reads.
- * Together most of a frame's time. An offscreen sdlr draws those itself, straight into its
- * surface, with the very arithmetic of SDL's loops (their divisions by 255 and all) and
- * SDL's rounding of positions and clipping, so the pixels are the same to the bit. direct_same
- * checks it on a probe when the sdlr is made; when they differ (another SDL and another
- * arithmetic), SDL draws them as before. */
+ * than need be; it fills opaque ones with stores that bypass the cache the next drawing reads, and
+ * it draws each triangle of a rounded box or outline as a command of its own with a per-pixel test
+ * of its whole bounding box. Together most of a frame's time. An offscreen sdlr draws those itself,
+ * straight into its surface, with the very arithmetic of SDL's loops (their divisions by 255 and
+ * all) and SDL's rounding of positions and clipping, so the pixels are the same to the bit.
+ * direct_same checks it on a probe when the sdlr is made; when they differ (another SDL and
+ * another arithmetic), SDL draws them as before. */
 
 /* x / 255 for x up to 65535, exactly. */
 static inline unsigned div255(unsigned x) { return (x * 0x8081u) >> 23; }
