@@ -1384,6 +1384,56 @@ static void timeline_track(const ctx *c, scene_rect in, float *x0, float *w) {
   *w = in.w - label_w;
 }
 
+/* The timeline's way through the task lanes, in lane order: every stride-th of them. */
+typedef struct lane_walk {
+  const layout_diagram *d; /* the diagram */
+  bool by_id;              /* the task lanes are task_lane[0], task_lane[1] ... (lanes_by_id) */
+  size_t stride;           /* one task lane in this many is drawn */
+  size_t i;                /* scanning the lanes: the next one to look at */
+  size_t at;               /* the next task lane's place among the task lanes */
+  size_t skip;             /* scanning: task lanes to pass over before the next one drawn */
+} lane_walk;
+
+/* Whether the task lanes, in lane order, are those of tasks 0, 1, 2 ...: one a task, their lanes
+ * going up with the ids. Then the timeline finds the lanes it draws in task_lane and does not read
+ * the others (at 100,000 tasks, five megabytes a frame). */
+static bool lanes_by_id(const layout_diagram *d) {
+  size_t n = d->ntasks, down = 0;
+  if (n != d->ntask_lanes || (n > 0 && d->task_lane[n - 1] >= d->nlanes))
+    return false;
+  for (size_t i = 1; i < n; i++) /* counted, not left at the first: the compiler vectorises it */
+    down += d->task_lane[i] <= d->task_lane[i - 1];
+  return down == 0;
+}
+
+/* The next task lane the timeline draws (one whose place among the task lanes is a multiple of the
+ * stride), its place in *at; NULL after the last. */
+static const layout_lane *next_task_lane(lane_walk *w, size_t *at) {
+  const layout_diagram *d = w->d;
+  if (w->by_id) {
+    if (w->at >= d->ntask_lanes)
+      return NULL;
+    *at = w->at;
+    w->at += w->stride;
+    const layout_lane *l = &d->lanes[d->task_lane[*at]];
+    return l->kind == LANE_MAIN || l->kind == LANE_TASK ? l : NULL;
+  }
+  for (; w->i < d->nlanes; w->i++) {
+    const layout_lane *l = &d->lanes[w->i];
+    if (l->kind != LANE_MAIN && l->kind != LANE_TASK)
+      continue;
+    *at = w->at++;
+    if (w->skip > 0) { /* a countdown, not at % stride: no division a lane */
+      w->skip--;
+      continue;
+    }
+    w->skip = w->stride - 1;
+    w->i++;
+    return l;
+  }
+  return NULL;
+}
+
 static void timeline(ctx *c) {
   const theme *t = c->t;
   const layout_diagram *d = c->d;
@@ -1406,14 +1456,9 @@ static void timeline(ctx *c) {
   clip_push(c, in);
   /* the tasks' runs and the time axis do not move with the playhead: a backend may keep them */
   keep(c, SC_KEEP_BEGIN, in);
-  size_t row = 0;
-  for (size_t i = 0; i < d->nlanes; i++) {
-    const layout_lane *l = &d->lanes[i];
-    if (l->kind != LANE_MAIN && l->kind != LANE_TASK)
-      continue;
-    size_t at = row++;
-    if (at % stride != 0)
-      continue;
+  lane_walk walk = {d, stride > 1 && lanes_by_id(d), stride, 0, 0, 0};
+  size_t at;
+  for (const layout_lane *l; (l = next_task_lane(&walk, &at)) != NULL;) {
     float y = in.y + rh * (float)at;
     theme_color col = theme_task_color(t, l->task);
     if (stride == 1) {
@@ -1478,7 +1523,7 @@ static void timeline(ctx *c) {
      * values, most of them) */
     if (!isnan(x) && (x > x0 ? x : x0) <= last_right)
       continue;
-    snprintf(buf, sizeof buf, "%g s", d->stops[k].time);
+    scene_format_seconds(buf, sizeof buf, d->stops[k].time);
     float tw = text_w(c, FACE_SANS, size, buf);
     float lx = clampf(x - tw / 2, x0, x0 + w - tw);
     if (lx <= last_right)
@@ -1495,6 +1540,54 @@ static void timeline(ctx *c) {
             theme_fade(t->timeline_bg, t->future_alpha / 100.0f));
   line(c, px, in.y, px, in.y + rows_h, pt(c, t->arrow_w), t->playhead, false);
   clip_pop(c);
+}
+
+/* "%g s" without printf for the clocks a timeline shows (hundreds a frame, each formatted to be
+ * measured), into o (32 bytes): t's six significant digits come from t scaled by a power of ten
+ * (exact in a double) and rounded. False, o unspecified, outside 0.0001..999999 and near a power
+ * of ten or half a unit of the last digit, where the scaling's error could decide. */
+static bool seconds_fast(char *o, double t) {
+  static const double ten[10] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  double a = fabs(t);
+  int x = -5; /* the decimal exponent of a: 10^x <= a < 10^(x+1) */
+  for (int e = -4; e <= 5; e++)
+    if (e < 0 ? a * ten[-e] >= 1 : a >= ten[e])
+      x = e;
+  if (x < -4 || !(a < 999999))
+    return false;
+  double scaled = a * ten[5 - x], whole = floor(scaled), part = scaled - whole;
+  double edge = x < 0 ? a * ten[-x] : a / ten[x]; /* a over 10^x: 1 <= edge < 10 */
+  if (edge < 1 + 1e-9 || edge > 10 - 1e-9 || fabs(part - 0.5) < 1e-6)
+    return false;
+  long digits = (long)whole + (part > 0.5);
+  if (digits >= 1000000) /* rounded up to the next power of ten */
+    return false;
+  char d[6];
+  for (int i = 5; i >= 0; i--, digits /= 10)
+    d[i] = (char)('0' + digits % 10);
+  int last = 5; /* the last digit kept: trailing zeros after the point go */
+  while (last > x && last > 0 && d[last] == '0')
+    last--;
+  if (t < 0)
+    *o++ = '-';
+  if (x < 0) {
+    *o++ = '0';
+    *o++ = '.';
+    for (int i = -1; i > x; i--)
+      *o++ = '0';
+  }
+  for (int i = 0; i <= last || i <= x; i++) {
+    *o++ = d[i];
+    if (i == x && i < last)
+      *o++ = '.';
+  }
+  memcpy(o, " s", 3);
+  return true;
+}
+
+void scene_format_seconds(char *buf, size_t cap, double t) {
+  if (cap < 32 || !seconds_fast(buf, t))
+    snprintf(buf, cap, "%g s", t);
 }
 
 long scene_timeline_stop_at(const scene_input *in, float x, float y) {

@@ -135,6 +135,9 @@ long scene_timeline_stop_at(const scene_input *in, float x, float y);
  * design_h and grow or shrink with the output, within fit_min..fit_max percent. */
 float scene_fit_scale(const theme *t, int w, int h);
 
+/* A clock of the timeline's axis as snprintf's "%g s" writes it (cap at least 32 bytes). */
+void scene_format_seconds(char *buf, size_t cap, double t);
+
 /* How long stop k's animation lasts at speed 1, in milliseconds. */
 float scene_stop_ms(const layout_diagram *d, const theme *t, size_t k);
 

@@ -26,7 +26,8 @@ enum {
   TEXT_MAX = 4096,      /* bytes of one text command drawn */
   MEASURE_SLOTS = 4096, /* entries of the measuring cache (a power of two) */
   MEASURE_KEY = 256,    /* longest text the measuring cache keeps (a caption line and more) */
-  DIGIT_FONTS = 8,      /* faces and sizes whose digits are checked (digit_check) */
+  DIGIT_FONTS = 32,     /* faces and sizes whose digits are checked (digit_check); a frame
+                           at 1920x1080 measures in a dozen, layout in others */
 };
 
 /* Whether the digits of one face and size can stand for one another in a measurement, so that
@@ -62,6 +63,15 @@ typedef struct font_slot {
   uint64_t used;    /* the use counter when last used */
 } font_slot;
 
+/* Ink tinted for direct_text: per pixel of the ink, its colour times the colour / 255 and its
+ * alpha times the opacity / 255, then premultiplied (B, G, R, alpha: what the pixel adds), and the
+ * opacity's complement (255 - alpha) in four bytes (what the target's bytes are multiplied by):
+ * text drawn in one colour frame after frame is tinted once. */
+typedef struct tinted {
+  Uint8 *px;         /* w * h * 4 added bytes, then w * h * 4 multipliers; NULL until made */
+  theme_color color; /* the colour they were made for */
+} tinted;
+
 typedef struct run {
   char *key;            /* the text, or NULL for an empty slot; a tombstone is tomb */
   uint32_t hash;        /* hash of (face, size, text) */
@@ -70,6 +80,7 @@ typedef struct run {
   SDL_Texture *texture; /* the text in white (colour and opacity are applied as mods), without
                            its transparent margins; NULL when nothing of it shows or ink holds it */
   SDL_Surface *ink;     /* the same pixels for an offscreen sdlr drawing directly, else NULL */
+  tinted tint;          /* ink tinted in the colour it was last drawn in */
   int dx, dy;           /* where the texture's corner is in the rendered run */
   int w, h;             /* texture size */
   uint64_t frame;       /* the frame that last drew it */
@@ -113,11 +124,16 @@ struct sdlr {
   measured *measures;           /* direct-mapped measuring cache, MEASURE_SLOTS entries */
   digit_check *digits;          /* DIGIT_FONTS entries: which fonts' digits are interchangeable */
   int ndigits;                  /* entries in use */
+  int digit_next;               /* the entry a new face and size takes once all are in use */
   kept_group kept;              /* offscreen: the last kept group and its pixels */
-  bool direct;                  /* offscreen: text and rectangles drawn by sdlr (see
+  bool direct;                  /* offscreen: text, rectangles and triangles drawn by sdlr (see
                                    direct_same) */
   bool direct_ok;               /* offscreen: the probe found direct drawing exact */
+  SDL_Surface *scratch;         /* direct drawing: translucent triangles, before they are blended
+                                   in (as SDL draws them), or NULL */
   int target_w, target_h;       /* the target's size in pixels, as of this frame */
+  Uint32 *row;                  /* direct: a row of the background's colour (background) */
+  size_t cap_row;               /* its pixels allocated */
 };
 
 static char tomb[] = ""; /* marks a deleted run slot; compared by address only */
@@ -194,14 +210,17 @@ static int8_t digits_alike(TTF_Font *f, const char *pattern, size_t len) {
   return 1;
 }
 
-/* The check of face at px, made on first use (NULL when the table is full). */
+/* The check of face at px, made on first use (NULL without a table). When the table is full a new
+ * one takes the entries in turn: a full table made every later font's digits count (a text's
+ * measure of 15 px sans with a time in it was a miss of the measuring cache each frame). */
 static digit_check *digit_check_for(sdlr *r, TTF_Font *f, layout_face face, int px) {
   for (int i = 0; i < r->ndigits; i++)
     if (r->digits[i].face == face && r->digits[i].size == px)
       return &r->digits[i];
-  if (r->digits == NULL || r->ndigits == DIGIT_FONTS)
+  if (r->digits == NULL)
     return NULL;
-  digit_check *c = &r->digits[r->ndigits++];
+  digit_check *c = &r->digits[r->ndigits < DIGIT_FONTS ? r->ndigits++ : r->digit_next];
+  r->digit_next = (r->digit_next + 1) % DIGIT_FONTS;
   memset(c, 0, sizeof *c);
   c->face = face;
   c->size = px;
@@ -370,6 +389,7 @@ static void run_release(run *e) {
   if (e->texture != NULL)
     SDL_DestroyTexture(e->texture);
   SDL_FreeSurface(e->ink);
+  free(e->tint.px);
 }
 
 static void run_drop(sdlr *r, run *e) {
@@ -505,7 +525,17 @@ static run *run_get(sdlr *r, layout_face face, int size, const char *s, size_t n
     SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
   if (kept != NULL)
     SDL_SetSurfaceBlendMode(kept, SDL_BLENDMODE_BLEND);
-  *free_slot = (run){key, h, face, size, tex, kept, ink.x, ink.y, ink.w, ink.h, r->frame};
+  *free_slot = (run){.key = key,
+                     .hash = h,
+                     .face = face,
+                     .size = size,
+                     .texture = tex,
+                     .ink = kept,
+                     .dx = ink.x,
+                     .dy = ink.y,
+                     .w = ink.w,
+                     .h = ink.h,
+                     .frame = r->frame};
   r->nruns++;
   return free_slot;
 }
@@ -531,15 +561,109 @@ static void set_color(sdlr *r, theme_color c) {
   SDL_SetRenderDrawColor(r->renderer, c.r, c.g, c.b, c.a);
 }
 
+/* ---- shapes ------------------------------------------------------------------------------ */
+
+enum {
+  SHAPE_POINTS = 8 * (ARC_STEPS_MAX + 1),      /* a rounded outline's two rings, at most */
+  SHAPE_INDICES = 6 * 4 * (ARC_STEPS_MAX + 1), /* its triangles' corners */
+};
+
+/* Triangles of one colour as SDL_RenderGeometry takes them: points, and three indices into them
+ * a triangle. */
+typedef struct shape {
+  SDL_FPoint pt[SHAPE_POINTS]; /* the points */
+  int idx[SHAPE_INDICES];      /* the triangles, three points each */
+  int np;                      /* points used */
+  int ni;                      /* indices used */
+} shape;
+
+static int arc_steps(float radius) {
+  int n = (int)(radius / ARC_STEP_PX) + 2;
+  return n > ARC_STEPS_MAX ? ARC_STEPS_MAX : n;
+}
+
+/* The outline of a rounded rect, clockwise from the top-left corner's arc: 4 * (steps + 1)
+ * points. */
+static int round_points(float x0, float y0, float x1, float y1, float rad, int steps,
+                        SDL_FPoint *out) {
+  const float quarter = 1.57079632679f; /* a quarter turn, in radians */
+  const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
+  const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
+  int n = 0;
+  for (int corner = 0; corner < 4; corner++) {
+    float start = quarter * (float)(corner + 2); /* the top-left arc starts pointing left */
+    for (int i = 0; i <= steps; i++) {
+      float a = start + quarter * (float)i / (float)steps;
+      out[n++] = (SDL_FPoint){cx[corner] + cosf(a) * rad, cy[corner] + sinf(a) * rad};
+    }
+  }
+  return n;
+}
+
+/* The four corners of a filled rounded rect (whole-pixel edges and radius rad >= 1), each a fan of
+ * triangles from its arc's centre. */
+static void shape_round_corners(shape *g, float x0, float y0, float x1, float y1, float rad) {
+  int steps = arc_steps(rad);
+  SDL_FPoint pts[4 * (ARC_STEPS_MAX + 1)];
+  round_points(x0, y0, x1, y1, rad, steps, pts);
+  const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
+  const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
+  g->np = g->ni = 0;
+  for (int corner = 0; corner < 4; corner++) {
+    int centre = g->np;
+    g->pt[g->np++] = (SDL_FPoint){cx[corner], cy[corner]};
+    for (int i = 0; i <= steps; i++)
+      g->pt[g->np++] = pts[corner * (steps + 1) + i];
+    for (int i = 0; i < steps; i++) {
+      g->idx[g->ni++] = centre;
+      g->idx[g->ni++] = centre + 1 + i;
+      g->idx[g->ni++] = centre + 2 + i;
+    }
+  }
+}
+
+/* The outline of a rounded rect (radius at least 1) w pixels wide: a strip of triangles between
+ * the outer ring and the inner one. */
+static void shape_round_outline(shape *g, float x0, float y0, float x1, float y1, float radius,
+                                float w) {
+  int steps = arc_steps(radius);
+  SDL_FPoint outer[4 * (ARC_STEPS_MAX + 1)], inner[4 * (ARC_STEPS_MAX + 1)];
+  int n = round_points(x0, y0, x1, y1, radius, steps, outer);
+  float ir = radius - w > 0 ? radius - w : 0;
+  round_points(x0 + w, y0 + w, x1 - w, y1 - w, ir, steps, inner);
+  for (int i = 0; i < n; i++) {
+    g->pt[2 * i] = outer[i];
+    g->pt[2 * i + 1] = inner[i];
+  }
+  g->np = 2 * n;
+  g->ni = 0;
+  for (int i = 0; i < n; i++) {
+    int a = 2 * i, b = 2 * i + 1, c = 2 * ((i + 1) % n), d = 2 * ((i + 1) % n) + 1;
+    const int tri[6] = {a, c, b, b, c, d};
+    memcpy(g->idx + g->ni, tri, sizeof tri);
+    g->ni += 6;
+  }
+}
+
+/* Points given in order, a triangle every three. */
+static void shape_points(shape *g, const SDL_FPoint *p, int n) {
+  memcpy(g->pt, p, (size_t)n * sizeof *p);
+  g->np = n;
+  g->ni = 0;
+  for (int i = 0; i < n / 3 * 3; i++)
+    g->idx[g->ni++] = i;
+}
+
 /* ---- direct drawing (offscreen) ----------------------------------------------------------
  * SDL's software renderer blends text drawn with a colour or an opacity through its generic
  * per-pixel blitter, and translucent rectangles through another loop, both several times slower
- * than need be; it fills opaque ones with stores that bypass the cache the next drawing reads.
- * Together most of a frame's time. An offscreen sdlr draws those itself, straight into its
- * surface, with the very arithmetic of SDL's loops (their divisions by 255 and all) and
- * SDL's rounding of positions and clipping, so the pixels are the same to the bit. direct_same
- * checks it on a probe when the sdlr is made; when they differ (another SDL and another
- * arithmetic), SDL draws them as before. */
+ * than need be; it fills opaque ones with stores that bypass the cache the next drawing reads, and
+ * it draws each triangle of a rounded box or outline as a command of its own with a per-pixel test
+ * of its whole bounding box. Together most of a frame's time. An offscreen sdlr draws those itself,
+ * straight into its surface, with the very arithmetic of SDL's loops (their divisions by 255 and
+ * all) and SDL's rounding of positions and clipping, so the pixels are the same to the bit.
+ * direct_same checks it on a probe when the sdlr is made; when they differ (another SDL and
+ * another arithmetic), SDL draws them as before. */
 
 /* x / 255 for x up to 65535, exactly. */
 static inline unsigned div255(unsigned x) { return (x * 0x8081u) >> 23; }
@@ -554,102 +678,324 @@ static SDL_Rect clip_now(const sdlr *r) {
   return out;
 }
 
-/* A rectangle drawn into s as SDL_RenderFillRectF draws it: its corner and size truncated to
- * whole pixels, at least one pixel each way, clipped; opaque, the colour, else each channel
- * becomes dst * (255 - a) / 255 + colour * a / 255. Rows of one colour are common: the last pixel's
- * answer is remembered. */
-static void direct_fill(SDL_Surface *s, SDL_Rect clip, SDL_FRect f, theme_color c) {
-  SDL_Rect want = {(int)f.x, (int)f.y, (int)f.w, (int)f.h}, box;
+/* The pixels SDL_RenderFillRectF fills for f (before clipping): its corner and size truncated to
+ * whole pixels, at least one pixel each way. */
+static SDL_Rect fill_box(SDL_FRect f) {
+  SDL_Rect want = {(int)f.x, (int)f.y, (int)f.w, (int)f.h};
   want.w = want.w < 1 ? 1 : want.w;
   want.h = want.h < 1 ? 1 : want.h;
+  return want;
+}
+
+static void blend_bytes(Uint8 *restrict dst, const Uint8 *restrict add, const Uint8 *restrict mul,
+                        int n);
+
+enum { FILL_RUN = 16 }; /* pixels of one colour set out for a row to be filled or blended from */
+
+/* A rectangle drawn into s as SDL_RenderFillRectF draws it (fill_box, clipped); opaque, the
+ * colour, else each channel becomes dst * (255 - a) / 255 + colour * a / 255 (blend_bytes, with
+ * FILL_RUN pixels of the colour's bytes and the complement of its opacity). */
+static void direct_fill(SDL_Surface *s, SDL_Rect clip, SDL_FRect f, theme_color c) {
+  SDL_Rect want = fill_box(f), box;
   if (!SDL_IntersectRect(&want, &clip, &box))
     return;
+  Uint32 run[FILL_RUN];
   if (c.a == 0xff) { /* opaque: the colour itself, one row made and copied down */
     Uint32 v = 0xff000000u | (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
-    Uint32 *first = (Uint32 *)((Uint8 *)s->pixels + (size_t)box.y * (size_t)s->pitch) + box.x;
-    for (int x = 0; x < box.w; x++)
-      first[x] = v;
+    for (int x = 0; x < FILL_RUN; x++)
+      run[x] = v;
+    Uint8 *first = (Uint8 *)s->pixels + (size_t)box.y * (size_t)s->pitch + (size_t)box.x * 4;
+    for (int x = 0; x < box.w; x += FILL_RUN)
+      memcpy(first + (size_t)x * 4, run, (size_t)SDL_min(FILL_RUN, box.w - x) * 4);
     for (int y = box.y + 1; y < box.y + box.h; y++)
       memcpy((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)box.x * 4, first,
              (size_t)box.w * 4);
     return;
   }
-  unsigned a = c.a, inva = 255 - a;
-  unsigned add[4] = {div255(c.b * a), div255(c.g * a), div255(c.r * a), a}; /* by byte, B first */
-  Uint32 in = 0, out = a << 24 | add[2] << 16 | add[1] << 8 | add[0];
+  unsigned a = c.a;
+  Uint32 add = a << 24 | div255(c.r * a) << 16 | div255(c.g * a) << 8 | div255(c.b * a);
+  Uint32 mul[FILL_RUN];
+  for (int x = 0; x < FILL_RUN; x++) {
+    run[x] = add;
+    mul[x] = (255 - a) * 0x01010101u;
+  }
   for (int y = box.y; y < box.y + box.h; y++) {
-    Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
-    for (int x = box.x; x < box.x + box.w; x++) {
-      Uint32 d = row[x];
-      if (d != in) {
-        in = d;
-        out = 0;
-        for (int k = 0; k < 4; k++)
-          out |= (div255(inva * ((d >> (8 * k)) & 0xff)) + add[k]) << (8 * k);
-      }
-      row[x] = out;
-    }
+    Uint8 *row = (Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)box.x * 4;
+    for (int x = 0; x < box.w; x += FILL_RUN)
+      blend_bytes(row + (size_t)x * 4, (const Uint8 *)run, (const Uint8 *)mul,
+                  SDL_min(FILL_RUN, box.w - x) * 4);
   }
 }
 
-/* One row of direct_text: n pixels of src blended into dst. */
-static inline void text_row(Uint32 *dst, const Uint32 *src, int n, theme_color c, bool tint,
-                            bool fade) {
-  for (int x = 0; x < n; x++) {
-    Uint32 p = src[x];
-    unsigned sa = fade ? div255((p >> 24) * c.a) : p >> 24;
-    if (sa == 0) /* leaves the pixel as it is */
-      continue;
-    unsigned sr = (p >> 16) & 0xff, sg = (p >> 8) & 0xff, sb = p & 0xff;
-    if (tint) {
-      sr = div255(sr * c.r);
-      sg = div255(sg * c.g);
-      sb = div255(sb * c.b);
+/* Makes t the tint of ink in colour c (false when memory ran out). */
+static bool tint_ink(tinted *t, const SDL_Surface *ink, theme_color c) {
+  size_t n = (size_t)ink->w * (size_t)ink->h;
+  if (t->px != NULL && memcmp(&t->color, &c, sizeof c) == 0)
+    return true;
+  if (t->px == NULL && (t->px = malloc(n * 8)) == NULL)
+    return false;
+  t->color = c;
+  Uint8 *add = t->px, *mul = t->px + n * 4;
+  for (int y = 0; y < ink->h; y++) {
+    const Uint32 *row =
+        (const Uint32 *)((const Uint8 *)ink->pixels + (size_t)y * (size_t)ink->pitch);
+    for (int x = 0; x < ink->w; x++, add += 4, mul += 4) {
+      Uint32 p = row[x];
+      unsigned a = div255((p >> 24) * c.a);
+      add[0] = (Uint8)div255(div255((p & 0xff) * c.b) * a);
+      add[1] = (Uint8)div255(div255(((p >> 8) & 0xff) * c.g) * a);
+      add[2] = (Uint8)div255(div255(((p >> 16) & 0xff) * c.r) * a);
+      add[3] = (Uint8)a;
+      memset(mul, (int)(255 - a), 4);
     }
-    if (sa == 0xff) {
-      dst[x] = 0xff000000u | sr << 16 | sg << 8 | sb;
-      continue;
-    }
-    unsigned inv = 255 - sa;
-    Uint32 d = dst[x];
-    sr = div255(sr * sa) + div255(inv * ((d >> 16) & 0xff));
-    sg = div255(sg * sa) + div255(inv * ((d >> 8) & 0xff));
-    sb = div255(sb * sa) + div255(inv * (d & 0xff));
-    dst[x] = (sa + div255(inv * (d >> 24))) << 24 | sr << 16 | sg << 8 | sb;
+  }
+  return true;
+}
+
+/* n bytes of the target blended with tinted ones: dst * mul / 255 + add. That is every case of
+ * SDL's blend at once: alpha 0 adds nothing and multiplies by 255 / 255 (the target as it was),
+ * alpha 255 multiplies by 0 (the colour), and no byte overflows (add is at most alpha). The
+ * division by 255 of a product of two bytes is exact as (t + 1 + t / 256) / 256, in 16 bits, which
+ * the compiler does many bytes at a time. */
+static void blend_bytes(Uint8 *restrict dst, const Uint8 *restrict add, const Uint8 *restrict mul,
+                        int n) {
+  for (int i = 0; i < n; i++) {
+    uint16_t t = (uint16_t)(dst[i] * mul[i]);
+    dst[i] = (Uint8)(add[i] + (uint16_t)(t + 1 + (t >> 8)) / 256);
   }
 }
 
 /* Text (ink, white, ARGB8888) with its corner at (fx, fy), blended into s as SDL_RenderCopyF
  * blends a texture with colour and alpha mods: the corner truncated to whole pixels, clipped;
  * each source pixel's colour times the colour / 255 and its alpha times the opacity / 255, then
- * premultiplied, then dst * (255 - alpha) / 255 added. White at full opacity takes SDL's own
- * blitter (another, fast one), as it did. */
-static void direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, float fx, float fy,
-                        theme_color c) {
+ * premultiplied, then dst * (255 - alpha) / 255 added (with tint, made in t). White at full
+ * opacity takes SDL's own blitter (another, fast one), as it did. False when memory ran out. */
+static bool direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, tinted *t, float fx,
+                        float fy, theme_color c) {
   SDL_Rect at = {(int)fx, (int)fy, ink->w, ink->h}, box;
   if (!SDL_IntersectRect(&at, &clip, &box))
-    return;
-  bool tint = c.r != 0xff || c.g != 0xff || c.b != 0xff, fade = c.a != 0xff;
-  if (!tint && !fade) {
+    return true;
+  if (c.r == 0xff && c.g == 0xff && c.b == 0xff && c.a == 0xff) {
     SDL_SetClipRect(s, &clip);
     SDL_BlitSurface(ink, NULL, s, &at);
-    return;
+    return true;
   }
+  if (!tint_ink(t, ink, c))
+    return false;
+  size_t half = (size_t)ink->w * (size_t)ink->h * 4;
   for (int y = box.y; y < box.y + box.h; y++) {
-    const Uint32 *src =
-        (const Uint32 *)((const Uint8 *)ink->pixels + (size_t)(y - at.y) * (size_t)ink->pitch) +
-        (box.x - at.x);
-    Uint32 *dst = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch) + box.x;
-    if (fade) /* each case its own loop: the tests leave the pixel loop */
-      text_row(dst, src, box.w, c, tint, true);
-    else
-      text_row(dst, src, box.w, c, true, false);
+    size_t from = ((size_t)(y - at.y) * (size_t)ink->w + (size_t)(box.x - at.x)) * 4;
+    Uint8 *dst = (Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)box.x * 4;
+    blend_bytes(dst, t->px + from, t->px + half + from, box.w * 4);
+  }
+  return true;
+}
+
+/* Triangles: SDL_RenderGeometry on the software renderer (SDL_SW_RenderGeometryRaw) draws two
+ * triangles in a row that make an axis-aligned rectangle of one colour as that rectangle (a blended
+ * SDL_RenderFillRectF), and every other triangle by SDL_SW_FillTriangle: its corners truncated to
+ * whole pixels and doubled (its fixed point: pixel centres are odd), the pixels of the corners'
+ * bounding box (last column and row out, clipped) whose centres pass the three edge functions, with
+ * the top-left rule on the edges. Opaque, they are written; translucent, drawn into a transparent
+ * scratch surface of the box's size and blended in with SDL_BlitSurface, as SDL does. Here each
+ * row's pixels are found as one run, from the edge functions solved for x, and filled at once. */
+
+enum {
+  GEOMETRY_MAX_PX = 8192, /* corners within this many pixels of 0: no int overflows */
+  TRI_NARROW = 16,        /* a triangle's rows up to this wide are tested pixel by pixel */
+};
+
+/* (b - a) x (c - a), as SDL's cross_product (exact here: no operand can overflow). */
+static int64_t tri_cross(SDL_Point a, SDL_Point b, int64_t cx, int64_t cy) {
+  return (int64_t)(b.x - a.x) * (cy - a.y) - (int64_t)(b.y - a.y) * (cx - a.x);
+}
+
+/* SDL's top-left rule: whether edge a-b owns the pixels whose centres lie on it. */
+static bool tri_top_left(SDL_Point a, SDL_Point b, bool clockwise) {
+  if (clockwise)
+    return (a.y == b.y && a.x < b.x) || b.y < a.y;
+  return (a.y == b.y && b.x < a.x) || a.y < b.y;
+}
+
+/* Narrows [*lo, *hi] to the x where step * x + at >= 0. */
+static void tri_edge(int64_t step, int64_t at, int64_t *lo, int64_t *hi) {
+  if (step > 0) {
+    int64_t m = -at; /* x >= m / step, rounded up */
+    int64_t q = m > 0 ? (m + step - 1) / step : -(-m / step);
+    *lo = q > *lo ? q : *lo;
+  } else if (step < 0) {
+    int64_t d = -step; /* x <= at / d, rounded down */
+    int64_t q = at >= 0 ? at / d : -((-at + d - 1) / d);
+    *hi = q < *hi ? q : *hi;
+  } else if (at < 0) {
+    *hi = -1;
   }
 }
 
+/* Triangle k of points p (indices into it) as SDL_SW_FillTriangle draws it in colour c. A
+ * translucent one needs scratch at least as large as the clip. */
+static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
+                            const SDL_FPoint *p, const int k[3], theme_color c) {
+  SDL_Point d[3]; /* in SDL's fixed point */
+  for (int j = 0; j < 3; j++)
+    d[j] = (SDL_Point){(int)p[k[j]].x * 2, (int)p[k[j]].y * 2};
+  int64_t area = tri_cross(d[0], d[1], d[2].x, d[2].y);
+  if (area == 0)
+    return;
+  int x0 = SDL_min(d[0].x, SDL_min(d[1].x, d[2].x)), x1 = SDL_max(d[0].x, SDL_max(d[1].x, d[2].x));
+  int y0 = SDL_min(d[0].y, SDL_min(d[1].y, d[2].y)), y1 = SDL_max(d[0].y, SDL_max(d[1].y, d[2].y));
+  SDL_Rect box = {x0 >> 1, y0 >> 1, (x1 - x0) >> 1, (y1 - y0) >> 1}, whole = {0, 0, s->w, s->h};
+  if (!SDL_IntersectRect(&box, &whole, &box) || !SDL_IntersectRect(&box, &clip, &box))
+    return;
+  bool cw = area > 0;
+  int64_t sign = cw ? 1 : -1;
+  int64_t col[3] = {sign * 2 * (d[1].y - d[2].y), sign * 2 * (d[2].y - d[0].y),
+                    sign * 2 * (d[0].y - d[1].y)}; /* per pixel rightwards */
+  int64_t row[3] = {sign * 2 * (d[2].x - d[1].x), sign * 2 * (d[0].x - d[2].x),
+                    sign * 2 * (d[1].x - d[0].x)};                  /* per pixel down */
+  int64_t px = 2 * (int64_t)box.x + 1, py = 2 * (int64_t)box.y + 1; /* the first pixel's centre */
+  int64_t w[3] = {sign * tri_cross(d[1], d[2], px, py), sign * tri_cross(d[2], d[0], px, py),
+                  sign * tri_cross(d[0], d[1], px, py)};
+  w[0] -= tri_top_left(d[1], d[2], cw) ? 0 : 1; /* the bias: >= 0 becomes > 0 off the top-left */
+  w[1] -= tri_top_left(d[2], d[0], cw) ? 0 : 1;
+  w[2] -= tri_top_left(d[0], d[1], cw) ? 0 : 1;
+  bool opaque = c.a == 0xff;
+  Uint32 v = (Uint32)c.a << 24 | (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
+  for (int y = 0; y < box.h; y++) {
+    Uint32 *out =
+        opaque ? (Uint32 *)((Uint8 *)s->pixels + (size_t)(box.y + y) * (size_t)s->pitch) + box.x
+               : (Uint32 *)((Uint8 *)scratch->pixels + (size_t)y * (size_t)scratch->pitch);
+    if (!opaque)
+      memset(out, 0, (size_t)box.w * 4);
+    if (box.w <= TRI_NARROW) { /* a few pixels a row (an arc's): each tested, no divisions */
+      int64_t a = w[0] + row[0] * y, b = w[1] + row[1] * y, e = w[2] + row[2] * y;
+      for (int x = 0; x < box.w; x++, a += col[0], b += col[1], e += col[2])
+        if ((a | b | e) >= 0)
+          out[x] = v;
+      continue;
+    }
+    int64_t lo = 0, hi = box.w - 1;
+    for (int e = 0; e < 3; e++)
+      tri_edge(col[e], w[e] + row[e] * y, &lo, &hi);
+    for (int64_t x = lo; x <= hi; x++)
+      out[x] = v;
+  }
+  if (!opaque) {
+    SDL_Rect from = {0, 0, box.w, box.h};
+    SDL_SetClipRect(s, &clip);
+    SDL_BlitSurface(scratch, &from, s, &box);
+  }
+}
+
+/* Draws g in colour c into s as the software renderer's SDL_RenderGeometry draws it (see above);
+ * false, nothing drawn, when a corner lies too far out to be sure of SDL's arithmetic or no
+ * scratch surface could be had. *scratch is the sdlr's, grown here. */
+static bool direct_shape(SDL_Surface *s, SDL_Rect clip, SDL_Surface **scratch, const shape *g,
+                         theme_color c) {
+  for (int i = 0; i < g->np; i++)
+    if (!(fabsf(g->pt[i].x) < GEOMETRY_MAX_PX && fabsf(g->pt[i].y) < GEOMETRY_MAX_PX))
+      return false;
+  if (c.a != 0xff && clip.w > 0 && clip.h > 0 &&
+      (*scratch == NULL || (*scratch)->w < clip.w || (*scratch)->h < clip.h)) {
+    SDL_Surface *t = SDL_CreateRGBSurfaceWithFormat(
+        0, SDL_max(clip.w, *scratch ? (*scratch)->w : 0),
+        SDL_max(clip.h, *scratch ? (*scratch)->h : 0), 32, SDL_PIXELFORMAT_ARGB8888);
+    if (t == NULL || SDL_MUSTLOCK(t) || SDL_SetSurfaceBlendMode(t, SDL_BLENDMODE_BLEND) != 0) {
+      SDL_FreeSurface(t);
+      return false;
+    }
+    SDL_FreeSurface(*scratch);
+    *scratch = t;
+  }
+  const SDL_FPoint *p = g->pt;
+  int prev[3] = {-1, -1, -1};
+  for (int i = 0; i + 2 < g->ni; i += 3) {
+    const int *k = &g->idx[i];
+    if (prev[0] < 0) {
+      memcpy(prev, k, sizeof prev);
+      continue;
+    }
+    int shared = 0;
+    for (int j = 0; j < 3; j++)
+      shared += prev[j] == k[0] || prev[j] == k[1] || prev[j] == k[2];
+    bool quad = shared == 2;
+    int a = -1, b = -1;
+    if (quad) { /* a the top-left corner, b the bottom-right, each one's third and the rectangle */
+      SDL_FPoint q0 = p[k[0]], q1 = p[k[1]], q2 = p[k[2]];
+      if (q0.x <= q1.x && q0.y <= q1.y)
+        a = q0.x <= q2.x && q0.y <= q2.y ? k[0] : k[2];
+      else
+        a = q1.x <= q2.x && q1.y <= q2.y ? k[1] : k[2];
+      if (q0.x >= q1.x && q0.y >= q1.y)
+        b = q0.x >= q2.x && q0.y >= q2.y ? k[0] : k[2];
+      else
+        b = q1.x >= q2.x && q1.y >= q2.y ? k[1] : k[2];
+      int third = k[0] != a && k[0] != b ? k[0] : k[1] != a && k[1] != b ? k[1] : k[2];
+      int before = prev[0] != a && prev[0] != b   ? prev[0]
+                   : prev[1] != a && prev[1] != b ? prev[1]
+                                                  : prev[2];
+      SDL_FPoint pa = p[a], pb = p[b];
+      for (int j = 0; j < 2 && quad; j++) {
+        SDL_FPoint pc = p[j == 0 ? third : before];
+        quad = (pa.x == pc.x && pb.y == pc.y) || (pa.y == pc.y && pb.x == pc.x);
+      }
+    }
+    if (quad) {
+      SDL_FRect f = {p[a].x, p[a].y, p[b].x - p[a].x, p[b].y - p[a].y};
+      if (f.w != 0.0f && f.h != 0.0f)
+        direct_fill(s, clip, f, c);
+      prev[0] = -1;
+      continue;
+    }
+    direct_triangle(s, clip, *scratch, p, prev, c);
+    memcpy(prev, k, sizeof prev);
+  }
+  if (prev[0] >= 0)
+    direct_triangle(s, clip, *scratch, p, prev, c);
+  return true;
+}
+
+/* g on SDL's renderer, in its current blend mode. */
+static void sdl_shape(SDL_Renderer *ren, const shape *g, theme_color c) {
+  SDL_Vertex v[SHAPE_POINTS];
+  SDL_Color col = sdl_color(c);
+  for (int i = 0; i < g->np; i++)
+    v[i] = (SDL_Vertex){g->pt[i], col, {0, 0}};
+  SDL_RenderGeometry(ren, NULL, v, g->np, g->idx, g->ni);
+}
+
+/* Probe shapes number i (0..3) in colour c, drawn by SDL on ren and directly into b: rounded
+ * outlines and corners of several radii and widths, triangles of both windings, a slanted quad,
+ * corners off the pixel grid and off the surface. False when direct drawing declined one. */
+static bool probe_shapes(SDL_Renderer *ren, SDL_Surface *b, SDL_Rect clip, SDL_Surface **scratch,
+                         int i, theme_color c) {
+  float x = (float)(i * 11) - 6.3f, y = (float)(i * 7) - 4.6f, fi = (float)i;
+  const SDL_FPoint tri[6] = {{x + 1.7f, y + 0.2f},  {x + 17.9f, y + 6.5f}, {x + 4.1f, y + 21.3f},
+                             {x + 30.2f, y + 3.3f}, {x + 20.5f, y + 2.8f}, {x + 25.6f, y + 13.9f}};
+  const SDL_FPoint slant[4] = {
+      {x, y + 25}, {x + 19.5f, y + 14.25f}, {x + 21.1f, y + 16.6f}, {x + 1.6f, y + 27.4f}};
+  shape g[4];
+  shape_round_outline(&g[0], x + 2.3f, y + 1.6f, x + 19 + 3 * fi, y + 11 + fi, 1.2f + 1.7f * fi,
+                      0.9f + 0.6f * fi);
+  shape_round_corners(&g[1], roundf(x) + 9, roundf(y) + 4, roundf(x) + 24 + fi, roundf(y) + 13 + fi,
+                      1 + fi);
+  shape_points(&g[2], tri, 6);
+  g[3] = (shape){
+      .pt = {slant[0], slant[1], slant[2], slant[3]}, .idx = {0, 1, 2, 0, 2, 3}, .np = 4, .ni = 6};
+  bool ok = true;
+  SDL_SetRenderDrawBlendMode(ren, c.a == 0xff ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+  for (int j = 0; j < 4; j++) {
+    sdl_shape(ren, &g[j], c);
+    SDL_RenderFlush(ren);
+    ok = ok && direct_shape(b, clip, scratch, &g[j], c);
+  }
+  SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_BLEND);
+  return ok;
+}
+
 /* Whether direct drawing gives SDL's very pixels here: a probe drawn both ways, text and
- * rectangles over a background of many shades and opacities, with colours and opacities,
- * corners off the pixel grid and off the surface, and a clip. */
+ * rectangles and triangles (probe_shapes) over a background of many shades and opacities, with
+ * colours and opacities, corners off the pixel grid and off the surface, and a clip. */
 static bool direct_same(void) {
   enum { PW = 48, PH = 32, TW = 20, TH = 12 };
   SDL_Surface *a = SDL_CreateRGBSurfaceWithFormat(0, PW, PH, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -657,7 +1003,9 @@ static bool direct_same(void) {
   SDL_Surface *ink = SDL_CreateRGBSurfaceWithFormat(0, TW, TH, 32, SDL_PIXELFORMAT_ARGB8888);
   SDL_Renderer *ren = a != NULL ? SDL_CreateSoftwareRenderer(a) : NULL;
   SDL_Texture *tex = NULL;
-  bool same = false;
+  SDL_Surface *scratch = NULL;
+  tinted tint = {NULL, {0, 0, 0, 0}};
+  bool same = false, drawn = true;
   if (b != NULL && ink != NULL && ren != NULL && !SDL_MUSTLOCK(a) && !SDL_MUSTLOCK(b)) {
     Uint32 seed = 12345;
     for (int i = 0; i < PW * PH; i++) {
@@ -683,7 +1031,7 @@ static bool direct_same(void) {
       SDL_SetTextureColorMod(tex, c.r, c.g, c.b);
       SDL_SetTextureAlphaMod(tex, c.a);
       SDL_RenderCopyF(ren, tex, NULL, &at);
-      direct_text(b, clip, ink, f.x, f.y, c);
+      drawn = direct_text(b, clip, ink, &tint, f.x, f.y, c) && drawn;
       theme_color fill = {c.b, c.r, c.g, (Uint8)(c.a / 2 + 20)};
       SDL_SetRenderDrawColor(ren, fill.r, fill.g, fill.b, fill.a);
       SDL_RenderFillRectF(ren, &f);
@@ -695,10 +1043,13 @@ static bool direct_same(void) {
       SDL_RenderFillRectF(ren, &g);
       SDL_SetRenderDrawBlendMode(ren, SDL_BLENDMODE_BLEND);
       direct_fill(b, clip, g, fill);
+      drawn = probe_shapes(ren, b, clip, &scratch, i, c) && drawn;
     }
     SDL_RenderPresent(ren);
-    same = memcmp(a->pixels, b->pixels, (size_t)a->pitch * PH) == 0;
+    same = drawn && memcmp(a->pixels, b->pixels, (size_t)a->pitch * PH) == 0;
   }
+  SDL_FreeSurface(scratch);
+  free(tint.px);
   if (tex != NULL)
     SDL_DestroyTexture(tex);
   if (ren != NULL)
@@ -720,12 +1071,20 @@ static void fill_rect(sdlr *r, float x0, float y0, float x1, float y1, theme_col
   SDL_RenderFillRectF(r->renderer, &rect);
 }
 
+/* g in colour c: by sdlr where it draws directly (the same pixels), else by SDL. */
+static void draw_shape(sdlr *r, const shape *g, theme_color c) {
+  if (r->direct) {
+    SDL_RenderFlush(r->renderer); /* what SDL was given lands first */
+    if (direct_shape(r->surface, clip_now(r), &r->scratch, g, c))
+      return;
+  }
+  set_blend(r, c);
+  sdl_shape(r->renderer, g, c);
+}
+
 static void quad(sdlr *r, SDL_FPoint a, SDL_FPoint b, SDL_FPoint c, SDL_FPoint d, theme_color col) {
-  set_blend(r, col);
-  SDL_Color k = sdl_color(col);
-  SDL_Vertex v[4] = {{a, k, {0, 0}}, {b, k, {0, 0}}, {c, k, {0, 0}}, {d, k, {0, 0}}};
-  static const int idx[6] = {0, 1, 2, 0, 2, 3};
-  SDL_RenderGeometry(r->renderer, NULL, v, 4, idx, 6);
+  shape g = {.pt = {a, b, c, d}, .idx = {0, 1, 2, 0, 2, 3}, .np = 4, .ni = 6};
+  draw_shape(r, &g, col);
 }
 
 /* A line of a width. Axis-aligned lines snap to whole pixels so thin ones stay crisp. */
@@ -796,42 +1155,30 @@ static void dashed_line(sdlr *r, const scene_cmd *k) {
   }
 }
 
-static int arc_steps(float radius) {
-  int n = (int)(radius / ARC_STEP_PX) + 2;
-  return n > ARC_STEPS_MAX ? ARC_STEPS_MAX : n;
-}
-
-/* The outline of a rounded rect, clockwise from the top-left corner's arc: 4 * (steps + 1)
- * points. */
-static int round_points(float x0, float y0, float x1, float y1, float rad, int steps,
-                        SDL_FPoint *out) {
-  const float quarter = 1.57079632679f; /* a quarter turn, in radians */
-  const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
-  const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
-  int n = 0;
-  for (int corner = 0; corner < 4; corner++) {
-    float start = quarter * (float)(corner + 2); /* the top-left arc starts pointing left */
-    for (int i = 0; i <= steps; i++) {
-      float a = start + quarter * (float)i / (float)steps;
-      out[n++] = (SDL_FPoint){cx[corner] + cosf(a) * rad, cy[corner] + sinf(a) * rad};
-    }
-  }
-  return n;
-}
-
 /* The inside as three rectangles (which the software renderer fills fast) and each corner as a
  * small triangle fan; the pieces do not overlap, so translucent fills stay even. */
 /* A filled rounded rectangle: three rectangles and four fans of triangles. Its edges and radius
  * are whole pixels, so the pieces meet without a seam (SDL rounds each rectangle's fractional
  * edges on its own: a row between two of them could stay unfilled, a light line across a small
  * tag). */
+/* A filled rounded rect's edges (b: x0, y0, x1, y1) and radius as fill_round draws it: whole
+ * pixels, the radius at most half of either side. */
+static void round_fill_box(const scene_cmd *k, float b[4], float *rad) {
+  b[0] = roundf(k->x0);
+  b[1] = roundf(k->y0);
+  b[2] = roundf(k->x1);
+  b[3] = roundf(k->y1);
+  *rad = roundf(k->radius);
+  if (*rad * 2 > b[2] - b[0])
+    *rad = floorf((b[2] - b[0]) / 2);
+  if (*rad * 2 > b[3] - b[1])
+    *rad = floorf((b[3] - b[1]) / 2);
+}
+
 static void fill_round(sdlr *r, const scene_cmd *k) {
-  float x0 = roundf(k->x0), y0 = roundf(k->y0), x1 = roundf(k->x1), y1 = roundf(k->y1);
-  float rad = roundf(k->radius);
-  if (rad * 2 > x1 - x0)
-    rad = floorf((x1 - x0) / 2);
-  if (rad * 2 > y1 - y0)
-    rad = floorf((y1 - y0) / 2);
+  float b[4], rad;
+  round_fill_box(k, b, &rad);
+  float x0 = b[0], y0 = b[1], x1 = b[2], y1 = b[3];
   if (rad < 1) {
     fill_rect(r, x0, y0, x1, y1, k->color);
     return;
@@ -839,28 +1186,9 @@ static void fill_round(sdlr *r, const scene_cmd *k) {
   fill_rect(r, x0, y0 + rad, x1, y1 - rad, k->color);
   fill_rect(r, x0 + rad, y0, x1 - rad, y0 + rad, k->color);
   fill_rect(r, x0 + rad, y1 - rad, x1 - rad, y1, k->color);
-  int steps = arc_steps(rad);
-  SDL_FPoint pts[4 * (ARC_STEPS_MAX + 1)];
-  round_points(x0, y0, x1, y1, rad, steps, pts);
-  const float cx[4] = {x0 + rad, x1 - rad, x1 - rad, x0 + rad};
-  const float cy[4] = {y0 + rad, y0 + rad, y1 - rad, y1 - rad};
-  SDL_Vertex v[4 * (ARC_STEPS_MAX + 2)];
-  int idx[3 * 4 * ARC_STEPS_MAX];
-  set_blend(r, k->color);
-  SDL_Color col = sdl_color(k->color);
-  int nv = 0, m = 0;
-  for (int corner = 0; corner < 4; corner++) {
-    int centre = nv;
-    v[nv++] = (SDL_Vertex){{cx[corner], cy[corner]}, col, {0, 0}};
-    for (int i = 0; i <= steps; i++)
-      v[nv++] = (SDL_Vertex){pts[corner * (steps + 1) + i], col, {0, 0}};
-    for (int i = 0; i < steps; i++) {
-      idx[m++] = centre;
-      idx[m++] = centre + 1 + i;
-      idx[m++] = centre + 2 + i;
-    }
-  }
-  SDL_RenderGeometry(r->renderer, NULL, v, nv, idx, m);
+  shape g;
+  shape_round_corners(&g, x0, y0, x1, y1, rad);
+  draw_shape(r, &g, k->color);
 }
 
 static void stroke_round(sdlr *r, const scene_cmd *k) {
@@ -872,38 +1200,16 @@ static void stroke_round(sdlr *r, const scene_cmd *k) {
     fill_rect(r, k->x1 - w, k->y0 + w, k->x1, k->y1 - w, k->color);
     return;
   }
-  int steps = arc_steps(k->radius);
-  SDL_FPoint outer[4 * (ARC_STEPS_MAX + 1)], inner[4 * (ARC_STEPS_MAX + 1)];
-  int n = round_points(k->x0, k->y0, k->x1, k->y1, k->radius, steps, outer);
-  float ir = k->radius - w > 0 ? k->radius - w : 0;
-  round_points(k->x0 + w, k->y0 + w, k->x1 - w, k->y1 - w, ir, steps, inner);
-  SDL_Vertex v[8 * (ARC_STEPS_MAX + 1)];
-  int idx[6 * 4 * (ARC_STEPS_MAX + 1)];
-  set_blend(r, k->color);
-  SDL_Color col = sdl_color(k->color);
-  for (int i = 0; i < n; i++) {
-    v[2 * i] = (SDL_Vertex){outer[i], col, {0, 0}};
-    v[2 * i + 1] = (SDL_Vertex){inner[i], col, {0, 0}};
-  }
-  int m = 0;
-  for (int i = 0; i < n; i++) {
-    int a = 2 * i, b = 2 * i + 1, c = 2 * ((i + 1) % n), d = 2 * ((i + 1) % n) + 1;
-    idx[m++] = a;
-    idx[m++] = c;
-    idx[m++] = b;
-    idx[m++] = b;
-    idx[m++] = c;
-    idx[m++] = d;
-  }
-  SDL_RenderGeometry(r->renderer, NULL, v, 2 * n, idx, m);
+  shape g;
+  shape_round_outline(&g, k->x0, k->y0, k->x1, k->y1, k->radius, w);
+  draw_shape(r, &g, k->color);
 }
 
 static void triangle(sdlr *r, const scene_cmd *k) {
-  set_blend(r, k->color);
-  SDL_Color col = sdl_color(k->color);
-  SDL_Vertex v[3] = {
-      {{k->x0, k->y0}, col, {0, 0}}, {{k->x1, k->y1}, col, {0, 0}}, {{k->x2, k->y2}, col, {0, 0}}};
-  SDL_RenderGeometry(r->renderer, NULL, v, 3, NULL, 0);
+  const SDL_FPoint p[3] = {{k->x0, k->y0}, {k->x1, k->y1}, {k->x2, k->y2}};
+  shape g;
+  shape_points(&g, p, 3);
+  draw_shape(r, &g, k->color);
 }
 
 static bool draw_text(sdlr *r, const scene_list *l, const scene_cmd *k) {
@@ -912,9 +1218,8 @@ static bool draw_text(sdlr *r, const scene_list *l, const scene_cmd *k) {
     return false;
   if (e->ink != NULL) {
     SDL_RenderFlush(r->renderer);
-    direct_text(r->surface, clip_now(r), e->ink, k->x0 + (float)e->dx, k->y0 + (float)e->dy,
-                k->color);
-    return true;
+    return direct_text(r->surface, clip_now(r), e->ink, &e->tint, k->x0 + (float)e->dx,
+                       k->y0 + (float)e->dy, k->color);
   }
   if (e->texture == NULL) /* all of it transparent */
     return true;
@@ -1144,6 +1449,119 @@ static bool culled(sdlr *r, const scene_list *l, const scene_cmd *k) {
   return x1 + grow <= cx0;
 }
 
+/* ---- the background (direct) -------------------------------------------------------------
+ * A frame begins with an opaque fill of all of it, and the panels' opaque fills then cover most of
+ * it again. Drawing directly, the first fill leaves out the pixels that a later opaque fill at the
+ * top level (no clip: the whole target) sets whatever was there: those pixels end the same, and
+ * each frame writes a few megabytes less. */
+
+enum {
+  COVERS = 8,          /* the largest later fills the background leaves out, at most */
+  COVER_MAX = 1 << 20, /* their edges within this many pixels of 0 (whole numbers as floats) */
+};
+
+/* The pixels of the target that command k, drawn at the top level, sets whatever was there: an
+ * opaque rectangle's (fill_box), an opaque rounded rectangle's middle band and middle column
+ * (fill_round's rectangles). Returns how many rectangles (0..2) it wrote to out. */
+static int covered_by(const sdlr *r, const scene_cmd *k, SDL_Rect out[2]) {
+  SDL_FRect f[2];
+  int n = 0;
+  if (k->color.a != 0xff || !(fabsf(k->x0) < COVER_MAX && fabsf(k->y0) < COVER_MAX &&
+                              fabsf(k->x1) < COVER_MAX && fabsf(k->y1) < COVER_MAX))
+    return 0;
+  if (k->op == SC_FILL_RECT) {
+    f[n++] = (SDL_FRect){k->x0, k->y0, k->x1 - k->x0, k->y1 - k->y0};
+  } else if (k->op == SC_FILL_ROUND) {
+    float b[4], rad;
+    round_fill_box(k, b, &rad);
+    if (rad < 1) {
+      f[n++] = (SDL_FRect){b[0], b[1], b[2] - b[0], b[3] - b[1]};
+    } else {
+      f[n++] = (SDL_FRect){b[0], b[1] + rad, b[2] - b[0], b[3] - b[1] - 2 * rad};
+      f[n++] = (SDL_FRect){b[0] + rad, b[1], b[2] - b[0] - 2 * rad, b[3] - b[1]};
+    }
+  }
+  int m = 0;
+  SDL_Rect whole = {0, 0, r->target_w, r->target_h};
+  for (int i = 0; i < n; i++) { /* at least a pixel each way: fill_box's own size */
+    SDL_Rect box = fill_box(f[i]);
+    if (f[i].w >= 1 && f[i].h >= 1 && SDL_IntersectRect(&box, &whole, &out[m]))
+      m++;
+  }
+  return m;
+}
+
+/* The largest rectangles later top-level opaque fills of list set (covered_by), at most COVERS;
+ * the clip depth followed as clip_push and clip_pop follow it. */
+static int covers(const sdlr *r, const scene_list *list, SDL_Rect *cover) {
+  int n = 0, depth = 0;
+  for (size_t i = 1; i < list->n; i++) {
+    const scene_cmd *k = &list->cmds[i];
+    if (k->op == SC_CLIP_PUSH && depth < CLIP_DEPTH)
+      depth++;
+    else if (k->op == SC_CLIP_POP && depth > 0)
+      depth--;
+    SDL_Rect got[2];
+    int m = depth == 0 ? covered_by(r, k, got) : 0;
+    for (int j = 0; j < m; j++) {
+      if (n < COVERS) {
+        cover[n++] = got[j];
+        continue;
+      }
+      int small = 0; /* all in use: the smallest makes way for a larger one */
+      for (int c = 1; c < COVERS; c++)
+        if ((long)cover[c].w * cover[c].h < (long)cover[small].w * cover[small].h)
+          small = c;
+      if ((long)cover[small].w * cover[small].h < (long)got[j].w * got[j].h)
+        cover[small] = got[j];
+    }
+  }
+  return n;
+}
+
+/* Command 0 of list, an opaque fill of the whole target: drawn but where covers says later fills
+ * set the pixels. False when it could not be (no memory): then it is drawn whole. */
+static bool background(sdlr *r, const scene_list *list) {
+  SDL_Surface *s = r->surface;
+  if ((size_t)s->w > r->cap_row) {
+    Uint32 *p = realloc(r->row, (size_t)s->w * sizeof *p);
+    if (p == NULL)
+      return false;
+    r->row = p;
+    r->cap_row = (size_t)s->w;
+  }
+  theme_color c = list->cmds[0].color;
+  Uint32 v = 0xff000000u | (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
+  for (int x = 0; x < s->w; x++)
+    r->row[x] = v;
+  SDL_Rect cover[COVERS];
+  int n = covers(r, list, cover);
+  for (int y = 0; y < s->h; y++) {
+    int from[COVERS], to[COVERS], m = 0; /* the covered runs of this row, by their start */
+    for (int i = 0; i < n; i++) {
+      if (y < cover[i].y || y >= cover[i].y + cover[i].h)
+        continue;
+      int j = m++;
+      for (; j > 0 && from[j - 1] > cover[i].x; j--) {
+        from[j] = from[j - 1];
+        to[j] = to[j - 1];
+      }
+      from[j] = cover[i].x;
+      to[j] = cover[i].x + cover[i].w;
+    }
+    Uint32 *out = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+    int x = 0;
+    for (int i = 0; i <= m; i++) {
+      int end = i < m ? from[i] : s->w;
+      if (end > x)
+        memcpy(out + x, r->row + x, (size_t)(end - x) * sizeof *out);
+      if (i < m && to[i] > x)
+        x = to[i];
+    }
+  }
+  return true;
+}
+
 bool sdlr_draw(sdlr *r, const scene_list *list) {
   bool ok = true;
   r->frame++;
@@ -1157,7 +1575,15 @@ bool sdlr_draw(sdlr *r, const scene_list *list) {
   SDL_RenderSetClipRect(r->renderer, NULL);
   r->blend = SDL_BLENDMODE_BLEND;
   SDL_SetRenderDrawBlendMode(r->renderer, r->blend);
-  for (size_t i = 0; i < list->n; i++) {
+  size_t i = 0;
+  const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
+  if (r->direct && first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff &&
+      first->x0 <= 0 && first->y0 <= 0 && first->x1 >= (float)r->target_w &&
+      first->y1 >= (float)r->target_h) {
+    SDL_RenderFlush(r->renderer);
+    i = background(r, list) ? 1 : 0;
+  }
+  for (; i < list->n; i++) {
     const scene_cmd *k = &list->cmds[i];
     if (culled(r, list, k))
       continue;
@@ -1423,6 +1849,8 @@ void sdlr_free(sdlr *r) {
     return;
   drop_runs(r);
   kept_free(&r->kept);
+  SDL_FreeSurface(r->scratch);
+  free(r->row);
   free(r->runs);
   free(r->measures);
   free(r->digits);

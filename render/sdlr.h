@@ -85,9 +85,10 @@ sdlr_status sdlr_offscreen_resize(sdlr *r, int w, int h, char *err, size_t cap);
  * next call). NULL for a window sdlr. */
 SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list);
 
-/* Offscreen: whether sdlr draws text and rectangles into the surface itself (the
- * default where its probe found SDL's very pixels: several times faster than SDL's software
- * renderer) or through SDL. The pixels are the same either way. Returns whether it now does. */
+/* Offscreen: whether sdlr draws text, rectangles, rounded boxes, outlines and triangles into the
+ * surface itself (the default where its probe found SDL's very pixels: several times faster than
+ * SDL's software renderer) or through SDL. The pixels are the same either way. Returns whether it
+ * now does. */
 bool sdlr_offscreen_direct(sdlr *r, bool on);
 
 /* Writes a surface as PNG: to a temporary file beside path, then renamed over it, so a reader

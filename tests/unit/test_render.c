@@ -467,7 +467,9 @@ static void test_digit_measures_exact(void **state) {
   static const char *const forms[] = {"worker(%s)", "Task-%s \xc2\xb7 failed", "%s",
                                       "t = %s s",   "Task-%s: return %s",      "(%s)",
                                       "x%sy"};
-  static const int sizes[] = {11, 14, 15, 19, 20, 27};
+  /* more faces and sizes than sdlr checks the digits of at once: later ones take the place of
+   * earlier ones */
+  static const int sizes[] = {10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 23, 27};
   assert_int_equal(TTF_Init(), 0);
   uint32_t seed = 12345;
   for (int face = 0; face < FACE__COUNT; face++)
@@ -615,10 +617,11 @@ static void test_reference_frames(void **state) {
     check_reference(w, &frames[i]);
 }
 
-/* Text and translucent rectangles drawn by sdlr itself give the very bytes SDL's software renderer
- * gives: frames of gather in each theme, and a list of the hard cases (corners off the pixel grid
- * and off the surface, rectangles less than a pixel or negative, every kind of text colour,
- * clips, an empty clip). */
+/* Text, rectangles, rounded boxes, outlines, triangles and slanted lines drawn by sdlr itself give
+ * the very bytes SDL's software renderer gives: frames of gather in each theme, and a list of the
+ * hard cases (corners off the pixel grid and off the surface, rectangles less than a pixel or
+ * negative, radii from none to more than half the box, outlines wider than their radius, both
+ * windings, corners far outside the target, every kind of colour, clips, an empty clip). */
 static void test_direct_drawing_exact(void **state) {
   world *w = *state;
   assert_true(sdlr_offscreen_direct(w->r, true)); /* the probe agrees with this SDL */
@@ -644,6 +647,40 @@ static void test_direct_drawing_exact(void **state) {
                    (theme_color){c.b, c.r, c.g, (Uint8)(i * 23 % 255)});
     scene_add_text(&hard, (layout_face)(i % FACE__COUNT), 9 + i % 17, x, y, c,
                    "Task-48213 awaits \xe2\x80\xa6 gy");
+    float bw = 6.5f + (float)(i % 7) * 23.1f, bh = 4.25f + (float)(i % 5) * 17.7f;
+    float rad = (float)(i % 9) * 1.6f, far = i % 13 == 5 ? 9000.0f : 0.0f; /* far: SDL's own */
+    add(&hard, (scene_cmd){.op = SC_FILL_ROUND,
+                           .color = colors[(i + 1) % 4],
+                           .x0 = x + 3.3f,
+                           .y0 = y - 2.7f,
+                           .x1 = x + 3.3f + bw,
+                           .y1 = y - 2.7f + bh + far,
+                           .radius = rad});
+    add(&hard, (scene_cmd){.op = i % 4 == 0 ? SC_RECT : SC_ROUND,
+                           .color = colors[(i + 2) % 4],
+                           .x0 = x - 1.4f,
+                           .y0 = y + 5.1f,
+                           .x1 = x - 1.4f + bh,
+                           .y1 = y + 5.1f + bw,
+                           .radius = rad * 1.3f,
+                           .width = 0.6f + (float)(i % 6) * 1.45f});
+    add(&hard, (scene_cmd){.op = SC_TRIANGLE,
+                           .color = colors[(i + 3) % 4],
+                           .x0 = x + 0.6f,
+                           .y0 = y + 0.2f,
+                           .x1 = x + (i % 2 ? 31.7f : -12.2f),
+                           .y1 = y + 9.9f,
+                           .x2 = x + 7.5f,
+                           .y2 = y + 27.4f - far});
+    add(&hard, (scene_cmd){.op = i % 3 ? SC_LINE : SC_DASH,
+                           .color = colors[i % 4],
+                           .x0 = x,
+                           .y0 = y + 11.5f,
+                           .x1 = x + 140.3f - (float)i * 9,
+                           .y1 = y + 61.2f,
+                           .width = 0.8f + (float)(i % 4) * 1.2f,
+                           .dash = 5,
+                           .gap = 3});
     if (i % 10 == 6)
       add(&hard, (scene_cmd){.op = SC_CLIP_POP});
   }

@@ -47,16 +47,22 @@ typedef struct world {
   scene_list list;   /* output */
 } world;
 
+/* Options that record a run in t (line events on) and print nothing. */
+static sim_options traced(trace *t) {
+  sim_options o;
+  sim_options_init(&o);
+  o.out = ignore;
+  o.err = ignore;
+  o.trace = t;
+  return o;
+}
+
 static int setup(void **state) {
   world *w = calloc(1, sizeof *w);
   if (w == NULL)
     return -1;
   w->trace = trace_new(true);
-  sim_options o;
-  sim_options_init(&o);
-  o.out = ignore;
-  o.err = ignore;
-  o.trace = w->trace;
+  sim_options o = traced(w->trace);
   sim_run_file(&o, LOOPVIZ_SOURCE_DIR "/scenarios/gather.py");
   theme_defaults(&w->theme);
   layout_options lo = {&w->theme, fake_measure, NULL, GRAIN_LOOP};
@@ -501,6 +507,127 @@ static void test_header_line_whole(void **state) {
 
 /* The scale of an output: 1 at the theme's design size, growing and shrinking with it within
  * fit_min..fit_max percent, by the narrower of width and height. */
+/* The commands from SC_KEEP_BEGIN to SC_KEEP_END (the timeline's runs and axis) of l, as a list of
+ * their own. */
+static void keep_group(const scene_list *l, scene_list *out) {
+  scene_list_clear(out);
+  bool in = false;
+  for (size_t i = 0; i < l->n; i++) {
+    const scene_cmd *k = &l->cmds[i];
+    in = in || k->op == SC_KEEP_BEGIN;
+    if (!in)
+      continue;
+    if (k->op == SC_TEXT)
+      scene_add_text(out, k->face, k->size, k->x0, k->y0, k->color, scene_cmd_text(l, k));
+    else if (k->op == SC_FILL_RECT)
+      scene_add_fill(out, k->x0, k->y0, k->x1 - k->x0, k->y1 - k->y0, 0, k->color);
+    else /* the rest by op and box: enough to tell lanes apart */
+      scene_add_fill(out, k->x0 + (float)k->op * 10000, k->y0, k->x1 - k->x0, k->y1 - k->y0,
+                     k->width, k->color);
+    if (k->op == SC_KEEP_END)
+      break;
+  }
+}
+
+/* With more tasks than the timeline strip has pixel rows, it draws every stride-th task lane in
+ * lane order; it finds them through task_lane when the lanes go up with the task ids, else by
+ * reading all lanes. Both ways draw the same: here task_lane's order is broken for the second (two
+ * tasks' entries swapped, which the timeline's runs do not depend on). */
+static void test_timeline_stride(void **state) {
+  (void)state;
+  static const char src[] = "import asyncio\n"
+                            "async def worker(i):\n"
+                            "    await asyncio.sleep(i % 7 / 10)\n"
+                            "    return i\n"
+                            "async def main():\n"
+                            "    await asyncio.gather(*(worker(i) for i in range(1500)))\n"
+                            "asyncio.run(main())\n";
+  trace *t = trace_new(true);
+  sim_options o = traced(t);
+  assert_int_equal(sim_run_source(&o, "stride.py", src, sizeof src - 1), SIM_OK);
+  theme th;
+  theme_defaults(&th);
+  layout_options lo = {&th, fake_measure, NULL, GRAIN_LOOP};
+  layout_diagram *d = NULL;
+  assert_int_equal(layout_build(t, &lo, &d), LAYOUT_OK);
+  assert_true(d->ntasks > 1000);
+  scene_view v = {1280, 800, 1.0f, 0, 0, true, false, false, 1.0f, NULL, NULL, false};
+  scene_list a, b, ka, kb;
+  scene_list_init(&a);
+  scene_list_init(&b);
+  scene_list_init(&ka);
+  scene_list_init(&kb);
+  for (size_t stop = d->nstops / 3; stop < d->nstops; stop += d->nstops / 3) {
+    scene_input in = {d, stop, 1.0f, &v, &th, fake_measure, NULL};
+    assert_true(scene_build(&in, &a));
+    uint32_t keep = d->task_lane[1];
+    d->task_lane[1] = d->task_lane[2];
+    d->task_lane[2] = keep;
+    assert_true(scene_build(&in, &b));
+    d->task_lane[2] = d->task_lane[1];
+    d->task_lane[1] = keep;
+    keep_group(&a, &ka);
+    keep_group(&b, &kb);
+    assert_true(ka.n > 100); /* a stride's worth of lanes and their runs, not all 1,500 */
+    assert_true(ka.n < 3000);
+    assert_true(scene_list_equal(&ka, &kb));
+  }
+  scene_list_free(&a);
+  scene_list_free(&b);
+  scene_list_free(&ka);
+  scene_list_free(&kb);
+  layout_free(d);
+  trace_free(t);
+}
+
+/* The timeline's clock labels are what snprintf's "%g s" writes: virtual clocks (sums of sleeps in
+ * thousandths and of thirds), every magnitude and sign, halves of the last digit, powers of ten and
+ * their neighbours, random bits. */
+static void test_format_seconds(void **state) {
+  (void)state;
+  char got[64], want[64];
+  uint64_t seed = 88172645463325252u;
+  for (long i = 0; i < 400000; i++) {
+    double t;
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    switch (i % 8) {
+    case 0:
+      t = (double)(i / 8) / 1000;
+      break;
+    case 1:
+      t = (double)(i / 8) / 3 + 0.001 * (double)(seed % 1000);
+      break;
+    case 2:
+      t = (double)(seed % 2000000) / 1000 - 1000;
+      break;
+    case 3:
+      t = ldexp((double)(seed >> 11), -53) * pow(10, (double)((long)(seed % 24) - 12));
+      break;
+    case 4:
+      t = ((double)(seed % 2000000) + 0.5) / pow(10, (double)(seed % 13));
+      break;
+    case 5:
+      t = pow(10, (double)((long)(seed % 20) - 10)) * (1 + ((double)(seed % 5) - 2) * 1e-15);
+      break;
+    case 6: {
+      double bits;
+      uint64_t u = seed;
+      memcpy(&bits, &u, sizeof bits);
+      t = bits;
+      break;
+    }
+    default:
+      t = (double)(seed % 1000000) * 1e-6 * (double)(i % 100);
+    }
+    scene_format_seconds(got, sizeof got, t);
+    snprintf(want, sizeof want, "%g s", t);
+    if (strcmp(got, want) != 0)
+      fail_msg("%.17g: \"%s\", printf \"%s\"", t, got, want);
+  }
+}
+
 static void test_fit_scale(void **state) {
   world *w = *state;
   const theme *t = &w->theme;
@@ -528,6 +655,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_key_hints, setup, teardown),
       cmocka_unit_test_setup_teardown(test_header_line_whole, setup, teardown),
       cmocka_unit_test_setup_teardown(test_fit_scale, setup, teardown),
+      cmocka_unit_test(test_timeline_stride),
+      cmocka_unit_test(test_format_seconds),
       cmocka_unit_test(test_shipped_themes_are_complete),
       cmocka_unit_test(test_theme_parse_errors),
       cmocka_unit_test(test_colour_helpers),
