@@ -24,6 +24,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 
 LOOPVIZ_PER_ROUND = 3  # loopviz runs between two CPython runs (they are short: more of them)
+WINDOW_RUNS = 3  # runs of bench_render --window
 
 
 def run_once(argv):
@@ -347,6 +348,46 @@ under callgrind counting only `scene_build` and `sdlr_render_offscreen`, or only
   (`sdlr_new_view`), shown with `SDL_UpdateWindowSurface`; test_app checks its pixels are the
   export's frame.
 
+Sixth round (callgrind counts of `loopviz run` on the queue pipeline; perf on Xvfb and on a
+window test program):
+
+- **Method and benchmark**: the queue pipeline's loopviz runs take 10 to 15 ms, and on this VM
+  the CPU time of one and the same run ranged from 10 to 44 ms from one run to the next: slow
+  spells of the machine, some lasting seconds. The seven loopviz runs used to come one after the
+  other, inside 0.1 s, so a spell could cover all of them (9.8x in two runs of the last
+  session); CPython's 0.2 s runs average it out. The workloads now run in turns, one CPython
+  run then three of loopviz, each round.
+- **Interpreter**: 86.4 million instructions on the queue pipeline, half of them in
+  `exec_frame` (about 20 a bytecode in the dispatch alone), 9.4 million in `vm_getmethod_at`
+  for `q.put`/`q.get` (about 90 a lookup through the site cache), 1.9 million in
+  `ops_compare` for `item is None`. LOAD_METHOD now answers from its site cache inline when the
+  method found there last still stands (same class, class epoch, instance dict and its
+  version); `is`/`is not` compare without a call; `_Deque` indexes its ring with a mask instead of
+  a division. 77.4 million. (An `is` check or a method lookup is also what most scenarios do
+  in their loops.) Rewriting the dispatch (a size_t instruction index) made it 4% worse: the
+  compiler's register allocation over the big switch decides, and computed goto is refused by
+  -Wpedantic.
+- **Window**: SDL_UpdateWindowSurface at 1920x1080 on Xvfb took 18 to 31 ms. perf showed
+  llvmpipe: on X11, SDL backs a window's surface with a texture of an OpenGL renderer unless
+  told otherwise, and without a GPU that renderer is llvmpipe, drawing each frame again in
+  software. The app now asks for X11's shared-memory image (SDL_FRAMEBUFFER_ACCELERATION 0):
+  0.8 to 1.1 ms a frame to show, and 40 steps of gather.py in the window cost 0.44 s of CPU
+  instead of 1.68 s. `bench_render --window` now times the frames in a window under xvfb-run,
+  showing included, which is the figure for the target.
+- **Frames** (a helper's branch): 17.2 million instructions a frame at 1920x1080 (12.2 in
+  rendering, 5.0 in `scene_build`): SDL's triangle geometry for rounded boxes and outlines, the
+  measuring of clock labels in fonts the digit table no longer had room for (about 130 SDL_ttf
+  calls a frame), the timeline reading all 100,000 lanes to draw every n-th, about 420 clock
+  labels through snprintf, and a background fill under panels that cover it. Now sdlr draws
+  rounded boxes, outlines, triangles and slanted lines into its surface itself with the
+  arithmetic of SDL 2.26's software geometry (the start-up probe and test_direct_drawing_exact
+  cover them), tints a text run once per colour and blends with exact vectorised byte
+  arithmetic, leaves out of the background what later opaque fills paint; the digit table holds
+  32 faces and sizes; the timeline finds the lanes it draws through `task_lane`, and
+  `scene_format_seconds` writes the clock labels. 10.1 million a frame (7.9 rendering, 2.2
+  scene); frame median 2.9-3.1 ms became 1.8-1.9 ms, p99 3.7-11.0 became 2.9-5.4 ms in
+  alternated runs; 281 exported PNGs byte-identical.
+
 """
 
 
@@ -441,11 +482,18 @@ def main(argv):
     print(f"render 100k tasks: {int(render['events'])} events, layout {render['layout_s']:.2f}s, "
           f"frame median {render['frame_ms_median']:.1f} ms p99 {render['frame_ms_p99']:.1f} ms",
           flush=True)
-    window = bench_render(loopviz, big, "1920x1080", 100, window=True)
-    if window is not None:
-        print(f"window 100k tasks: frame median {window['frame_ms_median']:.1f} ms "
-              f"p99 {window['frame_ms_p99']:.1f} ms (showing it: median "
-              f"{window['present_ms_median']:.1f} ms)", flush=True)
+    # The window's frames depend on a second process (the X server) and on this VM's slow
+    # spells more than anything else here: three runs, each reported, the middle one taken.
+    windows = []
+    for _ in range(WINDOW_RUNS):
+        w = bench_render(loopviz, big, "1920x1080", 100, window=True)
+        if w is None:
+            break
+        windows.append(w)
+        print(f"window 100k tasks: frame median {w['frame_ms_median']:.1f} ms "
+              f"p99 {w['frame_ms_p99']:.1f} ms (showing it: median "
+              f"{w['present_ms_median']:.1f} ms)", flush=True)
+    window = sorted(windows, key=lambda w: w["frame_ms_p99"])[len(windows) // 2] if windows else None
     exports = []
     for size in ("1280x720", "1920x1080"):
         frames, seconds = export_fps(loopviz, size, False)
@@ -514,8 +562,18 @@ def main(argv):
                     "server of its own at 1920x1080): drawn straight into the window's surface, "
                     "as the app does on the software renderer, and shown "
                     "(`SDL_UpdateWindowSurface`, X11 shared memory). This is the window's frame "
-                    "time the target is about.\n\n"
-                    "| frames in the window | median | 99th percentile | worst |\n|---|---|---|---|\n")
+                    f"time the target is about. It ran {len(windows)} times, since it also waits on "
+                    "the X server, a second process, and this VM has slow spells (several times "
+                    "slower, for milliseconds to seconds, with nothing else running) that a 400-"
+                    "frame run may or may not meet; each run's figures, then the whole table of "
+                    "the run with the middle 99th percentile:\n\n"
+                    "| run | frame median | 99th percentile | worst | showing, median |\n"
+                    "|---|---|---|---|---|\n")
+            for i, x in enumerate(windows):
+                f.write(f"| {i + 1} | {x['frame_ms_median']:.1f} ms | {x['frame_ms_p99']:.1f} ms | "
+                        f"{x['frame_ms_max']:.1f} ms | {x['present_ms_median']:.1f} ms |\n")
+            f.write("\n| frames in the window (middle run) | median | 99th percentile | worst |\n"
+                    "|---|---|---|---|\n")
             for key, label in (("step", "stepping"), ("scrub", "scrubbing"), ("scroll", "scrolling"),
                                ("frame", "all frames"), ("frame_cpu", "all frames, CPU time"),
                                ("present", "showing alone")):
