@@ -50,8 +50,8 @@ static bool transforms(Uint32 format, bool *bgr, bool *alpha_first) {
   }
 }
 
-/* Writes the locked surface s to f; the setjmp target for libpng's errors. Alpha is kept: the
- * software renderer's blending leaves a few pixels of a frame just short of opaque. */
+/* Writes the locked surface s to f as 8-bit RGB, its alpha bytes left out (libpng's filler); the
+ * setjmp target for libpng's errors. */
 static bool write_rows(FILE *f, SDL_Surface *s, bool bgr, bool alpha_first, pngw_ctx *c) {
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, c, on_error, on_warning);
   if (png == NULL) {
@@ -71,13 +71,12 @@ static bool write_rows(FILE *f, SDL_Surface *s, bool bgr, bool alpha_first, pngw
   png_init_io(png, f);
   png_set_compression_level(png, PNGW_LEVEL);
   png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-  png_set_IHDR(png, info, (png_uint_32)s->w, (png_uint_32)s->h, 8, PNG_COLOR_TYPE_RGB_ALPHA,
+  png_set_IHDR(png, info, (png_uint_32)s->w, (png_uint_32)s->h, 8, PNG_COLOR_TYPE_RGB,
                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
   png_write_info(png, info);
   if (bgr)
     png_set_bgr(png);
-  if (alpha_first)
-    png_set_swap_alpha(png);
+  png_set_filler(png, 0, alpha_first ? PNG_FILLER_BEFORE : PNG_FILLER_AFTER);
   for (int y = 0; y < s->h; y++)
     png_write_row(png, (png_const_bytep)s->pixels + (size_t)y * (size_t)s->pitch);
   png_write_end(png, NULL);
