@@ -44,7 +44,7 @@ test: build
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir build-asan --output-on-failure -j$(JOBS)
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DLOOPVIZ_TSAN=ON
-	cmake --build build-tsan --target loopviz test_trace_text test_cli test_layout -j$(JOBS)
+	cmake --build build-tsan --target loopviz test_trace_text test_cli test_layout test_export -j$(JOBS)
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 ctest --test-dir build-tsan --output-on-failure \
 	  -j$(JOBS) -R '$(TSAN_TESTS)'
 	$(MAKE) fuzz-build
