@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "sdlr.h"
+#include "window_frame.h"
 
 #include <SDL_image.h>
 
@@ -334,22 +335,7 @@ static void test_soft_window_draws_the_offscreen_frame(void **state) {
   assert_null(SDL_RenderGetWindow(app_renderer(f->app))); /* a surface's renderer */
   SDL_Surface *win = SDL_GetWindowSurface(app_window(f->app));
   assert_non_null(win);
-  char store[FACE__COUNT][4096], err[256];
-  sdlr_fonts fonts;
-  sdlr *r = NULL;
-  assert_int_equal(sdlr_find_fonts(NULL, store, &fonts, err, sizeof err), SDLR_OK);
-  assert_int_equal(sdlr_new_offscreen(win->w, win->h, &fonts, &r, err, sizeof err), SDLR_OK);
-  SDL_Surface *off = sdlr_render_offscreen(r, app_scene(f->app));
-  assert_non_null(off);
-  size_t differ = 0, inked = 0;
-  for (int y = 0; y < win->h; y++) {
-    const Uint32 *a = (const Uint32 *)((const Uint8 *)win->pixels + (size_t)y * (size_t)win->pitch);
-    const Uint32 *b = (const Uint32 *)((const Uint8 *)off->pixels + (size_t)y * (size_t)off->pitch);
-    for (int x = 0; x < win->w; x++) {
-      differ += (a[x] & 0xffffff) != (b[x] & 0xffffff);
-      inked += (a[x] & 0xffffff) != (a[0] & 0xffffff);
-    }
-  }
+  size_t inked = 0, differ = window_frame_differs(win, app_scene(f->app), &inked);
   assert_true(inked > 10000); /* a frame was drawn */
   assert_int_equal(differ, 0);
   /* a new size: the window's new surface is followed */
@@ -365,7 +351,6 @@ static void test_soft_window_draws_the_offscreen_frame(void **state) {
   SDL_Surface *now = SDL_GetWindowSurface(app_window(f->app));
   assert_int_equal(w, now->w);
   assert_int_equal(h, now->h);
-  sdlr_free(r);
 }
 
 static void test_window_events_redraw(void **state) {

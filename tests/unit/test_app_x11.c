@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "sdlr.h"
+#include "window_frame.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -74,25 +75,9 @@ static void test_software_window_shows_x11_shared_memory(void **state) {
   SDL_Surface *win = SDL_GetWindowSurface(app_window(a));
   assert_non_null(win);
   /* the frame in it is the export's */
-  char store[FACE__COUNT][4096];
-  sdlr_fonts fonts;
-  sdlr *r = NULL;
-  assert_int_equal(sdlr_find_fonts(NULL, store, &fonts, err, sizeof err), SDLR_OK);
-  assert_int_equal(sdlr_new_offscreen(win->w, win->h, &fonts, &r, err, sizeof err), SDLR_OK);
-  SDL_Surface *off = sdlr_render_offscreen(r, app_scene(a));
-  assert_non_null(off);
-  size_t differ = 0, inked = 0;
-  for (int y = 0; y < win->h; y++) {
-    const Uint32 *p = (const Uint32 *)((const Uint8 *)win->pixels + (size_t)y * (size_t)win->pitch);
-    const Uint32 *q = (const Uint32 *)((const Uint8 *)off->pixels + (size_t)y * (size_t)off->pitch);
-    for (int x = 0; x < win->w; x++) {
-      differ += (p[x] & 0xffffff) != (q[x] & 0xffffff);
-      inked += (p[x] & 0xffffff) != (p[0] & 0xffffff);
-    }
-  }
+  size_t inked = 0, differ = window_frame_differs(win, app_scene(a), &inked);
   assert_true(inked > 10000);
   assert_int_equal(differ, 0);
-  sdlr_free(r);
   app_close(a);
 }
 
