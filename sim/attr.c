@@ -760,11 +760,8 @@ static bool property_store(vm *v, value o, obj_str *name, value x, bool del, boo
 static bool generic_delattr(vm *v, value o, obj_str *name) {
   bool handled;
   if (!property_store(v, o, name, val_none(), true, &handled)) return false;
-  if (handled) return true;
-  if (name == v->s_class || name_is(name, "__class__")) {
-    vm_raise_msg(v, CLS_TYPE_ERROR, "can't delete __class__ attribute");
-    return false;
-  }
+  if (handled)
+    return true;
   obj_dict **slot = obj_dict_slot(o);
   if (slot && (val_is(o, OBJ_INSTANCE) || val_is(o, OBJ_EXCEPTION) || val_is(o, OBJ_NATIVE_OBJ))) {
     bool found = false;
@@ -775,6 +772,11 @@ static bool generic_delattr(vm *v, value o, obj_str *name) {
 }
 
 bool vm_delattr(vm *v, value o, obj_str *name) {
+  value hook = user_hook(v, o, v->s_delattr);
+  if (hook.t == VAL_UNDEF && (name == v->s_class || name_is(name, "__class__"))) {
+    vm_raise_msg(v, CLS_TYPE_ERROR, "can't delete __class__ attribute"); /* every kind's */
+    return false;
+  }
   if (val_is(o, OBJ_CLASS)) {
     obj_class *c = AS_CLASS(o);
     if (c->flavor == FLAVOR_BUILTIN || strcmp(c->module->data, "builtins") == 0) {
@@ -803,7 +805,6 @@ bool vm_delattr(vm *v, value o, obj_str *name) {
     if (!found) return attr_error(v, o, name);
     return true;
   }
-  value hook = user_hook(v, o, v->s_delattr);
   if (hook.t != VAL_UNDEF) {
     value args[2] = {o, val_obj(name)}, r;
     return vm_call(v, hook, args, 2, NULL, &r);

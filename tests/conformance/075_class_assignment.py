@@ -37,3 +37,25 @@ try:
     object().__class__ = C
 except TypeError as err:
     print("TypeError", err)
+
+# deleting __class__: a TypeError for every kind, unless a __delattr__ of the class's own runs
+import asyncio
+
+
+def f():
+    pass
+
+
+for o in [f, C, 1, "s", [1], asyncio, C()]:
+    try:
+        del o.__class__
+    except (TypeError, AttributeError) as err:
+        print(type(o).__name__, type(err).__name__, err)
+
+
+class H:
+    def __delattr__(self, name):
+        print("hook deletes", name)
+
+
+del H().__class__
