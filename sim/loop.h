@@ -117,6 +117,8 @@ struct loop {
 /* ---- used by the VM ---- */
 /* The asyncio module. */
 obj_module *loop_module_asyncio(vm *v);
+/* Whether CPython 3.11's asyncio module has a name (public or not, dunder names aside). */
+bool loop_cpython_asyncio_has(const char *name);
 
 /* A lookup of name in namespace ns missed: when ns is the asyncio module's and name one of the
  * prelude's definitions not run yet, compiles and runs it there and *out is what it defined;

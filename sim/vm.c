@@ -1517,6 +1517,29 @@ static bool load_global_at(vm *v, frame *f, uint32_t ip, obj_str *name, value *o
   return true;
 }
 
+/* `from m import name` found nothing: ImportError, as CPython raises it, when CPython's module
+ * has no such name either (asyncio's names are known: loop_cpython_asyncio_has), and otherwise
+ * SandboxError, which says it is loopviz that lacks it. No path is shown: loopviz's modules have
+ * no file. */
+static void import_from_error(vm *v, const obj_module *m, const obj_str *name) {
+  if (strcmp(m->name->data, "asyncio") == 0 && !loop_cpython_asyncio_has(name->data)) {
+    obj_str *cls_name = obj_str_intern(v, "ImportError", 11);
+    value cls = cls_name ? obj_dict_get_str(v->builtins, cls_name) : val_undef();
+    if (val_is(cls, OBJ_CLASS)) {
+      char msg[512];
+      snprintf(msg, sizeof msg, "cannot import name '%s' from '%s' (unknown location)", name->data,
+               m->name->data);
+      value e = vm_new_exception(v, AS_CLASS(cls), msg);
+      if (e.t != VAL_UNDEF) {
+        vm_raise(v, e);
+        return;
+      }
+    }
+  }
+  vm_raisef(v, CLS_SANDBOX_ERROR, "cannot import name '%s' from '%s': loopviz does not provide it",
+            name->data, m->name->data);
+}
+
 static bool import_module(vm *v, obj_str *name, value *out) {
   value m = obj_dict_get_str(v->modules, name);
   if (m.t != VAL_UNDEF) {
@@ -2697,9 +2720,7 @@ static exec_status exec_frame(vm *v, frame *entry, int mode, value in, value *re
       if (tmp.t == VAL_UNDEF && v->prelude)
         CHECK(loop_prelude_lookup(v, m->dict, k->names[arg], &tmp));
       if (tmp.t == VAL_UNDEF) {
-        vm_raisef(v, CLS_SANDBOX_ERROR,
-                  "cannot import name '%s' from '%s': loopviz does not provide it",
-                  k->names[arg]->data, m->name->data);
+        import_from_error(v, m, k->names[arg]);
         ERR();
       }
       PUSH(tmp);
