@@ -165,6 +165,9 @@ struct sdlr {
   size_t cap_row;               /* its pixels allocated */
   int clip_base;                /* 1 while a damage rectangle is the bottom of the clip stack */
   SDL_Rect clip_in;             /* the clip within the target (clip_now) */
+  uint64_t kept_checked;        /* the frame whose kept group's commands were last compared */
+  size_t kept_checked_at;       /* at which SC_KEEP_BEGIN */
+  bool kept_match;              /* they were the kept group's */
   bool damage_mode;             /* drawing a damage rectangle: no kept groups, no background
                                    shortcut, and whatever sdlr cannot draw itself is noted */
   bool fell_back;               /* something was drawn by SDL, not by sdlr, since last reset */
@@ -1455,6 +1458,45 @@ static size_t keep_begin(sdlr *r, const scene_list *list, size_t i) {
   return i;
 }
 
+/* At SC_KEEP_BEGIN (index i) in a damage rectangle: the index of its SC_KEEP_END when the kept
+ * group's pixels stand for it there, copied in; else i, the group then drawn (and not kept). Each
+ * pixel of a group's result depends on that pixel before it alone, so where the pixels before it in
+ * the rectangle are those the kept group found, the pixels after it are those it left. */
+static size_t keep_in_damage(sdlr *r, const scene_list *list, size_t i) {
+  kept_group *g = &r->kept;
+  SDL_Surface *s = r->surface;
+  SDL_Rect clip = clip_now(r), want;
+  if (!g->valid || s == NULL || clip.w <= 0 || clip.h <= 0 ||
+      !SDL_IntersectRect(&g->area, &r->clips[0], &want) || !SDL_RectEquals(&want, &clip))
+    return i;
+  size_t end = i + 1;
+  while (end < list->n && list->cmds[end].op != SC_KEEP_END)
+    end++;
+  if (end == list->n)
+    return i;
+  if (r->kept_checked != r->frame || r->kept_checked_at != i) { /* once a frame, however many
+                                                                   rectangles */
+    r->kept_checked = r->frame;
+    r->kept_checked_at = i;
+    r->kept_match = kept_same(g, list, i + 1, end);
+  }
+  if (!r->kept_match)
+    return i;
+  SDL_RenderFlush(r->renderer);
+  for (int y = clip.y; y < clip.y + clip.h; y++) {
+    Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch) + clip.x;
+    size_t at = (size_t)(y - g->area.y) * (size_t)g->area.w + (size_t)(clip.x - g->area.x);
+    if (memcmp(row, g->before + at, (size_t)clip.w * sizeof *row) != 0)
+      return i;
+  }
+  for (int y = clip.y; y < clip.y + clip.h; y++) {
+    Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch) + clip.x;
+    size_t at = (size_t)(y - g->area.y) * (size_t)g->area.w + (size_t)(clip.x - g->area.x);
+    memcpy(row, g->after + at, (size_t)clip.w * sizeof *row);
+  }
+  return end;
+}
+
 static void keep_end(sdlr *r) {
   kept_group *g = &r->kept;
   if (g->drawing == 0)
@@ -1504,7 +1546,7 @@ static bool shape_box(const scene_cmd *k, float b[4], float *grow) {
 /* Whether nothing command k draws can show: the clip is empty, or k's box (grown for rounding
  * and stroke widths) misses it. A text's box is its measured width and a size more, and three
  * sizes down. False for commands that do not draw. */
-static bool culled(sdlr *r, const scene_list *l, const scene_cmd *k) {
+static bool culled_in(sdlr *r, const scene_list *l, const scene_cmd *k, SDL_Rect clip) {
   float b[4], grow = 2;
   if (k->op == SC_TEXT) {
     b[0] = k->x0;
@@ -1515,7 +1557,6 @@ static bool culled(sdlr *r, const scene_list *l, const scene_cmd *k) {
     return false;
   }
   float x0 = b[0], y0 = b[1], x1 = b[2], y1 = b[3];
-  SDL_Rect clip = clip_now(r);
   float cx0 = (float)clip.x, cx1 = (float)(clip.x + clip.w);
   float cy0 = (float)clip.y, cy1 = (float)(clip.y + clip.h);
   if (clip.w <= 0 || clip.h <= 0 || x0 - grow >= cx1 || y0 - grow >= cy1 || y1 + grow <= cy0)
@@ -1526,6 +1567,10 @@ static bool culled(sdlr *r, const scene_list *l, const scene_cmd *k) {
     x1 = k->x0 + w + (float)k->size;
   }
   return x1 + grow <= cx0;
+}
+
+static bool culled(sdlr *r, const scene_list *l, const scene_cmd *k) {
+  return culled_in(r, l, k, clip_now(r));
 }
 
 /* ---- the background (direct) -------------------------------------------------------------
@@ -1711,7 +1756,7 @@ static bool draw_list(sdlr *r, const scene_list *list, const SDL_Rect *damage) {
       clip_pop(r);
       break;
     case SC_KEEP_BEGIN:
-      i = r->damage_mode ? i : keep_begin(r, list, i);
+      i = r->damage_mode ? keep_in_damage(r, list, i) : keep_begin(r, list, i);
       break;
     case SC_KEEP_END:
       if (!r->damage_mode)
@@ -2015,6 +2060,8 @@ static bool list_keys(const scene_list *l, int w, int h, cmd_key **keys, size_t 
 static int cmd_box(sdlr *r, const scene_list *l, const scene_cmd *k, SDL_Rect clip, SDL_Rect *out) {
   float b[4], grow = 2;
   if (k->op == SC_TEXT) { /* the run's ink where draw_text puts it */
+    if (culled_in(r, l, k, clip)) /* left out in clip, and so in any part of it */
+      return 0;
     run *e = run_get(r, k->face, k->size, scene_cmd_text(l, k), k->len);
     if (e == NULL)
       return -1;
@@ -2215,6 +2262,8 @@ SDL_Surface *sdlr_render_damage(sdlr *r, const scene_list *list, SDL_Rect *rects
     return NULL;
   SDL_Surface *s = r->surface;
   SDL_Rect whole = {0, 0, s->w, s->h}, d[DAMAGE_RECTS];
+  r->target_w = s->w; /* as draw_list finds it, for culled_in */
+  r->target_h = s->h;
   int n = 0;
   const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
   bool covered = first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff &&
