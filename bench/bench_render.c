@@ -4,8 +4,8 @@
  *
  * --frames 0 times the run and the layout only. --window draws in a window on the display (X11:
  * bench.py runs it under xvfb-run) the way the app does on the software renderer, straight into
- * the window's surface (sdlr_new_view, X11's shared memory), and a frame's time includes showing
- * it (SDL_UpdateWindowSurface).
+ * the window's surface (sdlr_new_view, X11's shared memory), redrawn only where the frame changed
+ * (sdlr_render_damage), and a frame's time includes showing that (SDL_UpdateWindowSurfaceRects).
  *
  * Runs FILE with a trace (as the window and export do: line events on), lays the trace out, then
  * draws frames offscreen with SDL's software renderer at the given size (default 1920x1080):
@@ -14,10 +14,11 @@
  *   - scrub:  N stops spread evenly over the whole run (dragging the timeline);
  *   - scroll: N scroll positions spread over the whole diagram height, not following.
  * A frame's time is scene_build plus sdlr_render_offscreen, in wall time and in the CPU time of
- * the drawing thread (steadier on a busy machine). The window draws the same way where SDL would
- * render in software (sdlr_new_view: straight into the window's surface), then shows the
- * surface (SDL_UpdateWindowSurface, the display's part, not timed here). It prints one "key value"
- * line per measurement (seconds for the run and the layout, milliseconds for frames), which
+ * the drawing thread (steadier on a busy machine). The window draws as the app does where SDL
+ * would render in software (sdlr_new_view: straight into the window's surface, sdlr_render_damage:
+ * only where the frame changed), then shows what it drew (SDL_UpdateWindowSurfaceRects, timed as
+ * present; drawn_percent is the part of the frame drawn and shown, on average). It prints one "key
+ * value" line per measurement (seconds for the run and the layout, milliseconds for frames), which
  * bench.py reads. Not a test: nothing here can fail but the setup. With BENCH_SLOW_MS=N in the
  * environment, each frame slower than N ms is described on stderr. */
 #define _POSIX_C_SOURCE 200809L
@@ -130,6 +131,7 @@ typedef struct bench_ctx {
   size_t n;           /* frames measured */
   size_t cmds;        /* drawing commands over all measured frames */
   SDL_Window *win;    /* the window drawn in (--window), else NULL */
+  double drawn_px;    /* --window: pixels drawn and shown over all measured frames */
 } bench_ctx;
 
 static bool frame(bench_ctx *c, const scene_view *v, size_t stop, float fraction) {
@@ -139,11 +141,16 @@ static bool frame(bench_ctx *c, const scene_view *v, size_t stop, float fraction
   if (!scene_build(&in, &c->list))
     return false;
   double t1 = now_s();
-  if (sdlr_render_offscreen(c->r, &c->list) == NULL)
+  SDL_Rect rects[16];
+  int nrects = 0;
+  if (c->win != NULL ? sdlr_render_damage(c->r, &c->list, rects, 16, &nrects) == NULL
+                     : sdlr_render_offscreen(c->r, &c->list) == NULL)
     return false;
   double t2 = now_s();
-  if (c->win != NULL && SDL_UpdateWindowSurface(c->win) != 0)
+  if (c->win != NULL && nrects > 0 && SDL_UpdateWindowSurfaceRects(c->win, rects, nrects) != 0)
     return false;
+  for (int i = 0; i < nrects; i++)
+    c->drawn_px += (double)rects[i].w * rects[i].h;
   double t3 = now_s();
   c->cpu_ms[c->n] = (cpu_s() - c0) * 1000;
   c->scene_ms[c->n] = (t1 - t0) * 1000;
@@ -264,6 +271,7 @@ int main(int argc, char **argv) {
   ok &= frame(&c, &v, 0, 1.0f);
   c.n = 0;
   c.cmds = 0;
+  c.drawn_px = 0;
   for (int ph = 0; ph < PHASES && ok; ph++) {
     size_t from = c.n;
     for (size_t i = 0; i < a.frames && ok; i++) {
@@ -294,8 +302,10 @@ int main(int argc, char **argv) {
   printf("frames %zu\ncommands_per_frame %zu\n", c.n, c.n > 0 ? c.cmds / c.n : 0);
   report("scene", c.scene_ms, c.n);
   report("render", c.render_ms, c.n);
-  if (c.win != NULL)
+  if (c.win != NULL) {
     report("present", c.present_ms, c.n);
+    printf("drawn_percent %.1f\n", c.n > 0 ? c.drawn_px * 100 / ((double)c.n * a.w * a.h) : 0);
+  }
   report("frame", c.frame_ms, c.n);
   report("frame_cpu", c.cpu_ms, c.n);
   free(phase_ms);

@@ -94,6 +94,8 @@ struct app {
                                          on the window, backend draws into its surface as it
                                          draws offscreen (several times faster than through
                                          SDL's software renderer), and renderer is backend's */
+  bool show_all;                      /* soft: the next frame is shown whole (the window was
+                                         exposed, shown or resized), not only what changed */
   char font_store[FACE__COUNT][4096]; /* font files */
   sdlr_fonts fonts;                   /* pointers into font_store */
   theme theme;                        /* colours, sizes, durations */
@@ -409,9 +411,16 @@ void app_draw(app *a) {
     scene_build(&in, &a->list);
     overlays(a, &v);
   }
-  if (a->soft) { /* drawn into the window's surface as offscreen, and shown */
-    a->dirty = sdlr_render_offscreen(a->backend, &a->list) == NULL ||
-               SDL_UpdateWindowSurface(a->window) != 0;
+  if (a->soft) { /* drawn into the window's surface where the frame changed, and that shown */
+    SDL_Rect rects[16];
+    int n = 0;
+    bool drawn = sdlr_render_damage(a->backend, &a->list, rects, 16, &n) != NULL;
+    bool shown = !drawn        ? false
+                 : a->show_all ? SDL_UpdateWindowSurface(a->window) == 0
+                 : n > 0       ? SDL_UpdateWindowSurfaceRects(a->window, rects, n) == 0
+                               : true;
+    a->show_all = !shown; /* a frame not shown is shown whole once it can be */
+    a->dirty = !shown;
     return;
   }
   SDL_SetRenderDrawColor(a->renderer, 0, 0, 0, 0xff);
@@ -1123,6 +1132,7 @@ bool app_handle_event(app *a, const SDL_Event *ev) {
     case SDL_WINDOWEVENT_SHOWN:
     case SDL_WINDOWEVENT_RESTORED:
       a->dirty = true;
+      a->show_all = true;
       break;
     default:
       break;

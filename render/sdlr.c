@@ -21,6 +21,10 @@ enum {
   RUN_LIMIT = 4096,     /* cached runs before the ones unused this frame are dropped */
   RUN_TRIM_BATCH = 512, /* runs dropped at most in one frame while the table has room */
   CLIP_DEPTH = 32,      /* nested clips */
+  DAMAGE_RECTS = 16,    /* rectangles a damage redraw draws, at most */
+  DAMAGE_NEAR = 16,     /* pixels apart that a box still joins a damage rectangle */
+  DAMAGE_PERCENT = 60,  /* a damage redraw of more than this part of the frame draws it all */
+  DAMAGE_WALK = 64,     /* entries of a hash chain walked to find a command's match */
   ARC_STEPS_MAX = 12,   /* segments of a quarter circle, at most */
   ARC_STEP_PX = 3,      /* about one segment per this many pixels of radius */
   TEXT_MAX = 4096,      /* bytes of one text command drawn */
@@ -105,6 +109,31 @@ typedef struct kept_group {
   size_t cap_text; /* allocated */
 } kept_group;
 
+/* One command of a frame as a damage redraw compares it: a hash of all it is (texts and the clip
+ * it is drawn in included) and that clip. */
+typedef struct cmd_key {
+  uint32_t hash; /* of the command, its text and its clip */
+  SDL_Rect clip; /* where it can draw: its clip within the target, as drawn in full */
+} cmd_key;
+
+/* The frame a damage-drawn surface holds: a copy of its list, with each command's key. */
+typedef struct prev_frame {
+  bool valid;      /* the surface holds exactly this list, drawn */
+  int w, h;        /* the surface's size then */
+  scene_list list; /* the commands and their texts */
+  cmd_key *keys;   /* list.n entries */
+  size_t cap_keys; /* allocated */
+} prev_frame;
+
+/* Where commands of one list are, by their keys' hashes: each bucket's indices in order. */
+typedef struct key_index {
+  size_t *head;       /* per bucket, its first index, or SIZE_MAX */
+  size_t *next;       /* per index, the next of its bucket, or SIZE_MAX */
+  size_t mask;        /* buckets - 1 (a power of two) */
+  size_t cap_buckets; /* allocated */
+  size_t cap_next;    /* allocated */
+} key_index;
+
 struct sdlr {
   SDL_Renderer *renderer;       /* where commands go */
   bool own_renderer;            /* offscreen: the renderer and surface are ours */
@@ -117,7 +146,7 @@ struct sdlr {
   run *runs;                    /* glyph-run hash table, RUN_SLOTS entries */
   size_t nruns;                 /* live runs */
   uint64_t frame;               /* frames drawn */
-  SDL_Rect clips[CLIP_DEPTH];   /* the clip stack */
+  SDL_Rect clips[CLIP_DEPTH + 1]; /* the clip stack (a damage rectangle under it) */
   int nclips;                   /* its depth */
   bool ttf_open;                /* TTF_Init succeeded (TTF_Quit is owed) */
   SDL_BlendMode blend;          /* the renderer's draw blend mode, as last set */
@@ -134,6 +163,18 @@ struct sdlr {
   int target_w, target_h;       /* the target's size in pixels, as of this frame */
   Uint32 *row;                  /* direct: a row of the background's colour (background) */
   size_t cap_row;               /* its pixels allocated */
+  int clip_base;                /* 1 while a damage rectangle is the bottom of the clip stack */
+  SDL_Rect clip_in;             /* the clip within the target (clip_now) */
+  uint64_t kept_checked;        /* the frame whose kept group's commands were last compared */
+  size_t kept_checked_at;       /* at which SC_KEEP_BEGIN */
+  bool kept_match;              /* they were the kept group's */
+  bool damage_mode;             /* drawing a damage rectangle: no kept groups, no background
+                                   shortcut, and whatever sdlr cannot draw itself is noted */
+  bool fell_back;               /* something was drawn by SDL, not by sdlr, since last reset */
+  prev_frame prev;              /* the list the surface holds (sdlr_render_damage) */
+  cmd_key *keys_new;            /* the keys of the list being drawn (sdlr_render_damage) */
+  size_t cap_keys_new;          /* allocated */
+  key_index index_old, index_new; /* where the commands of the last list and this one are */
 };
 
 static char tomb[] = ""; /* marks a deleted run slot; compared by address only */
@@ -668,8 +709,12 @@ static void shape_points(shape *g, const SDL_FPoint *p, int n) {
 /* x / 255 for x up to 65535, exactly. */
 static inline unsigned div255(unsigned x) { return (x * 0x8081u) >> 23; }
 
-/* Where the current clip lets pixels change, within the target (empty when the clip is). */
-static SDL_Rect clip_now(const sdlr *r) {
+/* Where the current clip lets pixels change, within the target (empty when the clip is), as
+ * apply_clip last found it. */
+static SDL_Rect clip_now(const sdlr *r) { return r->clip_in; }
+
+/* clip_now worked out. */
+static SDL_Rect clip_find(const sdlr *r) {
   SDL_Rect all = {0, 0, r->target_w, r->target_h}, out;
   if (r->nclips == 0)
     return all;
@@ -1067,6 +1112,7 @@ static void fill_rect(sdlr *r, float x0, float y0, float x1, float y1, theme_col
     direct_fill(r->surface, clip_now(r), rect, c);
     return;
   }
+  r->fell_back = true;
   set_color(r, c);
   SDL_RenderFillRectF(r->renderer, &rect);
 }
@@ -1115,6 +1161,8 @@ static void dashed_line(sdlr *r, const scene_cmd *k) {
   if (len <= 0)
     return;
   float on = k->dash > 1 ? k->dash : 1, off = k->gap > 1 ? k->gap : 1, period = on + off;
+  if (!(len / period < 1e12f)) /* too many dashes to count in a float */
+    return;
   float ux = dx / len, uy = dy / len;
   SDL_Rect box;
   if (r->nclips > 0) {
@@ -1147,8 +1195,11 @@ static void dashed_line(sdlr *r, const scene_cmd *k) {
   }
   if (lo >= hi)
     return;
-  float start = floorf(lo / period) * period;
-  for (float s = start; s < hi; s += period) {
+  /* dash j from j * period, whatever the first drawn: the same dash in any clip, to the bit */
+  for (int64_t j = (int64_t)floorf(lo / period);; j++) {
+    float s = (float)j * period;
+    if (s >= hi)
+      break;
     float e = s + on < len ? s + on : len;
     thick_line(r, k->x0 + ux * s, k->y0 + uy * s, k->x0 + ux * e, k->y0 + uy * e, k->width,
                k->color);
@@ -1223,6 +1274,7 @@ static bool draw_text(sdlr *r, const scene_list *l, const scene_cmd *k) {
   }
   if (e->texture == NULL) /* all of it transparent */
     return true;
+  r->fell_back = true;
   SDL_SetTextureColorMod(e->texture, k->color.r, k->color.g, k->color.b);
   SDL_SetTextureAlphaMod(e->texture, k->color.a);
   SDL_FRect dst = {k->x0 + (float)e->dx, k->y0 + (float)e->dy, (float)e->w, (float)e->h};
@@ -1231,6 +1283,7 @@ static bool draw_text(sdlr *r, const scene_list *l, const scene_cmd *k) {
 }
 
 static void apply_clip(sdlr *r) {
+  r->clip_in = clip_find(r);
   if (r->nclips == 0)
     SDL_RenderSetClipRect(r->renderer, NULL);
   else
@@ -1248,18 +1301,39 @@ static void clip_push(sdlr *r, const scene_cmd *k) {
   SDL_Rect got = want;
   if (r->nclips > 0 && !SDL_IntersectRect(&want, &r->clips[r->nclips - 1], &got))
     got = (SDL_Rect){want.x, want.y, 0, 0};
-  if (r->nclips < CLIP_DEPTH)
+  if (r->nclips < CLIP_DEPTH + r->clip_base)
     r->clips[r->nclips++] = got;
   apply_clip(r);
 }
 
 static void clip_pop(sdlr *r) {
-  if (r->nclips > 0)
+  if (r->nclips > r->clip_base)
     r->nclips--;
   apply_clip(r);
 }
 
 /* ---- kept groups (offscreen) ------------------------------------------------------------- */
+
+/* Whether a and b are the same command but for their texts' places (and texts). */
+static bool same_fields(const scene_cmd *a, const scene_cmd *b) {
+  return a->op == b->op && memcmp(&a->color, &b->color, sizeof a->color) == 0 && a->x0 == b->x0 &&
+         a->y0 == b->y0 && a->x1 == b->x1 && a->y1 == b->y1 && a->x2 == b->x2 && a->y2 == b->y2 &&
+         a->width == b->width && a->radius == b->radius && a->dash == b->dash && a->gap == b->gap &&
+         a->face == b->face && a->size == b->size && a->len == b->len;
+}
+
+/* Makes *p hold at least want elements of size bytes (*cap of them allocated); false when memory
+ * ran out, *p as it was. */
+static bool grow_to(void **p, size_t *cap, size_t want, size_t size) {
+  if (want <= *cap)
+    return true;
+  void *q = realloc(*p, want * size);
+  if (q == NULL)
+    return false;
+  *p = q;
+  *cap = want;
+  return true;
+}
 
 /* Whether commands [from, to) of list are those of the kept group, texts included, with their
  * clips balanced. */
@@ -1268,10 +1342,7 @@ static bool kept_same(const kept_group *g, const scene_list *list, size_t from, 
     return false;
   for (size_t i = 0; i < g->ncmds; i++) {
     const scene_cmd *a = &list->cmds[from + i], *b = &g->cmds[i];
-    if (a->op != b->op || memcmp(&a->color, &b->color, sizeof a->color) != 0 || a->x0 != b->x0 ||
-        a->y0 != b->y0 || a->x1 != b->x1 || a->y1 != b->y1 || a->x2 != b->x2 || a->y2 != b->y2 ||
-        a->width != b->width || a->radius != b->radius || a->dash != b->dash || a->gap != b->gap ||
-        a->face != b->face || a->size != b->size || a->len != b->len)
+    if (!same_fields(a, b))
       return false;
     if (a->op == SC_TEXT && (b->text + b->len > g->ntext ||
                              memcmp(scene_cmd_text(list, a), g->text + b->text, a->len) != 0))
@@ -1387,6 +1458,45 @@ static size_t keep_begin(sdlr *r, const scene_list *list, size_t i) {
   return i;
 }
 
+/* At SC_KEEP_BEGIN (index i) in a damage rectangle: the index of its SC_KEEP_END when the kept
+ * group's pixels stand for it there, copied in; else i, the group then drawn (and not kept). Each
+ * pixel of a group's result depends on that pixel before it alone, so where the pixels before it in
+ * the rectangle are those the kept group found, the pixels after it are those it left. */
+static size_t keep_in_damage(sdlr *r, const scene_list *list, size_t i) {
+  kept_group *g = &r->kept;
+  SDL_Surface *s = r->surface;
+  SDL_Rect clip = clip_now(r), want;
+  if (!g->valid || s == NULL || clip.w <= 0 || clip.h <= 0 ||
+      !SDL_IntersectRect(&g->area, &r->clips[0], &want) || !SDL_RectEquals(&want, &clip))
+    return i;
+  size_t end = i + 1;
+  while (end < list->n && list->cmds[end].op != SC_KEEP_END)
+    end++;
+  if (end == list->n)
+    return i;
+  if (r->kept_checked != r->frame || r->kept_checked_at != i) { /* once a frame, however many
+                                                                   rectangles */
+    r->kept_checked = r->frame;
+    r->kept_checked_at = i;
+    r->kept_match = kept_same(g, list, i + 1, end);
+  }
+  if (!r->kept_match)
+    return i;
+  SDL_RenderFlush(r->renderer);
+  for (int y = clip.y; y < clip.y + clip.h; y++) {
+    Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch) + clip.x;
+    size_t at = (size_t)(y - g->area.y) * (size_t)g->area.w + (size_t)(clip.x - g->area.x);
+    if (memcmp(row, g->before + at, (size_t)clip.w * sizeof *row) != 0)
+      return i;
+  }
+  for (int y = clip.y; y < clip.y + clip.h; y++) {
+    Uint32 *row = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch) + clip.x;
+    size_t at = (size_t)(y - g->area.y) * (size_t)g->area.w + (size_t)(clip.x - g->area.x);
+    memcpy(row, g->after + at, (size_t)clip.w * sizeof *row);
+  }
+  return end;
+}
+
 static void keep_end(sdlr *r) {
   kept_group *g = &r->kept;
   if (g->drawing == 0)
@@ -1405,38 +1515,48 @@ static void kept_free(kept_group *g) {
   memset(g, 0, sizeof *g);
 }
 
-/* Whether nothing command k draws can show: the clip is empty, or k's box (grown for rounding
- * and stroke widths) misses it. A text's box is its measured width and a size more, and three
- * sizes down. False for commands that do not draw. */
-static bool culled(sdlr *r, const scene_list *l, const scene_cmd *k) {
-  float x0 = fminf(k->x0, k->x1), x1 = fmaxf(k->x0, k->x1);
-  float y0 = fminf(k->y0, k->y1), y1 = fmaxf(k->y0, k->y1);
-  float grow = 2 + k->width;
+/* The box of a shape (any drawing command but text): its corners (b: x0, y0, x1, y1) and how much
+ * to grow it by for rounding, SDL's pixel at least and half the stroke. False for other commands.
+ */
+static bool shape_box(const scene_cmd *k, float b[4], float *grow) {
+  b[0] = fminf(k->x0, k->x1);
+  b[1] = fminf(k->y0, k->y1);
+  b[2] = fmaxf(k->x0, k->x1);
+  b[3] = fmaxf(k->y0, k->y1);
+  *grow = 2 + k->width;
   switch (k->op) {
   case SC_TRIANGLE:
-    x0 = fminf(x0, k->x2);
-    x1 = fmaxf(x1, k->x2);
-    y0 = fminf(y0, k->y2);
-    y1 = fmaxf(y1, k->y2);
-    break;
-  case SC_TEXT:
-    x0 = k->x0;
-    y0 = k->y0;
-    x1 = (float)r->target_w; /* until measured, below */
-    y1 = k->y0 + 3 * (float)k->size;
-    grow = 2;
-    break;
+    b[0] = fminf(b[0], k->x2);
+    b[1] = fminf(b[1], k->y2);
+    b[2] = fmaxf(b[2], k->x2);
+    b[3] = fmaxf(b[3], k->y2);
+    return true;
   case SC_FILL_RECT: /* SDL fills at least a pixel each way */
   case SC_RECT:
   case SC_FILL_ROUND:
   case SC_ROUND:
   case SC_LINE:
   case SC_DASH:
-    break;
+    return true;
   default:
     return false;
   }
-  SDL_Rect clip = clip_now(r);
+}
+
+/* Whether nothing command k draws can show: the clip is empty, or k's box (grown for rounding
+ * and stroke widths) misses it. A text's box is its measured width and a size more, and three
+ * sizes down. False for commands that do not draw. */
+static bool culled_in(sdlr *r, const scene_list *l, const scene_cmd *k, SDL_Rect clip) {
+  float b[4], grow = 2;
+  if (k->op == SC_TEXT) {
+    b[0] = k->x0;
+    b[1] = k->y0;
+    b[2] = (float)r->target_w; /* until measured, below */
+    b[3] = k->y0 + 3 * (float)k->size;
+  } else if (!shape_box(k, b, &grow)) {
+    return false;
+  }
+  float x0 = b[0], y0 = b[1], x1 = b[2], y1 = b[3];
   float cx0 = (float)clip.x, cx1 = (float)(clip.x + clip.w);
   float cy0 = (float)clip.y, cy1 = (float)(clip.y + clip.h);
   if (clip.w <= 0 || clip.h <= 0 || x0 - grow >= cx1 || y0 - grow >= cy1 || y1 + grow <= cy0)
@@ -1447,6 +1567,10 @@ static bool culled(sdlr *r, const scene_list *l, const scene_cmd *k) {
     x1 = k->x0 + w + (float)k->size;
   }
   return x1 + grow <= cx0;
+}
+
+static bool culled(sdlr *r, const scene_list *l, const scene_cmd *k) {
+  return culled_in(r, l, k, clip_now(r));
 }
 
 /* ---- the background (direct) -------------------------------------------------------------
@@ -1519,9 +1643,10 @@ static int covers(const sdlr *r, const scene_list *list, SDL_Rect *cover) {
   return n;
 }
 
-/* Command 0 of list, an opaque fill of the whole target: drawn but where covers says later fills
- * set the pixels. False when it could not be (no memory): then it is drawn whole. */
-static bool background(sdlr *r, const scene_list *list) {
+/* Command 0 of list, an opaque fill of the whole target: drawn within `in` (the whole target, or a
+ * damage rectangle) but where covers says later fills set the pixels (they draw in `in` too). False
+ * when it could not be (no memory): then it is drawn whole. */
+static bool background(sdlr *r, const scene_list *list, SDL_Rect in) {
   SDL_Surface *s = r->surface;
   if ((size_t)s->w > r->cap_row) {
     Uint32 *p = realloc(r->row, (size_t)s->w * sizeof *p);
@@ -1536,7 +1661,7 @@ static bool background(sdlr *r, const scene_list *list) {
     r->row[x] = v;
   SDL_Rect cover[COVERS];
   int n = covers(r, list, cover);
-  for (int y = 0; y < s->h; y++) {
+  for (int y = in.y; y < in.y + in.h; y++) {
     int from[COVERS], to[COVERS], m = 0; /* the covered runs of this row, by their start */
     for (int i = 0; i < n; i++) {
       if (y < cover[i].y || y >= cover[i].y + cover[i].h)
@@ -1550,9 +1675,9 @@ static bool background(sdlr *r, const scene_list *list) {
       to[j] = cover[i].x + cover[i].w;
     }
     Uint32 *out = (Uint32 *)((Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
-    int x = 0;
+    int x = in.x, right = in.x + in.w;
     for (int i = 0; i <= m; i++) {
-      int end = i < m ? from[i] : s->w;
+      int end = i < m ? SDL_min(from[i], right) : right;
       if (end > x)
         memcpy(out + x, r->row + x, (size_t)(end - x) * sizeof *out);
       if (i < m && to[i] > x)
@@ -1562,26 +1687,35 @@ static bool background(sdlr *r, const scene_list *list) {
   return true;
 }
 
-bool sdlr_draw(sdlr *r, const scene_list *list) {
+/* Replays list; within damage only when it is not NULL (then as if every clip were intersected
+ * with it, and kept groups are drawn as any commands). */
+static bool draw_list(sdlr *r, const scene_list *list, const SDL_Rect *damage) {
   bool ok = true;
-  r->frame++;
+  if (damage == NULL) /* the rectangles of a damage redraw are one frame, counted by the caller */
+    r->frame++;
   if (r->surface != NULL) {
     r->target_w = r->surface->w;
     r->target_h = r->surface->h;
   } else if (SDL_GetRendererOutputSize(r->renderer, &r->target_w, &r->target_h) != 0) {
     r->target_w = r->target_h = 1 << 20; /* unknown: nothing is culled by it */
   }
-  r->nclips = 0;
-  SDL_RenderSetClipRect(r->renderer, NULL);
+  r->damage_mode = damage != NULL;
+  r->clip_base = r->damage_mode ? 1 : 0;
+  r->nclips = r->clip_base;
+  if (damage != NULL)
+    r->clips[0] = *damage;
+  apply_clip(r);
   r->blend = SDL_BLENDMODE_BLEND;
   SDL_SetRenderDrawBlendMode(r->renderer, r->blend);
   size_t i = 0;
   const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
+  SDL_Rect whole = {0, 0, r->target_w, r->target_h}, in = whole;
   if (r->direct && first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff &&
       first->x0 <= 0 && first->y0 <= 0 && first->x1 >= (float)r->target_w &&
-      first->y1 >= (float)r->target_h) {
+      first->y1 >= (float)r->target_h &&
+      (damage == NULL || SDL_IntersectRect(damage, &whole, &in))) {
     SDL_RenderFlush(r->renderer);
-    i = background(r, list) ? 1 : 0;
+    i = background(r, list, in) ? 1 : 0;
   }
   for (; i < list->n; i++) {
     const scene_cmd *k = &list->cmds[i];
@@ -1622,19 +1756,27 @@ bool sdlr_draw(sdlr *r, const scene_list *list) {
       clip_pop(r);
       break;
     case SC_KEEP_BEGIN:
-      i = keep_begin(r, list, i);
+      i = r->damage_mode ? keep_in_damage(r, list, i) : keep_begin(r, list, i);
       break;
     case SC_KEEP_END:
-      keep_end(r);
+      if (!r->damage_mode)
+        keep_end(r);
       break;
     }
   }
-  r->kept.drawing = 0;
+  r->kept.drawing = 0; /* (a damage redraw leaves r->kept as it was: it checks pixels anyway) */
+  r->damage_mode = false;
+  r->clip_base = 0;
   r->nclips = 0;
   SDL_RenderSetClipRect(r->renderer, NULL);
-  if (r->nruns > RUN_LIMIT)
+  if (r->nruns > RUN_LIMIT && damage == NULL) /* a damage redraw draws few of the texts shown */
     runs_trim(r);
   return ok;
+}
+
+bool sdlr_draw(sdlr *r, const scene_list *list) {
+  r->prev.valid = false; /* the target holds another list now */
+  return draw_list(r, list, NULL);
 }
 
 /* ---- lifetime ----------------------------------------------------------------------------- */
@@ -1713,6 +1855,7 @@ static void drop_runs(sdlr *r) {
 static void detach(sdlr *r) {
   drop_runs(r);
   r->kept.valid = false;
+  r->prev.valid = false;
   if (r->renderer != NULL)
     SDL_DestroyRenderer(r->renderer);
   SDL_FreeSurface(r->surface);
@@ -1806,13 +1949,13 @@ bool sdlr_offscreen_direct(sdlr *r, bool on) {
   if (on != r->direct) {
     drop_runs(r); /* a run holds a texture or pixels of its own, as the way of drawing wants */
     r->direct = on;
+    r->prev.valid = false;
   }
   return r->direct;
 }
 
-SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list) {
-  if (!r->own_renderer || r->surface == NULL) /* a window's, or a view without its surface */
-    return NULL;
+/* The list drawn into the surface whole; *ok false when some text could not be drawn. */
+static void render_full(sdlr *r, const scene_list *list, bool *ok) {
   /* A frame begins with an opaque fill of all of it (the scene's background): clearing first would
    * write every pixel twice. */
   const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
@@ -1823,9 +1966,337 @@ SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list) {
     SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 0xff);
     SDL_RenderClear(r->renderer);
   }
-  sdlr_draw(r, list);
+  *ok = sdlr_draw(r, list);
   SDL_RenderPresent(r->renderer); /* the software renderer flushes its queue into the surface */
+}
+
+SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list) {
+  if (!r->own_renderer || r->surface == NULL) /* a window's, or a view without its surface */
+    return NULL;
+  bool ok;
+  render_full(r, list, &ok);
   return r->surface;
+}
+
+/* ---- damage redraw -----------------------------------------------------------------------
+ * A surface that keeps its pixels from frame to frame (a window's) need not be drawn whole: where
+ * no command of the last frame or of this one differs, the pixels are the same. The software paths
+ * sdlr draws with (direct_fill, direct_text, direct_shape, and SDL's blitter under the last two)
+ * are deterministic, write nothing outside the clip, and give a pixel inside the clip the same
+ * value whatever the clip (their positions, edge functions and dashes are worked out from the
+ * command alone; culling leaves out only commands with nothing in the clip). So a pixel that no
+ * unmatched command's box touches is drawn by the same commands in the same order, from the
+ * background up, in both frames: it is unchanged. The damage is drawn by replaying the whole new
+ * list in each damage rectangle, the rectangle under every clip, so every pixel in it comes out
+ * as a full draw makes it. Shapes too far out for direct_shape go to SDL's SDL_SW_FillTriangle,
+ * which is as exact: its edge functions are linear, computed at the clipped box's first pixel and
+ * stepped in int arithmetic that wraps alike from any start, so each pixel gets the same value
+ * whatever the clip. Without direct drawing (another SDL) nothing is drawn by damage, and a text or
+ * rectangle that went to SDL's renderer or failed to draw makes it draw everything. */
+
+static uint32_t mix(uint32_t h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ b[i]) * 16777619u;
+  return h;
+}
+
+/* The key of command k of l, drawn in clip: its fields and its clip a word at a time, its text a
+ * byte at a time. */
+static uint32_t cmd_hash(const scene_list *l, const scene_cmd *k, SDL_Rect clip) {
+  uint32_t w[18] = {(uint32_t)k->op,  (uint32_t)k->face, (uint32_t)k->size, (uint32_t)clip.x,
+                    (uint32_t)clip.y, (uint32_t)clip.w,  (uint32_t)clip.h};
+  const float f[10] = {k->x0, k->y0,    k->x1,     k->y1,   k->x2,
+                       k->y2, k->width, k->radius, k->dash, k->gap};
+  memcpy(&w[7], &k->color, sizeof k->color);
+  memcpy(&w[8], f, sizeof f);
+  uint32_t h = 2166136261u;
+  for (int i = 0; i < 18; i++)
+    h = ((h ^ w[i]) * 16777619u) ^ (h >> 15);
+  if (k->op == SC_TEXT)
+    h = mix(h, scene_cmd_text(l, k), k->len);
+  return h;
+}
+
+/* Whether two commands (of lists la and lb) draw the same, their texts and clips included. */
+static bool cmd_same(const scene_list *la, const scene_cmd *a, const cmd_key *ka,
+                     const scene_list *lb, const scene_cmd *b, const cmd_key *kb) {
+  if (ka->hash != kb->hash || !SDL_RectEquals(&ka->clip, &kb->clip) || !same_fields(a, b))
+    return false;
+  return a->op != SC_TEXT || memcmp(scene_cmd_text(la, a), scene_cmd_text(lb, b), a->len) == 0;
+}
+
+/* Each command's key, its clip followed as draw_list follows it in a full draw of a w x h target.
+ * False when memory ran out. */
+static bool list_keys(const scene_list *l, int w, int h, cmd_key **keys, size_t *cap) {
+  if (!grow_to((void **)keys, cap, l->n, sizeof **keys))
+    return false;
+  SDL_Rect stack[CLIP_DEPTH], whole = {0, 0, w, h};
+  int depth = 0;
+  for (size_t i = 0; i < l->n; i++) {
+    const scene_cmd *k = &l->cmds[i];
+    if (k->op == SC_CLIP_PUSH) { /* as clip_push */
+      SDL_Rect want = {(int)floorf(k->x0), (int)floorf(k->y0), 0, 0};
+      want.w = SDL_max((int)ceilf(k->x1) - want.x, 0);
+      want.h = SDL_max((int)ceilf(k->y1) - want.y, 0);
+      SDL_Rect got = want;
+      if (depth > 0 && !SDL_IntersectRect(&want, &stack[depth - 1], &got))
+        got = (SDL_Rect){want.x, want.y, 0, 0};
+      if (depth < CLIP_DEPTH)
+        stack[depth++] = got;
+    } else if (k->op == SC_CLIP_POP && depth > 0) {
+      depth--;
+    }
+    SDL_Rect clip = whole; /* as clip_now */
+    if (depth > 0 && !SDL_IntersectRect(&stack[depth - 1], &whole, &clip))
+      clip = (SDL_Rect){0, 0, 0, 0};
+    (*keys)[i] = (cmd_key){cmd_hash(l, k, clip), clip};
+  }
+  return true;
+}
+
+/* The pixels command k of l can change, drawn in clip: 1 with *out set, 0 for none, -1 when that
+ * cannot be told (a text that cannot be drawn now, coordinates that are not numbers). */
+static int cmd_box(sdlr *r, const scene_list *l, const scene_cmd *k, SDL_Rect clip, SDL_Rect *out) {
+  float b[4], grow = 2;
+  if (k->op == SC_TEXT) { /* the run's ink where draw_text puts it */
+    if (culled_in(r, l, k, clip)) /* left out in clip, and so in any part of it */
+      return 0;
+    run *e = run_get(r, k->face, k->size, scene_cmd_text(l, k), k->len);
+    if (e == NULL)
+      return -1;
+    if (e->w == 0 || (e->ink == NULL && e->texture == NULL))
+      return 0;
+    b[0] = k->x0 + (float)e->dx;
+    b[1] = k->y0 + (float)e->dy;
+    b[2] = b[0] + (float)e->w;
+    b[3] = b[1] + (float)e->h;
+  } else if (!shape_box(k, b, &grow)) {
+    return 0;
+  }
+  float x0 = b[0], y0 = b[1], x1 = b[2], y1 = b[3];
+  if (!(x0 <= x1 && y0 <= y1 && grow == grow))
+    return -1;
+  float cx0 = (float)clip.x, cy0 = (float)clip.y;
+  float cx1 = (float)(clip.x + clip.w), cy1 = (float)(clip.y + clip.h);
+  x0 = fmaxf(x0 - grow, cx0);
+  y0 = fmaxf(y0 - grow, cy0);
+  x1 = fminf(x1 + grow, cx1);
+  y1 = fminf(y1 + grow, cy1);
+  if (x0 >= x1 || y0 >= y1)
+    return 0;
+  out->x = (int)floorf(x0);
+  out->y = (int)floorf(y0);
+  out->w = (int)ceilf(x1) - out->x;
+  out->h = (int)ceilf(y1) - out->y;
+  return 1;
+}
+
+static long rect_area(SDL_Rect a) { return (long)a.w * a.h; }
+
+/* Adds box b to the damage rectangles (*n of them, at most DAMAGE_RECTS): joined to one it
+ * overlaps or nearly touches, else a new one, else joined to the one it grows least; rectangles
+ * that then overlap are joined. */
+static void damage_add(SDL_Rect *d, int *n, SDL_Rect b) {
+  SDL_Rect near = {b.x - DAMAGE_NEAR, b.y - DAMAGE_NEAR, b.w + 2 * DAMAGE_NEAR,
+                   b.h + 2 * DAMAGE_NEAR};
+  int at = -1;
+  for (int i = 0; i < *n && at < 0; i++)
+    if (SDL_HasIntersection(&d[i], &near))
+      at = i;
+  if (at < 0 && *n < DAMAGE_RECTS) {
+    d[(*n)++] = b;
+    return;
+  }
+  if (at < 0) {
+    long best = 0;
+    for (int i = 0; i < *n; i++) {
+      SDL_Rect u;
+      SDL_UnionRect(&d[i], &b, &u);
+      long grow = rect_area(u) - rect_area(d[i]);
+      if (at < 0 || grow < best) {
+        at = i;
+        best = grow;
+      }
+    }
+  }
+  SDL_UnionRect(&d[at], &b, &d[at]);
+  for (bool joined = true; joined;) {
+    joined = false;
+    for (int i = 0; i < *n; i++) {
+      if (i == at || !SDL_HasIntersection(&d[i], &d[at]))
+        continue;
+      SDL_UnionRect(&d[at], &d[i], &d[at]);
+      d[i] = d[--(*n)];
+      if (at == *n)
+        at = i;
+      joined = true;
+      break;
+    }
+  }
+}
+
+/* Whether rectangle a lies within one of the damage rectangles d (n of them). */
+static bool damaged(SDL_Rect a, const SDL_Rect *d, int n) {
+  for (int i = 0; i < n; i++)
+    if (a.x >= d[i].x && a.y >= d[i].y && a.x + a.w <= d[i].x + d[i].w &&
+        a.y + a.h <= d[i].y + d[i].h)
+      return true;
+  return false;
+}
+
+/* Indexes n keys; false when memory ran out. */
+static bool index_keys(key_index *x, const cmd_key *keys, size_t n) {
+  size_t buckets = 64;
+  while (buckets < 2 * n)
+    buckets *= 2;
+  if (!grow_to((void **)&x->head, &x->cap_buckets, buckets, sizeof *x->head) ||
+      !grow_to((void **)&x->next, &x->cap_next, n, sizeof *x->next))
+    return false;
+  x->mask = buckets - 1;
+  memset(x->head, 0xff, buckets * sizeof *x->head);
+  for (size_t i = n; i-- > 0;) {
+    size_t b = keys[i].hash & x->mask;
+    x->next[i] = x->head[b];
+    x->head[b] = i;
+  }
+  return true;
+}
+
+/* The first command from index `from` on of list l (keys, index x) that is the same as command k
+ * of list lk, or SIZE_MAX when none is near enough to be found. */
+static size_t match_from(const key_index *x, const scene_list *l, const cmd_key *keys, size_t from,
+                         const scene_list *lk, const scene_cmd *k, const cmd_key *kk) {
+  size_t i = x->head[kk->hash & x->mask];
+  for (int walked = 0; i != SIZE_MAX && walked < DAMAGE_WALK; i = x->next[i], walked++)
+    if (i >= from && cmd_same(l, &l->cmds[i], &keys[i], lk, k, kk))
+      return i;
+  return SIZE_MAX;
+}
+
+/* The damage of the new list against the last frame's, in d (*n rectangles); false when it cannot
+ * be told or is most of the frame (then everything is drawn). */
+static bool damage_find(sdlr *r, const scene_list *now, const cmd_key *keys, SDL_Rect *d, int *n) {
+  const prev_frame *p = &r->prev;
+  const scene_list *was = &p->list;
+  *n = 0;
+  if (!index_keys(&r->index_old, p->keys, was->n) || !index_keys(&r->index_new, keys, now->n))
+    return false;
+  size_t i = 0, j = 0;
+  while (i < was->n || j < now->n) {
+    const scene_cmd *a = i < was->n ? &was->cmds[i] : NULL;
+    const scene_cmd *b = j < now->n ? &now->cmds[j] : NULL;
+    if (a != NULL && b != NULL && cmd_same(was, a, &p->keys[i], now, b, &keys[j])) {
+      i++;
+      j++;
+      continue;
+    }
+    /* the nearer match ahead: old commands dropped, or new ones put in, or both changed */
+    size_t drop = 0, put = 0;
+    size_t ia =
+        b != NULL ? match_from(&r->index_old, was, p->keys, i + 1, now, b, &keys[j]) : SIZE_MAX;
+    size_t jb =
+        a != NULL ? match_from(&r->index_new, now, keys, j + 1, was, a, &p->keys[i]) : SIZE_MAX;
+    if (ia != SIZE_MAX && (jb == SIZE_MAX || ia - i <= jb - j))
+      drop = ia - i;
+    else if (jb != SIZE_MAX)
+      put = jb - j;
+    else {
+      drop = a != NULL ? 1 : 0;
+      put = b != NULL ? 1 : 0;
+    }
+    for (size_t k = 0; k < drop; k++, i++) {
+      SDL_Rect box;
+      if (damaged(p->keys[i].clip, d, *n)) /* all it can change is in already */
+        continue;
+      int got = cmd_box(r, was, &was->cmds[i], p->keys[i].clip, &box);
+      if (got < 0)
+        return false;
+      if (got > 0)
+        damage_add(d, n, box);
+    }
+    for (size_t k = 0; k < put; k++, j++) {
+      SDL_Rect box;
+      if (damaged(keys[j].clip, d, *n))
+        continue;
+      int got = cmd_box(r, now, &now->cmds[j], keys[j].clip, &box);
+      if (got < 0)
+        return false;
+      if (got > 0)
+        damage_add(d, n, box);
+    }
+  }
+  long area = 0;
+  for (int k = 0; k < *n; k++)
+    area += rect_area(d[k]);
+  return area * 100 <= (long)r->surface->w * r->surface->h * DAMAGE_PERCENT;
+}
+
+/* Keeps a copy of list and its keys (swapped in from *keys) as the frame the surface holds. */
+static bool prev_keep(prev_frame *p, const scene_list *list, cmd_key **keys, size_t *cap_keys) {
+  scene_list *c = &p->list;
+  p->valid = false;
+  if (!grow_to((void **)&c->cmds, &c->cap, list->n, sizeof *c->cmds) ||
+      !grow_to((void **)&c->pool, &c->pool_cap, list->pool_len, 1))
+    return false;
+  if (list->n > 0)
+    memcpy(c->cmds, list->cmds, list->n * sizeof *c->cmds);
+  if (list->pool_len > 0)
+    memcpy(c->pool, list->pool, list->pool_len);
+  c->n = list->n;
+  c->pool_len = list->pool_len;
+  cmd_key *t = p->keys;
+  size_t tc = p->cap_keys;
+  p->keys = *keys;
+  p->cap_keys = *cap_keys;
+  *keys = t;
+  *cap_keys = tc;
+  p->valid = true;
+  return true;
+}
+
+SDL_Surface *sdlr_render_damage(sdlr *r, const scene_list *list, SDL_Rect *rects, int cap,
+                                int *nrects) {
+  *nrects = 0;
+  if (!r->own_renderer || r->surface == NULL)
+    return NULL;
+  SDL_Surface *s = r->surface;
+  SDL_Rect whole = {0, 0, s->w, s->h}, d[DAMAGE_RECTS];
+  r->target_w = s->w; /* as draw_list finds it, for culled_in */
+  r->target_h = s->h;
+  int n = 0;
+  const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
+  bool covered = first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff &&
+                 first->x0 <= 0 && first->y0 <= 0 && first->x1 >= (float)s->w &&
+                 first->y1 >= (float)s->h;
+  bool keyed = !list->oom && list_keys(list, s->w, s->h, &r->keys_new, &r->cap_keys_new);
+  bool damage = keyed && covered && r->direct && r->prev.valid && r->prev.w == s->w &&
+                r->prev.h == s->h && cap > 0 && damage_find(r, list, r->keys_new, d, &n);
+  bool ok = true;
+  if (damage) {
+    r->fell_back = false;
+    r->frame++;
+    for (int i = 0; i < n && ok; i++)
+      ok = draw_list(r, list, &d[i]);
+    SDL_RenderPresent(r->renderer);
+    damage = ok && !r->fell_back;
+  }
+  if (!damage) {
+    n = 0;
+    render_full(r, list, &ok);
+    d[n++] = whole;
+  }
+  r->prev.w = s->w;
+  r->prev.h = s->h;
+  if (!(ok && keyed && prev_keep(&r->prev, list, &r->keys_new, &r->cap_keys_new)))
+    r->prev.valid = false; /* the next frame is drawn whole */
+  while (n > cap) {        /* more than the caller takes: joined */
+    SDL_UnionRect(&d[n - 2], &d[n - 1], &d[n - 2]);
+    n--;
+  }
+  memcpy(rects, d, (size_t)n * sizeof *d);
+  *nrects = n;
+  return s;
 }
 
 sdlr_status sdlr_save_png(SDL_Surface *s, const char *path, char *err, size_t cap) {
@@ -1849,6 +2320,14 @@ void sdlr_free(sdlr *r) {
     return;
   drop_runs(r);
   kept_free(&r->kept);
+  free(r->prev.list.cmds);
+  free(r->prev.list.pool);
+  free(r->prev.keys);
+  free(r->keys_new);
+  free(r->index_old.head);
+  free(r->index_old.next);
+  free(r->index_new.head);
+  free(r->index_new.next);
   SDL_FreeSurface(r->scratch);
   free(r->row);
   free(r->runs);

@@ -85,6 +85,18 @@ sdlr_status sdlr_offscreen_resize(sdlr *r, int w, int h, char *err, size_t cap);
  * next call). NULL for a window sdlr. */
 SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list);
 
+/* Offscreen or a view, a surface that keeps its pixels between frames (a window's): draws the list
+ * as sdlr_render_offscreen does, to the same bytes, but where the surface still holds the last
+ * list drawn this way, only where the two lists differ: each command of either not matched, in
+ * order, by the very same command (text and clip included) of the other marks its box as changed,
+ * and the whole list is replayed within a few rectangles around those boxes. Writes the
+ * rectangles drawn (what to show: SDL_UpdateWindowSurfaceRects) to rects, at most cap of them, and
+ * their number to *nrects (0: nothing changed); the whole surface when it drew everything (the
+ * first frame, a new size or surface, most of the frame changed, anything it cannot be sure of).
+ * Any other drawing into the sdlr makes the next frame whole. NULL for a window sdlr. */
+SDL_Surface *sdlr_render_damage(sdlr *r, const scene_list *list, SDL_Rect *rects, int cap,
+                                int *nrects);
+
 /* Offscreen: whether sdlr draws text, rectangles, rounded boxes, outlines and triangles into the
  * surface itself (the default where its probe found SDL's very pixels: several times faster than
  * SDL's software renderer) or through SDL. The pixels are the same either way. Returns whether it

@@ -338,6 +338,11 @@ static void test_soft_window_draws_the_offscreen_frame(void **state) {
   size_t inked = 0, differ = window_frame_differs(win, app_scene(f->app), &inked);
   assert_true(inked > 10000); /* a frame was drawn */
   assert_int_equal(differ, 0);
+  for (size_t i = 0; i < sizeof window_frame_keys / sizeof window_frame_keys[0]; i++) {
+    press(f->app, window_frame_keys[i]);
+    app_draw(f->app);
+    assert_int_equal(window_frame_differs(win, app_scene(f->app), &inked), 0);
+  }
   /* a new size: the window's new surface is followed */
   SDL_SetWindowSize(app_window(f->app), win->w / 2 + 7, win->h / 2 + 3);
   SDL_Event ev;
@@ -351,6 +356,12 @@ static void test_soft_window_draws_the_offscreen_frame(void **state) {
   SDL_Surface *now = SDL_GetWindowSurface(app_window(f->app));
   assert_int_equal(w, now->w);
   assert_int_equal(h, now->h);
+  assert_int_equal(window_frame_differs(now, app_scene(f->app), &inked), 0);
+  for (size_t i = 0; i < sizeof window_frame_keys / sizeof window_frame_keys[0]; i++) {
+    press(f->app, window_frame_keys[i]);
+    app_draw(f->app);
+    assert_int_equal(window_frame_differs(now, app_scene(f->app), &inked), 0);
+  }
 }
 
 static void test_window_events_redraw(void **state) {

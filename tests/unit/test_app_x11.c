@@ -78,6 +78,11 @@ static void test_software_window_shows_x11_shared_memory(void **state) {
   size_t inked = 0, differ = window_frame_differs(win, app_scene(a), &inked);
   assert_true(inked > 10000);
   assert_int_equal(differ, 0);
+  for (size_t i = 0; i < sizeof window_frame_keys / sizeof window_frame_keys[0]; i++) {
+    press(a, window_frame_keys[i]); /* frames drawn where they changed, and shown so */
+    app_draw(a);
+    assert_int_equal(window_frame_differs(win, app_scene(a), &inked), 0);
+  }
   app_close(a);
 }
 

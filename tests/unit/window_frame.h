@@ -33,4 +33,12 @@ static inline size_t window_frame_differs(SDL_Surface *win, const scene_list *li
   return differ;
 }
 
+/* The keys the window tests press between frames, each followed by a frame compared with the
+ * export's: stepping both ways, jumping to either end, the help over the frame and away, another
+ * theme, zoom in and out (the soft window redraws only what changed from the frame before, so
+ * each frame builds on the last). */
+static const SDL_Keycode window_frame_keys[] = {
+    SDLK_HOME, SDLK_RIGHT, SDLK_RIGHT, SDLK_RIGHT, SDLK_LEFT,  SDLK_END,      SDLK_LEFT, SDLK_h,
+    SDLK_h,    SDLK_t,     SDLK_RIGHT, SDLK_PLUS,  SDLK_MINUS, SDLK_PAGEDOWN, SDLK_HOME, SDLK_END};
+
 #endif
