@@ -1687,6 +1687,13 @@ static bool background(sdlr *r, const scene_list *list, SDL_Rect in) {
   return true;
 }
 
+/* Whether list begins with an opaque fill of the whole w x h frame (the scene's background). */
+static bool covers_frame(const scene_list *list, int w, int h) {
+  const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
+  return first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff && first->x0 <= 0 &&
+         first->y0 <= 0 && first->x1 >= (float)w && first->y1 >= (float)h;
+}
+
 /* Replays list; within damage only when it is not NULL (then as if every clip were intersected
  * with it, and kept groups are drawn as any commands). */
 static bool draw_list(sdlr *r, const scene_list *list, const SDL_Rect *damage) {
@@ -1708,11 +1715,8 @@ static bool draw_list(sdlr *r, const scene_list *list, const SDL_Rect *damage) {
   r->blend = SDL_BLENDMODE_BLEND;
   SDL_SetRenderDrawBlendMode(r->renderer, r->blend);
   size_t i = 0;
-  const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
   SDL_Rect whole = {0, 0, r->target_w, r->target_h}, in = whole;
-  if (r->direct && first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff &&
-      first->x0 <= 0 && first->y0 <= 0 && first->x1 >= (float)r->target_w &&
-      first->y1 >= (float)r->target_h &&
+  if (r->direct && covers_frame(list, r->target_w, r->target_h) &&
       (damage == NULL || SDL_IntersectRect(damage, &whole, &in))) {
     SDL_RenderFlush(r->renderer);
     i = background(r, list, in) ? 1 : 0;
@@ -1958,11 +1962,7 @@ bool sdlr_offscreen_direct(sdlr *r, bool on) {
 static void render_full(sdlr *r, const scene_list *list, bool *ok) {
   /* A frame begins with an opaque fill of all of it (the scene's background): clearing first would
    * write every pixel twice. */
-  const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
-  bool covered = first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff &&
-                 first->x0 <= 0 && first->y0 <= 0 && first->x1 >= (float)r->surface->w &&
-                 first->y1 >= (float)r->surface->h;
-  if (!covered) {
+  if (!covers_frame(list, r->surface->w, r->surface->h)) {
     SDL_SetRenderDrawColor(r->renderer, 0, 0, 0, 0xff);
     SDL_RenderClear(r->renderer);
   }
@@ -2265,10 +2265,7 @@ SDL_Surface *sdlr_render_damage(sdlr *r, const scene_list *list, SDL_Rect *rects
   r->target_w = s->w; /* as draw_list finds it, for culled_in */
   r->target_h = s->h;
   int n = 0;
-  const scene_cmd *first = list->n > 0 ? &list->cmds[0] : NULL;
-  bool covered = first != NULL && first->op == SC_FILL_RECT && first->color.a == 0xff &&
-                 first->x0 <= 0 && first->y0 <= 0 && first->x1 >= (float)s->w &&
-                 first->y1 >= (float)s->h;
+  bool covered = covers_frame(list, s->w, s->h);
   bool keyed = !list->oom && list_keys(list, s->w, s->h, &r->keys_new, &r->cap_keys_new);
   bool damage = keyed && covered && r->direct && r->prev.valid && r->prev.w == s->w &&
                 r->prev.h == s->h && cap > 0 && damage_find(r, list, r->keys_new, d, &n);

@@ -606,6 +606,8 @@ static value instance_maker(obj_class *c, obj_str *s_new) {
   return val_undef();
 }
 
+/* A class of the builtins (object, int, str ...): its attributes and instances' classes are fixed.
+ */
 static bool is_builtin_class(vm *v, const obj_class *c) {
   return c->flavor == FLAVOR_BUILTIN || c == v->cls[CLS_OBJECT] ||
          strcmp(c->module->data, "builtins") == 0;
@@ -667,8 +669,7 @@ bool vm_setattr(vm *v, value o, obj_str *name, value x) {
     switch (o.as.o->kind) {
     case OBJ_CLASS: {
       obj_class *c = AS_CLASS(o);
-      if (c->flavor == FLAVOR_BUILTIN || c == v->cls[CLS_OBJECT] ||
-          strcmp(c->module->data, "builtins") == 0) {
+      if (is_builtin_class(v, c)) {
         vm_raisef(v, CLS_TYPE_ERROR, "cannot set '%s' attribute of immutable type '%s'",
                   name->data, c->name->data);
         return false;
@@ -779,7 +780,7 @@ bool vm_delattr(vm *v, value o, obj_str *name) {
   }
   if (val_is(o, OBJ_CLASS)) {
     obj_class *c = AS_CLASS(o);
-    if (c->flavor == FLAVOR_BUILTIN || strcmp(c->module->data, "builtins") == 0) {
+    if (is_builtin_class(v, c)) {
       vm_raisef(v, CLS_TYPE_ERROR, "cannot delete '%s' attribute of immutable type '%s'",
                 name->data, c->name->data);
       return false;

@@ -238,23 +238,21 @@ def compare(expected, actual, actual_name):
         problems.append(f"exit status differs: {expected.source} "
                         f"{expected.status}, {actual_name} "
                         f"{actual.describe_status()}")
+    def differs(what, want, got):
+        return f"{what}:\n-{want}   ({expected.source})\n+{got}   ({actual_name})"
+
     if expected.stderr_last_line is not None:
         got = last_line(actual.stderr)
         if got != expected.stderr_last_line:
-            problems.append(
-                "last line of stderr differs:\n"
-                f"-{expected.stderr_last_line}   ({expected.source})\n"
-                f"+{got}   ({actual_name})")
+            problems.append(differs("last line of stderr differs", expected.stderr_last_line, got))
     for needle in expected.stderr_contains:
         if needle not in actual.stderr:
             problems.append(f"stderr lacks the line: {needle}")
     if expected.never_awaited is not None:
         got = never_awaited(actual.stderr)
         if got != expected.never_awaited:
-            problems.append(
-                "never-awaited warnings differ (line, coroutine):\n"
-                f"-{expected.never_awaited}   ({expected.source})\n"
-                f"+{got}   ({actual_name})")
+            problems.append(differs("never-awaited warnings differ (line, coroutine)",
+                                    expected.never_awaited, got))
     if problems and actual.stderr.strip():
         problems.append(f"stderr of {actual_name}:\n{tail(actual.stderr)}")
     return problems
