@@ -106,7 +106,37 @@ static void tr_text(vm *v, trace_kind k, int32_t task, int32_t a, int32_t b, int
 }
 
 static void tr(vm *v, trace_kind k, int32_t task, int32_t a, int32_t b, int32_t line, double num) {
-  trace_add(v->trace, k, v->clock, task, a, b, line, num, NULL, 0);
+  trace_add_text(v->trace, k, v->clock, task, a, b, line, num, TRACE_NO_TEXT);
+}
+
+/* Texts the trace repeats for many events, each stored in its pool once (tr_const). */
+typedef enum tr_const_text { TXT_STEP, TXT_WAKEUP, TXT_EMPTY, TXT_NONE } tr_const_text;
+
+static const char *const tr_const_texts[] = {"Task.__step", "Task.__wakeup", "", "None"};
+
+/* The pool offset of a repeated text in v's trace, stored on first use. */
+static uint32_t tr_const(vm *v, loop *l, tr_const_text which) {
+  uint32_t *slot = &l->tr_texts[which];
+  if (*slot == 0) {
+    const char *s = tr_const_texts[which];
+    uint32_t off = trace_text_add(v->trace, s, strlen(s));
+    *slot = off == TRACE_NO_TEXT ? 0 : off;
+    return off;
+  }
+  return *slot;
+}
+
+enum {
+  TAG_NATIVE_NAME = 1u << 16 /* trace_keyed_text's tag of a native function's name (value
+                                types tag the labels of sleeps) */
+};
+
+/* The pool offset of a native function's name (static storage: its address is its key). */
+static uint32_t native_name_text(vm *v, const char *name) {
+  uint32_t text = trace_keyed_text(v->trace, TAG_NATIVE_NAME, (uintptr_t)name);
+  return text != TRACE_NO_TEXT
+             ? text
+             : trace_keyed_text_add(v->trace, TAG_NATIVE_NAME, (uintptr_t)name, name, strlen(name));
 }
 
 /* tr_text of a buffer from trace_buf_take, which it gives back. */
@@ -155,7 +185,7 @@ static const char *callback_name(vm *v, value cb) {
 /* The name of what a handle calls. */
 static const char *handle_name(vm *v, const loop_handle *h) {
   if (h->direct)
-    return h->direct == DIRECT_STEP ? "Task.__step" : "Task.__wakeup";
+    return tr_const_texts[h->direct == DIRECT_STEP ? TXT_STEP : TXT_WAKEUP];
   return callback_name(v, h->callback);
 }
 
@@ -198,7 +228,16 @@ static bool ready_push(vm *v, loop *l, loop_handle *h) {
   }
   l->ready[(l->ready_head + l->ready_count) % l->ready_cap] = h;
   l->ready_count++;
-  if (v->trace)
+  if (!v->trace)
+    return true;
+  uint32_t text = TRACE_NO_TEXT;
+  if (h->direct)
+    text = tr_const(v, l, h->direct == DIRECT_STEP ? TXT_STEP : TXT_WAKEUP);
+  else if (val_is(h->callback, OBJ_NATIVE))
+    text = native_name_text(v, AS_NATIVE(h->callback)->name);
+  if (text != TRACE_NO_TEXT)
+    trace_add_text(v->trace, TR_READY_PUSH, v->clock, h->task, h->hid, h->cb_kind, 0, 0, text);
+  else
     tr_text(v, TR_READY_PUSH, h->task, h->hid, h->cb_kind, 0, 0, handle_name(v, h));
   return true;
 }
@@ -477,6 +516,8 @@ static bool prefix_repr(vm *v, value x, fmt_buf *b, size_t cut) {
 static void short_repr(vm *v, value x, fmt_buf *b) {
   if (x.t == VAL_FLOAT && fast_float_repr(b, x.as.f))
     return;
+  if (x.t == VAL_INT && fmt_int(b, x.as.i) == FMT_OK)
+    return;
   size_t start = b->len;
   if (!prefix_repr(v, x, b, 200)) {
     value saved = v->exc;
@@ -491,7 +532,23 @@ static void short_repr(vm *v, value x, fmt_buf *b) {
   }
 }
 
+static bool same_value(value a, value b) {
+  return a.t == b.t && memcmp(&a.as, &b.as, sizeof a.as) == 0;
+}
+
 static void trace_done(vm *v, loop_future *f, int outcome, value x) {
+  loop *l = v->loop;
+  uint32_t text = TRACE_NO_TEXT;
+  if (l && outcome == 0 && l->tr_returned == f && same_value(x, l->tr_returned_value))
+    text = l->tr_returned_text; /* the task's result: its return event has its repr */
+  else if (l && outcome == 0 && x.t == VAL_NONE)
+    text = tr_const(v, l, TXT_NONE);
+  if (l)
+    l->tr_returned = NULL;
+  if (text != TRACE_NO_TEXT) {
+    trace_add_text(v->trace, TR_FUTURE_DONE, v->clock, f->tid, f->fid, outcome, 0, 0, text);
+    return;
+  }
   fmt_buf b = trace_buf_take(v->trace);
   if (outcome != 2 || x.t != VAL_NONE)
     short_repr(v, x, &b);
@@ -808,13 +865,14 @@ static loop_future *task_new(vm *v, loop *l, value coro, value name) {
   }
   if (v->trace) {
     task_name_buf nb;
-    const char *label = task_name_text(t, &nb);
-    if (val_is(coro, OBJ_CORO) && ((obj_coro *)coro.as.o)->label)
-      label = ((obj_coro *)coro.as.o)->label->data;
+    const char *name = task_name_text(t, &nb), *label = name;
+    fmt_buf b = trace_buf_take(v->trace);
+    if (val_is(coro, OBJ_CORO) && vm_coro_label_text(v, (obj_coro *)coro.as.o, &b))
+      label = fmt_buf_str(&b);
     else if (val_is(coro, OBJ_AWAITABLE))
       label = ((obj_awaitable *)coro.as.o)->name;
-    t->tid = trace_add_task(v->trace, v->clock, task_name_text(t, &nb), label, current_tid(v),
-                            vm_current_line(v));
+    t->tid = trace_add_task(v->trace, v->clock, name, label, current_tid(v), vm_current_line(v));
+    trace_buf_give(v->trace, &b);
   }
   if (!schedule_step(v, t, val_undef()))
     return NULL;
@@ -898,8 +956,11 @@ static void trace_suspend(vm *v, loop_future *t, value result) {
     ref = w->tid;
     task_name_buf nb;
     fmt_buf_appends(&b, task_name_text(w, &nb));
-    if (val_is(w->coro, OBJ_CORO) && ((obj_coro *)w->coro.as.o)->label)
-      fmt_buf_appendf(&b, " %s", ((obj_coro *)w->coro.as.o)->label->data);
+    const trace_task *k = trace_task_at(v->trace, w->tid);
+    if (val_is(w->coro, OBJ_CORO) && k) {
+      fmt_buf_appendc(&b, ' ');
+      fmt_buf_appends(&b, trace_text(v->trace, k->label));
+    }
   } else if (w->fkind == FUTK_GATHER) {
     kind = WAIT_GATHER;
     size_t n = val_is(w->context, OBJ_LIST) ? AS_LIST(w->context)->count : 0;
@@ -929,11 +990,13 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
     t->must_cancel = false;
     wake = WAKE_CANCEL;
   }
-  if (v->trace) {
+  if (v->trace && exc.t == VAL_UNDEF) {
+    trace_add_text(v->trace, TR_STEP_BEGIN, v->clock, t->tid, wake, ref, 0, 0,
+                   tr_const(v, l, TXT_EMPTY));
+  } else if (v->trace) {
     fmt_buf b = trace_buf_take(v->trace);
-    if (exc.t != VAL_UNDEF)
-      short_repr(v, exc, &b);
-    if (exc.t != VAL_UNDEF && wake != WAKE_CANCEL)
+    short_repr(v, exc, &b);
+    if (wake != WAKE_CANCEL)
       wake = t->cancel_waiting && obj_isinstance(v, exc, v->cls[CLS_CANCELLED_ERROR])
                  ? WAKE_CANCEL
                  : WAKE_EXCEPTION;
@@ -960,7 +1023,15 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
     if (st == EXEC_RETURN) {
       fmt_buf b = trace_buf_take(v->trace);
       short_repr(v, result, &b);
-      tr_buf(v, TR_STEP_RETURN, t->tid, 0, 0, 0, 0, &b);
+      uint32_t step =
+          trace_add(v->trace, TR_STEP_RETURN, v->clock, t->tid, 0, 0, 0, 0, fmt_buf_str(&b), b.len);
+      trace_buf_give(v->trace, &b);
+      const trace_event *e = trace_event_at(v->trace, step);
+      if (e && e->text != TRACE_NO_TEXT) { /* for its done event, next */
+        l->tr_returned = t;
+        l->tr_returned_value = result;
+        l->tr_returned_text = e->text;
+      }
     } else if (st == EXEC_ERROR) {
       fmt_buf b = trace_buf_take(v->trace);
       value e = v->exc;
@@ -980,6 +1051,7 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
     } else {
       ok = future_set_result(v, t, result);
     }
+    l->tr_returned = NULL;
   } else if (st == EXEC_ERROR) {
     if (v->limit_hit)
       return false;
@@ -1139,8 +1211,13 @@ static bool deadlock(vm *v, loop *l) {
     int line = 0;
     if (val_is(t->coro, OBJ_CORO)) {
       obj_coro *c = (obj_coro *)t->coro.as.o;
-      obj_str *label = vm_coro_label(v, c);
-      fmt_buf_appendf(&b, " %s", label ? label->data : c->name->data);
+      const trace_task *k = v->trace ? trace_task_at(v->trace, t->tid) : NULL;
+      obj_str *label = k ? NULL : vm_coro_label(v, c);
+      /* a trace's label is the one it gave the task when it was made */
+      fmt_buf_appendf(&b, " %s",
+                      k       ? trace_text(v->trace, k->label)
+                      : label ? label->data
+                              : c->name->data);
       line = await_line(t);
     }
     /* "Task-2 fetch(1) waits on Event.wait() at x.py:12" */

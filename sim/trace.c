@@ -68,6 +68,8 @@ struct trace {
   fmt_buf piece;                   /* the text of the piece being written */
   trace_writer *writer;            /* the thread writing a streaming trace out, or NULL */
   uint32_t empty_text;             /* pool offset of an empty text, 0 until one is stored */
+  size_t room_end;                 /* trace_add appends without its slow path (make_room) while
+                                      count < room_end; 0 once truncated */
 };
 
 /* A streaming trace is formatted and handed to its sink on a thread of its own while the run
@@ -103,6 +105,7 @@ trace *trace_new(bool lines) {
 
 static void writer_stop(trace *t);
 static void writer_idle(trace *t);
+static void set_room_end(trace *t);
 
 void trace_free(trace *t) {
   if (!t)
@@ -143,6 +146,12 @@ void trace_buf_give(trace *t, fmt_buf *b) {
 
 bool trace_lines_enabled(const trace *t) { return t && t->lines; }
 bool trace_truncated(const trace *t) { return t->truncated; }
+
+/* Stops recording for good: memory or the event limit ran out. */
+static void stop_recording(trace *t) {
+  t->truncated = true;
+  t->room_end = 0;
+}
 
 /* A string in the pool is its length up to its first NUL (what trace_text shows of it), four
  * bytes, then its bytes and a NUL; its offset is that of its bytes. The writers take the
@@ -193,13 +202,13 @@ static uint32_t pool_add(trace *t, const char *s, size_t len) {
     while (n < need + POOL_SLACK)
       n *= 2;
     if (n >= TRACE_NO_TEXT) {
-      t->truncated = true;
+      stop_recording(t);
       return TRACE_NO_TEXT;
     }
     writer_idle(t); /* it may be reading the pool */
     char *p = realloc(t->pool, n);
     if (!p) {
-      t->truncated = true;
+      stop_recording(t);
       return TRACE_NO_TEXT;
     }
     t->pool = p;
@@ -361,14 +370,13 @@ static void stream_out(trace *t) {
   if (t->count == t->base)
     return;
   writer_idle(t);
-  if (t->sink_failed) {
+  if (t->sink_failed)
     t->base = t->count;
-    return;
+  else if (!t->writer || !writer_hand_over(t)) {
+    t->sink_failed = !write_piece(t, &t->piece);
+    t->base = t->count;
   }
-  if (t->writer && writer_hand_over(t))
-    return;
-  t->sink_failed = !write_piece(t, &t->piece);
-  t->base = t->count;
+  set_room_end(t);
 }
 
 bool trace_flush(trace *t) {
@@ -379,13 +387,20 @@ bool trace_flush(trace *t) {
   return !t->sink_failed;
 }
 
-uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
-                   int32_t line, double num, const char *text, size_t text_len) {
+/* Where the events held end: the allocation, or the event limit. */
+static void set_room_end(trace *t) {
+  size_t end = t->base + t->cap;
+  t->room_end = t->truncated ? 0 : end < TRACE_MAX_EVENTS ? end : TRACE_MAX_EVENTS;
+}
+
+/* trace_add's slow path, when count reached room_end: writes a streaming trace's full piece
+ * out or grows the events; false when recording stopped (memory or the event limit). */
+static bool make_room(trace *t) {
   if (t->truncated)
-    return UINT32_MAX;
+    return false;
   if (t->count >= TRACE_MAX_EVENTS) {
-    t->truncated = true;
-    return UINT32_MAX;
+    stop_recording(t);
+    return false;
   }
   if (t->count - t->base == t->cap && t->sink && t->cap >= TRACE_STREAM_PIECE)
     stream_out(t);
@@ -394,17 +409,24 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
     if (n > TRACE_MAX_EVENTS)
       n = TRACE_MAX_EVENTS;
     if (n <= t->cap) {
-      t->truncated = true;
-      return UINT32_MAX;
+      stop_recording(t);
+      return false;
     }
     trace_event *e = realloc(t->events, n * sizeof *e);
     if (!e) {
-      t->truncated = true;
-      return UINT32_MAX;
+      stop_recording(t);
+      return false;
     }
     t->events = e;
     t->cap = n;
   }
+  set_room_end(t);
+  return t->count < t->room_end;
+}
+
+/* Appends an event where there is room (count < room_end); returns its step. */
+static inline uint32_t put_event(trace *t, trace_kind kind, double time, int32_t task, int32_t a,
+                                 int32_t b, int32_t line, double num, uint32_t text) {
   trace_event *e = &t->events[t->count - t->base];
   e->kind = kind;
   e->time = time;
@@ -413,17 +435,41 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
   e->b = b;
   e->line = line;
   e->num = num;
-  e->text = text ? pool_add(t, text, text_len) : TRACE_NO_TEXT;
+  e->text = text;
   return (uint32_t)t->count++;
+}
+
+/* trace_add_text when there is no room yet: rare, so kept out of its path (which then saves no
+ * register). */
+__attribute__((noinline)) static uint32_t add_text_slow(trace *t, trace_kind kind, double time,
+                                                        int32_t task, int32_t a, int32_t b,
+                                                        int32_t line, double num, uint32_t text) {
+  if (!make_room(t))
+    return UINT32_MAX;
+  return put_event(t, kind, time, task, a, b, line, num, text < t->pool_len ? text : TRACE_NO_TEXT);
 }
 
 uint32_t trace_add_text(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
                         int32_t line, double num, uint32_t text) {
-  uint32_t s = trace_add(t, kind, time, task, a, b, line, num, NULL, 0);
-  if (s != UINT32_MAX)
-    t->events[s - t->base].text = text < t->pool_len ? text : TRACE_NO_TEXT;
-  return s;
+  if (t->count >= t->room_end)
+    return add_text_slow(t, kind, time, task, a, b, line, num, text);
+  return put_event(t, kind, time, task, a, b, line, num, text < t->pool_len ? text : TRACE_NO_TEXT);
 }
+
+uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
+                   int32_t line, double num, const char *text, size_t text_len) {
+  if (!text)
+    return trace_add_text(t, kind, time, task, a, b, line, num, TRACE_NO_TEXT);
+  if (t->count >= t->room_end && !make_room(t))
+    return UINT32_MAX;
+  /* the slot is taken before the text is stored: a text that runs out of memory still leaves
+   * its event, as the last one */
+  uint32_t step = put_event(t, kind, time, task, a, b, line, num, TRACE_NO_TEXT);
+  t->events[step - t->base].text = pool_add(t, text, text_len);
+  return step;
+}
+
+uint32_t trace_text_add(trace *t, const char *s, size_t len) { return pool_add(t, s, len); }
 
 static size_t keyed_slot(uint32_t tag, uint64_t key) {
   uint64_t h = (key ^ (key >> 29) ^ ((uint64_t)tag << 32)) * 0x9e3779b97f4a7c15u;
@@ -460,7 +506,7 @@ int32_t trace_add_task(trace *t, double time, const char *name, const char *labe
     writer_idle(t); /* it may be reading the tasks */
     trace_task *q = realloc(t->tasks, n * sizeof *q);
     if (!q) {
-      t->truncated = true;
+      stop_recording(t);
       return -1;
     }
     t->tasks = q;

@@ -717,49 +717,41 @@ int vm_current_line(vm *v) {
   return f->code->lines[f->last_ip];
 }
 
-/* Builds "name(arg1, arg2)" from the bound parameters. */
-static obj_str *coro_label(vm *v, obj_function *fn, value *slots) {
+/* Appends "name(arg1, arg2)" to b, from the bound parameters. */
+static void coro_label_into(vm *v, obj_function *fn, value *slots, fmt_buf *b) {
   code *k = fn->code;
-  /* built in the trace's spare buffer, each argument's repr in place (no allocation) */
-  fmt_buf b = v->trace ? trace_buf_take(v->trace) : (fmt_buf){0};
-  fmt_buf_appends(&b, k->name->data);
-  fmt_buf_appendc(&b, '(');
+  fmt_buf_appends(b, k->name->data);
+  fmt_buf_appendc(b, '(');
   uint32_t n = k->argcount;
   value saved = v->exc;
   for (uint32_t i = 0; i < n; i++) {
     if (i)
-      fmt_buf_appends(&b, ", ");
+      fmt_buf_appends(b, ", ");
     value x = slots[i];
     if (val_is(x, OBJ_CELL))
       x = ((obj_cell *)x.as.o)->value;
     if (i == 0 && k->nslots && k->slot_names[0] == v->s_self) {
-      fmt_buf_appends(&b, "self");
+      fmt_buf_appends(b, "self");
       continue;
     }
-    size_t start = b.len;
-    if (vm_repr(v, x, &b)) {
-      if (b.len > start && b.data[start] == '<' && strstr(b.data + start, " object at 0x")) {
+    size_t start = b->len;
+    if (vm_repr(v, x, b)) {
+      if (b->len > start && b->data[start] == '<' && strstr(b->data + start, " object at 0x")) {
         /* <asyncio.locks.Event object at 0x...> reads better as <Event> */
-        b.len = start;
-        fmt_buf_appendf(&b, "<%s>", obj_type_name(v, x));
+        b->len = start;
+        fmt_buf_appendf(b, "<%s>", obj_type_name(v, x));
       }
-      if (b.len - start > 40) {
-        b.len = start + 37;
-        fmt_buf_appends(&b, "...");
+      if (b->len - start > 40) {
+        b->len = start + 37;
+        fmt_buf_appends(b, "...");
       }
     } else {
-      b.len = start;
-      fmt_buf_appends(&b, "?");
+      b->len = start;
+      fmt_buf_appends(b, "?");
       v->exc = saved;
     }
   }
-  fmt_buf_appendc(&b, ')');
-  obj_str *s = obj_str_new(v, b.data ? b.data : "", b.len);
-  if (v->trace)
-    trace_buf_give(v->trace, &b);
-  else
-    fmt_buf_free(&b);
-  return s;
+  fmt_buf_appendc(b, ')');
 }
 
 static bool make_coro(vm *v, obj_function *fn, value self, const value *args, int nargs,
@@ -783,10 +775,6 @@ static bool make_coro(vm *v, obj_function *fn, value self, const value *args, in
   c->created_line = vm_current_line(v);
   frame_init(&c->frame, fn, k, fn->globals, c->slots);
   c->frame.coro = c;
-  /* the label is for the trace; without one it is made when asked for
-   * (vm_coro_label) */
-  if (v->trace && !(c->label = coro_label(v, fn, c->slots)))
-    return false;
   if (c->ck == CORO_COROUTINE) {
     /* remembered for the "never awaited" warning */
     if (v->nfresh == v->fresh_cap) {
@@ -950,9 +938,23 @@ bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, 
 }
 
 obj_str *vm_coro_label(vm *v, obj_coro *c) {
-  if (!c->label && c->frame.fn)
-    c->label = coro_label(v, c->frame.fn, c->slots);
+  if (!c->label && c->frame.fn) {
+    fmt_buf b;
+    fmt_buf_init(&b);
+    coro_label_into(v, c->frame.fn, c->slots, &b);
+    c->label = obj_str_new(v, b.data ? b.data : "", b.len);
+    fmt_buf_free(&b);
+  }
   return c->label;
+}
+
+bool vm_coro_label_text(vm *v, obj_coro *c, fmt_buf *out) {
+  if (c->label)
+    return fmt_buf_append(out, c->label->data, c->label->len) == FMT_OK;
+  if (!c->frame.fn)
+    return false;
+  coro_label_into(v, c->frame.fn, c->slots, out);
+  return true;
 }
 
 /* Calls a method found on self's class (vm_getmethod) as the bound method

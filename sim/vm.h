@@ -76,8 +76,9 @@ struct obj_coro {
   coro_state state;  /* lifecycle */
   obj_str *name;     /* __name__ */
   obj_str *qualname; /* __qualname__ */
-  obj_str *label;    /* how a person reads it: fetch_data(1, 2); made when the coroutine is
-                        created if a trace is recorded, else when asked for (vm_coro_label) */
+  obj_str *label;    /* how a person reads it: fetch_data(1, 2), made when asked for
+                        (vm_coro_label); a trace's task labels are made apart
+                        (vm_coro_label_text) */
   bool awaited;      /* was ever sent into (for "never awaited") */
   bool agen_running; /* async generator: an asend/athrow is in progress */
   bool agen_hooked;  /* async generator: registered for shutdown_asyncgens */
@@ -293,6 +294,9 @@ void vm_report_never_awaited(vm *v);
  * arguments as they are now if it was not made at its creation); NULL on
  * failure (MemoryError raised). */
 obj_str *vm_coro_label(vm *v, obj_coro *c);
+/* Appends c's label ("fetch_data(1, 2)": its arguments as they are now) to out without making a
+ * string object: how a trace labels a task when it is created. False when c has no function. */
+bool vm_coro_label_text(vm *v, obj_coro *c, fmt_buf *out);
 /* Line of the instruction running in the innermost frame (0 if none). */
 int vm_current_line(vm *v);
 /* Source line n (1-based) of the scenario, without its newline. */

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -596,6 +597,34 @@ static void test_int_str(void **state) {
   }
 }
 
+/* fmt_int against printf's %lld: every value below 100,000 and each side of every power of
+ * ten, either sign, appended after text already in the buffer. */
+static void check_int_like_printf(fmt_buf *b, int64_t v) {
+  char want[32];
+  snprintf(want, sizeof want, "x%lld", (long long)v);
+  fmt_buf_clear(b);
+  assert_int_equal(fmt_buf_appendc(b, 'x'), FMT_OK);
+  assert_int_equal(fmt_int(b, v), FMT_OK);
+  assert_string_equal(b->data, want);
+  assert_int_equal(b->len, strlen(want));
+}
+
+static void test_int_str_matches_printf(void **state) {
+  (void)state;
+  fmt_buf b;
+  fmt_buf_init(&b);
+  for (int64_t v = -100000; v <= 100000; v++)
+    check_int_like_printf(&b, v);
+  for (int64_t p = 10; p <= INT64_MAX / 10; p *= 10)
+    for (int64_t d = -1; d <= 1; d++) {
+      check_int_like_printf(&b, p + d);
+      check_int_like_printf(&b, -(p + d));
+    }
+  check_int_like_printf(&b, INT64_MAX);
+  check_int_like_printf(&b, INT64_MIN);
+  fmt_buf_free(&b);
+}
+
 /* Checks one format() outcome: text on success, message on error, and
  * that nothing reaches the output on error. */
 static void check_outcome(fmt_result got, const fmt_buf *out,
@@ -866,6 +895,7 @@ int main(void) {
       cmocka_unit_test(test_utf8_helpers),
       cmocka_unit_test(test_float_repr),
       cmocka_unit_test(test_int_str),
+      cmocka_unit_test(test_int_str_matches_printf),
       cmocka_unit_test(test_format_int),
       cmocka_unit_test(test_format_bool_type_name),
       cmocka_unit_test(test_format_float),
