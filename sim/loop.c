@@ -521,7 +521,7 @@ static void short_repr(vm *v, value x, fmt_buf *b) {
   size_t start = b->len;
   if (!prefix_repr(v, x, b, 200)) {
     value saved = v->exc;
-    if (!vm_repr(v, x, b)) {
+    if (!vm_repr_quiet(v, x, b)) {
       v->exc = saved;
       fmt_buf_appends(b, "<?>");
     }

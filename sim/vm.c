@@ -205,6 +205,8 @@ void vm_free(vm *v) {
 /* ------------------------------------------------------------------------ */
 
 void vm_write_out(vm *v, const char *text, size_t len) {
+  if (v->quiet > 0)
+    return;
   if (v->trace)
     trace_add(v->trace, TR_PRINT, v->clock, loop_current_tid(v), 0, 0, vm_current_line(v), 0, text,
               len);
@@ -735,7 +737,7 @@ static void coro_label_into(vm *v, obj_function *fn, value *slots, fmt_buf *b) {
       continue;
     }
     size_t start = b->len;
-    if (vm_repr(v, x, b)) {
+    if (vm_repr_quiet(v, x, b)) {
       if (b->len > start && b->data[start] == '<' && strstr(b->data + start, " object at 0x")) {
         /* <asyncio.locks.Event object at 0x...> reads better as <Event> */
         b->len = start;
@@ -935,6 +937,13 @@ bool vm_call(vm *v, value fn, const value *args, int nargs, obj_tuple *kwnames, 
   }
   vm_raisef(v, CLS_TYPE_ERROR, "'%s' object is not callable", obj_type_name(v, fn));
   return false;
+}
+
+bool vm_repr_quiet(vm *v, value x, fmt_buf *out) {
+  v->quiet++;
+  bool ok = vm_repr(v, x, out);
+  v->quiet--;
+  return ok;
 }
 
 obj_str *vm_coro_label(vm *v, obj_coro *c) {
@@ -1835,7 +1844,7 @@ static bool make_class(vm *v, value body, value name, value base, value *out) {
 /* ------------------------------------------------------------------------ */
 
 static void trace_line(vm *v, int line) {
-  if (!v->trace)
+  if (!v->trace || v->quiet > 0)
     return;
   trace_add(v->trace, TR_LINE, v->clock, loop_current_tid(v), 0, 0, line, 0, NULL, 0);
 }

@@ -167,6 +167,8 @@ struct vm {
   size_t ids_cap;             /* slots in ids, a power of two (0 before the first) */
   size_t ids_count;           /* slots in use */
   obj_list *repr_guard;       /* containers whose repr is in progress ('[...]'), or NULL */
+  int quiet;                  /* > 0 while loopviz's own reprs run program code (vm_repr_quiet):
+                                 what it prints is dropped and its lines are not traced */
   value notimpl;              /* the NotImplemented singleton (bi_install) */
   int exec_nesting;           /* interpreter loops (exec_frame) active on the C stack */
   int native_depth;           /* native functions active on the C stack */
@@ -255,6 +257,10 @@ bool vm_getattr_opt(vm *v, value o, obj_str *name, value *out, bool *found);
 bool vm_setattr(vm *v, value o, obj_str *name, value x);
 bool vm_delattr(vm *v, value o, obj_str *name);
 bool vm_repr(vm *v, value x, fmt_buf *out); /* appends repr(x) */
+/* vm_repr for loopviz's own texts (a trace's labels and results, the deadlock report): a
+ * __repr__ of the program's runs as CPython would never run it there, so what it prints is
+ * dropped and the lines it runs are not traced, as when the run is not traced at all. */
+bool vm_repr_quiet(vm *v, value x, fmt_buf *out);
 bool vm_str(vm *v, value x, fmt_buf *out);  /* appends str(x) */
 obj_str *vm_repr_str(vm *v, value x);       /* repr as a new string, NULL on error */
 obj_str *vm_str_str(vm *v, value x);        /* str as a new string, NULL on error */

@@ -499,6 +499,57 @@ static void test_names_and_pool(void **state) {
   trace_free(t);
 }
 
+/* The program's output, appended to a fmt_buf (sim_options.out). */
+static void capture(void *user, const char *text, size_t len) {
+  assert_int_equal(fmt_buf_append(user, text, len), FMT_OK);
+}
+
+/* A trace labels tasks and results with their reprs, so it calls a __repr__ of the program's
+ * where CPython never would: what that prints is dropped and its lines are not traced, so the
+ * run shows and prints what an untraced run (and CPython) does, labels made all the same. */
+static void test_reprs_run_quietly(void **state) {
+  (void)state;
+  static const char src[] = "import asyncio\n"
+                            "class A:\n"
+                            "    def __repr__(self):\n"
+                            "        print('repr!')\n"
+                            "        return 'A()'\n"
+                            "async def f(a):\n"
+                            "    return a\n"
+                            "async def main():\n"
+                            "    r = await asyncio.create_task(f(A()))\n"
+                            "    print('got', type(r).__name__)\n"
+                            "asyncio.run(main())\n";
+  for (int traced = 0; traced < 2; traced++) {
+    fmt_buf out, printed;
+    fmt_buf_init(&out);
+    fmt_buf_init(&printed);
+    trace *t = traced ? trace_new(true) : NULL;
+    sim_options o;
+    sim_options_init(&o);
+    o.out = capture;
+    o.user = &out;
+    o.trace = t;
+    assert_int_equal(sim_run_source(&o, "quiet.py", src, strlen(src)), SIM_OK);
+    assert_string_equal(fmt_buf_str(&out), "got A\n");
+    if (t != NULL) {
+      assert_string_equal(trace_text(t, trace_task_at(t, 1)->label), "f(A())");
+      for (size_t i = 0; i < trace_count(t); i++) {
+        const trace_event *e = trace_event_at(t, i);
+        if (e->kind == TR_PRINT)
+          fmt_buf_appends(&printed, trace_text(t, e->text));
+        if (e->kind == TR_STEP_RETURN && e->task == 1)
+          assert_string_equal(trace_text(t, e->text), "A()");
+        assert_false(e->kind == TR_LINE && (e->line == 4 || e->line == 5));
+      }
+      assert_string_equal(fmt_buf_str(&printed), "got A\n");
+      trace_free(t);
+    }
+    fmt_buf_free(&out);
+    fmt_buf_free(&printed);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_gather_story),          cmocka_unit_test(test_greet_story),
@@ -507,6 +558,7 @@ int main(void) {
       cmocka_unit_test(test_gather_queues),         cmocka_unit_test(test_error_handling_queues),
       cmocka_unit_test(test_two_runs_identical),    cmocka_unit_test(test_output_layout),
       cmocka_unit_test(test_queues_by_hand),        cmocka_unit_test(test_names_and_pool),
+      cmocka_unit_test(test_reprs_run_quietly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
