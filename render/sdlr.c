@@ -865,8 +865,9 @@ static bool direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, tinted 
  * row's pixels are found as one run, from the edge functions solved for x, and filled at once. */
 
 enum {
-  GEOMETRY_MAX_PX = 8192, /* corners within this many pixels of 0: no int overflows */
-  TRI_NARROW = 16,        /* a triangle's rows up to this wide are tested pixel by pixel */
+  GEOMETRY_MAX_PX = 8192,    /* corners within this many pixels of 0: no int overflows */
+  GEOMETRY_FAR_PX = 1 << 28, /* farther corners: SDL's int arithmetic could overflow anywhere */
+  TRI_NARROW = 16,           /* a triangle's rows up to this wide are tested pixel by pixel */
 };
 
 /* (b - a) x (c - a), as SDL's cross_product (exact here: no operand can overflow). */
@@ -896,6 +897,33 @@ static void tri_edge(int64_t step, int64_t at, int64_t *lo, int64_t *hi) {
   }
 }
 
+/* The pixels SDL_SW_FillTriangle may set for a triangle of corners d (its fixed point): their
+ * bounding box, within the surface and the clip; false when that is empty. */
+static bool tri_box(const SDL_Surface *s, SDL_Rect clip, const SDL_Point d[3], SDL_Rect *box) {
+  int x0 = SDL_min(d[0].x, SDL_min(d[1].x, d[2].x)), x1 = SDL_max(d[0].x, SDL_max(d[1].x, d[2].x));
+  int y0 = SDL_min(d[0].y, SDL_min(d[1].y, d[2].y)), y1 = SDL_max(d[0].y, SDL_max(d[1].y, d[2].y));
+  SDL_Rect whole = {0, 0, s->w, s->h};
+  *box = (SDL_Rect){x0 >> 1, y0 >> 1, (x1 - x0) >> 1, (y1 - y0) >> 1};
+  return SDL_IntersectRect(box, &whole, box) && SDL_IntersectRect(box, &clip, box);
+}
+
+/* Whether triangle k of points p lies beyond GEOMETRY_MAX_PX and draws nothing in clip: its
+ * corners within GEOMETRY_FAR_PX (SDL's arithmetic up to its bounding box cannot overflow) and
+ * that box outside the clip, so SDL_SW_FillTriangle sets no pixel. */
+static bool tri_far_out(const SDL_Surface *s, SDL_Rect clip, const SDL_FPoint *p, const int k[3]) {
+  SDL_Point d[3];
+  bool far = false;
+  for (int j = 0; j < 3; j++) {
+    SDL_FPoint q = p[k[j]];
+    if (!(fabsf(q.x) < GEOMETRY_FAR_PX && fabsf(q.y) < GEOMETRY_FAR_PX))
+      return false;
+    far |= !(fabsf(q.x) < GEOMETRY_MAX_PX && fabsf(q.y) < GEOMETRY_MAX_PX);
+    d[j] = (SDL_Point){(int)q.x * 2, (int)q.y * 2};
+  }
+  SDL_Rect box;
+  return far && !tri_box(s, clip, d, &box);
+}
+
 /* Triangle k of points p (indices into it) as SDL_SW_FillTriangle draws it in colour c. A
  * translucent one needs scratch at least as large as the clip. */
 static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
@@ -904,12 +932,8 @@ static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
   for (int j = 0; j < 3; j++)
     d[j] = (SDL_Point){(int)p[k[j]].x * 2, (int)p[k[j]].y * 2};
   int64_t area = tri_cross(d[0], d[1], d[2].x, d[2].y);
-  if (area == 0)
-    return;
-  int x0 = SDL_min(d[0].x, SDL_min(d[1].x, d[2].x)), x1 = SDL_max(d[0].x, SDL_max(d[1].x, d[2].x));
-  int y0 = SDL_min(d[0].y, SDL_min(d[1].y, d[2].y)), y1 = SDL_max(d[0].y, SDL_max(d[1].y, d[2].y));
-  SDL_Rect box = {x0 >> 1, y0 >> 1, (x1 - x0) >> 1, (y1 - y0) >> 1}, whole = {0, 0, s->w, s->h};
-  if (!SDL_IntersectRect(&box, &whole, &box) || !SDL_IntersectRect(&box, &clip, &box))
+  SDL_Rect box;
+  if (area == 0 || !tri_box(s, clip, d, &box))
     return;
   bool cw = area > 0;
   int64_t sign = cw ? 1 : -1;
@@ -951,26 +975,29 @@ static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
   }
 }
 
-/* Draws g in colour c into s as the software renderer's SDL_RenderGeometry draws it (see above);
- * false, nothing drawn, when a corner lies too far out to be sure of SDL's arithmetic or no
- * scratch surface could be had. *scratch is the sdlr's, grown here. */
-static bool direct_shape(SDL_Surface *s, SDL_Rect clip, SDL_Surface **scratch, const shape *g,
-                         theme_color c) {
-  for (int i = 0; i < g->np; i++)
-    if (!(fabsf(g->pt[i].x) < GEOMETRY_MAX_PX && fabsf(g->pt[i].y) < GEOMETRY_MAX_PX))
-      return false;
-  if (c.a != 0xff && clip.w > 0 && clip.h > 0 &&
-      (*scratch == NULL || (*scratch)->w < clip.w || (*scratch)->h < clip.h)) {
-    SDL_Surface *t = SDL_CreateRGBSurfaceWithFormat(
-        0, SDL_max(clip.w, *scratch ? (*scratch)->w : 0),
-        SDL_max(clip.h, *scratch ? (*scratch)->h : 0), 32, SDL_PIXELFORMAT_ARGB8888);
-    if (t == NULL || SDL_MUSTLOCK(t) || SDL_SetSurfaceBlendMode(t, SDL_BLENDMODE_BLEND) != 0) {
-      SDL_FreeSurface(t);
-      return false;
-    }
-    SDL_FreeSurface(*scratch);
-    *scratch = t;
-  }
+/* Whether corner q is within GEOMETRY_MAX_PX of 0. */
+static bool near_px(SDL_FPoint q) {
+  return fabsf(q.x) < GEOMETRY_MAX_PX && fabsf(q.y) < GEOMETRY_MAX_PX;
+}
+
+/* Triangle k of points p as shape_pieces takes it: drawn (when draw) where its corners are near,
+ * left out where it lies far out drawing nothing (tri_far_out); false for any other. */
+static bool piece_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch, const SDL_FPoint *p,
+                           const int k[3], theme_color c, bool draw) {
+  if (!(near_px(p[k[0]]) && near_px(p[k[1]]) && near_px(p[k[2]])))
+    return tri_far_out(s, clip, p, k);
+  if (draw)
+    direct_triangle(s, clip, scratch, p, k, c);
+  return true;
+}
+
+/* Goes through g's triangles as the software renderer's SDL_RenderGeometry does: two in a row
+ * that make an axis-aligned rectangle are that rectangle (direct_fill), the others triangles
+ * (piece_triangle). With draw false it draws nothing and tells whether sdlr can draw them all as
+ * SDL does: each triangle near or far out drawing nothing, each rectangle's corners within
+ * GEOMETRY_FAR_PX. */
+static bool shape_pieces(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch, const shape *g,
+                         theme_color c, bool draw) {
   const SDL_FPoint *p = g->pt;
   int prev[3] = {-1, -1, -1};
   for (int i = 0; i + 2 < g->ni; i += 3) {
@@ -1006,17 +1033,41 @@ static bool direct_shape(SDL_Surface *s, SDL_Rect clip, SDL_Surface **scratch, c
     }
     if (quad) {
       SDL_FRect f = {p[a].x, p[a].y, p[b].x - p[a].x, p[b].y - p[a].y};
-      if (f.w != 0.0f && f.h != 0.0f)
+      if (!(fabsf(p[a].x) < GEOMETRY_FAR_PX && fabsf(p[a].y) < GEOMETRY_FAR_PX &&
+            fabsf(p[b].x) < GEOMETRY_FAR_PX && fabsf(p[b].y) < GEOMETRY_FAR_PX))
+        return false;
+      if (draw && f.w != 0.0f && f.h != 0.0f)
         direct_fill(s, clip, f, c);
       prev[0] = -1;
       continue;
     }
-    direct_triangle(s, clip, *scratch, p, prev, c);
+    if (!piece_triangle(s, clip, scratch, p, prev, c, draw))
+      return false;
     memcpy(prev, k, sizeof prev);
   }
-  if (prev[0] >= 0)
-    direct_triangle(s, clip, *scratch, p, prev, c);
-  return true;
+  return prev[0] < 0 || piece_triangle(s, clip, scratch, p, prev, c, draw);
+}
+
+/* Draws g in colour c into s as the software renderer's SDL_RenderGeometry draws it (see above);
+ * false, nothing drawn, when a corner lies too far out to be sure of SDL's arithmetic
+ * (shape_pieces) or no scratch surface could be had. *scratch is the sdlr's, grown here. */
+static bool direct_shape(SDL_Surface *s, SDL_Rect clip, SDL_Surface **scratch, const shape *g,
+                         theme_color c) {
+  if (!shape_pieces(s, clip, NULL, g, c, false))
+    return false;
+  if (c.a != 0xff && clip.w > 0 && clip.h > 0 &&
+      (*scratch == NULL || (*scratch)->w < clip.w || (*scratch)->h < clip.h)) {
+    SDL_Surface *t = SDL_CreateRGBSurfaceWithFormat(
+        0, SDL_max(clip.w, *scratch ? (*scratch)->w : 0),
+        SDL_max(clip.h, *scratch ? (*scratch)->h : 0), 32, SDL_PIXELFORMAT_ARGB8888);
+    if (t == NULL || SDL_MUSTLOCK(t) || SDL_SetSurfaceBlendMode(t, SDL_BLENDMODE_BLEND) != 0) {
+      SDL_FreeSurface(t);
+      return false;
+    }
+    SDL_FreeSurface(*scratch);
+    *scratch = t;
+  }
+  return shape_pieces(s, clip, *scratch, g, c, true);
 }
 
 /* g on SDL's renderer, in its current blend mode. */
