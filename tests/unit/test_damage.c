@@ -235,13 +235,19 @@ static void test_other_programs(void **state) {
   }
 }
 
+/* One program in two themes, at a new size. */
+static void open_pair(world *w, int width, int height, const char *file, const char *theme_a,
+                      const char *theme_b, program *a, program *b) {
+  resize(w, width, height);
+  program_open(w, a, file, theme_a);
+  program_open(w, b, file, theme_b);
+}
+
 /* A theme changed midway (all of the frame changes), then stepping on in the new theme. */
 static void test_theme_change(void **state) {
   world *w = *state;
-  resize(w, 1101, 707);
   program light, dark;
-  program_open(w, &light, "gather.py", "light");
-  program_open(w, &dark, "gather.py", "classroom");
+  open_pair(w, 1101, 707, "gather.py", "light", "classroom", &light, &dark);
   scene_view vl = view_for(w, &light), vd = view_for(w, &dark);
   size_t n = light.d->nstops < dark.d->nstops ? light.d->nstops : dark.d->nstops;
   for (size_t k = 0; k < n; k++) {
@@ -347,10 +353,8 @@ static void test_hard_shapes(void **state) {
  * the size and then the theme changed while scrolled. */
 static void test_scrolling_both_ways(void **state) {
   world *w = *state;
-  resize(w, 1280, 720);
   program light, dark;
-  program_open(w, &light, "producer_consumer.py", "light");
-  program_open(w, &dark, "producer_consumer.py", "dark");
+  open_pair(w, 1280, 720, "producer_consumer.py", "light", "dark", &light, &dark);
   scene_view v = view_for(w, &light);
   size_t n = light.d->nstops;
   float max_x = 0, max_y = 0;
