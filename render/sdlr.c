@@ -865,8 +865,8 @@ static bool direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, tinted 
  * row's pixels are found as one run, from the edge functions solved for x, and filled at once. */
 
 enum {
-  GEOMETRY_MAX_PX = 8192,    /* corners within this many pixels of 0: no int overflows */
-  GEOMETRY_FAR_PX = 1 << 28, /* farther corners: SDL's int arithmetic could overflow anywhere */
+  GEOMETRY_FAR_PX = 1 << 28, /* corners within this many pixels of 0: SDL's positions and boxes
+                                do not overflow (its edge functions are checked: tri_fits_int) */
   TRI_NARROW = 16,           /* a triangle's rows up to this wide are tested pixel by pixel */
 };
 
@@ -907,21 +907,37 @@ static bool tri_box(const SDL_Surface *s, SDL_Rect clip, const SDL_Point d[3], S
   return SDL_IntersectRect(box, &whole, box) && SDL_IntersectRect(box, &clip, box);
 }
 
-/* Whether triangle k of points p lies beyond GEOMETRY_MAX_PX and draws nothing in clip: its
- * corners within GEOMETRY_FAR_PX (SDL's arithmetic up to its bounding box cannot overflow) and
- * that box outside the clip, so SDL_SW_FillTriangle sets no pixel. */
-static bool tri_far_out(const SDL_Surface *s, SDL_Rect clip, const SDL_FPoint *p, const int k[3]) {
-  SDL_Point d[3];
-  bool far = false;
-  for (int j = 0; j < 3; j++) {
-    SDL_FPoint q = p[k[j]];
-    if (!(fabsf(q.x) < GEOMETRY_FAR_PX && fabsf(q.y) < GEOMETRY_FAR_PX))
+/* Whether v fits an int with its negation (SDL's arithmetic then does not wrap). */
+static bool fits_int(int64_t v) { return v >= -INT32_MAX && v <= INT32_MAX; }
+
+/* (b - a) x (c - a) when each difference, product and their difference fits an int (as SDL's
+ * cross_product works it out), in *out; false when one would not. */
+static bool cross_fits(SDL_Point a, SDL_Point b, int64_t cx, int64_t cy, int64_t *out) {
+  int64_t bx = (int64_t)b.x - a.x, by = (int64_t)b.y - a.y, ex = cx - a.x, ey = cy - a.y;
+  int64_t l = bx * ey, r = by * ex;
+  *out = l - r;
+  return fits_int(bx) && fits_int(by) && fits_int(ex) && fits_int(ey) && fits_int(l) &&
+         fits_int(r) && fits_int(*out);
+}
+
+/* Whether SDL_SW_FillTriangle's int arithmetic for the triangle of corners d (its fixed point)
+ * over box (the pixels it visits, not empty) never wraps: its steps (doubled differences), its
+ * edge functions at the box's first pixel and, as they are linear, at its four corners with the
+ * bias added. Then the pixels it sets are those direct_triangle finds in 64 bits. */
+static bool tri_fits_int(const SDL_Point d[3], SDL_Rect box) {
+  int64_t px = 2 * (int64_t)box.x + 1, py = 2 * (int64_t)box.y + 1;
+  for (int e = 0; e < 3; e++) {
+    SDL_Point a = d[(e + 1) % 3], b = d[(e + 2) % 3];
+    int64_t at, col = 2 * ((int64_t)a.y - b.y), row = 2 * ((int64_t)b.x - a.x);
+    if (!fits_int(col) || !fits_int(row) || !cross_fits(a, b, px, py, &at))
       return false;
-    far |= !(fabsf(q.x) < GEOMETRY_MAX_PX && fabsf(q.y) < GEOMETRY_MAX_PX);
-    d[j] = (SDL_Point){(int)q.x * 2, (int)q.y * 2};
+    for (int corner = 0; corner < 4; corner++) {
+      int64_t v = at + col * (corner & 1 ? box.w - 1 : 0) + row * (corner & 2 ? box.h - 1 : 0);
+      if (!fits_int(v) || !fits_int(v - 1) || !fits_int(-v) || !fits_int(-v - 1))
+        return false;
+    }
   }
-  SDL_Rect box;
-  return far && !tri_box(s, clip, d, &box);
+  return true;
 }
 
 /* Triangle k of points p (indices into it) as SDL_SW_FillTriangle draws it in colour c. A
@@ -975,17 +991,27 @@ static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
   }
 }
 
-/* Whether corner q is within GEOMETRY_MAX_PX of 0. */
-static bool near_px(SDL_FPoint q) {
-  return fabsf(q.x) < GEOMETRY_MAX_PX && fabsf(q.y) < GEOMETRY_MAX_PX;
-}
-
-/* Triangle k of points p as shape_pieces takes it: drawn (when draw) where its corners are near,
- * left out where it lies far out drawing nothing (tri_far_out); false for any other. */
+/* Triangle k of points p as shape_pieces takes it: drawn (when draw) as SDL_SW_FillTriangle
+ * draws it when its corners lie within GEOMETRY_FAR_PX and SDL's int arithmetic for it does not
+ * wrap (area and tri_fits_int), nothing when SDL draws nothing (no area, no pixel in the clip);
+ * false for any other. */
 static bool piece_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch, const SDL_FPoint *p,
                            const int k[3], theme_color c, bool draw) {
-  if (!(near_px(p[k[0]]) && near_px(p[k[1]]) && near_px(p[k[2]])))
-    return tri_far_out(s, clip, p, k);
+  SDL_Point d[3];
+  for (int j = 0; j < 3; j++) {
+    SDL_FPoint q = p[k[j]];
+    if (!(fabsf(q.x) < GEOMETRY_FAR_PX && fabsf(q.y) < GEOMETRY_FAR_PX))
+      return false;
+    d[j] = (SDL_Point){(int)q.x * 2, (int)q.y * 2};
+  }
+  int64_t area;
+  SDL_Rect box;
+  if (!cross_fits(d[0], d[1], d[2].x, d[2].y, &area))
+    return false;
+  if (area == 0 || !tri_box(s, clip, d, &box))
+    return true;
+  if (!tri_fits_int(d, box))
+    return false;
   if (draw)
     direct_triangle(s, clip, scratch, p, k, c);
   return true;
@@ -994,7 +1020,7 @@ static bool piece_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch, 
 /* Goes through g's triangles as the software renderer's SDL_RenderGeometry does: two in a row
  * that make an axis-aligned rectangle are that rectangle (direct_fill), the others triangles
  * (piece_triangle). With draw false it draws nothing and tells whether sdlr can draw them all as
- * SDL does: each triangle near or far out drawing nothing, each rectangle's corners within
+ * SDL does: each triangle as piece_triangle takes it, each rectangle's corners within
  * GEOMETRY_FAR_PX. */
 static bool shape_pieces(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch, const shape *g,
                          theme_color c, bool draw) {

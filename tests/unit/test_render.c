@@ -713,6 +713,14 @@ static void test_direct_drawing_exact(void **state) {
                            .y1 = y + 3.5f,
                            .x2 = i % 2 ? x - fabsf(far) : x + 20,
                            .y2 = i % 2 ? y + 10 : y + fabsf(far)});
+    add(&hard, (scene_cmd){.op = SC_TRIANGLE, /* tall too: SDL's edge functions wrap */
+                           .color = colors[(i + 3) % 4],
+                           .x0 = x,
+                           .y0 = y - 60,
+                           .x1 = x + 60.7f,
+                           .y1 = y + 90.2f,
+                           .x2 = x - fabsf(far),
+                           .y2 = y + 170.5f});
     if (i % 7 == 4)
       add(&hard, (scene_cmd){.op = SC_CLIP_POP});
   }
