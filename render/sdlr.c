@@ -865,6 +865,7 @@ static bool direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, tinted 
  * row's pixels are found as one run, from the edge functions solved for x, and filled at once. */
 
 enum {
+  GEOMETRY_MAX_PX = 8192,    /* corners within this many pixels of 0: no int overflows */
   GEOMETRY_FAR_PX = 1 << 28, /* corners within this many pixels of 0: SDL's positions and boxes
                                 do not overflow (its edge functions are checked: tri_fits_int) */
   TRI_NARROW = 16,           /* a triangle's rows up to this wide are tested pixel by pixel */
@@ -991,13 +992,23 @@ static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
   }
 }
 
+/* Whether corner q is within GEOMETRY_MAX_PX of 0. */
+static bool near_px(SDL_FPoint q) {
+  return fabsf(q.x) < GEOMETRY_MAX_PX && fabsf(q.y) < GEOMETRY_MAX_PX;
+}
+
 /* Triangle k of points p as shape_pieces takes it: drawn (when draw) as SDL_SW_FillTriangle
- * draws it when its corners lie within GEOMETRY_FAR_PX and SDL's int arithmetic for it does not
- * wrap (area and tri_fits_int), nothing when SDL draws nothing (no area, no pixel in the clip);
- * false for any other. */
+ * draws it when its corners are near (near_px: nothing can overflow), or lie within
+ * GEOMETRY_FAR_PX and SDL's int arithmetic for it does not wrap (area and tri_fits_int); nothing
+ * when SDL draws nothing (no area, no pixel in the clip); false for any other. */
 static bool piece_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch, const SDL_FPoint *p,
                            const int k[3], theme_color c, bool draw) {
   SDL_Point d[3];
+  if (near_px(p[k[0]]) && near_px(p[k[1]]) && near_px(p[k[2]])) {
+    if (draw)
+      direct_triangle(s, clip, scratch, p, k, c);
+    return true;
+  }
   for (int j = 0; j < 3; j++) {
     SDL_FPoint q = p[k[j]];
     if (!(fabsf(q.x) < GEOMETRY_FAR_PX && fabsf(q.y) < GEOMETRY_FAR_PX))
@@ -1079,7 +1090,10 @@ static bool shape_pieces(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch, co
  * (shape_pieces) or no scratch surface could be had. *scratch is the sdlr's, grown here. */
 static bool direct_shape(SDL_Surface *s, SDL_Rect clip, SDL_Surface **scratch, const shape *g,
                          theme_color c) {
-  if (!shape_pieces(s, clip, NULL, g, c, false))
+  bool near = true; /* then every piece can be drawn: no need to go through them first */
+  for (int i = 0; i < g->np && near; i++)
+    near = near_px(g->pt[i]);
+  if (!near && !shape_pieces(s, clip, NULL, g, c, false))
     return false;
   if (c.a != 0xff && clip.w > 0 && clip.h > 0 &&
       (*scratch == NULL || (*scratch)->w < clip.w || (*scratch)->h < clip.h)) {
