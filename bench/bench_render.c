@@ -1,6 +1,6 @@
 /* bench_render: times the render half in-process on one scenario (issue 10).
  *
- *     bench_render FILE [--size WxH] [--frames N] [--theme NAME] [--window]
+ *     bench_render FILE [--size WxH] [--frames N] [--theme NAME] [--window] [--phase NAME]
  *
  * --frames 0 times the run and the layout only. --window draws in a window on the display (X11:
  * bench.py runs it under xvfb-run) the way the app does on the software renderer, straight into
@@ -13,6 +13,7 @@
  *             and then complete, the playhead followed as the window does when playing;
  *   - scrub:  N stops spread evenly over the whole run (dragging the timeline);
  *   - scroll: N scroll positions spread over the whole diagram height, not following.
+ * --phase NAME draws that phase alone (for callgrind: instructions per frame of one kind).
  * A frame's time is scene_build plus sdlr_render_offscreen, in wall time and in the CPU time of
  * the drawing thread (steadier on a busy machine). The window draws as the app does where SDL
  * would render in software (sdlr_new_view: straight into the window's surface, sdlr_render_damage:
@@ -39,12 +40,15 @@
 
 enum { PHASES = 3 };
 
+static const char *const names[PHASES] = {"step", "scrub", "scroll"}; /* the phases, in order */
+
 typedef struct bench_args {
   const char *path;  /* the scenario */
   const char *theme; /* theme name */
   int w, h;          /* frame size */
   size_t frames;     /* frames per phase */
   bool window;       /* draw in a window and show each frame (--window) */
+  const char *phase; /* the one phase drawn (--phase), or NULL for all */
 } bench_args;
 
 static double now_s(void) {
@@ -96,6 +100,7 @@ static bool parse(int argc, char **argv, bench_args *a) {
   a->h = 1080;
   a->frames = 200;
   a->window = false;
+  a->phase = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--size") == 0 && i + 1 < argc) {
       if (sscanf(argv[++i], "%dx%d", &a->w, &a->h) != 2 || a->w <= 0 || a->h <= 0)
@@ -107,6 +112,8 @@ static bool parse(int argc, char **argv, bench_args *a) {
       a->frames = (size_t)n;
     } else if (strcmp(argv[i], "--window") == 0) {
       a->window = true;
+    } else if (strcmp(argv[i], "--phase") == 0 && i + 1 < argc) {
+      a->phase = argv[++i];
     } else if (strcmp(argv[i], "--theme") == 0 && i + 1 < argc) {
       a->theme = argv[++i];
     } else if (a->path == NULL && argv[i][0] != '-') {
@@ -115,7 +122,10 @@ static bool parse(int argc, char **argv, bench_args *a) {
       return false;
     }
   }
-  return a->path != NULL;
+  bool known = a->phase == NULL;
+  for (int ph = 0; ph < PHASES; ph++)
+    known |= a->phase != NULL && strcmp(a->phase, names[ph]) == 0;
+  return a->path != NULL && known;
 }
 
 typedef struct bench_ctx {
@@ -195,7 +205,8 @@ static bool open_window(const bench_args *a, const sdlr_fonts *fonts, bench_ctx 
 int main(int argc, char **argv) {
   bench_args a;
   if (!parse(argc, argv, &a)) {
-    fprintf(stderr, "usage: bench_render FILE [--size WxH] [--frames N] [--theme NAME]\n");
+    fprintf(stderr, "usage: bench_render FILE [--size WxH] [--frames N] [--theme NAME] [--window] "
+                    "[--phase step|scrub|scroll]\n");
     return 2;
   }
   bench_ctx c;
@@ -265,7 +276,6 @@ int main(int argc, char **argv) {
   v.playing = true;
   v.speed = 1.0f;
   size_t nstops = c.d->nstops;
-  static const char *const names[PHASES] = {"step", "scrub", "scroll"};
   bool ok = true;
   /* one frame first: fonts opened and glyphs cached, as in a window that has drawn once */
   ok &= frame(&c, &v, 0, 1.0f);
@@ -273,6 +283,8 @@ int main(int argc, char **argv) {
   c.cmds = 0;
   c.drawn_px = 0;
   for (int ph = 0; ph < PHASES && ok; ph++) {
+    if (a.phase != NULL && strcmp(a.phase, names[ph]) != 0)
+      continue;
     size_t from = c.n;
     for (size_t i = 0; i < a.frames && ok; i++) {
       if (ph == 0) {

@@ -2150,6 +2150,11 @@ static layout_status build(const trace *t, const layout_options *o, bool check,
       d->time_sorted = true;
       for (size_t k = 1; k < d->nstops && d->time_sorted; k++)
         d->time_sorted = d->stops[k].time >= d->stops[k - 1].time; /* false for a NaN */
+      size_t down = 0; /* counted, not left at the first: the compiler vectorises it */
+      for (size_t i = 1; i < d->ntasks; i++)
+        down += d->task_lane[i] <= d->task_lane[i - 1];
+      d->lanes_by_id = d->ntasks == d->ntask_lanes && down == 0 &&
+                       (d->ntasks == 0 || d->task_lane[d->ntasks - 1] < d->nlanes);
       for (size_t s = 0; s < b.nsync; s++) {
         /* a sync lane appears with the first row that touches it */
         uint32_t lane = b.first_sync + (uint32_t)s;

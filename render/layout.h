@@ -200,6 +200,8 @@ typedef struct layout_diagram {
   size_t ntask_lanes;  /* lanes of tasks (the main task's and the others') */
   float lane_w_max;    /* the widest lane header box */
   bool lanes_sorted;   /* lanes' x never decreases left to right (gaps are never negative) */
+  bool lanes_by_id;    /* the task lanes, in lane order, are those of tasks 0, 1, 2 ...: one a
+                          task, task_lane going up */
   float label_chars;   /* the theme's label_chars, for captions (layout_caption) */
   float header_chars;  /* the theme's header_chars, for captions */
   trace_qindex *queues; /* the trace's ready queue and timers at any step (the loop panel) */

@@ -1156,13 +1156,17 @@ static void code_panel(ctx *c) {
       fill_rect(c, marks_x + mark_w * (float)m, y + inset_px, mark_w - inset_px, lh - 2 * inset_px,
                 theme_task_color(t, here[m]));
     float code_end = text_x + text_w(c, FACE_MONO, size, buf) + gap;
-    float full = 0;
-    for (size_t m = 0; m < nhere; m++)
+    float full = 0; /* the names' widths, summed until they are known not to fit */
+    for (size_t m = 0; m < nhere && !(in.x + in.w - full < code_end); m++)
       full += text_w(c, FACE_SANS_BOLD, tag_size, layout_task_name(d, here[m])) + gap;
     bool compact = in.x + in.w - full < code_end;
     float tag_x = in.x + in.w;
     float th = line_h(c, FACE_SANS_BOLD, tag_size);
     for (size_t m = nhere; m-- > 0;) {
+      /* tags go right to left: once one would end a text size left of the panel (its box, ink
+       * and rounding), it and the rest fall outside the clip and are not listed */
+      if (tag_x - gap / 2 < in.x - (float)tag_size)
+        break;
       const char *tag = layout_task_name(d, here[m]);
       if (compact) { /* "Task-3" -> "3", "Main" -> "M" */
         const char *dash = strrchr(tag, '-');
@@ -1394,18 +1398,6 @@ typedef struct lane_walk {
   size_t skip;             /* scanning: task lanes to pass over before the next one drawn */
 } lane_walk;
 
-/* Whether the task lanes, in lane order, are those of tasks 0, 1, 2 ...: one a task, their lanes
- * going up with the ids. Then the timeline finds the lanes it draws in task_lane and does not read
- * the others (at 100,000 tasks, five megabytes a frame). */
-static bool lanes_by_id(const layout_diagram *d) {
-  size_t n = d->ntasks, down = 0;
-  if (n != d->ntask_lanes || (n > 0 && d->task_lane[n - 1] >= d->nlanes))
-    return false;
-  for (size_t i = 1; i < n; i++) /* counted, not left at the first: the compiler vectorises it */
-    down += d->task_lane[i] <= d->task_lane[i - 1];
-  return down == 0;
-}
-
 /* The next task lane the timeline draws (one whose place among the task lanes is a multiple of the
  * stride), its place in *at; NULL after the last. */
 static const layout_lane *next_task_lane(lane_walk *w, size_t *at) {
@@ -1456,7 +1448,9 @@ static void timeline(ctx *c) {
   clip_push(c, in);
   /* the tasks' runs and the time axis do not move with the playhead: a backend may keep them */
   keep(c, SC_KEEP_BEGIN, in);
-  lane_walk walk = {d, stride > 1 && lanes_by_id(d), stride, 0, 0, 0};
+  /* where the task lanes are those of tasks 0, 1, 2 ... (lanes_by_id), the lanes drawn are found
+   * in task_lane and the others are not read (at 100,000 tasks, five megabytes a frame) */
+  lane_walk walk = {d, stride > 1 && d->lanes_by_id, stride, 0, 0, 0};
   size_t at;
   for (const layout_lane *l; (l = next_task_lane(&walk, &at)) != NULL;) {
     float y = in.y + rh * (float)at;

@@ -25,6 +25,7 @@ enum {
   DAMAGE_NEAR = 16,     /* pixels apart that a box still joins a damage rectangle */
   DAMAGE_PERCENT = 60,  /* a damage redraw of more than this part of the frame draws it all */
   DAMAGE_WALK = 64,     /* entries of a hash chain walked to find a command's match */
+  MOVED_MAX = 1 << 20,  /* a moved fill's edges within this many pixels of 0 (fill_moved) */
   ARC_STEPS_MAX = 12,   /* segments of a quarter circle, at most */
   ARC_STEP_PX = 3,      /* about one segment per this many pixels of radius */
   TEXT_MAX = 4096,      /* bytes of one text command drawn */
@@ -33,6 +34,7 @@ enum {
   DIGIT_FONTS = 32,     /* faces and sizes whose digits are checked (digit_check); a frame
                            at 1920x1080 measures in a dozen, layout in others */
 };
+_Static_assert(DAMAGE_RECTS <= 16, "a command's damage rectangles are bits of a uint16_t");
 
 /* Whether the digits of one face and size can stand for one another in a measurement, so that
  * "Task-48213" measures as "Task-00000" does and 100,000 task names cost a handful of shapings.
@@ -174,6 +176,9 @@ struct sdlr {
   prev_frame prev;              /* the list the surface holds (sdlr_render_damage) */
   cmd_key *keys_new;            /* the keys of the list being drawn (sdlr_render_damage) */
   size_t cap_keys_new;          /* allocated */
+  uint16_t *meets;              /* per command of that list: bit i set when it may draw in damage
+                                   rectangle i (damage_meets) */
+  size_t cap_meets;             /* allocated */
   key_index index_old, index_new; /* where the commands of the last list and this one are */
 };
 
@@ -781,11 +786,25 @@ static bool tint_ink(tinted *t, const SDL_Surface *ink, theme_color c) {
     return false;
   t->color = c;
   Uint8 *add = t->px, *mul = t->px + n * 4;
+  /* most of a run's pixels are clear (they add nothing, keep all) or solid white (the colour at
+   * the opacity): those two, worked out once, as the loop below works them out */
+  unsigned solid = div255(255 * c.a);
+  const Uint8 clear_add[4] = {0, 0, 0, 0}, clear_mul[4] = {255, 255, 255, 255};
+  const Uint8 solid_add[4] = {(Uint8)div255(c.b * solid), (Uint8)div255(c.g * solid),
+                              (Uint8)div255(c.r * solid), (Uint8)solid};
+  Uint8 solid_mul[4];
+  memset(solid_mul, (int)(255 - solid), 4);
   for (int y = 0; y < ink->h; y++) {
     const Uint32 *row =
         (const Uint32 *)((const Uint8 *)ink->pixels + (size_t)y * (size_t)ink->pitch);
     for (int x = 0; x < ink->w; x++, add += 4, mul += 4) {
       Uint32 p = row[x];
+      if (p >> 24 == 0 || p == 0xffffffffu) {
+        bool clear = p >> 24 == 0;
+        memcpy(add, clear ? clear_add : solid_add, 4);
+        memcpy(mul, clear ? clear_mul : solid_mul, 4);
+        continue;
+      }
       unsigned a = div255((p >> 24) * c.a);
       add[0] = (Uint8)div255(div255((p & 0xff) * c.b) * a);
       add[1] = (Uint8)div255(div255(((p >> 8) & 0xff) * c.g) * a);
@@ -846,8 +865,10 @@ static bool direct_text(SDL_Surface *s, SDL_Rect clip, SDL_Surface *ink, tinted 
  * row's pixels are found as one run, from the edge functions solved for x, and filled at once. */
 
 enum {
-  GEOMETRY_MAX_PX = 8192, /* corners within this many pixels of 0: no int overflows */
-  TRI_NARROW = 16,        /* a triangle's rows up to this wide are tested pixel by pixel */
+  GEOMETRY_MAX_PX = 8192,    /* corners within this many pixels of 0: no int overflows */
+  GEOMETRY_FAR_PX = 1 << 28, /* corners within this many pixels of 0: SDL's positions and boxes
+                                do not overflow (its edge functions are checked: tri_fits_int) */
+  TRI_NARROW = 16,           /* a triangle's rows up to this wide are tested pixel by pixel */
 };
 
 /* (b - a) x (c - a), as SDL's cross_product (exact here: no operand can overflow). */
@@ -877,6 +898,49 @@ static void tri_edge(int64_t step, int64_t at, int64_t *lo, int64_t *hi) {
   }
 }
 
+/* The pixels SDL_SW_FillTriangle may set for a triangle of corners d (its fixed point): their
+ * bounding box, within the surface and the clip; false when that is empty. */
+static bool tri_box(const SDL_Surface *s, SDL_Rect clip, const SDL_Point d[3], SDL_Rect *box) {
+  int x0 = SDL_min(d[0].x, SDL_min(d[1].x, d[2].x)), x1 = SDL_max(d[0].x, SDL_max(d[1].x, d[2].x));
+  int y0 = SDL_min(d[0].y, SDL_min(d[1].y, d[2].y)), y1 = SDL_max(d[0].y, SDL_max(d[1].y, d[2].y));
+  SDL_Rect whole = {0, 0, s->w, s->h};
+  *box = (SDL_Rect){x0 >> 1, y0 >> 1, (x1 - x0) >> 1, (y1 - y0) >> 1};
+  return SDL_IntersectRect(box, &whole, box) && SDL_IntersectRect(box, &clip, box);
+}
+
+/* Whether v fits an int with its negation (SDL's arithmetic then does not wrap). */
+static bool fits_int(int64_t v) { return v >= -INT32_MAX && v <= INT32_MAX; }
+
+/* (b - a) x (c - a) when each difference, product and their difference fits an int (as SDL's
+ * cross_product works it out), in *out; false when one would not. */
+static bool cross_fits(SDL_Point a, SDL_Point b, int64_t cx, int64_t cy, int64_t *out) {
+  int64_t bx = (int64_t)b.x - a.x, by = (int64_t)b.y - a.y, ex = cx - a.x, ey = cy - a.y;
+  int64_t l = bx * ey, r = by * ex;
+  *out = l - r;
+  return fits_int(bx) && fits_int(by) && fits_int(ex) && fits_int(ey) && fits_int(l) &&
+         fits_int(r) && fits_int(*out);
+}
+
+/* Whether SDL_SW_FillTriangle's int arithmetic for the triangle of corners d (its fixed point)
+ * over box (the pixels it visits, not empty) never wraps: its steps (doubled differences), its
+ * edge functions at the box's first pixel and, as they are linear, at its four corners with the
+ * bias added. Then the pixels it sets are those direct_triangle finds in 64 bits. */
+static bool tri_fits_int(const SDL_Point d[3], SDL_Rect box) {
+  int64_t px = 2 * (int64_t)box.x + 1, py = 2 * (int64_t)box.y + 1;
+  for (int e = 0; e < 3; e++) {
+    SDL_Point a = d[(e + 1) % 3], b = d[(e + 2) % 3];
+    int64_t at, col = 2 * ((int64_t)a.y - b.y), row = 2 * ((int64_t)b.x - a.x);
+    if (!fits_int(col) || !fits_int(row) || !cross_fits(a, b, px, py, &at))
+      return false;
+    for (int corner = 0; corner < 4; corner++) {
+      int64_t v = at + col * (corner & 1 ? box.w - 1 : 0) + row * (corner & 2 ? box.h - 1 : 0);
+      if (!fits_int(v) || !fits_int(v - 1) || !fits_int(-v) || !fits_int(-v - 1))
+        return false;
+    }
+  }
+  return true;
+}
+
 /* Triangle k of points p (indices into it) as SDL_SW_FillTriangle draws it in colour c. A
  * translucent one needs scratch at least as large as the clip. */
 static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
@@ -885,12 +949,8 @@ static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
   for (int j = 0; j < 3; j++)
     d[j] = (SDL_Point){(int)p[k[j]].x * 2, (int)p[k[j]].y * 2};
   int64_t area = tri_cross(d[0], d[1], d[2].x, d[2].y);
-  if (area == 0)
-    return;
-  int x0 = SDL_min(d[0].x, SDL_min(d[1].x, d[2].x)), x1 = SDL_max(d[0].x, SDL_max(d[1].x, d[2].x));
-  int y0 = SDL_min(d[0].y, SDL_min(d[1].y, d[2].y)), y1 = SDL_max(d[0].y, SDL_max(d[1].y, d[2].y));
-  SDL_Rect box = {x0 >> 1, y0 >> 1, (x1 - x0) >> 1, (y1 - y0) >> 1}, whole = {0, 0, s->w, s->h};
-  if (!SDL_IntersectRect(&box, &whole, &box) || !SDL_IntersectRect(&box, &clip, &box))
+  SDL_Rect box;
+  if (area == 0 || !tri_box(s, clip, d, &box))
     return;
   bool cw = area > 0;
   int64_t sign = cw ? 1 : -1;
@@ -932,26 +992,49 @@ static void direct_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch,
   }
 }
 
-/* Draws g in colour c into s as the software renderer's SDL_RenderGeometry draws it (see above);
- * false, nothing drawn, when a corner lies too far out to be sure of SDL's arithmetic or no
- * scratch surface could be had. *scratch is the sdlr's, grown here. */
-static bool direct_shape(SDL_Surface *s, SDL_Rect clip, SDL_Surface **scratch, const shape *g,
-                         theme_color c) {
-  for (int i = 0; i < g->np; i++)
-    if (!(fabsf(g->pt[i].x) < GEOMETRY_MAX_PX && fabsf(g->pt[i].y) < GEOMETRY_MAX_PX))
-      return false;
-  if (c.a != 0xff && clip.w > 0 && clip.h > 0 &&
-      (*scratch == NULL || (*scratch)->w < clip.w || (*scratch)->h < clip.h)) {
-    SDL_Surface *t = SDL_CreateRGBSurfaceWithFormat(
-        0, SDL_max(clip.w, *scratch ? (*scratch)->w : 0),
-        SDL_max(clip.h, *scratch ? (*scratch)->h : 0), 32, SDL_PIXELFORMAT_ARGB8888);
-    if (t == NULL || SDL_MUSTLOCK(t) || SDL_SetSurfaceBlendMode(t, SDL_BLENDMODE_BLEND) != 0) {
-      SDL_FreeSurface(t);
-      return false;
-    }
-    SDL_FreeSurface(*scratch);
-    *scratch = t;
+/* Whether corner q is within GEOMETRY_MAX_PX of 0. */
+static bool near_px(SDL_FPoint q) {
+  return fabsf(q.x) < GEOMETRY_MAX_PX && fabsf(q.y) < GEOMETRY_MAX_PX;
+}
+
+/* Triangle k of points p as shape_pieces takes it: drawn (when draw) as SDL_SW_FillTriangle
+ * draws it when its corners are near (near_px: nothing can overflow), or lie within
+ * GEOMETRY_FAR_PX and SDL's int arithmetic for it does not wrap (area and tri_fits_int); nothing
+ * when SDL draws nothing (no area, no pixel in the clip); false for any other. */
+static bool piece_triangle(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch, const SDL_FPoint *p,
+                           const int k[3], theme_color c, bool draw) {
+  SDL_Point d[3];
+  if (near_px(p[k[0]]) && near_px(p[k[1]]) && near_px(p[k[2]])) {
+    if (draw)
+      direct_triangle(s, clip, scratch, p, k, c);
+    return true;
   }
+  for (int j = 0; j < 3; j++) {
+    SDL_FPoint q = p[k[j]];
+    if (!(fabsf(q.x) < GEOMETRY_FAR_PX && fabsf(q.y) < GEOMETRY_FAR_PX))
+      return false;
+    d[j] = (SDL_Point){(int)q.x * 2, (int)q.y * 2};
+  }
+  int64_t area;
+  SDL_Rect box;
+  if (!cross_fits(d[0], d[1], d[2].x, d[2].y, &area))
+    return false;
+  if (area == 0 || !tri_box(s, clip, d, &box))
+    return true;
+  if (!tri_fits_int(d, box))
+    return false;
+  if (draw)
+    direct_triangle(s, clip, scratch, p, k, c);
+  return true;
+}
+
+/* Goes through g's triangles as the software renderer's SDL_RenderGeometry does: two in a row
+ * that make an axis-aligned rectangle are that rectangle (direct_fill), the others triangles
+ * (piece_triangle). With draw false it draws nothing and tells whether sdlr can draw them all as
+ * SDL does: each triangle as piece_triangle takes it, each rectangle's corners within
+ * GEOMETRY_FAR_PX. */
+static bool shape_pieces(SDL_Surface *s, SDL_Rect clip, SDL_Surface *scratch, const shape *g,
+                         theme_color c, bool draw) {
   const SDL_FPoint *p = g->pt;
   int prev[3] = {-1, -1, -1};
   for (int i = 0; i + 2 < g->ni; i += 3) {
@@ -987,17 +1070,44 @@ static bool direct_shape(SDL_Surface *s, SDL_Rect clip, SDL_Surface **scratch, c
     }
     if (quad) {
       SDL_FRect f = {p[a].x, p[a].y, p[b].x - p[a].x, p[b].y - p[a].y};
-      if (f.w != 0.0f && f.h != 0.0f)
+      if (!(fabsf(p[a].x) < GEOMETRY_FAR_PX && fabsf(p[a].y) < GEOMETRY_FAR_PX &&
+            fabsf(p[b].x) < GEOMETRY_FAR_PX && fabsf(p[b].y) < GEOMETRY_FAR_PX))
+        return false;
+      if (draw && f.w != 0.0f && f.h != 0.0f)
         direct_fill(s, clip, f, c);
       prev[0] = -1;
       continue;
     }
-    direct_triangle(s, clip, *scratch, p, prev, c);
+    if (!piece_triangle(s, clip, scratch, p, prev, c, draw))
+      return false;
     memcpy(prev, k, sizeof prev);
   }
-  if (prev[0] >= 0)
-    direct_triangle(s, clip, *scratch, p, prev, c);
-  return true;
+  return prev[0] < 0 || piece_triangle(s, clip, scratch, p, prev, c, draw);
+}
+
+/* Draws g in colour c into s as the software renderer's SDL_RenderGeometry draws it (see above);
+ * false, nothing drawn, when a corner lies too far out to be sure of SDL's arithmetic
+ * (shape_pieces) or no scratch surface could be had. *scratch is the sdlr's, grown here. */
+static bool direct_shape(SDL_Surface *s, SDL_Rect clip, SDL_Surface **scratch, const shape *g,
+                         theme_color c) {
+  bool near = true; /* then every piece can be drawn: no need to go through them first */
+  for (int i = 0; i < g->np && near; i++)
+    near = near_px(g->pt[i]);
+  if (!near && !shape_pieces(s, clip, NULL, g, c, false))
+    return false;
+  if (c.a != 0xff && clip.w > 0 && clip.h > 0 &&
+      (*scratch == NULL || (*scratch)->w < clip.w || (*scratch)->h < clip.h)) {
+    SDL_Surface *t = SDL_CreateRGBSurfaceWithFormat(
+        0, SDL_max(clip.w, *scratch ? (*scratch)->w : 0),
+        SDL_max(clip.h, *scratch ? (*scratch)->h : 0), 32, SDL_PIXELFORMAT_ARGB8888);
+    if (t == NULL || SDL_MUSTLOCK(t) || SDL_SetSurfaceBlendMode(t, SDL_BLENDMODE_BLEND) != 0) {
+      SDL_FreeSurface(t);
+      return false;
+    }
+    SDL_FreeSurface(*scratch);
+    *scratch = t;
+  }
+  return shape_pieces(s, clip, *scratch, g, c, true);
 }
 
 /* g on SDL's renderer, in its current blend mode. */
@@ -1695,8 +1805,10 @@ static bool covers_frame(const scene_list *list, int w, int h) {
 }
 
 /* Replays list; within damage only when it is not NULL (then as if every clip were intersected
- * with it, and kept groups are drawn as any commands). */
-static bool draw_list(sdlr *r, const scene_list *list, const SDL_Rect *damage) {
+ * with it, and kept groups are drawn as any commands), leaving out the commands whose bit `at` is
+ * clear in meets when meets is not NULL (damage_meets). */
+static bool draw_list(sdlr *r, const scene_list *list, const SDL_Rect *damage,
+                      const uint16_t *meets, int at) {
   bool ok = true;
   if (damage == NULL) /* the rectangles of a damage redraw are one frame, counted by the caller */
     r->frame++;
@@ -1723,7 +1835,7 @@ static bool draw_list(sdlr *r, const scene_list *list, const SDL_Rect *damage) {
   }
   for (; i < list->n; i++) {
     const scene_cmd *k = &list->cmds[i];
-    if (culled(r, list, k))
+    if ((meets != NULL && !(meets[i] >> at & 1u)) || culled(r, list, k))
       continue;
     switch (k->op) {
     case SC_FILL_RECT:
@@ -1780,7 +1892,7 @@ static bool draw_list(sdlr *r, const scene_list *list, const SDL_Rect *damage) {
 
 bool sdlr_draw(sdlr *r, const scene_list *list) {
   r->prev.valid = false; /* the target holds another list now */
-  return draw_list(r, list, NULL);
+  return draw_list(r, list, NULL, NULL, 0);
 }
 
 /* ---- lifetime ----------------------------------------------------------------------------- */
@@ -1994,15 +2106,14 @@ SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list) {
  * whatever the clip. Without direct drawing (another SDL) nothing is drawn by damage, and a text or
  * rectangle that went to SDL's renderer or failed to draw makes it draw everything. */
 
-static uint32_t mix(uint32_t h, const void *p, size_t n) {
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ b[i]) * 16777619u;
-  return h;
+/* h with 64 more bits mixed in. */
+static uint64_t mix64(uint64_t h, uint64_t v) {
+  h = (h ^ v) * 0x9e3779b97f4a7c15u;
+  return h ^ (h >> 29);
 }
 
-/* The key of command k of l, drawn in clip: its fields and its clip a word at a time, its text a
- * byte at a time. */
+/* The key of command k of l, drawn in clip: its fields and its clip two words at a time, its text
+ * eight bytes at a time. */
 static uint32_t cmd_hash(const scene_list *l, const scene_cmd *k, SDL_Rect clip) {
   uint32_t w[18] = {(uint32_t)k->op,  (uint32_t)k->face, (uint32_t)k->size, (uint32_t)clip.x,
                     (uint32_t)clip.y, (uint32_t)clip.w,  (uint32_t)clip.h};
@@ -2010,12 +2121,23 @@ static uint32_t cmd_hash(const scene_list *l, const scene_cmd *k, SDL_Rect clip)
                        k->y2, k->width, k->radius, k->dash, k->gap};
   memcpy(&w[7], &k->color, sizeof k->color);
   memcpy(&w[8], f, sizeof f);
-  uint32_t h = 2166136261u;
-  for (int i = 0; i < 18; i++)
-    h = ((h ^ w[i]) * 16777619u) ^ (h >> 15);
-  if (k->op == SC_TEXT)
-    h = mix(h, scene_cmd_text(l, k), k->len);
-  return h;
+  uint64_t h = 0xcbf29ce484222325u;
+  for (int i = 0; i < 18; i += 2)
+    h = mix64(h, (uint64_t)w[i] | (uint64_t)w[i + 1] << 32);
+  if (k->op == SC_TEXT) {
+    const char *t = scene_cmd_text(l, k);
+    size_t n = k->len, at = 0;
+    for (; at + 8 <= n; at += 8) {
+      uint64_t v;
+      memcpy(&v, t + at, 8);
+      h = mix64(h, v);
+    }
+    uint64_t last = n - at; /* the rest, and the length: "ab" and "ab\0" differ */
+    for (size_t i = at; i < n; i++)
+      last = last << 8 | (unsigned char)t[i];
+    h = mix64(h, last);
+  }
+  return (uint32_t)(h ^ h >> 32);
 }
 
 /* Whether two commands (of lists la and lb) draw the same, their texts and clips included. */
@@ -2055,6 +2177,28 @@ static bool list_keys(const scene_list *l, int w, int h, cmd_key **keys, size_t 
   return true;
 }
 
+/* Box b (x0, y0, x1, y1) grown by grow each way, within clip, in whole pixels: 1 with *out set, 0
+ * when empty (then culled_in finds such a box outside any part of clip; else *out meets every part
+ * of clip culled_in finds it in), -1 when b is not a box (reversed, not numbers). */
+static int box_within(const float b[4], float grow, SDL_Rect clip, SDL_Rect *out) {
+  float x0 = b[0], y0 = b[1], x1 = b[2], y1 = b[3];
+  if (!(x0 <= x1 && y0 <= y1 && grow == grow))
+    return -1;
+  float cx0 = (float)clip.x, cy0 = (float)clip.y;
+  float cx1 = (float)(clip.x + clip.w), cy1 = (float)(clip.y + clip.h);
+  x0 = fmaxf(x0 - grow, cx0);
+  y0 = fmaxf(y0 - grow, cy0);
+  x1 = fminf(x1 + grow, cx1);
+  y1 = fminf(y1 + grow, cy1);
+  if (x0 >= x1 || y0 >= y1)
+    return 0;
+  out->x = (int)floorf(x0);
+  out->y = (int)floorf(y0);
+  out->w = (int)ceilf(x1) - out->x;
+  out->h = (int)ceilf(y1) - out->y;
+  return 1;
+}
+
 /* The pixels command k of l can change, drawn in clip: 1 with *out set, 0 for none, -1 when that
  * cannot be told (a text that cannot be drawn now, coordinates that are not numbers). */
 static int cmd_box(sdlr *r, const scene_list *l, const scene_cmd *k, SDL_Rect clip, SDL_Rect *out) {
@@ -2074,22 +2218,50 @@ static int cmd_box(sdlr *r, const scene_list *l, const scene_cmd *k, SDL_Rect cl
   } else if (!shape_box(k, b, &grow)) {
     return 0;
   }
-  float x0 = b[0], y0 = b[1], x1 = b[2], y1 = b[3];
-  if (!(x0 <= x1 && y0 <= y1 && grow == grow))
-    return -1;
-  float cx0 = (float)clip.x, cy0 = (float)clip.y;
-  float cx1 = (float)(clip.x + clip.w), cy1 = (float)(clip.y + clip.h);
-  x0 = fmaxf(x0 - grow, cx0);
-  y0 = fmaxf(y0 - grow, cy0);
-  x1 = fminf(x1 + grow, cx1);
-  y1 = fminf(y1 + grow, cy1);
-  if (x0 >= x1 || y0 >= y1)
+  return box_within(b, grow, clip, out);
+}
+
+/* The pixels command k can change drawn in clip as culled_in bounds them, without measuring (a
+ * text reaches the clip's right edge): 1 with *out set, 0 for none (culled_in leaves it out of
+ * any part of clip), -1 when that cannot be told. Commands that do not draw reach nothing. */
+static int cmd_reach(const scene_cmd *k, SDL_Rect clip, SDL_Rect *out) {
+  float b[4], grow = 2;
+  if (k->op == SC_TEXT) {
+    b[0] = k->x0;
+    b[1] = k->y0;
+    b[2] = (float)(clip.x + clip.w);
+    b[3] = k->y0 + 3 * (float)k->size;
+  } else if (!shape_box(k, b, &grow)) {
     return 0;
-  out->x = (int)floorf(x0);
-  out->y = (int)floorf(y0);
-  out->w = (int)ceilf(x1) - out->x;
-  out->h = (int)ceilf(y1) - out->y;
-  return 1;
+  }
+  return box_within(b, grow, clip, out);
+}
+
+/* Per command of list (keys), in r->meets, which of the n damage rectangles d it may draw in: the
+ * rectangles its reach (cmd_reach) meets, every one for a command that changes the clip or begins
+ * or ends a kept group. Where a bit is clear, culled_in would leave the command out of that
+ * rectangle (its clip within the rectangle is within its clip in a full draw, which keys hold), so
+ * a damage redraw leaves it out without asking. False when memory ran out. */
+static bool damage_meets(sdlr *r, const scene_list *list, const cmd_key *keys, const SDL_Rect *d,
+                         int n) {
+  if (!grow_to((void **)&r->meets, &r->cap_meets, list->n, sizeof *r->meets))
+    return false;
+  uint16_t all = (uint16_t)((1u << n) - 1);
+  for (size_t i = 0; i < list->n; i++) {
+    const scene_cmd *k = &list->cmds[i];
+    SDL_Rect b;
+    int got = k->op == SC_CLIP_PUSH || k->op == SC_CLIP_POP || k->op == SC_KEEP_BEGIN ||
+                      k->op == SC_KEEP_END
+                  ? -1
+                  : cmd_reach(k, keys[i].clip, &b);
+    uint16_t m = got < 0 ? all : 0;
+    for (int j = 0; j < n && got > 0; j++) /* b and d[j] are not empty: they meet or not */
+      if (b.x < d[j].x + d[j].w && d[j].x < b.x + b.w && b.y < d[j].y + d[j].h &&
+          d[j].y < b.y + b.h)
+        m |= (uint16_t)(1u << j);
+    r->meets[i] = m;
+  }
+  return true;
 }
 
 static long rect_area(SDL_Rect a) { return (long)a.w * a.h; }
@@ -2145,6 +2317,52 @@ static bool damaged(SDL_Rect a, const SDL_Rect *d, int n) {
   return false;
 }
 
+/* The rectangles of a that are not in b (up to 4, written to out): their number. */
+static int rect_minus(SDL_Rect a, SDL_Rect b, SDL_Rect out[4]) {
+  SDL_Rect in;
+  if (!SDL_IntersectRect(&a, &b, &in)) {
+    out[0] = a;
+    return a.w > 0 && a.h > 0;
+  }
+  int n = 0;
+  if (in.y > a.y) /* above, the whole width */
+    out[n++] = (SDL_Rect){a.x, a.y, a.w, in.y - a.y};
+  if (in.y + in.h < a.y + a.h) /* below */
+    out[n++] = (SDL_Rect){a.x, in.y + in.h, a.w, a.y + a.h - in.y - in.h};
+  if (in.x > a.x) /* left of it, its rows */
+    out[n++] = (SDL_Rect){a.x, in.y, in.x - a.x, in.h};
+  if (in.x + in.w < a.x + a.w) /* right of it */
+    out[n++] = (SDL_Rect){in.x + in.w, in.y, a.x + a.w - in.x - in.w, in.h};
+  return n;
+}
+
+/* The pixels fill rectangle k sets in clip, as fill_rect and direct_fill set them; false when k is
+ * not a fill or its edges are too far out to be sure of. */
+static bool fill_pixels(const scene_cmd *k, SDL_Rect clip, SDL_Rect *out) {
+  if (k->op != SC_FILL_RECT || !(fabsf(k->x0) < MOVED_MAX && fabsf(k->y0) < MOVED_MAX &&
+                                 fabsf(k->x1) < MOVED_MAX && fabsf(k->y1) < MOVED_MAX))
+    return false;
+  SDL_Rect box = fill_box((SDL_FRect){k->x0, k->y0, k->x1 - k->x0, k->y1 - k->y0});
+  if (!SDL_IntersectRect(&box, &clip, out))
+    *out = (SDL_Rect){0, 0, 0, 0};
+  return true;
+}
+
+/* Command a of the last frame replaced by b in this one, both fills of one colour in one clip
+ * (the timeline's veil as the playhead moves): at a pixel both set, each sets it the same way over
+ * the same pixel below, so only the pixels one sets and the other does not can change. Those, up
+ * to 8 rectangles, to out; -1 when a and b are not such a pair. */
+static int fill_moved(const scene_cmd *a, const cmd_key *ka, const scene_cmd *b, const cmd_key *kb,
+                      SDL_Rect out[8]) {
+  SDL_Rect pa, pb;
+  if (a->op != SC_FILL_RECT || b->op != SC_FILL_RECT ||
+      memcmp(&a->color, &b->color, sizeof a->color) != 0 || !SDL_RectEquals(&ka->clip, &kb->clip) ||
+      !fill_pixels(a, ka->clip, &pa) || !fill_pixels(b, kb->clip, &pb))
+    return -1;
+  int n = rect_minus(pa, pb, out);
+  return n + rect_minus(pb, pa, out + n);
+}
+
 /* Indexes n keys; false when memory ran out. */
 static bool index_keys(key_index *x, const cmd_key *keys, size_t n) {
   size_t buckets = 64;
@@ -2191,8 +2409,11 @@ static bool damage_find(sdlr *r, const scene_list *now, const cmd_key *keys, SDL
       j++;
       continue;
     }
-    /* the nearer match ahead: old commands dropped, or new ones put in, or both changed */
+    /* the nearer match ahead: old commands dropped, or new ones put in, or both changed (a fill
+     * moved, or any two commands) */
     size_t drop = 0, put = 0;
+    SDL_Rect part[8];
+    int moved;
     size_t ia =
         b != NULL ? match_from(&r->index_old, was, p->keys, i + 1, now, b, &keys[j]) : SIZE_MAX;
     size_t jb =
@@ -2201,7 +2422,14 @@ static bool damage_find(sdlr *r, const scene_list *now, const cmd_key *keys, SDL
       drop = ia - i;
     else if (jb != SIZE_MAX)
       put = jb - j;
-    else {
+    else if (a != NULL && b != NULL &&
+             (moved = fill_moved(a, &p->keys[i], b, &keys[j], part)) >= 0) {
+      for (int k = 0; k < moved; k++)
+        damage_add(d, n, part[k]);
+      i++;
+      j++;
+      continue;
+    } else {
       drop = a != NULL ? 1 : 0;
       put = b != NULL ? 1 : 0;
     }
@@ -2273,8 +2501,9 @@ SDL_Surface *sdlr_render_damage(sdlr *r, const scene_list *list, SDL_Rect *rects
   if (damage) {
     r->fell_back = false;
     r->frame++;
+    bool masked = damage_meets(r, list, r->keys_new, d, n);
     for (int i = 0; i < n && ok; i++)
-      ok = draw_list(r, list, &d[i]);
+      ok = draw_list(r, list, &d[i], masked ? r->meets : NULL, i);
     SDL_RenderPresent(r->renderer);
     damage = ok && !r->fell_back;
   }
@@ -2321,6 +2550,7 @@ void sdlr_free(sdlr *r) {
   free(r->prev.list.pool);
   free(r->prev.keys);
   free(r->keys_new);
+  free(r->meets);
   free(r->index_old.head);
   free(r->index_old.next);
   free(r->index_new.head);

@@ -88,12 +88,13 @@ SDL_Surface *sdlr_render_offscreen(sdlr *r, const scene_list *list);
 /* Offscreen or a view, a surface that keeps its pixels between frames (a window's): draws the list
  * as sdlr_render_offscreen does, to the same bytes, but where the surface still holds the last
  * list drawn this way, only where the two lists differ: each command of either not matched, in
- * order, by the very same command (text and clip included) of the other marks its box as changed,
- * and the whole list is replayed within a few rectangles around those boxes. Writes the
- * rectangles drawn (what to show: SDL_UpdateWindowSurfaceRects) to rects, at most cap of them, and
- * their number to *nrects (0: nothing changed); the whole surface when it drew everything (the
- * first frame, a new size or surface, most of the frame changed, anything it cannot be sure of).
- * Any other drawing into the sdlr makes the next frame whole. NULL for a window sdlr. */
+ * order, by the very same command (text and clip included) of the other marks its box as changed
+ * (a fill replaced by a fill of its colour in its clip, only the pixels one of them sets and the
+ * other does not), and the whole list is replayed within a few rectangles around those boxes.
+ * Writes the rectangles drawn (what to show: SDL_UpdateWindowSurfaceRects) to rects, at most cap of
+ * them, and their number to *nrects (0: nothing changed); the whole surface when it drew everything
+ * (the first frame, a new size or surface, most of the frame changed, anything it cannot be sure
+ * of). Any other drawing into the sdlr makes the next frame whole. NULL for a window sdlr. */
 SDL_Surface *sdlr_render_damage(sdlr *r, const scene_list *list, SDL_Rect *rects, int cap,
                                 int *nrects);
 

@@ -3,7 +3,9 @@
  * that changed. Sequences of frames of several programs, at several sizes: stepping through every
  * stop at several fractions of its animation, scrubbing back, scrolling both ways, a theme changed
  * midway, and a list of hard shapes (corners off the grid, dashes, translucent colours, clips)
- * where one thing moves at a time. */
+ * where one thing moves at a time; scrolling by hand by steps of every size (none, a fraction of a
+ * point, more than the panel) with the size and theme changed while scrolled, stepping with the
+ * diagram following, and a translucent fill whose edges move (redrawn only where they moved). */
 #define _XOPEN_SOURCE 700
 
 #include <setjmp.h>
@@ -82,8 +84,8 @@ static const Uint32 *row_of(const SDL_Surface *s, int y) {
 }
 
 /* Draws w->list both ways and compares: the same bytes, and every pixel that changed since the
- * frame before inside a reported rectangle. */
-static void check_frame(world *w) {
+ * frame before inside a reported rectangle. Returns the pixels the damage redraw reported. */
+static long check_frame(world *w) {
   SDL_Surface *a = sdlr_render_offscreen(w->full, &w->list);
   SDL_Rect rects[MAX_RECTS];
   int n = -1;
@@ -121,6 +123,7 @@ static void check_frame(world *w) {
   w->frames++;
   w->partial += area < (long)w->w * w->h;
   w->unchanged += n == 0;
+  return area;
 }
 
 static void discard(void *user, const char *text, size_t len) {
@@ -232,13 +235,19 @@ static void test_other_programs(void **state) {
   }
 }
 
+/* One program in two themes, at a new size. */
+static void open_pair(world *w, int width, int height, const char *file, const char *theme_a,
+                      const char *theme_b, program *a, program *b) {
+  resize(w, width, height);
+  program_open(w, a, file, theme_a);
+  program_open(w, b, file, theme_b);
+}
+
 /* A theme changed midway (all of the frame changes), then stepping on in the new theme. */
 static void test_theme_change(void **state) {
   world *w = *state;
-  resize(w, 1101, 707);
   program light, dark;
-  program_open(w, &light, "gather.py", "light");
-  program_open(w, &dark, "gather.py", "classroom");
+  open_pair(w, 1101, 707, "gather.py", "light", "classroom", &light, &dark);
   scene_view vl = view_for(w, &light), vd = view_for(w, &dark);
   size_t n = light.d->nstops < dark.d->nstops ? light.d->nstops : dark.d->nstops;
   for (size_t k = 0; k < n; k++) {
@@ -339,12 +348,130 @@ static void test_hard_shapes(void **state) {
   assert_true(w->partial > before + 30);
 }
 
+/* Scrolling by hand at a stop, in both directions and both axes: steps of a fraction of a point,
+ * of a few points, more than the panel's height, none at all (the same scroll twice), and back;
+ * the size and then the theme changed while scrolled. */
+static void test_scrolling_both_ways(void **state) {
+  world *w = *state;
+  program light, dark;
+  open_pair(w, 1280, 720, "producer_consumer.py", "light", "dark", &light, &dark);
+  scene_view v = view_for(w, &light);
+  size_t n = light.d->nstops;
+  float max_x = 0, max_y = 0;
+  scene_input in = {light.d, n - 1, 1.0f, &v, &light.th, sdlr_measure, w->full};
+  scene_scroll_limits(&in, &max_x, &max_y);
+  scene_panels p;
+  scene_layout_panels(&in, &p);
+  float panel = p.diagram.h / p.dscale; /* the panel's height in points */
+  assert_true(max_y > 2 * panel);       /* room to scroll more than a panel */
+  v.follow = false;
+  static const float steps[] = {0,    0.25f, 0.25f, -0.5f, 3,    0,     7.5f, -11,   -2.25f,
+                                1.5f, 40,    -40,   1.5f,  1.5f, -1.5f, 1.5f, -1.5f, 0};
+  size_t before = w->partial;
+  v.scroll_y = max_y / 3;
+  frame_of(w, &light, &v, n - 1, 1.0f);
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) { /* small steps, y then x */
+    v.scroll_y += steps[i];
+    frame_of(w, &light, &v, n - 1, 1.0f);
+  }
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    v.scroll_x = steps[i] > 0 ? max_x / 2 + steps[i] : max_x / 2 - steps[i] / 2;
+    frame_of(w, &light, &v, n - 1, 1.0f);
+  }
+  v.scroll_x = 0;
+  for (int i = 0; i < 6; i++) { /* by more than the panel, down, up, and past either end */
+    v.scroll_y += (i % 3 == 2 ? -1.0f : 1.0f) * panel * 1.5f;
+    frame_of(w, &light, &v, n - 1, 1.0f);
+  }
+  v.scroll_y = -panel; /* clamped to the top */
+  frame_of(w, &light, &v, n - 1, 1.0f);
+  v.scroll_y = max_y + panel; /* to the bottom */
+  frame_of(w, &light, &v, n - 1, 1.0f);
+  frame_of(w, &light, &v, n - 1, 1.0f);
+  assert_true(w->partial > before + 20);
+  for (int i = 0; i < 4; i++) { /* stepping back while scrolled, then the size changed */
+    v.scroll_y = max_y / 2 - (float)i * 2.5f;
+    frame_of(w, &light, &v, n / 2 + (size_t)i, i % 2 ? 0.5f : 1.0f);
+  }
+  resize(w, 1111, 677);
+  scene_view small = view_for(w, &light);
+  small.follow = false;
+  for (int i = 0; i < 4; i++) {
+    small.scroll_y = max_y / 2 + (float)i * 4.5f;
+    frame_of(w, &light, &small, n / 2, 1.0f);
+  }
+  scene_view vd = view_for(w, &dark); /* the theme changed, still scrolled */
+  vd.follow = false;
+  for (int i = 0; i < 4; i++) {
+    vd.scroll_y = max_y / 2 - (float)i * 4.5f;
+    frame_of(w, &dark, &vd, n / 2, 1.0f);
+  }
+  program_close(&light);
+  program_close(&dark);
+}
+
+/* Stepping with the diagram following the playhead through a long run, at the fractions the
+ * window's animation shows, at a size whose scale is not a whole number. */
+static void test_follow_stepping(void **state) {
+  world *w = *state;
+  resize(w, 1366, 768);
+  program p;
+  program_open(w, &p, "producer_consumer.py", "light");
+  scene_view v = view_for(w, &p);
+  size_t n = p.d->nstops, before = w->partial;
+  static const float fractions[] = {0.1f, 0.3f, 0.6f, 0.9f, 1.0f};
+  for (size_t k = n / 3; k < n / 3 + 12 && k < n; k++)
+    for (int f = 0; f < 5; f++)
+      frame_of(w, &p, &v, k, fractions[f]);
+  assert_true(w->partial > before + 30);
+  program_close(&p);
+}
+
+/* A translucent fill of one colour whose edges move a step at a time over drawn content (as the
+ * timeline's veil moves with the playhead): growing, shrinking, moving a little and far, empty,
+ * off the surface and too far out to be sure of, each frame compared with a full redraw. Moving
+ * an edge by a few pixels redraws a strip, not the whole fill. */
+static void test_moving_fill(void **state) {
+  world *w = *state;
+  resize(w, 800, 600);
+  static const float edges[][4] = {
+      {100, 100, 700, 500},     {103.5f, 100, 700, 500},    {110.25f, 100, 700, 500},
+      {110.25f, 100, 700, 500}, {110.25f, 96, 700, 505.5f}, {300, 200, 350, 260},
+      {-40.5f, -30, 90.7f, 80}, {500, 400, 500, 400},       {500, 400, 520.9f, 401},
+      {100, 100, 2e6f, 500},    {100, 100, 3e6f, 500},      {100.7f, 100, 700, 500},
+      {99.2f, 100, 700, 500},   {640, 20, 900, 700},        {101, 100, 700, 500},
+      {96.5f, 100, 700, 500}};
+  for (size_t f = 0; f < sizeof edges / sizeof edges[0]; f++) {
+    scene_list *l = &w->list;
+    scene_list_clear(l);
+    scene_add_fill(l, 0, 0, 800, 600, 0, (theme_color){240, 244, 248, 255});
+    for (int i = 0; i < 12; i++)
+      scene_add_text(l, FACE_SANS, 14 + i, 20 + (float)i * 31.5f, 30 + (float)i * 41,
+                     (theme_color){30, 40, 50, 255}, "0.251 s  Task-50253 wakes");
+    add(l, (scene_cmd){.op = SC_CLIP_PUSH, .x0 = 10, .y0 = 10, .x1 = 790.5f, .y1 = 590});
+    add(l, (scene_cmd){.op = SC_FILL_RECT,
+                       .color = {246, 248, 250, 153},
+                       .x0 = edges[f][0],
+                       .y0 = edges[f][1],
+                       .x1 = edges[f][2],
+                       .y1 = edges[f][3]});
+    add(l, (scene_cmd){.op = SC_CLIP_POP});
+    scene_add_fill(l, 50 + (float)f, 550, 20, 20, 0, (theme_color){200, 30, 40, 255});
+    long area = check_frame(w);
+    if (f == 1 || f == 2 || f == 15) /* a left edge moved by a few pixels: strips, and the
+                                        square that moves a pixel */
+      assert_true(area > 0 && area < 600 * 40);
+    if (f == 3) /* only the square moved */
+      assert_true(area > 0 && area < 60 * 60);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_gather_sizes),
-      cmocka_unit_test(test_other_programs),
-      cmocka_unit_test(test_theme_change),
-      cmocka_unit_test(test_hard_shapes),
+      cmocka_unit_test(test_gather_sizes),        cmocka_unit_test(test_other_programs),
+      cmocka_unit_test(test_theme_change),        cmocka_unit_test(test_hard_shapes),
+      cmocka_unit_test(test_scrolling_both_ways), cmocka_unit_test(test_follow_stepping),
+      cmocka_unit_test(test_moving_fill),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -684,6 +684,46 @@ static void test_direct_drawing_exact(void **state) {
     if (i % 10 == 6)
       add(&hard, (scene_cmd){.op = SC_CLIP_POP});
   }
+  /* boxes reaching far past the target, as a note across thousands of lanes: their far corners
+   * (beyond the reach of sdlr's triangles) draw nothing, the rest is drawn by sdlr; past 2^28 and
+   * with a far corner inside the target, SDL draws them */
+  static const float reach[] = {6.1e6f, -6.1e6f, 9000.5f, 3.1e8f, 2.2e9f};
+  for (int i = 0; i < 20; i++) {
+    float x = 30.5f + (float)(i * 37 % 300), y = 20.25f + (float)(i * 23 % 200);
+    float far = reach[i % 5];
+    bool down = i % 3 == 2; /* reaching down instead of right or left */
+    if (i % 7 == 4)
+      add(&hard, (scene_cmd){.op = SC_CLIP_PUSH, .x0 = 25, .y0 = 15.5f, .x1 = 333, .y1 = 190});
+    for (int outline = 0; outline < 2; outline++)
+      add(&hard, (scene_cmd){.op = outline ? SC_ROUND : SC_FILL_ROUND,
+                             .color = colors[(i + outline) % 4],
+                             .x0 = far < 0 ? far : x,
+                             .y0 = y,
+                             .x1 = far < 0 ? x
+                                   : down  ? x + 200.3f
+                                           : x + far,
+                             .y1 = down ? y + far : y + 18.6f,
+                             .radius = 2.5f + (float)(i % 4) * 1.7f,
+                             .width = 1 + (float)(i % 3) * 0.8f});
+    add(&hard, (scene_cmd){.op = SC_TRIANGLE, /* a corner far out, its box in the target */
+                           .color = colors[(i + 2) % 4],
+                           .x0 = x,
+                           .y0 = y,
+                           .x1 = x + 40.2f,
+                           .y1 = y + 3.5f,
+                           .x2 = i % 2 ? x - fabsf(far) : x + 20,
+                           .y2 = i % 2 ? y + 10 : y + fabsf(far)});
+    add(&hard, (scene_cmd){.op = SC_TRIANGLE, /* tall too: SDL's edge functions wrap */
+                           .color = colors[(i + 3) % 4],
+                           .x0 = x,
+                           .y0 = y - 60,
+                           .x1 = x + 60.7f,
+                           .y1 = y + 90.2f,
+                           .x2 = x - fabsf(far),
+                           .y2 = y + 170.5f});
+    if (i % 7 == 4)
+      add(&hard, (scene_cmd){.op = SC_CLIP_POP});
+  }
   for (size_t i = 0; i <= sizeof frames / sizeof frames[0]; i++) {
     SDL_Surface *direct = NULL, *sdl = NULL;
     for (int way = 0; way < 2; way++) {
