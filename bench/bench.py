@@ -398,6 +398,54 @@ window test program):
   frame median 3.7-3.9 became 2.7-3.6 ms, p99 6.8-10.0 became 4.9-9.7 ms, showing 0.9-1.0 became
   0.5-0.8 ms; instructions about the same (the replay is cheaper, the matching costs as much).
 
+Seventh round (callgrind with the threads apart on the 20,000-task scheduler, `loopviz trace`
+against `loopviz run`; perf record of both on the 100,000-task one):
+
+- **Tracing**: the run's own thread executed 251 million instructions under `trace` and 153
+  million under `run`: 98 million for 420,915 events, about 230 an event; the writer thread 80
+  million more, beside it. A call of `trace_add` (ten arguments, four checks before the slot)
+  and `pool_add` (a memo lookup or a copy of the text) came to about 100 an event; a string
+  object made for the label of every coroutine (630 instructions each, whether or not it became
+  a task) and the label copied again into the pool; `fmt_int` at 139 instructions an int for
+  every result; a text such as "Task.__step" measured and looked up for each of 100,000 events.
+  Now `trace_add_text` is a leaf (one compare against the end of the room held, growth and
+  streaming out of line); the texts events repeat are pooled once and given by offset (a
+  native callback's name by its address, through `trace_keyed_text`); a task's done event
+  reuses the repr its return event stored; a task's label is made when the task is, into the
+  trace's spare buffer; `fmt_int` writes two digits at a time in place. 212 million (59 over
+  `run`, 40% less recording); trace text byte-identical.
+- **What the cycles say** (perf, 100,000 tasks): a third of both `run` and `trace` is the kernel
+  zeroing the collector's fresh huge pages (`clear_page_erms` under `gc_obj_alloc`): memory the
+  run needs either way, so the extra instructions cost less time than their count; the writer's
+  thread took about a fifth as many samples as `run`, on the other core. In the three `make
+  bench` runs after the change the scheduler's trace cost -3%, +21% and +2% in wall time (CPU
+  +11%, +39%, +18%), against +20% to +49% in the last session's final runs.
+- **Window, third pass** (a helper's branch; callgrind per frame of `bench_render --window` at
+  1920x1080, one phase at a time with the new `--phase`): a step frame was 8.95 million
+  instructions. Of it: `scene_build` 2.4, matching and hashing the two lists 1.6, a clip test of
+  every command against every damage rectangle 0.9, the timeline's translucent veil blended
+  again over 1090x155 pixels because its left edge moved 1.0, outlines of notes reaching
+  millions of pixels right sent to SDL's triangle code 0.8, 64 task tags a code line listed,
+  measured and hashed though most fall outside the panel, and the timeline reading all 100,000
+  lanes 0.35. Now each command's damage rectangles are found once a frame; a fill replaced by one
+  of its colour and clip damages only where the two differ (11x155 pixels); hashes mix 64 bits
+  at a time; glyph tinting takes fully clear and solid pixels from two precomputed values; sdlr
+  draws far-reaching shapes itself where SDL's int arithmetic provably does not wrap
+  (`tri_fits_int`) and leaves out far triangles that draw nothing in the clip; code tags stop at
+  the first that falls left of the panel; the layout says once whether lanes are tasks in order
+  (`lanes_by_id`). Step frame 8.95 to 5.45 million (-39%), scrub 13.8 to 9.5 (-31%), scroll 6.4
+  to 5.1 (-20%); in five alternated runs the frame median 3.42 to 2.49 ms and p99 9.62 to 5.84 ms.
+  Every test_damage frame is still byte-identical to a full redraw, now also over scrolling both
+  ways, stepping with the diagram following and moving translucent fills; 186 exported PNGs and
+  240 frames of the 100,000-task run byte-identical. Scrolling by copying pixels was not done:
+  following the playhead moves the diagram 52.9 to 58.6 pixels a frame at scale 0.945, never a
+  whole number, and each element rounds on its own, so copied pixels would not be those a full
+  redraw makes; it needs the scroll snapped to whole pixels first, which would change frames.
+- **Found on the way**: labels and results are reprs, so the trace ran a program's `__repr__`
+  where CPython never does. Its prints became print events, and with lines on its lines became
+  steps: the bundled deadlock scenario showed four stops of `return self.owner` while its tasks
+  were made. Such reprs now run quietly (`vm_repr_quiet`): nothing printed, no line traced.
+
 """
 
 
