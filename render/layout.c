@@ -1,6 +1,7 @@
 /* layout: one walk over the trace makes the rows, bars, stops and captions; then the lanes are
  * spaced so every label fits, and the timeline's runs are compressed. See layout.h. */
 #define _POSIX_C_SOURCE 200809L /* pthreads */
+#define _DEFAULT_SOURCE         /* madvise */
 #include "layout.h"
 
 #include <math.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/mman.h>
 
 enum {
   WAKE_CONTINUED = -2,   /* step_acc.wake: the step began before the previous stop */
@@ -16,6 +18,9 @@ enum {
   LABEL_BYTES = 512,     /* room for one formatted label */
   BOUND_TABLES = 4,      /* faces and sizes of row labels (row_bound) */
   LABEL_FMT_BYTES = 768, /* room for one label made by pool_addf */
+  MOMENT_DIGITS = 65536, /* buckets of one pass of tag_leaves' sort by moment (16 bits) */
+  POOL_GUESS = 40,       /* label bytes a row, for sizing the pool before the walk (presize) */
+  HUGE_BYTES = 1 << 21,  /* a huge page: what big arrays are asked to be made of (huge_advice) */
 };
 
 static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
@@ -1382,6 +1387,80 @@ static bool handle_room(builder *b, int32_t h) {
   return true;
 }
 
+/* The rows an event of kind k adds, as a rule (a future's completion may add more, a ready pop
+ * of a user callback one): for sizing the arrays before the walk. */
+static size_t rows_of(trace_kind k) {
+  switch (k) {
+  case TR_STEP_SUSPEND:
+    return 2; /* the await and the note */
+  case TR_TASK_CREATED:
+  case TR_STEP_BEGIN:
+  case TR_STEP_RETURN:
+  case TR_STEP_RAISE:
+  case TR_TIMER_FIRE:
+  case TR_FUTURE_DONE:
+  case TR_CLOCK_JUMP:
+  case TR_BLOCK:
+  case TR_CANCEL:
+  case TR_WARNING:
+  case TR_DEADLOCK:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* Asks the system to back the whole huge pages inside [p, p + bytes) with huge pages, when it can:
+ * the big arrays of a long trace are then faulted in 2 MB at a time, not 4 KB (the faults of
+ * fresh memory took about a quarter of the layout of 100,000 tasks). A hint, refused or not. */
+static void huge_advice(void *p, size_t bytes) {
+#if defined(MADV_HUGEPAGE)
+  uintptr_t from = ((uintptr_t)p + HUGE_BYTES - 1) & ~(uintptr_t)(HUGE_BYTES - 1);
+  uintptr_t to = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE_BYTES - 1);
+  if (p != NULL && to > from)
+    madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+/* malloc, the huge pages inside advised (huge_advice): for arrays a long trace makes big. */
+static void *huge_malloc(size_t bytes) {
+  void *p = malloc(bytes);
+  huge_advice(p, bytes);
+  return p;
+}
+
+/* Allocates the rows (with row_w and row_hi), stops, bars, timeline changes and label bytes the
+ * walk will likely make, so they are not grown and copied again and again (each still grows if
+ * more come); what is never used of them is never touched. */
+static bool presize(builder *b, size_t rows, size_t stops, size_t bars, size_t changes) {
+  layout_diagram *d = b->d;
+  rows = rows ? rows : 1;
+  size_t pool = d->pool_len + rows * POOL_GUESS;
+  char *p = realloc(d->pool, pool);
+  if (p != NULL) {
+    d->pool = p;
+    d->pool_cap = pool;
+  }
+  d->rows = huge_malloc(rows * sizeof *d->rows);
+  b->row_w = huge_malloc(rows * sizeof *b->row_w);
+  b->row_hi = huge_malloc(rows * sizeof *b->row_hi);
+  d->stops = huge_malloc(stops * sizeof *d->stops);
+  d->bars = huge_malloc((bars ? bars : 1) * sizeof *d->bars);
+  b->changes = huge_malloc((changes ? changes : 1) * sizeof *b->changes);
+  if (p == NULL || d->rows == NULL || b->row_w == NULL || b->row_hi == NULL || d->stops == NULL ||
+      d->bars == NULL || b->changes == NULL)
+    return false;
+  b->cap_rows = rows;
+  b->cap_stops = stops;
+  b->cap_bars = bars ? bars : 1;
+  b->cap_changes = changes ? changes : 1;
+  huge_advice(d->pool, pool);
+  return true;
+}
+
 /* Whether event e goes in the code panel's index of where each task is (layout_where). */
 static bool is_where(const builder *b, const trace_event *e) {
   return e->task >= 0 && (size_t)e->task < b->ntasks && e->line > 0 && e->line <= b->nlines &&
@@ -1396,7 +1475,10 @@ static bool is_where(const builder *b, const trace_event *e) {
 static bool prescan(builder *b) {
   layout_diagram *d = b->d;
   int32_t maxf = -1;
-  size_t cap_sync = 0, nprints = 0;
+  size_t cap_sync = 0, nprints = 0, nrows = 0, nstops = 2, nbars = 0; /* stops: 0 and the end */
+  /* Timeline changes, at most: one a task at stop 0, then one a time a task is touched (created,
+   * begins, suspends, ends, is pushed) or stops running (record_states). */
+  size_t nchanges = trace_task_count(b->t);
   b->ntasks = trace_task_count(b->t);
   d->where_first = calloc(b->ntasks + 1, sizeof *d->where_first);
   if (d->where_first == NULL)
@@ -1449,7 +1531,18 @@ static bool prescan(builder *b) {
     }
     if (is_where(b, e))
       d->where_first[e->task + 1]++;
+    nrows += rows_of(e->kind);
+    nstops += ends_stop(b, e->kind);
+    nbars += e->kind == TR_STEP_BEGIN || e->kind == TR_STEP_SUSPEND;
+    nchanges += e->kind == TR_STEP_BEGIN ? 2
+                : e->kind == TR_TASK_CREATED || e->kind == TR_STEP_SUSPEND ||
+                        e->kind == TR_STEP_RETURN || e->kind == TR_STEP_RAISE ||
+                        e->kind == TR_READY_PUSH
+                    ? 1
+                    : 0;
   }
+  if (!presize(b, nrows, nstops, nbars, nchanges))
+    return false;
   b->nfutures = (size_t)(maxf + 1);
   b->wait_head = malloc((b->nfutures ? b->nfutures : 1) * sizeof *b->wait_head);
   if (b->wait_head == NULL)
@@ -1460,7 +1553,7 @@ static bool prescan(builder *b) {
   for (size_t t = 0; t < b->ntasks; t++)
     d->where_first[t + 1] += d->where_first[t];
   size_t nwheres = d->where_first[b->ntasks];
-  d->wheres = malloc((nwheres ? nwheres : 1) * sizeof *d->wheres);
+  d->wheres = huge_malloc((nwheres ? nwheres : 1) * sizeof *d->wheres);
   b->where_at = malloc((b->ntasks ? b->ntasks : 1) * sizeof *b->where_at);
   d->prints = malloc((nprints ? nprints : 1) * sizeof *d->prints);
   if (d->wheres == NULL || b->where_at == NULL || d->prints == NULL)
@@ -1703,7 +1796,7 @@ static bool live_spans(builder *b) {
 static bool make_runs(builder *b) {
   layout_diagram *d = b->d;
   size_t *first = calloc(b->ntasks + 1, sizeof *first);
-  d->runs = malloc((b->nchanges ? b->nchanges : 1) * sizeof *d->runs);
+  d->runs = huge_malloc((b->nchanges ? b->nchanges : 1) * sizeof *d->runs);
   if (first == NULL || d->runs == NULL) {
     free(first);
     return false;
@@ -1735,7 +1828,7 @@ static bool make_runs(builder *b) {
  * sorts them by lane and first row. */
 static bool index_bars(layout_diagram *d) {
   size_t *at = calloc(d->nlanes + 1, sizeof *at);
-  layout_bar *sorted = malloc((d->nbars ? d->nbars : 1) * sizeof *sorted);
+  layout_bar *sorted = huge_malloc((d->nbars ? d->nbars : 1) * sizeof *sorted);
   if (at == NULL || sorted == NULL) {
     free(at);
     free(sorted);
@@ -1858,7 +1951,7 @@ static void tag_cover(layout_diagram *d, const tag_span *s, uint32_t *at, bool f
  * reach as in tag_moments. */
 static tag_span *tag_spans(builder *b, const uint32_t *reach, uint32_t nevents, size_t *n) {
   layout_diagram *d = b->d;
-  tag_span *spans = malloc((d->where_first[b->ntasks] + 1) * sizeof *spans);
+  tag_span *spans = huge_malloc((d->where_first[b->ntasks] + 1) * sizeof *spans);
   *n = 0;
   for (size_t t = 0; spans != NULL && t < b->ntasks; t++) {
     uint32_t from = d->live_from[t], to = d->live_to[t];
@@ -1876,24 +1969,41 @@ static tag_span *tag_spans(builder *b, const uint32_t *reach, uint32_t nevents, 
   return spans;
 }
 
-/* Sorts the n spans' bounds by line and then moment (counting sorts, moments below nm), gives each
- * line its distinct bounds in tag_xs and tree in tag_node_first, and each span its leaves. */
-static bool tag_leaves(layout_diagram *d, size_t nl, tag_span *spans, size_t n, size_t nm) {
-  tag_bound *bs = malloc((2 * n + 1) * sizeof *bs), *by_m = malloc((2 * n + 1) * sizeof *by_m);
-  size_t *count = calloc((nm > nl ? nm : nl) + 2, sizeof *count);
-  d->tag_xs = malloc((2 * n + 1) * sizeof *d->tag_xs);
+/* One stable counting-sort pass of the n bounds in by the 16 bits of their moment from shift up,
+ * into out; count has MOMENT_DIGITS + 1 entries. */
+static void tag_by_digit(const tag_bound *in, tag_bound *out, size_t n, unsigned shift,
+                         size_t *count) {
+  memset(count, 0, (MOMENT_DIGITS + 1) * sizeof *count);
+  for (size_t i = 0; i < n; i++)
+    count[((in[i].m >> shift) & (MOMENT_DIGITS - 1)) + 1]++;
+  for (size_t k = 0; k < MOMENT_DIGITS; k++)
+    count[k + 1] += count[k];
+  for (size_t i = 0; i < n; i++)
+    out[count[(in[i].m >> shift) & (MOMENT_DIGITS - 1)]++] = in[i];
+}
+
+/* Sorts the n spans' bounds by line and then moment (stable counting sorts: the moments, below nm,
+ * 16 bits at a time, then the lines), gives each line its distinct bounds in tag_xs and tree in
+ * tag_node_first, each span its leaves, and by_leaf (n entries) the spans by line, then leaf. */
+static bool tag_leaves(layout_diagram *d, size_t nl, tag_span *spans, size_t n, size_t nm,
+                       uint32_t *by_leaf) {
+  tag_bound *bs = huge_malloc((2 * n + 1) * sizeof *bs),
+            *by_m = huge_malloc((2 * n + 1) * sizeof *by_m);
+  size_t *count = calloc((MOMENT_DIGITS > nl ? MOMENT_DIGITS : nl) + 2, sizeof *count);
+  d->tag_xs = huge_malloc((2 * n + 1) * sizeof *d->tag_xs);
   bool ok = bs != NULL && by_m != NULL && count != NULL && d->tag_xs != NULL;
   for (size_t i = 0; ok && i < n; i++) {
     bs[2 * i] = (tag_bound){spans[i].m0, (uint32_t)(2 * i)};
     bs[2 * i + 1] = (tag_bound){spans[i].m1 + 1, (uint32_t)(2 * i + 1)};
   }
-  if (ok) { /* by moment */
-    for (size_t i = 0; i < 2 * n; i++)
-      count[bs[i].m + 1]++;
-    for (size_t m = 0; m < nm; m++)
-      count[m + 1] += count[m];
-    for (size_t i = 0; i < 2 * n; i++)
-      by_m[count[bs[i].m]++] = bs[i];
+  if (ok) { /* by moment: low 16 bits, then high (moments are below nm, under 2^32) */
+    tag_by_digit(bs, by_m, 2 * n, 0, count);
+    if (nm > MOMENT_DIGITS) {
+      tag_by_digit(by_m, bs, 2 * n, 16, count);
+      tag_bound *sorted = bs;
+      bs = by_m;
+      by_m = sorted;
+    }
     memset(count, 0, (nl + 2) * sizeof *count); /* then by line, keeping that order */
     for (size_t i = 0; i < 2 * n; i++)
       count[spans[by_m[i].who / 2].line + 1]++;
@@ -1901,7 +2011,7 @@ static bool tag_leaves(layout_diagram *d, size_t nl, tag_span *spans, size_t n, 
       count[l + 1] += count[l];
     for (size_t i = 0; i < 2 * n; i++)
       bs[count[spans[by_m[i].who / 2].line]++] = by_m[i];
-    size_t kept = 0, i = 0;
+    size_t kept = 0, i = 0, starts = 0;
     for (size_t l = 1; l <= nl; l++) { /* each line's distinct bounds; a span's leaves are ranks */
       d->tag_xs_first[l] = kept;
       for (; i < 2 * n && spans[bs[i].who / 2].line == (int32_t)l; i++) {
@@ -1909,6 +2019,8 @@ static bool tag_leaves(layout_diagram *d, size_t nl, tag_span *spans, size_t n, 
           d->tag_xs[kept++] = bs[i].m;
         tag_span *sp = &spans[bs[i].who / 2];
         *(bs[i].who % 2 ? &sp->r : &sp->l) = (uint32_t)(kept - 1 - d->tag_xs_first[l]);
+        if (bs[i].who % 2 == 0)
+          by_leaf[starts++] = bs[i].who / 2;
       }
       size_t leaves = 1; /* a power of two, for a bottom-up tree of 2 * leaves nodes */
       while (leaves + 1 < kept - d->tag_xs_first[l])
@@ -1936,7 +2048,7 @@ static bool index_tags(builder *b) {
   for (size_t t = 0; t < b->ntasks; t++)
     if (d->live_from[t] == 0 && d->live_to[t] == 0)
       return true;
-  uint32_t *reach = malloc((nevents + 1) * sizeof *reach);
+  uint32_t *reach = huge_malloc((nevents + 1) * sizeof *reach);
   if (reach == NULL)
     return false;
   for (size_t e = 0, k = 0; e <= nevents; e++) { /* the first stop whose events reach e */
@@ -1947,29 +2059,32 @@ static bool index_tags(builder *b) {
   size_t n = 0;
   uint32_t *at = NULL;
   tag_span *spans = tag_spans(b, reach, (uint32_t)nevents, &n);
-  free(reach);
+  uint32_t *by_leaf = reach; /* reach's room (a span an event at most) gets the spans' order */
   d->tag_xs_first = calloc(nl + 2, sizeof *d->tag_xs_first);
   d->tag_node_first = calloc(nl + 2, sizeof *d->tag_node_first);
   bool ok = spans != NULL && d->tag_xs_first != NULL && d->tag_node_first != NULL &&
-            tag_leaves(d, nl, spans, n, d->nstops + nevents + 2);
+            tag_leaves(d, nl, spans, n, d->nstops + nevents + 2, by_leaf);
   size_t nodes = ok ? d->tag_node_first[nl + 1] : 0;
   if (ok && (uint64_t)nodes * LAYOUT_TAGS >= UINT32_MAX) { /* too big to count in 32 bits */
+    free(by_leaf);
     free(spans);
     return true;
   }
   if (ok) {
     at = calloc(nodes + 1, sizeof *at);
-    d->tag_at = malloc((nodes + 1) * sizeof *d->tag_at);
+    d->tag_at = huge_malloc((nodes + 1) * sizeof *d->tag_at);
     ok = at != NULL && d->tag_at != NULL;
   }
+  /* counted in leaf order, which keeps the walks up each tree close together (a node's count, up
+   * to LAYOUT_TAGS, does not depend on the order); filled in task order, as each node lists them */
   for (size_t i = 0; ok && i < n; i++)
-    tag_cover(d, &spans[i], at, false);
+    tag_cover(d, &spans[by_leaf[i]], at, false);
   for (size_t i = 0, sum = 0; ok && i <= nodes; i++) {
     d->tag_at[i] = (uint32_t)sum;
     sum += i < nodes ? at[i] : 0;
   }
   if (ok) {
-    d->tag_tasks = malloc((d->tag_at[nodes] ? d->tag_at[nodes] : 1) * sizeof *d->tag_tasks);
+    d->tag_tasks = huge_malloc((d->tag_at[nodes] ? d->tag_at[nodes] : 1) * sizeof *d->tag_tasks);
     ok = d->tag_tasks != NULL;
   }
   if (ok) {
@@ -1979,6 +2094,7 @@ static bool index_tags(builder *b) {
     d->tag_nlines = (int32_t)nl;
   }
   free(at);
+  free(by_leaf);
   free(spans);
   return ok;
 }
