@@ -1900,6 +1900,7 @@ typedef struct tag_span {
 typedef struct tag_bound {
   uint32_t m;   /* a moment a span begins at, or the one after it ends */
   uint32_t who; /* the span's index times 2, plus 1 for its end */
+  int32_t line; /* the span's line (read here, not from the span, as the bounds are sorted) */
 } tag_bound;
 
 /* The moments of stops [k0, k1] with events in [a, b], into *m0 and *m1; false when none.
@@ -1924,8 +1925,8 @@ static bool tag_moments(const layout_diagram *d, const uint32_t *reach, uint32_t
 }
 
 /* Counts (fill false) or writes span s into the nodes of its line's tree that cover [l, r) in the
- * canonical way, up to LAYOUT_TAGS tasks a node; at holds each node's count, or its next free
- * entry in tag_tasks. */
+ * canonical way, up to LAYOUT_TAGS tasks a node; at holds each node's count, then (filling) how
+ * many of its entries in tag_tasks are still free, the last ones: a full node costs one read. */
 static void tag_cover(layout_diagram *d, const tag_span *s, uint32_t *at, bool fill) {
   size_t base = d->tag_node_first[s->line];
   size_t half = (d->tag_node_first[s->line + 1] - base) / 2; /* leaves */
@@ -1941,8 +1942,8 @@ static void tag_cover(layout_diagram *d, const tag_span *s, uint32_t *at, bool f
       uint32_t *slot = &at[base + node];
       if (!fill && *slot < LAYOUT_TAGS)
         (*slot)++;
-      else if (fill && *slot < d->tag_at[base + node + 1])
-        d->tag_tasks[(*slot)++] = s->task;
+      else if (fill && *slot > 0)
+        d->tag_tasks[d->tag_at[base + node + 1] - (*slot)--] = s->task;
     }
   }
 }
@@ -1993,8 +1994,8 @@ static bool tag_leaves(layout_diagram *d, size_t nl, tag_span *spans, size_t n, 
   d->tag_xs = huge_malloc((2 * n + 1) * sizeof *d->tag_xs);
   bool ok = bs != NULL && by_m != NULL && count != NULL && d->tag_xs != NULL;
   for (size_t i = 0; ok && i < n; i++) {
-    bs[2 * i] = (tag_bound){spans[i].m0, (uint32_t)(2 * i)};
-    bs[2 * i + 1] = (tag_bound){spans[i].m1 + 1, (uint32_t)(2 * i + 1)};
+    bs[2 * i] = (tag_bound){spans[i].m0, (uint32_t)(2 * i), spans[i].line};
+    bs[2 * i + 1] = (tag_bound){spans[i].m1 + 1, (uint32_t)(2 * i + 1), spans[i].line};
   }
   if (ok) { /* by moment: low 16 bits, then high (moments are below nm, under 2^32) */
     tag_by_digit(bs, by_m, 2 * n, 0, count);
@@ -2006,15 +2007,15 @@ static bool tag_leaves(layout_diagram *d, size_t nl, tag_span *spans, size_t n, 
     }
     memset(count, 0, (nl + 2) * sizeof *count); /* then by line, keeping that order */
     for (size_t i = 0; i < 2 * n; i++)
-      count[spans[by_m[i].who / 2].line + 1]++;
+      count[by_m[i].line + 1]++;
     for (size_t l = 0; l <= nl; l++)
       count[l + 1] += count[l];
     for (size_t i = 0; i < 2 * n; i++)
-      bs[count[spans[by_m[i].who / 2].line]++] = by_m[i];
+      bs[count[by_m[i].line]++] = by_m[i];
     size_t kept = 0, i = 0, starts = 0;
     for (size_t l = 1; l <= nl; l++) { /* each line's distinct bounds; a span's leaves are ranks */
       d->tag_xs_first[l] = kept;
-      for (; i < 2 * n && spans[bs[i].who / 2].line == (int32_t)l; i++) {
+      for (; i < 2 * n && bs[i].line == (int32_t)l; i++) {
         if (kept == d->tag_xs_first[l] || d->tag_xs[kept - 1] != bs[i].m)
           d->tag_xs[kept++] = bs[i].m;
         tag_span *sp = &spans[bs[i].who / 2];
@@ -2087,8 +2088,7 @@ static bool index_tags(builder *b) {
     d->tag_tasks = huge_malloc((d->tag_at[nodes] ? d->tag_at[nodes] : 1) * sizeof *d->tag_tasks);
     ok = d->tag_tasks != NULL;
   }
-  if (ok) {
-    memcpy(at, d->tag_at, (nodes + 1) * sizeof *at);
+  if (ok) { /* at holds each node's count: all its entries are free */
     for (size_t i = 0; i < n; i++)
       tag_cover(d, &spans[i], at, true);
     d->tag_nlines = (int32_t)nl;
