@@ -109,34 +109,18 @@ static void tr(vm *v, trace_kind k, int32_t task, int32_t a, int32_t b, int32_t 
   trace_add_text(v->trace, k, v->clock, task, a, b, line, num, TRACE_NO_TEXT);
 }
 
-/* Texts the trace repeats for many events, each stored in its pool once (tr_const). */
-typedef enum tr_const_text { TXT_STEP, TXT_WAKEUP, TXT_EMPTY, TXT_NONE } tr_const_text;
-
-static const char *const tr_const_texts[] = {"Task.__step", "Task.__wakeup", "", "None"};
-
-/* The pool offset of a repeated text in v's trace, stored on first use. */
-static uint32_t tr_const(vm *v, loop *l, tr_const_text which) {
-  uint32_t *slot = &l->tr_texts[which];
-  if (*slot == 0) {
-    const char *s = tr_const_texts[which];
-    uint32_t off = trace_text_add(v->trace, s, strlen(s));
-    *slot = off == TRACE_NO_TEXT ? 0 : off;
-    return off;
-  }
-  return *slot;
-}
-
 enum {
-  TAG_NATIVE_NAME = 1u << 16 /* trace_keyed_text's tag of a native function's name (value
-                                types tag the labels of sleeps) */
+  TAG_STATIC_TEXT = 1u << 16 /* trace_keyed_text's tag of a text in static storage (value types
+                                tag the labels of sleeps) */
 };
 
-/* The pool offset of a native function's name (static storage: its address is its key). */
-static uint32_t native_name_text(vm *v, const char *name) {
-  uint32_t text = trace_keyed_text(v->trace, TAG_NATIVE_NAME, (uintptr_t)name);
+/* The pool offset of a text in static storage that many events repeat (a literal, a native
+ * function's name), stored once: its address is its key. */
+static uint32_t static_text(vm *v, const char *s) {
+  uint32_t text = trace_keyed_text(v->trace, TAG_STATIC_TEXT, (uintptr_t)s);
   return text != TRACE_NO_TEXT
              ? text
-             : trace_keyed_text_add(v->trace, TAG_NATIVE_NAME, (uintptr_t)name, name, strlen(name));
+             : trace_keyed_text_add(v->trace, TAG_STATIC_TEXT, (uintptr_t)s, s, strlen(s));
 }
 
 /* tr_text of a buffer from trace_buf_take, which it gives back. */
@@ -185,7 +169,7 @@ static const char *callback_name(vm *v, value cb) {
 /* The name of what a handle calls. */
 static const char *handle_name(vm *v, const loop_handle *h) {
   if (h->direct)
-    return tr_const_texts[h->direct == DIRECT_STEP ? TXT_STEP : TXT_WAKEUP];
+    return h->direct == DIRECT_STEP ? "Task.__step" : "Task.__wakeup";
   return callback_name(v, h->callback);
 }
 
@@ -230,11 +214,9 @@ static bool ready_push(vm *v, loop *l, loop_handle *h) {
   l->ready_count++;
   if (!v->trace)
     return true;
-  uint32_t text = TRACE_NO_TEXT;
-  if (h->direct)
-    text = tr_const(v, l, h->direct == DIRECT_STEP ? TXT_STEP : TXT_WAKEUP);
-  else if (val_is(h->callback, OBJ_NATIVE))
-    text = native_name_text(v, AS_NATIVE(h->callback)->name);
+  /* a direct handle's name is a literal, a native's is static too */
+  uint32_t text = h->direct || val_is(h->callback, OBJ_NATIVE) ? static_text(v, handle_name(v, h))
+                                                               : TRACE_NO_TEXT;
   if (text != TRACE_NO_TEXT)
     trace_add_text(v->trace, TR_READY_PUSH, v->clock, h->task, h->hid, h->cb_kind, 0, 0, text);
   else
@@ -532,19 +514,12 @@ static void short_repr(vm *v, value x, fmt_buf *b) {
   }
 }
 
-static bool same_value(value a, value b) {
-  return a.t == b.t && memcmp(&a.as, &b.as, sizeof a.as) == 0;
-}
-
 static void trace_done(vm *v, loop_future *f, int outcome, value x) {
-  loop *l = v->loop;
   uint32_t text = TRACE_NO_TEXT;
-  if (l && outcome == 0 && l->tr_returned == f && same_value(x, l->tr_returned_value))
-    text = l->tr_returned_text; /* the task's result: its return event has its repr */
-  else if (l && outcome == 0 && x.t == VAL_NONE)
-    text = tr_const(v, l, TXT_NONE);
-  if (l)
-    l->tr_returned = NULL;
+  if (outcome == 0 && v->loop && v->loop->tr_returned == f)
+    text = v->loop->tr_returned_text; /* the task's result: its return event has its repr */
+  else if (outcome == 0 && x.t == VAL_NONE)
+    text = static_text(v, "None");
   if (text != TRACE_NO_TEXT) {
     trace_add_text(v->trace, TR_FUTURE_DONE, v->clock, f->tid, f->fid, outcome, 0, 0, text);
     return;
@@ -991,8 +966,7 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
     wake = WAKE_CANCEL;
   }
   if (v->trace && exc.t == VAL_UNDEF) {
-    trace_add_text(v->trace, TR_STEP_BEGIN, v->clock, t->tid, wake, ref, 0, 0,
-                   tr_const(v, l, TXT_EMPTY));
+    trace_add_text(v->trace, TR_STEP_BEGIN, v->clock, t->tid, wake, ref, 0, 0, static_text(v, ""));
   } else if (v->trace) {
     fmt_buf b = trace_buf_take(v->trace);
     short_repr(v, exc, &b);
@@ -1029,7 +1003,6 @@ static bool task_step(vm *v, loop_future *t, value exc, int wake, int32_t ref) {
       const trace_event *e = trace_event_at(v->trace, step);
       if (e && e->text != TRACE_NO_TEXT) { /* for its done event, next */
         l->tr_returned = t;
-        l->tr_returned_value = result;
         l->tr_returned_text = e->text;
       }
     } else if (st == EXEC_ERROR) {
@@ -1211,13 +1184,11 @@ static bool deadlock(vm *v, loop *l) {
     int line = 0;
     if (val_is(t->coro, OBJ_CORO)) {
       obj_coro *c = (obj_coro *)t->coro.as.o;
-      const trace_task *k = v->trace ? trace_task_at(v->trace, t->tid) : NULL;
-      obj_str *label = k ? NULL : vm_coro_label(v, c);
       /* a trace's label is the one it gave the task when it was made */
-      fmt_buf_appendf(&b, " %s",
-                      k       ? trace_text(v->trace, k->label)
-                      : label ? label->data
-                              : c->name->data);
+      const trace_task *k = v->trace ? trace_task_at(v->trace, t->tid) : NULL;
+      obj_str *made = k ? NULL : vm_coro_label(v, c);
+      const char *label = k ? trace_text(v->trace, k->label) : made ? made->data : c->name->data;
+      fmt_buf_appendf(&b, " %s", label);
       line = await_line(t);
     }
     /* "Task-2 fetch(1) waits on Event.wait() at x.py:12" */

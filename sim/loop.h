@@ -112,12 +112,9 @@ struct loop {
   obj_list *asyncgens;     /* async generators first iterated (for shutdown) */
   value pyobj;             /* the loop object scenarios see, created on demand */
   value sleep_cb;          /* the callback of every asyncio.sleep timer, created on demand */
-  uint32_t tr_texts[4];    /* pool offsets in the vm's trace of the texts events repeat (see
-                              tr_const), 0 until stored */
   loop_future *tr_returned;  /* the task whose step just recorded its return, until its result
                                 is set (trace_done reuses the text), else NULL */
-  value tr_returned_value;   /* what it returned */
-  uint32_t tr_returned_text; /* the pool offset of its repr */
+  uint32_t tr_returned_text; /* the pool offset of that return's repr */
 };
 
 /* ---- used by the VM ---- */

@@ -469,8 +469,6 @@ uint32_t trace_add(trace *t, trace_kind kind, double time, int32_t task, int32_t
   return step;
 }
 
-uint32_t trace_text_add(trace *t, const char *s, size_t len) { return pool_add(t, s, len); }
-
 static size_t keyed_slot(uint32_t tag, uint64_t key) {
   uint64_t h = (key ^ (key >> 29) ^ ((uint64_t)tag << 32)) * 0x9e3779b97f4a7c15u;
   return (size_t)(h >> 54) & (KEYED_SLOTS - 1);

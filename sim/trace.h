@@ -121,10 +121,6 @@ uint32_t trace_keyed_text(const trace *t, uint32_t tag, uint64_t key);
 uint32_t trace_keyed_text_add(trace *t, uint32_t tag, uint64_t key, const char *s, size_t len);
 uint32_t trace_add_text(trace *t, trace_kind kind, double time, int32_t task, int32_t a, int32_t b,
                         int32_t line, double num, uint32_t text);
-/* Stores a copy of a text in the pool and returns its offset, for trace_add_text: a recorder
- * that gives the same text to many events (a callback's name) stores it once and keeps the
- * offset. TRACE_NO_TEXT when memory ran out. */
-uint32_t trace_text_add(trace *t, const char *s, size_t len);
 /* Registers a new task (and records TR_TASK_CREATED); returns its id. */
 int32_t trace_add_task(trace *t, double time, const char *name, const char *label, int32_t parent,
                        int32_t line);

@@ -947,13 +947,11 @@ bool vm_repr_quiet(vm *v, value x, fmt_buf *out) {
 }
 
 obj_str *vm_coro_label(vm *v, obj_coro *c) {
-  if (!c->label && c->frame.fn) {
-    fmt_buf b;
-    fmt_buf_init(&b);
-    coro_label_into(v, c->frame.fn, c->slots, &b);
+  fmt_buf b;
+  fmt_buf_init(&b);
+  if (!c->label && vm_coro_label_text(v, c, &b))
     c->label = obj_str_new(v, b.data ? b.data : "", b.len);
-    fmt_buf_free(&b);
-  }
+  fmt_buf_free(&b);
   return c->label;
 }
 

@@ -296,9 +296,8 @@ void vm_print_exception(vm *v, value exc);
 /* Warns about every coroutine that was created and never awaited, as
  * CPython does when it collects them (RuntimeWarning on err). */
 void vm_report_never_awaited(vm *v);
-/* How a person reads coroutine c: "fetch_data(1, 2)" (made from its
- * arguments as they are now if it was not made at its creation); NULL on
- * failure (MemoryError raised). */
+/* How a person reads coroutine c: "fetch_data(1, 2)", made from its arguments as they are
+ * when first asked for and kept; NULL on failure (MemoryError raised). */
 obj_str *vm_coro_label(vm *v, obj_coro *c);
 /* Appends c's label ("fetch_data(1, 2)": its arguments as they are now) to out without making a
  * string object: how a trace labels a task when it is created. False when c has no function. */
