@@ -409,11 +409,11 @@ against `loopviz run`; perf record of both on the 100,000-task one):
   a task) and the label copied again into the pool; `fmt_int` at 139 instructions an int for
   every result; a text such as "Task.__step" measured and looked up for each of 100,000 events.
   Now `trace_add_text` is a leaf (one compare against the end of the room held, growth and
-  streaming out of line); the texts events repeat are pooled once and given by offset (a
-  native callback's name by its address, through `trace_keyed_text`); a task's done event
-  reuses the repr its return event stored; a task's label is made when the task is, into the
-  trace's spare buffer; `fmt_int` writes two digits at a time in place. 212 million (59 over
-  `run`, 40% less recording); trace text byte-identical.
+  streaming out of line); the texts events repeat (literals, native callbacks' names) are
+  pooled once, keyed by their static address (`trace_keyed_text`), and given by offset; a
+  task's done event reuses the repr its return event stored; a task's label is made when the
+  task is, into the trace's spare buffer; `fmt_int` writes two digits at a time in place. 215
+  million (62 over `run`, 37% less recording); trace text byte-identical.
 - **What the cycles say** (perf, 100,000 tasks): a third of both `run` and `trace` is the kernel
   zeroing the collector's fresh huge pages (`clear_page_erms` under `gc_obj_alloc`): memory the
   run needs either way, so the extra instructions cost less time than their count; the writer's
